@@ -1,0 +1,306 @@
+/* The screenless front end: runs commands and prints what happened, as text or JSON lines. */
+#include "batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "../cmd/cmd.h"
+#include "../lab/story.h"
+
+struct batch {
+	struct lab *lab;
+	const struct batch_options *opt;
+	FILE *out, *errout;
+	int sigfd;
+	bool interrupted;
+};
+
+static struct json_object *batch_time(double t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.3f", t);
+	return json_object_new_double_s(t, buf);
+}
+
+static struct json_object *batch_address(uintptr_t a)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIxPTR, a);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *batch_object(const char *event, double t)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "event", json_object_new_string(event));
+	json_object_object_add(o, "t", batch_time(t));
+	return o;
+}
+
+static void batch_emit(struct batch *b, struct json_object *o)
+{
+	fprintf(b->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	fflush(b->out);
+	json_object_put(o);
+}
+
+static void batch_print_event(struct batch *b, const struct lab_event *ev)
+{
+	if (!b->opt->json) {
+		char text[768];
+		story_event(b->lab, ev, false, text, sizeof(text));
+		fprintf(b->out, "%6.2fs %s\n", ev->t, text);
+		fflush(b->out);
+		return;
+	}
+	struct json_object *o = batch_object(ev->kind == LAB_EVENT_SPAWN ? "spawn" : "exit", ev->t);
+	struct json_object *ids = json_object_new_array();
+	for (int i = 0; i < ev->nids; i++)
+		json_object_array_add(ids, json_object_new_string(ev->ids[i]));
+	json_object_object_add(o, "group", json_object_new_string(ev->group));
+	json_object_object_add(o, "kind", json_object_new_string(lab_kind_name(ev->group_kind)));
+	if (ev->kind == LAB_EVENT_SPAWN) {
+		struct json_object *tids = json_object_new_array();
+		for (int i = 0; i < ev->nids; i++)
+			json_object_array_add(tids, json_object_new_int(ev->pids[i]));
+		json_object_object_add(o, "pid", ev->pid ? json_object_new_int(ev->pid) : NULL);
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
+	} else {
+		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, "cause", ev->cause[0] ? json_object_new_string(ev->cause) : NULL);
+		json_object_object_add(o, "fault", ev->cause[0] ? json_object_new_string(lab_fault_name(ev->fault)) : NULL);
+		json_object_object_add(o, "reason", json_object_new_string(lab_end_name(ev->end)));
+		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
+		json_object_object_add(o, "status", ev->status >= 0 ? json_object_new_int(ev->status) : NULL);
+	}
+	batch_emit(b, o);
+}
+
+static void batch_drain_events(struct batch *b)
+{
+	struct lab_event ev;
+
+	while (lab_next_event(b->lab, &ev)) {
+		batch_print_event(b, &ev);
+		lab_event_clear(&ev);
+	}
+}
+
+static void batch_error(struct batch *b, const struct cmd_error *err)
+{
+	if (b->opt->json) {
+		struct json_object *o = batch_object("error", lab_now(b->lab));
+		json_object_object_add(o, "source", json_object_new_string(b->opt->source));
+		json_object_object_add(o, "line", json_object_new_int(err->line));
+		json_object_object_add(o, "column", json_object_new_int(err->column));
+		json_object_object_add(o, "message", json_object_new_string(err->message));
+		batch_emit(b, o);
+	}
+	fprintf(b->errout, "ptviz: %s:%d:%d: %s\n", b->opt->source, err->line, err->column, err->message);
+	fflush(b->errout);
+}
+
+static double batch_percent(int64_t part, int64_t whole)
+{
+	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static void batch_report_text(struct batch *b)
+{
+	char n1[32], n2[32], n3[32], death[32];
+
+	fprintf(b->out, "%6.2fs report\n", lab_now(b->lab));
+	fprintf(b->out, "  ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)\n",
+	        lab_counter_address(), (long long)lab_parent_counter());
+	if (lab_ngroups(b->lab) == 0)
+		fprintf(b->out, "  no groups: start some with 'spawn threads 4' or 'spawn processes 4'\n");
+	for (int i = 0; i < lab_ngroups(b->lab); i++) {
+		const struct lab_group *g = lab_group_at(b->lab, i);
+		story_number(g->increments, n1, sizeof(n1));
+		story_number(g->lost, n3, sizeof(n3));
+		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers,
+		        lab_kind_name(g->kind), g->shared ? "shared" : "private", lab_sync_name(g->sync), g->alive,
+		        g->nworkers);
+		if (g->shared) {
+			story_number(g->counter, n2, sizeof(n2));
+			fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", n1,
+			        g->counter_address, n2, n3, batch_percent(g->lost, g->increments));
+		} else {
+			fprintf(b->out, "    increments %s, each process its own counter @0x%" PRIxPTR ", no combined total, lost %s\n",
+			        n1, g->counter_address, n3);
+		}
+		for (int j = 0; j < g->nworkers; j++) {
+			const struct lab_worker *w = &g->workers[j];
+			story_number(w->done, n1, sizeof(n1));
+			story_number(w->counter, n2, sizeof(n2));
+			story_death(w, death, sizeof(death));
+			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  counter %12s  stack @0x%" PRIxPTR "\n",
+			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1, n2, w->stack_address);
+		}
+	}
+	fflush(b->out);
+}
+
+static void batch_report_json(struct batch *b)
+{
+	struct json_object *o = batch_object("report", lab_now(b->lab));
+	struct json_object *groups = json_object_new_array();
+
+	json_object_object_add(o, "parent_counter", json_object_new_int64(lab_parent_counter()));
+	json_object_object_add(o, "parent_counter_address", batch_address(lab_counter_address()));
+	for (int i = 0; i < lab_ngroups(b->lab); i++) {
+		const struct lab_group *g = lab_group_at(b->lab, i);
+		struct json_object *go = json_object_new_object();
+		struct json_object *workers = json_object_new_array();
+		json_object_object_add(go, "name", json_object_new_string(g->name));
+		json_object_object_add(go, "kind", json_object_new_string(lab_kind_name(g->kind)));
+		json_object_object_add(go, "memory", json_object_new_string(g->shared ? "shared" : "private"));
+		json_object_object_add(go, "sync", json_object_new_string(lab_sync_name(g->sync)));
+		json_object_object_add(go, "pid", g->kind == LAB_THREADS ? json_object_new_int(g->host) : NULL);
+		json_object_object_add(go, "alive", json_object_new_int(g->alive));
+		json_object_object_add(go, "increments", json_object_new_int64(g->increments));
+		json_object_object_add(go, "counter", g->shared ? json_object_new_int64(g->counter) : NULL);
+		json_object_object_add(go, "counter_address", batch_address(g->counter_address));
+		json_object_object_add(go, "lost", json_object_new_int64(g->lost));
+		json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
+		for (int j = 0; j < g->nworkers; j++) {
+			const struct lab_worker *w = &g->workers[j];
+			struct json_object *wo = json_object_new_object();
+			char state[2] = { w->state, '\0' };
+			json_object_object_add(wo, "id", json_object_new_string(w->id));
+			json_object_object_add(wo, "pid", json_object_new_int(w->pid));
+			json_object_object_add(wo, "tid", json_object_new_int(w->tid));
+			json_object_object_add(wo, "alive", json_object_new_boolean(w->alive));
+			json_object_object_add(wo, "state", json_object_new_string(state));
+			json_object_object_add(wo, "cpu", w->cpu >= 0 ? json_object_new_int(w->cpu) : NULL);
+			json_object_object_add(wo, "done", json_object_new_int64(w->done));
+			json_object_object_add(wo, "counter_address", batch_address(w->counter_address));
+			json_object_object_add(wo, "counter", json_object_new_int64(w->counter));
+			json_object_object_add(wo, "stack_address", batch_address(w->stack_address));
+			json_object_object_add(wo, "paused", json_object_new_boolean(w->alive && w->activity == INSTR_PAUSED));
+			json_object_object_add(wo, "looping", json_object_new_boolean(w->activity == INSTR_LOOPING));
+			if (!w->alive) {
+				json_object_object_add(wo, "end", json_object_new_string(lab_end_name(w->end)));
+				json_object_object_add(wo, "signal", w->signal ? json_object_new_string(lab_signal_name(w->signal)) : NULL);
+				json_object_object_add(wo, "status", w->status >= 0 ? json_object_new_int(w->status) : NULL);
+				json_object_object_add(wo, "died_at", batch_time(w->died_at));
+			}
+			json_object_array_add(workers, wo);
+		}
+		json_object_object_add(go, "workers", workers);
+		json_object_array_add(groups, go);
+	}
+	json_object_object_add(o, "groups", groups);
+	batch_emit(b, o);
+}
+
+/* Takes a pending SIGINT, SIGTERM or SIGHUP, so it stops the run instead of killing ptviz. */
+static bool batch_interrupted(struct batch *b)
+{
+	struct signalfd_siginfo si;
+
+	if (b->sigfd >= 0 && read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		b->interrupted = true;
+	return b->interrupted;
+}
+
+/* Lets time pass, reaping and observing as the screen would. */
+static void batch_run_for(struct batch *b, double seconds)
+{
+	double start = lab_now(b->lab), end = start + seconds;
+	double period = b->opt->hz > 0 ? 1.0 / b->opt->hz : 0.0;
+	double next = start + period;
+
+	for (;;) {
+		double now = lab_now(b->lab);
+		if (now >= end)
+			break;
+		double until = period > 0 && next < end ? next : end;
+		int ms = (int)ceil((until - now) * 1000.0);
+		struct pollfd pfd[2] = { { lab_fd(b->lab), POLLIN, 0 }, { b->sigfd, POLLIN, 0 } };
+		if (poll(pfd, 2, ms > 0 ? ms : 0) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			lab_dispatch(b->lab);
+		if (batch_interrupted(b))
+			return;
+		if (period > 0 && lab_now(b->lab) >= next) {
+			lab_observe(b->lab);
+			next += period;
+		}
+		batch_drain_events(b);
+	}
+	lab_dispatch(b->lab);
+	batch_drain_events(b);
+}
+
+int batch_run(struct lab *lab, const char *text, const struct batch_options *opt, FILE *out, FILE *errout)
+{
+	struct batch b = { lab, opt, out, errout, -1, false };
+	struct cmd_list list;
+	struct cmd_error err;
+	sigset_t stop, old;
+	int rc = 0;
+
+	/* The whole text is checked before anything starts: a typo on line 9 must not leave lines 1-8 half done. */
+	if (!cmd_parse(text, 1, &list, &err)) {
+		batch_error(&b, &err);
+		return 1;
+	}
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	b.sigfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	for (int i = 0; i < list.n && !batch_interrupted(&b); i++) {
+		const struct cmd *c = &list.items[i];
+		char note[LAB_MSG_MAX];
+		if (!cmd_exec(lab, c, &err, note, sizeof(note))) {
+			batch_drain_events(&b);
+			batch_error(&b, &err);
+			rc = 1;
+			break;
+		}
+		batch_drain_events(&b);
+		if (note[0] != '\0' && !opt->json)
+			fprintf(out, "%6.2fs note: %s\n", lab_now(lab), note);
+		if (c->verb == CMD_RUN)
+			batch_run_for(&b, c->seconds);
+		else if (c->verb == CMD_REPORT) {
+			lab_observe(lab);
+			batch_drain_events(&b);
+			if (opt->json)
+				batch_report_json(&b);
+			else
+				batch_report_text(&b);
+		} else if (c->verb == CMD_QUIT)
+			break;
+	}
+	if (b.interrupted) {
+		fprintf(errout, "ptviz: interrupted; every worker was ended\n");
+		rc = 1;
+	}
+	cmd_list_free(&list);
+	/* Every worker is ended and reaped before ptviz leaves. */
+	lab_reset(lab);
+	batch_drain_events(&b);
+	if (b.sigfd >= 0)
+		close(b.sigfd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

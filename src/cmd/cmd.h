@@ -1,0 +1,67 @@
+/* The command language: one parser and one executor shared by every front end. */
+#ifndef PTVIZ_CMD_H
+#define PTVIZ_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lab/lab.h"
+
+enum cmd_verb {
+	CMD_SPAWN,
+	CMD_SYNC,
+	CMD_INJECT,
+	CMD_KILL,
+	CMD_PAUSE,
+	CMD_RESUME,
+	CMD_RUN,
+	CMD_REPORT,
+	CMD_RESET,
+	CMD_QUIT,
+};
+
+#define CMD_WORD_MAX 32
+
+struct cmd {
+	enum cmd_verb verb;
+	int line, column;            /* where the command starts */
+	enum lab_kind kind;          /* spawn */
+	int count;                   /* spawn */
+	bool shared;                 /* spawn processes ... shared */
+	enum instr_sync sync;        /* sync */
+	enum instr_fault fault;      /* inject */
+	double seconds;              /* run */
+	char target[CMD_WORD_MAX];   /* group (spawn as, sync), worker or group (inject, kill, pause, resume) */
+	int target_column;
+	char text[128];              /* the command as written, for echoes and history */
+};
+
+struct cmd_list {
+	struct cmd *items;
+	int n, cap;
+};
+
+struct cmd_error {
+	int line, column;
+	char message[LAB_MSG_MAX];
+};
+
+/*
+ * Parses a whole text (commands separated by newlines or ';', '#' to the end
+ * of a line is a comment).  Lines are numbered from first_line.  On error
+ * nothing is kept in out and err names the line and column.
+ */
+bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cmd_error *err);
+void cmd_list_free(struct cmd_list *list);
+
+/* Words a command may start with, for completion and messages. */
+extern const char *const cmd_verbs[];
+
+/*
+ * Runs one command on the lab.  run, report and quit only ask something of
+ * the front end, which acts on cmd->verb after a successful call.  On success
+ * note may hold something worth telling (e.g. workers that ignored a pause).
+ */
+bool cmd_exec(struct lab *lab, const struct cmd *cmd, struct cmd_error *err, char *note, size_t notelen);
+
+#endif

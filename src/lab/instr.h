@@ -1,0 +1,89 @@
+/* The instrument panel: memory shared by ptviz and every worker, kept apart from the demonstrated memory. */
+#ifndef PTVIZ_INSTR_H
+#define PTVIZ_INSTR_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * The instrument panel is one MAP_SHARED anonymous mapping made before the
+ * first fork, so every worker (thread or process) sees the same pages.  It
+ * holds a gate per group and a slot per worker.  Nothing in it is part of the
+ * experiment: the counter being demonstrated lives elsewhere (a global in the
+ * thread host, a private global in each process, or a shared segment).
+ */
+
+/* What a worker is doing, as it says itself. */
+enum instr_state {
+	INSTR_FREE = 0,   /* slot unused */
+	INSTR_STARTING,   /* created, not yet in its loop */
+	INSTR_RUNNING,    /* incrementing */
+	INSTR_PAUSED,     /* waiting at an increment boundary */
+	INSTR_FAULTING,   /* about to perform an injected fault */
+	INSTR_LOOPING,    /* spinning forever, deaf to control */
+	INSTR_ENDED,      /* left its loop on request (a thread ended alone) */
+};
+
+/* Faults a worker performs on itself, requested through its control word. */
+enum instr_fault {
+	INSTR_FAULT_NONE = 0,
+	INSTR_FAULT_SEGV,
+	INSTR_FAULT_ABORT,
+	INSTR_FAULT_EXIT,
+	INSTR_FAULT_LOOP,
+};
+
+enum instr_sync { INSTR_SYNC_NONE = 0, INSTR_SYNC_MUTEX, INSTR_SYNC_ATOMIC };
+
+/* Control word bits, written by ptviz, read by the worker at each increment boundary. */
+#define INSTR_CTL_PAUSE 0x01u
+#define INSTR_CTL_END 0x02u
+#define INSTR_CTL_FAULT_SHIFT 8
+#define INSTR_CTL_FAULT_MASK (0xffu << INSTR_CTL_FAULT_SHIFT)
+
+/* One worker's slot: one cache line, so workers never share a line. */
+struct instr_slot {
+	_Atomic uint32_t control;  /* ptviz -> worker */
+	_Atomic uint32_t state;    /* enum instr_state, worker -> ptviz */
+	_Atomic uint32_t ack;      /* last hold generation this worker acknowledged */
+	_Atomic int32_t tid;       /* kernel thread id, set by the worker */
+	_Atomic int64_t done;      /* copy of the worker's own stack counter */
+	_Atomic uint64_t stack_address; /* address of that stack counter */
+	_Atomic uint32_t fault;    /* enum instr_fault being performed */
+	uint32_t group;            /* gate index */
+	uint8_t pad[24];
+} __attribute__((aligned(64)));
+
+/* A group's gate: read by its workers every increment, written by ptviz. */
+struct instr_gate {
+	_Atomic uint32_t seq;      /* bumped on every change; workers futex-wait on it */
+	_Atomic uint32_t hold;     /* non-zero: hold generation, park at the boundary */
+	_Atomic uint32_t sync;     /* enum instr_sync */
+	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
+	_Atomic uint32_t acked;    /* workers parked for the current hold */
+	uint8_t pad[44];
+} __attribute__((aligned(64)));
+
+struct instr {
+	struct instr_gate *gates;
+	struct instr_slot *slots;
+	int ngates;
+	int nslots;
+	size_t size;
+};
+
+bool instr_map(struct instr *in, int ngates, int nslots);
+void instr_unmap(struct instr *in);
+
+/* Futex wait/wake on a word in shared memory (not FUTEX_PRIVATE: processes share it). */
+int instr_futex_wait(_Atomic uint32_t *word, uint32_t expected, long timeout_ns);
+void instr_futex_wake(_Atomic uint32_t *word);
+
+static inline uint32_t instr_ctl_fault(uint32_t ctl)
+{
+	return (ctl & INSTR_CTL_FAULT_MASK) >> INSTR_CTL_FAULT_SHIFT;
+}
+
+#endif

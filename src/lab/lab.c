@@ -1,0 +1,1323 @@
+/* The engine: spawning groups, controlling workers, reaping them, and taking consistent snapshots. */
+#include "lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "procfs.h"
+#include "worker.h"
+
+/* How long a snapshot waits for workers to reach an increment boundary. */
+#define LAB_HOLD_TIMEOUT_NS (25L * 1000 * 1000)
+/* How long a spawn waits for every worker to report in. */
+#define LAB_START_TIMEOUT_MS 5000
+/* How long an injected fault may take to show its effect. */
+#define LAB_FAULT_TIMEOUT_MS 3000
+
+struct lab {
+	struct lab_config cfg;
+	struct instr in;
+	unsigned char *slot_used;
+	bool gate_used[LAB_MAX_GROUPS];
+	struct lab_group groups[LAB_MAX_GROUPS];
+	int ngroups;
+	int sigfd;
+	sigset_t old_mask;
+	struct timespec t0;
+	uint32_t hold_gen;
+	enum instr_sync default_sync;
+	pid_t main_tid;
+	/* queued events, oldest at head */
+	struct lab_event *events;
+	int nevents, head, cap;
+};
+
+static bool lab_fail(struct lab_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool lab_fail(struct lab_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+static void lab_note(struct lab_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void lab_note(struct lab_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	size_t len = strlen(err->msg);
+	if (len > 0 && len + 2 < sizeof(err->msg)) {
+		strlcat(err->msg, "; ", sizeof(err->msg));
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- names ---- */
+
+const char *lab_kind_name(enum lab_kind kind)
+{
+	return kind == LAB_THREADS ? "threads" : "processes";
+}
+
+const char *lab_sync_name(enum instr_sync sync)
+{
+	switch (sync) {
+	case INSTR_SYNC_MUTEX: return "mutex";
+	case INSTR_SYNC_ATOMIC: return "atomic";
+	default: return "none";
+	}
+}
+
+const char *lab_fault_name(enum instr_fault fault)
+{
+	switch (fault) {
+	case INSTR_FAULT_SEGV: return "segv";
+	case INSTR_FAULT_ABORT: return "abort";
+	case INSTR_FAULT_EXIT: return "exit";
+	case INSTR_FAULT_LOOP: return "loop";
+	default: return "none";
+	}
+}
+
+const char *lab_end_name(enum lab_end end)
+{
+	switch (end) {
+	case LAB_END_FAULT: return "fault";
+	case LAB_END_SIBLING: return "sibling";
+	case LAB_END_KILLED: return "killed";
+	case LAB_END_ENDED: return "ended";
+	case LAB_END_SIGNAL: return "signal";
+	case LAB_END_EXITED: return "exited";
+	default: return "alive";
+	}
+}
+
+const char *lab_signal_name(int sig)
+{
+	static char buf[32];
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev == NULL) {
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	return buf;
+}
+
+/* ---- time ---- */
+
+double lab_now(const struct lab *lab)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - lab->t0.tv_sec) + (double)(now.tv_nsec - lab->t0.tv_nsec) / 1e9;
+}
+
+static int64_t lab_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* ---- lookup ---- */
+
+int64_t lab_parent_counter(void)
+{
+	return atomic_load(&worker_counter);
+}
+
+uintptr_t lab_counter_address(void)
+{
+	return (uintptr_t)&worker_counter;
+}
+
+int lab_ngroups(const struct lab *lab)
+{
+	return lab->ngroups;
+}
+
+const struct lab_group *lab_group_at(const struct lab *lab, int i)
+{
+	return i >= 0 && i < lab->ngroups ? &lab->groups[i] : NULL;
+}
+
+static struct lab_group *lab_group_named(struct lab *lab, const char *name)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (strcmp(lab->groups[i].name, name) == 0)
+			return &lab->groups[i];
+	}
+	return NULL;
+}
+
+const struct lab_group *lab_find_group(const struct lab *lab, const char *name)
+{
+	return lab_group_named((struct lab *)lab, name);
+}
+
+/* Splits "PB12" into its group and number; NULL when it is no worker's name. */
+static struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group)
+{
+	size_t letters = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	char name[LAB_NAME_MAX + 1];
+
+	if (letters == 0 || letters > LAB_NAME_MAX || id[letters] < '1' || id[letters] > '9')
+		return NULL;
+	char *end;
+	long number = strtol(id + letters, &end, 10);
+	if (*end != '\0')
+		return NULL;
+	memcpy(name, id, letters);
+	name[letters] = '\0';
+	struct lab_group *g = lab_group_named(lab, name);
+	if (g == NULL || number < 1 || number > g->nworkers)
+		return NULL;
+	if (group != NULL)
+		*group = g;
+	return &g->workers[number - 1];
+}
+
+const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
+                                         const struct lab_group **group)
+{
+	struct lab_group *g = NULL;
+	const struct lab_worker *w = lab_worker_named((struct lab *)lab, id, &g);
+
+	if (group != NULL)
+		*group = g;
+	return w;
+}
+
+static struct instr_slot *lab_slot(struct lab *lab, const struct lab_worker *w)
+{
+	return &lab->in.slots[w->slot];
+}
+
+static struct instr_gate *lab_gate(struct lab *lab, const struct lab_group *g)
+{
+	return &lab->in.gates[g->gate];
+}
+
+/* Lists the live workers of a group, for messages that suggest what would be right. */
+static const char *lab_live_list(const struct lab_group *g)
+{
+	static char buf[160];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < g->nworkers && len + LAB_ID_MAX + 6 < sizeof(buf); i++) {
+		if (g->workers[i].alive)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "",
+			                        g->workers[i].id);
+	}
+	if (len == 0)
+		strlcpy(buf, "none", sizeof(buf));
+	return buf;
+}
+
+/* ---- events ---- */
+
+static struct lab_event *lab_event_push(struct lab *lab, enum lab_event_kind kind,
+                                        const struct lab_group *g, int nids)
+{
+	if (lab->head + lab->nevents == lab->cap) {
+		if (lab->head > 0) {
+			memmove(lab->events, lab->events + lab->head, (size_t)lab->nevents * sizeof(*lab->events));
+			lab->head = 0;
+		}
+		if (lab->nevents == lab->cap) {
+			int cap = lab->cap ? lab->cap * 2 : 16;
+			struct lab_event *ev = realloc(lab->events, (size_t)cap * sizeof(*ev));
+			if (ev == NULL)
+				return NULL;
+			lab->events = ev;
+			lab->cap = cap;
+		}
+	}
+	struct lab_event *ev = &lab->events[lab->head + lab->nevents];
+	memset(ev, 0, sizeof(*ev));
+	ev->ids = calloc((size_t)(nids > 0 ? nids : 1), sizeof(*ev->ids));
+	ev->pids = calloc((size_t)(nids > 0 ? nids : 1), sizeof(*ev->pids));
+	if (ev->ids == NULL || ev->pids == NULL) {
+		free(ev->ids);
+		free(ev->pids);
+		return NULL;
+	}
+	lab->nevents++;
+	ev->kind = kind;
+	ev->t = lab_now(lab);
+	strlcpy(ev->group, g->name, sizeof(ev->group));
+	ev->group_kind = g->kind;
+	ev->status = -1;
+	return ev;
+}
+
+bool lab_next_event(struct lab *lab, struct lab_event *ev)
+{
+	if (lab->nevents == 0)
+		return false;
+	*ev = lab->events[lab->head];
+	lab->head++;
+	lab->nevents--;
+	if (lab->nevents == 0)
+		lab->head = 0;
+	return true;
+}
+
+void lab_event_clear(struct lab_event *ev)
+{
+	free(ev->ids);
+	free(ev->pids);
+	ev->ids = NULL;
+	ev->pids = NULL;
+	ev->nids = 0;
+}
+
+/* ---- lifetime ---- */
+
+void lab_config_defaults(struct lab_config *cfg)
+{
+	cfg->max_threads = LAB_DEFAULT_MAX_THREADS;
+	cfg->max_processes = LAB_DEFAULT_MAX_PROCESSES;
+}
+
+struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
+{
+	struct lab *lab = calloc(1, sizeof(*lab));
+	sigset_t chld;
+
+	if (lab == NULL) {
+		lab_fail(err, "out of memory");
+		return NULL;
+	}
+	lab->cfg = *cfg;
+	lab->sigfd = -1;
+	lab->main_tid = gettid();
+	clock_gettime(CLOCK_MONOTONIC, &lab->t0);
+
+	int nslots = cfg->max_threads * LAB_MAX_GROUPS + cfg->max_processes;
+	lab->slot_used = calloc((size_t)nslots, 1);
+	if (lab->slot_used == NULL || !instr_map(&lab->in, LAB_MAX_GROUPS, nslots)) {
+		lab_fail(err, "cannot map the instrument panel for %d workers: %s", nslots, strerror(errno));
+		goto fail;
+	}
+
+	/* Child exits arrive through a signalfd, so SIGCHLD must not be delivered the usual way. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, &lab->old_mask);
+	lab->sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (lab->sigfd < 0) {
+		lab_fail(err, "signalfd: %s", strerror(errno));
+		goto fail;
+	}
+	return lab;
+fail:
+	lab_free(lab);
+	return NULL;
+}
+
+static void lab_group_destroy(struct lab *lab, struct lab_group *g);
+
+void lab_free(struct lab *lab)
+{
+	struct lab_event ev;
+
+	if (lab == NULL)
+		return;
+	lab_reset(lab);
+	while (lab_next_event(lab, &ev))
+		lab_event_clear(&ev);
+	free(lab->events);
+	if (lab->sigfd >= 0) {
+		close(lab->sigfd);
+		pthread_sigmask(SIG_SETMASK, &lab->old_mask, NULL);
+	}
+	instr_unmap(&lab->in);
+	free(lab->slot_used);
+	free(lab);
+}
+
+int lab_fd(const struct lab *lab)
+{
+	return lab->sigfd;
+}
+
+/* ---- holding workers at an increment boundary ---- */
+
+/* Workers that will answer a hold: alive and still reading their control word. */
+static int lab_group_listeners(struct lab *lab, struct lab_group *g)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive)
+			continue;
+		uint32_t st = atomic_load(&lab_slot(lab, w)->state);
+		if (st == INSTR_RUNNING || st == INSTR_PAUSED || st == INSTR_STARTING)
+			n++;
+	}
+	return n;
+}
+
+static void lab_gate_bump(struct instr_gate *gate)
+{
+	atomic_fetch_add(&gate->seq, 1);
+	instr_futex_wake(&gate->seq);
+}
+
+/* Asks every listening worker of the group to park; returns how many were asked. */
+static int lab_hold_begin(struct lab *lab, struct lab_group *g)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
+	int expect = lab_group_listeners(lab, g);
+
+	if (expect == 0)
+		return 0;
+	if (++lab->hold_gen == 0)
+		lab->hold_gen = 1;
+	atomic_store(&gate->acked, 0);
+	atomic_store(&gate->expect, (uint32_t)expect);
+	atomic_store(&gate->hold, lab->hold_gen);
+	lab_gate_bump(gate);
+	return expect;
+}
+
+/* Waits until the workers asked have parked, or the deadline passes. */
+static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int expect, int64_t deadline)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
+
+	for (;;) {
+		uint32_t acked = atomic_load(&gate->acked);
+		if ((int)acked >= expect)
+			return true;
+		int64_t left = deadline - lab_ns();
+		if (left <= 0)
+			return false;
+		instr_futex_wait(&gate->acked, acked, (long)left);
+	}
+}
+
+static void lab_hold_end(struct lab *lab, struct lab_group *g)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
+
+	if (atomic_load(&gate->hold) == 0)
+		return;
+	atomic_store(&gate->hold, 0);
+	lab_gate_bump(gate);
+}
+
+/* ---- observation ---- */
+
+static bool lab_read_remote(pid_t pid, uintptr_t address, int64_t *value)
+{
+	struct iovec local = { value, sizeof(*value) };
+	struct iovec remote = { (void *)address, sizeof(*value) };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(*value);
+}
+
+/* Does the memory a worker incremented outlive it?  Then its final count in the slot is exact. */
+static bool lab_memory_outlives(const struct lab_group *g)
+{
+	return g->kind == LAB_THREADS ? g->host_alive : g->shared;
+}
+
+/* Reads the counters and the done figures of a group whose workers are parked. */
+static void lab_group_read(struct lab *lab, struct lab_group *g)
+{
+	int64_t shared_value = 0;
+	bool have_shared = false;
+
+	if (g->kind == LAB_THREADS) {
+		have_shared = g->host_alive && lab_read_remote(g->host, g->counter_address, &shared_value);
+	} else if (g->shared) {
+		/* Read the segment where it lives, in a worker; when all are gone, ptviz still maps it. */
+		for (int i = 0; i < g->nworkers && !have_shared; i++) {
+			if (g->workers[i].alive)
+				have_shared = lab_read_remote(g->workers[i].pid, g->counter_address, &shared_value);
+		}
+		if (!have_shared) {
+			shared_value = atomic_load(&((struct worker_segment *)g->segment)->counter);
+			have_shared = true;
+		}
+	}
+
+	int64_t increments = 0, counters = 0;
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive) {
+			w->done = atomic_load(&lab_slot(lab, w)->done);
+			if (g->shared) {
+				if (have_shared)
+					w->counter = shared_value;
+			} else {
+				lab_read_remote(w->pid, w->counter_address, &w->counter);
+			}
+		} else if (g->shared && have_shared) {
+			w->counter = shared_value;
+		}
+		increments += w->done;
+		counters += w->counter;
+	}
+	if (g->kind == LAB_THREADS && !have_shared)
+		return; /* the host is gone: keep the figures of its last moment */
+	g->increments = increments;
+	g->counter = g->shared ? shared_value : counters;
+	g->lost = g->increments - g->counter;
+}
+
+static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
+{
+	struct procfs_stat st;
+
+	w->activity = atomic_load(&lab_slot(lab, w)->state);
+	if (!w->alive)
+		return;
+	if (procfs_read_stat(w->stat_fd, &st)) {
+		w->state = st.state;
+		w->cpu = st.cpu;
+		w->cpu_ticks = st.ticks;
+	}
+}
+
+static void lab_group_count_alive(struct lab_group *g)
+{
+	g->alive = 0;
+	for (int i = 0; i < g->nworkers; i++)
+		g->alive += g->workers[i].alive;
+}
+
+/* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
+static void lab_observe_mask(struct lab *lab, uint32_t mask)
+{
+	int expect[LAB_MAX_GROUPS];
+	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+
+	/* Ask every group at once, so the snapshot is one moment for all of them. */
+	for (int i = 0; i < lab->ngroups; i++)
+		expect[i] = (mask & (1u << i)) ? lab_hold_begin(lab, &lab->groups[i]) : 0;
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		g->consistent = lab_hold_wait(lab, g, expect[i], deadline);
+		/* A worker that could not be held might be between its load and its store. */
+		if (g->consistent)
+			lab_group_read(lab, g);
+		lab_hold_end(lab, g);
+	}
+	/* /proc needs no hold: read it after the workers are released. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		for (int j = 0; j < g->nworkers; j++)
+			lab_worker_read_proc(lab, &g->workers[j]);
+		lab_group_count_alive(g);
+	}
+}
+
+void lab_observe(struct lab *lab)
+{
+	lab_dispatch(lab);
+	lab_observe_mask(lab, ~0u);
+}
+
+static uint32_t lab_group_bit(struct lab *lab, const struct lab_group *g)
+{
+	return 1u << (g - lab->groups);
+}
+
+/* ---- deaths ---- */
+
+static void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w,
+                            enum lab_end end, double when)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+
+	/* Where the counter it incremented lives on, the slot's final count is exact. */
+	if (lab_memory_outlives(g))
+		w->done = atomic_load(&s->done);
+	w->alive = false;
+	w->end = end;
+	w->died_at = when;
+	w->state = '-';
+	w->activity = atomic_load(&s->state);
+	if (w->stat_fd >= 0) {
+		close(w->stat_fd);
+		w->stat_fd = -1;
+	}
+}
+
+/* The worker of a group that brought its process down, if any. */
+static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, pid_t pid)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive && w->pid == pid && atomic_load(&lab_slot(lab, w)->state) == INSTR_FAULTING)
+			return w;
+	}
+	return NULL;
+}
+
+/* A process of the group has exited with the given wait status: attribute it. */
+static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, int status,
+                               bool killed_by_lab)
+{
+	double now = lab_now(lab);
+	struct lab_worker *cause = lab_find_cause(lab, g, pid);
+	int dying = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		dying += g->workers[i].alive && g->workers[i].pid == pid;
+
+	if (g->kind == LAB_THREADS)
+		g->host_alive = false;
+
+	enum lab_end end;
+	if (killed_by_lab)
+		end = LAB_END_KILLED;
+	else if (cause != NULL)
+		end = LAB_END_FAULT;
+	else if (WIFSIGNALED(status))
+		end = LAB_END_SIGNAL;
+	else
+		end = LAB_END_EXITED;
+
+	struct lab_event *ev = dying > 0 ? lab_event_push(lab, LAB_EVENT_EXIT, g, dying) : NULL;
+	if (ev != NULL) {
+		ev->pid = pid;
+		ev->end = end;
+		ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (cause != NULL) {
+			strlcpy(ev->cause, cause->id, sizeof(ev->cause));
+			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
+		}
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (ev != NULL) {
+			strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+			ev->pids[ev->nids++] = w->pid;
+		}
+		w->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		w->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (w == cause) {
+			w->fault = atomic_load(&lab_slot(lab, w)->fault);
+			lab_worker_bury(lab, g, w, LAB_END_FAULT, now);
+		} else {
+			lab_worker_bury(lab, g, w, cause != NULL ? LAB_END_SIBLING : end, now);
+		}
+	}
+	lab_group_count_alive(g);
+}
+
+/* Reaps one process of ours if it has exited; blocking waits for one we just killed. */
+static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block, bool killed)
+{
+	int status;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &status, block ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != pid)
+		return false;
+	lab_process_exited(lab, g, pid, status, killed);
+	return true;
+}
+
+void lab_dispatch(struct lab *lab)
+{
+	struct signalfd_siginfo si;
+
+	while (read(lab->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->kind == LAB_THREADS) {
+			if (g->host_alive)
+				lab_reap(lab, g, g->host, false, false);
+			continue;
+		}
+		for (int j = 0; j < g->nworkers; j++) {
+			if (g->workers[j].alive)
+				lab_reap(lab, g, g->workers[j].pid, false, false);
+		}
+	}
+}
+
+/* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
+static bool lab_wait_until(struct lab *lab, bool (*done)(struct lab *, const void *), const void *arg,
+                           int timeout_ms)
+{
+	int64_t deadline = lab_ns() + (int64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		lab_dispatch(lab);
+		if (done(lab, arg))
+			return true;
+		int64_t left = deadline - lab_ns();
+		if (left <= 0)
+			return false;
+		struct pollfd pfd = { lab->sigfd, POLLIN, 0 };
+		/* Short polls also catch a state change that no signal announces. */
+		poll(&pfd, 1, left > 2000000 ? 2 : 1);
+	}
+}
+
+/* ---- slots and gates ---- */
+
+static int lab_gate_alloc(struct lab *lab)
+{
+	for (int i = 0; i < LAB_MAX_GROUPS; i++) {
+		if (!lab->gate_used[i]) {
+			lab->gate_used[i] = true;
+			struct instr_gate *gate = &lab->in.gates[i];
+			atomic_store(&gate->hold, 0);
+			atomic_store(&gate->acked, 0);
+			atomic_store(&gate->expect, 0);
+			atomic_store(&gate->sync, lab->default_sync);
+			return i;
+		}
+	}
+	return -1;
+}
+
+static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
+{
+	int got = 0;
+
+	for (int i = 0; i < lab->in.nslots && got < n; i++) {
+		if (!lab->slot_used[i])
+			slots[got++] = i;
+	}
+	if (got < n)
+		return false;
+	for (int i = 0; i < n; i++) {
+		struct instr_slot *s = &lab->in.slots[slots[i]];
+		lab->slot_used[slots[i]] = 1;
+		atomic_store(&s->control, 0);
+		atomic_store(&s->state, INSTR_STARTING);
+		atomic_store(&s->ack, 0);
+		atomic_store(&s->tid, 0);
+		atomic_store(&s->done, 0);
+		atomic_store(&s->stack_address, 0);
+		atomic_store(&s->fault, INSTR_FAULT_NONE);
+		s->group = (uint32_t)gate;
+	}
+	return true;
+}
+
+/* Ends every process of a group, reaps it and gives back its slots and gate. */
+static void lab_group_destroy(struct lab *lab, struct lab_group *g)
+{
+	if (g->kind == LAB_THREADS && g->host_alive && g->host > 0) {
+		kill(g->host, SIGKILL);
+		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
+			;
+		g->host_alive = false;
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (g->kind == LAB_PROCESSES && w->alive && w->pid > 0) {
+			kill(w->pid, SIGKILL);
+			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+		if (w->stat_fd >= 0)
+			close(w->stat_fd);
+		lab->slot_used[w->slot] = 0;
+		atomic_store(&lab->in.slots[w->slot].state, INSTR_FREE);
+	}
+	free(g->workers);
+	if (g->segment != NULL) {
+		struct worker_segment *seg = g->segment;
+		pthread_mutex_destroy(&seg->lock);
+		munmap(g->segment, sizeof(struct worker_segment));
+	}
+	lab->gate_used[g->gate] = false;
+	memset(g, 0, sizeof(*g));
+}
+
+static void lab_group_remove(struct lab *lab, struct lab_group *g)
+{
+	int i = (int)(g - lab->groups);
+
+	lab_group_destroy(lab, g);
+	memmove(&lab->groups[i], &lab->groups[i + 1], (size_t)(lab->ngroups - i - 1) * sizeof(*g));
+	lab->ngroups--;
+}
+
+void lab_reset(struct lab *lab)
+{
+	while (lab->ngroups > 0)
+		lab_group_remove(lab, &lab->groups[lab->ngroups - 1]);
+	/* Exits of what reset ended are not news. */
+	lab_dispatch(lab);
+}
+
+/* ---- spawning ---- */
+
+static bool lab_name_valid(const char *name, struct lab_error *err)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > LAB_NAME_MAX ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != len)
+		return lab_fail(err, "bad group name '%s': expected 1 to %d letters, e.g. 'as Web'",
+		                name, LAB_NAME_MAX);
+	if (strcmp(name, "all") == 0)
+		return lab_fail(err, "'all' is reserved (pause all, resume all): choose another group name");
+	return true;
+}
+
+/* Picks the group's name: the one asked for, or T, TB, TC ... (P, PB ...). */
+static bool lab_choose_name(struct lab *lab, enum lab_kind kind, const char *asked, char *name,
+                            struct lab_error *err)
+{
+	if (asked != NULL && asked[0] != '\0') {
+		if (!lab_name_valid(asked, err))
+			return false;
+		struct lab_group *g = lab_group_named(lab, asked);
+		if (g != NULL && g->alive > 0)
+			return lab_fail(err, "group %s already exists and is running: end it with 'kill %s' or choose another name with 'as NAME'",
+			                asked, asked);
+		if (g != NULL)
+			lab_group_remove(lab, g); /* a dead group gives its name to the new one */
+		strlcpy(name, asked, LAB_NAME_MAX + 1);
+		return true;
+	}
+	char first = kind == LAB_THREADS ? 'T' : 'P';
+	for (char second = 0; second <= 'Z'; second = second ? (char)(second + 1) : 'B') {
+		char candidate[3] = { first, second, '\0' };
+		struct lab_group *g = lab_group_named(lab, candidate);
+		if (g == NULL || g->alive == 0) {
+			if (g != NULL)
+				lab_group_remove(lab, g);
+			strlcpy(name, candidate, LAB_NAME_MAX + 1);
+			return true;
+		}
+	}
+	return lab_fail(err, "no free default name for a group: name it with 'as NAME'");
+}
+
+static int lab_live_processes(const struct lab *lab)
+{
+	int n = 0;
+
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (lab->groups[i].kind == LAB_PROCESSES)
+			n += lab->groups[i].alive;
+	}
+	return n;
+}
+
+/* Blocks every signal across fork, so the child starts with nothing pending half-handled. */
+static pid_t lab_fork(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, saved);
+	pid_t pid = fork();
+	if (pid != 0)
+		pthread_sigmask(SIG_SETMASK, saved, NULL);
+	return pid;
+}
+
+static bool lab_slots_ready(struct lab *lab, const void *arg)
+{
+	const struct lab_group *g = arg;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		if (atomic_load(&lab->in.slots[g->workers[i].slot].tid) == 0)
+			return false;
+	}
+	return true;
+}
+
+static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *slots,
+                              struct lab_error *err)
+{
+	int pipefd[2];
+	sigset_t saved;
+	pid_t parent = getpid();
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return lab_fail(err, "pipe: %s", strerror(errno));
+	pid_t pid = lab_fork(&saved);
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return lab_fail(err, "cannot fork the thread host: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		char title[64], comm[32];
+		snprintf(title, sizeof(title), "ptviz: threads %s", g->name);
+		snprintf(comm, sizeof(comm), "ptviz %s", g->name);
+		worker_child_setup(parent, pipefd[1], title, comm);
+		worker_host_main(&lab->in, g->gate, slots, g->nworkers, 3, g->name);
+	}
+	close(pipefd[1]);
+	g->host = pid;
+	g->host_alive = true;
+
+	int rc = -1;
+	struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+	if (poll(&pfd, 1, LAB_START_TIMEOUT_MS) == 1 && read(pipefd[0], &rc, sizeof(rc)) != (ssize_t)sizeof(rc))
+		rc = -1;
+	close(pipefd[0]);
+	if (rc != 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		g->host_alive = false;
+		if (rc > 0)
+			return lab_fail(err, "pthread_create failed after some threads: %s; nothing was started (lower N or raise the system's thread limit)",
+			                strerror(rc));
+		return lab_fail(err, "the thread host did not start; nothing was started");
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		g->workers[i].pid = pid;
+		g->workers[i].alive = true;
+	}
+	return true;
+}
+
+static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab_error *err)
+{
+	sigset_t saved;
+	pid_t parent = getpid();
+	_Atomic int64_t *counter = &worker_counter;
+	pthread_mutex_t *lock = &worker_counter_lock;
+
+	if (g->shared) {
+		/* Made before the forks, so every process maps the same pages at the same address. */
+		struct worker_segment *seg = mmap(NULL, sizeof(*seg), PROT_READ | PROT_WRITE,
+		                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (seg == MAP_FAILED)
+			return lab_fail(err, "cannot map the shared segment: %s", strerror(errno));
+		pthread_mutexattr_t attr;
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+		pthread_mutex_init(&seg->lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+		atomic_store(&seg->counter, 0);
+		g->segment = seg;
+		counter = &seg->counter;
+		lock = &seg->lock;
+	}
+	g->counter_address = (uintptr_t)counter;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		pid_t pid = lab_fork(&saved);
+		if (pid < 0) {
+			int e = errno;
+			for (int j = 0; j < i; j++) {
+				kill(g->workers[j].pid, SIGKILL);
+				waitpid(g->workers[j].pid, NULL, 0);
+				g->workers[j].alive = false;
+			}
+			return lab_fail(err, "fork failed for %s: %s; the %d already started were ended, nothing is running",
+			                w->id, strerror(e), i);
+		}
+		if (pid == 0) {
+			char title[64], comm[32];
+			snprintf(title, sizeof(title), "ptviz: process %s", w->id);
+			snprintf(comm, sizeof(comm), "ptviz %s", w->id);
+			worker_child_setup(parent, -1, title, comm);
+			worker_process_main(&lab->in, g->gate, w->slot, counter, lock);
+		}
+		w->pid = pid;
+		w->alive = true;
+	}
+	return true;
+}
+
+bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
+               struct lab_error *err)
+{
+	if (gettid() != lab->main_tid)
+		return lab_fail(err, "spawn must run on ptviz's main thread");
+	lab_dispatch(lab);
+	if (n < 1)
+		return lab_fail(err, "cannot spawn %d %s: expected at least 1", n, lab_kind_name(kind));
+	if (kind == LAB_THREADS && n > lab->cfg.max_threads)
+		return lab_fail(err, "%d threads is over the cap of %d per group: spawn fewer, or start ptviz with --max-threads %d",
+		                n, lab->cfg.max_threads, n);
+	if (kind == LAB_PROCESSES && lab_live_processes(lab) + n > lab->cfg.max_processes)
+		return lab_fail(err, "%d more processes would make %d, over the cap of %d in total: spawn fewer, end some, or start ptviz with --max-processes %d",
+		                n, lab_live_processes(lab) + n, lab->cfg.max_processes,
+		                lab_live_processes(lab) + n);
+	if (kind == LAB_THREADS && shared)
+		return lab_fail(err, "threads always share their memory: 'shared' is only for processes");
+
+	char gname[LAB_NAME_MAX + 1];
+	if (!lab_choose_name(lab, kind, name, gname, err))
+		return false;
+	if (lab->ngroups >= LAB_MAX_GROUPS)
+		return lab_fail(err, "already %d groups, the most ptviz shows: end one with 'kill GROUP' or 'reset'",
+		                LAB_MAX_GROUPS);
+
+	struct lab_group *g = &lab->groups[lab->ngroups];
+	memset(g, 0, sizeof(*g));
+	strlcpy(g->name, gname, sizeof(g->name));
+	g->kind = kind;
+	g->shared = kind == LAB_THREADS || shared;
+	g->sync = lab->default_sync;
+	g->nworkers = n;
+	g->counter_address = (uintptr_t)&worker_counter;
+	g->consistent = true;
+	g->spawned_at = lab_now(lab);
+	g->gate = lab_gate_alloc(lab);
+	g->workers = calloc((size_t)n, sizeof(*g->workers));
+	int *slots = calloc((size_t)n, sizeof(*slots));
+	if (g->gate < 0 || g->workers == NULL || slots == NULL) {
+		free(slots);
+		free(g->workers);
+		if (g->gate >= 0)
+			lab->gate_used[g->gate] = false;
+		return lab_fail(err, "out of memory for %d workers", n);
+	}
+	if (!lab_slots_alloc(lab, g->gate, slots, n)) {
+		free(slots);
+		free(g->workers);
+		lab->gate_used[g->gate] = false;
+		return lab_fail(err, "no room left in the instrument panel for %d workers: end some groups first", n);
+	}
+	for (int i = 0; i < n; i++) {
+		struct lab_worker *w = &g->workers[i];
+		snprintf(w->id, sizeof(w->id), "%.8s%d", gname, (i + 1) % 1000000);
+		w->number = i + 1;
+		w->slot = slots[i];
+		w->alive = false; /* until it has a pid: kill(0) would hit ptviz's own group */
+		w->state = '?';
+		w->cpu = -1;
+		w->status = -1;
+		w->stat_fd = -1;
+		w->counter_address = g->counter_address;
+	}
+	lab->ngroups++;
+
+	bool ok = kind == LAB_THREADS ? lab_spawn_threads(lab, g, slots, err)
+	                              : lab_spawn_processes(lab, g, err);
+	free(slots);
+	if (ok && !lab_wait_until(lab, lab_slots_ready, g, LAB_START_TIMEOUT_MS)) {
+		ok = lab_fail(err, "the workers of %s did not start within %d ms; nothing was started",
+		              gname, LAB_START_TIMEOUT_MS);
+	}
+	for (int i = 0; ok && i < n; i++) {
+		if (!g->workers[i].alive)
+			ok = lab_fail(err, "%s died while starting; nothing was started", g->workers[i].id);
+	}
+	if (!ok) {
+		lab_group_remove(lab, g);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		struct lab_worker *w = &g->workers[i];
+		struct instr_slot *s = lab_slot(lab, w);
+		w->tid = atomic_load(&s->tid);
+		w->counter_address = g->counter_address;
+		w->stack_address = (uintptr_t)atomic_load(&s->stack_address);
+		int fd = procfs_open_stat(w->pid, w->tid);
+		w->stat_fd = fd >= 0 ? fd : -1;
+	}
+	lab_group_count_alive(g);
+
+	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_SPAWN, g, n);
+	if (ev != NULL) {
+		ev->pid = kind == LAB_THREADS ? g->host : 0;
+		for (int i = 0; i < n; i++) {
+			strlcpy(ev->ids[i], g->workers[i].id, sizeof(ev->ids[0]));
+			ev->pids[i] = g->workers[i].tid;
+		}
+		ev->nids = n;
+	}
+	lab_observe_mask(lab, lab_group_bit(lab, g));
+	return true;
+}
+
+/* ---- control ---- */
+
+bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err)
+{
+	uint32_t mask = 0;
+
+	lab_dispatch(lab);
+	if (group != NULL) {
+		struct lab_group *g = lab_group_named(lab, group);
+		if (g == NULL)
+			return lab_fail(err, "no group named '%s'%s", group,
+			                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 4'");
+		mask = lab_group_bit(lab, g);
+	} else {
+		lab->default_sync = sync;
+		mask = ~0u;
+	}
+	/* Switch while every worker is parked between increments, so no update straddles two modes. */
+	int expect[LAB_MAX_GROUPS] = { 0 };
+	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			expect[i] = lab_hold_begin(lab, &lab->groups[i]);
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		lab_hold_wait(lab, g, expect[i], deadline);
+		/* Read at the switch, so the figures for the old mode are complete. */
+		lab_group_read(lab, g);
+		g->sync = sync;
+		atomic_store(&lab_gate(lab, g)->sync, sync);
+		lab_hold_end(lab, g);
+	}
+	return true;
+}
+
+static bool lab_worker_gone(struct lab *lab, const void *arg)
+{
+	(void)lab;
+	return !((const struct lab_worker *)arg)->alive;
+}
+
+static bool lab_worker_looping(struct lab *lab, const void *arg)
+{
+	const struct lab_worker *w = arg;
+
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_LOOPING;
+}
+
+static bool lab_worker_ended(struct lab *lab, const void *arg)
+{
+	const struct lab_worker *w = arg;
+
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_ENDED;
+}
+
+static bool lab_worker_paused(struct lab *lab, const void *arg)
+{
+	const struct lab_worker *w = arg;
+
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_PAUSED;
+}
+
+/* Why a worker cannot take a request, or NULL when it can. */
+static const char *lab_worker_deaf(struct lab *lab, const struct lab_worker *w)
+{
+	static char why[LAB_MSG_MAX];
+
+	if (!w->alive) {
+		snprintf(why, sizeof(why), "%s is already dead (%s at %.1fs)", w->id,
+		         w->signal ? lab_signal_name(w->signal) : lab_end_name(w->end), w->died_at);
+		return why;
+	}
+	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
+	if (st == INSTR_LOOPING) {
+		snprintf(why, sizeof(why), "%s is spinning in a runaway loop and no longer reads its control word", w->id);
+		return why;
+	}
+	if (st == INSTR_FAULTING) {
+		snprintf(why, sizeof(why), "%s is already performing a fault", w->id);
+		return why;
+	}
+	return NULL;
+}
+
+bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+
+	lab_dispatch(lab);
+	struct lab_worker *w = lab_worker_named(lab, id, &g);
+	if (w == NULL)
+		return lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T3 or P2", id);
+	const char *deaf = lab_worker_deaf(lab, w);
+	if (deaf != NULL)
+		return lab_fail(err, "%s; live workers of %s: %s", deaf, g->name, lab_live_list(g));
+
+	/* Freshen the figures first: what dies with the worker is remembered as it was. */
+	lab_observe_mask(lab, lab_group_bit(lab, g));
+	atomic_fetch_or(&lab_slot(lab, w)->control, (uint32_t)fault << INSTR_CTL_FAULT_SHIFT);
+	lab_gate_bump(lab_gate(lab, g));
+
+	bool (*done)(struct lab *, const void *) =
+	    fault == INSTR_FAULT_LOOP ? lab_worker_looping : lab_worker_gone;
+	if (!lab_wait_until(lab, done, w, LAB_FAULT_TIMEOUT_MS))
+		return lab_fail(err, "%s did not perform the %s fault within %d ms", w->id,
+		                lab_fault_name(fault), LAB_FAULT_TIMEOUT_MS);
+	if (fault == INSTR_FAULT_LOOP)
+		w->activity = INSTR_LOOPING;
+	return true;
+}
+
+/* Kills process workers while they are parked, so a shared count loses nothing in flight. */
+static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_worker *only)
+{
+	int expect = lab_hold_begin(lab, g);
+
+	lab_hold_wait(lab, g, expect, lab_ns() + LAB_HOLD_TIMEOUT_NS);
+	lab_group_read(lab, g);
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive && (only == NULL || w == only))
+			kill(w->pid, SIGKILL);
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive && (only == NULL || w == only))
+			lab_reap(lab, g, w->pid, true, true);
+	}
+	lab_hold_end(lab, g);
+}
+
+bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+
+	lab_dispatch(lab);
+	struct lab_worker *w = lab_worker_named(lab, target, &g);
+	if (w == NULL) {
+		g = lab_group_named(lab, target);
+		if (g == NULL)
+			return lab_fail(err, "nothing named '%s' to kill: expected a worker such as T3 or a group such as P", target);
+		if (g->alive == 0)
+			return lab_fail(err, "every worker of %s is already dead", g->name);
+		lab_observe_mask(lab, lab_group_bit(lab, g));
+		if (g->kind == LAB_THREADS) {
+			kill(g->host, SIGKILL);
+			lab_reap(lab, g, g->host, true, true);
+		} else {
+			lab_kill_processes(lab, g, NULL);
+		}
+		return true;
+	}
+	if (!w->alive)
+		return lab_fail(err, "%s is already dead; live workers of %s: %s", w->id, g->name, lab_live_list(g));
+	if (g->kind == LAB_PROCESSES) {
+		lab_kill_processes(lab, g, w);
+		return true;
+	}
+	/* One thread cannot be killed from outside: any fatal signal ends its whole process. */
+	if (atomic_load(&lab_slot(lab, w)->state) == INSTR_LOOPING)
+		return lab_fail(err, "%s is spinning and no longer listens, and a signal would end every thread of its process: 'kill %s' ends the whole host",
+		                w->id, g->name);
+	atomic_fetch_or(&lab_slot(lab, w)->control, INSTR_CTL_END);
+	lab_gate_bump(lab_gate(lab, g));
+	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_FAULT_TIMEOUT_MS))
+		return lab_fail(err, "%s did not end within %d ms", w->id, LAB_FAULT_TIMEOUT_MS);
+	if (w->alive) {
+		struct lab_event *ev = lab_event_push(lab, LAB_EVENT_EXIT, g, 1);
+		lab_worker_bury(lab, g, w, LAB_END_ENDED, lab_now(lab));
+		if (ev != NULL) {
+			ev->pid = g->host;
+			ev->end = LAB_END_ENDED;
+			strlcpy(ev->ids[0], w->id, sizeof(ev->ids[0]));
+			ev->pids[0] = w->tid;
+			ev->nids = 1;
+		}
+		lab_group_count_alive(g);
+	}
+	return true;
+}
+
+static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool pause,
+                             bool explicit, struct lab_error *err)
+{
+	const char *deaf = lab_worker_deaf(lab, w);
+
+	if (deaf != NULL) {
+		if (explicit)
+			return lab_fail(err, "%s", deaf);
+		if (w->alive)
+			lab_note(err, "%s", deaf);
+		return true;
+	}
+	struct instr_slot *s = lab_slot(lab, w);
+	if (pause)
+		atomic_fetch_or(&s->control, INSTR_CTL_PAUSE);
+	else
+		atomic_fetch_and(&s->control, ~INSTR_CTL_PAUSE);
+	lab_gate_bump(lab_gate(lab, g));
+	return true;
+}
+
+bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+	bool all = strcmp(target, "all") == 0;
+
+	lab_dispatch(lab);
+	if (err != NULL)
+		err->msg[0] = '\0';
+	struct lab_worker *w = all ? NULL : lab_worker_named(lab, target, &g);
+	if (w != NULL) {
+		if (!lab_pause_worker(lab, g, w, pause, true, err))
+			return false;
+	} else {
+		g = all ? NULL : lab_group_named(lab, target);
+		if (!all && g == NULL)
+			return lab_fail(err, "nothing named '%s' to %s: expected a worker such as T3, a group such as P, or all",
+			                target, pause ? "pause" : "resume");
+		for (int i = 0; i < lab->ngroups; i++) {
+			struct lab_group *gi = &lab->groups[i];
+			if (g != NULL && gi != g)
+				continue;
+			for (int j = 0; j < gi->nworkers; j++)
+				lab_pause_worker(lab, gi, &gi->workers[j], pause, false, err);
+		}
+	}
+	if (!pause)
+		return true;
+	/* Return once they really wait, so what follows sees them still. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *gi = &lab->groups[i];
+		for (int j = 0; j < gi->nworkers; j++) {
+			struct lab_worker *wj = &gi->workers[j];
+			if (wj->alive && (atomic_load(&lab_slot(lab, wj)->control) & INSTR_CTL_PAUSE))
+				lab_wait_until(lab, lab_worker_paused, wj, 500);
+		}
+	}
+	return true;
+}

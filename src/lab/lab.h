@@ -1,0 +1,155 @@
+/* The engine: groups of real threads and processes, their faults, and what is observed of them. */
+#ifndef PTVIZ_LAB_H
+#define PTVIZ_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "instr.h"
+
+#define LAB_NAME_MAX 8          /* letters in a group name */
+#define LAB_ID_MAX 16           /* "T3", "PB12" and the terminating NUL */
+#define LAB_MSG_MAX 320
+
+/* Defaults sized for a classroom laptop; the front ends have flags to raise them. */
+#define LAB_DEFAULT_MAX_THREADS 256     /* per group */
+#define LAB_DEFAULT_MAX_PROCESSES 64    /* in total, over every group */
+#define LAB_MAX_GROUPS 16
+
+enum lab_kind { LAB_THREADS, LAB_PROCESSES };
+
+/* Why a worker stopped. */
+enum lab_end {
+	LAB_END_NONE = 0,  /* still alive */
+	LAB_END_FAULT,     /* it performed a fault itself (cause) */
+	LAB_END_SIBLING,   /* a thread that died because its host died */
+	LAB_END_KILLED,    /* `kill` from ptviz */
+	LAB_END_ENDED,     /* a thread that left its loop on `kill` */
+	LAB_END_SIGNAL,    /* a signal from outside ptviz */
+	LAB_END_EXITED,    /* its process exited for another reason */
+};
+
+struct lab_worker {
+	char id[LAB_ID_MAX];     /* "T3" */
+	int number;              /* 3 */
+	int slot;                /* index in the instrument panel */
+	pid_t pid;               /* its process: the host for a thread */
+	pid_t tid;               /* its kernel thread id (the pid for a process) */
+	bool alive;
+	char state;              /* R S D Z T ... from /proc; '-' once gone */
+	int cpu;                 /* CPU it last ran on, -1 unknown */
+	uint64_t cpu_ticks;      /* utime + stime, clock ticks */
+	enum instr_state activity;   /* what it says it is doing */
+	int64_t done;            /* increments it made (consistent snapshot) */
+	int64_t counter;         /* the counter it increments, as last read */
+	uintptr_t counter_address;
+	uintptr_t stack_address; /* where its own `done` lives, on its stack */
+	/* once dead */
+	enum lab_end end;
+	enum instr_fault fault;  /* the fault it performed, if it was the cause */
+	int signal;              /* 0 when not killed by a signal */
+	int status;              /* exit status, -1 when not exited */
+	double died_at;          /* seconds since the lab started */
+	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+};
+
+struct lab_group {
+	char name[LAB_NAME_MAX + 1];
+	enum lab_kind kind;
+	bool shared;             /* one counter for all: threads, or processes with a shared segment */
+	enum instr_sync sync;
+	int gate;
+	pid_t host;              /* the thread host; 0 for processes */
+	bool host_alive;
+	void *segment;           /* the MAP_SHARED counter segment of a shared process group */
+	uintptr_t counter_address;
+	int nworkers;
+	struct lab_worker *workers;
+	/* figures from the last consistent snapshot */
+	int alive;
+	int64_t increments;      /* sum of done */
+	int64_t counter;         /* what the counter(s) hold: the one shared, or the sum of private copies */
+	int64_t lost;            /* increments - counter, exact */
+	bool consistent;         /* false when some worker could not be held for the last snapshot */
+	double spawned_at;
+};
+
+enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };
+
+/* Something that happened on its own: a spawn finished, a process died. */
+struct lab_event {
+	enum lab_event_kind kind;
+	double t;
+	char group[LAB_NAME_MAX + 1];
+	enum lab_kind group_kind;
+	pid_t pid;               /* process that exited (host or worker); host for a spawn of threads */
+	int nids;
+	char (*ids)[LAB_ID_MAX]; /* workers spawned, or that died with this exit */
+	pid_t *pids;             /* their pids (spawn of processes) */
+	char cause[LAB_ID_MAX];  /* worker that faulted, "" when none */
+	enum instr_fault fault;
+	enum lab_end end;        /* of the cause, or of the workers */
+	int signal;              /* 0 when none */
+	int status;              /* -1 when none */
+};
+
+struct lab_config {
+	int max_threads;         /* per group */
+	int max_processes;       /* in total */
+};
+
+struct lab_error {
+	char msg[LAB_MSG_MAX];
+};
+
+struct lab;
+
+void lab_config_defaults(struct lab_config *cfg);
+/* Maps the instrument panel; call from the main thread before any other thread exists. */
+struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err);
+/* Ends every worker, reaps them and frees the lab.  NULL is a no-op. */
+void lab_free(struct lab *lab);
+
+/* Seconds since lab_new. */
+double lab_now(const struct lab *lab);
+
+/* A file descriptor to poll for input; when readable, call lab_dispatch. */
+int lab_fd(const struct lab *lab);
+/* Reaps exited workers and queues their events.  Never blocks. */
+void lab_dispatch(struct lab *lab);
+/* Takes the oldest queued event; free it with lab_event_clear. */
+bool lab_next_event(struct lab *lab, struct lab_event *ev);
+void lab_event_clear(struct lab_event *ev);
+
+/* Holds every group at an increment boundary, reads counters and /proc, releases. */
+void lab_observe(struct lab *lab);
+
+int lab_ngroups(const struct lab *lab);
+const struct lab_group *lab_group_at(const struct lab *lab, int i);
+const struct lab_group *lab_find_group(const struct lab *lab, const char *name);
+const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
+                                         const struct lab_group **group);
+/* ptviz's own copy of the demonstrated counter: it never runs the workload, so it stays 0. */
+int64_t lab_parent_counter(void);
+uintptr_t lab_counter_address(void);
+
+/* Commands.  Each returns false with err set when nothing was done. */
+bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
+               struct lab_error *err);
+bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err);
+bool lab_inject(struct lab *lab, enum instr_fault fault, const char *worker, struct lab_error *err);
+bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);
+/* target: a worker, a group, or "all".  On success err->msg may hold a note. */
+bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
+void lab_reset(struct lab *lab);
+
+/* Names, for reports and messages. */
+const char *lab_kind_name(enum lab_kind kind);
+const char *lab_sync_name(enum instr_sync sync);
+const char *lab_fault_name(enum instr_fault fault);
+const char *lab_end_name(enum lab_end end);
+const char *lab_signal_name(int sig);   /* "SIGSEGV" */
+
+#endif

@@ -1,0 +1,22 @@
+/* Reading a task's state, CPU and times from /proc, through a file kept open. */
+#ifndef PTVIZ_PROCFS_H
+#define PTVIZ_PROCFS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct procfs_stat {
+	char state;          /* R S D Z T t X I ... */
+	int cpu;             /* processor it last ran on */
+	uint64_t ticks;      /* utime + stime */
+};
+
+/* Opens /proc/PID/task/TID/stat; returns the fd or -errno. */
+int procfs_open_stat(pid_t pid, pid_t tid);
+/* Reads and parses it again; false when the task is gone. */
+bool procfs_read_stat(int fd, struct procfs_stat *st);
+/* Parses the text of a stat file (exposed for tests: names may hold spaces and parentheses). */
+bool procfs_parse_stat(const char *text, struct procfs_stat *st);
+
+#endif

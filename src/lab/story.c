@@ -1,0 +1,138 @@
+/* Plain-words accounts of what happened, shared by every front end. */
+#include "story.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+const char *story_fault(enum instr_fault fault)
+{
+	switch (fault) {
+	case INSTR_FAULT_SEGV: return "wrote through NULL";
+	case INSTR_FAULT_ABORT: return "called abort()";
+	case INSTR_FAULT_EXIT: return "called exit(1)";
+	case INSTR_FAULT_LOOP: return "started a runaway loop";
+	default: return "stopped";
+	}
+}
+
+void story_death(const struct lab_worker *w, char *buf, size_t len)
+{
+	if (w->alive)
+		strlcpy(buf, "alive", len);
+	else if (w->end == LAB_END_ENDED)
+		strlcpy(buf, "ended", len);
+	else if (w->signal != 0)
+		strlcpy(buf, lab_signal_name(w->signal), len);
+	else if (w->status >= 0)
+		snprintf(buf, len, "exit %d", w->status);
+	else
+		strlcpy(buf, lab_end_name(w->end), len);
+}
+
+/* "T1 T2 T4": the ids of an event other than skip. */
+static void story_ids(const struct lab_event *ev, const char *skip, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < ev->nids; i++) {
+		if (strcmp(ev->ids[i], skip) == 0)
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, " ", len);
+		strlcat(buf, ev->ids[i], len);
+	}
+}
+
+/* Who in the group is still running, other than those of the event. */
+static void story_survivors(const struct lab *lab, const struct lab_event *ev, char *buf, size_t len)
+{
+	const struct lab_group *g = lab_find_group(lab, ev->group);
+
+	buf[0] = '\0';
+	if (g == NULL)
+		return;
+	for (int i = 0; i < g->nworkers; i++) {
+		if (!g->workers[i].alive)
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, " ", len);
+		strlcat(buf, g->workers[i].id, len);
+	}
+}
+
+void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
+{
+	const char *arrow = utf8 ? " \u2192 " : " -> ";
+	char others[512], alive[512], how[64];
+
+	if (ev->kind == LAB_EVENT_SPAWN) {
+		if (ev->group_kind == LAB_THREADS)
+			snprintf(buf, len, "spawned %d thread%s %s..%s in one host process, pid %d", ev->nids,
+			         ev->nids == 1 ? "" : "s", ev->ids[0], ev->ids[ev->nids - 1], (int)ev->pid);
+		else
+			snprintf(buf, len, "spawned %d process%s %s..%s, pids %d..%d", ev->nids,
+			         ev->nids == 1 ? "" : "es", ev->ids[0], ev->ids[ev->nids - 1], (int)ev->pids[0],
+			         (int)ev->pids[ev->nids - 1]);
+		return;
+	}
+
+	if (ev->signal != 0)
+		strlcpy(how, lab_signal_name(ev->signal), sizeof(how));
+	else if (ev->status >= 0)
+		snprintf(how, sizeof(how), "exit status %d", ev->status);
+	else
+		how[0] = '\0';
+	story_ids(ev, ev->cause, others, sizeof(others));
+	story_survivors(lab, ev, alive, sizeof(alive));
+
+	if (ev->end == LAB_END_ENDED) {
+		snprintf(buf, len, "%s ended alone on request; its host %d and %s go on", ev->ids[0], (int)ev->pid,
+		         alive[0] ? alive : "no other thread");
+		return;
+	}
+	char lead[160];
+	if (ev->cause[0] != '\0')
+		snprintf(lead, sizeof(lead), "%s %s%s%s", ev->cause, story_fault(ev->fault), how[0] ? arrow : "", how);
+	else if (ev->end == LAB_END_KILLED)
+		snprintf(lead, sizeof(lead), "killed by ptviz%s%s", how[0] ? arrow : "", how);
+	else
+		snprintf(lead, sizeof(lead), "%s from outside ptviz", how[0] ? how : "ended");
+
+	if (ev->group_kind == LAB_THREADS) {
+		if (ev->cause[0] != '\0' && others[0] != '\0')
+			snprintf(buf, len, "%s%shost %d died, taking %s with it", lead, arrow, (int)ev->pid, others);
+		else if (ev->cause[0] != '\0')
+			snprintf(buf, len, "%s%shost %d died with it", lead, arrow, (int)ev->pid);
+		else
+			snprintf(buf, len, "%s: host %d of %s died with threads %s", lead, (int)ev->pid, ev->group, others);
+		return;
+	}
+	const char *who = ev->cause[0] != '\0' ? ev->cause : ev->ids[0];
+	if (ev->cause[0] != '\0')
+		snprintf(buf, len, "%s%s%s (pid %d) died alone; %s", lead, arrow, who, (int)ev->pid,
+		         alive[0] ? alive : "no other process of its group was left");
+	else
+		snprintf(buf, len, "%s (pid %d) %s; %s", who, (int)ev->pid, lead,
+		         alive[0] ? alive : "no other process of its group was left");
+	if (alive[0] != '\0')
+		strlcat(buf, " kept running", len);
+}
+
+void story_number(int64_t n, char *buf, size_t len)
+{
+	char digits[32], out[48];
+	uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)u);
+	size_t o = 0;
+
+	if (n < 0)
+		out[o++] = '-';
+	for (int i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			out[o++] = ' ';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	strlcpy(buf, out, len);
+}

@@ -1,0 +1,33 @@
+/* The child side of the engine: code that runs only inside the thread host and process workers. */
+#ifndef PTVIZ_WORKER_H
+#define PTVIZ_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "instr.h"
+
+/* The demonstrated counter when it is a global: one per process, at the same address in all. */
+extern _Atomic int64_t worker_counter;
+extern pthread_mutex_t worker_counter_lock;
+
+/* The demonstrated counter when processes share it: a MAP_SHARED segment made before the forks. */
+struct worker_segment {
+	_Atomic int64_t counter;
+	pthread_mutex_t lock;   /* PTHREAD_PROCESS_SHARED */
+};
+
+/* Run in every child straight after fork: parent-death signal, no core, lower priority, title. */
+void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm);
+
+/* The thread host: starts n pthreads on the given slots, reports on ready_fd, then waits. */
+_Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, int n,
+                                int ready_fd, const char *group);
+
+/* A process worker: runs the workload on its counter until told or made to stop. */
+_Noreturn void worker_process_main(struct instr *in, int gate, int slot,
+                                   _Atomic int64_t *counter, pthread_mutex_t *lock);
+
+#endif

@@ -1,0 +1,189 @@
+/* ptviz: options, then the screen or the screenless front end over one engine. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/unistd.h>
+
+#include "batch/batch.h"
+#include "lab/lab.h"
+
+extern char **environ;
+
+static const char demo_script[] =
+	"# Threads share one counter; each process has its own copy at the same address.\n"
+	"spawn threads 4\n"
+	"spawn processes 4\n"
+	"run 2\n"
+	"report\n"
+	"# A fault in a process ends only that process ...\n"
+	"inject segv P3\n"
+	"# ... a fault in a thread ends its whole process, every thread with it.\n"
+	"inject segv T3\n"
+	"run 0.5\n"
+	"report\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: ptviz [options]\n"
+	        "       ptviz -c 'COMMANDS' [--json]\n"
+	        "       ptviz --batch FILE [--json]\n"
+	        "\n"
+	        "Start real threads and real processes, break them, and watch what they share.\n"
+	        "\n"
+	        "  -c, --command TEXT     run commands without a screen (separate them with ';')\n"
+	        "  -b, --batch FILE       run the commands in FILE without a screen ('-' for stdin)\n"
+	        "  -j, --json             with -c or --batch: one JSON object per line\n"
+	        "      --demo             run a short demonstration without a screen\n"
+	        "      --hz N             observations per second while time runs (default 10; 0 for none)\n"
+	        "      --max-threads N    threads allowed in one group (default %d)\n"
+	        "      --max-processes N  processes allowed in total (default %d)\n"
+	        "  -h, --help             show this help\n"
+	        "  -V, --version          show the version\n"
+	        "\n"
+	        "Commands:\n"
+	        "  spawn threads N [as NAME]            spawn processes N [shared] [as NAME]\n"
+	        "  sync none|mutex|atomic [GROUP]       inject segv|abort|exit|loop WORKER\n"
+	        "  kill WORKER|GROUP                    pause|resume WORKER|GROUP|all\n"
+	        "  run SECONDS    report    reset    quit\n"
+	        "\n"
+	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n",
+	        LAB_DEFAULT_MAX_THREADS, LAB_DEFAULT_MAX_PROCESSES);
+}
+
+static bool parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+{
+	char *end;
+
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi) {
+		fprintf(stderr, "ptviz: %s '%s': expected a whole number from %d to %d\n", opt, s, lo, hi);
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
+static char *read_all(FILE *f)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+
+	while (buf != NULL) {
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (bigger == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	if (buf != NULL)
+		buf[len] = '\0';
+	return buf;
+}
+
+enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "command", required_argument, NULL, 'c' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "hz", required_argument, NULL, OPT_HZ },
+		{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
+		{ "max-processes", required_argument, NULL, OPT_MAX_PROCESSES },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lab_config cfg;
+	struct batch_options bopt = { .json = false, .hz = 10, .source = "-c" };
+	const char *command = NULL, *file = NULL;
+	bool demo = false;
+	int opt;
+
+	setproctitle_init(argc, argv, environ);
+	lab_config_defaults(&cfg);
+	while ((opt = getopt_long(argc, argv, "c:b:jhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': command = optarg; break;
+		case 'b': file = optarg; break;
+		case 'j': bopt.json = true; break;
+		case OPT_DEMO: demo = true; break;
+		case OPT_HZ:
+			if (!parse_int("--hz", optarg, 0, 1000, &bopt.hz))
+				return 2;
+			break;
+		case OPT_MAX_THREADS:
+			if (!parse_int("--max-threads", optarg, 1, 4096, &cfg.max_threads))
+				return 2;
+			break;
+		case OPT_MAX_PROCESSES:
+			if (!parse_int("--max-processes", optarg, 1, 1024, &cfg.max_processes))
+				return 2;
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("ptviz %s\n", PTVIZ_VERSION); return 0;
+		default:
+			fprintf(stderr, "Try 'ptviz --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ptviz: unexpected argument '%s'\nTry 'ptviz --help'.\n", argv[optind]);
+		return 2;
+	}
+	if ((command != NULL) + (file != NULL) + demo > 1) {
+		fprintf(stderr, "ptviz: -c, --batch and --demo each choose what to run: give only one\n");
+		return 2;
+	}
+
+	char *text = NULL;
+	if (file != NULL) {
+		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+		if (f == NULL) {
+			fprintf(stderr, "ptviz: cannot open '%s': %s\n", file, strerror(errno));
+			return 2;
+		}
+		text = read_all(f);
+		if (f != stdin)
+			fclose(f);
+		bopt.source = file;
+	} else if (command != NULL) {
+		text = strdup(command);
+	} else {
+		/* Until the screen is there, ptviz without arguments shows the demonstration. */
+		text = strdup(demo_script);
+		bopt.source = "demo";
+	}
+	if (text == NULL) {
+		fprintf(stderr, "ptviz: out of memory\n");
+		return 2;
+	}
+
+	struct lab_error err = { { 0 } };
+	struct lab *lab = lab_new(&cfg, &err);
+	if (lab == NULL) {
+		fprintf(stderr, "ptviz: %s\n", err.msg);
+		free(text);
+		return 1;
+	}
+	int rc = batch_run(lab, text, &bopt, stdout, stderr);
+	lab_free(lab);
+	free(text);
+	return rc;
+}
