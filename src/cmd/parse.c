@@ -322,7 +322,6 @@ bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cm
 		if (end_of_statement) {
 			if (st.nwords > 0) {
 				struct cmd c;
-				st.len = (size_t)(p - st.start);
 				if (!parse_statement(&st, &c, err) || !list_push(out, &c)) {
 					if (err->message[0] == '\0')
 						cmd_fail(err, st.line, st.column, "out of memory");
@@ -363,8 +362,7 @@ bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cm
 		else
 			w->column = column;
 		size_t len = 0;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != ';' &&
-		       *p != '#') {
+		while ((unsigned char)*p > ' ' && *p != 0x7f && *p != ';' && *p != '#') {
 			if (w != NULL) {
 				if (len + 1 < sizeof(w->text))
 					w->text[len++] = *p;
@@ -379,5 +377,6 @@ bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cm
 			st.nwords++;
 		}
 		st.end_column = column;
+		st.len = (size_t)(p - st.start);
 	}
 }

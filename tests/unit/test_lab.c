@@ -1,0 +1,427 @@
+/* Behaviour tests of the engine with real threads and processes: races, faults, control, cleanup. */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lab/lab.h"
+
+#define MAX_SEEN 256
+
+struct fixture {
+	struct lab *lab;
+	pid_t seen[MAX_SEEN];   /* every process the test started, checked gone at the end */
+	int nseen;
+	struct lab_event last_exit;
+	int exits;
+};
+
+static int setup(void **state)
+{
+	static struct fixture fx;
+	struct lab_config cfg;
+	struct lab_error err;
+
+	memset(&fx, 0, sizeof(fx));
+	lab_config_defaults(&cfg);
+	cfg.max_threads = 8;
+	cfg.max_processes = 8;
+	fx.lab = lab_new(&cfg, &err);
+	if (fx.lab == NULL)
+		fail_msg("lab_new: %s", err.msg);
+	*state = &fx;
+	return 0;
+}
+
+static void remember(struct fixture *fx)
+{
+	for (int i = 0; i < lab_ngroups(fx->lab); i++) {
+		const struct lab_group *g = lab_group_at(fx->lab, i);
+		for (int j = 0; j < g->nworkers; j++) {
+			pid_t pid = g->workers[j].pid;
+			bool known = false;
+			for (int k = 0; k < fx->nseen; k++)
+				known |= fx->seen[k] == pid;
+			if (!known && pid > 0 && fx->nseen < MAX_SEEN)
+				fx->seen[fx->nseen++] = pid;
+		}
+	}
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	remember(fx);
+	lab_free(fx->lab);
+	lab_event_clear(&fx->last_exit);
+	/* A leaked worker is a failed test. */
+	for (int i = 0; i < fx->nseen; i++) {
+		if (kill(fx->seen[i], 0) == 0 || errno != ESRCH)
+			fail_msg("worker process %d is still there after lab_free", (int)fx->seen[i]);
+	}
+	return 0;
+}
+
+static void drain(struct fixture *fx)
+{
+	struct lab_event ev;
+
+	while (lab_next_event(fx->lab, &ev)) {
+		if (ev.kind == LAB_EVENT_EXIT) {
+			lab_event_clear(&fx->last_exit);
+			fx->last_exit = ev;
+			fx->exits++;
+		} else {
+			lab_event_clear(&ev);
+		}
+	}
+}
+
+/* Lets time pass as a front end would: reap on SIGCHLD, observe at 10 Hz. */
+static void run_for(struct fixture *fx, double seconds)
+{
+	double end = lab_now(fx->lab) + seconds;
+
+	while (lab_now(fx->lab) < end) {
+		struct pollfd pfd = { lab_fd(fx->lab), POLLIN, 0 };
+		poll(&pfd, 1, 100);
+		lab_observe(fx->lab);
+		drain(fx);
+	}
+	lab_observe(fx->lab);
+	drain(fx);
+}
+
+static void must(bool ok, const struct lab_error *err)
+{
+	if (!ok)
+		fail_msg("%s", err->msg);
+}
+
+static void spawn(struct fixture *fx, enum lab_kind kind, int n, bool shared, const char *name)
+{
+	struct lab_error err;
+
+	must(lab_spawn(fx->lab, kind, n, shared, name, &err), &err);
+	remember(fx);
+	drain(fx);
+}
+
+static const struct lab_group *group(struct fixture *fx, const char *name)
+{
+	const struct lab_group *g = lab_find_group(fx->lab, name);
+	assert_non_null(g);
+	return g;
+}
+
+static void test_threads_lose_updates_then_locks_stop_it(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 4, false, NULL);
+	const struct lab_group *t = group(fx, "T");
+	assert_string_equal(t->name, "T");
+	assert_int_equal(t->alive, 4);
+	run_for(fx, 1.5);
+	assert_true(t->consistent);
+	assert_true(t->increments > 0);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		assert_true(t->lost > 0);
+	assert_true(t->lost >= 0);
+	assert_int_equal(t->lost, t->increments - t->counter);
+	/* every thread sees the one counter */
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(t->workers[i].counter, t->counter);
+		assert_int_equal(t->workers[i].counter_address, lab_counter_address());
+		assert_int_equal(t->workers[i].pid, t->host);
+		assert_true(t->workers[i].tid != t->host);
+	}
+
+	for (int mode = INSTR_SYNC_MUTEX; mode <= INSTR_SYNC_ATOMIC; mode++) {
+		must(lab_sync(fx->lab, (enum instr_sync)mode, NULL, &err), &err);
+		lab_observe(fx->lab);
+		int64_t lost = t->lost, before = t->increments;
+		run_for(fx, 0.7);
+		assert_true(t->increments > before);
+		assert_int_equal(t->lost, lost);   /* not a single update more */
+		assert_int_equal(t->sync, mode);
+	}
+	assert_int_equal(lab_parent_counter(), 0);
+}
+
+static void test_private_processes(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_PROCESSES, 4, false, NULL);
+	run_for(fx, 0.5);
+	const struct lab_group *p = group(fx, "P");
+	assert_false(p->shared);
+	assert_int_equal(p->lost, 0);
+	for (int i = 0; i < 4; i++) {
+		const struct lab_worker *w = &p->workers[i];
+		assert_int_equal(w->counter_address, lab_counter_address());
+		assert_true(w->counter > 0);
+		assert_int_equal(w->counter, w->done);
+		assert_int_equal(w->pid, w->tid);
+		for (int j = 0; j < i; j++)
+			assert_true(w->counter != p->workers[j].counter);
+	}
+	assert_int_equal(lab_parent_counter(), 0);
+}
+
+static void test_shared_processes_race(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_PROCESSES, 4, true, "Shm");
+	run_for(fx, 1.5);
+	const struct lab_group *s = group(fx, "Shm");
+	assert_true(s->shared);
+	assert_int_equal(s->workers[0].id[0], 'S');
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		assert_true(s->lost > 0);
+	assert_int_equal(s->lost, s->increments - s->counter);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(s->workers[i].counter_address, s->workers[0].counter_address);
+	assert_true(s->counter_address != lab_counter_address());
+}
+
+static void test_thread_segv_kills_the_host(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 4, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	run_for(fx, 0.2);
+	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T3", &err), &err);
+	drain(fx);
+	const struct lab_group *t = group(fx, "T");
+	assert_int_equal(t->alive, 0);
+	assert_false(t->host_alive);
+	for (int i = 0; i < 4; i++) {
+		assert_false(t->workers[i].alive);
+		assert_int_equal(t->workers[i].signal, SIGSEGV);
+		assert_int_equal(t->workers[i].end, i == 2 ? LAB_END_FAULT : LAB_END_SIBLING);
+	}
+	assert_int_equal(fx->last_exit.kind, LAB_EVENT_EXIT);
+	assert_string_equal(fx->last_exit.cause, "T3");
+	assert_int_equal(fx->last_exit.signal, SIGSEGV);
+	assert_int_equal(fx->last_exit.nids, 4);
+	assert_int_equal(fx->last_exit.pid, t->host);
+	/* the figures of its last moment stay, and stay consistent */
+	assert_true(t->increments > 0);
+	assert_int_equal(t->lost, t->increments - t->counter);
+	/* the processes and ptviz go on */
+	const struct lab_group *p = group(fx, "P");
+	int64_t before = p->workers[0].done;
+	run_for(fx, 0.3);
+	assert_int_equal(p->alive, 2);
+	assert_true(p->workers[0].done > before);
+	/* the dead cannot take requests */
+	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err));
+	assert_non_null(strstr(err.msg, "already dead"));
+}
+
+static void test_process_segv_kills_only_it(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 4, false, NULL);
+	run_for(fx, 0.2);
+	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "P3", &err), &err);
+	drain(fx);
+	const struct lab_group *p = group(fx, "P");
+	assert_int_equal(p->alive, 3);
+	assert_false(p->workers[2].alive);
+	assert_int_equal(p->workers[2].signal, SIGSEGV);
+	assert_string_equal(fx->last_exit.cause, "P3");
+	assert_int_equal(fx->last_exit.nids, 1);
+	int64_t before[4];
+	for (int i = 0; i < 4; i++)
+		before[i] = p->workers[i].done;
+	run_for(fx, 0.3);
+	for (int i = 0; i < 4; i++) {
+		if (i == 2)
+			assert_int_equal(p->workers[i].done, before[i]);
+		else
+			assert_true(p->workers[i].done > before[i]);
+	}
+	assert_int_equal(p->lost, 0);
+}
+
+static void test_abort_and_exit(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	spawn(fx, LAB_THREADS, 3, false, NULL);
+	must(lab_inject(fx->lab, INSTR_FAULT_ABORT, "P1", &err), &err);
+	drain(fx);
+	assert_int_equal(group(fx, "P")->workers[0].signal, SIGABRT);
+	assert_int_equal(group(fx, "P")->alive, 1);
+
+	/* exit() from one thread ends its whole process */
+	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "T2", &err), &err);
+	drain(fx);
+	const struct lab_group *t = group(fx, "T");
+	assert_int_equal(t->alive, 0);
+	assert_int_equal(fx->last_exit.status, 1);
+	assert_int_equal(fx->last_exit.signal, 0);
+	assert_string_equal(fx->last_exit.cause, "T2");
+	assert_int_equal(t->workers[0].status, 1);
+}
+
+static void test_loop_spins_while_siblings_go_on(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 3, false, NULL);
+	must(lab_inject(fx->lab, INSTR_FAULT_LOOP, "T2", &err), &err);
+	run_for(fx, 0.2);
+	const struct lab_group *t = group(fx, "T");
+	int64_t looper = t->workers[1].done, sibling = t->workers[0].done;
+	run_for(fx, 0.5);
+	assert_true(t->workers[1].alive);
+	assert_int_equal(t->workers[1].activity, INSTR_LOOPING);
+	assert_int_equal(t->workers[1].done, looper);
+	assert_true(t->workers[0].done > sibling);
+	assert_int_equal(t->workers[1].state, 'R');
+	assert_true(t->consistent);
+	/* a spinning thread hears nothing, and cannot be killed alone */
+	assert_false(lab_pause(fx->lab, "T2", true, &err));
+	assert_non_null(strstr(err.msg, "runaway loop"));
+	assert_false(lab_kill(fx->lab, "T2", &err));
+	assert_non_null(strstr(err.msg, "kill T"));
+	must(lab_kill(fx->lab, "T", &err), &err);
+	drain(fx);
+	assert_int_equal(t->alive, 0);
+	assert_int_equal(fx->last_exit.end, LAB_END_KILLED);
+}
+
+static void test_pause_resume_kill(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, true, NULL);
+	must(lab_pause(fx->lab, "T1", true, &err), &err);
+	must(lab_pause(fx->lab, "P", true, &err), &err);
+	lab_observe(fx->lab);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	int64_t t1 = t->workers[0].done, t2 = t->workers[1].done, p1 = p->workers[0].done;
+	run_for(fx, 0.4);
+	assert_int_equal(t->workers[0].done, t1);
+	assert_true(t->workers[1].done > t2);
+	assert_int_equal(p->workers[0].done, p1);
+	assert_int_equal(t->workers[0].activity, INSTR_PAUSED);
+	assert_int_equal(t->workers[0].state, 'S');
+	must(lab_pause(fx->lab, "all", false, &err), &err);
+	run_for(fx, 0.3);
+	assert_true(t->workers[0].done > t1);
+	assert_true(p->workers[0].done > p1);
+
+	/* one thread ends alone; the host and its sibling go on */
+	must(lab_kill(fx->lab, "T1", &err), &err);
+	drain(fx);
+	assert_false(t->workers[0].alive);
+	assert_int_equal(t->workers[0].end, LAB_END_ENDED);
+	assert_true(t->host_alive);
+	t2 = t->workers[1].done;
+	run_for(fx, 0.2);
+	assert_true(t->workers[1].done > t2);
+	assert_int_equal(t->lost, t->increments - t->counter);
+
+	/* a process killed while parked: the shared count stays exact */
+	must(lab_kill(fx->lab, "P2", &err), &err);
+	drain(fx);
+	assert_false(p->workers[1].alive);
+	assert_int_equal(p->workers[1].signal, SIGKILL);
+	assert_int_equal(fx->last_exit.end, LAB_END_KILLED);
+	run_for(fx, 0.2);
+	assert_true(p->lost >= 0);
+	assert_int_equal(p->lost, p->increments - p->counter);
+	must(lab_sync(fx->lab, INSTR_SYNC_ATOMIC, "P", &err), &err);
+	int64_t lost = p->lost;
+	run_for(fx, 0.2);
+	assert_int_equal(p->lost, lost);
+}
+
+static void test_bad_requests(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	assert_false(lab_spawn(fx->lab, LAB_THREADS, 9, false, NULL, &err));
+	assert_non_null(strstr(err.msg, "--max-threads 9"));
+	assert_int_equal(lab_ngroups(fx->lab), 0);
+	spawn(fx, LAB_PROCESSES, 6, false, NULL);
+	assert_false(lab_spawn(fx->lab, LAB_PROCESSES, 3, false, NULL, &err));
+	assert_non_null(strstr(err.msg, "cap of 8"));
+	assert_int_equal(lab_ngroups(fx->lab), 1);
+	assert_false(lab_spawn(fx->lab, LAB_PROCESSES, 1, false, "P", &err));
+	assert_non_null(strstr(err.msg, "already exists"));
+	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, false, "T9", &err));
+	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, true, NULL, &err));
+	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "Q1", &err));
+	assert_non_null(strstr(err.msg, "no worker named 'Q1'"));
+	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "P7", &err));
+	assert_false(lab_kill(fx->lab, "Nope", &err));
+	assert_false(lab_pause(fx->lab, "Nope", true, &err));
+	assert_false(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "Nope", &err));
+	/* a second default group of the same kind gets the next name */
+	spawn(fx, LAB_PROCESSES, 1, false, NULL);
+	assert_non_null(lab_find_group(fx->lab, "PB"));
+	assert_non_null(lab_find_worker(fx->lab, "PB1", NULL));
+	/* reset ends everything */
+	lab_reset(fx->lab);
+	assert_int_equal(lab_ngroups(fx->lab), 0);
+	for (int i = 0; i < fx->nseen; i++)
+		assert_true(kill(fx->seen[i], 0) == -1 && errno == ESRCH);
+}
+
+static void test_outside_kill_is_attributed(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	const struct lab_group *p = group(fx, "P");
+	kill(p->workers[0].pid, SIGTERM);
+	run_for(fx, 0.2);
+	assert_false(p->workers[0].alive);
+	assert_int_equal(p->workers[0].end, LAB_END_SIGNAL);
+	assert_int_equal(p->workers[0].signal, SIGTERM);
+	assert_string_equal(fx->last_exit.cause, "");
+	assert_int_equal(p->alive, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_threads_lose_updates_then_locks_stop_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_processes_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_segv_kills_the_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_process_segv_kills_only_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abort_and_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loop_spins_while_siblings_go_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_resume_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outside_kill_is_attributed, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,186 @@
+/* Unit tests of the command language's parser: every command, every error with its line and column. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cmd/cmd.h"
+
+static struct cmd_list parse_ok(const char *text)
+{
+	struct cmd_list list;
+	struct cmd_error err;
+
+	if (!cmd_parse(text, 1, &list, &err))
+		fail_msg("'%s' did not parse: %d:%d: %s", text, err.line, err.column, err.message);
+	return list;
+}
+
+static void expect_error(const char *text, int line, int column, const char *needle)
+{
+	struct cmd_list list;
+	struct cmd_error err;
+
+	if (cmd_parse(text, 1, &list, &err))
+		fail_msg("'%s' parsed but should not have", text);
+	assert_int_equal(list.n, 0);
+	if (err.line != line || err.column != column || strstr(err.message, needle) == NULL)
+		fail_msg("'%s': got %d:%d '%s', expected %d:%d containing '%s'", text, err.line, err.column,
+		         err.message, line, column, needle);
+}
+
+static void test_spawn(void **state)
+{
+	(void)state;
+	struct cmd_list l = parse_ok("spawn threads 4; spawn processes 3 shared as Web\nspawn processes 2");
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.items[0].verb, CMD_SPAWN);
+	assert_int_equal(l.items[0].kind, LAB_THREADS);
+	assert_int_equal(l.items[0].count, 4);
+	assert_false(l.items[0].shared);
+	assert_string_equal(l.items[0].target, "");
+	assert_int_equal(l.items[1].kind, LAB_PROCESSES);
+	assert_int_equal(l.items[1].count, 3);
+	assert_true(l.items[1].shared);
+	assert_string_equal(l.items[1].target, "Web");
+	assert_int_equal(l.items[1].column, 18);
+	assert_int_equal(l.items[2].line, 2);
+	assert_int_equal(l.items[2].column, 1);
+	assert_string_equal(l.items[1].text, "spawn processes 3 shared as Web");
+	cmd_list_free(&l);
+}
+
+static void test_every_verb(void **state)
+{
+	(void)state;
+	struct cmd_list l = parse_ok("sync mutex\nsync atomic T\ninject segv T3\ninject loop PB12\n"
+	                             "kill P2\nkill T\npause all\nresume T2\nrun 0.5\nreport\nreset\nquit\n");
+	assert_int_equal(l.n, 12);
+	assert_int_equal(l.items[0].verb, CMD_SYNC);
+	assert_int_equal(l.items[0].sync, INSTR_SYNC_MUTEX);
+	assert_string_equal(l.items[0].target, "");
+	assert_int_equal(l.items[1].sync, INSTR_SYNC_ATOMIC);
+	assert_string_equal(l.items[1].target, "T");
+	assert_int_equal(l.items[2].verb, CMD_INJECT);
+	assert_int_equal(l.items[2].fault, INSTR_FAULT_SEGV);
+	assert_string_equal(l.items[2].target, "T3");
+	assert_int_equal(l.items[2].target_column, 13);
+	assert_int_equal(l.items[3].fault, INSTR_FAULT_LOOP);
+	assert_string_equal(l.items[3].target, "PB12");
+	assert_int_equal(l.items[4].verb, CMD_KILL);
+	assert_int_equal(l.items[6].verb, CMD_PAUSE);
+	assert_string_equal(l.items[6].target, "all");
+	assert_int_equal(l.items[7].verb, CMD_RESUME);
+	assert_int_equal(l.items[8].verb, CMD_RUN);
+	assert_true(l.items[8].seconds > 0.49 && l.items[8].seconds < 0.51);
+	assert_int_equal(l.items[9].verb, CMD_REPORT);
+	assert_int_equal(l.items[10].verb, CMD_RESET);
+	assert_int_equal(l.items[11].verb, CMD_QUIT);
+	cmd_list_free(&l);
+}
+
+static void test_comments_and_blank(void **state)
+{
+	(void)state;
+	struct cmd_list l = parse_ok("# a lesson\n\n   ; ;\nspawn threads 2 # two of them\n  report;# end\n");
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].line, 4);
+	assert_int_equal(l.items[1].line, 5);
+	assert_int_equal(l.items[1].column, 3);
+	assert_string_equal(l.items[0].text, "spawn threads 2");
+	cmd_list_free(&l);
+
+	l = parse_ok("");
+	assert_int_equal(l.n, 0);
+	cmd_list_free(&l);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("inject segfault T3", 1, 8, "unknown fault 'segfault': expected segv, abort, exit or loop");
+	expect_error("spawn threads 4\nfrobnicate", 2, 1, "unknown command 'frobnicate'");
+	expect_error("spawn threads", 1, 14, "needs a count");
+	expect_error("spawn threads four", 1, 15, "bad count 'four'");
+	expect_error("spawn threads 0", 1, 15, "bad count '0'");
+	expect_error("spawn threads -3", 1, 15, "bad count");
+	expect_error("spawn threads 99999999999", 1, 15, "bad count");
+	expect_error("spawn fibers 2", 1, 7, "expected threads or processes");
+	expect_error("spawn threads 2 shared", 1, 17, "only for processes");
+	expect_error("spawn processes 2 as", 1, 21, "needs a group name");
+	expect_error("spawn processes 2 as W3b", 1, 22, "bad group name 'W3b'");
+	expect_error("spawn processes 2 as all", 1, 22, "bad group name 'all'");
+	expect_error("spawn processes 2 extra", 1, 19, "unexpected 'extra'");
+	expect_error("sync sometimes", 1, 6, "unknown sync mode 'sometimes': expected none, mutex or atomic");
+	expect_error("sync mutex T3", 1, 12, "expected a group");
+	expect_error("sync", 1, 5, "needs a mode");
+	expect_error("inject segv", 1, 12, "needs a worker");
+	expect_error("inject segv T", 1, 13, "'T' is a group, not a worker");
+	expect_error("inject segv 3T", 1, 13, "bad worker '3T'");
+	expect_error("inject segv T0", 1, 13, "bad worker 'T0'");
+	expect_error("kill", 1, 5, "needs a worker or a group");
+	expect_error("pause", 1, 6, "needs a worker, a group or all");
+	expect_error("run", 1, 4, "needs seconds");
+	expect_error("run soon", 1, 5, "bad duration 'soon'");
+	expect_error("run -1", 1, 5, "bad duration");
+	expect_error("run nan", 1, 5, "bad duration");
+	expect_error("run 1e9", 1, 5, "bad duration");
+	expect_error("report now", 1, 8, "unexpected 'now' after 'report'");
+	expect_error("  spawn threads 2;  kill T T", 1, 28, "unexpected 'T'");
+	expect_error("spawn threads 2\x01", 1, 16, "control character");
+	expect_error("a b c d e f g h i j", 1, 15, "too many words");
+}
+
+static void test_long_words(void **state)
+{
+	(void)state;
+	char text[256];
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "kill ", 5);
+	text[sizeof(text) - 1] = '\0';
+	expect_error(text, 1, 6, "word too long");
+}
+
+/* The parser must never crash or read past the end, whatever it is given. */
+static void test_garbage(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	char text[96];
+	static const char alphabet[] = "spawn threads processes 4 0.5 ;#\n\t TPab19 shared as inject segv x\x7f\"\\";
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (seed = seed * 1103515245u + 12345u) % (sizeof(text) - 1);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		text[len] = '\0';
+		struct cmd_list l;
+		struct cmd_error err;
+		if (cmd_parse(text, 1, &l, &err)) {
+			for (int i = 0; i < l.n; i++)
+				assert_true(l.items[i].line >= 1 && l.items[i].column >= 1);
+			cmd_list_free(&l);
+		} else {
+			assert_true(err.line >= 1 && err.column >= 1);
+			assert_true(err.message[0] != '\0');
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spawn),
+		cmocka_unit_test(test_every_verb),
+		cmocka_unit_test(test_comments_and_blank),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_words),
+		cmocka_unit_test(test_garbage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
