@@ -1,0 +1,444 @@
+/* Screenless runs of the real ptviz binary: JSON events, exit codes, and nothing left behind. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+static const char *ptviz_path;
+
+struct run {
+	char out[1 << 16];
+	char err[1 << 14];
+	int status;     /* exit code, or 128+signal */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static pid_t start(const char *const *args, int *outfd, int *errfd)
+{
+	int o[2], e[2];
+	const char *argv[32] = { ptviz_path };
+	int n = 1;
+
+	for (; args[n - 1] != NULL && n < 31; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	assert_int_equal(pipe(o), 0);
+	assert_int_equal(pipe(e), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		execv(ptviz_path, (char *const *)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	*outfd = o[0];
+	*errfd = e[0];
+	return pid;
+}
+
+/* Runs ptviz to the end (at most 60 s) and keeps what it printed. */
+static void run(struct run *r, ...)
+{
+	const char *args[32];
+	va_list ap;
+	int n = 0, outfd, errfd;
+	size_t olen = 0, elen = 0;
+
+	va_start(ap, r);
+	while (n < 31 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	memset(r, 0, sizeof(*r));
+	pid_t pid = start(args, &outfd, &errfd);
+	double deadline = now() + 60;
+	struct pollfd pfd[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
+	while ((pfd[0].fd >= 0 || pfd[1].fd >= 0) && now() < deadline) {
+		poll(pfd, 2, 1000);
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			char *buf = i == 0 ? r->out + olen : r->err + elen;
+			size_t room = i == 0 ? sizeof(r->out) - 1 - olen : sizeof(r->err) - 1 - elen;
+			ssize_t got = read(pfd[i].fd, buf, room);
+			if (got <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			if (i == 0)
+				olen += (size_t)got;
+			else
+				elen += (size_t)got;
+		}
+	}
+	if (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		kill(pid, SIGKILL);
+		fail_msg("ptviz did not finish within 60 s");
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Finds the n-th JSON line whose "event" is the given one. */
+static struct json_object *event(const char *out, const char *name, int nth)
+{
+	char *copy = strdup(out), *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+		if (o == NULL)
+			fail_msg("not a JSON line: %s", line);
+		struct json_object *ev, *t;
+		assert_true(json_object_object_get_ex(o, "event", &ev));
+		assert_true(json_object_object_get_ex(o, "t", &t));
+		if (strcmp(json_object_get_string(ev), name) == 0 && nth-- == 0) {
+			free(copy);
+			return o;
+		}
+		json_object_put(o);
+	}
+	free(copy);
+	return NULL;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no \"%s\" in %s", key, json_object_to_json_string(o));
+	return v;
+}
+
+static struct json_object *find_group(struct json_object *report, const char *name)
+{
+	struct json_object *groups = get(report, "groups");
+
+	for (size_t i = 0; i < json_object_array_length(groups); i++) {
+		struct json_object *g = json_object_array_get_idx(groups, i);
+		if (strcmp(json_object_get_string(get(g, "name")), name) == 0)
+			return g;
+	}
+	fail_msg("no group %s", name);
+	return NULL;
+}
+
+static void test_report_json(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+	run(r, "--json", "-c", "spawn threads 4; spawn processes 4; run 1.5; report", NULL);
+	assert_int_equal(r->status, 0);
+	struct json_object *spawn = event(r->out, "spawn", 0);
+	assert_non_null(spawn);
+	assert_string_equal(json_object_get_string(get(spawn, "group")), "T");
+	json_object_put(spawn);
+
+	struct json_object *rep = event(r->out, "report", 0);
+	assert_non_null(rep);
+	assert_int_equal(json_object_get_int64(get(rep, "parent_counter")), 0);
+	struct json_object *t = find_group(rep, "T"), *p = find_group(rep, "P");
+	assert_string_equal(json_object_get_string(get(t, "kind")), "threads");
+	assert_string_equal(json_object_get_string(get(t, "memory")), "shared");
+	assert_string_equal(json_object_get_string(get(t, "sync")), "none");
+	assert_int_equal(json_object_get_int(get(t, "alive")), 4);
+	int64_t inc = json_object_get_int64(get(t, "increments"));
+	int64_t ctr = json_object_get_int64(get(t, "counter"));
+	int64_t lost = json_object_get_int64(get(t, "lost"));
+	assert_int_equal(lost, inc - ctr);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		assert_true(lost > 0);
+	struct json_object *w = json_object_array_get_idx(get(t, "workers"), 0);
+	assert_string_equal(json_object_get_string(get(w, "id")), "T1");
+	assert_true(json_object_get_boolean(get(w, "alive")));
+	assert_int_equal(strlen(json_object_get_string(get(w, "state"))), 1);
+	assert_true(strncmp(json_object_get_string(get(w, "counter_address")), "0x", 2) == 0);
+	assert_true(strncmp(json_object_get_string(get(w, "stack_address")), "0x", 2) == 0);
+	get(w, "tid");
+	get(w, "done");
+	get(w, "counter");
+
+	/* private processes: one address, four values, nothing lost, no combined counter */
+	assert_true(json_object_is_type(get(p, "counter"), json_type_null));
+	assert_int_equal(json_object_get_int64(get(p, "lost")), 0);
+	struct json_object *pw = get(p, "workers");
+	assert_int_equal(json_object_array_length(pw), 4);
+	const char *address = json_object_get_string(get(json_object_array_get_idx(pw, 0), "counter_address"));
+	for (size_t i = 0; i < 4; i++) {
+		struct json_object *wi = json_object_array_get_idx(pw, i);
+		assert_string_equal(json_object_get_string(get(wi, "counter_address")), address);
+		for (size_t j = 0; j < i; j++)
+			assert_true(json_object_get_int64(get(wi, "counter")) !=
+			            json_object_get_int64(get(json_object_array_get_idx(pw, j), "counter")));
+	}
+	json_object_put(rep);
+	free(r);
+}
+
+static void test_faults_json(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+	run(r, "--json", "-c",
+	    "spawn threads 4; spawn processes 4; run 0.2; inject segv T3; inject segv P3; run 0.3; report", NULL);
+	assert_int_equal(r->status, 0);
+	struct json_object *e0 = event(r->out, "exit", 0), *e1 = event(r->out, "exit", 1);
+	assert_non_null(e0);
+	assert_non_null(e1);
+	assert_string_equal(json_object_get_string(get(e0, "group")), "T");
+	assert_string_equal(json_object_get_string(get(e0, "cause")), "T3");
+	assert_string_equal(json_object_get_string(get(e0, "signal")), "SIGSEGV");
+	assert_true(json_object_is_type(get(e0, "status"), json_type_null));
+	assert_int_equal(json_object_array_length(get(e0, "workers")), 4);
+	assert_string_equal(json_object_get_string(get(e1, "cause")), "P3");
+	assert_int_equal(json_object_array_length(get(e1, "workers")), 1);
+	struct json_object *rep = event(r->out, "report", 0);
+	assert_int_equal(json_object_get_int(get(find_group(rep, "T"), "alive")), 0);
+	assert_int_equal(json_object_get_int(get(find_group(rep, "P"), "alive")), 3);
+	json_object_put(e0);
+	json_object_put(e1);
+	json_object_put(rep);
+	free(r);
+}
+
+static void test_exit_codes_and_errors(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+
+	run(r, "--help", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "usage: ptviz"));
+	run(r, "--version", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "ptviz "));
+	run(r, "--frobnicate", NULL);
+	assert_int_equal(r->status, 2);
+	run(r, "--max-threads", "zero", "-c", "report", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "expected a whole number"));
+	run(r, "--batch", "/nonexistent/lesson", NULL);
+	assert_int_equal(r->status, 2);
+
+	/* a syntax error anywhere: nothing runs */
+	run(r, "--json", "-c", "spawn threads 2\ninject segfault T1", NULL);
+	assert_int_equal(r->status, 1);
+	assert_null(strstr(r->out, "\"spawn\""));
+	struct json_object *e = event(r->out, "error", 0);
+	assert_non_null(e);
+	assert_int_equal(json_object_get_int(get(e, "line")), 2);
+	assert_int_equal(json_object_get_int(get(e, "column")), 8);
+	assert_non_null(strstr(json_object_get_string(get(e, "message")), "expected segv, abort, exit or loop"));
+	json_object_put(e);
+
+	/* a command that fails stops the run there, cleanly */
+	run(r, "-c", "spawn processes 2; inject segv P9; report", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "-c:1:32:"));
+	assert_null(strstr(r->out, "report"));
+	run(r, "-c", "spawn threads 2; inject segv T1; inject abort T2", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "already dead"));
+	run(r, "--max-processes", "2", "-c", "spawn processes 3", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "--max-processes 3"));
+	free(r);
+}
+
+static void test_batch_file_and_text(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+	char path[] = "/tmp/ptviz-batch-XXXXXX";
+	int fd = mkstemp(path);
+	const char text[] = "# crash blast radius\nspawn threads 3\nspawn processes 3\ninject segv P2\ninject segv T2\nreport\n";
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	run(r, "--batch", path, NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "P2 wrote through NULL -> SIGSEGV -> P2"));
+	assert_non_null(strstr(r->out, "died alone; P1 P3 kept running"));
+	assert_non_null(strstr(r->out, "taking T1 T3 with it"));
+	assert_non_null(strstr(r->out, "ptviz's own counter"));
+	unlink(path);
+
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_int_equal(write(fd, "report\n\n  sync maybe\n", 21), 21);
+	close(fd);
+	run(r, "--batch", path, NULL);
+	assert_int_equal(r->status, 1);
+	char where[128];
+	snprintf(where, sizeof(where), "%s:3:8: unknown sync mode 'maybe'", path);
+	assert_non_null(strstr(r->err, where));
+	unlink(path);
+	free(r);
+}
+
+/* Every pid in the spawn events of a JSON stream read so far. */
+static int spawned_pids(const char *out, pid_t *pids, int max)
+{
+	int n = 0;
+
+	for (int k = 0;; k++) {
+		struct json_object *s = event(out, "spawn", k);
+		if (s == NULL)
+			break;
+		struct json_object *host = get(s, "pid");
+		if (!json_object_is_type(host, json_type_null) && n < max)
+			pids[n++] = json_object_get_int(host);
+		struct json_object *list = NULL;
+		if (json_object_object_get_ex(s, "pids", &list)) {
+			for (size_t i = 0; i < json_object_array_length(list) && n < max; i++)
+				pids[n++] = json_object_get_int(json_object_array_get_idx(list, i));
+		}
+		json_object_put(s);
+	}
+	return n;
+}
+
+static bool running(pid_t pid)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p != NULL && p[2] != 'Z' && p[2] != 'X';
+}
+
+static void test_kill_9_leaves_nothing(void **state)
+{
+	(void)state;
+	const char *args[] = { "--json", "-c", "spawn threads 4; spawn processes 4; run 30", NULL };
+	char out[8192];
+	size_t len = 0;
+	int outfd, errfd;
+	pid_t pids[16];
+	int n = 0;
+
+	/* Orphans come back to this test, so it can reap them and see them gone. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid_t pid = start(args, &outfd, &errfd);
+	double deadline = now() + 10;
+	while (n < 5 && now() < deadline) {
+		struct pollfd pfd = { outfd, POLLIN, 0 };
+		poll(&pfd, 1, 200);
+		ssize_t got = read(outfd, out + len, sizeof(out) - 1 - len);
+		if (got > 0)
+			len += (size_t)got;
+		out[len] = '\0';
+		n = spawned_pids(out, pids, 16);
+	}
+	assert_int_equal(n, 5);
+	for (int i = 0; i < n; i++)
+		assert_true(running(pids[i]));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	double killed = now();
+	bool gone = false;
+	while (!gone && now() < killed + 1.0) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		gone = true;
+		for (int i = 0; i < n; i++)
+			gone &= !running(pids[i]);
+		if (!gone)
+			usleep(10000);
+	}
+	for (int i = 0; i < n; i++) {
+		if (running(pids[i])) {
+			kill(pids[i], SIGKILL);
+			fail_msg("worker %d outlived ptviz's kill -9 by more than 1 s", (int)pids[i]);
+		}
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	close(outfd);
+	close(errfd);
+}
+
+static void test_no_core_files(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ptviz-core-XXXXXX", cwd[4096];
+	struct run *r = malloc(sizeof(*r));
+
+	/* Allow cores as far as we may, so only ptviz's own limit can keep them away. */
+	struct rlimit core;
+	getrlimit(RLIMIT_CORE, &core);
+	core.rlim_cur = core.rlim_max;
+	setrlimit(RLIMIT_CORE, &core);
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	run(r, "-c", "spawn processes 3; spawn threads 2; inject segv P1; inject abort P2; inject abort T1", NULL);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(r->status, 0);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			fail_msg("%s appeared in the working directory", de->d_name);
+	}
+	closedir(d);
+	rmdir(dir);
+	free(r);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_faults_json),
+		cmocka_unit_test(test_exit_codes_and_errors),
+		cmocka_unit_test(test_batch_file_and_text),
+		cmocka_unit_test(test_kill_9_leaves_nothing),
+		cmocka_unit_test(test_no_core_files),
+	};
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_batch PATH-TO-PTVIZ\n");
+		return 2;
+	}
+	static char full[4096];
+	ptviz_path = realpath(argv[1], full) != NULL ? full : argv[1];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
