@@ -10,6 +10,7 @@
 
 #include "batch/batch.h"
 #include "lab/lab.h"
+#include "ui/ui.h"
 
 extern char **environ;
 
@@ -29,17 +30,21 @@ static const char demo_script[] =
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: ptviz [options]\n"
+	        "usage: ptviz [--empty] [--hz N] [options]\n"
 	        "       ptviz -c 'COMMANDS' [--json]\n"
 	        "       ptviz --batch FILE [--json]\n"
 	        "\n"
 	        "Start real threads and real processes, break them, and watch what they share.\n"
 	        "\n"
+	        "With no -c, --batch or --demo, ptviz opens its screen on 4 threads and 4 processes.\n"
+	        "\n"
+	        "      --empty            open the screen with no groups\n"
+	        "      --frames N         leave the screen after N frames (tests, benchmarks)\n"
 	        "  -c, --command TEXT     run commands without a screen (separate them with ';')\n"
 	        "  -b, --batch FILE       run the commands in FILE without a screen ('-' for stdin)\n"
 	        "  -j, --json             with -c or --batch: one JSON object per line\n"
 	        "      --demo             run a short demonstration without a screen\n"
-	        "      --hz N             observations per second while time runs (default 10; 0 for none)\n"
+	        "      --hz N             observations (and screen frames) per second (default 10; 0 for none)\n"
 	        "      --max-threads N    threads allowed in one group (default %d)\n"
 	        "      --max-processes N  processes allowed in total (default %d)\n"
 	        "  -h, --help             show this help\n"
@@ -94,7 +99,7 @@ static char *read_all(FILE *f)
 	return buf;
 }
 
-enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO };
+enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO, OPT_EMPTY, OPT_FRAMES };
 
 int main(int argc, char **argv)
 {
@@ -104,6 +109,8 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "hz", required_argument, NULL, OPT_HZ },
+		{ "empty", no_argument, NULL, OPT_EMPTY },
+		{ "frames", required_argument, NULL, OPT_FRAMES },
 		{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 		{ "max-processes", required_argument, NULL, OPT_MAX_PROCESSES },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,8 +120,9 @@ int main(int argc, char **argv)
 	struct lab_config cfg;
 	struct batch_options bopt = { .json = false, .hz = 10, .source = "-c" };
 	const char *command = NULL, *file = NULL;
+	struct ui_options uopt = { .hz = 10, .empty = false, .frames = 0 };
 	bool demo = false;
-	int opt;
+	int opt, frames = 0;
 
 	setproctitle_init(argc, argv, environ);
 	lab_config_defaults(&cfg);
@@ -124,6 +132,12 @@ int main(int argc, char **argv)
 		case 'b': file = optarg; break;
 		case 'j': bopt.json = true; break;
 		case OPT_DEMO: demo = true; break;
+		case OPT_EMPTY: uopt.empty = true; break;
+		case OPT_FRAMES:
+			if (!parse_int("--frames", optarg, 1, 1000000000, &frames))
+				return 2;
+			uopt.frames = frames;
+			break;
 		case OPT_HZ:
 			if (!parse_int("--hz", optarg, 0, 1000, &bopt.hz))
 				return 2;
@@ -152,6 +166,25 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	uopt.hz = bopt.hz;
+	if (command == NULL && file == NULL && !demo) {
+		/* The screen. */
+		if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+			fprintf(stderr, "ptviz: the screen needs a terminal; without one, run commands with -c 'COMMANDS' or --batch FILE\n"
+			                "  e.g. ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n");
+			return 2;
+		}
+		struct lab_error uerr = { { 0 } };
+		struct lab *ulab = lab_new(&cfg, &uerr);
+		if (ulab == NULL) {
+			fprintf(stderr, "ptviz: %s\n", uerr.msg);
+			return 1;
+		}
+		int urc = ui_run(ulab, &uopt);
+		lab_free(ulab);
+		return urc;
+	}
+
 	char *text = NULL;
 	if (file != NULL) {
 		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
@@ -166,7 +199,6 @@ int main(int argc, char **argv)
 	} else if (command != NULL) {
 		text = strdup(command);
 	} else {
-		/* Until the screen is there, ptviz without arguments shows the demonstration. */
 		text = strdup(demo_script);
 		bopt.source = "demo";
 	}

@@ -85,6 +85,8 @@ static void batch_print_event(struct batch *b, const struct lab_event *ev)
 		json_object_object_add(o, "reason", json_object_new_string(lab_end_name(ev->end)));
 		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
 		json_object_object_add(o, "status", ev->status >= 0 ? json_object_new_int(ev->status) : NULL);
+		/* When the cause began its fault, by its own clock: t minus this is how long news took. */
+		json_object_object_add(o, "fault_t", ev->cause[0] ? batch_time(ev->fault_t) : NULL);
 	}
 	batch_emit(b, o);
 }

@@ -53,7 +53,8 @@ struct instr_slot {
 	_Atomic uint64_t stack_address; /* address of that stack counter */
 	_Atomic uint32_t fault;    /* enum instr_fault being performed */
 	uint32_t group;            /* gate index */
-	uint8_t pad[24];
+	_Atomic int64_t fault_ns;  /* CLOCK_MONOTONIC when it began its fault */
+	uint8_t pad[16];
 } __attribute__((aligned(64)));
 
 /* A group's gate: read by its workers every increment, written by ptviz. */
@@ -65,6 +66,9 @@ struct instr_gate {
 	_Atomic uint32_t acked;    /* workers parked for the current hold */
 	uint8_t pad[44];
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct instr_slot) == 64, "a slot is one cache line");
+_Static_assert(sizeof(struct instr_gate) == 64, "a gate is one cache line");
 
 struct instr {
 	struct instr_gate *gates;

@@ -629,6 +629,8 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 		if (cause != NULL) {
 			strlcpy(ev->cause, cause->id, sizeof(ev->cause));
 			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
+			int64_t t0 = (int64_t)lab->t0.tv_sec * 1000000000 + lab->t0.tv_nsec;
+			ev->fault_t = (double)(atomic_load(&lab_slot(lab, cause)->fault_ns) - t0) / 1e9;
 		}
 	}
 	for (int i = 0; i < g->nworkers; i++) {
@@ -743,6 +745,7 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->done, 0);
 		atomic_store(&s->stack_address, 0);
 		atomic_store(&s->fault, INSTR_FAULT_NONE);
+		atomic_store(&s->fault_ns, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

@@ -93,6 +93,7 @@ struct lab_event {
 	enum lab_end end;        /* of the cause, or of the workers */
 	int signal;              /* 0 when none */
 	int status;              /* -1 when none */
+	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
 };
 
 struct lab_config {

@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/unistd.h>
@@ -41,7 +43,16 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 
 	setrlimit(RLIMIT_CORE, &nocore);
+	/*
+	 * Below every normal task: with hundreds of busy workers on two CPUs,
+	 * nice alone would still leave ptviz a small share (weight 1024 against
+	 * 110 each).  SCHED_IDLE runs the workers only when ptviz needs no CPU,
+	 * so the screen and the snapshots stay prompt.  The nice value is kept
+	 * for tools that show it.
+	 */
 	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
+	struct sched_param idle = { 0 };
+	sched_setscheduler(0, SCHED_IDLE, &idle);
 
 	/* The terminal belongs to the front end: a worker must never draw on it. */
 	int null = open("/dev/null", O_RDWR);
@@ -65,6 +76,10 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 
 static void worker_fault(struct instr_slot *s, uint32_t fault)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	atomic_store(&s->fault_ns, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	atomic_store(&s->fault, fault);
 	if (fault == INSTR_FAULT_LOOP) {
 		/* A runaway loop: no increments, no control, just burning a CPU. */

@@ -1,0 +1,167 @@
+/* Drawing helpers: text clipped to a width in screen columns (never wrapping), numbers, boxes. */
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../lab/story.h"
+#include "ui_priv.h"
+
+/* Walks s as multibyte text, stopping before maxw columns; returns columns used. */
+static int draw_measure(const char *s, int maxw, wchar_t *out, int outmax, int *nout)
+{
+	mbstate_t st;
+	int cols = 0, n = 0;
+	size_t left = strlen(s);
+
+	memset(&st, 0, sizeof(st));
+	while (left > 0 && n < outmax) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, left, &st);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			wc = L'?';
+			k = 1;
+			memset(&st, 0, sizeof(st));
+		} else if (k == 0) {
+			break;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0) {
+			wc = L'?';
+			cw = 1;
+		}
+		if (cols + cw > maxw)
+			break;
+		if (out != NULL)
+			out[n] = wc;
+		n++;
+		cols += cw;
+		s += k;
+		left -= k;
+	}
+	if (nout != NULL)
+		*nout = n;
+	return cols;
+}
+
+int ui_width(const char *s)
+{
+	return draw_measure(s, 1 << 20, NULL, 1 << 20, NULL);
+}
+
+int ui_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s)
+{
+	wchar_t wbuf[512];
+	int n, cols;
+
+	if (maxw <= 0 || y < 0 || x < 0 || y >= getmaxy(win) || x >= getmaxx(win))
+		return 0;
+	if (maxw > getmaxx(win) - x)
+		maxw = getmaxx(win) - x;
+	cols = draw_measure(s, maxw, wbuf, 511, &n);
+	wattr_set(win, attr, PAIR_NUMBER(attr), NULL);
+	mvwaddnwstr(win, y, x, wbuf, n);
+	wattr_set(win, A_NORMAL, 0, NULL);
+	return cols;
+}
+
+int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return ui_put(win, y, x, maxw, attr, buf);
+}
+
+void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr)
+{
+	if (w <= 0)
+		return;
+	wattr_set(win, attr, PAIR_NUMBER(attr), NULL);
+	mvwhline(win, y, x, ' ', w);
+	wattr_set(win, A_NORMAL, 0, NULL);
+}
+
+void ui_number(int64_t n, int maxw, char *buf, size_t len)
+{
+	static const char units[] = "kMGTP";
+	double v = (double)n;
+
+	story_number(n, buf, len);
+	if ((int)strlen(buf) <= maxw)
+		return;
+	for (int i = 0; units[i] != '\0'; i++) {
+		v /= 1000.0;
+		if (v < 999.95 && v > -999.95) {
+			snprintf(buf, len, "%.1f%c", v, units[i]);
+			return;
+		}
+	}
+	snprintf(buf, len, "%.2e", (double)n);
+}
+
+/* Line drawing: Unicode in a UTF-8 locale (right whatever TERM says), ASCII otherwise. */
+enum draw_line { LINE_H, LINE_V, LINE_UL, LINE_UR, LINE_LL, LINE_LR, LINE_LT, LINE_RT };
+
+static void draw_cell(struct ui *ui, cchar_t *cc, enum draw_line which, attr_t a)
+{
+	static const wchar_t uni[] = { L'\u2500', L'\u2502', L'\u250c', L'\u2510', L'\u2514', L'\u2518',
+		                       L'\u251c', L'\u2524' };
+	wchar_t wc[2] = { uni[which], L'\0' };
+
+	if (ui->utf8) {
+		setcchar(cc, wc, a, PAIR_NUMBER(a), NULL);
+		return;
+	}
+	/* Plain ASCII: readable on any terminal, even one whose alternate character set is broken. */
+	static const wchar_t ascii[] = { L'-', L'|', L'+', L'+', L'+', L'+', L'+', L'+' };
+	wc[0] = ascii[which];
+	setcchar(cc, wc, a, PAIR_NUMBER(a), NULL);
+}
+
+static void draw_put(struct ui *ui, WINDOW *win, int y, int x, enum draw_line which, attr_t a)
+{
+	cchar_t cc;
+
+	draw_cell(ui, &cc, which, a);
+	/* The last cell of the screen: writing it may scroll, so ncurses is asked to insert it. */
+	if (y == getmaxy(win) - 1 && x == getmaxx(win) - 1)
+		mvwins_wch(win, y, x, &cc);
+	else
+		mvwadd_wch(win, y, x, &cc);
+}
+
+void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w)
+{
+	attr_t a = ui->role[ROLE_BORDER];
+	cchar_t hl, vl;
+
+	if (h < 2 || w < 2)
+		return;
+	draw_cell(ui, &hl, LINE_H, a);
+	draw_cell(ui, &vl, LINE_V, a);
+	draw_put(ui, win, y, x, LINE_UL, a);
+	mvwhline_set(win, y, x + 1, &hl, w - 2);
+	draw_put(ui, win, y, x + w - 1, LINE_UR, a);
+	mvwvline_set(win, y + 1, x, &vl, h - 2);
+	mvwvline_set(win, y + 1, x + w - 1, &vl, h - 2);
+	draw_put(ui, win, y + h - 1, x, LINE_LL, a);
+	mvwhline_set(win, y + h - 1, x + 1, &hl, w - 2);
+	draw_put(ui, win, y + h - 1, x + w - 1, LINE_LR, a);
+}
+
+/* A horizontal divider across a box at row y, with a title. */
+void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title)
+{
+	attr_t a = ui->role[ROLE_BORDER];
+	cchar_t hl;
+
+	draw_cell(ui, &hl, LINE_H, a);
+	draw_put(ui, win, y, x, LINE_LT, a);
+	mvwhline_set(win, y, x + 1, &hl, w - 2);
+	draw_put(ui, win, y, x + w - 1, LINE_RT, a);
+	if (title != NULL && w > 6)
+		ui_putf(win, y, x + 2, w - 4, ui->role[ROLE_TITLE], " %s ", title);
+}

@@ -1,0 +1,161 @@
+/* The one key table: it drives the keys, the key bar and the help overlay.  Keys run commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "ui_priv.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+/* Builds the command text, "%w" standing for the selected worker, and runs it. */
+static void keys_command(struct ui *ui, const struct ui_binding *b)
+{
+	char text[128];
+	size_t o = 0;
+	int gi, wi;
+
+	for (const char *p = b->command; *p != '\0' && o + 1 < sizeof(text); p++) {
+		if (p[0] == '%' && p[1] == 'w') {
+			if (!ui_selected(ui, &gi, &wi)) {
+				ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
+				return;
+			}
+			const struct lab_group *g = lab_group_at(ui->lab, gi);
+			o += strlcpy(text + o, g->workers[wi].id, sizeof(text) - o);
+			if (o >= sizeof(text))
+				o = sizeof(text) - 1;
+			p++;
+			continue;
+		}
+		text[o++] = *p;
+	}
+	text[o] = '\0';
+	struct cmd_error err;
+	ui_command(ui, text, &err);
+}
+
+/* p: pause the selected worker, or resume it when it is paused. */
+static void keys_pause(struct ui *ui, const struct ui_binding *b)
+{
+	int gi, wi;
+	char text[64];
+	struct cmd_error err;
+
+	if (!ui_selected(ui, &gi, &wi)) {
+		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
+		return;
+	}
+	const struct lab_worker *w = &lab_group_at(ui->lab, gi)->workers[wi];
+	snprintf(text, sizeof(text), "%s %s", w->activity == INSTR_PAUSED ? "resume" : "pause", w->id);
+	ui_command(ui, text, &err);
+}
+
+static void keys_help(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	ui_overlay(ui, ui->overlay == PANE_HELP ? PANE_COUNT : PANE_HELP);
+}
+
+static void keys_memmap(struct ui *ui, const struct ui_binding *b)
+{
+	int gi, wi;
+
+	if (ui->overlay == PANE_MEMMAP) {
+		ui_overlay(ui, PANE_COUNT);
+		return;
+	}
+	if (!ui_selected(ui, &gi, &wi)) {
+		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
+		return;
+	}
+	ui_overlay(ui, PANE_MEMMAP);
+}
+
+static void keys_prompt(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	ui_prompt_open(ui, "");
+}
+
+static void keys_quit(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	ui->quit = true;
+}
+
+static void keys_up(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, -1); }
+static void keys_down(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, 1); }
+static void keys_left(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, -1, 0); }
+static void keys_right(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 1, 0); }
+
+static void keys_redraw(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	clearok(curscr, TRUE);
+	ui_dirty_all(ui);
+}
+
+const struct ui_binding ui_bindings[] = {
+	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .run = keys_help,
+	  .help = "this help; Esc or ? closes it" },
+	{ .keys = { 't' }, .name = "t", .bar = "Threads", .command = "spawn threads 4", .run = keys_command,
+	  .help = "start 4 threads in one new host process (group T, then TB, TC...)" },
+	{ .keys = { 's', 'f' }, .name = "s", .bar = "Procs", .command = "spawn processes 4", .run = keys_command,
+	  .help = "start 4 processes with fork(), each with its own memory (f does the same)" },
+	{ .keys = { 'r' }, .name = "r", .bar = "Race", .command = "sync none", .run = keys_command,
+	  .help = "no lock: counter++ is load, add, store, and threads overwrite each other" },
+	{ .keys = { 'l' }, .name = "l", .bar = "Lock", .command = "sync mutex", .run = keys_command,
+	  .help = "a mutex around counter++: no update is lost, but the threads take turns" },
+	{ .keys = { 'a' }, .name = "a", .bar = "Atomic", .command = "sync atomic", .run = keys_command,
+	  .help = "an atomic add: one indivisible instruction, no lost updates, no lock" },
+	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .command = "inject segv %w", .run = keys_command,
+	  .help = "the selected worker writes through NULL and gets SIGSEGV" },
+	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command,
+	  .help = "the selected worker calls abort() (SIGABRT)" },
+	{ .keys = { 'e' }, .name = "e", .command = "inject exit %w", .run = keys_command,
+	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process" },
+	{ .keys = { 'k' }, .name = "k", .bar = "Kill", .command = "kill %w", .run = keys_command,
+	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL)" },
+	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .command = "pause %w", .run = keys_pause,
+	  .help = "pause the selected worker at its next increment, or resume it (:resume W)" },
+	{ .keys = { 'c' }, .name = "c", .bar = "Clear", .command = "reset; spawn threads 4; spawn processes 4",
+	  .run = keys_command, .help = "end everything and start the first scene again" },
+	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,
+	  .help = "end every worker and leave the screen empty" },
+	{ .keys = { 'm' }, .name = "m", .bar = "Map", .run = keys_memmap,
+	  .help = "memory map of the selected worker's process: what is shared, what is private" },
+	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .run = keys_prompt,
+	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history)" },
+	{ .keys = { 'q', KEY_F(10), CTRL('c') }, .name = "q", .bar = "Quit", .run = keys_quit,
+	  .help = "leave; every worker is ended (also F10, Ctrl-C)" },
+	{ .keys = { KEY_UP, 'K' }, .name = "Up", .run = keys_up, .help = "select the worker above (also K)" },
+	{ .keys = { KEY_DOWN, 'j', 'J' }, .name = "Down", .run = keys_down,
+	  .help = "select the worker below (also j, J)" },
+	{ .keys = { KEY_LEFT, 'h', KEY_BTAB }, .name = "Left", .run = keys_left,
+	  .help = "select in the group to the left (also h, Shift-Tab)" },
+	{ .keys = { KEY_RIGHT, '\t', 'L' }, .name = "Right", .run = keys_right,
+	  .help = "select in the group to the right (also Tab, L)" },
+	{ .keys = { CTRL('l') }, .name = "^L", .run = keys_redraw, .help = "draw the whole screen again" },
+};
+
+const int ui_nbindings = (int)(sizeof(ui_bindings) / sizeof(ui_bindings[0]));
+
+void ui_binding_run(struct ui *ui, int index)
+{
+	if (index >= 0 && index < ui_nbindings)
+		ui_bindings[index].run(ui, &ui_bindings[index]);
+}
+
+bool ui_key(struct ui *ui, int key)
+{
+	for (int i = 0; i < ui_nbindings; i++) {
+		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
+			if (ui_bindings[i].keys[k] == key) {
+				ui_binding_run(ui, i);
+				return true;
+			}
+		}
+	}
+	return false;
+}

@@ -1,0 +1,440 @@
+/* The group columns: for each group its Memory, Counters and Survivors, threads left, processes right. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lab/story.h"
+#include "ui_priv.h"
+
+#define GROUPS_COLUMN_MIN 38
+
+struct column {
+	struct ui *ui;
+	WINDOW *win;
+	const struct lab_group *g;
+	int gi, pos;          /* lab index, display position */
+	int x, w, h;          /* the box */
+	int sel;              /* selected worker in this group, -1 none */
+	int surv;             /* survivor lines, the same in every column so the panes line up */
+};
+
+static attr_t groups_worker_role(const struct ui *ui, const struct lab_worker *w)
+{
+	if (!w->alive)
+		return ui->role[ROLE_DEAD];
+	if (w->activity == INSTR_PAUSED)
+		return ui->role[ROLE_PAUSED];
+	return ui->role[ROLE_NORMAL];
+}
+
+static const char *groups_glyph(const struct ui *ui, const struct lab_worker *w)
+{
+	if (!w->alive)
+		return ui->g.dead;
+	return w->activity == INSTR_PAUSED ? ui->g.paused : ui->g.alive;
+}
+
+/* Prints left at x and right flush to x+w, shortening right when they collide. */
+static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char *left, const char *right)
+{
+	int lw = ui_put(win, y, x, w, attr, left);
+	int rw = ui_width(right);
+	if (lw + 1 + rw <= w)
+		ui_put(win, y, x + w - rw, rw, attr, right);
+}
+
+static void groups_worker_line(struct column *c, int y, int i)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	bool threads = c->g->kind == LAB_THREADS;
+	int iw = c->w - 2, x = c->x + 1;
+	const char *tree = i == c->g->nworkers - 1 ? ui->g.tree_end : ui->g.tree_mid;
+	char left[160], right[64], num[32], death[32], state[48];
+	attr_t attr = groups_worker_role(ui, w);
+
+	if (i == c->sel) {
+		attr = ui->role[ROLE_SELECTED];
+		ui_fill(c->win, y, x, iw, attr);
+	}
+	if (!w->alive) {
+		story_death(w, death, sizeof(death));
+		snprintf(state, sizeof(state), "%s %s", ui->g.dead, death);
+	} else if (w->activity == INSTR_PAUSED) {
+		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
+	} else if (w->activity == INSTR_LOOPING) {
+		snprintf(state, sizeof(state), "%c looping", w->state);
+	} else {
+		snprintf(state, sizeof(state), "%c", w->state);
+	}
+	int64_t value = threads || c->g->shared ? w->done : w->counter;
+	const char *what = !w->alive ? "last" : threads || c->g->shared ? "done" : "counter";
+	/* Fit: full stack address, then its last digits, then fewer words. */
+	for (int level = 0; level < 4; level++) {
+		if (threads) {
+			char stack[40];
+			if (level == 0)
+				snprintf(stack, sizeof(stack), " stack 0x%lx", (unsigned long)w->stack_address);
+			else if (level < 3)
+				snprintf(stack, sizeof(stack), " %s%s%06lx", level == 1 ? "stack " : "@", ui->g.ellipsis,
+				         (unsigned long)(w->stack_address & 0xffffff));
+			else
+				stack[0] = '\0';
+			snprintf(left, sizeof(left), " %s %-3s tid %d %s%s", tree, w->id, (int)w->tid, state,
+			         w->alive ? stack : "");
+		} else {
+			snprintf(left, sizeof(left), " %s %-3s pid %d %s", tree, w->id, (int)w->pid, state);
+		}
+		int room = iw - ui_width(left) - 2 - (level < 2 ? (int)strlen(what) + 1 : 0);
+		ui_number(value, room > 3 ? room : 3, num, sizeof(num));
+		if (level < 2)
+			snprintf(right, sizeof(right), "%s %s ", what, num);
+		else
+			snprintf(right, sizeof(right), "%s ", num);
+		if (ui_width(left) + 1 + ui_width(right) <= iw)
+			break;
+	}
+	groups_row(c->win, y, x, iw, attr, left, right);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+}
+
+/* With room to spare, a second line per worker: where its memory is and where it runs. */
+static void groups_worker_detail(struct column *c, int y, int i)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
+	char cpu[24];
+
+	if (w->alive && w->cpu >= 0)
+		snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
+	else
+		cpu[0] = '\0';
+	if (!w->alive && w->end == LAB_END_FAULT)
+		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DEAD], " %s     at %.1fs it %s", bar, w->died_at,
+		        story_fault(w->fault));
+	else if (!w->alive && w->end == LAB_END_SIBLING)
+		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     at %.1fs, with its host process", bar,
+		        w->died_at);
+	else if (!w->alive)
+		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     at %.1fs (%s)", bar, w->died_at,
+		        lab_end_name(w->end));
+	else if (c->g->kind == LAB_THREADS)
+		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     own stack @0x%lx%s", bar,
+		        (unsigned long)w->stack_address, cpu);
+	else
+		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     counter @0x%lx%s", bar,
+		        (unsigned long)w->counter_address, cpu);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+}
+
+static int groups_memory(struct column *c, int y0, int lines)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	WINDOW *win = c->win;
+	int x = c->x + 1, iw = c->w - 2, y = y0;
+	char num[32];
+
+	story_number(g->counter, num, sizeof(num));
+	if (g->kind == LAB_THREADS) {
+		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], " one shared counter @0x%lx",
+		        (unsigned long)g->counter_address);
+		if (g->host_alive)
+			ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], "   = %s  (all %d threads write here)", num,
+			        g->nworkers);
+		else
+			ui_putf(win, y++, x, iw, ui->role[ROLE_DEAD], "   = %s when host %d died", num, (int)g->host);
+	} else if (g->shared) {
+		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], " one shared segment, counter @0x%lx",
+		        (unsigned long)g->counter_address);
+		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], "   = %s  (mapped into every process)", num);
+	} else {
+		ui_putf(win, y++, x, iw, ui->role[ROLE_PRIVATE], " private counter @0x%lx",
+		        (unsigned long)g->counter_address);
+		ui_put(win, y++, x, iw, ui->role[ROLE_DIM], "   same address, its own copy in each");
+	}
+	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
+	int rows = lines - (y - y0) - trailer;
+	int n = g->nworkers;
+	int visible = n > rows ? rows - 1 : n;
+	if (visible < 1)
+		visible = rows > 0 ? 1 : 0;
+	int *scroll = &ui->scroll[c->pos];
+	if (c->sel >= 0 && c->sel < *scroll)
+		*scroll = c->sel;
+	if (c->sel >= 0 && c->sel >= *scroll + visible)
+		*scroll = c->sel - visible + 1;
+	if (*scroll > n - visible)
+		*scroll = n - visible;
+	if (*scroll < 0)
+		*scroll = 0;
+	if (n > 0 && 2 * n <= rows) {
+		for (int i = 0; i < n; i++) {
+			groups_worker_line(c, y++, i);
+			groups_worker_detail(c, y++, i);
+		}
+		visible = n;
+	} else {
+		for (int i = 0; i < visible; i++)
+			groups_worker_line(c, y++, *scroll + i);
+	}
+	if (visible < n && rows > 1) {
+		ui_putf(win, y++, x, iw, ui->role[ROLE_DIM], "   %s%s %s..%s of %d shown, arrows scroll",
+		        *scroll > 0 ? ui->g.more_up : "", *scroll + visible < n ? ui->g.more_down : "",
+		        g->workers[*scroll].id, g->workers[*scroll + visible - 1].id, n);
+	}
+	if (trailer)
+		ui_putf(win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], "   ptviz pid %d, its own copy = %lld",
+		        (int)getpid(), (long long)lab_parent_counter());
+	return y;
+}
+
+static void groups_sparkline(struct column *c, int y)
+{
+	struct ui *ui = c->ui;
+	const struct ui_history *h = ui_history_of(ui, c->gi);
+	int x = c->x + 1, iw = c->w - 2;
+	char rate[32], label[48];
+	int64_t per_second = 0;
+	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
+
+	for (int i = 0; h != NULL && i < span && i < h->n; i++)
+		per_second += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+	ui_number(per_second, 7, rate, sizeof(rate));
+	snprintf(label, sizeof(label), " %s/s", rate);
+	int lw = ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], " lost/frame ");
+	int room = iw - lw - ui_width(label) - 1;
+	if (room < 4 || h == NULL)
+		return;
+	int n = h->n < room ? h->n : room;
+	int64_t max = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+		max = d > max ? d : max;
+	}
+	int cx = x + lw + room - n;
+	for (int i = n - 1; i >= 0; i--) {
+		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+		int level = d <= 0 || max == 0 ? 0 : 1 + (int)((d * 6) / max);
+		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? ROLE_LOST : ROLE_DIM], ui->g.spark[level > 7 ? 7 : level]);
+	}
+	ui_put(c->win, y, x + lw + room, iw - lw - room, ui->role[per_second > 0 ? ROLE_LOST : ROLE_DIM], label);
+}
+
+static void groups_counters(struct column *c, int y)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x = c->x + 1, iw = c->w - 2;
+	char inc[32], cnt[32], lost[32];
+
+	const char *what = g->shared ? "counter" : "sum of copies";
+	int room = iw - (int)strlen(" increments    ") - (int)strlen(what) - 1;
+	for (int digits = 15; digits >= 5; digits--) {
+		ui_number(g->increments, digits, inc, sizeof(inc));
+		ui_number(g->counter, digits, cnt, sizeof(cnt));
+		if ((int)(strlen(inc) + strlen(cnt)) <= room)
+			break;
+	}
+	ui_number(g->lost, 14, lost, sizeof(lost));
+	ui_putf(c->win, y, x, iw, ui->role[ROLE_NORMAL], " increments %s   %s %s", inc, what, cnt);
+	if (g->shared) {
+		double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
+		char text[96];
+		snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
+		int tw = ui_put(c->win, y + 1, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
+		const char *why = g->kind == LAB_THREADS && !g->host_alive ? "  frozen"
+		                  : g->sync == INSTR_SYNC_NONE ? "  racing"
+		                  : g->sync == INSTR_SYNC_MUTEX ? "  mutex: none now" : "  atomic: none now";
+		if (tw + ui_width(why) <= iw)
+			ui_put(c->win, y + 1, x + tw, iw - tw, ui->role[ROLE_DIM], why);
+	} else {
+		ui_putf(c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], " lost updates %s (nothing is shared)", lost);
+	}
+	groups_sparkline(c, y + 2);
+}
+
+/* Lays out the survivor list; with draw false only counts the lines it needs. */
+static int groups_survivor_items(struct column *c, int y0, int lines, bool draw, bool compact)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x0 = c->x + 2, iw = c->w - 3, x = x0, y = y0;
+	char item[64], death[32];
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (compact) {
+			snprintf(item, sizeof(item), "%s", groups_glyph(ui, w));
+		} else if (w->alive) {
+			snprintf(item, sizeof(item), "%s %s", groups_glyph(ui, w), w->id);
+		} else {
+			story_death(w, death, sizeof(death));
+			snprintf(item, sizeof(item), "%s %s %s", groups_glyph(ui, w), w->id, death);
+		}
+		int wd = ui_width(item);
+		if (x > x0 && x + wd > x0 + iw) {
+			x = x0;
+			y++;
+		}
+		if (draw && y - y0 < lines) {
+			attr_t a = i == c->sel ? ui->role[ROLE_SELECTED] : w->alive ? ui->role[w->activity == INSTR_PAUSED ? ROLE_PAUSED : ROLE_ALIVE] : ui->role[ROLE_DEAD];
+			ui_put(c->win, y, x, wd, a, item);
+			ui_hit_add(ui, HIT_WORKER, c->win, y, x, wd, c->gi, i);
+		}
+		x += wd + (compact ? 0 : 2);
+	}
+	return y - y0 + 1;
+}
+
+static void groups_survivors(struct column *c, int y, int lines)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x = c->x + 1, iw = c->w - 2;
+	enum ui_role r = g->alive == g->nworkers ? ROLE_ALIVE : g->alive == 0 ? ROLE_DEAD : ROLE_NOTE;
+	int lw = ui_putf(c->win, y, x, iw, ui->role[r], " %d/%d alive", g->alive, g->nworkers);
+	const char *why = "";
+	if (g->kind == LAB_THREADS && !g->host_alive)
+		why = "  the host died: all its threads";
+	else if (g->kind == LAB_THREADS)
+		why = "  one process: a crash ends all";
+	else
+		why = "  each process dies alone";
+	if (lw + ui_width(why) <= iw)
+		ui_put(c->win, y, x + lw, iw - lw, ui->role[ROLE_DIM], why);
+	bool compact = groups_survivor_items(c, y + 1, lines - 1, false, false) > lines - 1;
+	groups_survivor_items(c, y + 1, lines - 1, true, compact);
+}
+
+static void groups_column(struct column *c)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	char title[96];
+	int h = c->h;
+
+	ui_box(ui, c->win, 0, c->x, h, c->w);
+	for (int level = 0; level < 2; level++) {
+		if (g->kind == LAB_THREADS)
+			snprintf(title, sizeof(title), " THREADS %s %s %spid %d%s ", g->name, ui->g.dot,
+			         level == 0 ? "1 process, " : "", (int)g->host, g->host_alive ? "" : " dead");
+		else
+			snprintf(title, sizeof(title), " PROCESSES %s %s %d process%s%s ", g->name, ui->g.dot, g->nworkers,
+			         g->nworkers == 1 ? "" : "es", !g->shared ? "" : level == 0 ? ", shared segment" : ", shared");
+		if (ui_width(title) + 13 <= c->w)
+			break;
+	}
+	int tw = ui_put(c->win, 0, c->x + 1, c->w - 2, ui->role[ROLE_TITLE], title);
+	char sync[32];
+	snprintf(sync, sizeof(sync), " sync %s ", lab_sync_name(g->sync));
+	int sw = ui_width(sync);
+	if (tw + sw + 3 < c->w)
+		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == INSTR_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
+		       sync);
+
+	int counters = 3;
+	int surv = c->surv;
+	if (surv > (h - 2) / 4)
+		surv = (h - 2) / 4;
+	if (surv < 2)
+		surv = 2;
+	int memory = h - 2 - 2 - counters - surv;
+	if (memory < 3) {
+		surv = 2;
+		memory = h - 2 - 2 - counters - surv;
+	}
+	if (memory < 1)
+		return;
+	groups_memory(c, 1, memory);
+	ui_rule(ui, c->win, 1 + memory, c->x, c->w, "COUNTERS");
+	groups_counters(c, 2 + memory);
+	ui_rule(ui, c->win, 2 + memory + counters, c->x, c->w, "SURVIVORS");
+	groups_survivors(c, 3 + memory + counters, surv);
+}
+
+static void groups_empty(struct ui *ui, WINDOW *win, int h, int w)
+{
+	static const char *const lines[] = {
+		"No workers yet.",
+		"",
+		"t   start 4 threads in one process: they share its memory",
+		"s   start 4 processes with fork(): each gets its own copy",
+		":   type any command, e.g.  spawn threads 8   or   spawn processes 2 shared",
+		"?   what every key and every pane means",
+	};
+	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	int y0 = h > n ? (h - n) / 2 : 0;
+
+	ui_box(ui, win, 0, 0, h, w);
+	for (int i = 0; i < n; i++)
+		ui_put(win, y0 + i, w > 76 ? (w - 76) / 2 : 2, w - 4, ui->role[i == 0 ? ROLE_TITLE : ROLE_NORMAL],
+		       lines[i]);
+}
+
+static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	int gsel = -1, wsel = -1;
+
+	ui_order_groups(ui);
+	if (ui->norder == 0) {
+		groups_empty(ui, win, h, w);
+		return;
+	}
+	ui_selected(ui, &gsel, &wsel);
+	int nvis = w / GROUPS_COLUMN_MIN;
+	if (nvis < 1)
+		nvis = 1;
+	if (nvis > ui->norder)
+		nvis = ui->norder;
+	int selpos = 0;
+	for (int i = 0; i < ui->norder; i++) {
+		if (ui->order[i] == gsel)
+			selpos = i;
+	}
+	if (selpos < ui->first_column)
+		ui->first_column = selpos;
+	if (selpos >= ui->first_column + nvis)
+		ui->first_column = selpos - nvis + 1;
+	if (ui->first_column > ui->norder - nvis)
+		ui->first_column = ui->norder - nvis;
+	if (ui->first_column < 0)
+		ui->first_column = 0;
+
+	int colw = w / nvis, surv = 0;
+	for (int pass = 0; pass < 2; pass++) {
+	for (int v = 0; v < nvis; v++) {
+		int pos = ui->first_column + v;
+		struct column c = {
+			.ui = ui, .win = win, .gi = ui->order[pos], .pos = pos,
+			.x = v * colw, .w = v == nvis - 1 ? w - v * colw : colw, .h = h,
+		};
+		c.g = lab_group_at(ui->lab, c.gi);
+		c.sel = c.gi == gsel ? wsel : -1;
+		c.surv = surv;
+		if (pass == 0) {
+			int want = 1 + groups_survivor_items(&c, 0, 1000, false, false);
+			surv = want > surv ? want : surv;
+		} else {
+			groups_column(&c);
+		}
+	}
+	}
+	/* Groups that do not fit: say so where the eye goes, on the border. */
+	if (ui->first_column > 0)
+		ui_putf(win, h - 1, 1, w / 2, ui->role[ROLE_NOTE], "%s %d more (Left) ", ui->g.more_left,
+		        ui->first_column);
+	int right = ui->norder - ui->first_column - nvis;
+	if (right > 0) {
+		char more[48];
+		snprintf(more, sizeof(more), " %d more (Right) %s", right, ui->g.more_right);
+		int mw = ui_width(more);
+		ui_put(win, h - 1, w - 1 - mw, mw, ui->role[ROLE_NOTE], more);
+	}
+}
+
+const struct ui_pane_ops ui_groups_ops = {
+	.name = "groups",
+	.draw = groups_draw,
+};

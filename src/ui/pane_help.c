@@ -1,0 +1,214 @@
+/* The help overlay: the keys, from the key table, and what each pane shows and why. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_priv.h"
+
+struct help_section {
+	const char *title;
+	const char *text;
+};
+
+/* Written for someone seeing ptviz for the first time. */
+static const struct help_section help_panes[] = {
+	{ "The columns",
+	  "Each column is one group of workers running the same loop, counter++, as fast as it can: threads on the "
+	  "left, processes on the right. Nothing is simulated: every figure is read from the running workers, "
+	  "from their memory and from /proc, at the rate in the top line." },
+	{ "Memory",
+	  "Threads: one counter at one address, because the threads of a process share all of its memory; each "
+	  "thread owns only its stack, so every stack address differs. Processes: the counter sits at the SAME "
+	  "address in each, yet holds a different value, because fork() gave each process its own copy. ptviz's "
+	  "own copy stays 0." },
+	{ "Counters",
+	  "'increments' is the work the workers did, 'counter' is what memory holds. counter++ is three steps "
+	  "(load, add, store); two threads can load the same value and one update vanishes. Those are the lost "
+	  "updates, charted per frame. Press l (mutex) or a (atomic) and the chart goes flat; r races again." },
+	{ "Survivors",
+	  "Who is still running. A fault in one thread (x) kills its whole process: every thread dies in the same "
+	  "instant. A fault in one process kills only that process; the others keep counting. Separate address "
+	  "spaces cost more, and protect more." },
+	{ "Event log",
+	  "What happened and when: spawns, deaths and their causes, and every command a key ran. Keys are "
+	  "shortcuts for commands you can type yourself after ':'." },
+	{ "Memory map (m)",
+	  "The selected worker's process as the kernel sees it (/proc/PID/maps and smaps): program code, "
+	  "globals, heap, stacks, libraries, shared segments, and who can see each. 'shared' pages are still the "
+	  "same physical pages as ptviz's after fork (copy-on-write); the first write makes a private copy." },
+	{ "Commands (after ':')",
+	  "spawn threads N [as NAME] / spawn processes N [shared] [as NAME] / sync none|mutex|atomic [GROUP] / "
+	  "inject segv|abort|exit|loop WORKER / kill WORKER|GROUP / pause|resume WORKER|GROUP|all / reset / "
+	  "report / quit. Separate several with ';'." },
+};
+
+static const char *help_key_name(int key, char *buf, size_t len)
+{
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, len, "F%d", key - KEY_F(0));
+	else if (key == KEY_UP)
+		snprintf(buf, len, "Up");
+	else if (key == KEY_DOWN)
+		snprintf(buf, len, "Down");
+	else if (key == KEY_LEFT)
+		snprintf(buf, len, "Left");
+	else if (key == KEY_RIGHT)
+		snprintf(buf, len, "Right");
+	else if (key == KEY_BTAB)
+		snprintf(buf, len, "S-Tab");
+	else if (key == '\t')
+		snprintf(buf, len, "Tab");
+	else if (key > 0 && key < 32)
+		snprintf(buf, len, "^%c", key + '@');
+	else
+		snprintf(buf, len, "%c", key);
+	return buf;
+}
+
+/* Emits one line, or only counts it: the same code lays out and draws. */
+struct help_out {
+	struct ui *ui;
+	WINDOW *win;
+	int y, h, w, scroll;
+};
+
+static void help_line(struct help_out *o, int x, attr_t a, const char *text)
+{
+	int row = o->y - o->scroll;
+
+	if (o->win != NULL && row >= 1 && row < o->h - 1)
+		ui_put(o->win, row, x, o->w - x - 2, a, text);
+	o->y++;
+}
+
+static void help_wrap(struct help_out *o, int x, int hang, attr_t a, const char *text)
+{
+	int width = o->w - x - 3;
+	char line[512];
+	bool first = true;
+
+	while (*text != '\0') {
+		int len = (int)strlen(text);
+		int take = len;
+		if (take > width) {
+			take = width;
+			while (take > 0 && text[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		snprintf(line, sizeof(line), "%.*s", take, text);
+		help_line(o, x, a, line);
+		if (first) {
+			first = false;
+			x += hang;
+			width -= hang;
+		}
+		text += take;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
+{
+	struct help_out o = { ui, win, 1, h, w, scroll };
+	char keys[64], k[16], line[512];
+
+	help_line(&o, 2, ui->role[ROLE_TITLE], "ptviz: real threads and real processes, side by side");
+	help_wrap(&o, 2, 0, ui->role[ROLE_DIM],
+	          "Threads share one address space; processes each get their own. Break them on purpose and watch "
+	          "what each side loses. Keys run commands; the command each one runs is shown after '='.");
+	o.y++;
+	help_line(&o, 2, ui->role[ROLE_TITLE], "Keys");
+	for (int i = 0; i < ui_nbindings; i++) {
+		const struct ui_binding *b = &ui_bindings[i];
+		keys[0] = '\0';
+		for (int j = 0; j < 4 && b->keys[j] != 0; j++) {
+			if (j > 0)
+				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
+			strncat(keys, help_key_name(b->keys[j], k, sizeof(k)), sizeof(keys) - strlen(keys) - 1);
+		}
+		if (b->command != NULL)
+			snprintf(line, sizeof(line), "%-14s %s  = :%s", keys, b->help, b->command);
+		else
+			snprintf(line, sizeof(line), "%-14s %s", keys, b->help);
+		help_wrap(&o, 4, 15, ui->role[ROLE_NORMAL], line);
+	}
+	help_line(&o, 4, ui->role[ROLE_NORMAL], "mouse          click a worker to select it, a key in the bottom bar to press it");
+	for (size_t i = 0; i < sizeof(help_panes) / sizeof(help_panes[0]); i++) {
+		o.y++;
+		help_line(&o, 2, ui->role[ROLE_TITLE], help_panes[i].title);
+		help_wrap(&o, 4, 0, ui->role[ROLE_NORMAL], help_panes[i].text);
+	}
+	return o.y;
+}
+
+static void help_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	int total = help_render(ui, NULL, h, w, 1 << 20);
+	int room = h - 2;
+
+	if (ui->help_scroll > total - room)
+		ui->help_scroll = total - room;
+	if (ui->help_scroll < 0)
+		ui->help_scroll = 0;
+	ui_box(ui, win, 0, 0, h, w);
+	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " HELP ");
+	help_render(ui, win, h, w, ui->help_scroll);
+	char hint[64];
+	snprintf(hint, sizeof(hint), " Up/Down scroll %s Esc or ? closes ", ui->g.dot);
+	int hw = ui_width(hint);
+	ui_put(win, h - 1, w - 2 - hw, hw, ui->role[ROLE_NOTE], hint);
+}
+
+static bool help_key(struct ui *ui, int key)
+{
+	int page = ui->pane[PANE_HELP].h - 3;
+
+	switch (key) {
+	case 27:
+	case 'q':
+	case '?':
+	case KEY_F(1):
+		ui_overlay(ui, PANE_COUNT);
+		return true;
+	case KEY_UP:
+	case 'K':
+		ui->help_scroll--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+	case 'J':
+	case ' ':
+		ui->help_scroll++;
+		break;
+	case KEY_PPAGE:
+		ui->help_scroll -= page;
+		break;
+	case KEY_NPAGE:
+		ui->help_scroll += page;
+		break;
+	case KEY_HOME:
+		ui->help_scroll = 0;
+		break;
+	case KEY_END:
+		ui->help_scroll = 1 << 20;
+		break;
+	default:
+		return false;
+	}
+	ui_dirty(ui, PANE_HELP);
+	return true;
+}
+
+static void help_open(struct ui *ui)
+{
+	ui->help_scroll = 0;
+}
+
+const struct ui_pane_ops ui_help_ops = {
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+	.open = help_open,
+};

@@ -1,0 +1,68 @@
+/* The event log: what happened, with times, newest at the bottom. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_priv.h"
+
+#define LOG_INDENT 9
+
+/* Where a long entry breaks: at the last space that fits, else at the width. */
+static int log_break(const char *text, int room)
+{
+	int len = (int)strlen(text), cut = 0, cols = 0;
+
+	for (int i = 0; i < len; i++) {
+		if ((text[i] & 0xc0) == 0x80)
+			continue; /* inside a UTF-8 sequence */
+		if (cols == room)
+			return cut > 0 ? cut : i;
+		if (text[i] == ' ')
+			cut = i;
+		cols++;
+	}
+	return len;
+}
+
+static int log_lines(const char *text, int room, int *breaks, int max)
+{
+	int n = 0, at = 0, len = (int)strlen(text);
+
+	while (at < len && n < max) {
+		int b = at + log_break(text + at, room);
+		breaks[n++] = at;
+		at = b;
+		while (text[at] == ' ')
+			at++;
+	}
+	return n > 0 ? n : 1;
+}
+
+/* Newest at the bottom; long entries wrap under their text, not under the time. */
+static void log_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	int y = h, room = w - LOG_INDENT;
+
+	if (room < 10)
+		return;
+	for (int k = 0; k < ui->log_n && y > 0; k++) {
+		const struct ui_log_entry *e = &ui->log[(ui->log_head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX];
+		int breaks[8];
+		int n = log_lines(e->text, room, breaks, 8);
+		y -= n;
+		for (int i = 0; i < n; i++) {
+			if (y + i < 0)
+				continue;
+			if (i == 0)
+				ui_putf(win, y, 0, LOG_INDENT, ui->role[ROLE_DIM], "%7.1fs ", e->t);
+			int end = i + 1 < n ? breaks[i + 1] : (int)strlen(e->text);
+			char part[480];
+			snprintf(part, sizeof(part), "%.*s", end - breaks[i], e->text + breaks[i]);
+			ui_put(win, y + i, LOG_INDENT, room, ui->role[e->role], part);
+		}
+	}
+}
+
+const struct ui_pane_ops ui_log_ops = {
+	.name = "log",
+	.draw = log_draw,
+};

@@ -1,0 +1,272 @@
+/* The memory-map overlay: the selected worker's process, region by region, in plain words. */
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "ui_priv.h"
+
+#define MEMMAP_REREAD_S 1.0
+
+static char memmap_exe[256];
+
+/* A row: consecutive regions of one kind and one file, merged (a library is four mappings). */
+struct memmap_row {
+	int first, last;
+	unsigned long kb, private_kb, shared_kb;
+};
+
+static void memmap_reread(struct ui *ui)
+{
+	struct ui_memmap_view *v = &ui->mm;
+	uintptr_t stacks[LAB_DEFAULT_MAX_THREADS * 4];
+	int nstacks = 0;
+	const struct lab_group *g;
+
+	memmap_free(&v->map);
+	v->read_at = lab_now(ui->lab);
+	if (v->group < 0 || v->group >= lab_ngroups(ui->lab))
+		return;
+	g = lab_group_at(ui->lab, v->group);
+	for (int i = 0; i < g->nworkers && nstacks < (int)(sizeof(stacks) / sizeof(stacks[0])); i++) {
+		if (g->workers[i].pid == v->pid)
+			stacks[nstacks++] = g->workers[i].stack_address;
+	}
+	memmap_read(v->pid, memmap_exe, stacks, nstacks, &v->map);
+}
+
+static void memmap_open(struct ui *ui)
+{
+	struct ui_memmap_view *v = &ui->mm;
+	int gi, wi;
+
+	if (memmap_exe[0] == '\0') {
+		ssize_t n = readlink("/proc/self/exe", memmap_exe, sizeof(memmap_exe) - 1);
+		memmap_exe[n > 0 ? n : 0] = '\0';
+	}
+	memset(v, 0, sizeof(*v));
+	v->group = -1;
+	if (!ui_selected(ui, &gi, &wi))
+		return;
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	v->group = gi;
+	v->pid = g->workers[wi].pid;
+	strlcpy(v->worker, g->workers[wi].id, sizeof(v->worker));
+	memmap_reread(ui);
+}
+
+static void memmap_close(struct ui *ui)
+{
+	memmap_free(&ui->mm.map);
+}
+
+/* Who can see a region: every thread of a host; one process, or a whole group for a shared segment. */
+static void memmap_seen_by(struct ui *ui, const struct lab_group *g, const struct memmap_region *r, char *buf,
+                           size_t len)
+{
+	const char *first = g->workers[0].id, *last = g->workers[g->nworkers - 1].id;
+
+	if (r->kind == MEMMAP_SHARED) {
+		if (g->kind == LAB_PROCESSES && g->shared && g->counter_address >= r->start && g->counter_address < r->end)
+			snprintf(buf, len, "%s..%s, one copy", first, last);
+		else
+			snprintf(buf, len, "all + ptviz");
+		return;
+	}
+	if (g->kind == LAB_THREADS)
+		snprintf(buf, len, "%s..%s", first, last);
+	else
+		snprintf(buf, len, "%s only", ui->mm.worker);
+}
+
+static void memmap_label(struct ui *ui, const struct lab_group *g, const struct memmap_region *r, char *buf,
+                         size_t len)
+{
+	const char *base = strrchr(r->path, '/');
+
+	base = base != NULL ? base + 1 : r->path;
+	switch (r->kind) {
+	case MEMMAP_LIBRARY:
+		snprintf(buf, len, "library %.60s", base);
+		break;
+	case MEMMAP_THREAD_STACK:
+		snprintf(buf, len, "thread stack");
+		for (int i = 0; i < g->nworkers; i++) {
+			if (g->workers[i].pid == ui->mm.pid && g->workers[i].stack_address >= r->start &&
+			    g->workers[i].stack_address < r->end) {
+				snprintf(buf, len, "thread stack of %s", g->workers[i].id);
+				break;
+			}
+		}
+		break;
+	case MEMMAP_SHARED:
+		if (g->kind == LAB_PROCESSES && g->shared && g->counter_address >= r->start && g->counter_address < r->end)
+			snprintf(buf, len, "shared segment (the counter)");
+		else
+			snprintf(buf, len, "ptviz's instrument panel");
+		break;
+	case MEMMAP_STACK:
+		snprintf(buf, len, g->kind == LAB_THREADS ? "main thread's stack" : "the process's stack");
+		break;
+	case MEMMAP_OTHER:
+		snprintf(buf, len, strncmp(base, "LC_", 3) == 0 || strstr(r->path, "locale") ? "files: locale data" : "file %.60s", base);
+		break;
+	default:
+		strlcpy(buf, memmap_kind_name(r->kind), len);
+		break;
+	}
+	if (g->counter_address >= r->start && g->counter_address < r->end && r->kind != MEMMAP_SHARED)
+		strlcat(buf, ui->utf8 ? " \u2190 counter" : " <- counter", len);
+}
+
+static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct memmap_region *r)
+{
+	if (r->kind == MEMMAP_SHARED)
+		return ui->role[ROLE_SHARED];
+	if (g->counter_address >= r->start && g->counter_address < r->end)
+		return ui->role[g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE];
+	if (r->kind == MEMMAP_LIBRARY || r->kind == MEMMAP_KERNEL || r->kind == MEMMAP_GUARD)
+		return ui->role[ROLE_DIM];
+	return ui->role[ROLE_NORMAL];
+}
+
+static int memmap_rows(const struct memmap *m, struct memmap_row *rows, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < m->n; i++) {
+		const struct memmap_region *r = &m->r[i];
+		const struct memmap_region *prev = n > 0 ? &m->r[rows[n - 1].last] : NULL;
+		bool join = prev != NULL && prev->kind == r->kind &&
+		            ((r->kind == MEMMAP_LIBRARY && strcmp(prev->path, r->path) == 0) ||
+		             r->kind == MEMMAP_OTHER || r->kind == MEMMAP_KERNEL);
+		if (!join) {
+			if (n == max)
+				break;
+			memset(&rows[n], 0, sizeof(rows[n]));
+			rows[n].first = i;
+			n++;
+		}
+		struct memmap_row *row = &rows[n - 1];
+		row->last = i;
+		row->kb += (unsigned long)((r->end - r->start) / 1024);
+		row->private_kb += r->private_kb;
+		row->shared_kb += r->shared_kb;
+	}
+	return n;
+}
+
+static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	struct ui_memmap_view *v = &ui->mm;
+	struct memmap_row rows[512];
+	char line[256], label[96], seen[64];
+	int x = 2, iw = w - 4, y = 1;
+
+	if (v->group >= 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
+		memmap_reread(ui);
+	ui_box(ui, win, 0, 0, h, w);
+	const struct lab_group *g = v->group >= 0 && v->group < lab_ngroups(ui->lab) ? lab_group_at(ui->lab, v->group) : NULL;
+	if (g == NULL || v->map.n == 0) {
+		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
+		ui_putf(win, 2, x, iw, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",
+		        (int)v->pid, strerror(v->map.error ? v->map.error : 3));
+		ui_put(win, 3, x, iw, ui->role[ROLE_DIM], "m or Esc closes; select a live worker and press m again");
+		return;
+	}
+	if (g->kind == LAB_THREADS)
+		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s..%s ", ui->g.dot,
+		         (int)v->pid, g->workers[0].id, g->workers[g->nworkers - 1].id);
+	else
+		snprintf(line, sizeof(line), " MEMORY MAP %s %s, pid %d, its own address space ", ui->g.dot, v->worker,
+		         (int)v->pid);
+	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);
+	ui_putf(win, y++, x, iw, ui->role[ROLE_NORMAL],
+	        "in memory %lu kB: private %lu kB, shared %lu kB  (from /proc/%d/smaps)", v->map.rss, v->map.private_kb,
+	        v->map.shared_kb, (int)v->pid);
+	ui_put(win, y++, x, iw, ui->role[ROLE_DIM],
+	       "shared: the same pages as ptviz since fork, until written (copy-on-write)");
+	bool perms = iw >= 100;
+	if (perms)
+		snprintf(line, sizeof(line), "%-24s %-12s %-4s %7s %7s %7s  %s", "region", "address", "perm", "size kB",
+		         "private", "shared", "seen by");
+	else
+		snprintf(line, sizeof(line), "%-24s %-12s %7s %7s %7s  %s", "region", "address", "size kB", "private",
+		         "shared", "seen by");
+	ui_put(win, y++, x, iw, ui->role[ROLE_TITLE], line);
+
+	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
+	int room = h - 1 - y;
+	if (v->scroll > n - room)
+		v->scroll = n - room;
+	if (v->scroll < 0)
+		v->scroll = 0;
+	for (int i = v->scroll; i < n && y < h - 1; i++) {
+		const struct memmap_region *r = &v->map.r[rows[i].first];
+		memmap_label(ui, g, r, label, sizeof(label));
+		memmap_seen_by(ui, g, r, seen, sizeof(seen));
+		/* The label may hold an arrow: pad it by screen columns, not bytes. */
+		ui_put(win, y, x, 24, memmap_role(ui, g, r), label);
+		if (perms)
+			snprintf(line, sizeof(line), "%-12lx %-4s %7lu %7lu %7lu  %s", (unsigned long)r->start,
+			         rows[i].first == rows[i].last ? r->perms : "...", rows[i].kb, rows[i].private_kb,
+			         rows[i].shared_kb, seen);
+		else
+			snprintf(line, sizeof(line), "%-12lx %7lu %7lu %7lu  %s", (unsigned long)r->start, rows[i].kb,
+			         rows[i].private_kb, rows[i].shared_kb, seen);
+		ui_put(win, y++, x + 25, iw - 25, memmap_role(ui, g, r), line);
+	}
+	snprintf(line, sizeof(line), " %d-%d of %d %s Up/Down scroll %s m or Esc closes ", n ? v->scroll + 1 : 0,
+	         v->scroll + room < n ? v->scroll + room : n, n, ui->g.dot, ui->g.dot);
+	int lw = ui_width(line);
+	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
+}
+
+static bool memmap_key(struct ui *ui, int key)
+{
+	int page = ui->pane[PANE_MEMMAP].h - 6;
+
+	switch (key) {
+	case 27:
+	case 'q':
+	case 'm':
+		ui_overlay(ui, PANE_COUNT);
+		return true;
+	case KEY_UP:
+	case 'K':
+		ui->mm.scroll--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+	case 'J':
+		ui->mm.scroll++;
+		break;
+	case KEY_PPAGE:
+		ui->mm.scroll -= page;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		ui->mm.scroll += page;
+		break;
+	case KEY_HOME:
+		ui->mm.scroll = 0;
+		break;
+	case KEY_END:
+		ui->mm.scroll = 1 << 20;
+		break;
+	default:
+		return false;
+	}
+	ui_dirty(ui, PANE_MEMMAP);
+	return true;
+}
+
+const struct ui_pane_ops ui_memmap_ops = {
+	.name = "memmap",
+	.draw = memmap_draw,
+	.key = memmap_key,
+	.open = memmap_open,
+	.close = memmap_close,
+};

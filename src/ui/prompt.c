@@ -1,0 +1,266 @@
+/* The ':' prompt: one line editor with history; it runs any command through the command language. */
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "ui_priv.h"
+
+#define CTRL(c) ((c) & 0x1f)
+
+static void prompt_set(struct ui_prompt *p, const char *text)
+{
+	strlcpy(p->buf, text, sizeof(p->buf));
+	p->len = (int)strlen(p->buf);
+	p->cur = p->len;
+}
+
+void ui_prompt_open(struct ui *ui, const char *text)
+{
+	struct ui_prompt *p = &ui->prompt;
+
+	p->open = true;
+	p->has_error = false;
+	p->walk = p->nlines;
+	prompt_set(p, text);
+	ui_relayout(ui);
+}
+
+static void prompt_close(struct ui *ui)
+{
+	ui->prompt.open = false;
+	ui->prompt.has_error = false;
+	ui_relayout(ui);
+}
+
+static void prompt_remember(struct ui_prompt *p)
+{
+	if (p->nlines > 0 && strcmp(p->lines[p->nlines - 1], p->buf) == 0)
+		return;
+	if (p->nlines == UI_HISTORY_LINES) {
+		memmove(p->lines[0], p->lines[1], sizeof(p->lines[0]) * (UI_HISTORY_LINES - 1));
+		p->nlines--;
+	}
+	strlcpy(p->lines[p->nlines++], p->buf, sizeof(p->lines[0]));
+}
+
+/* Words that may follow a word: first the verbs, then per verb. */
+static const char *const *prompt_choices(const char *first, int nth)
+{
+	static const char *const spawn[] = { "threads", "processes", NULL };
+	static const char *const sync[] = { "none", "mutex", "atomic", NULL };
+	static const char *const inject[] = { "segv", "abort", "exit", "loop", NULL };
+
+	if (nth == 0)
+		return cmd_verbs;
+	if (nth == 1 && strcmp(first, "spawn") == 0)
+		return spawn;
+	if (nth == 1 && strcmp(first, "sync") == 0)
+		return sync;
+	if (nth == 1 && strcmp(first, "inject") == 0)
+		return inject;
+	return NULL;
+}
+
+/* Tab completes the word under the cursor when only one choice fits. */
+static void prompt_complete(struct ui_prompt *p)
+{
+	int start = p->cur, nth = 0;
+	char first[CMD_WORD_MAX] = "";
+
+	if (p->cur != p->len)
+		return;
+	while (start > 0 && p->buf[start - 1] != ' ' && p->buf[start - 1] != ';')
+		start--;
+	int s = start;
+	while (s > 0 && p->buf[s - 1] == ' ')
+		s--;
+	/* Count the words of this command before the cursor. */
+	int cmd_start = s;
+	while (cmd_start > 0 && p->buf[cmd_start - 1] != ';')
+		cmd_start--;
+	for (int i = cmd_start; i < start; i++) {
+		if (p->buf[i] != ' ' && (i == cmd_start || p->buf[i - 1] == ' ')) {
+			if (nth == 0) {
+				int n = (int)strcspn(p->buf + i, " ;");
+				if (n >= (int)sizeof(first))
+					n = (int)sizeof(first) - 1;
+				memcpy(first, p->buf + i, (size_t)n);
+				first[n] = '\0';
+			}
+			nth++;
+		}
+	}
+	const char *const *choices = prompt_choices(first, nth);
+	if (choices == NULL)
+		return;
+	const char *match = NULL;
+	int nmatch = 0, wl = p->cur - start;
+	for (int i = 0; choices[i] != NULL; i++) {
+		if (strncmp(choices[i], p->buf + start, (size_t)wl) == 0) {
+			match = choices[i];
+			nmatch++;
+		}
+	}
+	if (nmatch != 1)
+		return;
+	char text[UI_PROMPT_MAX];
+	snprintf(text, sizeof(text), "%.*s%s ", start, p->buf, match);
+	prompt_set(p, text);
+}
+
+static void prompt_insert(struct ui_prompt *p, char ch)
+{
+	if (p->len + 1 >= UI_PROMPT_MAX)
+		return;
+	memmove(p->buf + p->cur + 1, p->buf + p->cur, (size_t)(p->len - p->cur + 1));
+	p->buf[p->cur++] = ch;
+	p->len++;
+}
+
+static void prompt_delete(struct ui_prompt *p, int from, int to)
+{
+	if (from < 0 || to > p->len || from >= to)
+		return;
+	memmove(p->buf + from, p->buf + to, (size_t)(p->len - to + 1));
+	p->len -= to - from;
+	if (p->cur > to)
+		p->cur -= to - from;
+	else if (p->cur > from)
+		p->cur = from;
+}
+
+static void prompt_run(struct ui *ui)
+{
+	struct ui_prompt *p = &ui->prompt;
+	struct cmd_error err;
+
+	if (p->len == 0) {
+		prompt_close(ui);
+		return;
+	}
+	prompt_remember(p);
+	p->walk = p->nlines;
+	if (ui_command(ui, p->buf, &err)) {
+		if (p->open)
+			prompt_close(ui);
+		return;
+	}
+	/* Stay open with the text, so the mistake can be fixed where it is. */
+	p->has_error = true;
+	p->error_column = err.column;
+	strlcpy(p->error, err.message, sizeof(p->error));
+	ui_dirty(ui, PANE_KEYBAR);
+}
+
+bool ui_prompt_key(struct ui *ui, int key)
+{
+	struct ui_prompt *p = &ui->prompt;
+
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		prompt_run(ui);
+		return true;
+	case 27:
+	case CTRL('c'):
+	case CTRL('g'):
+		prompt_close(ui);
+		return true;
+	case KEY_BACKSPACE:
+	case 127:
+	case CTRL('h'):
+		if (p->len == 0) {
+			prompt_close(ui);
+			return true;
+		}
+		prompt_delete(p, p->cur - 1, p->cur);
+		break;
+	case KEY_DC:
+	case CTRL('d'):
+		prompt_delete(p, p->cur, p->cur + 1);
+		break;
+	case KEY_LEFT:
+	case CTRL('b'):
+		if (p->cur > 0)
+			p->cur--;
+		break;
+	case KEY_RIGHT:
+	case CTRL('f'):
+		if (p->cur < p->len)
+			p->cur++;
+		break;
+	case KEY_HOME:
+	case CTRL('a'):
+		p->cur = 0;
+		break;
+	case KEY_END:
+	case CTRL('e'):
+		p->cur = p->len;
+		break;
+	case CTRL('u'):
+		prompt_delete(p, 0, p->cur);
+		break;
+	case CTRL('w'): {
+		int s = p->cur;
+		while (s > 0 && p->buf[s - 1] == ' ')
+			s--;
+		while (s > 0 && p->buf[s - 1] != ' ')
+			s--;
+		prompt_delete(p, s, p->cur);
+		break;
+	}
+	case KEY_UP:
+		if (p->walk > 0) {
+			if (p->walk == p->nlines)
+				strlcpy(p->saved, p->buf, sizeof(p->saved));
+			prompt_set(p, p->lines[--p->walk]);
+		}
+		break;
+	case KEY_DOWN:
+		if (p->walk < p->nlines) {
+			p->walk++;
+			prompt_set(p, p->walk == p->nlines ? p->saved : p->lines[p->walk]);
+		}
+		break;
+	case '\t':
+		prompt_complete(p);
+		break;
+	default:
+		if (key >= 32 && key < 127)
+			prompt_insert(p, (char)key);
+		else
+			return true;
+		break;
+	}
+	p->has_error = false;
+	ui_dirty(ui, PANE_KEYBAR);
+	return true;
+}
+
+void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	struct ui_prompt *p = &ui->prompt;
+	int room = w - 2;
+	int off = p->cur > room ? p->cur - room : 0;
+
+	leaveok(win, FALSE);
+	ui_put(win, 0, 0, 1, ui->role[ROLE_KEY], ":");
+	ui_put(win, 0, 1, room + 1, ui->role[ROLE_NORMAL], p->buf + off);
+	if (h > 1) {
+		if (p->has_error) {
+			int cx = 1 + p->error_column - 1 - off;
+			if (cx < 0 || cx >= w)
+				cx = 0;
+			int x = ui_put(win, 1, cx, w - cx, ui->role[ROLE_ERROR], "^");
+			if (cx + x + 1 + ui_width(p->error) > w)
+				cx = 0, x = 0; /* no room after the caret: the message starts the line */
+			ui_putf(win, 1, cx + x, w - cx - x, ui->role[ROLE_ERROR], " column %d: %s", p->error_column,
+			        p->error);
+		} else {
+			ui_put(win, 1, 0, w, ui->role[ROLE_DIM],
+			       "Enter runs  Esc cancels  Up/Down history  Tab completes   e.g. spawn threads 8; sync mutex T");
+		}
+	}
+	wmove(win, 0, 1 + p->cur - off);
+}

@@ -1,0 +1,666 @@
+/* The screen's loop: one poll over the keyboard, the engine and signals; layout; commands; selection. */
+#include <errno.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "../lab/story.h"
+#include "ui_priv.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+
+static const struct ui_pane_ops *const ui_pane_ops[PANE_COUNT] = {
+	[PANE_HEADER] = &ui_header_ops,
+	[PANE_GROUPS] = &ui_groups_ops,
+	[PANE_LOG] = &ui_log_ops,
+	[PANE_KEYBAR] = &ui_keybar_ops,
+	[PANE_HELP] = &ui_help_ops,
+	[PANE_MEMMAP] = &ui_memmap_ops,
+	[PANE_SMALL] = &ui_small_ops,
+};
+
+/* ---- panes and layout ---- */
+
+void ui_dirty(struct ui *ui, enum ui_pane_id id)
+{
+	ui->pane[id].dirty = true;
+}
+
+void ui_dirty_all(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++)
+		ui->pane[i].dirty = true;
+}
+
+static void ui_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
+{
+	struct ui_pane *p = &ui->pane[id];
+
+	if (p->win != NULL) {
+		delwin(p->win);
+		p->win = NULL;
+	}
+	p->visible = h > 0 && w > 0;
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+	if (p->visible) {
+		p->win = newwin(h, w, y, x);
+		if (p->win == NULL)
+			p->visible = false;
+		else
+			leaveok(p->win, TRUE);
+	}
+	p->dirty = true;
+}
+
+/* Resize is handled here and only here. */
+void ui_relayout(struct ui *ui)
+{
+	int rows = ui->rows, cols = ui->cols;
+
+	ui->too_small = cols < UI_MIN_COLS || rows < UI_MIN_ROWS;
+	ui->nhits = 0;
+	for (int i = 0; i < PANE_COUNT; i++)
+		ui_place(ui, (enum ui_pane_id)i, 0, 0, 0, 0);
+	if (ui->too_small) {
+		ui_place(ui, PANE_SMALL, 0, 0, rows, cols);
+		return;
+	}
+	int bar = ui->prompt.open ? 2 : 1;
+	int logh = 3 + (rows - UI_MIN_ROWS) / 4;
+	if (logh > 10)
+		logh = 10;
+	int body = rows - 1 - logh - bar;
+	ui_place(ui, PANE_HEADER, 0, 0, 1, cols);
+	ui_place(ui, PANE_GROUPS, 1, 0, body, cols);
+	ui_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
+	ui_place(ui, PANE_KEYBAR, rows - bar, 0, bar, cols);
+	if (ui->overlay != PANE_COUNT)
+		ui_place(ui, ui->overlay, 1, 0, body, cols);
+}
+
+/* From SIGWINCH (ask the terminal) or from KEY_RESIZE (ncurses has already resized). */
+static void ui_resize(struct ui *ui, bool ask)
+{
+	struct winsize ws;
+
+	/* resizeterm queues a KEY_RESIZE of its own, which lands back here with ask false. */
+	if (ask && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui->rows = LINES;
+	ui->cols = COLS;
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	ui_relayout(ui);
+}
+
+void ui_overlay(struct ui *ui, enum ui_pane_id id)
+{
+	if (ui->overlay == id)
+		return;
+	if (ui->overlay != PANE_COUNT && ui_pane_ops[ui->overlay]->close != NULL)
+		ui_pane_ops[ui->overlay]->close(ui);
+	ui->overlay = id;
+	if (id != PANE_COUNT && ui_pane_ops[id]->open != NULL)
+		ui_pane_ops[id]->open(ui);
+	ui_relayout(ui);
+}
+
+void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b)
+{
+	if (ui->nhits >= UI_HITS_MAX || w <= 0)
+		return;
+	struct ui_hit *h = &ui->hits[ui->nhits++];
+	h->kind = kind;
+	h->pane = ui->drawing;
+	h->y = getbegy(win) + y;
+	h->x = getbegx(win) + x;
+	h->w = w;
+	h->group = a;
+	h->worker = b;
+	h->binding = a;
+}
+
+static void ui_hits_forget(struct ui *ui, enum ui_pane_id id)
+{
+	int o = 0;
+
+	for (int i = 0; i < ui->nhits; i++) {
+		if (ui->hits[i].pane != id)
+			ui->hits[o++] = ui->hits[i];
+	}
+	ui->nhits = o;
+}
+
+static void ui_draw_pane(struct ui *ui, enum ui_pane_id id)
+{
+	struct ui_pane *p = &ui->pane[id];
+
+	if (!p->visible || !p->dirty)
+		return;
+	ui_hits_forget(ui, id);
+	ui->drawing = id;
+	werase(p->win);
+	ui_pane_ops[id]->draw(ui, p->win, p->h, p->w);
+	wnoutrefresh(p->win);
+	p->dirty = false;
+}
+
+/* One doupdate per loop turn: only the cells that changed reach the terminal. */
+static void ui_draw(struct ui *ui)
+{
+	bool any = false;
+
+	for (int i = 0; i < PANE_COUNT; i++)
+		any |= ui->pane[i].visible && ui->pane[i].dirty;
+	if (!any)
+		return;
+	if (ui->too_small) {
+		ui_draw_pane(ui, PANE_SMALL);
+	} else {
+		ui_draw_pane(ui, PANE_HEADER);
+		if (ui->overlay == PANE_COUNT)
+			ui_draw_pane(ui, PANE_GROUPS);
+		else
+			ui_draw_pane(ui, ui->overlay);
+		ui_draw_pane(ui, PANE_LOG);
+		if (ui->prompt.open)
+			ui->pane[PANE_KEYBAR].dirty = true; /* drawn last, so the cursor stays in the prompt */
+		ui_draw_pane(ui, PANE_KEYBAR);
+	}
+	curs_set(ui->prompt.open && !ui->too_small ? 1 : 0);
+	doupdate();
+}
+
+/* ---- the log ---- */
+
+static void ui_log_at(struct ui *ui, double t, enum ui_role role, const char *text)
+{
+	struct ui_log_entry *e = &ui->log[ui->log_head];
+
+	e->t = t;
+	e->role = role;
+	strlcpy(e->text, text, sizeof(e->text));
+	ui->log_head = (ui->log_head + 1) % UI_LOG_MAX;
+	if (ui->log_n < UI_LOG_MAX)
+		ui->log_n++;
+	ui_dirty(ui, PANE_LOG);
+}
+
+void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...)
+{
+	char buf[480];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ui_log_at(ui, lab_now(ui->lab), role, buf);
+}
+
+static bool ui_drain_events(struct ui *ui)
+{
+	struct lab_event ev;
+	char text[768];
+	bool any = false;
+
+	while (lab_next_event(ui->lab, &ev)) {
+		story_event(ui->lab, &ev, ui->utf8, text, sizeof(text));
+		ui_log_at(ui, ev.t, ev.kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
+		lab_event_clear(&ev);
+		any = true;
+	}
+	return any;
+}
+
+/* ---- groups, selection and history ---- */
+
+void ui_order_groups(struct ui *ui)
+{
+	int n = lab_ngroups(ui->lab);
+
+	ui->norder = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			enum lab_kind k = lab_group_at(ui->lab, i)->kind;
+			if ((pass == 0) == (k == LAB_THREADS))
+				ui->order[ui->norder++] = i;
+		}
+	}
+}
+
+static int ui_group_index(struct ui *ui, const char *name)
+{
+	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
+		if (strcmp(lab_group_at(ui->lab, i)->name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+bool ui_selected(struct ui *ui, int *group, int *worker)
+{
+	int gi = ui_group_index(ui, ui->sel_group);
+
+	if (gi < 0)
+		return false;
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	for (int i = 0; i < g->nworkers; i++) {
+		if (strcmp(g->workers[i].id, ui->sel_worker) == 0) {
+			*group = gi;
+			*worker = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void ui_select(struct ui *ui, int group, int worker)
+{
+	const struct lab_group *g = lab_group_at(ui->lab, group);
+
+	if (g == NULL || worker < 0 || worker >= g->nworkers)
+		return;
+	strlcpy(ui->sel_group, g->name, sizeof(ui->sel_group));
+	strlcpy(ui->sel_worker, g->workers[worker].id, sizeof(ui->sel_worker));
+	ui_dirty(ui, PANE_GROUPS);
+	ui_dirty(ui, PANE_KEYBAR);
+}
+
+void ui_select_move(struct ui *ui, int dcol, int drow)
+{
+	int gi, wi, col = 0;
+
+	ui_order_groups(ui);
+	if (ui->norder == 0)
+		return;
+	if (!ui_selected(ui, &gi, &wi)) {
+		ui_select(ui, ui->order[0], 0);
+		return;
+	}
+	for (int i = 0; i < ui->norder; i++) {
+		if (ui->order[i] == gi)
+			col = i;
+	}
+	if (dcol != 0) {
+		col = (col + dcol + ui->norder) % ui->norder;
+		int n = lab_group_at(ui->lab, ui->order[col])->nworkers;
+		wi = wi < n ? wi : n - 1;
+	}
+	wi += drow;
+	int n = lab_group_at(ui->lab, ui->order[col])->nworkers;
+	wi = wi < 0 ? 0 : wi >= n ? n - 1 : wi;
+	ui_select(ui, ui->order[col], wi);
+}
+
+/* Keeps a selection that still means something, or picks the first worker. */
+static void ui_select_check(struct ui *ui)
+{
+	int gi, wi;
+
+	ui_order_groups(ui);
+	if (!ui_selected(ui, &gi, &wi)) {
+		ui->sel_group[0] = ui->sel_worker[0] = '\0';
+		if (ui->norder > 0)
+			ui_select(ui, ui->order[0], 0);
+	}
+}
+
+const struct ui_history *ui_history_of(const struct ui *ui, int group)
+{
+	return group >= 0 && group < LAB_MAX_GROUPS ? &ui->history[group] : NULL;
+}
+
+static void ui_history_update(struct ui *ui)
+{
+	for (int i = 0; i < lab_ngroups(ui->lab) && i < LAB_MAX_GROUPS; i++) {
+		const struct lab_group *g = lab_group_at(ui->lab, i);
+		struct ui_history *h = &ui->history[i];
+		if (strcmp(h->name, g->name) != 0 || h->spawned_at != g->spawned_at) {
+			memset(h, 0, sizeof(*h));
+			strlcpy(h->name, g->name, sizeof(h->name));
+			h->spawned_at = g->spawned_at;
+		}
+		int64_t d = h->primed ? g->lost - h->last_lost : 0;
+		h->last_lost = g->lost;
+		h->primed = true;
+		h->delta[h->head] = d > 0 ? d : 0;
+		h->head = (h->head + 1) % UI_HISTORY;
+		if (h->n < UI_HISTORY)
+			h->n++;
+	}
+}
+
+static void ui_observe(struct ui *ui)
+{
+	lab_observe(ui->lab);
+	ui_drain_events(ui);
+	ui_history_update(ui);
+	ui_select_check(ui);
+	ui_dirty(ui, PANE_HEADER);
+	ui_dirty(ui, PANE_GROUPS);
+	ui_dirty(ui, PANE_KEYBAR);
+}
+
+/* ---- commands ---- */
+
+static void ui_report(struct ui *ui)
+{
+	char a[32], b[32], c[32];
+
+	ui_log(ui, ROLE_NOTE, "report: ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)",
+	       lab_counter_address(), (long long)lab_parent_counter());
+	if (lab_ngroups(ui->lab) == 0)
+		ui_log(ui, ROLE_NOTE, "report: no groups; t or s starts some");
+	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
+		const struct lab_group *g = lab_group_at(ui->lab, i);
+		story_number(g->increments, a, sizeof(a));
+		story_number(g->counter, b, sizeof(b));
+		story_number(g->lost, c, sizeof(c));
+		ui_log(ui, ROLE_NOTE, "report: %s %d/%d %s alive, sync %s, increments %s, %s %s, lost %s (%.1f%%)",
+		       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a,
+		       g->shared ? "counter" : "sum of private counters", b, c,
+		       g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0);
+	}
+}
+
+bool ui_command(struct ui *ui, const char *text, struct cmd_error *err)
+{
+	struct cmd_list list;
+	bool ok = true;
+
+	if (!cmd_parse(text, 1, &list, err)) {
+		ui_log(ui, ROLE_ERROR, "%s: column %d: %s", text, err->column, err->message);
+		return false;
+	}
+	for (int i = 0; i < list.n && ok; i++) {
+		const struct cmd *c = &list.items[i];
+		char note[LAB_MSG_MAX];
+		ui_log(ui, ROLE_COMMAND, ":%s", c->text);
+		ok = cmd_exec(ui->lab, c, err, note, sizeof(note));
+		ui_drain_events(ui);
+		if (!ok) {
+			ui_log(ui, ROLE_ERROR, "%s", err->message);
+			break;
+		}
+		if (note[0] != '\0')
+			ui_log(ui, ROLE_NOTE, "%s", note);
+		switch (c->verb) {
+		case CMD_SYNC:
+			if (c->target[0] == '\0')
+				ui->sync = c->sync;
+			break;
+		case CMD_RUN:
+			ui_log(ui, ROLE_NOTE, "time runs on its own here: the screen stays live ('run' waits only in -c and --batch)");
+			break;
+		case CMD_REPORT:
+			lab_observe(ui->lab);
+			ui_drain_events(ui);
+			ui_report(ui);
+			break;
+		case CMD_QUIT:
+			ui->quit = true;
+			break;
+		default:
+			break;
+		}
+	}
+	cmd_list_free(&list);
+	ui_observe(ui);
+	return ok;
+}
+
+/* ---- input ---- */
+
+static void ui_click(struct ui *ui, const MEVENT *me)
+{
+	if (me->bstate & BUTTON4_PRESSED) {
+		if (ui->overlay == PANE_COUNT)
+			ui_select_move(ui, 0, -1);
+		else if (ui_pane_ops[ui->overlay]->key != NULL)
+			ui_pane_ops[ui->overlay]->key(ui, KEY_UP);
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (me->bstate & BUTTON5_PRESSED) {
+		if (ui->overlay == PANE_COUNT)
+			ui_select_move(ui, 0, 1);
+		else if (ui_pane_ops[ui->overlay]->key != NULL)
+			ui_pane_ops[ui->overlay]->key(ui, KEY_DOWN);
+		return;
+	}
+#endif
+	if (!(me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED)))
+		return;
+	for (int i = 0; i < ui->nhits; i++) {
+		const struct ui_hit *h = &ui->hits[i];
+		if (me->y != h->y || me->x < h->x || me->x >= h->x + h->w)
+			continue;
+		if (h->kind == HIT_KEY) {
+			/* Only on press, so one click runs a key once. */
+			if (me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+				ui_binding_run(ui, h->binding);
+		} else if (ui->overlay == PANE_COUNT) {
+			ui_select(ui, h->group, h->worker);
+		}
+		return;
+	}
+}
+
+static void ui_input(struct ui *ui, int key)
+{
+	if (key == KEY_RESIZE) {
+		ui_resize(ui, false);
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		MEVENT me;
+		if (getmouse(&me) == OK && !ui->too_small && !ui->prompt.open)
+			ui_click(ui, &me);
+		return;
+	}
+	if (ui->prompt.open && !ui->too_small) {
+		ui_prompt_key(ui, key);
+		return;
+	}
+	if (ui->too_small) {
+		if (key == 'q' || key == KEY_F(10) || key == 3)
+			ui->quit = true;
+		return;
+	}
+	if (ui->overlay != PANE_COUNT && ui_pane_ops[ui->overlay]->key != NULL &&
+	    ui_pane_ops[ui->overlay]->key(ui, key))
+		return;
+	if (ui_key(ui, key))
+		return;
+	if (key == 27)
+		return;
+	const char *name = keyname(key);
+	ui_log(ui, ROLE_NOTE, "key %s does nothing here: F1 or ? shows what the keys do", name ? name : "?");
+}
+
+/* ---- the loop ---- */
+
+static void ui_crashed(int sig)
+{
+	/* ptviz itself is broken: give the terminal back; the workers die with ptviz (PDEATHSIG). */
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void ui_frame(struct ui *ui)
+{
+	ui_observe(ui);
+	ui->frames++;
+	if (ui->overlay != PANE_COUNT)
+		ui_dirty(ui, ui->overlay);
+}
+
+static int ui_loop(struct ui *ui, int sigfd)
+{
+	double period = ui->opt.hz > 0 ? 1.0 / ui->opt.hz : 0.0;
+	int rc = 0;
+
+	ui->next_frame = lab_now(ui->lab);
+	while (!ui->quit) {
+		double now = lab_now(ui->lab);
+		int timeout = -1;
+		if (period > 0) {
+			timeout = (int)ceil((ui->next_frame - now) * 1000.0);
+			if (timeout < 0)
+				timeout = 0;
+		}
+		struct pollfd pfd[3] = {
+			{ STDIN_FILENO, POLLIN, 0 },
+			{ lab_fd(ui->lab), POLLIN, 0 },
+			{ sigfd, POLLIN, 0 },
+		};
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+			rc = 1;
+			break;
+		}
+		if (pfd[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH)
+					ui_resize(ui, true);
+				else
+					ui->quit = true;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			/* A death reaches the screen at once, not at the next frame. */
+			lab_dispatch(ui->lab);
+			ui_observe(ui);
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			ui->quit = true; /* the terminal is gone */
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			int key;
+			while (!ui->quit && (key = getch()) != ERR)
+				ui_input(ui, key);
+		}
+		now = lab_now(ui->lab);
+		if (period > 0 && now >= ui->next_frame) {
+			ui_frame(ui);
+			ui->next_frame += period;
+			if (ui->next_frame < now)
+				ui->next_frame = now + period;
+		} else if (period == 0) {
+			ui->frames++;
+		}
+		if (!ui->quit)
+			ui_draw(ui);
+		if (ui->opt.frames > 0 && ui->frames >= ui->opt.frames)
+			ui->quit = true;
+	}
+	return rc;
+}
+
+int ui_run(struct lab *lab, const struct ui_options *opt)
+{
+	static struct ui uis; /* large: keep it off the stack */
+	struct ui *ui = &uis;
+	sigset_t mask, old;
+	SCREEN *screen;
+	int rc;
+
+	memset(ui, 0, sizeof(*ui));
+	ui->lab = lab;
+	ui->opt = *opt;
+	ui->overlay = PANE_COUNT;
+	ui->prompt.walk = 0;
+	setlocale(LC_ALL, "");
+	ui->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	int sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sigfd < 0) {
+		fprintf(stderr, "ptviz: signalfd: %s\n", strerror(errno));
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 1;
+	}
+
+	screen = newterm(NULL, stdout, stdin);
+	if (screen == NULL) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "ptviz: cannot drive terminal type '%s'; try TERM=xterm, or run without a screen with -c or --batch\n",
+		        term ? term : "(unset)");
+		close(sigfd);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 2;
+	}
+	signal(SIGSEGV, ui_crashed);
+	signal(SIGBUS, ui_crashed);
+	signal(SIGFPE, ui_crashed);
+	signal(SIGABRT, ui_crashed);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	              | BUTTON5_PRESSED
+#endif
+	          ,
+	          NULL);
+	mouseinterval(0);
+	ui_theme_init(ui);
+	ui->rows = LINES;
+	ui->cols = COLS;
+	ui_relayout(ui);
+
+	struct cmd_error err;
+	if (!opt->empty)
+		ui_command(ui, "spawn threads 4; spawn processes 4", &err);
+	else
+		ui_log(ui, ROLE_NOTE, "no groups yet: t starts 4 threads, s starts 4 processes, : takes any command");
+	ui_observe(ui);
+	ui_draw(ui);
+
+	rc = ui_loop(ui, sigfd);
+
+	if (ui->overlay == PANE_MEMMAP)
+		memmap_free(&ui->mm.map);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if (ui->pane[i].win != NULL)
+			delwin(ui->pane[i].win);
+	}
+	endwin();
+	delscreen(screen);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	/* The workers end before ptviz returns: main calls lab_free; end them here too, for SIGTERM's sake. */
+	lab_reset(lab);
+	close(sigfd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

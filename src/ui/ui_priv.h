@@ -1,0 +1,212 @@
+/* What the screen's files share: the state of one screen, its panes, roles and helpers. */
+#ifndef PTVIZ_UI_PRIV_H
+#define PTVIZ_UI_PRIV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "../cmd/cmd.h"
+#include "../lab/lab.h"
+#include "memmap.h"
+#include "ui.h"
+
+/* Colours are data: panes ask for a role, never for a colour. */
+enum ui_role {
+	ROLE_NORMAL,
+	ROLE_HEADER,     /* the top line */
+	ROLE_TITLE,      /* pane titles */
+	ROLE_BORDER,
+	ROLE_DIM,        /* explanations, addresses */
+	ROLE_ALIVE,
+	ROLE_DEAD,
+	ROLE_PAUSED,
+	ROLE_LOST,       /* lost updates */
+	ROLE_SHARED,     /* memory every worker sees */
+	ROLE_PRIVATE,    /* memory one process sees */
+	ROLE_SELECTED,
+	ROLE_KEY,        /* key names in the key bar */
+	ROLE_KEYLABEL,   /* what they do */
+	ROLE_ERROR,
+	ROLE_NOTE,
+	ROLE_COMMAND,    /* commands echoed in the log */
+	ROLE_COUNT
+};
+
+/* Glyphs: UTF-8 when the locale has it, ASCII otherwise. */
+struct ui_glyphs {
+	const char *alive, *dead, *paused, *tree_mid, *tree_end, *arrow, *dot, *ellipsis, *more_up,
+	    *more_down, *more_left, *more_right;
+	const char *spark[8];
+};
+
+enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL, PANE_COUNT };
+
+struct ui;
+
+/* One file per pane, each exporting a table of these. */
+struct ui_pane_ops {
+	const char *name;
+	void (*draw)(struct ui *ui, WINDOW *win, int h, int w);
+	bool (*key)(struct ui *ui, int key);   /* overlays: true when the key was theirs */
+	void (*open)(struct ui *ui);
+	void (*close)(struct ui *ui);
+};
+
+struct ui_pane {
+	const struct ui_pane_ops *ops;
+	WINDOW *win;
+	int y, x, h, w;
+	bool visible;
+	bool dirty;
+};
+
+/* A place on the screen a click can mean something. */
+enum ui_hit_kind { HIT_WORKER, HIT_KEY };
+struct ui_hit {
+	enum ui_hit_kind kind;
+	enum ui_pane_id pane;  /* the pane that drew it */
+	int y, x, w;       /* screen coordinates */
+	int group, worker; /* HIT_WORKER: lab group index and worker index */
+	int binding;       /* HIT_KEY: index in the key table */
+};
+#define UI_HITS_MAX 2048
+
+/* Lost updates over time, per group, kept by the screen. */
+#define UI_HISTORY 256
+struct ui_history {
+	char name[LAB_NAME_MAX + 1];
+	double spawned_at;
+	int64_t last_lost;
+	bool primed;
+	int n, head;
+	int64_t delta[UI_HISTORY];
+};
+
+#define UI_LOG_MAX 256
+struct ui_log_entry {
+	double t;
+	enum ui_role role;
+	char text[480];
+};
+
+#define UI_PROMPT_MAX 256
+#define UI_HISTORY_LINES 64
+struct ui_prompt {
+	bool open;
+	char buf[UI_PROMPT_MAX];
+	int len, cur;
+	char saved[UI_PROMPT_MAX];          /* what was typed before walking the history */
+	char lines[UI_HISTORY_LINES][UI_PROMPT_MAX];
+	int nlines, walk;                    /* walk: index while browsing, nlines when not */
+	bool has_error;
+	int error_column;
+	char error[LAB_MSG_MAX + 32];
+};
+
+struct ui_memmap_view {
+	pid_t pid;
+	char who[64];              /* "T: host pid 4101 (threads T1..T4)" */
+	int group;                 /* lab group index when opened */
+	char worker[LAB_ID_MAX];
+	struct memmap map;
+	double read_at;
+	int scroll;
+};
+
+struct ui {
+	struct lab *lab;
+	struct ui_options opt;
+	bool utf8;
+	bool colour;
+	attr_t role[ROLE_COUNT];
+	struct ui_glyphs g;
+
+	int rows, cols;
+	bool too_small;
+	struct ui_pane pane[PANE_COUNT];
+	enum ui_pane_id overlay;   /* PANE_HELP, PANE_MEMMAP or PANE_COUNT for none */
+
+	/* Groups in the order shown: threads first, then processes. */
+	int order[LAB_MAX_GROUPS];
+	int norder;
+	int first_column;          /* first group column shown when not all fit */
+	char sel_group[LAB_NAME_MAX + 1];
+	char sel_worker[LAB_ID_MAX];
+	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
+
+	struct ui_history history[LAB_MAX_GROUPS];
+	enum instr_sync sync;      /* the mode last asked for all groups */
+
+	struct ui_log_entry log[UI_LOG_MAX];
+	int log_n, log_head;
+
+	struct ui_prompt prompt;
+	int help_scroll;
+	struct ui_memmap_view mm;
+
+	struct ui_hit hits[UI_HITS_MAX];
+	int nhits;
+	enum ui_pane_id drawing;   /* the pane being drawn, owner of new hits */
+
+	bool quit;
+	long frames;
+	double next_frame;
+};
+
+/* ui.c */
+void ui_dirty(struct ui *ui, enum ui_pane_id id);
+void ui_dirty_all(struct ui *ui);
+void ui_relayout(struct ui *ui);
+void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Runs command text through the command language.  Returns false with err set on a parse or run error. */
+bool ui_command(struct ui *ui, const char *text, struct cmd_error *err);
+void ui_overlay(struct ui *ui, enum ui_pane_id id);
+void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b);
+/* The selection, resolved against the latest snapshot; false when nothing is selected. */
+bool ui_selected(struct ui *ui, int *group, int *worker);
+void ui_select(struct ui *ui, int group, int worker);
+void ui_select_move(struct ui *ui, int dcol, int drow);
+void ui_order_groups(struct ui *ui);
+const struct ui_history *ui_history_of(const struct ui *ui, int group);
+
+/* theme.c */
+void ui_theme_init(struct ui *ui);
+
+/* draw.c: text that never wraps, clipped to a width in screen columns */
+int ui_width(const char *s);
+int ui_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
+int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr);
+/* Digits grouped; abbreviated (12.3M) when wider than maxw. */
+void ui_number(int64_t n, int maxw, char *buf, size_t len);
+void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w);
+void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title);
+
+/* keys.c: one table drives the keys, the key bar and the help */
+struct ui_binding {
+	int keys[4];               /* 0 ends the list */
+	const char *name;          /* as shown: "F1", "x", "Up" */
+	const char *bar;           /* label in the key bar, NULL to leave it out */
+	const char *command;       /* the command it stands for; "%w" is the selected worker */
+	const char *help;
+	void (*run)(struct ui *ui, const struct ui_binding *b);
+};
+extern const struct ui_binding ui_bindings[];
+extern const int ui_nbindings;
+bool ui_key(struct ui *ui, int key);
+void ui_binding_run(struct ui *ui, int index);
+
+/* prompt.c */
+void ui_prompt_open(struct ui *ui, const char *text);
+bool ui_prompt_key(struct ui *ui, int key);
+void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
+
+/* The panes. */
+extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
+    ui_memmap_ops, ui_small_ops;
+
+#endif

@@ -1,0 +1,186 @@
+/* Benchmarks of the engine: observation cost, its effect on the workers, and how fast a fault is news. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/lab.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double pct(double *v, int n, double p)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[(int)(p * (n - 1))];
+}
+
+static struct lab *make_lab(int threads, int processes)
+{
+	struct lab_config cfg;
+	struct lab_error err;
+
+	lab_config_defaults(&cfg);
+	cfg.max_threads = threads > 0 ? threads : 1;
+	cfg.max_processes = processes > 0 ? processes : 1;
+	struct lab *lab = lab_new(&cfg, &err);
+	if (lab == NULL ||
+	    (threads > 0 && !lab_spawn(lab, LAB_THREADS, threads, false, NULL, &err)) ||
+	    (processes > 0 && !lab_spawn(lab, LAB_PROCESSES, processes, false, NULL, &err))) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		exit(1);
+	}
+	return lab;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	nanosleep(&ts, NULL);
+}
+
+/* One observation pass over 256 threads + 64 processes. */
+static int bench_observe(void)
+{
+	enum { ROUNDS = 300 };
+	struct lab *lab = make_lab(256, 64);
+	double t[ROUNDS];
+	int inconsistent = 0;
+
+	for (int i = 0; i < 20; i++)
+		lab_observe(lab);
+	for (int i = 0; i < ROUNDS; i++) {
+		sleep_s(0.01);
+		double a = now_us();
+		lab_observe(lab);
+		t[i] = now_us() - a;
+		for (int g = 0; g < lab_ngroups(lab); g++)
+			inconsistent += !lab_group_at(lab, g)->consistent;
+	}
+	printf("observation pass, 256 threads + 64 processes, %d passes, %ld CPUs:\n", ROUNDS,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("  median %.0f us   p90 %.0f us   max %.0f us   (goal: median <= 400 us)\n", pct(t, ROUNDS, 0.5),
+	       pct(t, ROUNDS, 0.9), pct(t, ROUNDS, 1.0));
+	printf("  groups that could not be held within the timeout: %d of %d\n", inconsistent, 2 * ROUNDS);
+	lab_free(lab);
+	return 0;
+}
+
+static int64_t total_increments(struct lab *lab)
+{
+	int64_t sum = 0;
+
+	lab_observe(lab);
+	for (int g = 0; g < lab_ngroups(lab); g++)
+		sum += lab_group_at(lab, g)->increments;
+	return sum;
+}
+
+/* Increments per second over a window, observing at hz (0: only at the ends). */
+static double window(struct lab *lab, double seconds, int hz)
+{
+	int64_t start = total_increments(lab);
+	double a = now_us(), end = a + seconds * 1e6;
+
+	while (now_us() < end) {
+		if (hz > 0) {
+			sleep_s(1.0 / hz);
+			lab_observe(lab);
+		} else {
+			sleep_s(0.05);
+		}
+	}
+	int64_t stop = total_increments(lab);
+	return (double)(stop - start) / ((now_us() - a) / 1e6);
+}
+
+/* Worker throughput with observation at 10 Hz against none, in alternating windows. */
+static int bench_throughput(void)
+{
+	enum { ROUNDS = 6 };
+	struct lab *lab = make_lab(4, 4);
+	double with[ROUNDS], without[ROUNDS], ratio[ROUNDS];
+
+	window(lab, 0.5, 0);
+	for (int i = 0; i < ROUNDS; i++) {
+		/* Alternate which goes first so a drift in machine load hits both alike. */
+		if (i % 2 == 0) {
+			with[i] = window(lab, 1.0, 10);
+			without[i] = window(lab, 1.0, 0);
+		} else {
+			without[i] = window(lab, 1.0, 0);
+			with[i] = window(lab, 1.0, 10);
+		}
+		ratio[i] = with[i] / without[i];
+	}
+	double rmed = pct(ratio, ROUNDS, 0.5);
+	printf("worker throughput, 4 threads + 4 processes, sync none, %d pairs of 1 s windows:\n", ROUNDS);
+	printf("  observed at 10 Hz: median %.1f M increments/s\n", pct(with, ROUNDS, 0.5) / 1e6);
+	printf("  not observed:      median %.1f M increments/s\n", pct(without, ROUNDS, 0.5) / 1e6);
+	printf("  ratio observed/not, median of pairs: %.4f (%+.2f%%; goal: within 2%%)\n", rmed, (rmed - 1) * 100);
+	lab_free(lab);
+	return 0;
+}
+
+/* Time from a worker beginning its fault to the engine's exit event. */
+static int bench_fault(void)
+{
+	enum { ROUNDS = 40 };
+	double lat[2][ROUNDS];
+	struct lab_config cfg;
+	struct lab_error err;
+
+	lab_config_defaults(&cfg);
+	struct lab *lab = lab_new(&cfg, &err);
+	for (int kind = 0; kind < 2; kind++) {
+		for (int i = 0; i < ROUNDS; i++) {
+			const char *victim = kind == 0 ? "T2" : "P2";
+			struct lab_event ev;
+			if (!lab_spawn(lab, kind == 0 ? LAB_THREADS : LAB_PROCESSES, 2, false, NULL, &err) ||
+			    !lab_inject(lab, INSTR_FAULT_SEGV, victim, &err)) {
+				fprintf(stderr, "bench: %s\n", err.msg);
+				return 1;
+			}
+			lat[kind][i] = -1;
+			while (lab_next_event(lab, &ev)) {
+				if (ev.kind == LAB_EVENT_EXIT && ev.cause[0] != '\0')
+					lat[kind][i] = (ev.t - ev.fault_t) * 1e6;
+				lab_event_clear(&ev);
+			}
+			lab_reset(lab);
+		}
+	}
+	printf("fault to exit event (segv), %d faults each:\n", ROUNDS);
+	printf("  thread host: median %.0f us  p90 %.0f us\n", pct(lat[0], ROUNDS, 0.5), pct(lat[0], ROUNDS, 0.9));
+	printf("  process:     median %.0f us  p90 %.0f us   (goal: median <= 2000 us)\n", pct(lat[1], ROUNDS, 0.5),
+	       pct(lat[1], ROUNDS, 0.9));
+	lab_free(lab);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *which = argc > 1 ? argv[1] : "";
+
+	if (strcmp(which, "observe") == 0)
+		return bench_observe();
+	if (strcmp(which, "throughput") == 0)
+		return bench_throughput();
+	if (strcmp(which, "fault") == 0)
+		return bench_fault();
+	fprintf(stderr, "usage: bench_lab observe|throughput|fault\n");
+	return 2;
+}

@@ -1,0 +1,32 @@
+#!/bin/bash
+# The help overlay, and a prompt error shown in place with its column.
+. "$(dirname "$0")/lib.sh"
+
+e2e_start --empty
+wait_for 'No workers yet'
+keys '?'
+wait_for 'HELP'
+wait_for 'Keys'
+wait_for 'start 4 threads .* = :spawn threads 4'
+keys End
+wait_for 'Survivors'
+wait_for 'A fault in one thread'
+keys Escape
+wait_gone 'HELP'
+
+keys ':'
+t send-keys -l 'spawn thraeds 2'
+keys Enter
+wait_for "\\^ column 7: cannot spawn 'thraeds': expected threads or processes"
+wait_for ':spawn thraeds 2'
+# Fix it where it is: the prompt kept the text.
+keys C-u
+t send-keys -l 'spawn threads 1'
+keys Enter
+wait_for 'spawned 1 thread T1..T1'
+# History: Up brings back the last command.
+keys ':' Up
+wait_for ':spawn threads 1'
+keys Escape
+wait_gone '^:spawn'
+exit 0

@@ -1,0 +1,112 @@
+# Shared by the end-to-end tests: drive the real ptviz in tmux on a private socket.
+# Usage: source lib.sh PTVIZ; then e2e_start [ptviz args...].
+set -u
+
+PTVIZ=${1:?usage: $0 PATH_TO_PTVIZ}
+SOCK="ptviz-e2e-$$"
+E2E_W=${E2E_W:-120}
+E2E_H=${E2E_H:-36}
+PID=""
+WORKERS=""
+FAILED=0
+
+t() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	t capture-pane -p >&2 2>/dev/null || true
+	echo "----------------" >&2
+	FAILED=1
+	exit 1
+}
+
+# The ptviz process and every child of it, by pid (no name matching).
+e2e_children() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ -r "$p/stat" ] || continue
+		# field 4 of stat is the parent; the name in ( ) may hold spaces, so cut after the last ')'
+		local rest
+		rest=$(sed 's/.*) //' "$p/stat" 2>/dev/null) || continue
+		set -- $rest
+		if [ "${2:-}" = "$PID" ]; then
+			echo "${p#/proc/}"
+		fi
+	done
+}
+
+# Remembers every worker seen so far, so cleanup can prove they are gone.
+e2e_collect() {
+	local c
+	for c in $(e2e_children); do
+		case " $WORKERS " in *" $c "*) ;; *) WORKERS="$WORKERS $c" ;; esac
+	done
+}
+
+e2e_alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+# Waits until every pid in $@ is gone; prints those left.
+e2e_gone() {
+	local left i
+	for i in $(seq 1 50); do
+		left=""
+		for p in "$@"; do e2e_alive "$p" && left="$left $p"; done
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "$left"
+	return 1
+}
+
+e2e_cleanup() {
+	local rc=$?
+	[ -n "$PID" ] && e2e_alive "$PID" && e2e_collect
+	t kill-server 2>/dev/null
+	local left
+	if [ -n "$PID$WORKERS" ] && ! left=$(e2e_gone $PID $WORKERS); then
+		echo "FAIL: processes left after the test:$left" >&2
+		for p in $left; do kill -KILL "$p" 2>/dev/null; done
+		rc=1
+	fi
+	[ "$FAILED" = 1 ] && rc=1
+	exit $rc
+}
+trap e2e_cleanup EXIT INT TERM
+
+e2e_start() {
+	t new-session -d -x "$E2E_W" -y "$E2E_H" \
+		"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 $PTVIZ $*" || fail "tmux did not start"
+	PID=$(t display -p '#{pane_pid}')
+	[ -n "$PID" ] || fail "no pane pid"
+}
+
+cap() { t capture-pane -p; }
+keys() { t send-keys "$@"; }
+# Types a command at the ':' prompt.
+prompt() { t send-keys ':'; t send-keys -l "$1"; t send-keys Enter; }
+
+# wait_for TEXT [seconds]: until the screen shows TEXT (a grep -E pattern).
+wait_for() {
+	local i n=$(( ${2:-5} * 10 ))
+	for i in $(seq 1 "$n"); do
+		cap | grep -Eq -- "$1" && { e2e_collect; return 0; }
+		sleep 0.1
+	done
+	fail "screen never showed /$1/"
+}
+
+wait_gone() {
+	local i n=$(( ${2:-5} * 10 ))
+	for i in $(seq 1 "$n"); do
+		cap | grep -Eq -- "$1" || return 0
+		sleep 0.1
+	done
+	fail "screen still shows /$1/"
+}
+
+# number LABEL [N]: the Nth number on screen after LABEL (digits grouped by spaces), reading
+# left to right, top to bottom: with two columns side by side, 1 is the left one.
+number() {
+	cap | grep -oE -- "$1 [0-9][0-9 ]*" | sed -n "${2:-1}p" | tr -dc '0-9'
+}
