@@ -52,7 +52,7 @@ int instr_futex_wait(_Atomic uint32_t *word, uint32_t expected, long timeout_ns)
 	return 0;
 }
 
-void instr_futex_wake(_Atomic uint32_t *word)
+void instr_futex_wake(_Atomic uint32_t *word, int n)
 {
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }

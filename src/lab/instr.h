@@ -83,7 +83,8 @@ void instr_unmap(struct instr *in);
 
 /* Futex wait/wake on a word in shared memory (not FUTEX_PRIVATE: processes share it). */
 int instr_futex_wait(_Atomic uint32_t *word, uint32_t expected, long timeout_ns);
-void instr_futex_wake(_Atomic uint32_t *word);
+/* Wakes up to n waiters (INT_MAX for all). */
+void instr_futex_wake(_Atomic uint32_t *word, int n);
 
 static inline uint32_t instr_ctl_fault(uint32_t ctl)
 {

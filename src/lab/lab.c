@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -377,58 +378,70 @@ int lab_fd(const struct lab *lab)
 
 /* ---- holding workers at an increment boundary ---- */
 
-/* Workers that will answer a hold: alive and still reading their control word. */
-static int lab_group_listeners(struct lab *lab, struct lab_group *g)
+/* Does this worker need to answer a hold?  Not when dead, deaf, or asleep in a pause. */
+static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 {
-	int n = 0;
+	struct instr_slot *s = lab_slot(lab, w);
 
-	for (int i = 0; i < g->nworkers; i++) {
-		struct lab_worker *w = &g->workers[i];
-		if (!w->alive)
-			continue;
-		uint32_t st = atomic_load(&lab_slot(lab, w)->state);
-		if (st == INSTR_RUNNING || st == INSTR_PAUSED || st == INSTR_STARTING)
-			n++;
-	}
-	return n;
+	if (!w->alive)
+		return false;
+	uint32_t st = atomic_load(&s->state);
+	if (st == INSTR_PAUSED)
+		/* Asleep at a boundary until ptviz itself clears the bit. */
+		return !(atomic_load(&s->control) & INSTR_CTL_PAUSE);
+	return st == INSTR_RUNNING || st == INSTR_STARTING;
 }
 
+/* Tells the group's held workers that something changed. */
 static void lab_gate_bump(struct instr_gate *gate)
 {
 	atomic_fetch_add(&gate->seq, 1);
-	instr_futex_wake(&gate->seq);
+	instr_futex_wake(&gate->seq, INT_MAX);
 }
 
-/* Asks every listening worker of the group to park; returns how many were asked. */
-static int lab_hold_begin(struct lab *lab, struct lab_group *g)
+/* A request in a worker's control word: wake it wherever it sleeps. */
+static void lab_poke(struct lab *lab, const struct lab_group *g, const struct lab_worker *w)
+{
+	instr_futex_wake(&lab_slot(lab, w)->control, INT_MAX);
+	lab_gate_bump(lab_gate(lab, g));
+}
+
+/* Asks the workers of the group to park at their next increment boundary. */
+static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
-	int expect = lab_group_listeners(lab, g);
 
-	if (expect == 0)
-		return 0;
 	if (++lab->hold_gen == 0)
 		lab->hold_gen = 1;
+	/* No worker may think it is the last before ptviz knows how many it waits for. */
+	atomic_store(&gate->expect, UINT32_MAX);
 	atomic_store(&gate->acked, 0);
-	atomic_store(&gate->expect, (uint32_t)expect);
 	atomic_store(&gate->hold, lab->hold_gen);
-	lab_gate_bump(gate);
-	return expect;
+	int expect = 0;
+	for (int i = 0; i < g->nworkers; i++)
+		expect += lab_worker_must_ack(lab, &g->workers[i]);
+	atomic_store(&gate->expect, (uint32_t)expect);
 }
 
-/* Waits until the workers asked have parked, or the deadline passes. */
-static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int expect, int64_t deadline)
+/* Waits until every worker that must answer has parked, or the deadline passes. */
+static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
+	uint32_t gen = atomic_load(&gate->hold);
+	int i = 0;
 
 	for (;;) {
 		uint32_t acked = atomic_load(&gate->acked);
-		if ((int)acked >= expect)
+		/* acked also counts paused workers that answered anyway, so check each by name. */
+		while (i < g->nworkers && (!lab_worker_must_ack(lab, &g->workers[i]) ||
+		                           atomic_load(&lab_slot(lab, &g->workers[i])->ack) == gen))
+			i++;
+		if (i == g->nworkers)
 			return true;
 		int64_t left = deadline - lab_ns();
 		if (left <= 0)
 			return false;
-		instr_futex_wait(&gate->acked, acked, (long)left);
+		instr_futex_wait(&gate->acked, acked, left < 1000000 ? (long)left : 1000000L);
 	}
 }
 
@@ -526,29 +539,33 @@ static void lab_group_count_alive(struct lab_group *g)
 /* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
 static void lab_observe_mask(struct lab *lab, uint32_t mask)
 {
-	int expect[LAB_MAX_GROUPS];
-	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
 
-	/* Ask every group at once, so the snapshot is one moment for all of them. */
-	for (int i = 0; i < lab->ngroups; i++)
-		expect[i] = (mask & (1u << i)) ? lab_hold_begin(lab, &lab->groups[i]) : 0;
-	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
-		if (!(mask & (1u << i)))
-			continue;
-		g->consistent = lab_hold_wait(lab, g, expect[i], deadline);
-		/* A worker that could not be held might be between its load and its store. */
-		if (g->consistent)
-			lab_group_read(lab, g);
-		lab_hold_end(lab, g);
-	}
-	/* /proc needs no hold: read it after the workers are released. */
+	/*
+	 * /proc first, while nobody is held: a paused worker then shows asleep,
+	 * as it is, and not in the moment a hold wakes it to answer.
+	 */
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
 		for (int j = 0; j < g->nworkers; j++)
 			lab_worker_read_proc(lab, &g->workers[j]);
+	}
+	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+	/* Ask every group at once, so the snapshot is one moment for all of them. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			lab_hold_begin(lab, &lab->groups[i]);
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		g->consistent = lab_hold_wait(lab, g, deadline);
+		/* A worker that could not be held might be between its load and its store. */
+		if (g->consistent)
+			lab_group_read(lab, g);
+		lab_hold_end(lab, g);
 		lab_group_count_alive(g);
 	}
 }
@@ -1099,17 +1116,16 @@ bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct l
 		mask = ~0u;
 	}
 	/* Switch while every worker is parked between increments, so no update straddles two modes. */
-	int expect[LAB_MAX_GROUPS] = { 0 };
 	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (mask & (1u << i))
-			expect[i] = lab_hold_begin(lab, &lab->groups[i]);
+			lab_hold_begin(lab, &lab->groups[i]);
 	}
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
-		lab_hold_wait(lab, g, expect[i], deadline);
+		lab_hold_wait(lab, g, deadline);
 		/* Read at the switch, so the figures for the old mode are complete. */
 		lab_group_read(lab, g);
 		g->sync = sync;
@@ -1183,7 +1199,7 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 	/* Freshen the figures first: what dies with the worker is remembered as it was. */
 	lab_observe_mask(lab, lab_group_bit(lab, g));
 	atomic_fetch_or(&lab_slot(lab, w)->control, (uint32_t)fault << INSTR_CTL_FAULT_SHIFT);
-	lab_gate_bump(lab_gate(lab, g));
+	lab_poke(lab, g, w);
 
 	bool (*done)(struct lab *, const void *) =
 	    fault == INSTR_FAULT_LOOP ? lab_worker_looping : lab_worker_gone;
@@ -1198,9 +1214,8 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 /* Kills process workers while they are parked, so a shared count loses nothing in flight. */
 static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_worker *only)
 {
-	int expect = lab_hold_begin(lab, g);
-
-	lab_hold_wait(lab, g, expect, lab_ns() + LAB_HOLD_TIMEOUT_NS);
+	lab_hold_begin(lab, g);
+	lab_hold_wait(lab, g, lab_ns() + LAB_HOLD_TIMEOUT_NS);
 	lab_group_read(lab, g);
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
@@ -1247,7 +1262,7 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 		return lab_fail(err, "%s is spinning and no longer listens, and a signal would end every thread of its process: 'kill %s' ends the whole host",
 		                w->id, g->name);
 	atomic_fetch_or(&lab_slot(lab, w)->control, INSTR_CTL_END);
-	lab_gate_bump(lab_gate(lab, g));
+	lab_poke(lab, g, w);
 	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_FAULT_TIMEOUT_MS))
 		return lab_fail(err, "%s did not end within %d ms", w->id, LAB_FAULT_TIMEOUT_MS);
 	if (w->alive) {
@@ -1282,7 +1297,7 @@ static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_wo
 		atomic_fetch_or(&s->control, INSTR_CTL_PAUSE);
 	else
 		atomic_fetch_and(&s->control, ~INSTR_CTL_PAUSE);
-	lab_gate_bump(lab_gate(lab, g));
+	lab_poke(lab, g, w);
 	return true;
 }
 

@@ -109,6 +109,8 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
  * The increment boundary.  Between two increments a worker answers its
  * control word and the group's gate: parks for a hold (so ptviz can read a
  * consistent snapshot), waits while paused, ends, or performs a fault.
+ * A held worker sleeps on the gate; a paused one sleeps on its own control
+ * word, so holds at the frame rate never wake it and /proc shows it asleep.
  * Returns true when the worker should end.
  */
 static bool worker_boundary(struct instr_gate *g, struct instr_slot *s)
@@ -122,22 +124,29 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s)
 			if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
 				atomic_store(&s->ack, hold);
 				if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-					instr_futex_wake(&g->acked);
+					instr_futex_wake(&g->acked, 1);
 			}
-		} else {
-			if (ctl & INSTR_CTL_END) {
-				atomic_store(&s->state, INSTR_ENDED);
-				return true;
-			}
-			if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
-				worker_fault(s, instr_ctl_fault(ctl));
-			if (!(ctl & INSTR_CTL_PAUSE)) {
-				atomic_store(&s->state, INSTR_RUNNING);
-				return false;
-			}
-			atomic_store(&s->state, INSTR_PAUSED);
+			instr_futex_wait(&g->seq, seq, -1);
+			continue;
 		}
-		instr_futex_wait(&g->seq, seq, -1);
+		if (ctl & INSTR_CTL_END) {
+			atomic_store(&s->state, INSTR_ENDED);
+			return true;
+		}
+		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
+			worker_fault(s, instr_ctl_fault(ctl));
+		if (!(ctl & INSTR_CTL_PAUSE)) {
+			atomic_store(&s->state, INSTR_RUNNING);
+			return false;
+		}
+		/*
+		 * Say "paused" before looking at the hold once more: ptviz sets the
+		 * hold before it reads our state, so one of us always sees the other.
+		 */
+		atomic_store(&s->state, INSTR_PAUSED);
+		if (atomic_load(&g->hold) != 0)
+			continue;
+		instr_futex_wait(&s->control, ctl, -1);
 	}
 }
 

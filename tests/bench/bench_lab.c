@@ -52,11 +52,11 @@ static void sleep_s(double s)
 	nanosleep(&ts, NULL);
 }
 
-/* One observation pass over 256 threads + 64 processes. */
-static int bench_observe(void)
+/* One observation pass over the given workers. */
+static int bench_observe(int threads, int processes)
 {
 	enum { ROUNDS = 300 };
-	struct lab *lab = make_lab(256, 64);
+	struct lab *lab = make_lab(threads, processes);
 	double t[ROUNDS];
 	int inconsistent = 0;
 
@@ -70,8 +70,8 @@ static int bench_observe(void)
 		for (int g = 0; g < lab_ngroups(lab); g++)
 			inconsistent += !lab_group_at(lab, g)->consistent;
 	}
-	printf("observation pass, 256 threads + 64 processes, %d passes, %ld CPUs:\n", ROUNDS,
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("observation pass, %d threads + %d processes, %d passes, %ld CPUs:\n", threads, processes,
+	       ROUNDS, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  median %.0f us   p90 %.0f us   max %.0f us   (goal: median <= 400 us)\n", pct(t, ROUNDS, 0.5),
 	       pct(t, ROUNDS, 0.9), pct(t, ROUNDS, 1.0));
 	printf("  groups that could not be held within the timeout: %d of %d\n", inconsistent, 2 * ROUNDS);
@@ -108,26 +108,27 @@ static double window(struct lab *lab, double seconds, int hz)
 }
 
 /* Worker throughput with observation at 10 Hz against none, in alternating windows. */
-static int bench_throughput(void)
+static int bench_throughput(int threads, int processes)
 {
-	enum { ROUNDS = 6 };
-	struct lab *lab = make_lab(4, 4);
+	enum { ROUNDS = 20 };
+	struct lab *lab = make_lab(threads, processes);
 	double with[ROUNDS], without[ROUNDS], ratio[ROUNDS];
 
 	window(lab, 0.5, 0);
 	for (int i = 0; i < ROUNDS; i++) {
 		/* Alternate which goes first so a drift in machine load hits both alike. */
 		if (i % 2 == 0) {
-			with[i] = window(lab, 1.0, 10);
-			without[i] = window(lab, 1.0, 0);
+			with[i] = window(lab, 0.5, 10);
+			without[i] = window(lab, 0.5, 0);
 		} else {
-			without[i] = window(lab, 1.0, 0);
-			with[i] = window(lab, 1.0, 10);
+			without[i] = window(lab, 0.5, 0);
+			with[i] = window(lab, 0.5, 10);
 		}
 		ratio[i] = with[i] / without[i];
 	}
 	double rmed = pct(ratio, ROUNDS, 0.5);
-	printf("worker throughput, 4 threads + 4 processes, sync none, %d pairs of 1 s windows:\n", ROUNDS);
+	printf("worker throughput, %d threads + %d processes, sync none, %d pairs of 0.5 s windows:\n", threads,
+	       processes, ROUNDS);
 	printf("  observed at 10 Hz: median %.1f M increments/s\n", pct(with, ROUNDS, 0.5) / 1e6);
 	printf("  not observed:      median %.1f M increments/s\n", pct(without, ROUNDS, 0.5) / 1e6);
 	printf("  ratio observed/not, median of pairs: %.4f (%+.2f%%; goal: within 2%%)\n", rmed, (rmed - 1) * 100);
@@ -176,9 +177,9 @@ int main(int argc, char **argv)
 	const char *which = argc > 1 ? argv[1] : "";
 
 	if (strcmp(which, "observe") == 0)
-		return bench_observe();
+		return bench_observe(4, 4) || bench_observe(256, 64);
 	if (strcmp(which, "throughput") == 0)
-		return bench_throughput();
+		return bench_throughput(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 4);
 	if (strcmp(which, "fault") == 0)
 		return bench_fault();
 	fprintf(stderr, "usage: bench_lab observe|throughput|fault\n");
