@@ -164,6 +164,17 @@ uintptr_t lab_counter_address(void)
 	return (uintptr_t)&worker_counter;
 }
 
+enum instr_sync lab_sync_default(const struct lab *lab)
+{
+	return lab->default_sync;
+}
+
+void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *end)
+{
+	*start = (uintptr_t)lab->in.gates;
+	*end = *start + lab->in.size;
+}
+
 int lab_ngroups(const struct lab *lab)
 {
 	return lab->ngroups;

@@ -132,6 +132,10 @@ const struct lab_group *lab_group_at(const struct lab *lab, int i);
 const struct lab_group *lab_find_group(const struct lab *lab, const char *name);
 const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
                                          const struct lab_group **group);
+/* The sync mode new groups start with: the last `sync` given without a group. */
+enum instr_sync lab_sync_default(const struct lab *lab);
+/* Where the instrument panel is mapped (the same range in ptviz and every worker). */
+void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *end);
 /* ptviz's own copy of the demonstrated counter: it never runs the workload, so it stays 0. */
 int64_t lab_parent_counter(void);
 uintptr_t lab_counter_address(void);

@@ -34,6 +34,12 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 	if (getppid() != parent)
 		_exit(0);
 
+	/*
+	 * A process group of its own: Ctrl-C or a hangup on ptviz's terminal goes to
+	 * ptviz, which ends its workers itself, not to the workers behind its back.
+	 */
+	setpgid(0, 0);
+
 	/* Handlers and mask are ptviz's; the worker starts from the defaults. */
 	for (int sig = 1; sig < NSIG; sig++) {
 		if (sig != SIGKILL && sig != SIGSTOP)
