@@ -149,8 +149,14 @@ static void batch_report_text(struct batch *b)
 			story_number(w->done, n1, sizeof(n1));
 			story_number(w->counter, n2, sizeof(n2));
 			story_death(w, death, sizeof(death));
-			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  counter %12s  stack @0x%" PRIxPTR "\n",
-			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1, n2, w->stack_address);
+			const char *why = w->end == LAB_END_FAULT     ? story_fault(w->fault)
+			                  : w->end == LAB_END_SIBLING ? "died with its process"
+			                  : w->alive && w->activity == INSTR_PAUSED  ? "paused"
+			                  : w->alive && w->activity == INSTR_LOOPING ? "spinning in a loop"
+			                                                             : "";
+			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  counter %12s  stack @0x%" PRIxPTR "%s%s\n",
+			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1, n2, w->stack_address,
+			        why[0] ? "  " : "", why);
 		}
 	}
 	fflush(b->out);
