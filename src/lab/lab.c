@@ -547,6 +547,39 @@ static void lab_group_count_alive(struct lab_group *g)
 		g->alive += g->workers[i].alive;
 }
 
+/*
+ * Holds the groups in mask at one moment, runs fn on each while its workers
+ * are parked between increments, and lets them go on.
+ */
+static void lab_while_held(struct lab *lab, uint32_t mask,
+                           void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+{
+	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+
+	/* Ask every group at once, so the snapshot is one moment for all of them. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			lab_hold_begin(lab, &lab->groups[i]);
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		g->consistent = lab_hold_wait(lab, g, deadline);
+		fn(lab, g, arg);
+		lab_hold_end(lab, g);
+		lab_group_count_alive(g);
+	}
+}
+
+static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	(void)arg;
+	/* A worker that could not be held might be between its load and its store. */
+	if (g->consistent)
+		lab_group_read(lab, g);
+}
+
 /* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
 static void lab_observe_mask(struct lab *lab, uint32_t mask)
 {
@@ -562,23 +595,7 @@ static void lab_observe_mask(struct lab *lab, uint32_t mask)
 		for (int j = 0; j < g->nworkers; j++)
 			lab_worker_read_proc(lab, &g->workers[j]);
 	}
-	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
-	/* Ask every group at once, so the snapshot is one moment for all of them. */
-	for (int i = 0; i < lab->ngroups; i++) {
-		if (mask & (1u << i))
-			lab_hold_begin(lab, &lab->groups[i]);
-	}
-	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
-		if (!(mask & (1u << i)))
-			continue;
-		g->consistent = lab_hold_wait(lab, g, deadline);
-		/* A worker that could not be held might be between its load and its store. */
-		if (g->consistent)
-			lab_group_read(lab, g);
-		lab_hold_end(lab, g);
-		lab_group_count_alive(g);
-	}
+	lab_while_held(lab, mask, lab_read_if_consistent, NULL);
 }
 
 void lab_observe(struct lab *lab)
@@ -1111,6 +1128,16 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 
 /* ---- control ---- */
 
+static void lab_switch_sync(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	enum instr_sync sync = *(const enum instr_sync *)arg;
+
+	/* Read at the switch, so the figures for the old mode are complete. */
+	lab_read_if_consistent(lab, g, NULL);
+	g->sync = sync;
+	atomic_store(&lab_gate(lab, g)->sync, sync);
+}
+
 bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err)
 {
 	uint32_t mask = 0;
@@ -1127,22 +1154,7 @@ bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct l
 		mask = ~0u;
 	}
 	/* Switch while every worker is parked between increments, so no update straddles two modes. */
-	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
-	for (int i = 0; i < lab->ngroups; i++) {
-		if (mask & (1u << i))
-			lab_hold_begin(lab, &lab->groups[i]);
-	}
-	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
-		if (!(mask & (1u << i)))
-			continue;
-		lab_hold_wait(lab, g, deadline);
-		/* Read at the switch, so the figures for the old mode are complete. */
-		lab_group_read(lab, g);
-		g->sync = sync;
-		atomic_store(&lab_gate(lab, g)->sync, sync);
-		lab_hold_end(lab, g);
-	}
+	lab_while_held(lab, mask, lab_switch_sync, &sync);
 	return true;
 }
 
@@ -1223,11 +1235,11 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 }
 
 /* Kills process workers while they are parked, so a shared count loses nothing in flight. */
-static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_worker *only)
+static void lab_kill_parked(struct lab *lab, struct lab_group *g, const void *arg)
 {
-	lab_hold_begin(lab, g);
-	lab_hold_wait(lab, g, lab_ns() + LAB_HOLD_TIMEOUT_NS);
-	lab_group_read(lab, g);
+	const struct lab_worker *only = arg;
+
+	lab_read_if_consistent(lab, g, NULL);
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		if (w->alive && (only == NULL || w == only))
@@ -1238,7 +1250,11 @@ static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_
 		if (w->alive && (only == NULL || w == only))
 			lab_reap(lab, g, w->pid, true, true);
 	}
-	lab_hold_end(lab, g);
+}
+
+static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_worker *only)
+{
+	lab_while_held(lab, lab_group_bit(lab, g), lab_kill_parked, only);
 }
 
 bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
