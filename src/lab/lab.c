@@ -22,8 +22,12 @@
 #include "procfs.h"
 #include "worker.h"
 
-/* How long a snapshot waits for workers to reach an increment boundary. */
-#define LAB_HOLD_TIMEOUT_NS (25L * 1000 * 1000)
+/*
+ * How long a snapshot waits for workers to reach an increment boundary.
+ * Usually well under a millisecond; on a machine crowded with other idle-class
+ * work it can take longer, and a frame (100 ms) is the most the screen can spare.
+ */
+#define LAB_HOLD_TIMEOUT_NS (80L * 1000 * 1000)
 /* How long a spawn waits for every worker to report in. */
 #define LAB_START_TIMEOUT_MS 5000
 /* How long an injected fault may take to show its effect. */
