@@ -74,7 +74,11 @@ static bool parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 	return true;
 }
 
-static char *read_all(FILE *f)
+/*
+ * Reads a whole command file.  Returns NULL with a message when it cannot be
+ * read or is not text: a NUL byte would silently cut the script short.
+ */
+static char *read_all(FILE *f, const char *name)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -88,14 +92,34 @@ static char *read_all(FILE *f)
 			char *bigger = realloc(buf, cap * 2);
 			if (bigger == NULL) {
 				free(buf);
-				return NULL;
+				buf = NULL;
+				break;
 			}
 			buf = bigger;
 			cap *= 2;
 		}
 	}
-	if (buf != NULL)
-		buf[len] = '\0';
+	if (buf == NULL) {
+		fprintf(stderr, "ptviz: out of memory reading '%s'\n", name);
+		return NULL;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "ptviz: cannot read '%s': %s\n", name, strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	const char *nul = memchr(buf, '\0', len);
+	if (nul != NULL) {
+		int line = 1, column = 1;
+		for (const char *p = buf; p < nul; p++) {
+			column = *p == '\n' ? 1 : column + 1;
+			line += *p == '\n';
+		}
+		fprintf(stderr, "ptviz: %s:%d:%d: a NUL byte: expected a text file of commands\n", name, line, column);
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -143,11 +167,11 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case OPT_MAX_THREADS:
-			if (!parse_int("--max-threads", optarg, 1, 4096, &cfg.max_threads))
+			if (!parse_int("--max-threads", optarg, 1, LAB_LIMIT_THREADS, &cfg.max_threads))
 				return 2;
 			break;
 		case OPT_MAX_PROCESSES:
-			if (!parse_int("--max-processes", optarg, 1, 1024, &cfg.max_processes))
+			if (!parse_int("--max-processes", optarg, 1, LAB_LIMIT_PROCESSES, &cfg.max_processes))
 				return 2;
 			break;
 		case 'h': usage(stdout); return 0;
@@ -192,9 +216,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ptviz: cannot open '%s': %s\n", file, strerror(errno));
 			return 2;
 		}
-		text = read_all(f);
+		text = read_all(f, file);
 		if (f != stdin)
 			fclose(f);
+		if (text == NULL)
+			return 2;
 		bopt.source = file;
 	} else if (command != NULL) {
 		text = strdup(command);

@@ -134,7 +134,7 @@ static void batch_report_text(struct batch *b)
 		story_number(g->increments, n1, sizeof(n1));
 		story_number(g->lost, n3, sizeof(n3));
 		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers,
-		        lab_kind_name(g->kind), g->shared ? "shared" : "private", lab_sync_name(g->sync), g->alive,
+		        g->nworkers == 1 ? (g->kind == LAB_THREADS ? "thread" : "process") : lab_kind_name(g->kind), g->shared ? "shared" : "private", lab_sync_name(g->sync), g->alive,
 		        g->nworkers);
 		if (g->shared) {
 			story_number(g->counter, n2, sizeof(n2));

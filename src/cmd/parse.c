@@ -16,7 +16,7 @@ const char *const cmd_verbs[] = {
 };
 
 #define CMD_MAX_WORDS 8
-#define CMD_MAX_COUNT 100000
+#define CMD_MAX_COUNT LAB_LIMIT_THREADS
 #define CMD_MAX_SECONDS 86400.0
 
 struct word {

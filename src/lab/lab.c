@@ -1034,13 +1034,24 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	lab_dispatch(lab);
 	if (n < 1)
 		return lab_fail(err, "cannot spawn %d %s: expected at least 1", n, lab_kind_name(kind));
-	if (kind == LAB_THREADS && n > lab->cfg.max_threads)
+	if (kind == LAB_THREADS && n > lab->cfg.max_threads) {
+		if (n > LAB_LIMIT_THREADS)
+			return lab_fail(err, "%d threads is more than ptviz allows in one group (%d): spawn fewer", n,
+			                LAB_LIMIT_THREADS);
 		return lab_fail(err, "%d threads is over the cap of %d per group: spawn fewer, or start ptviz with --max-threads %d",
 		                n, lab->cfg.max_threads, n);
-	if (kind == LAB_PROCESSES && lab_live_processes(lab) + n > lab->cfg.max_processes)
-		return lab_fail(err, "%d more processes would make %d, over the cap of %d in total: spawn fewer, end some, or start ptviz with --max-processes %d",
-		                n, lab_live_processes(lab) + n, lab->cfg.max_processes,
-		                lab_live_processes(lab) + n);
+	}
+	int live = lab_live_processes(lab);
+	if (kind == LAB_PROCESSES && live + n > lab->cfg.max_processes) {
+		char now[64] = "";
+		if (live > 0)
+			snprintf(now, sizeof(now), " (%d already running)", live);
+		if (live + n > LAB_LIMIT_PROCESSES)
+			return lab_fail(err, "%d processes%s is more than ptviz allows in total (%d): spawn fewer", live + n,
+			                now, LAB_LIMIT_PROCESSES);
+		return lab_fail(err, "%d processes%s is over the cap of %d in total: spawn fewer, end some, or start ptviz with --max-processes %d",
+		                live + n, now, lab->cfg.max_processes, live + n);
+	}
 	if (kind == LAB_THREADS && shared)
 		return lab_fail(err, "threads always share their memory: 'shared' is only for processes");
 

@@ -17,6 +17,9 @@
 #define LAB_DEFAULT_MAX_THREADS 256     /* per group */
 #define LAB_DEFAULT_MAX_PROCESSES 64    /* in total, over every group */
 #define LAB_MAX_GROUPS 16
+/* The most the flags may raise the caps to. */
+#define LAB_LIMIT_THREADS 4096
+#define LAB_LIMIT_PROCESSES 1024
 
 enum lab_kind { LAB_THREADS, LAB_PROCESSES };
 

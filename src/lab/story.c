@@ -67,12 +67,18 @@ void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, c
 	char others[512], alive[512], how[64];
 
 	if (ev->kind == LAB_EVENT_SPAWN) {
-		if (ev->group_kind == LAB_THREADS)
-			snprintf(buf, len, "spawned %d thread%s %s..%s in one host process, pid %d", ev->nids,
-			         ev->nids == 1 ? "" : "s", ev->ids[0], ev->ids[ev->nids - 1], (int)ev->pid);
+		char who[2 * LAB_ID_MAX + 4];
+		if (ev->nids == 1)
+			snprintf(who, sizeof(who), "%s", ev->ids[0]);
 		else
-			snprintf(buf, len, "spawned %d process%s %s..%s, pids %d..%d", ev->nids,
-			         ev->nids == 1 ? "" : "es", ev->ids[0], ev->ids[ev->nids - 1], (int)ev->pids[0],
+			snprintf(who, sizeof(who), "%s..%s", ev->ids[0], ev->ids[ev->nids - 1]);
+		if (ev->group_kind == LAB_THREADS)
+			snprintf(buf, len, "spawned %d thread%s %s in one host process, pid %d", ev->nids,
+			         ev->nids == 1 ? "" : "s", who, (int)ev->pid);
+		else if (ev->nids == 1)
+			snprintf(buf, len, "spawned 1 process %s, pid %d", who, (int)ev->pids[0]);
+		else
+			snprintf(buf, len, "spawned %d processes %s, pids %d..%d", ev->nids, who, (int)ev->pids[0],
 			         (int)ev->pids[ev->nids - 1]);
 		return;
 	}
@@ -95,9 +101,9 @@ void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, c
 	if (ev->cause[0] != '\0')
 		snprintf(lead, sizeof(lead), "%s %s%s%s", ev->cause, story_fault(ev->fault), how[0] ? arrow : "", how);
 	else if (ev->end == LAB_END_KILLED)
-		snprintf(lead, sizeof(lead), "killed by ptviz%s%s", how[0] ? arrow : "", how);
+		snprintf(lead, sizeof(lead), "was killed by ptviz (%s)", how[0] ? how : "SIGKILL");
 	else
-		snprintf(lead, sizeof(lead), "%s from outside ptviz", how[0] ? how : "ended");
+		snprintf(lead, sizeof(lead), "got %s from outside ptviz", how[0] ? how : "an end");
 
 	if (ev->group_kind == LAB_THREADS) {
 		if (ev->cause[0] != '\0' && others[0] != '\0')
@@ -105,7 +111,8 @@ void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, c
 		else if (ev->cause[0] != '\0')
 			snprintf(buf, len, "%s%shost %d died with it", lead, arrow, (int)ev->pid);
 		else
-			snprintf(buf, len, "%s: host %d of %s died with threads %s", lead, (int)ev->pid, ev->group, others);
+			snprintf(buf, len, "host %d of %s %s; thread%s %s died with it", (int)ev->pid, ev->group, lead,
+			         ev->nids == 1 ? "" : "s", others);
 		return;
 	}
 	const char *who = ev->cause[0] != '\0' ? ev->cause : ev->ids[0];

@@ -302,6 +302,18 @@ static void test_batch_file_and_text(void **state)
 	char where[128];
 	snprintf(where, sizeof(where), "%s:3:8: unknown sync mode 'maybe'", path);
 	assert_non_null(strstr(r->err, where));
+
+	/* not text: refused whole, nothing half run */
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	assert_int_equal(write(fd, "spawn threads 1\n\0\nreport\n", 25), 25);
+	close(fd);
+	run(r, "--batch", path, NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, ":2:1: a NUL byte"));
+	assert_null(strstr(r->out, "spawned"));
+	run(r, "--batch", "/tmp", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "cannot read '/tmp'"));
 	unlink(path);
 	free(r);
 }
