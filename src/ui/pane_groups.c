@@ -16,7 +16,41 @@ struct column {
 	int x, w, h;          /* the box */
 	int sel;              /* selected worker in this group, -1 none */
 	int surv;             /* survivor lines, the same in every column so the panes line up */
+	int chart;            /* rows of the tall lost-updates chart, the same in every column; 0: a sparkline */
 };
+
+#define GROUPS_CHART_MAX 14
+
+/* How the column's height is shared: Memory on top, then Counters (3 lines + chart), then Survivors. */
+static void groups_split(const struct column *c, int chart, int *memory, int *surv)
+{
+	int h = c->h;
+
+	*surv = c->surv;
+	if (*surv > (h - 2) / 4)
+		*surv = (h - 2) / 4;
+	if (*surv < 2)
+		*surv = 2;
+	*memory = h - 2 - 2 - 3 - chart - *surv;
+	if (*memory < 3) {
+		*surv = 2;
+		*memory = h - 2 - 2 - 3 - chart - *surv;
+	}
+}
+
+/* Rows of chart this column can give without losing a worker's second line; 0 when it cannot. */
+static int groups_chart_room(const struct column *c)
+{
+	int memory, surv;
+
+	groups_split(c, 0, &memory, &surv);
+	int want = 2 + 2 * c->g->nworkers + (c->g->kind == LAB_PROCESSES ? 1 : 0);
+	int spare = memory - want;
+	if (spare < 6)
+		return 0;
+	int rows = spare / 2;
+	return rows > GROUPS_CHART_MAX ? GROUPS_CHART_MAX : rows;
+}
 
 static attr_t groups_worker_role(const struct ui *ui, const struct lab_worker *w)
 {
@@ -119,13 +153,55 @@ static void groups_worker_detail(struct column *c, int y, int i)
 	else if (!w->alive)
 		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     at %.1fs (%s)", bar, w->died_at,
 		        lab_end_name(w->end));
-	else if (c->g->kind == LAB_THREADS)
-		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     own stack @0x%lx%s", bar,
-		        (unsigned long)w->stack_address, cpu);
-	else
-		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     counter @0x%lx%s", bar,
-		        (unsigned long)w->counter_address, cpu);
+	else {
+		char text[128];
+		for (int pass = 0; pass < 2; pass++) {
+			/* The CPU goes first when the column is narrow: the address is the lesson. */
+			snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar,
+			         c->g->kind == LAB_THREADS ? "own stack" : "counter",
+			         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address),
+			         pass == 0 ? cpu : "");
+			if (ui_width(text) <= c->w - 2)
+				break;
+		}
+		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], text);
+	}
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+}
+
+/* With even more room, a third line: the CPU time it used and its share of the group's increments. */
+static void groups_worker_work(struct column *c, int y, int i)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
+	static long tick;
+	char head[96], pct[16];
+	int x = c->x + 1, iw = c->w - 2;
+
+	if (tick == 0)
+		tick = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+	snprintf(head, sizeof(head), " %s     cpu %.2f s  share of the work ", bar, (double)w->cpu_ticks / (double)tick);
+	int hw = ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], head);
+	double share = c->g->increments > 0 ? (double)w->done / (double)c->g->increments : 0.0;
+	snprintf(pct, sizeof(pct), " %3.0f%%", 100.0 * share);
+	int room = iw - hw - ui_width(pct) - 1;
+	if (room > 24)
+		room = 24;
+	if (room < 4)
+		return;
+	/* A bar in eighths of a cell, so four equal workers show four equal bars. */
+	int eighths = (int)(share * room * 8 + 0.5), cx = x + hw;
+	for (int k = 0; k < room; k++, eighths -= 8) {
+		/* Partial cells: left-aligned eighths do not exist in ASCII, so round there. */
+		const char *cell = eighths >= 8 ? ui->g.spark[7] : eighths > 0 ? ui->g.spark[eighths - 1] : ui->g.shade;
+		if (!ui->utf8)
+			cell = eighths >= 4 ? "#" : ui->g.shade;
+		ui_put(c->win, y, cx++, 1, ui->role[eighths > 0 && w->alive ? ROLE_ALIVE : eighths > 0 ? ROLE_DEAD : ROLE_DIM],
+		       cell);
+	}
+	ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_DIM], pct);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
 static int groups_memory(struct column *c, int y0, int lines)
@@ -140,9 +216,16 @@ static int groups_memory(struct column *c, int y0, int lines)
 	if (g->kind == LAB_THREADS) {
 		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], " one shared counter @0x%lx",
 		        (unsigned long)g->counter_address);
-		if (g->host_alive)
-			ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], "   = %s  (all %d threads write here)", num,
-			        g->nworkers);
+		if (g->host_alive) {
+			char text[96];
+			if (g->nworkers == 1)
+				snprintf(text, sizeof(text), "   = %s  (its one thread writes here)", num);
+			else
+				snprintf(text, sizeof(text), "   = %s  (all %d threads write here)", num, g->nworkers);
+			if (ui_width(text) > iw)
+				snprintf(text, sizeof(text), "   = %s  (all %d write here)", num, g->nworkers);
+			ui_put(win, y++, x, iw, ui->role[ROLE_SHARED], text);
+		}
 		else
 			ui_putf(win, y++, x, iw, ui->role[ROLE_DEAD], "   = %s when host %d died", num, (int)g->host);
 	} else if (g->shared) {
@@ -169,7 +252,14 @@ static int groups_memory(struct column *c, int y0, int lines)
 		*scroll = n - visible;
 	if (*scroll < 0)
 		*scroll = 0;
-	if (n > 0 && 2 * n <= rows) {
+	if (n > 0 && 3 * n <= rows) {
+		for (int i = 0; i < n; i++) {
+			groups_worker_line(c, y++, i);
+			groups_worker_detail(c, y++, i);
+			groups_worker_work(c, y++, i);
+		}
+		visible = n;
+	} else if (n > 0 && 2 * n <= rows) {
 		for (int i = 0; i < n; i++) {
 			groups_worker_line(c, y++, i);
 			groups_worker_detail(c, y++, i);
@@ -183,6 +273,35 @@ static int groups_memory(struct column *c, int y0, int lines)
 		ui_putf(win, y++, x, iw, ui->role[ROLE_DIM], "   %s%s %s..%s of %d shown, arrows scroll",
 		        *scroll > 0 ? ui->g.more_up : "", *scroll + visible < n ? ui->g.more_down : "",
 		        g->workers[*scroll].id, g->workers[*scroll + visible - 1].id, n);
+	}
+	/* Room to spare: say in two lines what this pane is showing. */
+	const char *note[2];
+	if (g->kind == LAB_THREADS) {
+		note[0] = "   one address space: the same counter for all, a stack each;";
+		note[1] = "   counter++ is load, add, store, so two threads can lose one";
+	} else if (g->shared) {
+		note[0] = "   one MAP_SHARED segment, at the same address in each process:";
+		note[1] = "   they race on it exactly as threads race on a global";
+	} else {
+		note[0] = "   fork() copied ptviz's memory: the same addresses, other pages;";
+		note[1] = "   each adds to its own copy, so nothing is shared and none lost";
+	}
+	int free_rows = y0 + lines - trailer - y;
+	if (free_rows >= 3 && ui_width(note[0]) <= iw && ui_width(note[1]) <= iw) {
+		int ny = y0 + lines - trailer - 2;
+		ui_put(win, ny, x, iw, ui->role[ROLE_DIM], note[0]);
+		ui_put(win, ny + 1, x, iw, ui->role[ROLE_DIM], note[1]);
+		/* What ps -eLf shows beside the screen: one task more than the threads listed. */
+		char ps[96];
+		if (g->kind == LAB_THREADS && g->host_alive)
+			snprintf(ps, sizeof(ps), "   ps -eLf: pid %d has %d tasks, its main thread waits", (int)g->host,
+			         g->alive + 1);
+		else if (g->kind == LAB_PROCESSES)
+			snprintf(ps, sizeof(ps), "   ps -eLf: each pid one task, named 'ptviz: process %s1'..", g->name);
+		else
+			ps[0] = '\0';
+		if (free_rows >= 4 && ps[0] != '\0' && ui_width(ps) <= iw)
+			ui_put(win, ny - 1, x, iw, ui->role[ROLE_DIM], ps);
 	}
 	if (trailer)
 		ui_putf(win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], "   ptviz pid %d, its own copy = %lld",
@@ -222,6 +341,59 @@ static void groups_sparkline(struct column *c, int y)
 	ui_put(c->win, y, x + lw + room, iw - lw - room, ui->role[per_second > 0 ? ROLE_LOST : ROLE_DIM], label);
 }
 
+/* The lost updates of each frame as columns `rows` high, newest on the right, scaled to the largest shown. */
+static void groups_chart(struct column *c, int y, int rows)
+{
+	struct ui *ui = c->ui;
+	const struct ui_history *h = ui_history_of(ui, c->gi);
+	int x = c->x + 1, iw = c->w - 2;
+	char rate[32], label[64], axis[16];
+	int64_t per_second = 0, max = 0;
+	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
+
+	if (h == NULL)
+		return;
+	for (int i = 0; i < span && i < h->n; i++)
+		per_second += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+	ui_number(per_second, 7, rate, sizeof(rate));
+	int aw = 8;   /* the axis: "  12.3M " */
+	int room = iw - aw - 2;
+	int n = h->n < room ? h->n : room;
+	for (int i = 0; i < n; i++) {
+		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+		max = d > max ? d : max;
+	}
+	if (ui->opt.hz > 0)
+		snprintf(label, sizeof(label), " lost updates per frame, last %.0f s", (double)room / ui->opt.hz);
+	else
+		snprintf(label, sizeof(label), " lost updates per frame");
+	ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], label);
+	snprintf(label, sizeof(label), " %s/s ", rate);
+	int lw = ui_width(label);
+	ui_put(c->win, y, x + iw - lw, lw, ui->role[per_second > 0 ? ROLE_LOST : ROLE_DIM], label);
+	if (max > 0)
+		ui_number(max, 6, axis, sizeof(axis));
+	else
+		axis[0] = '\0';
+	ui_putf(c->win, y + 1, x, aw, ui->role[ROLE_DIM], "%*s ", aw - 1, axis);
+	ui_putf(c->win, y + rows, x, aw, ui->role[ROLE_DIM], "%*s ", aw - 1, "0");
+	for (int r = 0; r < rows; r++)
+		ui_put(c->win, y + 1 + r, x + aw, 1, ui->role[ROLE_DIM], ui->utf8 ? "\u2502" : "|");
+	int cx = x + aw + 1 + room - n;
+	for (int i = n - 1; i >= 0; i--, cx++) {
+		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+		if (d <= 0 || max == 0) {
+			ui_put(c->win, y + rows, cx, 1, ui->role[ROLE_DIM], ui->g.spark[0]);
+			continue;
+		}
+		/* Height in eighths of a row; at least one eighth, so any loss shows. */
+		int e = (int)((d * rows * 8) / max);
+		e = e < 1 ? 1 : e;
+		for (int r = 0; r < rows && e > 0; r++, e -= 8)
+			ui_put(c->win, y + rows - r, cx, 1, ui->role[ROLE_LOST], ui->g.spark[e >= 8 ? 7 : e - 1]);
+	}
+}
+
 static void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
@@ -237,6 +409,8 @@ static void groups_counters(struct column *c, int y)
 		if ((int)(strlen(inc) + strlen(cnt)) <= room)
 			break;
 	}
+	if ((int)(strlen(inc) + strlen(cnt)) > room && !g->shared)
+		what = "sum";   /* a narrow column: the numbers matter more than the words */
 	ui_number(g->lost, 14, lost, sizeof(lost));
 	ui_putf(c->win, y, x, iw, ui->role[ROLE_NORMAL], " increments %s   %s %s", inc, what, cnt);
 	if (g->shared) {
@@ -252,7 +426,10 @@ static void groups_counters(struct column *c, int y)
 	} else {
 		ui_putf(c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], " lost updates %s (nothing is shared)", lost);
 	}
-	groups_sparkline(c, y + 2);
+	if (c->chart > 0)
+		groups_chart(c, y + 2, c->chart);
+	else
+		groups_sparkline(c, y + 2);
 }
 
 /* Lays out the survivor list; with draw false only counts the lines it needs. */
@@ -334,17 +511,9 @@ static void groups_column(struct column *c)
 		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == INSTR_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
 		       sync);
 
-	int counters = 3;
-	int surv = c->surv;
-	if (surv > (h - 2) / 4)
-		surv = (h - 2) / 4;
-	if (surv < 2)
-		surv = 2;
-	int memory = h - 2 - 2 - counters - surv;
-	if (memory < 3) {
-		surv = 2;
-		memory = h - 2 - 2 - counters - surv;
-	}
+	int counters = 3 + c->chart, memory, surv;
+	groups_split(c, c->chart, &memory, &surv);
+	(void)h;
 	if (memory < 1)
 		return;
 	groups_memory(c, 1, memory);
@@ -402,8 +571,9 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 	if (ui->first_column < 0)
 		ui->first_column = 0;
 
-	int colw = w / nvis, surv = 0;
-	for (int pass = 0; pass < 2; pass++) {
+	int colw = w / nvis, surv = 0, chart = GROUPS_CHART_MAX;
+	/* Pass 0 sizes the survivors, pass 1 the chart, each the same in every column; pass 2 draws. */
+	for (int pass = 0; pass < 3; pass++) {
 	for (int v = 0; v < nvis; v++) {
 		int pos = ui->first_column + v;
 		struct column c = {
@@ -413,9 +583,13 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 		c.g = lab_group_at(ui->lab, c.gi);
 		c.sel = c.gi == gsel ? wsel : -1;
 		c.surv = surv;
+		c.chart = chart;
 		if (pass == 0) {
 			int want = 1 + groups_survivor_items(&c, 0, 1000, false, false);
 			surv = want > surv ? want : surv;
+		} else if (pass == 1) {
+			int room = groups_chart_room(&c);
+			chart = room < chart ? room : chart;
 		} else {
 			groups_column(&c);
 		}

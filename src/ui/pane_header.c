@@ -5,8 +5,9 @@ static const char *header_sync(struct ui *ui)
 {
 	int n = lab_ngroups(ui->lab);
 
+	/* No group yet: the mode the next group will start with. */
 	if (n == 0)
-		return lab_sync_name(ui->sync);
+		return lab_sync_name(lab_sync_default(ui->lab));
 	enum instr_sync first = lab_group_at(ui->lab, 0)->sync;
 	for (int i = 1; i < n; i++) {
 		if (lab_group_at(ui->lab, i)->sync != first)

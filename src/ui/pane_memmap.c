@@ -62,6 +62,31 @@ static void memmap_close(struct ui *ui)
 	memmap_free(&ui->mm.map);
 }
 
+static bool memmap_overlaps(const struct memmap_region *r, uintptr_t start, uintptr_t end)
+{
+	return r->start < end && start < r->end;
+}
+
+/* The range ptviz mapped as its instrument panel, before any fork: in every process at the same place. */
+static bool memmap_is_instrument(struct ui *ui, const struct memmap_region *r)
+{
+	uintptr_t start, end;
+
+	lab_instrument_range(ui->lab, &start, &end);
+	return start < end && memmap_overlaps(r, start, end);
+}
+
+/* The shared group whose counter segment this region is, or NULL: it may be another group's, inherited by fork. */
+static const struct lab_group *memmap_segment_owner(struct ui *ui, const struct memmap_region *r)
+{
+	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
+		const struct lab_group *o = lab_group_at(ui->lab, i);
+		if (o->segment != NULL && (uintptr_t)o->segment >= r->start && (uintptr_t)o->segment < r->end)
+			return o;
+	}
+	return NULL;
+}
+
 /* Who can see a region: every thread of a host; one process, or a whole group for a shared segment. */
 static void memmap_seen_by(struct ui *ui, const struct lab_group *g, const struct memmap_region *r, char *buf,
                            size_t len)
@@ -69,10 +94,17 @@ static void memmap_seen_by(struct ui *ui, const struct lab_group *g, const struc
 	const char *first = g->workers[0].id, *last = g->workers[g->nworkers - 1].id;
 
 	if (r->kind == MEMMAP_SHARED) {
-		if (g->kind == LAB_PROCESSES && g->shared && g->counter_address >= r->start && g->counter_address < r->end)
-			snprintf(buf, len, "%s..%s, one copy", first, last);
-		else
+		const struct lab_group *o = memmap_segment_owner(ui, r);
+		if (memmap_is_instrument(ui, r))
 			snprintf(buf, len, "all + ptviz");
+		else if (o != NULL && o->nworkers > 0)
+			/* Another group's segment is here too when this process was forked after it was made. */
+			snprintf(buf, len, "%s..%s + ptviz%s", o->workers[0].id, o->workers[o->nworkers - 1].id,
+			         o == g ? "" : " + this");
+		else if (r->path[0] == '/' && strncmp(r->path, "/dev/zero", 9) != 0)
+			snprintf(buf, len, "all who map the file");
+		else
+			snprintf(buf, len, "whoever maps it");
 		return;
 	}
 	if (g->kind == LAB_THREADS)
@@ -101,12 +133,19 @@ static void memmap_label(struct ui *ui, const struct lab_group *g, const struct 
 			}
 		}
 		break;
-	case MEMMAP_SHARED:
-		if (g->kind == LAB_PROCESSES && g->shared && g->counter_address >= r->start && g->counter_address < r->end)
-			snprintf(buf, len, "shared segment (the counter)");
-		else
+	case MEMMAP_SHARED: {
+		/* Only the range the engine names is the instrument panel; any other MAP_SHARED region is said as is. */
+		const struct lab_group *o = memmap_segment_owner(ui, r);
+		if (memmap_is_instrument(ui, r))
 			snprintf(buf, len, "ptviz's instrument panel");
+		else if (o != NULL)
+			snprintf(buf, len, "shared segment of group %s", o->name);
+		else if (r->path[0] == '/' && strncmp(r->path, "/dev/zero", 9) != 0)
+			snprintf(buf, len, "shared file %.60s", base);
+		else
+			snprintf(buf, len, "shared memory (anonymous)");
 		break;
+	}
 	case MEMMAP_STACK:
 		snprintf(buf, len, g->kind == LAB_THREADS ? "main thread's stack" : "the process's stack");
 		break;
@@ -117,7 +156,7 @@ static void memmap_label(struct ui *ui, const struct lab_group *g, const struct 
 		strlcpy(buf, memmap_kind_name(r->kind), len);
 		break;
 	}
-	if (g->counter_address >= r->start && g->counter_address < r->end && r->kind != MEMMAP_SHARED)
+	if (g->counter_address >= r->start && g->counter_address < r->end)
 		strlcat(buf, ui->utf8 ? " \u2190 counter" : " <- counter", len);
 }
 
@@ -189,15 +228,28 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_put(win, y++, x, iw, ui->role[ROLE_DIM],
 	       "shared: the same pages as ptviz since fork, until written (copy-on-write)");
 	bool perms = iw >= 100;
-	if (perms)
-		snprintf(line, sizeof(line), "%-24s %-12s %-4s %7s %7s %7s  %s", "region", "address", "perm", "size kB",
-		         "private", "shared", "seen by");
-	else
-		snprintf(line, sizeof(line), "%-24s %-12s %7s %7s %7s  %s", "region", "address", "size kB", "private",
-		         "shared", "seen by");
-	ui_put(win, y++, x, iw, ui->role[ROLE_TITLE], line);
-
+	int num = perms ? 7 : 6;   /* kB columns: narrower at 80 columns so "seen by" keeps its room */
 	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
+	/* The region column is as wide as its longest label ("shared segment of group S ← counter"), within reason. */
+	int lwid = 24, lmax = iw - (12 + 1 + (perms ? 5 : 0) + 3 * (num + 1) + 1) - 12;
+	for (int i = 0; i < n; i++) {
+		memmap_label(ui, g, &v->map.r[rows[i].first], label, sizeof(label));
+		int lw = ui_width(label);
+		lwid = lw > lwid ? lw : lwid;
+	}
+	if (lwid > lmax)
+		lwid = lmax > 24 ? lmax : 24;
+	if (lwid > 40)
+		lwid = 40;
+	ui_put(win, y, x, lwid, ui->role[ROLE_TITLE], "region");
+	if (perms)
+		snprintf(line, sizeof(line), "%-12s %-4s %*s %*s %*s  %s", "address", "perm", num, "size kB", num,
+		         "private", num, "shared", "seen by");
+	else
+		snprintf(line, sizeof(line), "%-12s %*s %*s %*s  %s", "address", num, "size kB", num, "private", num,
+		         "shared", "seen by");
+	ui_put(win, y++, x + lwid + 1, iw - lwid - 1, ui->role[ROLE_TITLE], line);
+
 	int room = h - 1 - y;
 	if (v->scroll > n - room)
 		v->scroll = n - room;
@@ -208,15 +260,15 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		memmap_label(ui, g, r, label, sizeof(label));
 		memmap_seen_by(ui, g, r, seen, sizeof(seen));
 		/* The label may hold an arrow: pad it by screen columns, not bytes. */
-		ui_put(win, y, x, 24, memmap_role(ui, g, r), label);
+		ui_put(win, y, x, lwid, memmap_role(ui, g, r), label);
 		if (perms)
-			snprintf(line, sizeof(line), "%-12lx %-4s %7lu %7lu %7lu  %s", (unsigned long)r->start,
-			         rows[i].first == rows[i].last ? r->perms : "...", rows[i].kb, rows[i].private_kb,
-			         rows[i].shared_kb, seen);
+			snprintf(line, sizeof(line), "%-12lx %-4s %*lu %*lu %*lu  %s", (unsigned long)r->start,
+			         rows[i].first == rows[i].last ? r->perms : "...", num, rows[i].kb, num, rows[i].private_kb,
+			         num, rows[i].shared_kb, seen);
 		else
-			snprintf(line, sizeof(line), "%-12lx %7lu %7lu %7lu  %s", (unsigned long)r->start, rows[i].kb,
-			         rows[i].private_kb, rows[i].shared_kb, seen);
-		ui_put(win, y++, x + 25, iw - 25, memmap_role(ui, g, r), line);
+			snprintf(line, sizeof(line), "%-12lx %*lu %*lu %*lu  %s", (unsigned long)r->start, num, rows[i].kb,
+			         num, rows[i].private_kb, num, rows[i].shared_kb, seen);
+		ui_put(win, y++, x + lwid + 1, iw - lwid - 1, memmap_role(ui, g, r), line);
 	}
 	snprintf(line, sizeof(line), " %d-%d of %d %s Up/Down scroll %s m or Esc closes ", n ? v->scroll + 1 : 0,
 	         v->scroll + room < n ? v->scroll + room : n, n, ui->g.dot, ui->g.dot);

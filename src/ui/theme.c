@@ -33,12 +33,13 @@ static const struct ui_glyphs theme_utf8 = {
 	.alive = "\u25cf", .dead = "\u2716", .paused = "\u2016", .tree_mid = "\u251c\u2500",
 	.tree_end = "\u2514\u2500", .arrow = "\u2192", .dot = "\u00b7", .ellipsis = "\u2026",
 	.more_up = "\u25b2", .more_down = "\u25bc", .more_left = "\u25c0", .more_right = "\u25b6",
+	.shade = "\u2591",
 	.spark = { "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" },
 };
 
 static const struct ui_glyphs theme_ascii = {
 	.alive = "o", .dead = "X", .paused = "=", .tree_mid = "|-", .tree_end = "`-", .arrow = "->",
-	.dot = "-", .ellipsis = "..", .more_up = "^", .more_down = "v", .more_left = "<", .more_right = ">",
+	.dot = "-", .ellipsis = "..", .more_up = "^", .more_down = "v", .more_left = "<", .more_right = ">", .shade = ".",
 	.spark = { "_", ".", ",", "-", "=", "+", "*", "#" },
 };
 

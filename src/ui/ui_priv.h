@@ -38,7 +38,7 @@ enum ui_role {
 /* Glyphs: UTF-8 when the locale has it, ASCII otherwise. */
 struct ui_glyphs {
 	const char *alive, *dead, *paused, *tree_mid, *tree_end, *arrow, *dot, *ellipsis, *more_up,
-	    *more_down, *more_left, *more_right;
+	    *more_down, *more_left, *more_right, *shade;
 	const char *spark[8];
 };
 
@@ -138,7 +138,6 @@ struct ui {
 	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
 	struct ui_history history[LAB_MAX_GROUPS];
-	enum instr_sync sync;      /* the mode last asked for all groups */
 
 	struct ui_log_entry log[UI_LOG_MAX];
 	int log_n, log_head;
@@ -152,6 +151,7 @@ struct ui {
 	enum ui_pane_id drawing;   /* the pane being drawn, owner of new hits */
 
 	bool quit;
+	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
 	long frames;
 	double next_frame;
 };

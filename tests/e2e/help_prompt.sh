@@ -23,7 +23,7 @@ wait_for ':spawn thraeds 2'
 keys C-u
 t send-keys -l 'spawn threads 1'
 keys Enter
-wait_for 'spawned 1 thread T1..T1'
+wait_for 'spawned 1 thread T1'
 # History: Up brings back the last command.
 keys ':' Up
 wait_for ':spawn threads 1'

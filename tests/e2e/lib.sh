@@ -74,9 +74,12 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT INT TERM
 
+# E2E_ENV: more VAR=value words for ptviz's environment (they win over the UTF-8 locale).
+E2E_ENV=${E2E_ENV:-}
+
 e2e_start() {
 	t new-session -d -x "$E2E_W" -y "$E2E_H" \
-		"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 $PTVIZ $*" || fail "tmux did not start"
+		"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 $E2E_ENV $PTVIZ $*" || fail "tmux did not start"
 	PID=$(t display -p '#{pane_pid}')
 	[ -n "$PID" ] || fail "no pane pid"
 }
@@ -109,4 +112,31 @@ wait_gone() {
 # left to right, top to bottom: with two columns side by side, 1 is the left one.
 number() {
 	cap | grep -oE -- "$1 [0-9][0-9 ]*" | sed -n "${2:-1}p" | tr -dc '0-9'
+}
+
+# click COL ROW: a left click (press, then release) at 0-based screen coordinates, sent as the
+# xterm X10 mouse report that ptviz asked the terminal for (ESC [ M button x y, each + 32).
+click() {
+	local x y
+	x=$(printf '%x' $(( $1 + 33 ))); y=$(printf '%x' $(( $2 + 33 )))
+	t send-keys -H 1b 5b 4d 20 "$x" "$y"
+	t send-keys -H 1b 5b 4d 23 "$x" "$y"
+}
+
+# where TEXT [NTH]: "COL ROW" (0-based screen cells) of the NTH line (default 1) showing TEXT (a
+# fixed string).  Counted in characters, not bytes: the box lines are multibyte in UTF-8.
+where() {
+	local line prefix row=0 n=0
+	while IFS= read -r line; do
+		if [[ "$line" == *"$1"* ]]; then
+			n=$((n + 1))
+			if [ "$n" = "${2:-1}" ]; then
+				prefix=${line%%"$1"*}
+				echo "$(LC_ALL=C.UTF-8 bash -c 'p=$1; echo ${#p}' _ "$prefix") $row"
+				return 0
+			fi
+		fi
+		row=$((row + 1))
+	done < <(cap)
+	return 1
 }

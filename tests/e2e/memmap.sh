@@ -1,0 +1,54 @@
+#!/bin/bash
+# The memory map (m) names each region in plain words, for a thread's host and for a process.
+E2E_H=50
+. "$(dirname "$0")/lib.sh"
+
+e2e_start --empty
+# S is made first, so P (forked after it) inherits S's shared segment too.
+prompt 'spawn threads 2; spawn processes 2 shared as S; spawn processes 2'
+wait_for '2/2 alive.*2/2 alive.*2/2 alive' 10
+
+# A thread: its host's one address space, every thread's stack in it.
+keys m
+wait_for 'MEMORY MAP . host pid [0-9]+, one address space for T1..T2'
+host=$(cap | grep -oE 'host pid [0-9]+' | head -1 | grep -oE '[0-9]+')
+wait_for 'thread stack of T1 '
+wait_for 'thread stack of T2 '
+wait_for 'globals ← counter .* T1..T2'
+wait_for "ptviz's instrument panel +[0-9a-f]+ rw-s .* all \+ ptviz"
+wait_for 'program code '
+wait_for 'heap \(malloc\)'
+wait_for 'library libc'
+# The address shown for the instrument panel is a MAP_SHARED mapping of that very process.
+addr=$(cap | grep -oE "ptviz's instrument panel +[0-9a-f]+" | grep -oE '[0-9a-f]+$')
+grep -Eq "^0*$addr-[0-9a-f]+ rw-s" "/proc/$host/maps" || fail "instrument panel at $addr is not a rw-s mapping of $host"
+# No group with a shared segment existed when T was forked: nothing is called one.
+cap | grep -q 'shared segment of group' && fail "the thread host shows a shared segment it cannot have"
+keys m
+wait_gone 'MEMORY MAP'
+
+# A process of S: its own address space, and S's segment, which holds the counter.
+keys Tab
+wait_for 'selected S1'
+keys m
+wait_for 'MEMORY MAP . S1, pid [0-9]+, its own address space'
+wait_for 'shared segment of group S ← counter +[0-9a-f]+ rw-s .* S1..S2 \+ ptviz'
+wait_for "ptviz's instrument panel .* all \+ ptviz"
+wait_for 'globals .* S1 only'
+cap | grep -q 'thread stack' && fail "a single-threaded process shows thread stacks"
+keys Escape
+wait_gone 'MEMORY MAP'
+
+# A process of P: a private counter among its globals, and S's segment inherited through fork.
+keys Tab
+wait_for 'selected P1'
+keys m
+wait_for 'MEMORY MAP . P1, pid [0-9]+, its own address space'
+p1=$(cap | grep -oE 'P1, pid [0-9]+' | grep -oE '[0-9]+$')
+wait_for 'globals ← counter .* P1 only'
+wait_for 'shared segment of group S +[0-9a-f]+ rw-s .* S1..S2 \+ ptviz \+ this'
+wait_for "ptviz's instrument panel .* all \+ ptviz"
+wait_for "from /proc/$p1/smaps"
+keys m
+wait_gone 'MEMORY MAP'
+exit 0
