@@ -840,8 +840,28 @@ static void lab_group_remove(struct lab *lab, struct lab_group *g)
 	lab->ngroups--;
 }
 
+/* Sends SIGKILL to every process of every group, so they die together rather than in turn. */
+static void lab_kill_everything(struct lab *lab)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->kind == LAB_THREADS && g->host_alive && g->host > 0)
+			kill(g->host, SIGKILL);
+		for (int j = 0; j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (g->kind == LAB_PROCESSES && w->alive && w->pid > 0)
+				kill(w->pid, SIGKILL);
+		}
+	}
+}
+
 void lab_reset(struct lab *lab)
 {
+	/*
+	 * One group killed and reaped after another would leave the dying ones
+	 * queueing for a CPU behind hundreds of spinning siblings.
+	 */
+	lab_kill_everything(lab);
 	while (lab->ngroups > 0)
 		lab_group_remove(lab, &lab->groups[lab->ngroups - 1]);
 	/* Exits of what reset ended are not news. */

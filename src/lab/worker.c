@@ -49,16 +49,8 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 
 	setrlimit(RLIMIT_CORE, &nocore);
-	/*
-	 * Below every normal task: with hundreds of busy workers on two CPUs,
-	 * nice alone would still leave ptviz a small share (weight 1024 against
-	 * 110 each).  SCHED_IDLE runs the workers only when ptviz needs no CPU,
-	 * so the screen and the snapshots stay prompt.  The nice value is kept
-	 * for tools that show it.
-	 */
+	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
 	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
-	struct sched_param idle = { 0 };
-	sched_setscheduler(0, SCHED_IDLE, &idle);
 
 	/* The terminal belongs to the front end: a worker must never draw on it. */
 	int null = open("/dev/null", O_RDWR);
@@ -156,6 +148,20 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s)
 	}
 }
 
+/*
+ * Below every normal task: with hundreds of busy workers on two CPUs, nice
+ * alone would still leave ptviz a small share (weight 1024 against 110 each).
+ * SCHED_IDLE runs the workers only when ptviz needs no CPU, so the screen and
+ * the snapshots stay prompt.  It is per thread: a thread host takes it only
+ * after creating its threads, or creating hundreds would crawl.
+ */
+void worker_go_idle(void)
+{
+	struct sched_param idle = { 0 };
+
+	sched_setscheduler(0, SCHED_IDLE, &idle);
+}
+
 /* The workload every worker runs: counter++ under the group's sync mode. */
 static void worker_run(struct instr_gate *g, struct instr_slot *s, _Atomic int64_t *counter,
                        pthread_mutex_t *lock)
@@ -164,6 +170,8 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, _Atomic int64
 
 	atomic_store(&s->stack_address, (uint64_t)(uintptr_t)&done);
 	atomic_store(&s->tid, (int32_t)gettid());
+	/* Reported in first, at ptviz's priority, so a spawn of hundreds is quick. */
+	worker_go_idle();
 	atomic_store(&s->state, INSTR_RUNNING);
 	for (;;) {
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
@@ -238,6 +246,7 @@ report:
 	if (write(ready_fd, &rc, sizeof(rc)) != (ssize_t)sizeof(rc) || rc != 0)
 		_exit(2);
 	close(ready_fd);
+	worker_go_idle();
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	/* Every thread ended on request: the host has nothing left to do. */

@@ -21,6 +21,8 @@ struct worker_segment {
 
 /* Run in every child straight after fork: parent-death signal, no core, lower priority, title. */
 void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm);
+/* Puts the calling thread below every normal task (SCHED_IDLE). */
+void worker_go_idle(void);
 
 /* The thread host: starts n pthreads on the given slots, reports on ready_fd, then waits. */
 _Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, int n,
