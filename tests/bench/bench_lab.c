@@ -89,10 +89,38 @@ static int64_t total_increments(struct lab *lab)
 	return sum;
 }
 
+/* Nanoseconds the workers have spent on a CPU, from /proc/PID/task/TID/schedstat. */
+static double worker_cpu_ns(struct lab *lab)
+{
+	double sum = 0;
+
+	for (int g = 0; g < lab_ngroups(lab); g++) {
+		const struct lab_group *grp = lab_group_at(lab, g);
+		for (int i = 0; i < grp->nworkers; i++) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)grp->workers[i].pid,
+			         (int)grp->workers[i].tid);
+			FILE *f = fopen(path, "r");
+			double ns = 0;
+			if (f != NULL) {
+				if (fscanf(f, "%lf", &ns) != 1)
+					ns = 0;
+				fclose(f);
+			}
+			sum += ns;
+		}
+	}
+	return sum;
+}
+
+/* Per window: increments per second, and per CPU-second the workers actually got. */
+static double window_per_cpu;
+
 /* Increments per second over a window, observing at hz (0: only at the ends). */
 static double window(struct lab *lab, double seconds, int hz)
 {
 	int64_t start = total_increments(lab);
+	double cpu0 = worker_cpu_ns(lab);
 	double a = now_us(), end = a + seconds * 1e6;
 
 	while (now_us() < end) {
@@ -104,6 +132,7 @@ static double window(struct lab *lab, double seconds, int hz)
 		}
 	}
 	int64_t stop = total_increments(lab);
+	window_per_cpu = (double)(stop - start) / ((worker_cpu_ns(lab) - cpu0) / 1e9);
 	return (double)(stop - start) / ((now_us() - a) / 1e6);
 }
 
@@ -112,19 +141,25 @@ static int bench_throughput(int threads, int processes)
 {
 	enum { ROUNDS = 20 };
 	struct lab *lab = make_lab(threads, processes);
-	double with[ROUNDS], without[ROUNDS], ratio[ROUNDS];
+	double with[ROUNDS], without[ROUNDS], ratio[ROUNDS], cpu_ratio[ROUNDS];
 
 	window(lab, 0.5, 0);
 	for (int i = 0; i < ROUNDS; i++) {
 		/* Alternate which goes first so a drift in machine load hits both alike. */
+		double with_cpu, without_cpu;
 		if (i % 2 == 0) {
 			with[i] = window(lab, 0.5, 10);
+			with_cpu = window_per_cpu;
 			without[i] = window(lab, 0.5, 0);
+			without_cpu = window_per_cpu;
 		} else {
 			without[i] = window(lab, 0.5, 0);
+			without_cpu = window_per_cpu;
 			with[i] = window(lab, 0.5, 10);
+			with_cpu = window_per_cpu;
 		}
 		ratio[i] = with[i] / without[i];
+		cpu_ratio[i] = with_cpu / without_cpu;
 	}
 	double rmed = pct(ratio, ROUNDS, 0.5);
 	printf("worker throughput, %d threads + %d processes, sync none, %d pairs of 0.5 s windows:\n", threads,
@@ -132,6 +167,16 @@ static int bench_throughput(int threads, int processes)
 	printf("  observed at 10 Hz: median %.1f M increments/s\n", pct(with, ROUNDS, 0.5) / 1e6);
 	printf("  not observed:      median %.1f M increments/s\n", pct(without, ROUNDS, 0.5) / 1e6);
 	printf("  ratio observed/not, median of pairs: %.4f (%+.2f%%; goal: within 2%%)\n", rmed, (rmed - 1) * 100);
+	double cmed = pct(cpu_ratio, ROUNDS, 0.5);
+	printf("  per CPU-second the workers got (steadier on a shared machine): %.4f (%+.2f%%)\n", cmed,
+	       (cmed - 1) * 100);
+	printf("  load average now: ");
+	FILE *f = fopen("/proc/loadavg", "r");
+	char line[128];
+	if (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		printf("%s", line);
+	if (f != NULL)
+		fclose(f);
 	lab_free(lab);
 	return 0;
 }
