@@ -64,6 +64,43 @@ int ui_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s)
 	return cols;
 }
 
+/* Like ui_put, but a text too long is cut after its last whole word that fits, never inside one. */
+int ui_put_words(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s)
+{
+	char buf[1024];
+	size_t best = 0;
+
+	if (ui_width(s) <= maxw)
+		return ui_put(win, y, x, maxw, attr, s);
+	for (size_t i = 1; s[i] != '\0' && i < sizeof(buf); i++) {
+		if (s[i] != ' ' || s[i - 1] == ' ')
+			continue;
+		memcpy(buf, s, i);
+		buf[i] = '\0';
+		if (ui_width(buf) > maxw)
+			break;
+		best = i;
+	}
+	/* No half sentence ending on a comma, colon or opening bracket. */
+	while (best > 0 && strchr(" ,;:(", s[best - 1]) != NULL)
+		best--;
+	if (best == 0 || strspn(s, " ") >= best)
+		return 0;
+	memcpy(buf, s, best);
+	buf[best] = '\0';
+	return ui_put(win, y, x, maxw, attr, buf);
+}
+
+/* The first of texts (NULL-ended) that fits maxw, else the last cut at a word; returns columns used. */
+int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *const *texts)
+{
+	int i = 0;
+
+	while (texts[i + 1] != NULL && ui_width(texts[i]) > maxw)
+		i++;
+	return ui_put_words(win, y, x, maxw, attr, texts[i]);
+}
+
 int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
 {
 	char buf[1024];

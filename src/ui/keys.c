@@ -8,6 +8,16 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
+bool ui_have_workers(struct ui *ui)
+{
+	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
+		if (lab_group_at(ui->lab, i)->nworkers > 0)
+			return true;
+	}
+	ui_log(ui, ROLE_ERROR, "no workers: press t or s to spawn some");
+	return false;
+}
+
 /* Builds the command text, "%w" standing for the selected worker, and runs it. */
 static void keys_command(struct ui *ui, const struct ui_binding *b)
 {
@@ -17,6 +27,8 @@ static void keys_command(struct ui *ui, const struct ui_binding *b)
 
 	for (const char *p = b->command; *p != '\0' && o + 1 < sizeof(text); p++) {
 		if (p[0] == '%' && p[1] == 'w') {
+			if (!ui_have_workers(ui))
+				return;
 			if (!ui_selected(ui, &gi, &wi)) {
 				ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
 				return;
@@ -42,6 +54,8 @@ static void keys_pause(struct ui *ui, const struct ui_binding *b)
 	char text[64];
 	struct cmd_error err;
 
+	if (!ui_have_workers(ui))
+		return;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
 		return;
@@ -65,6 +79,8 @@ static void keys_memmap(struct ui *ui, const struct ui_binding *b)
 		ui_overlay(ui, PANE_COUNT);
 		return;
 	}
+	if (!ui_have_workers(ui))
+		return;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
 		return;
@@ -89,6 +105,29 @@ static void keys_down(struct ui *ui, const struct ui_binding *b) { (void)b; ui_s
 static void keys_left(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, -1, 0); }
 static void keys_right(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 1, 0); }
 
+/* The event log scrolls by whole entries, so a :report stays readable after it has scrolled away. */
+static void keys_log(struct ui *ui, int by)
+{
+	int shown = ui->log_top - ui->log_scroll;   /* entries in view, less one */
+
+	/* A page back puts the entry at the top (perhaps cut) at the bottom, whole; a page on undoes it. */
+	if (by > 0)
+		ui->log_scroll = ui->log_top > ui->log_scroll ? ui->log_top : ui->log_scroll + 1;
+	else if (by < 0)
+		ui->log_scroll -= shown > 1 ? shown : 1;
+	else
+		ui->log_scroll = 0;
+	if (ui->log_scroll > ui->log_n - 1)
+		ui->log_scroll = ui->log_n - 1;
+	if (ui->log_scroll < 0)
+		ui->log_scroll = 0;
+	ui_dirty(ui, PANE_LOG);
+}
+
+static void keys_log_back(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, 1); }
+static void keys_log_on(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, -1); }
+static void keys_log_newest(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, 0); }
+
 static void keys_redraw(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
@@ -97,37 +136,37 @@ static void keys_redraw(struct ui *ui, const struct ui_binding *b)
 }
 
 const struct ui_binding ui_bindings[] = {
-	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .run = keys_help,
+	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
 	  .help = "this help; Esc or ? closes it" },
-	{ .keys = { 't' }, .name = "t", .bar = "Threads", .command = "spawn threads 4", .run = keys_command,
+	{ .keys = { 't' }, .name = "t", .bar = "Threads", .keep = 1, .command = "spawn threads 4", .run = keys_command,
 	  .help = "start 4 threads in one new host process (group T, then TB, TC...)" },
-	{ .keys = { 's', 'f' }, .name = "s", .bar = "Procs", .command = "spawn processes 4", .run = keys_command,
+	{ .keys = { 's', 'f' }, .name = "s", .bar = "Procs", .keep = 1, .command = "spawn processes 4", .run = keys_command,
 	  .help = "start 4 processes with fork(), each with its own memory (f does the same)" },
-	{ .keys = { 'r' }, .name = "r", .bar = "Race", .command = "sync none", .run = keys_command,
+	{ .keys = { 'r' }, .name = "r", .bar = "Race", .keep = 2, .command = "sync none", .run = keys_command,
 	  .help = "no lock: counter++ is load, add, store, and threads overwrite each other" },
-	{ .keys = { 'l' }, .name = "l", .bar = "Lock", .command = "sync mutex", .run = keys_command,
+	{ .keys = { 'l' }, .name = "l", .bar = "Lock", .keep = 2, .command = "sync mutex", .run = keys_command,
 	  .help = "a mutex around counter++: no update is lost, but the threads take turns" },
-	{ .keys = { 'a' }, .name = "a", .bar = "Atomic", .command = "sync atomic", .run = keys_command,
+	{ .keys = { 'a' }, .name = "a", .bar = "Atomic", .keep = 4, .command = "sync atomic", .run = keys_command,
 	  .help = "an atomic add: one indivisible instruction, no lost updates, no lock" },
-	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .command = "inject segv %w", .run = keys_command,
+	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .keep = 2, .command = "inject segv %w", .run = keys_command,
 	  .help = "the selected worker writes through NULL and gets SIGSEGV" },
 	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command,
 	  .help = "the selected worker calls abort() (SIGABRT)" },
 	{ .keys = { 'e' }, .name = "e", .command = "inject exit %w", .run = keys_command,
 	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process" },
-	{ .keys = { 'k' }, .name = "k", .bar = "Kill", .command = "kill %w", .run = keys_command,
+	{ .keys = { 'k' }, .name = "k", .bar = "Kill", .keep = 3, .command = "kill %w", .run = keys_command,
 	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL)" },
-	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .command = "pause %w", .run = keys_pause,
+	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .keep = 3, .command = "pause %w", .run = keys_pause,
 	  .help = "pause the selected worker at its next increment, or resume it (:resume W)" },
-	{ .keys = { 'c' }, .name = "c", .bar = "Clear", .command = "reset; spawn threads 4; spawn processes 4",
-	  .run = keys_command, .help = "end everything and start the first scene again" },
+	{ .keys = { 'c' }, .name = "c", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",
+	  .run = keys_command, .help = "restart: end everything and start the first scene again (4 threads, 4 processes)" },
 	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,
 	  .help = "end every worker and leave the screen empty" },
-	{ .keys = { 'm' }, .name = "m", .bar = "Map", .run = keys_memmap,
+	{ .keys = { 'm' }, .name = "m", .bar = "Map", .keep = 6, .run = keys_memmap,
 	  .help = "memory map of the selected worker's process: what is shared, what is private" },
-	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .run = keys_prompt,
+	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 5, .run = keys_prompt,
 	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history)" },
-	{ .keys = { 'q', KEY_F(10), CTRL('c') }, .name = "q", .bar = "Quit", .run = keys_quit,
+	{ .keys = { 'q', KEY_F(10), CTRL('c') }, .name = "q", .bar = "Quit", .keep = 0, .run = keys_quit,
 	  .help = "leave; every worker is ended (also F10, Ctrl-C)" },
 	{ .keys = { KEY_UP, 'K' }, .name = "Up", .run = keys_up, .help = "select the worker above (also K)" },
 	{ .keys = { KEY_DOWN, 'j', 'J' }, .name = "Down", .run = keys_down,
@@ -136,6 +175,11 @@ const struct ui_binding ui_bindings[] = {
 	  .help = "select in the group to the left (also h, Shift-Tab)" },
 	{ .keys = { KEY_RIGHT, '\t', 'L' }, .name = "Right", .run = keys_right,
 	  .help = "select in the group to the right (also Tab, L)" },
+	{ .keys = { KEY_PPAGE }, .name = "PgUp", .run = keys_log_back,
+	  .help = "scroll the event log back to older messages" },
+	{ .keys = { KEY_NPAGE }, .name = "PgDn", .run = keys_log_on, .help = "scroll the event log forward" },
+	{ .keys = { KEY_END }, .name = "End", .run = keys_log_newest,
+	  .help = "the event log's newest messages again" },
 	{ .keys = { CTRL('l') }, .name = "^L", .run = keys_redraw, .help = "draw the whole screen again" },
 };
 

@@ -77,7 +77,7 @@ static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
 
-static void groups_worker_line(struct column *c, int y, int i)
+static void groups_worker_line(struct column *c, int y, int i, bool detail)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
@@ -103,8 +103,17 @@ static void groups_worker_line(struct column *c, int y, int i)
 	}
 	int64_t value = threads || c->g->shared ? w->done : w->counter;
 	const char *what = !w->alive ? "last" : threads || c->g->shared ? "done" : "counter";
-	/* Fit: full stack address, then its last digits, then fewer words. */
-	for (int level = 0; level < 4; level++) {
+	/*
+	 * Fit by dropping whole fragments: the stack address shrinks, then goes (a second line shows it
+	 * when there is one), and only then is the number abbreviated.  The word before the number
+	 * always stays, so no bare figure is left.
+	 */
+	static const int steps_detail[][2] = { { 0, 0 }, { 3, 0 }, { 3, 1 } };
+	static const int steps_alone[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 2, 1 }, { 3, 0 }, { 3, 1 } };
+	const int(*steps)[2] = detail ? steps_detail : steps_alone;
+	int nsteps = detail ? 3 : 6;
+	for (int k = 0; k < nsteps; k++) {
+		int level = steps[k][0];
 		if (threads) {
 			char stack[40];
 			if (level == 0)
@@ -119,12 +128,16 @@ static void groups_worker_line(struct column *c, int y, int i)
 		} else {
 			snprintf(left, sizeof(left), " %s %-3s pid %d %s", tree, w->id, (int)w->pid, state);
 		}
-		int room = iw - ui_width(left) - 2 - (level < 2 ? (int)strlen(what) + 1 : 0);
-		ui_number(value, room > 3 ? room : 3, num, sizeof(num));
-		if (level < 2)
-			snprintf(right, sizeof(right), "%s %s ", what, num);
+		int room = iw - ui_width(left) - 2 - (int)strlen(what) - 1;
+		if (steps[k][1])
+			ui_number(value, room > 3 ? room : 3, num, sizeof(num));
 		else
-			snprintf(right, sizeof(right), "%s ", num);
+			story_number(value, num, sizeof(num));
+		snprintf(right, sizeof(right), "%s %s ", what, num);
+		if (ui_width(left) + 1 + ui_width(right) <= iw)
+			break;
+		/* The margin before the border goes before any digit does. */
+		right[strlen(right) - 1] = '\0';
 		if (ui_width(left) + 1 + ui_width(right) <= iw)
 			break;
 	}
@@ -144,16 +157,17 @@ static void groups_worker_detail(struct column *c, int y, int i)
 		snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
 	else
 		cpu[0] = '\0';
-	if (!w->alive && w->end == LAB_END_FAULT)
-		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DEAD], " %s     at %.1fs it %s", bar, w->died_at,
-		        story_fault(w->fault));
-	else if (!w->alive && w->end == LAB_END_SIBLING)
-		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     at %.1fs, with its host process", bar,
-		        w->died_at);
-	else if (!w->alive)
-		ui_putf(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], " %s     at %.1fs (%s)", bar, w->died_at,
-		        lab_end_name(w->end));
-	else {
+	if (!w->alive) {
+		char text[160];
+		if (w->end == LAB_END_FAULT)
+			snprintf(text, sizeof(text), " %s     at %.1fs it %s", bar, w->died_at, story_fault(w->fault));
+		else if (w->end == LAB_END_SIBLING)
+			snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);
+		else
+			snprintf(text, sizeof(text), " %s     at %.1fs (%s)", bar, w->died_at, lab_end_name(w->end));
+		ui_put_words(c->win, y, c->x + 1, c->w - 2, ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
+		             text);
+	} else {
 		char text[128];
 		for (int pass = 0; pass < 2; pass++) {
 			/* The CPU goes first when the column is narrow: the address is the lesson. */
@@ -164,7 +178,7 @@ static void groups_worker_detail(struct column *c, int y, int i)
 			if (ui_width(text) <= c->w - 2)
 				break;
 		}
-		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_DIM], text);
+		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_SECONDARY], text);
 	}
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 }
@@ -181,10 +195,18 @@ static void groups_worker_work(struct column *c, int y, int i)
 
 	if (tick == 0)
 		tick = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
-	snprintf(head, sizeof(head), " %s     cpu %.2f s  share of the work ", bar, (double)w->cpu_ticks / (double)tick);
-	int hw = ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], head);
 	double share = c->g->increments > 0 ? (double)w->done / (double)c->g->increments : 0.0;
 	snprintf(pct, sizeof(pct), " %3.0f%%", 100.0 * share);
+	/* The words shrink before the bar does: the bar is what the eye compares. */
+	static const char *const words[] = { "share of the work", "share of work", "share" };
+	for (int k = 0; k < 3; k++) {
+		snprintf(head, sizeof(head), " %s     cpu %.2f s  %s ", bar, (double)w->cpu_ticks / (double)tick, words[k]);
+		if (ui_width(head) + ui_width(pct) + 1 + 8 <= iw)
+			break;
+	}
+	if (ui_width(head) + ui_width(pct) + 1 + 4 > iw)
+		return;
+	int hw = ui_put(c->win, y, x, iw, ui->role[ROLE_SECONDARY], head);
 	int room = iw - hw - ui_width(pct) - 1;
 	if (room > 24)
 		room = 24;
@@ -197,10 +219,10 @@ static void groups_worker_work(struct column *c, int y, int i)
 		const char *cell = eighths >= 8 ? ui->g.spark[7] : eighths > 0 ? ui->g.spark[eighths - 1] : ui->g.shade;
 		if (!ui->utf8)
 			cell = eighths >= 4 ? "#" : ui->g.shade;
-		ui_put(c->win, y, cx++, 1, ui->role[eighths > 0 && w->alive ? ROLE_ALIVE : eighths > 0 ? ROLE_DEAD : ROLE_DIM],
+		ui_put(c->win, y, cx++, 1, ui->role[eighths > 0 && w->alive ? ROLE_ALIVE : eighths > 0 ? ROLE_DEAD : ROLE_SECONDARY],
 		       cell);
 	}
-	ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_DIM], pct);
+	ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_SECONDARY], pct);
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
@@ -213,29 +235,47 @@ static int groups_memory(struct column *c, int y0, int lines)
 	char num[32];
 
 	story_number(g->counter, num, sizeof(num));
+	char a[3][128];
+	const char *alt[4] = { a[0], a[1], a[2], NULL };
+	unsigned long addr = (unsigned long)g->counter_address;
 	if (g->kind == LAB_THREADS) {
-		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], " one shared counter @0x%lx",
-		        (unsigned long)g->counter_address);
+		snprintf(a[0], sizeof(a[0]), " one shared counter @0x%lx", addr);
+		snprintf(a[1], sizeof(a[1]), " shared counter @0x%lx", addr);
+		snprintf(a[2], sizeof(a[2]), " counter @0x%lx", addr);
+		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		if (g->host_alive) {
-			char text[96];
 			if (g->nworkers == 1)
-				snprintf(text, sizeof(text), "   = %s  (its one thread writes here)", num);
+				snprintf(a[0], sizeof(a[0]), "   = %s  (its one thread writes here)", num);
 			else
-				snprintf(text, sizeof(text), "   = %s  (all %d threads write here)", num, g->nworkers);
-			if (ui_width(text) > iw)
-				snprintf(text, sizeof(text), "   = %s  (all %d write here)", num, g->nworkers);
-			ui_put(win, y++, x, iw, ui->role[ROLE_SHARED], text);
+				snprintf(a[0], sizeof(a[0]), "   = %s  (all %d threads write here)", num, g->nworkers);
+			snprintf(a[1], sizeof(a[1]), "   = %s  (all %d write here)", num, g->nworkers);
+			snprintf(a[2], sizeof(a[2]), "   = %s", num);
+			ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		} else {
+			snprintf(a[0], sizeof(a[0]), "   = %s when host %d died", num, (int)g->host);
+			snprintf(a[1], sizeof(a[1]), "   = %s when its host died", num);
+			snprintf(a[2], sizeof(a[2]), "   = %s, host dead", num);
+			ui_put_first(win, y++, x, iw, ui->role[ROLE_DEAD], alt);
 		}
-		else
-			ui_putf(win, y++, x, iw, ui->role[ROLE_DEAD], "   = %s when host %d died", num, (int)g->host);
 	} else if (g->shared) {
-		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], " one shared segment, counter @0x%lx",
-		        (unsigned long)g->counter_address);
-		ui_putf(win, y++, x, iw, ui->role[ROLE_SHARED], "   = %s  (mapped into every process)", num);
+		snprintf(a[0], sizeof(a[0]), " one shared segment, counter @0x%lx", addr);
+		snprintf(a[1], sizeof(a[1]), " shared segment, counter @0x%lx", addr);
+		snprintf(a[2], sizeof(a[2]), " shared counter @0x%lx", addr);
+		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		snprintf(a[0], sizeof(a[0]), "   = %s  (mapped into every process and ptviz)", num);
+		snprintf(a[1], sizeof(a[1]), "   = %s  (mapped into each + ptviz)", num);
+		snprintf(a[2], sizeof(a[2]), "   = %s  (in every process)", num);
+		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 	} else {
-		ui_putf(win, y++, x, iw, ui->role[ROLE_PRIVATE], " private counter @0x%lx",
-		        (unsigned long)g->counter_address);
-		ui_put(win, y++, x, iw, ui->role[ROLE_DIM], "   same address, its own copy in each");
+		snprintf(a[0], sizeof(a[0]), " private counter @0x%lx", addr);
+		snprintf(a[1], sizeof(a[1]), " counter @0x%lx", addr);
+		a[2][0] = '\0';
+		alt[2] = NULL;
+		ui_put_first(win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
+		alt[0] = "   same address, its own copy in each";
+		alt[1] = "   same address, a copy in each";
+		alt[2] = NULL;
+		ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
 	}
 	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
 	int rows = lines - (y - y0) - trailer;
@@ -254,25 +294,27 @@ static int groups_memory(struct column *c, int y0, int lines)
 		*scroll = 0;
 	if (n > 0 && 3 * n <= rows) {
 		for (int i = 0; i < n; i++) {
-			groups_worker_line(c, y++, i);
+			groups_worker_line(c, y++, i, true);
 			groups_worker_detail(c, y++, i);
 			groups_worker_work(c, y++, i);
 		}
 		visible = n;
 	} else if (n > 0 && 2 * n <= rows) {
 		for (int i = 0; i < n; i++) {
-			groups_worker_line(c, y++, i);
+			groups_worker_line(c, y++, i, true);
 			groups_worker_detail(c, y++, i);
 		}
 		visible = n;
 	} else {
 		for (int i = 0; i < visible; i++)
-			groups_worker_line(c, y++, *scroll + i);
+			groups_worker_line(c, y++, *scroll + i, false);
 	}
 	if (visible < n && rows > 1) {
-		ui_putf(win, y++, x, iw, ui->role[ROLE_DIM], "   %s%s %s..%s of %d shown, arrows scroll",
-		        *scroll > 0 ? ui->g.more_up : "", *scroll + visible < n ? ui->g.more_down : "",
-		        g->workers[*scroll].id, g->workers[*scroll + visible - 1].id, n);
+		char more[96];
+		snprintf(more, sizeof(more), "   %s%s %s..%s of %d shown, arrows scroll", *scroll > 0 ? ui->g.more_up : "",
+		         *scroll + visible < n ? ui->g.more_down : "", g->workers[*scroll].id,
+		         g->workers[*scroll + visible - 1].id, n);
+		ui_put_words(win, y++, x, iw, ui->role[ROLE_SECONDARY], more);
 	}
 	/* Room to spare: say in two lines what this pane is showing. */
 	const char *note[2];
@@ -289,8 +331,8 @@ static int groups_memory(struct column *c, int y0, int lines)
 	int free_rows = y0 + lines - trailer - y;
 	if (free_rows >= 3 && ui_width(note[0]) <= iw && ui_width(note[1]) <= iw) {
 		int ny = y0 + lines - trailer - 2;
-		ui_put(win, ny, x, iw, ui->role[ROLE_DIM], note[0]);
-		ui_put(win, ny + 1, x, iw, ui->role[ROLE_DIM], note[1]);
+		ui_put(win, ny, x, iw, ui->role[ROLE_SECONDARY], note[0]);
+		ui_put(win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], note[1]);
 		/* What ps -eLf shows beside the screen: one task more than the threads listed. */
 		char ps[96];
 		if (g->kind == LAB_THREADS && g->host_alive)
@@ -301,29 +343,60 @@ static int groups_memory(struct column *c, int y0, int lines)
 		else
 			ps[0] = '\0';
 		if (free_rows >= 4 && ps[0] != '\0' && ui_width(ps) <= iw)
-			ui_put(win, ny - 1, x, iw, ui->role[ROLE_DIM], ps);
+			ui_put(win, ny - 1, x, iw, ui->role[ROLE_SECONDARY], ps);
 	}
-	if (trailer)
-		ui_putf(win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], "   ptviz pid %d, its own copy = %lld",
-		        (int)getpid(), (long long)lab_parent_counter());
+	/* ptviz itself: its own global, never run by the workload. */
+	if (trailer && !g->shared) {
+		snprintf(a[0], sizeof(a[0]), "   ptviz pid %d, its own copy = %lld", (int)getpid(),
+		         (long long)lab_parent_counter());
+		snprintf(a[1], sizeof(a[1]), "   ptviz's own copy = %lld", (long long)lab_parent_counter());
+		alt[0] = a[0], alt[1] = a[1], alt[2] = NULL;
+		ui_put_first(win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], alt);
+	} else if (trailer) {
+		/* ptviz maps the segment and reads the live value above; its ordinary global lives elsewhere. */
+		unsigned long own = (unsigned long)lab_counter_address();
+		long long v = (long long)lab_parent_counter();
+		snprintf(a[0], sizeof(a[0]), "   ptviz's own global counter @0x%lx = %lld (not the segment)", own, v);
+		snprintf(a[1], sizeof(a[1]), "   ptviz's own global @0x%lx = %lld", own, v);
+		snprintf(a[2], sizeof(a[2]), "   ptviz's global @0x%lx = %lld", own, v);
+		alt[0] = a[0], alt[1] = a[1], alt[2] = a[2], alt[3] = NULL;
+		ui_put_first(win, y0 + lines - 1, x, iw, ui->role[ROLE_SECONDARY], alt);
+	}
 	return y;
 }
 
-static void groups_sparkline(struct column *c, int y)
+/* Lost updates over the last second, or in the last frame when the screen only follows events. */
+static int64_t groups_lost_rate(const struct ui *ui, const struct ui_history *h)
 {
-	struct ui *ui = c->ui;
-	const struct ui_history *h = ui_history_of(ui, c->gi);
-	int x = c->x + 1, iw = c->w - 2;
-	char rate[32], label[48];
-	int64_t per_second = 0;
+	int64_t sum = 0;
 	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
 
 	for (int i = 0; h != NULL && i < span && i < h->n; i++)
-		per_second += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-	ui_number(per_second, 7, rate, sizeof(rate));
-	snprintf(label, sizeof(label), " %s/s", rate);
-	int lw = ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], " lost/frame ");
-	int room = iw - lw - ui_width(label) - 1;
+		sum += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
+	return sum;
+}
+
+/* "1.4M/s", or "12 per frame" on events: the unit always says what the figure counts. */
+static void groups_rate_label(const struct ui *ui, int64_t rate, char *buf, size_t len)
+{
+	char num[32];
+
+	ui_number(rate, 7, num, sizeof(num));
+	snprintf(buf, len, ui->opt.hz > 0 ? " %s/s" : " %s/frame", num);
+}
+
+/* A one-row chart in [x0, x0+w): label, a bar per frame, the rate; the bars are per second like the label. */
+static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
+{
+	struct ui *ui = c->ui;
+	const struct ui_history *h = ui_history_of(ui, c->gi);
+	char label[48];
+	int64_t per_second = groups_lost_rate(ui, h);
+
+	groups_rate_label(ui, per_second, label, sizeof(label));
+	int lw = named ? ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], ui->opt.hz > 0 ? " lost/s " : " lost/frame ")
+	               : 1;
+	int room = w - lw - ui_width(label) - 1;
 	if (room < 4 || h == NULL)
 		return;
 	int n = h->n < room ? h->n : room;
@@ -332,30 +405,31 @@ static void groups_sparkline(struct column *c, int y)
 		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
 		max = d > max ? d : max;
 	}
-	int cx = x + lw + room - n;
+	int cx = x0 + lw + room - n;
 	for (int i = n - 1; i >= 0; i--) {
 		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
 		int level = d <= 0 || max == 0 ? 0 : 1 + (int)((d * 6) / max);
-		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? ROLE_LOST : ROLE_DIM], ui->g.spark[level > 7 ? 7 : level]);
+		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? ROLE_LOST : ROLE_SECONDARY], ui->g.spark[level > 7 ? 7 : level]);
 	}
-	ui_put(c->win, y, x + lw + room, iw - lw - room, ui->role[per_second > 0 ? ROLE_LOST : ROLE_DIM], label);
+	ui_put(c->win, y, x0 + lw + room, w - lw - room, ui->role[per_second > 0 ? ROLE_LOST : ROLE_SECONDARY], label);
 }
 
-/* The lost updates of each frame as columns `rows` high, newest on the right, scaled to the largest shown. */
-static void groups_chart(struct column *c, int y, int rows)
+/*
+ * The lost updates of each frame as columns `rows` high, newest on the right, scaled to the
+ * largest shown; the axis counts per second, as the title says.  Without a title the row above
+ * (the lost line) already names it.
+ */
+static void groups_chart(struct column *c, int y, int rows, bool title)
 {
 	struct ui *ui = c->ui;
 	const struct ui_history *h = ui_history_of(ui, c->gi);
 	int x = c->x + 1, iw = c->w - 2;
-	char rate[32], label[64], axis[16];
-	int64_t per_second = 0, max = 0;
-	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
+	char label[64], axis[16];
+	int64_t max = 0, per_second = groups_lost_rate(ui, h);
+	int64_t scale = ui->opt.hz > 0 ? ui->opt.hz : 1;
 
 	if (h == NULL)
 		return;
-	for (int i = 0; i < span && i < h->n; i++)
-		per_second += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-	ui_number(per_second, 7, rate, sizeof(rate));
 	int aw = 8;   /* the axis: "  12.3M " */
 	int room = iw - aw - 2;
 	int n = h->n < room ? h->n : room;
@@ -363,27 +437,37 @@ static void groups_chart(struct column *c, int y, int rows)
 		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
 		max = d > max ? d : max;
 	}
-	if (ui->opt.hz > 0)
-		snprintf(label, sizeof(label), " lost updates per frame, last %.0f s", (double)room / ui->opt.hz);
-	else
-		snprintf(label, sizeof(label), " lost updates per frame");
-	ui_put(c->win, y, x, iw, ui->role[ROLE_DIM], label);
-	snprintf(label, sizeof(label), " %s/s ", rate);
-	int lw = ui_width(label);
-	ui_put(c->win, y, x + iw - lw, lw, ui->role[per_second > 0 ? ROLE_LOST : ROLE_DIM], label);
+	if (title) {
+		const char *const *alt;
+		char a0[64], a1[64];
+		const char *alts[3] = { a0, a1, NULL };
+		if (ui->opt.hz > 0) {
+			snprintf(a0, sizeof(a0), " lost updates per second, last %.0f s", (double)room / ui->opt.hz);
+			snprintf(a1, sizeof(a1), " lost updates per second");
+		} else {
+			snprintf(a0, sizeof(a0), " lost updates per frame");
+			snprintf(a1, sizeof(a1), " lost per frame");
+		}
+		alt = alts;
+		groups_rate_label(ui, per_second, label, sizeof(label));
+		strncat(label, " ", sizeof(label) - strlen(label) - 1);
+		int lw = ui_width(label);
+		ui_put_first(c->win, y, x, iw - lw - 1, ui->role[ROLE_SECONDARY], alt);
+		ui_put(c->win, y, x + iw - lw, lw, ui->role[per_second > 0 ? ROLE_LOST : ROLE_SECONDARY], label);
+	}
 	if (max > 0)
-		ui_number(max, 6, axis, sizeof(axis));
+		ui_number(max * scale, 6, axis, sizeof(axis));
 	else
 		axis[0] = '\0';
-	ui_putf(c->win, y + 1, x, aw, ui->role[ROLE_DIM], "%*s ", aw - 1, axis);
-	ui_putf(c->win, y + rows, x, aw, ui->role[ROLE_DIM], "%*s ", aw - 1, "0");
+	ui_putf(c->win, y + 1, x, aw, ui->role[ROLE_SECONDARY], "%*s ", aw - 1, axis);
+	ui_putf(c->win, y + rows, x, aw, ui->role[ROLE_SECONDARY], "%*s ", aw - 1, "0");
 	for (int r = 0; r < rows; r++)
-		ui_put(c->win, y + 1 + r, x + aw, 1, ui->role[ROLE_DIM], ui->utf8 ? "\u2502" : "|");
+		ui_put(c->win, y + 1 + r, x + aw, 1, ui->role[ROLE_SECONDARY], ui->utf8 ? "\u2502" : "|");
 	int cx = x + aw + 1 + room - n;
 	for (int i = n - 1; i >= 0; i--, cx++) {
 		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
 		if (d <= 0 || max == 0) {
-			ui_put(c->win, y + rows, cx, 1, ui->role[ROLE_DIM], ui->g.spark[0]);
+			ui_put(c->win, y + rows, cx, 1, ui->role[ROLE_SECONDARY], ui->g.spark[0]);
 			continue;
 		}
 		/* Height in eighths of a row; at least one eighth, so any loss shows. */
@@ -394,42 +478,90 @@ static void groups_chart(struct column *c, int y, int rows)
 	}
 }
 
+/* "label value" with the value in bold; returns the columns used. */
+static int groups_figure(struct column *c, int y, int x, int w, const char *label, const char *value)
+{
+	int lw = ui_put(c->win, y, x, w, c->ui->role[ROLE_NORMAL], label);
+	return lw + ui_put(c->win, y, x + lw, w - lw, c->ui->role[ROLE_FIGURE], value);
+}
+
+/*
+ * Three rows, full grouped digits: under a mutex, increments and counter climb in lockstep and
+ * lost stays put, which only shows when every digit does.  Wide: increments and counter share
+ * a row, then lost, then the chart's row.  Narrow: one figure a row, aligned, and the lost row
+ * carries the chart.  Digits give way (12.3M) only when a column is too narrow for them, and
+ * never those of lost.
+ */
 static void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	int x = c->x + 1, iw = c->w - 2;
-	char inc[32], cnt[32], lost[32];
+	char inc[32], cnt[32], lost[32], text[160];
+	const char *what = g->shared ? "counter" : "copies add up to";
 
-	const char *what = g->shared ? "counter" : "sum of copies";
-	int room = iw - (int)strlen(" increments    ") - (int)strlen(what) - 1;
-	for (int digits = 15; digits >= 5; digits--) {
-		ui_number(g->increments, digits, inc, sizeof(inc));
-		ui_number(g->counter, digits, cnt, sizeof(cnt));
-		if ((int)(strlen(inc) + strlen(cnt)) <= room)
-			break;
+	story_number(g->increments, inc, sizeof(inc));
+	story_number(g->counter, cnt, sizeof(cnt));
+	story_number(g->lost, lost, sizeof(lost));
+	bool wide = 1 + (int)strlen("increments ") + (int)strlen(inc) + 3 + (int)strlen(what) + 1 + (int)strlen(cnt) < iw;
+	if (wide) {
+		int w1 = groups_figure(c, y, x, iw, " increments ", inc);
+		snprintf(text, sizeof(text), "   %s ", what);
+		groups_figure(c, y, x + w1, iw - w1, text, cnt);
+	} else {
+		/* Aligned under each other, so the two figures can be compared digit by digit. */
+		int lab = (int)strlen(what) > 10 ? (int)strlen(what) : 10;
+		int room = iw - 2 - lab;
+		if ((int)strlen(inc) > room || (int)strlen(cnt) > room) {
+			ui_number(g->increments, room, inc, sizeof(inc));
+			ui_number(g->counter, room, cnt, sizeof(cnt));
+		}
+		int nw = (int)strlen(inc) > (int)strlen(cnt) ? (int)strlen(inc) : (int)strlen(cnt);
+		char fig[40];
+		snprintf(text, sizeof(text), " %-*s ", lab, "increments");
+		snprintf(fig, sizeof(fig), "%*s", nw, inc);
+		groups_figure(c, y, x, iw, text, fig);
+		snprintf(text, sizeof(text), " %-*s ", lab, what);
+		snprintf(fig, sizeof(fig), "%*s", nw, cnt);
+		groups_figure(c, y + 1, x, iw, text, fig);
 	}
-	if ((int)(strlen(inc) + strlen(cnt)) > room && !g->shared)
-		what = "sum";   /* a narrow column: the numbers matter more than the words */
-	ui_number(g->lost, 14, lost, sizeof(lost));
-	ui_putf(c->win, y, x, iw, ui->role[ROLE_NORMAL], " increments %s   %s %s", inc, what, cnt);
+	int ly = wide ? y + 1 : y + 2;
 	if (g->shared) {
 		double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
-		char text[96];
 		snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
-		int tw = ui_put(c->win, y + 1, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
+		if (ui_width(text) > iw)
+			snprintf(text, sizeof(text), " lost %s", lost);
+		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
 		const char *why = g->kind == LAB_THREADS && !g->host_alive ? "  frozen"
 		                  : g->sync == INSTR_SYNC_NONE ? "  racing"
 		                  : g->sync == INSTR_SYNC_MUTEX ? "  mutex: none now" : "  atomic: none now";
-		if (tw + ui_width(why) <= iw)
-			ui_put(c->win, y + 1, x + tw, iw - tw, ui->role[ROLE_DIM], why);
+		if (wide || c->chart > 0) {
+			if (tw + ui_width(why) <= iw)
+				ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
+		} else {
+			/* The lost row carries the chart: the words go first, the bars need the room. */
+			groups_sparkline(c, ly, x + tw, iw - tw, false);
+		}
 	} else {
-		ui_putf(c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], " lost updates %s (nothing is shared)", lost);
+		/* Separate copies: their sum is arithmetic on paper, not a value any memory holds. */
+		static const char *const wide_alt[] = {
+			" no counter holds that sum; lost updates 0 (nothing is shared)",
+			" no counter holds that sum; lost updates 0",
+			" no counter holds that; lost 0",
+			NULL,
+		};
+		static const char *const narrow_alt[] = {
+			" but no counter holds that; lost 0",
+			" no counter holds that; lost 0",
+			" in no counter; lost 0",
+			NULL,
+		};
+		ui_put_first(c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
 	}
 	if (c->chart > 0)
-		groups_chart(c, y + 2, c->chart);
-	else
-		groups_sparkline(c, y + 2);
+		groups_chart(c, y + 2, c->chart, wide);
+	else if (wide)
+		groups_sparkline(c, y + 2, x, iw, true);
 }
 
 /* Lays out the survivor list; with draw false only counts the lines it needs. */
@@ -472,15 +604,17 @@ static void groups_survivors(struct column *c, int y, int lines)
 	int x = c->x + 1, iw = c->w - 2;
 	enum ui_role r = g->alive == g->nworkers ? ROLE_ALIVE : g->alive == 0 ? ROLE_DEAD : ROLE_NOTE;
 	int lw = ui_putf(c->win, y, x, iw, ui->role[r], " %d/%d alive", g->alive, g->nworkers);
-	const char *why = "";
-	if (g->kind == LAB_THREADS && !g->host_alive)
-		why = "  the host died: all its threads";
-	else if (g->kind == LAB_THREADS)
-		why = "  one process: a crash ends all";
-	else
-		why = "  each process dies alone";
-	if (lw + ui_width(why) <= iw)
-		ui_put(c->win, y, x + lw, iw - lw, ui->role[ROLE_DIM], why);
+	static const char *const died[] = { "  the host died: all its threads", "  the host died: all did",
+		                            "  died with the host", NULL };
+	static const char *const one[] = { "  one process: a crash ends all", "  one crash ends all", "  all or none",
+		                           NULL };
+	static const char *const each[] = { "  each process dies alone", "  each dies alone", NULL };
+	const char *const *why = g->kind == LAB_THREADS && !g->host_alive ? died : g->kind == LAB_THREADS ? one : each;
+	int k = 0;
+	while (why[k + 1] != NULL && lw + ui_width(why[k]) > iw)
+		k++;
+	if (lw + ui_width(why[k]) <= iw)
+		ui_put(c->win, y, x + lw, iw - lw, ui->role[ROLE_SECONDARY], why[k]);
 	bool compact = groups_survivor_items(c, y + 1, lines - 1, false, false) > lines - 1;
 	groups_survivor_items(c, y + 1, lines - 1, true, compact);
 }
@@ -493,21 +627,29 @@ static void groups_column(struct column *c)
 	int h = c->h;
 
 	ui_box(ui, c->win, 0, c->x, h, c->w);
-	for (int level = 0; level < 2; level++) {
-		if (g->kind == LAB_THREADS)
-			snprintf(title, sizeof(title), " THREADS %s %s %spid %d%s ", g->name, ui->g.dot,
-			         level == 0 ? "1 process, " : "", (int)g->host, g->host_alive ? "" : " dead");
-		else
-			snprintf(title, sizeof(title), " PROCESSES %s %s %d process%s%s ", g->name, ui->g.dot, g->nworkers,
-			         g->nworkers == 1 ? "" : "es", !g->shared ? "" : level == 0 ? ", shared segment" : ", shared");
-		if (ui_width(title) + 13 <= c->w)
-			break;
-	}
-	int tw = ui_put(c->win, 0, c->x + 1, c->w - 2, ui->role[ROLE_TITLE], title);
+	/* The sync mode always shows: the title gives up its words first. */
 	char sync[32];
 	snprintf(sync, sizeof(sync), " sync %s ", lab_sync_name(g->sync));
 	int sw = ui_width(sync);
-	if (tw + sw + 3 < c->w)
+	for (int level = 0; level < 4; level++) {
+		if (g->kind == LAB_THREADS && level < 2)
+			snprintf(title, sizeof(title), " THREADS %s %s %spid %d%s ", g->name, ui->g.dot,
+			         level == 0 ? "1 process, " : "", (int)g->host, g->host_alive ? "" : " dead");
+		else if (g->kind == LAB_THREADS)
+			snprintf(title, sizeof(title), " THREADS %s%s ", g->name, g->host_alive ? "" : " dead");
+		else if (level < 2)
+			snprintf(title, sizeof(title), " PROCESSES %s %s %d process%s%s ", g->name, ui->g.dot, g->nworkers,
+			         g->nworkers == 1 ? "" : "es", !g->shared ? "" : level == 0 ? ", shared segment" : ", shared");
+		else if (level == 2)
+			snprintf(title, sizeof(title), " PROCESSES %s %s %d proc%s%s ", g->name, ui->g.dot, g->nworkers,
+			         g->nworkers == 1 ? "" : "s", g->shared ? ", shared" : "");
+		else
+			snprintf(title, sizeof(title), " PROCESSES %s%s ", g->name, g->shared ? " shared" : "");
+		if (ui_width(title) + sw + 2 <= c->w)
+			break;
+	}
+	int tw = ui_put(c->win, 0, c->x + 1, c->w - 2, ui->role[ROLE_TITLE], title);
+	if (tw + sw + 2 <= c->w)
 		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == INSTR_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
 		       sync);
 

@@ -1,4 +1,7 @@
 /* The top line: what runs, in which sync mode, how often the screen looks, and for how long. */
+#include <stdio.h>
+#include <string.h>
+
 #include "ui_priv.h"
 
 static const char *header_sync(struct ui *ui)
@@ -23,13 +26,20 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 	(void)h;
 	ui_fill(win, 0, 0, w, a);
-	int x = ui_putf(win, 0, 0, w, a | A_BOLD, " ptviz %s processes vs threads", ui->g.dot);
+	char rate[16], left[64];
 	if (ui->opt.hz > 0)
-		snprintf(right, sizeof(right), "workload counter++   sync %s   %d Hz   t=%.1fs ", header_sync(ui),
-		         ui->opt.hz, lab_now(ui->lab));
+		snprintf(rate, sizeof(rate), "%d Hz", ui->opt.hz);
 	else
-		snprintf(right, sizeof(right), "workload counter++   sync %s   on events   t=%.1fs ",
-		         header_sync(ui), lab_now(ui->lab));
+		snprintf(rate, sizeof(rate), "on events");
+	/* Whole parts give way, least needed first: the sync mode and the clock stay. */
+	for (int level = 0; level < 4; level++) {
+		snprintf(left, sizeof(left), level < 3 ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
+		snprintf(right, sizeof(right), "%ssync %s   %s%st=%.1fs ", level == 0 ? "workload counter++   " : "",
+		         header_sync(ui), level < 2 ? rate : "", level < 2 ? "   " : "", lab_now(ui->lab));
+		if (ui_width(left) + 2 + ui_width(right) <= w)
+			break;
+	}
+	int x = ui_put(win, 0, 0, w, a | A_BOLD, left);
 	int rw = ui_width(right);
 	int rx = w - rw > x + 2 ? w - rw : x + 2;
 	ui_put(win, 0, rx, w - rx, a, right);

@@ -19,22 +19,36 @@ static const struct help_section help_panes[] = {
 	  "Threads: one counter at one address, because the threads of a process share all of its memory; each "
 	  "thread owns only its stack, so every stack address differs. Processes: the counter sits at the SAME "
 	  "address in each, yet holds a different value, because fork() gave each process its own copy. ptviz's "
-	  "own copy stays 0." },
+	  "own copy stays 0. With 'memory shared' the counter lives in one MAP_SHARED segment that ptviz maps "
+	  "too, so the value shown is the live one; ptviz's ordinary global counter, at another address, stays "
+	  "0. ps -eLf shows one task more than the threads listed: the host's main thread, which started them "
+	  "and only waits." },
+	{ "Workers",
+	  "Each worker's line shows its thread or process id, its state (R running, S sleeping) and what it "
+	  "has done. With room to spare a second line says where its stack or counter is and which CPU runs "
+	  "it, and a third shows the CPU time it used and its share of the work: the part of the group's "
+	  "increments it did, as a bar, so four equal bars mean the scheduler shared the CPUs fairly." },
 	{ "Counters",
 	  "'increments' is the work the workers did, 'counter' is what memory holds. counter++ is three steps "
 	  "(load, add, store); two threads can load the same value and one update vanishes. Those are the lost "
-	  "updates, charted per frame. Press l (mutex) or a (atomic) and the chart goes flat; r races again." },
+	  "updates, with the rate per second beside them. Press l (mutex) or a (atomic) and the chart goes flat; "
+	  "r races again. On a tall screen the chart grows to several rows: each column is one frame, its "
+	  "height the updates lost per second then, scaled to the tallest shown (the top figure). Separate "
+	  "processes have no combined counter: their copies add up to a sum only on paper." },
 	{ "Survivors",
 	  "Who is still running. A fault in one thread (x) kills its whole process: every thread dies in the same "
 	  "instant. A fault in one process kills only that process; the others keep counting. Separate address "
 	  "spaces cost more, and protect more." },
 	{ "Event log",
 	  "What happened and when: spawns, deaths and their causes, and every command a key ran. Keys are "
-	  "shortcuts for commands you can type yourself after ':'." },
+	  "shortcuts for commands you can type yourself after ':'. PgUp and PgDn scroll it, End returns to the "
+	  "newest; a message repeated is shown once, counted (xN)." },
 	{ "Memory map (m)",
 	  "The selected worker's process as the kernel sees it (/proc/PID/maps and smaps): program code, "
-	  "globals, heap, stacks, libraries, shared segments, and who can see each. 'shared' pages are still the "
-	  "same physical pages as ptviz's after fork (copy-on-write); the first write makes a private copy." },
+	  "globals, heap, stacks, libraries, shared segments. 'shared' counts pages physically shared with "
+	  "other processes: with ptviz since fork until written (copy-on-write; the first write makes a "
+	  "private copy), or the same file in the page cache. 'seen by' is another question: which workers can "
+	  "address the region. So program code can be shared with ptviz and yet seen by one worker only." },
 	{ "Commands (after ':')",
 	  "spawn threads N [as NAME] / spawn processes N [shared] [as NAME] / sync none|mutex|atomic [GROUP] / "
 	  "inject segv|abort|exit|loop WORKER / kill WORKER|GROUP / pause|resume WORKER|GROUP|all / reset / "
@@ -53,6 +67,12 @@ static const char *help_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "Left");
 	else if (key == KEY_RIGHT)
 		snprintf(buf, len, "Right");
+	else if (key == KEY_PPAGE)
+		snprintf(buf, len, "PgUp");
+	else if (key == KEY_NPAGE)
+		snprintf(buf, len, "PgDn");
+	else if (key == KEY_END)
+		snprintf(buf, len, "End");
 	else if (key == KEY_BTAB)
 		snprintf(buf, len, "S-Tab");
 	else if (key == '\t')
@@ -115,7 +135,7 @@ static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 	char keys[64], k[16], line[512];
 
 	help_line(&o, 2, ui->role[ROLE_TITLE], "ptviz: real threads and real processes, side by side");
-	help_wrap(&o, 2, 0, ui->role[ROLE_DIM],
+	help_wrap(&o, 2, 0, ui->role[ROLE_SECONDARY],
 	          "Threads share one address space; processes each get their own. Break them on purpose and watch "
 	          "what each side loses. Keys run commands; the command each one runs is shown after '='.");
 	o.y++;

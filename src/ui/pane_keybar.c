@@ -3,37 +3,64 @@
 
 #include "ui_priv.h"
 
+static int keybar_item_width(const struct ui_binding *b)
+{
+	return ui_width(b->name) + ui_width(b->bar);
+}
+
+/*
+ * At a narrow width whole items go, the least needed first (highest keep, rightmost first), so
+ * no label is ever cut; F1 Help and q Quit (keep 0) always stay, and so does the selection when
+ * it can.
+ */
 static void keybar_draw(struct ui *ui, WINDOW *win, int h, int w)
 {
-	int x = 0;
+	bool shown[64];
+	int n = ui_nbindings < 64 ? ui_nbindings : 64, total = 0, count = 0, x = 0;
+	char sel[48] = "";
+	int gi, wi;
 
 	if (ui->prompt.open) {
 		ui_prompt_draw(ui, win, h, w);
 		return;
 	}
-	for (int i = 0; i < ui_nbindings && x < w; i++) {
+	if (ui_selected(ui, &gi, &wi))
+		snprintf(sel, sizeof(sel), "selected %s", lab_group_at(ui->lab, gi)->workers[wi].id);
+	int selw = sel[0] != '\0' ? ui_width(sel) + 1 : 0;
+	for (int i = 0; i < n; i++) {
+		shown[i] = ui_bindings[i].bar != NULL;
+		if (shown[i]) {
+			total += keybar_item_width(&ui_bindings[i]);
+			count++;
+		}
+	}
+	for (int keep = 9; keep > 0; keep--) {
+		for (int i = n - 1; i >= 0 && total + count - 1 + selw > w; i--) {
+			if (shown[i] && ui_bindings[i].keep == keep) {
+				shown[i] = false;
+				total -= keybar_item_width(&ui_bindings[i]);
+				count--;
+			}
+		}
+	}
+	if (total + count - 1 + selw > w)
+		sel[0] = '\0';
+	for (int i = 0; i < n && x < w; i++) {
 		const struct ui_binding *b = &ui_bindings[i];
-		if (b->bar == NULL)
+		if (!shown[i])
 			continue;
-		int need = ui_width(b->name) + ui_width(b->bar) + 1;
-		if (x + need > w)
-			break;
 		int x0 = x;
 		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], b->name);
-		x += ui_putf(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "%s", b->bar);
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], b->bar);
 		ui_hit_add(ui, HIT_KEY, win, 0, x0, x - x0, i, 0);
 		if (x < w)
 			x += ui_put(win, 0, x, 1, ui->role[ROLE_NORMAL], " ");
 	}
 	/* The rest of the line says what the selection is, so x, k and p never surprise. */
-	int gi, wi;
-	if (ui_selected(ui, &gi, &wi) && w - x > 14) {
-		const struct lab_worker *wk = &lab_group_at(ui->lab, gi)->workers[wi];
-		char sel[48];
-		snprintf(sel, sizeof(sel), "selected %s", wk->id);
+	if (sel[0] != '\0') {
 		int sw = ui_width(sel);
-		if (w - x > sw)
-			ui_put(win, 0, w - sw, sw, ui->role[ROLE_DIM], sel);
+		if (w - x >= sw)
+			ui_put(win, 0, w - sw, sw, ui->role[ROLE_SECONDARY], sel);
 	}
 }
 

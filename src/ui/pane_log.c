@@ -37,29 +37,45 @@ static int log_lines(const char *text, int room, int *breaks, int max)
 	return n > 0 ? n : 1;
 }
 
-/* Newest at the bottom; long entries wrap under their text, not under the time. */
+/*
+ * Newest at the bottom; long entries wrap under their text, not under the time.  Scrolled back
+ * (PgUp), the entries below the view are hidden and the time column says which way there is more.
+ */
 static void log_draw(struct ui *ui, WINDOW *win, int h, int w)
 {
-	int y = h, room = w - LOG_INDENT;
+	int y = h, room = w - LOG_INDENT, k;
 
 	if (room < 10)
 		return;
-	for (int k = 0; k < ui->log_n && y > 0; k++) {
+	if (ui->log_scroll > ui->log_n - 1)
+		ui->log_scroll = ui->log_n > 0 ? ui->log_n - 1 : 0;
+	for (k = ui->log_scroll; k < ui->log_n && y > 0; k++) {
 		const struct ui_log_entry *e = &ui->log[(ui->log_head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX];
+		char text[512];
+		if (e->repeat > 1)
+			snprintf(text, sizeof(text), "%s (%s%d)", e->text, ui->utf8 ? "\u00d7" : "x", e->repeat);
+		else
+			snprintf(text, sizeof(text), "%s", e->text);
 		int breaks[8];
-		int n = log_lines(e->text, room, breaks, 8);
+		int n = log_lines(text, room, breaks, 8);
 		y -= n;
 		for (int i = 0; i < n; i++) {
 			if (y + i < 0)
 				continue;
 			if (i == 0)
-				ui_putf(win, y, 0, LOG_INDENT, ui->role[ROLE_DIM], "%7.1fs ", e->t);
-			int end = i + 1 < n ? breaks[i + 1] : (int)strlen(e->text);
-			char part[480];
-			snprintf(part, sizeof(part), "%.*s", end - breaks[i], e->text + breaks[i]);
+				ui_putf(win, y, 0, LOG_INDENT, ui->role[ROLE_SECONDARY], "%7.1fs ", e->t);
+			int end = i + 1 < n ? breaks[i + 1] : (int)strlen(text);
+			char part[512];
+			snprintf(part, sizeof(part), "%.*s", end - breaks[i], text + breaks[i]);
 			ui_put(win, y + i, LOG_INDENT, room, ui->role[e->role], part);
 		}
 	}
+	ui->log_top = k - 1;
+	/* Older entries above the view, or an entry cut at the top: PgUp shows them. */
+	if (k < ui->log_n || y < 0)
+		ui_putf(win, 0, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgUp  ", ui->g.more_up);
+	if (ui->log_scroll > 0)
+		ui_putf(win, h - 1, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgDn  ", ui->g.more_down);
 }
 
 const struct ui_pane_ops ui_log_ops = {

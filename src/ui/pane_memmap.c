@@ -167,8 +167,22 @@ static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct
 	if (g->counter_address >= r->start && g->counter_address < r->end)
 		return ui->role[g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE];
 	if (r->kind == MEMMAP_LIBRARY || r->kind == MEMMAP_KERNEL || r->kind == MEMMAP_GUARD)
-		return ui->role[ROLE_DIM];
+		return ui->role[ROLE_SECONDARY];
 	return ui->role[ROLE_NORMAL];
+}
+
+/* An address in a 12-column field: the kernel's ffffffffff600000 is shortened in the middle, not pushed right. */
+static void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
+{
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "%lx", (unsigned long)a);
+	if (strlen(hex) <= 12)
+		snprintf(buf, len, "%-12s", hex);
+	else if (ui->utf8)
+		snprintf(buf, len, "%.4s\u2026%s", hex, hex + strlen(hex) - 7);
+	else
+		snprintf(buf, len, "%.3s..%s", hex, hex + strlen(hex) - 7);
 }
 
 static int memmap_rows(const struct memmap *m, struct memmap_row *rows, int max)
@@ -212,7 +226,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
 		ui_putf(win, 2, x, iw, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",
 		        (int)v->pid, strerror(v->map.error ? v->map.error : 3));
-		ui_put(win, 3, x, iw, ui->role[ROLE_DIM], "m or Esc closes; select a live worker and press m again");
+		ui_put(win, 3, x, iw, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
 		return;
 	}
 	if (g->kind == LAB_THREADS)
@@ -225,8 +239,21 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_putf(win, y++, x, iw, ui->role[ROLE_NORMAL],
 	        "in memory %lu kB: private %lu kB, shared %lu kB  (from /proc/%d/smaps)", v->map.rss, v->map.private_kb,
 	        v->map.shared_kb, (int)v->pid);
-	ui_put(win, y++, x, iw, ui->role[ROLE_DIM],
-	       "shared: the same pages as ptviz since fork, until written (copy-on-write)");
+	/* Two different questions, easily read as one: which pages are shared, and who can address them. */
+	static const char *const shared_alt[] = {
+		"shared kB: pages physically shared with other processes (ptviz since fork until written, or a cached file)",
+		"shared kB: pages physically shared with other processes (with ptviz since fork, or a cached file)",
+		"shared: pages in use by other processes too (ptviz since fork, a cached file)",
+		"shared kB: pages physically shared with other processes",
+		NULL,
+	};
+	static const char *const seen_alt[] = {
+		"seen by: the workers that can address the region, whether or not its pages are shared",
+		"seen by: the workers that can address the region",
+		NULL,
+	};
+	ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], shared_alt);
+	ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], seen_alt);
 	bool perms = iw >= 100;
 	int num = perms ? 7 : 6;   /* kB columns: narrower at 80 columns so "seen by" keeps its room */
 	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
@@ -261,13 +288,15 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		memmap_seen_by(ui, g, r, seen, sizeof(seen));
 		/* The label may hold an arrow: pad it by screen columns, not bytes. */
 		ui_put(win, y, x, lwid, memmap_role(ui, g, r), label);
+		char addr[32];
+		memmap_address(ui, r->start, addr, sizeof(addr));
 		if (perms)
-			snprintf(line, sizeof(line), "%-12lx %-4s %*lu %*lu %*lu  %s", (unsigned long)r->start,
+			snprintf(line, sizeof(line), "%s %-4s %*lu %*lu %*lu  %s", addr,
 			         rows[i].first == rows[i].last ? r->perms : "...", num, rows[i].kb, num, rows[i].private_kb,
 			         num, rows[i].shared_kb, seen);
 		else
-			snprintf(line, sizeof(line), "%-12lx %*lu %*lu %*lu  %s", (unsigned long)r->start, num, rows[i].kb,
-			         num, rows[i].private_kb, num, rows[i].shared_kb, seen);
+			snprintf(line, sizeof(line), "%s %*lu %*lu %*lu  %s", addr, num, rows[i].kb, num,
+			         rows[i].private_kb, num, rows[i].shared_kb, seen);
 		ui_put(win, y++, x + lwid + 1, iw - lwid - 1, memmap_role(ui, g, r), line);
 	}
 	snprintf(line, sizeof(line), " %d-%d of %d %s Up/Down scroll %s m or Esc closes ", n ? v->scroll + 1 : 0,

@@ -149,7 +149,7 @@ static void prompt_run(struct ui *ui)
 	p->has_error = true;
 	p->error_column = err.column;
 	strlcpy(p->error, err.message, sizeof(p->error));
-	ui_dirty(ui, PANE_KEYBAR);
+	ui_relayout(ui);   /* a long error wraps onto rows of its own */
 }
 
 bool ui_prompt_key(struct ui *ui, int key)
@@ -233,34 +233,112 @@ bool ui_prompt_key(struct ui *ui, int key)
 			return true;
 		break;
 	}
-	p->has_error = false;
+	if (p->has_error) {
+		p->has_error = false;
+		ui_relayout(ui);
+	}
 	ui_dirty(ui, PANE_KEYBAR);
 	return true;
+}
+
+#define PROMPT_ERROR_ROWS 4
+
+/* The error under the caret: " column N: message", wrapped at words in rows of width w. */
+static int prompt_error_lines(const struct ui_prompt *p, int first, int w, char lines[][256], int max)
+{
+	char text[LAB_MSG_MAX + 64];
+	const char *s = text;
+	int n = 0, room = first;
+
+	snprintf(text, sizeof(text), "column %d: %s", p->error_column, p->error);
+	while (*s != '\0' && n < max) {
+		int len = (int)strlen(s), take = len;
+		if (room < 8) {
+			/* Not even a word after the caret: the message starts on the next row. */
+			lines[n++][0] = '\0';
+			room = w - 2;
+			continue;
+		}
+		if (take > room) {
+			take = room;
+			while (take > 0 && s[take] != ' ')
+				take--;
+			if (take == 0)
+				take = room;
+		}
+		snprintf(lines[n++], 256, "%.*s", take, s);
+		s += take;
+		while (*s == ' ')
+			s++;
+		room = w - 2;
+	}
+	return n;
+}
+
+/* Where the input is shown from: the cursor in view, and an error's column too. */
+static int prompt_offset(const struct ui_prompt *p, int room)
+{
+	int off = p->cur > room ? p->cur - room : 0;
+
+	if (p->has_error) {
+		int ec = p->error_column - 1;
+		if (ec < off)
+			off = ec - room / 4 > 0 ? ec - room / 4 : 0;
+		if (ec >= off + room)
+			off = ec - room + 1;
+	}
+	return off;
+}
+
+static int prompt_caret(const struct ui_prompt *p, int w)
+{
+	int off = prompt_offset(p, w - 2);
+	int cx = 1 + p->error_column - 1 - off;
+
+	return cx < 1 ? 1 : cx >= w ? w - 1 : cx;
+}
+
+int ui_prompt_rows(const struct ui *ui, int w)
+{
+	const struct ui_prompt *p = &ui->prompt;
+	char lines[PROMPT_ERROR_ROWS][256];
+
+	if (!p->has_error)
+		return 2;
+	int cx = prompt_caret(p, w);
+	return 1 + prompt_error_lines(p, w - cx - 3, w, lines, PROMPT_ERROR_ROWS);
 }
 
 void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w)
 {
 	struct ui_prompt *p = &ui->prompt;
 	int room = w - 2;
-	int off = p->cur > room ? p->cur - room : 0;
+	int off = prompt_offset(p, room);
 
 	leaveok(win, FALSE);
 	ui_put(win, 0, 0, 1, ui->role[ROLE_KEY], ":");
 	ui_put(win, 0, 1, room + 1, ui->role[ROLE_NORMAL], p->buf + off);
 	if (h > 1) {
 		if (p->has_error) {
-			int cx = 1 + p->error_column - 1 - off;
-			if (cx < 0 || cx >= w)
-				cx = 0;
+			/* The caret sits under the character the error names, even when the line has scrolled. */
+			char lines[PROMPT_ERROR_ROWS][256];
+			int cx = prompt_caret(p, w);
+			int n = prompt_error_lines(p, w - cx - 3, w, lines, h - 1 < PROMPT_ERROR_ROWS ? h - 1 : PROMPT_ERROR_ROWS);
 			int x = ui_put(win, 1, cx, w - cx, ui->role[ROLE_ERROR], "^");
-			if (cx + x + 1 + ui_width(p->error) > w)
-				cx = 0, x = 0; /* no room after the caret: the message starts the line */
-			ui_putf(win, 1, cx + x, w - cx - x, ui->role[ROLE_ERROR], " column %d: %s", p->error_column,
-			        p->error);
+			if (n > 0 && lines[0][0] != '\0')
+				ui_putf(win, 1, cx + x, w - cx - x, ui->role[ROLE_ERROR], " %s", lines[0]);
+			for (int i = 1; i < n && 1 + i < h; i++)
+				ui_put(win, 1 + i, 2, w - 2, ui->role[ROLE_ERROR], lines[i]);
 		} else {
-			ui_put(win, 1, 0, w, ui->role[ROLE_DIM],
-			       "Enter runs  Esc cancels  Up/Down history  Tab completes   e.g. spawn threads 8; sync mutex T");
+			static const char *const hint[] = {
+				"Enter runs  Esc cancels  Up/Down history  Tab completes   e.g. spawn threads 8; sync mutex T",
+				"Enter runs  Esc cancels  Up/Down history  Tab completes",
+				"Enter runs  Esc cancels  Up/Down history",
+				NULL,
+			};
+			ui_put_first(win, 1, 0, w, ui->role[ROLE_SECONDARY], hint);
 		}
 	}
-	wmove(win, 0, 1 + p->cur - off);
+	int cur = 1 + p->cur - off;
+	wmove(win, 0, cur < w ? cur : w - 1);
 }

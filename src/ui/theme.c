@@ -14,7 +14,9 @@ static const struct theme_role theme_roles[ROLE_COUNT] = {
 	[ROLE_HEADER] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
 	[ROLE_TITLE] = { -1, -1, A_BOLD, A_BOLD },
 	[ROLE_BORDER] = { COLOR_BLUE, -1, A_NORMAL, A_NORMAL },
-	[ROLE_DIM] = { -1, -1, A_DIM, A_NORMAL },
+	/* Never A_DIM: faint text is lost on a projector; bold marks the primary figures instead. */
+	[ROLE_SECONDARY] = { -1, -1, A_NORMAL, A_NORMAL },
+	[ROLE_FIGURE] = { -1, -1, A_BOLD, A_BOLD },
 	[ROLE_ALIVE] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
 	[ROLE_DEAD] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	[ROLE_PAUSED] = { COLOR_YELLOW, -1, A_NORMAL, A_UNDERLINE },

@@ -82,7 +82,7 @@ void ui_relayout(struct ui *ui)
 		ui_place(ui, PANE_SMALL, 0, 0, rows, cols);
 		return;
 	}
-	int bar = ui->prompt.open ? 2 : 1;
+	int bar = ui->prompt.open ? ui_prompt_rows(ui, cols) : 1;
 	int logh = 3 + (rows - UI_MIN_ROWS) / 4;
 	if (logh > 10)
 		logh = 10;
@@ -220,11 +220,23 @@ static void ui_draw(struct ui *ui)
 
 static void ui_log_at(struct ui *ui, double t, enum ui_role role, const char *text)
 {
-	struct ui_log_entry *e = &ui->log[ui->log_head];
+	struct ui_log_entry *e = &ui->log[(ui->log_head - 1 + UI_LOG_MAX) % UI_LOG_MAX];
 
+	/* The same message again (a dead key held down) is counted, not repeated. */
+	if (ui->log_n > 0 && e->role == role && strncmp(e->text, text, sizeof(e->text) - 1) == 0) {
+		e->t = t;
+		e->repeat++;
+		ui_dirty(ui, PANE_LOG);
+		return;
+	}
+	e = &ui->log[ui->log_head];
 	e->t = t;
 	e->role = role;
+	e->repeat = 1;
 	strlcpy(e->text, text, sizeof(e->text));
+	/* Scrolled back: the view stays on what is being read. */
+	if (ui->log_scroll > 0 && ui->log_scroll < UI_LOG_MAX - 1)
+		ui->log_scroll++;
 	ui->log_head = (ui->log_head + 1) % UI_LOG_MAX;
 	if (ui->log_n < UI_LOG_MAX)
 		ui->log_n++;
@@ -401,10 +413,15 @@ static void ui_report(struct ui *ui)
 		story_number(g->increments, a, sizeof(a));
 		story_number(g->counter, b, sizeof(b));
 		story_number(g->lost, c, sizeof(c));
-		ui_log(ui, ROLE_NOTE, "report: %s %d/%d %s alive, sync %s, increments %s, %s %s, lost %s (%.1f%%)",
-		       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a,
-		       g->shared ? "counter" : "sum of private counters", b, c,
-		       g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0);
+		if (g->shared)
+			ui_log(ui, ROLE_NOTE, "report: %s %d/%d %s alive, sync %s, increments %s, counter %s, lost %s (%.1f%%)",
+			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c,
+			       g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0);
+		else
+			ui_log(ui, ROLE_NOTE,
+			       "report: %s %d/%d %s alive, sync %s, increments %s, private copies add up to %s but no counter "
+			       "holds that, lost %s",
+			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c);
 	}
 }
 
@@ -506,6 +523,8 @@ static void ui_input(struct ui *ui, int key)
 	if (ui->too_small) {
 		if (key == 'q' || key == KEY_F(10) || key == 3)
 			ui->quit = true;
+		else if (key == 27 && ui->overlay != PANE_COUNT)
+			ui_overlay(ui, PANE_COUNT);
 		return;
 	}
 	if (ui->overlay != PANE_COUNT && ui_pane_ops[ui->overlay]->key != NULL &&
@@ -516,7 +535,7 @@ static void ui_input(struct ui *ui, int key)
 	if (key == 27)
 		return;
 	const char *name = keyname(key);
-	ui_log(ui, ROLE_NOTE, "key %s does nothing here: F1 or ? shows what the keys do", name ? name : "?");
+	ui_log(ui, ROLE_NOTE, "key %s does nothing here: F1 or ? lists the keys", name ? name : "?");
 }
 
 /* ---- the loop ---- */
@@ -560,20 +579,12 @@ static int ui_loop(struct ui *ui, int sigfd)
 			rc = 1;
 			break;
 		}
-		if (pfd[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-				if (si.ssi_signo == SIGWINCH)
-					ui_resize(ui, true);
-				else
-					ui->quit = true;
-			}
-		}
 		if (pfd[1].revents & POLLIN) {
 			/* A death reaches the screen at once, not at the next frame. */
 			lab_dispatch(ui->lab);
 			ui_observe(ui);
 		}
+		/* Keys before a resize: a key typed just before the terminal shrank still counts. */
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui->quit = true; /* the terminal is gone */
 			break;
@@ -582,6 +593,15 @@ static int ui_loop(struct ui *ui, int sigfd)
 			int key;
 			while (!ui->quit && (key = getch()) != ERR)
 				ui_input(ui, key);
+		}
+		if (pfd[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH)
+					ui_resize(ui, true);
+				else
+					ui->quit = true;
+			}
 		}
 		now = lab_now(ui->lab);
 		if (period > 0 && now >= ui->next_frame) {

@@ -19,7 +19,8 @@ enum ui_role {
 	ROLE_HEADER,     /* the top line */
 	ROLE_TITLE,      /* pane titles */
 	ROLE_BORDER,
-	ROLE_DIM,        /* explanations, addresses */
+	ROLE_SECONDARY,  /* explanations, addresses: normal intensity, readable from the back of a room */
+	ROLE_FIGURE,     /* the primary figures: increments, counter */
 	ROLE_ALIVE,
 	ROLE_DEAD,
 	ROLE_PAUSED,
@@ -89,6 +90,7 @@ struct ui_history {
 struct ui_log_entry {
 	double t;
 	enum ui_role role;
+	int repeat;        /* the same message again: shown once, with (×N) */
 	char text[480];
 };
 
@@ -141,6 +143,8 @@ struct ui {
 
 	struct ui_log_entry log[UI_LOG_MAX];
 	int log_n, log_head;
+	int log_scroll;            /* entries hidden below the view: 0 shows the newest */
+	int log_top;               /* the entry drawn at the top of the view, as counted from the newest */
 
 	struct ui_prompt prompt;
 	int help_scroll;
@@ -180,6 +184,8 @@ int ui_width(const char *s);
 int ui_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
 int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+int ui_put_words(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
+int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *const *texts);
 void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr);
 /* Digits grouped; abbreviated (12.3M) when wider than maxw. */
 void ui_number(int64_t n, int maxw, char *buf, size_t len);
@@ -193,17 +199,22 @@ struct ui_binding {
 	const char *bar;           /* label in the key bar, NULL to leave it out */
 	const char *command;       /* the command it stands for; "%w" is the selected worker */
 	const char *help;
+	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
 	void (*run)(struct ui *ui, const struct ui_binding *b);
 };
 extern const struct ui_binding ui_bindings[];
 extern const int ui_nbindings;
 bool ui_key(struct ui *ui, int key);
+/* False, with the reason logged, when the lab has no worker at all. */
+bool ui_have_workers(struct ui *ui);
 void ui_binding_run(struct ui *ui, int index);
 
 /* prompt.c */
 void ui_prompt_open(struct ui *ui, const char *text);
 bool ui_prompt_key(struct ui *ui, int key);
 void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
+/* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
+int ui_prompt_rows(const struct ui *ui, int w);
 
 /* The panes. */
 extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
