@@ -90,6 +90,21 @@ keys() { t send-keys "$@"; }
 prompt() { t send-keys ':'; t send-keys -l "$1"; t send-keys Enter; }
 
 # wait_for TEXT [seconds]: until the screen shows TEXT (a grep -E pattern).
+# Pages through the open memory map from the top until PATTERN shows; a sanitizer
+# build maps hundreds of shadow regions, so a label may be many pages down.
+# Leaves the view where PATTERN is, so the caller can read that row.
+map_find() {
+	local i
+	keys Home
+	sleep 0.2
+	for i in $(seq 1 80); do
+		cap | grep -Eq -- "$1" && return 0
+		keys NPage
+		sleep 0.1
+	done
+	fail "memory map never showed /$1/"
+}
+
 wait_for() {
 	local i n=$(( ${2:-5} * 10 ))
 	for i in $(seq 1 "$n"); do
