@@ -1,4 +1,5 @@
 /* The memory-map overlay: the selected worker's process, region by region, in plain words. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -225,7 +226,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	if (g == NULL || v->map.n == 0) {
 		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
 		ui_putf(win, 2, x, iw, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",
-		        (int)v->pid, strerror(v->map.error ? v->map.error : 3));
+		        (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
 		ui_put(win, 3, x, iw, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
 		return;
 	}
