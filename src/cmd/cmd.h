@@ -18,6 +18,11 @@ enum cmd_verb {
 	CMD_REPORT,
 	CMD_RESET,
 	CMD_QUIT,
+	CMD_STEP_MODE,   /* step on|off [GROUP] */
+	CMD_STEP,        /* step [WORKER] */
+	CMD_SCHEDULE,    /* schedule N N ... (none: clear) */
+	CMD_WORKLOAD,    /* workload counter|withdraw [GROUP] */
+	CMD_BENCH,       /* bench create|forksize|switch|ipc|all: the front end runs it */
 };
 
 #define CMD_WORD_MAX 32
@@ -31,7 +36,12 @@ struct cmd {
 	enum instr_sync sync;        /* sync */
 	enum instr_fault fault;      /* inject */
 	double seconds;              /* run */
-	char target[CMD_WORD_MAX];   /* group (spawn as, sync), worker or group (inject, kill, pause, resume) */
+	bool on;                     /* step on|off */
+	enum instr_workload workload;
+	int nschedule;               /* schedule */
+	int schedule[LAB_SCHEDULE_MAX];
+	char bench[CMD_WORD_MAX];    /* bench: which measurement */
+	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
 	char text[128];              /* the command as written, for echoes and history */
 };
@@ -57,8 +67,11 @@ void cmd_list_free(struct cmd_list *list);
 /* Words a command may start with, for completion and messages. */
 extern const char *const cmd_verbs[];
 
+/* The measurements `bench` takes. */
+extern const char *const cmd_benches[];
+
 /*
- * Runs one command on the lab.  run, report and quit only ask something of
+ * Runs one command on the lab.  run, report, quit and bench only ask something of
  * the front end, which acts on cmd->verb after a successful call.  On success
  * note may hold something worth telling (e.g. workers that ignored a pause).
  */

@@ -51,10 +51,23 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	case CMD_RESET:
 		lab_reset(lab);
 		break;
+	case CMD_STEP_MODE:
+		ok = lab_step_mode(lab, c->on, target, &le);
+		break;
+	case CMD_STEP:
+		ok = lab_step(lab, target, &le);
+		break;
+	case CMD_SCHEDULE:
+		ok = lab_schedule(lab, c->schedule, c->nschedule, &le);
+		break;
+	case CMD_WORKLOAD:
+		ok = lab_workload(lab, c->workload, target, &le);
+		break;
 	case CMD_RUN:
 	case CMD_REPORT:
 	case CMD_QUIT:
-		/* The front end lets time pass, shows the report, or leaves. */
+	case CMD_BENCH:
+		/* The front end lets time pass, shows the report, leaves, or measures. */
 		break;
 	}
 	return exec_result(ok, c, column, &le, err, note, notelen);

@@ -12,10 +12,16 @@
 #include <bsd/string.h>
 
 const char *const cmd_verbs[] = {
-	"spawn", "sync", "inject", "kill", "pause", "resume", "run", "report", "reset", "quit", NULL,
+	"spawn", "sync", "inject", "kill", "pause", "resume", "run", "report", "reset", "quit",
+	"step", "schedule", "workload", "bench", NULL,
 };
 
-#define CMD_MAX_WORDS 8
+const char *const cmd_benches[] = { "create", "forksize", "switch", "ipc", "all", NULL };
+
+/* schedule takes the most words: the verb and LAB_SCHEDULE_MAX numbers. */
+#define CMD_MAX_WORDS (LAB_SCHEDULE_MAX + 1)
+/* Every other command is short. */
+#define CMD_MAX_PLAIN_WORDS 8
 #define CMD_MAX_COUNT LAB_LIMIT_THREADS
 #define CMD_MAX_SECONDS 86400.0
 
@@ -217,6 +223,86 @@ static bool parse_inject(const struct statement *st, struct cmd *c, struct cmd_e
 	return expect_end(st, 3, err);
 }
 
+/* step on|off [GROUP], or step [WORKER] */
+static bool parse_step(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords >= 2 && (strcmp(st->words[1].text, "on") == 0 || strcmp(st->words[1].text, "off") == 0)) {
+		c->verb = CMD_STEP_MODE;
+		c->on = st->words[1].text[1] == 'n';
+		if (st->nwords > 2 && !parse_target(st, 2, c, "a group", "step on T", false, false, err))
+			return false;
+		return expect_end(st, st->nwords > 2 ? 3 : 2, err);
+	}
+	c->verb = CMD_STEP;
+	if (st->nwords == 1)
+		return true;
+	const struct word *w = &st->words[1];
+	if (is_name(w->text, false))
+		return cmd_fail(err, st->line, w->column,
+		                "'%s' is a group, not a worker: expected 'step on %s', 'step off %s' or a worker such as '%s1'",
+		                w->text, w->text, w->text, w->text);
+	if (!is_name(w->text, true))
+		return cmd_fail(err, st->line, w->column,
+		                "bad worker '%s': expected on, off, a worker such as T1, or nothing (the next in the schedule)",
+		                w->text);
+	strlcpy(c->target, w->text, sizeof(c->target));
+	c->target_column = w->column;
+	return expect_end(st, 2, err);
+}
+
+/* schedule N N ...: worker numbers, from 1 */
+static bool parse_schedule(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->too_many)
+		return cmd_fail(err, st->line, st->words[CMD_MAX_WORDS - 1].column,
+		                "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
+	for (int i = 1; i < st->nwords; i++) {
+		const struct word *w = &st->words[i];
+		char *end;
+		errno = 0;
+		long v = strtol(w->text, &end, 10);
+		if (!isdigit((unsigned char)w->text[0]) || *end != '\0' || errno != 0 || v < 1 || v > LAB_LIMIT_THREADS)
+			return cmd_fail(err, st->line, w->column,
+			                "bad worker number '%s': expected numbers from 1, e.g. 'schedule 1 2 1 2 1 2'",
+			                w->text);
+		c->schedule[c->nschedule++] = (int)v;
+	}
+	return true;
+}
+
+static bool parse_workload(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "workload needs a kind: counter or withdraw");
+	const struct word *w = &st->words[1];
+	if (strcmp(w->text, "counter") == 0)
+		c->workload = INSTR_WORK_COUNTER;
+	else if (strcmp(w->text, "withdraw") == 0)
+		c->workload = INSTR_WORK_WITHDRAW;
+	else
+		return cmd_fail(err, st->line, w->column, "unknown workload '%s': expected counter or withdraw",
+		                w->text);
+	if (st->nwords > 2 && !parse_target(st, 2, c, "a group", "workload withdraw T", false, false, err))
+		return false;
+	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
+}
+
+static bool parse_bench(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column,
+		                "bench needs a measurement: create, forksize, switch, ipc or all");
+	const struct word *w = &st->words[1];
+	for (int i = 0; cmd_benches[i] != NULL; i++) {
+		if (strcmp(w->text, cmd_benches[i]) == 0) {
+			strlcpy(c->bench, w->text, sizeof(c->bench));
+			return expect_end(st, 2, err);
+		}
+	}
+	return cmd_fail(err, st->line, w->column,
+	                "unknown measurement '%s': expected create, forksize, switch, ipc or all", w->text);
+}
+
 static bool parse_statement(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
 	const struct word *verb = &st->words[0];
@@ -235,8 +321,12 @@ static bool parse_statement(const struct statement *st, struct cmd *c, struct cm
 			return cmd_fail(err, st->line, st->words[i].column, "word too long: '%.20s...'",
 			                st->words[i].text);
 	}
-	if (st->too_many)
-		return cmd_fail(err, st->line, st->words[CMD_MAX_WORDS - 1].column,
+	if (strcmp(verb->text, "schedule") == 0) {
+		c->verb = CMD_SCHEDULE;
+		return parse_schedule(st, c, err);
+	}
+	if (st->too_many || st->nwords > CMD_MAX_PLAIN_WORDS)
+		return cmd_fail(err, st->line, st->words[CMD_MAX_PLAIN_WORDS].column,
 		                "too many words in one command: separate commands with ';' or a new line");
 
 	if (strcmp(verb->text, "spawn") == 0) {
@@ -273,8 +363,19 @@ static bool parse_statement(const struct statement *st, struct cmd *c, struct cm
 		c->verb = verb->text[2] == 'p' ? CMD_REPORT : verb->text[2] == 's' ? CMD_RESET : CMD_QUIT;
 		return expect_end(st, 1, err);
 	}
+	if (strcmp(verb->text, "step") == 0)
+		return parse_step(st, c, err);
+	if (strcmp(verb->text, "workload") == 0) {
+		c->verb = CMD_WORKLOAD;
+		return parse_workload(st, c, err);
+	}
+	if (strcmp(verb->text, "bench") == 0) {
+		c->verb = CMD_BENCH;
+		return parse_bench(st, c, err);
+	}
 	return cmd_fail(err, st->line, verb->column,
-	                "unknown command '%s': expected spawn, sync, inject, kill, pause, resume, run, report, reset or quit",
+	                "unknown command '%s': expected spawn, sync, inject, kill, pause, resume, run, report, "
+	                "reset, quit, step, schedule, workload or bench",
 	                verb->text);
 }
 

@@ -24,6 +24,8 @@ enum instr_state {
 	INSTR_FAULTING,   /* about to perform an injected fault */
 	INSTR_LOOPING,    /* spinning forever, deaf to control */
 	INSTR_ENDED,      /* left its loop on request (a thread ended alone) */
+	INSTR_STEPWAIT,   /* step mode: waiting for permission to take its next micro-step */
+	INSTR_LOCKWAIT,   /* blocked, waiting for the group's lock */
 };
 
 /* Faults a worker performs on itself, requested through its control word. */
@@ -37,13 +39,40 @@ enum instr_fault {
 
 enum instr_sync { INSTR_SYNC_NONE = 0, INSTR_SYNC_MUTEX, INSTR_SYNC_ATOMIC };
 
+/* What every worker of a group does over and over. */
+enum instr_workload {
+	INSTR_WORK_COUNTER = 0,  /* counter = counter + 1 */
+	INSTR_WORK_WITHDRAW,     /* if (balance >= amount) balance = balance - amount */
+};
+
+/* The account a `withdraw` workload starts from, and what each withdrawal takes. */
+#define INSTR_WITHDRAW_BALANCE 100
+#define INSTR_WITHDRAW_AMOUNT 100
+
+/*
+ * One operation as separate micro-steps, which step mode gates one by one.
+ * counter, sync none:   load, add, store          (mutex: lock+load ... store+unlock)
+ * counter, sync atomic: fetch-add                 (one indivisible step)
+ * withdraw, sync none:  check, load, store        (mutex: lock+check ... store+unlock)
+ * withdraw, sync atomic: check, fetch-sub
+ */
+enum instr_step {
+	INSTR_STEP_LOAD = 0,     /* register = counter */
+	INSTR_STEP_ADD,          /* register = register + 1 */
+	INSTR_STEP_STORE,        /* counter = register */
+	INSTR_STEP_FETCH_ADD,    /* counter = counter + 1, indivisibly */
+	INSTR_STEP_CHECK,        /* register = balance; go on only if it covers the amount */
+	INSTR_STEP_FETCH_SUB,    /* balance = balance - amount, indivisibly */
+};
+
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
 #define INSTR_CTL_PAUSE 0x01u
 #define INSTR_CTL_END 0x02u
+#define INSTR_CTL_STEP 0x04u   /* take micro-steps only when permitted (slot->permit) */
 #define INSTR_CTL_FAULT_SHIFT 8
 #define INSTR_CTL_FAULT_MASK (0xffu << INSTR_CTL_FAULT_SHIFT)
 
-/* One worker's slot: one cache line, so workers never share a line. */
+/* One worker's slot: two cache lines of its own, so workers never share a line. */
 struct instr_slot {
 	_Atomic uint32_t control;  /* ptviz -> worker */
 	_Atomic uint32_t state;    /* enum instr_state, worker -> ptviz */
@@ -54,7 +83,16 @@ struct instr_slot {
 	_Atomic uint32_t fault;    /* enum instr_fault being performed */
 	uint32_t group;            /* gate index */
 	_Atomic int64_t fault_ns;  /* CLOCK_MONOTONIC when it began its fault */
-	uint8_t pad[16];
+	/* step mode */
+	_Atomic uint32_t permit;   /* micro-steps ptviz has allowed, ever (wraps) */
+	_Atomic uint32_t taken;    /* micro-steps the worker has begun, ever (wraps) */
+	_Atomic uint32_t next;     /* enum instr_step it takes next */
+	_Atomic uint32_t has_reg;  /* reg holds a value it loaded and has not stored yet */
+	_Atomic int64_t reg;       /* its register: the value it loaded or computed */
+	_Atomic uint32_t epoch;    /* the gate epoch its current operation began in */
+	_Atomic uint32_t holds_lock; /* it holds the group's lock between micro-steps */
+	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
+	uint8_t pad[40];
 } __attribute__((aligned(64)));
 
 /* A group's gate: read by its workers every increment, written by ptviz. */
@@ -64,10 +102,12 @@ struct instr_gate {
 	_Atomic uint32_t sync;     /* enum instr_sync */
 	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
 	_Atomic uint32_t acked;    /* workers parked for the current hold */
-	uint8_t pad[44];
+	_Atomic uint32_t workload; /* enum instr_workload */
+	_Atomic uint32_t epoch;    /* bumped when ptviz resets the memory: half-done operations are dropped */
+	uint8_t pad[36];
 } __attribute__((aligned(64)));
 
-_Static_assert(sizeof(struct instr_slot) == 64, "a slot is one cache line");
+_Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");
 _Static_assert(sizeof(struct instr_gate) == 64, "a gate is one cache line");
 
 struct instr {

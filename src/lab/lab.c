@@ -1401,3 +1401,65 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 	}
 	return true;
 }
+
+/* ---- step mode (being built) ---- */
+
+bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error *err)
+{
+	(void)lab; (void)on; (void)group;
+	return lab_fail(err, "step mode is not available yet");
+}
+
+bool lab_step(struct lab *lab, const char *worker, struct lab_error *err)
+{
+	(void)lab; (void)worker;
+	return lab_fail(err, "step mode is not available yet");
+}
+
+bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *err)
+{
+	(void)lab; (void)numbers; (void)n;
+	return lab_fail(err, "step mode is not available yet");
+}
+
+int lab_schedule_get(const struct lab *lab, const int **numbers, int *next)
+{
+	(void)lab;
+	*numbers = NULL;
+	*next = 0;
+	return 0;
+}
+
+bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err)
+{
+	(void)lab; (void)workload; (void)group;
+	return lab_fail(err, "workloads are not available yet");
+}
+
+const char *lab_workload_name(enum instr_workload workload)
+{
+	return workload == INSTR_WORK_WITHDRAW ? "withdraw" : "counter";
+}
+
+const char *lab_step_name(enum instr_step step)
+{
+	static const char *const names[] = { "load", "add", "store", "fetch-add", "check", "fetch-sub" };
+
+	return (unsigned)step < sizeof(names) / sizeof(names[0]) ? names[step] : "?";
+}
+
+const char *lab_activity_name(enum instr_state state)
+{
+	switch (state) {
+	case INSTR_FREE: return "free";
+	case INSTR_STARTING: return "starting";
+	case INSTR_RUNNING: return "running";
+	case INSTR_PAUSED: return "paused";
+	case INSTR_FAULTING: return "faulting";
+	case INSTR_LOOPING: return "looping";
+	case INSTR_ENDED: return "ended";
+	case INSTR_STEPWAIT: return "waiting for a step";
+	case INSTR_LOCKWAIT: return "waiting for the lock";
+	}
+	return "?";
+}

@@ -56,6 +56,14 @@ struct lab_worker {
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
 	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+	/* step mode, as the worker published it in its slot */
+	bool stepping;           /* it waits for permission before each micro-step */
+	enum instr_step next;    /* the micro-step it takes next */
+	bool has_reg;            /* reg holds a value loaded and not yet stored */
+	int64_t reg;             /* its register */
+	bool holds_lock;         /* it holds the group's lock between micro-steps */
+	uint32_t steps;          /* micro-steps it has taken since step mode began */
+	int64_t refused;         /* withdraw: checks that found too little money */
 };
 
 struct lab_group {
@@ -77,6 +85,16 @@ struct lab_group {
 	int64_t lost;            /* increments - counter, exact */
 	bool consistent;         /* false when some worker could not be held for the last snapshot */
 	double spawned_at;
+	enum instr_workload workload;
+	bool stepping;           /* step mode: every micro-step waits for `step` */
+	/*
+	 * withdraw: counter is the balance (each private copy's, summed, for
+	 * private processes), increments the withdrawals made, and
+	 * lost = withdrawals - (start - balance) / amount: withdrawals the
+	 * balance never saw.  overdrawn: some balance is below zero.
+	 */
+	int64_t start_balance;   /* per copy */
+	bool overdrawn;
 };
 
 enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };
@@ -153,11 +171,36 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);
 bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
 void lab_reset(struct lab *lab);
 
+/*
+ * Step mode.  lab_step_mode puts a group (NULL: every group) in or out of
+ * step mode; going in, each worker finishes the increment it is in, then its
+ * counter and its own count start again from 0 (written where they live), so
+ * every step can be followed.
+ */
+bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error *err);
+/*
+ * Lets one worker take one micro-step and waits until it has taken it (or
+ * blocks on the group's lock).  worker NULL: every stepping group moves the
+ * worker whose number is next in the schedule (round robin when there is
+ * none).  On success err->msg tells what happened, e.g. "T1 load: register = 5".
+ */
+bool lab_step(struct lab *lab, const char *worker, struct lab_error *err);
+/* The order `step` alone takes workers in, by number; n == 0 clears it. */
+#define LAB_SCHEDULE_MAX 64
+bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *err);
+/* The schedule and the index of the entry the next `step` takes. */
+int lab_schedule_get(const struct lab *lab, const int **numbers, int *next);
+/* Switches a group (NULL: every group) to a workload; withdraw refills the account. */
+bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err);
+
 /* Names, for reports and messages. */
 const char *lab_kind_name(enum lab_kind kind);
 const char *lab_sync_name(enum instr_sync sync);
 const char *lab_fault_name(enum instr_fault fault);
 const char *lab_end_name(enum lab_end end);
 const char *lab_signal_name(int sig);   /* "SIGSEGV" */
+const char *lab_workload_name(enum instr_workload workload);
+const char *lab_step_name(enum instr_step step);       /* "load", "fetch-add" */
+const char *lab_activity_name(enum instr_state state); /* "running", "waiting for a step" */
 
 #endif

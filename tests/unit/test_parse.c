@@ -131,7 +131,7 @@ static void test_errors(void **state)
 	expect_error("report now", 1, 8, "unexpected 'now' after 'report'");
 	expect_error("  spawn threads 2;  kill T T", 1, 28, "unexpected 'T'");
 	expect_error("spawn threads 2\x01", 1, 16, "control character");
-	expect_error("a b c d e f g h i j", 1, 15, "too many words");
+	expect_error("a b c d e f g h i j", 1, 17, "too many words");
 }
 
 static void test_long_words(void **state)
