@@ -136,7 +136,20 @@ static void batch_report_text(struct batch *b)
 		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers,
 		        g->nworkers == 1 ? (g->kind == LAB_THREADS ? "thread" : "process") : lab_kind_name(g->kind), g->shared ? "shared" : "private", lab_sync_name(g->sync), g->alive,
 		        g->nworkers);
-		if (g->shared) {
+		if (g->workload == INSTR_WORK_WITHDRAW) {
+			char n4[32];
+			story_number(g->refused, n4, sizeof(n4));
+			if (g->shared) {
+				story_number(g->counter, n2, sizeof(n2));
+				fprintf(b->out, "    withdrawals of %d from %lld: %s, balance @0x%" PRIxPTR " = %s%s, lost %s, refused %s\n",
+				        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, n1, g->counter_address, n2,
+				        g->overdrawn ? " (overdrawn)" : "", n3, n4);
+			} else {
+				fprintf(b->out, "    withdrawals of %d from %lld: %s, each process its own balance @0x%" PRIxPTR "%s, lost %s, refused %s\n",
+				        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, n1, g->counter_address,
+				        g->overdrawn ? " (one is overdrawn)" : "", n3, n4);
+			}
+		} else if (g->shared) {
 			story_number(g->counter, n2, sizeof(n2));
 			fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", n1,
 			        g->counter_address, n2, n3, batch_percent(g->lost, g->increments));
@@ -154,9 +167,19 @@ static void batch_report_text(struct batch *b)
 			                  : w->alive && w->activity == INSTR_PAUSED  ? "paused"
 			                  : w->alive && w->activity == INSTR_LOOPING ? "spinning in a loop"
 			                                                             : "";
-			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  counter %12s  stack @0x%" PRIxPTR "%s%s\n",
-			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1, n2, w->stack_address,
+			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  %s %12s  stack @0x%" PRIxPTR "%s%s\n",
+			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1,
+			        g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter", n2, w->stack_address,
 			        why[0] ? "  " : "", why);
+			if (w->alive && w->stepping) {
+				char reg[32] = "empty";
+				if (w->has_reg)
+					snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
+				fprintf(b->out, "          step mode: register %s, next %s%s, %u micro-step%s taken\n", reg,
+				        lab_step_name(w->next), w->activity == INSTR_LOCKWAIT ? " (waiting for the lock)"
+				                                : w->holds_lock ? " (holds the lock)" : "",
+				        w->steps, w->steps == 1 ? "" : "s");
+			}
 		}
 	}
 	fflush(b->out);
@@ -184,6 +207,16 @@ static void batch_report_json(struct batch *b)
 		json_object_object_add(go, "counter_address", batch_address(g->counter_address));
 		json_object_object_add(go, "lost", json_object_new_int64(g->lost));
 		json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
+		json_object_object_add(go, "workload", json_object_new_string(lab_workload_name(g->workload)));
+		json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
+		if (g->workload == INSTR_WORK_WITHDRAW) {
+			json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));
+			json_object_object_add(go, "amount", json_object_new_int(INSTR_WITHDRAW_AMOUNT));
+			json_object_object_add(go, "withdrawals", json_object_new_int64(g->increments));
+			json_object_object_add(go, "balance", g->shared ? json_object_new_int64(g->counter) : NULL);
+			json_object_object_add(go, "refused", json_object_new_int64(g->refused));
+			json_object_object_add(go, "overdrawn", json_object_new_boolean(g->overdrawn));
+		}
 		for (int j = 0; j < g->nworkers; j++) {
 			const struct lab_worker *w = &g->workers[j];
 			struct json_object *wo = json_object_new_object();
@@ -200,6 +233,15 @@ static void batch_report_json(struct batch *b)
 			json_object_object_add(wo, "stack_address", batch_address(w->stack_address));
 			json_object_object_add(wo, "paused", json_object_new_boolean(w->alive && w->activity == INSTR_PAUSED));
 			json_object_object_add(wo, "looping", json_object_new_boolean(w->activity == INSTR_LOOPING));
+			json_object_object_add(wo, "activity", json_object_new_string(w->alive ? lab_activity_name(w->activity) : "dead"));
+			if (g->workload == INSTR_WORK_WITHDRAW)
+				json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
+			if (w->alive && w->stepping) {
+				json_object_object_add(wo, "register", w->has_reg ? json_object_new_int64(w->reg) : NULL);
+				json_object_object_add(wo, "next", json_object_new_string(lab_step_name(w->next)));
+				json_object_object_add(wo, "steps", json_object_new_int64(w->steps));
+				json_object_object_add(wo, "holds_lock", json_object_new_boolean(w->holds_lock));
+			}
 			if (!w->alive) {
 				json_object_object_add(wo, "end", json_object_new_string(lab_end_name(w->end)));
 				json_object_object_add(wo, "signal", w->signal ? json_object_new_string(lab_signal_name(w->signal)) : NULL);
@@ -287,6 +329,13 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 		batch_drain_events(&b);
 		if (note[0] != '\0' && !opt->json)
 			fprintf(out, "%6.2fs note: %s\n", lab_now(lab), note);
+		if (note[0] != '\0' && opt->json) {
+			struct json_object *o = batch_object("note", lab_now(lab));
+			json_object_object_add(o, "line", json_object_new_int(c->line));
+			json_object_object_add(o, "command", json_object_new_string(c->text));
+			json_object_object_add(o, "message", json_object_new_string(note));
+			batch_emit(&b, o);
+		}
 		if (c->verb == CMD_RUN)
 			batch_run_for(&b, c->seconds);
 		else if (c->verb == CMD_REPORT) {

@@ -68,7 +68,12 @@ enum instr_step {
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
 #define INSTR_CTL_PAUSE 0x01u
 #define INSTR_CTL_END 0x02u
-#define INSTR_CTL_STEP 0x04u   /* take micro-steps only when permitted (slot->permit) */
+#define INSTR_CTL_STEP 0x04u   /* step mode: take a micro-step only when permitted */
+#define INSTR_CTL_DROP 0x08u   /* drop the operation half done (ptviz reset the memory); the worker clears it */
+/* Step mode: micro-steps permitted so far, compared with the low 16 bits of slot->taken. */
+#define INSTR_CTL_PERMIT_SHIFT 16
+#define INSTR_CTL_PERMIT_ONE (1u << INSTR_CTL_PERMIT_SHIFT)
+#define INSTR_CTL_PERMIT_MASK (0xffffu << INSTR_CTL_PERMIT_SHIFT)
 #define INSTR_CTL_FAULT_SHIFT 8
 #define INSTR_CTL_FAULT_MASK (0xffu << INSTR_CTL_FAULT_SHIFT)
 
@@ -84,13 +89,12 @@ struct instr_slot {
 	uint32_t group;            /* gate index */
 	_Atomic int64_t fault_ns;  /* CLOCK_MONOTONIC when it began its fault */
 	/* step mode */
-	_Atomic uint32_t permit;   /* micro-steps ptviz has allowed, ever (wraps) */
-	_Atomic uint32_t taken;    /* micro-steps the worker has begun, ever (wraps) */
+	_Atomic uint32_t taken;    /* micro-steps the worker has begun in step mode, ever (wraps) */
 	_Atomic uint32_t next;     /* enum instr_step it takes next */
-	_Atomic uint32_t has_reg;  /* reg holds a value it loaded and has not stored yet */
+	_Atomic uint32_t has_reg;  /* 1: reg holds a value it loaded and has not stored yet */
 	_Atomic int64_t reg;       /* its register: the value it loaded or computed */
-	_Atomic uint32_t epoch;    /* the gate epoch its current operation began in */
 	_Atomic uint32_t holds_lock; /* it holds the group's lock between micro-steps */
+	_Atomic uint32_t last;     /* enum instr_step it took last */
 	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
 	uint8_t pad[40];
 } __attribute__((aligned(64)));
@@ -103,8 +107,7 @@ struct instr_gate {
 	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
 	_Atomic uint32_t acked;    /* workers parked for the current hold */
 	_Atomic uint32_t workload; /* enum instr_workload */
-	_Atomic uint32_t epoch;    /* bumped when ptviz resets the memory: half-done operations are dropped */
-	uint8_t pad[36];
+	uint8_t pad[40];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");

@@ -45,6 +45,9 @@ struct lab {
 	struct timespec t0;
 	uint32_t hold_gen;
 	enum instr_sync default_sync;
+	enum instr_workload default_workload;
+	int schedule[LAB_SCHEDULE_MAX];
+	int nschedule, schedule_next;
 	pid_t main_tid;
 	/* queued events, oldest at head */
 	struct lab_event *events;
@@ -401,9 +404,14 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 	if (!w->alive)
 		return false;
 	uint32_t st = atomic_load(&s->state);
+	uint32_t ctl = atomic_load(&s->control);
 	if (st == INSTR_PAUSED)
 		/* Asleep at a boundary until ptviz itself clears the bit. */
-		return !(atomic_load(&s->control) & INSTR_CTL_PAUSE);
+		return !(ctl & INSTR_CTL_PAUSE);
+	if (st == INSTR_STEPWAIT)
+		/* Asleep until ptviz permits a step; it only reads memory until then. */
+		return !(ctl & INSTR_CTL_STEP) || (ctl >> INSTR_CTL_PERMIT_SHIFT) != (atomic_load(&s->taken) & 0xffffu);
+	/* A worker waiting for the lock only loads once it has it, and parks before it stores. */
 	return st == INSTR_RUNNING || st == INSTR_STARTING;
 }
 
@@ -486,6 +494,21 @@ static bool lab_memory_outlives(const struct lab_group *g)
 	return g->kind == LAB_THREADS ? g->host_alive : g->shared;
 }
 
+/* What a worker published of its micro-steps. */
+static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, struct lab_worker *w)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+
+	w->stepping = atomic_load(&s->control) & INSTR_CTL_STEP;
+	w->has_reg = atomic_load(&s->has_reg);
+	w->reg = atomic_load(&s->reg);
+	/* Between operations its next step is the first under the group's modes, whatever they became. */
+	w->next = w->has_reg ? (enum instr_step)atomic_load(&s->next) : worker_first_step(g->workload, g->sync);
+	w->holds_lock = atomic_load(&s->holds_lock);
+	w->steps = atomic_load(&s->taken) - w->step_base;
+	w->refused = atomic_load(&s->refused);
+}
+
 /* Reads the counters and the done figures of a group whose workers are parked. */
 static void lab_group_read(struct lab *lab, struct lab_group *g)
 {
@@ -506,11 +529,12 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 		}
 	}
 
-	int64_t increments = 0, counters = 0;
+	int64_t increments = 0, counters = 0, refused = 0;
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		if (w->alive) {
 			w->done = atomic_load(&lab_slot(lab, w)->done);
+			lab_worker_read_step(lab, g, w);
 			if (g->shared) {
 				if (have_shared)
 					w->counter = shared_value;
@@ -522,12 +546,30 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 		}
 		increments += w->done;
 		counters += w->counter;
+		refused += w->refused;
 	}
 	if (g->kind == LAB_THREADS && !have_shared)
 		return; /* the host is gone: keep the figures of its last moment */
 	g->increments = increments;
 	g->counter = g->shared ? shared_value : counters;
-	g->lost = g->increments - g->counter;
+	g->refused = refused;
+	if (g->workload != INSTR_WORK_WITHDRAW) {
+		g->lost = g->increments - g->counter;
+		return;
+	}
+	/* Withdrawals the balance never saw: those made, less those the balance went down by. */
+	int64_t taken = 0;
+	g->overdrawn = false;
+	if (g->shared) {
+		taken = g->start_balance - shared_value;
+		g->overdrawn = shared_value < 0;
+	} else {
+		for (int i = 0; i < g->nworkers; i++) {
+			taken += g->start_balance - g->workers[i].counter;
+			g->overdrawn |= g->workers[i].counter < 0;
+		}
+	}
+	g->lost = g->increments - taken / INSTR_WITHDRAW_AMOUNT;
 }
 
 static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
@@ -768,6 +810,7 @@ static int lab_gate_alloc(struct lab *lab)
 			atomic_store(&gate->acked, 0);
 			atomic_store(&gate->expect, 0);
 			atomic_store(&gate->sync, lab->default_sync);
+			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
 			return i;
 		}
 	}
@@ -795,6 +838,13 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->stack_address, 0);
 		atomic_store(&s->fault, INSTR_FAULT_NONE);
 		atomic_store(&s->fault_ns, 0);
+		atomic_store(&s->taken, 0);
+		atomic_store(&s->next, INSTR_STEP_LOAD);
+		atomic_store(&s->last, INSTR_STEP_LOAD);
+		atomic_store(&s->has_reg, 0);
+		atomic_store(&s->reg, 0);
+		atomic_store(&s->holds_lock, 0);
+		atomic_store(&s->refused, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;
@@ -1011,6 +1061,8 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 		pthread_mutexattr_t attr;
 		pthread_mutexattr_init(&attr);
 		pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+		/* A process killed while it holds the lock (step mode makes that likely) must not wedge the rest. */
+		pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
 		pthread_mutex_init(&seg->lock, &attr);
 		pthread_mutexattr_destroy(&attr);
 		atomic_store(&seg->counter, 0);
@@ -1045,6 +1097,8 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 	}
 	return true;
 }
+
+static void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg);
 
 bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
                struct lab_error *err)
@@ -1147,6 +1201,11 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		w->stat_fd = fd >= 0 ? fd : -1;
 	}
 	lab_group_count_alive(g);
+	if (lab->default_workload != INSTR_WORK_COUNTER) {
+		/* Born under the workload last chosen for every group, with its account full. */
+		enum instr_workload workload = lab->default_workload;
+		lab_while_held(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
+	}
 
 	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_SPAWN, g, n);
 	if (ev != NULL) {
@@ -1402,38 +1461,447 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 	return true;
 }
 
-/* ---- step mode (being built) ---- */
+/* ---- step mode and workloads ---- */
+
+static bool lab_write_remote(pid_t pid, uintptr_t address, int64_t value)
+{
+	struct iovec local = { &value, sizeof(value) };
+	struct iovec remote = { (void *)address, sizeof(value) };
+
+	return process_vm_writev(pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(value);
+}
+
+/* Sets bits in a control word the worker also writes (it clears DROP): compare and swap. */
+static void lab_control_update(struct instr_slot *s, uint32_t clear, uint32_t set)
+{
+	uint32_t old = atomic_load(&s->control);
+
+	while (!atomic_compare_exchange_weak(&s->control, &old, (old & ~clear) | set))
+		;
+}
+
+/*
+ * Starts a group's memory again, where it lives: the counter (or balance) in
+ * the host, in each process or in the shared segment, and every worker's own
+ * count on its stack.  Workers drop whatever operation they were half way
+ * through.  Call while the group is held.
+ */
+static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
+{
+	if (g->kind == LAB_THREADS) {
+		if (g->host_alive)
+			lab_write_remote(g->host, g->counter_address, start);
+	} else if (g->shared) {
+		atomic_store(&((struct worker_segment *)g->segment)->counter, start);
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		struct instr_slot *s = lab_slot(lab, w);
+		if (w->alive) {
+			if (g->kind == LAB_PROCESSES && !g->shared)
+				lab_write_remote(w->pid, g->counter_address, start);
+			lab_write_remote(w->pid, w->stack_address, 0);
+			atomic_store(&s->done, 0);
+			atomic_store(&s->refused, 0);
+			lab_control_update(s, 0, INSTR_CTL_DROP);
+			lab_poke(lab, g, w);
+		}
+		/* The dead count for nothing in the new run. */
+		w->done = 0;
+		w->refused = 0;
+		w->counter = start;
+	}
+	g->start_balance = start;
+	g->increments = 0;
+	g->counter = g->shared ? start : start * g->nworkers;
+	g->lost = 0;
+	g->refused = 0;
+	g->overdrawn = start < 0;
+}
+
+static int64_t lab_start_value(enum instr_workload workload)
+{
+	return workload == INSTR_WORK_WITHDRAW ? INSTR_WITHDRAW_BALANCE : 0;
+}
+
+/* The groups a command names (NULL: every group), as a mask; false when there is none. */
+static bool lab_groups_mask(struct lab *lab, const char *group, uint32_t *mask, struct lab_error *err)
+{
+	lab_dispatch(lab);
+	if (group == NULL) {
+		if (lab->ngroups == 0)
+			return lab_fail(err, "no groups yet: spawn one first, e.g. 'spawn threads 2'");
+		*mask = lab->ngroups >= 32 ? ~0u : (1u << lab->ngroups) - 1;
+		return true;
+	}
+	struct lab_group *g = lab_group_named(lab, group);
+	if (g == NULL)
+		return lab_fail(err, "no group named '%s'%s", group,
+		                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 2'");
+	*mask = lab_group_bit(lab, g);
+	return true;
+}
+
+static bool lab_group_has_life(const struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive)
+			return true;
+	}
+	return false;
+}
+
+/* Has every live worker of the group settled where step mode leaves it? */
+static bool lab_group_settled(struct lab *lab, const void *arg)
+{
+	const struct lab_group *g = arg;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (!w->alive)
+			continue;
+		struct instr_slot *s = lab_slot(lab, w);
+		uint32_t st = atomic_load(&s->state);
+		uint32_t ctl = atomic_load(&s->control);
+		bool waiting = st == INSTR_STEPWAIT || st == INSTR_LOCKWAIT || st == INSTR_PAUSED ||
+		               st == INSTR_LOOPING || st == INSTR_ENDED || st == INSTR_FAULTING;
+		if (!waiting || (ctl & INSTR_CTL_DROP))
+			return false;
+	}
+	return true;
+}
+
+static void lab_enter_step_mode(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	(void)arg;
+	if (!g->consistent)
+		return;   /* some worker could not be held: leave the group as it was */
+	lab_group_restart(lab, g, lab_start_value(g->workload));
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive)
+			continue;
+		struct instr_slot *s = lab_slot(lab, w);
+		uint32_t taken = atomic_load(&s->taken);
+		/* As many permits as steps taken: none outstanding. */
+		lab_control_update(s, INSTR_CTL_PERMIT_MASK,
+		                   INSTR_CTL_STEP | ((taken & 0xffffu) << INSTR_CTL_PERMIT_SHIFT));
+		w->step_base = taken;
+		w->steps = 0;
+	}
+	g->stepping = true;
+}
 
 bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error *err)
 {
-	(void)lab; (void)on; (void)group;
-	return lab_fail(err, "step mode is not available yet");
-}
+	uint32_t mask;
 
-bool lab_step(struct lab *lab, const char *worker, struct lab_error *err)
-{
-	(void)lab; (void)worker;
-	return lab_fail(err, "step mode is not available yet");
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	if (on) {
+		lab_while_held(lab, mask, lab_enter_step_mode, NULL);
+		char late[LAB_MSG_MAX] = "";
+		for (int i = 0; i < lab->ngroups; i++) {
+			struct lab_group *g = &lab->groups[i];
+			if (!(mask & (1u << i)) || !lab_group_has_life(g))
+				continue;
+			if (!g->stepping) {
+				lab_note(err, "%s could not be held at a boundary (a worker is busy elsewhere): try again", g->name);
+				continue;
+			}
+			/* Each finishes the operation it was in, then waits for its first step. */
+			if (!lab_wait_until(lab, lab_group_settled, g, 2000))
+				snprintf(late, sizeof(late), "%s has not stopped at its first micro-step yet (the machine is busy)",
+				         g->name);
+		}
+		lab_observe_mask(lab, mask);
+		if (late[0] != '\0')
+			lab_note(err, "%s", late);
+		return true;
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		for (int j = 0; j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (!w->alive)
+				continue;
+			lab_control_update(lab_slot(lab, w), INSTR_CTL_STEP | INSTR_CTL_PERMIT_MASK, 0);
+			lab_poke(lab, g, w);
+		}
+		g->stepping = false;
+	}
+	lab_observe_mask(lab, mask);
+	return true;
 }
 
 bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *err)
 {
-	(void)lab; (void)numbers; (void)n;
-	return lab_fail(err, "step mode is not available yet");
+	if (n < 0 || n > LAB_SCHEDULE_MAX)
+		return lab_fail(err, "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
+	for (int i = 0; i < n; i++) {
+		if (numbers[i] < 1)
+			return lab_fail(err, "bad worker number %d in the schedule: workers are numbered from 1",
+			                numbers[i]);
+		lab->schedule[i] = numbers[i];
+	}
+	lab->nschedule = n;
+	lab->schedule_next = 0;
+	for (int i = 0; i < lab->ngroups; i++)
+		lab->groups[i].next_turn = 0;
+	return true;
 }
 
 int lab_schedule_get(const struct lab *lab, const int **numbers, int *next)
 {
-	(void)lab;
-	*numbers = NULL;
-	*next = 0;
-	return 0;
+	*numbers = lab->schedule;
+	*next = lab->nschedule ? lab->schedule_next % lab->nschedule : 0;
+	return lab->nschedule;
+}
+
+/* A step granted and not yet seen taken. */
+struct lab_grant {
+	struct lab_group *g;
+	struct lab_worker *w;
+	uint32_t taken;          /* the slot's count before */
+};
+
+struct lab_grants {
+	struct lab_grant items[LAB_MAX_GROUPS];
+	int n;
+};
+
+static bool lab_grants_taken(struct lab *lab, const void *arg)
+{
+	const struct lab_grants *gr = arg;
+
+	for (int i = 0; i < gr->n; i++) {
+		const struct lab_grant *x = &gr->items[i];
+		if (!x->w->alive)
+			continue;
+		struct instr_slot *s = lab_slot(lab, x->w);
+		uint32_t st = atomic_load(&s->state);
+		if (st == INSTR_LOCKWAIT || st == INSTR_LOOPING || st == INSTR_FAULTING || st == INSTR_ENDED)
+			continue;
+		if (atomic_load(&s->taken) == x->taken || st != INSTR_STEPWAIT)
+			return false;
+	}
+	return true;
+}
+
+/* Why a worker cannot take a step now, or NULL. */
+static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_group *g, const struct lab_worker *w)
+{
+	static char why[LAB_MSG_MAX];
+	const char *deaf = lab_worker_deaf(lab, w);
+
+	if (deaf != NULL)
+		return deaf;
+	if (!g->stepping) {
+		snprintf(why, sizeof(why), "%s is not in step mode: 'step on %s' first", w->id, g->name);
+		return why;
+	}
+	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
+	if (st == INSTR_PAUSED) {
+		snprintf(why, sizeof(why), "%s is paused: 'resume %s' first", w->id, w->id);
+		return why;
+	}
+	if (st == INSTR_LOCKWAIT) {
+		const char *holder = NULL;
+		for (int i = 0; i < g->nworkers; i++) {
+			if (g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->holds_lock))
+				holder = g->workers[i].id;
+		}
+		if (holder != NULL)
+			snprintf(why, sizeof(why), "%s is still waiting for the lock %s holds: step %s first", w->id,
+			         holder, holder);
+		else
+			snprintf(why, sizeof(why), "%s is still waiting for the lock", w->id);
+		return why;
+	}
+	return NULL;
+}
+
+static void lab_grant(struct lab *lab, struct lab_grants *gr, struct lab_group *g, struct lab_worker *w)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+	struct lab_grant *x = &gr->items[gr->n++];
+
+	x->g = g;
+	x->w = w;
+	x->taken = atomic_load(&s->taken);
+	atomic_fetch_add(&s->control, INSTR_CTL_PERMIT_ONE);
+	lab_poke(lab, g, w);
+}
+
+/* Says in words what a granted step did, e.g. "T1 load: register = 5". */
+static void lab_describe_step(struct lab *lab, const struct lab_grant *x, char *out, size_t len)
+{
+	const struct lab_worker *w = x->w;
+	struct instr_slot *s = lab_slot(lab, w);
+	const char *what = x->g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
+
+	if (!w->alive) {
+		snprintf(out, len, "%s died", w->id);
+		return;
+	}
+	uint32_t st = atomic_load(&s->state);
+	if (st == INSTR_LOCKWAIT) {
+		const char *holder = "another worker";
+		for (int i = 0; i < x->g->nworkers; i++) {
+			const struct lab_worker *o = &x->g->workers[i];
+			if (o != w && o->alive && atomic_load(&lab_slot(lab, o)->holds_lock))
+				holder = o->id;
+		}
+		snprintf(out, len, "%s waits for the lock: %s holds it", w->id, holder);
+		return;
+	}
+	if (atomic_load(&s->taken) == x->taken) {
+		snprintf(out, len, "%s has not taken its step yet", w->id);
+		return;
+	}
+	long long reg = (long long)atomic_load(&s->reg);
+	bool busy = atomic_load(&s->has_reg);
+	enum instr_step last = atomic_load(&s->last);
+	switch (last) {
+	case INSTR_STEP_LOAD:
+		snprintf(out, len, "%s load: register = %lld", w->id, reg);
+		break;
+	case INSTR_STEP_ADD:
+		snprintf(out, len, "%s add: register = %lld", w->id, reg);
+		break;
+	case INSTR_STEP_STORE:
+		snprintf(out, len, "%s store: %s = %lld", w->id, what, reg);
+		break;
+	case INSTR_STEP_FETCH_ADD:
+		snprintf(out, len, "%s fetch-add: counter = %lld, in one indivisible step", w->id, reg);
+		break;
+	case INSTR_STEP_CHECK:
+		if (busy)
+			snprintf(out, len, "%s check: balance %lld covers %d", w->id, reg, INSTR_WITHDRAW_AMOUNT);
+		else
+			snprintf(out, len, "%s check: balance %lld is less than %d, refused", w->id, reg,
+			         INSTR_WITHDRAW_AMOUNT);
+		break;
+	case INSTR_STEP_FETCH_SUB:
+		snprintf(out, len, "%s fetch-sub: balance = %lld", w->id, reg);
+		break;
+	}
+}
+
+bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
+{
+	struct lab_grants gr = { .n = 0 };
+	char skipped[LAB_MSG_MAX] = "";
+	uint32_t mask = 0;
+
+	lab_dispatch(lab);
+	if (id != NULL) {
+		struct lab_group *g = NULL;
+		struct lab_worker *w = lab_worker_named(lab, id, &g);
+		if (w == NULL)
+			return lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T1 or P2", id);
+		const char *why = lab_worker_unsteppable(lab, g, w);
+		if (why != NULL)
+			return lab_fail(err, "%s", why);
+		lab_grant(lab, &gr, g, w);
+		mask = lab_group_bit(lab, g);
+	} else {
+		int number = lab->nschedule ? lab->schedule[lab->schedule_next % lab->nschedule] : 0;
+		for (int i = 0; i < lab->ngroups; i++) {
+			struct lab_group *g = &lab->groups[i];
+			if (!g->stepping || !lab_group_has_life(g))
+				continue;
+			int n = number;
+			if (n == 0) {
+				/* No schedule: the group's live workers in turn. */
+				for (int k = 0; k < g->nworkers; k++) {
+					int j = (g->next_turn + k) % g->nworkers;
+					if (g->workers[j].alive && lab_worker_unsteppable(lab, g, &g->workers[j]) == NULL) {
+						n = j + 1;
+						break;
+					}
+				}
+				if (n == 0)
+					continue;
+				g->next_turn = n % g->nworkers;
+			}
+			const char *why = n <= g->nworkers ? lab_worker_unsteppable(lab, g, &g->workers[n - 1]) : NULL;
+			if (n > g->nworkers || why != NULL) {
+				size_t used = strlen(skipped);
+				if (n > g->nworkers)
+					snprintf(skipped + used, sizeof(skipped) - used, "%s%s has no worker %d", used ? "; " : "",
+					         g->name, n);
+				else
+					snprintf(skipped + used, sizeof(skipped) - used, "%s%s", used ? "; " : "", why);
+				continue;
+			}
+			lab_grant(lab, &gr, g, &g->workers[n - 1]);
+			mask |= lab_group_bit(lab, g);
+		}
+		if (gr.n == 0 && skipped[0] == '\0')
+			return lab_fail(err, "no group is in step mode: 'step on' first, or 'step on T' for one group");
+		if (gr.n == 0)
+			return lab_fail(err, "no worker could take this step: %s", skipped);
+		if (lab->nschedule)
+			lab->schedule_next = (lab->schedule_next + 1) % lab->nschedule;
+	}
+
+	bool taken = lab_wait_until(lab, lab_grants_taken, &gr, 2000);
+	lab_observe_mask(lab, mask);
+	char said[LAB_MSG_MAX] = "";
+	for (int i = 0; i < gr.n; i++) {
+		char one[LAB_MSG_MAX];
+		lab_describe_step(lab, &gr.items[i], one, sizeof(one));
+		if (said[0] != '\0')
+			strlcat(said, "; ", sizeof(said));
+		strlcat(said, one, sizeof(said));
+	}
+	if (skipped[0] != '\0') {
+		size_t used = strlen(said);
+		snprintf(said + used, sizeof(said) - used, "%s(%s)", used ? "; " : "", skipped);
+	}
+	if (!taken) {
+		size_t used = strlen(said);
+		snprintf(said + used, sizeof(said) - used, " (the machine is busy: it may take a moment)");
+	}
+	lab_note(err, "%s", said);
+	return true;
+}
+
+static void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	enum instr_workload workload = *(const enum instr_workload *)arg;
+
+	if (!g->consistent)
+		return;
+	g->workload = workload;
+	atomic_store(&lab_gate(lab, g)->workload, workload);
+	lab_group_restart(lab, g, lab_start_value(workload));
 }
 
 bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err)
 {
-	(void)lab; (void)workload; (void)group;
-	return lab_fail(err, "workloads are not available yet");
+	uint32_t mask;
+
+	if (group == NULL)
+		lab->default_workload = workload;
+	if (group == NULL && lab->ngroups == 0)
+		return true;   /* the next groups start with it */
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	/* Switched while every worker is parked between operations, so none straddles the two. */
+	lab_while_held(lab, mask, lab_switch_workload, &workload);
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if ((mask & (1u << i)) && g->workload != workload && lab_group_has_life(g))
+			lab_note(err, "%s could not be held at a boundary (a worker is busy elsewhere): try again", g->name);
+		else if ((mask & (1u << i)) && g->stepping)
+			lab_wait_until(lab, lab_group_settled, g, 2000);
+	}
+	lab_observe_mask(lab, mask);
+	return true;
 }
 
 const char *lab_workload_name(enum instr_workload workload)

@@ -64,6 +64,7 @@ struct lab_worker {
 	bool holds_lock;         /* it holds the group's lock between micro-steps */
 	uint32_t steps;          /* micro-steps it has taken since step mode began */
 	int64_t refused;         /* withdraw: checks that found too little money */
+	uint32_t step_base;      /* the slot's step count when step mode began */
 };
 
 struct lab_group {
@@ -95,6 +96,8 @@ struct lab_group {
 	 */
 	int64_t start_balance;   /* per copy */
 	bool overdrawn;
+	int64_t refused;         /* withdraw: checks that found too little money, summed */
+	int next_turn;           /* step without a schedule: the worker number next in turn */
 };
 
 enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };

@@ -104,14 +104,68 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
 }
 
 /*
- * The increment boundary.  Between two increments a worker answers its
- * control word and the group's gate: parks for a hold (so ptviz can read a
- * consistent snapshot), waits while paused, ends, or performs a fault.
- * A held worker sleeps on the gate; a paused one sleeps on its own control
- * word, so holds at the frame rate never wake it and /proc shows it asleep.
- * Returns true when the worker should end.
+ * What a worker is in the middle of: one operation (an increment or a
+ * withdrawal) taken as micro-steps.  Outside step mode a whole operation runs
+ * between two boundaries; in step mode each micro-step is a boundary of its own.
  */
-static bool worker_boundary(struct instr_gate *g, struct instr_slot *s)
+struct worker_op {
+	bool busy;                 /* part of an operation is done: reg holds a loaded value */
+	bool locked;               /* it holds the group's lock */
+	enum instr_workload workload;
+	enum instr_sync sync;      /* both latched when the operation began */
+	enum instr_step next;
+	int64_t reg;
+};
+
+/* The first micro-step of an operation under a workload and a sync mode. */
+enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync)
+{
+	if (workload == INSTR_WORK_WITHDRAW)
+		return INSTR_STEP_CHECK;
+	return sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_ADD : INSTR_STEP_LOAD;
+}
+
+/* Shows ptviz what the worker holds and what it will do next. */
+static void worker_publish(struct instr_gate *g, struct instr_slot *s, const struct worker_op *op)
+{
+	enum instr_step next = op->busy ? op->next
+	                                : worker_first_step(atomic_load_explicit(&g->workload, memory_order_relaxed),
+	                                                    atomic_load_explicit(&g->sync, memory_order_relaxed));
+	atomic_store_explicit(&s->reg, op->reg, memory_order_relaxed);
+	atomic_store_explicit(&s->has_reg, op->busy, memory_order_relaxed);
+	atomic_store_explicit(&s->holds_lock, op->locked, memory_order_relaxed);
+	atomic_store_explicit(&s->next, next, memory_order_release);
+}
+
+static void worker_unlock(struct worker_op *op, pthread_mutex_t *lock)
+{
+	if (op->locked) {
+		pthread_mutex_unlock(lock);
+		op->locked = false;
+	}
+}
+
+/* Forgets a half-done operation: ptviz has reset the memory it was working on. */
+static void worker_drop(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
+{
+	worker_unlock(op, lock);
+	op->busy = false;
+	op->reg = 0;
+	atomic_fetch_and(&s->control, ~INSTR_CTL_DROP);
+	worker_publish(g, s, op);
+}
+
+/*
+ * The boundary: between two operations, and in step mode between two
+ * micro-steps, a worker answers its control word and the group's gate.  It
+ * parks for a hold (so ptviz can read a consistent snapshot), waits while
+ * paused or until it is permitted a micro-step, ends, or performs a fault.
+ * A held worker sleeps on the gate; a paused or stepping one sleeps on its
+ * own control word, so holds at the frame rate never wake it and /proc shows
+ * it asleep.  Returns true when the worker should end.
+ */
+static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct worker_op *op,
+                            pthread_mutex_t *lock)
 {
 	for (;;) {
 		uint32_t seq = atomic_load(&g->seq);
@@ -128,20 +182,39 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s)
 			continue;
 		}
 		if (ctl & INSTR_CTL_END) {
+			worker_unlock(op, lock);
 			atomic_store(&s->state, INSTR_ENDED);
 			return true;
 		}
 		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
 			worker_fault(s, instr_ctl_fault(ctl));
-		if (!(ctl & INSTR_CTL_PAUSE)) {
+		if (ctl & INSTR_CTL_DROP) {
+			worker_drop(g, s, op, lock);
+			continue;
+		}
+		uint32_t wait_state;
+		if (ctl & INSTR_CTL_PAUSE) {
+			wait_state = INSTR_PAUSED;
+		} else if (ctl & INSTR_CTL_STEP) {
+			uint32_t taken = atomic_load(&s->taken);
+			if ((ctl >> INSTR_CTL_PERMIT_SHIFT) != (taken & 0xffffu)) {
+				/* Permitted.  Running first, then the hold once more (see below). */
+				atomic_store(&s->state, INSTR_RUNNING);
+				if (atomic_load(&g->hold) != 0)
+					continue;
+				atomic_store(&s->taken, taken + 1);
+				return false;
+			}
+			wait_state = INSTR_STEPWAIT;
+		} else {
 			atomic_store(&s->state, INSTR_RUNNING);
 			return false;
 		}
 		/*
-		 * Say "paused" before looking at the hold once more: ptviz sets the
-		 * hold before it reads our state, so one of us always sees the other.
+		 * Say where it waits before looking at the hold once more: ptviz sets
+		 * the hold before it reads our state, so one of us always sees the other.
 		 */
-		atomic_store(&s->state, INSTR_PAUSED);
+		atomic_store(&s->state, wait_state);
 		if (atomic_load(&g->hold) != 0)
 			continue;
 		instr_futex_wait(&s->control, ctl, -1);
@@ -162,26 +235,168 @@ void worker_go_idle(void)
 	sched_setscheduler(0, SCHED_IDLE, &idle);
 }
 
-/* The workload every worker runs: counter++ under the group's sync mode. */
+/*
+ * Takes the group's lock.  In step mode the holder may wait a long time for
+ * its next step, so a worker that finds the lock taken says so and keeps
+ * answering END and faults while it waits.  Returns false when it should go
+ * to its boundary instead.
+ */
+static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
+{
+	int rc = pthread_mutex_trylock(lock);
+
+	if (rc == EBUSY) {
+		atomic_store(&s->state, INSTR_LOCKWAIT);
+		for (;;) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 20 * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			rc = pthread_mutex_timedlock(lock, &until);
+			if (rc != ETIMEDOUT)
+				break;
+			uint32_t ctl = atomic_load(&s->control);
+			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
+				return false;
+		}
+		/* As at the boundary: running first, then the hold (ptviz did not wait for a worker in LOCKWAIT). */
+		atomic_store(&s->state, INSTR_RUNNING);
+	}
+	if (rc == EOWNERDEAD)
+		pthread_mutex_consistent(lock);   /* a process died holding it; the counter is whole */
+	op->locked = true;
+	(void)g;
+	return true;
+}
+
+/*
+ * One micro-step of the operation.  Only stores and the indivisible steps
+ * change the counter and done; loads and checks only read, so a hold can
+ * never catch an update half made.  Returns false when it could not begin
+ * (it was waiting for the lock and must answer its boundary).
+ */
+static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct worker_op *op,
+                         _Atomic int64_t *counter, pthread_mutex_t *lock, volatile int64_t *done)
+{
+	if (!op->busy) {
+		op->workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
+		op->sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
+		op->next = worker_first_step(op->workload, op->sync);
+	}
+	enum instr_step step = op->next;
+	bool finished = false;
+
+	if ((step == INSTR_STEP_LOAD || step == INSTR_STEP_CHECK) && op->sync == INSTR_SYNC_MUTEX && !op->locked &&
+	    !worker_lock(g, s, op, lock))
+		return false;
+	switch (step) {
+	case INSTR_STEP_LOAD:
+		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
+		op->next = op->workload == INSTR_WORK_WITHDRAW ? INSTR_STEP_STORE : INSTR_STEP_ADD;
+		break;
+	case INSTR_STEP_ADD:
+		op->reg = op->reg + 1;
+		op->next = INSTR_STEP_STORE;
+		break;
+	case INSTR_STEP_STORE: {
+		int64_t value = op->workload == INSTR_WORK_WITHDRAW ? op->reg - INSTR_WITHDRAW_AMOUNT : op->reg;
+		atomic_store_explicit(counter, value, memory_order_relaxed);
+		op->reg = value;
+		*done = *done + 1;
+		finished = true;
+		break;
+	}
+	case INSTR_STEP_FETCH_ADD:
+		op->reg = atomic_fetch_add_explicit(counter, 1, memory_order_relaxed) + 1;
+		*done = *done + 1;
+		finished = true;
+		break;
+	case INSTR_STEP_CHECK:
+		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
+		if (op->reg >= INSTR_WITHDRAW_AMOUNT) {
+			op->next = op->sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_SUB : INSTR_STEP_LOAD;
+		} else {
+			atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
+			finished = true;
+		}
+		break;
+	case INSTR_STEP_FETCH_SUB:
+		op->reg = atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed) -
+		          INSTR_WITHDRAW_AMOUNT;
+		*done = *done + 1;
+		finished = true;
+		break;
+	}
+	op->busy = !finished;
+	if (finished)
+		worker_unlock(op, lock);
+	atomic_store_explicit(&s->last, step, memory_order_relaxed);
+	atomic_store_explicit(&s->done, *done, memory_order_release);
+	return true;
+}
+
+/* A whole withdrawal outside step mode: check the balance, then take the money. */
+static void worker_withdraw(struct instr_slot *s, enum instr_sync sync, _Atomic int64_t *counter,
+                            pthread_mutex_t *lock, volatile int64_t *done)
+{
+	if (sync == INSTR_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
+		pthread_mutex_consistent(lock);
+	int64_t balance = atomic_load_explicit(counter, memory_order_relaxed);
+	if (balance >= INSTR_WITHDRAW_AMOUNT) {
+		if (sync == INSTR_SYNC_ATOMIC) {
+			/* The update is indivisible, but the check before it is not. */
+			atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
+		} else {
+			int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
+			atomic_store_explicit(counter, v - INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
+		}
+		*done = *done + 1;
+	} else {
+		atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
+	}
+	if (sync == INSTR_SYNC_MUTEX)
+		pthread_mutex_unlock(lock);
+}
+
+/* The workload every worker runs: counter++ (or a withdrawal) under the group's sync mode. */
 static void worker_run(struct instr_gate *g, struct instr_slot *s, _Atomic int64_t *counter,
                        pthread_mutex_t *lock)
 {
 	volatile int64_t done = 0;   /* this worker's own count, on its own stack */
+	struct worker_op op = { 0 };
 
 	atomic_store(&s->stack_address, (uint64_t)(uintptr_t)&done);
 	atomic_store(&s->tid, (int32_t)gettid());
+	worker_publish(g, s, &op);
 	/* Reported in first, at ptviz's priority, so a spawn of hundreds is quick. */
 	worker_go_idle();
 	atomic_store(&s->state, INSTR_RUNNING);
 	for (;;) {
-		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
-		    atomic_load_explicit(&s->control, memory_order_acquire) != 0) {
-			if (worker_boundary(g, s))
+		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
+		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
+			if (worker_boundary(g, s, &op, lock))
 				return;
+			ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		}
-		switch (atomic_load_explicit(&g->sync, memory_order_relaxed)) {
+		if ((ctl & INSTR_CTL_STEP) || op.busy) {
+			/* One micro-step: permitted in step mode, or finishing what step mode left half done. */
+			worker_micro(g, s, &op, counter, lock, &done);
+			worker_publish(g, s, &op);
+			continue;
+		}
+		enum instr_sync sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
+		if (atomic_load_explicit(&g->workload, memory_order_relaxed) == INSTR_WORK_WITHDRAW) {
+			worker_withdraw(s, sync, counter, lock, &done);
+			atomic_store_explicit(&s->done, done, memory_order_release);
+			continue;
+		}
+		switch (sync) {
 		case INSTR_SYNC_MUTEX:
-			pthread_mutex_lock(lock);
+			if (pthread_mutex_lock(lock) == EOWNERDEAD)
+				pthread_mutex_consistent(lock);
 			atomic_store_explicit(counter,
 			                      atomic_load_explicit(counter, memory_order_relaxed) + 1,
 			                      memory_order_relaxed);

@@ -21,6 +21,8 @@ struct worker_segment {
 
 /* Run in every child straight after fork: parent-death signal, no core, lower priority, title. */
 void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm);
+/* The first micro-step of an operation under a workload and a sync mode. */
+enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync);
 /* Puts the calling thread below every normal task (SCHED_IDLE). */
 void worker_go_idle(void);
 
