@@ -1661,10 +1661,13 @@ int lab_schedule_get(const struct lab *lab, const int **numbers, int *next)
 }
 
 /* A step granted and not yet seen taken. */
+#define LAB_LOCK_WAITERS 8
 struct lab_grant {
 	struct lab_group *g;
 	struct lab_worker *w;
 	uint32_t taken;          /* the slot's count before */
+	int nwaiters;            /* workers of the group blocked on the lock when it was granted */
+	int waiters[LAB_LOCK_WAITERS];
 };
 
 struct lab_grants {
@@ -1731,6 +1734,11 @@ static void lab_grant(struct lab *lab, struct lab_grants *gr, struct lab_group *
 	x->g = g;
 	x->w = w;
 	x->taken = atomic_load(&s->taken);
+	x->nwaiters = 0;
+	for (int i = 0; i < g->nworkers && x->nwaiters < LAB_LOCK_WAITERS; i++) {
+		if (g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == INSTR_LOCKWAIT)
+			x->waiters[x->nwaiters++] = i;
+	}
 	atomic_fetch_add(&s->control, INSTR_CTL_PERMIT_ONE);
 	lab_poke(lab, g, w);
 }
@@ -1787,6 +1795,40 @@ static void lab_describe_step(struct lab *lab, const struct lab_grant *x, char *
 	case INSTR_STEP_FETCH_SUB:
 		snprintf(out, len, "%s fetch-sub: balance = %lld", w->id, reg);
 		break;
+	}
+}
+
+static int lab_lock_waiters(struct lab *lab, const struct lab_group *g)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		n += g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == INSTR_LOCKWAIT;
+	return n;
+}
+
+/* The lock a granted step let go of has gone to a waiter, which has taken its step. */
+static bool lab_lock_passed(struct lab *lab, const void *arg)
+{
+	const struct lab_grant *x = arg;
+
+	return lab_lock_waiters(lab, x->g) < x->nwaiters && lab_group_settled(lab, x->g);
+}
+
+/* After a step let go of the lock: a waiter took it and its step (e.g. "T2 took the lock; T2 check: ..."). */
+static void lab_describe_waiters(struct lab *lab, const struct lab_grant *x, char *said, size_t len)
+{
+	for (int i = 0; i < x->nwaiters; i++) {
+		struct lab_worker *o = &x->g->workers[x->waiters[i]];
+		if (!o->alive || atomic_load(&lab_slot(lab, o)->state) == INSTR_LOCKWAIT)
+			continue;
+		struct lab_grant as = { .g = x->g, .w = o, .taken = atomic_load(&lab_slot(lab, o)->taken) - 1 };
+		char one[LAB_MSG_MAX];
+		lab_describe_step(lab, &as, one, sizeof(one));
+		strlcat(said, "; ", len);
+		strlcat(said, o->id, len);
+		strlcat(said, " took the lock: ", len);
+		strlcat(said, one, len);
 	}
 }
 
@@ -1849,6 +1891,12 @@ bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
 	}
 
 	bool taken = lab_wait_until(lab, lab_grants_taken, &gr, 2000);
+	for (int i = 0; i < gr.n; i++) {
+		const struct lab_grant *x = &gr.items[i];
+		/* A step that let go of the lock wakes a waiter: show its step as part of this one. */
+		if (x->nwaiters > 0 && x->w->alive && !atomic_load(&lab_slot(lab, x->w)->holds_lock))
+			lab_wait_until(lab, lab_lock_passed, x, 1000);
+	}
 	lab_observe_mask(lab, mask);
 	char said[LAB_MSG_MAX] = "";
 	for (int i = 0; i < gr.n; i++) {
@@ -1857,6 +1905,7 @@ bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
 		if (said[0] != '\0')
 			strlcat(said, "; ", sizeof(said));
 		strlcat(said, one, sizeof(said));
+		lab_describe_waiters(lab, &gr.items[i], said, sizeof(said));
 	}
 	if (skipped[0] != '\0') {
 		size_t used = strlen(said);

@@ -409,6 +409,182 @@ static void test_outside_kill_is_attributed(void **state)
 	assert_int_equal(p->alive, 1);
 }
 
+
+static void step(struct fixture *fx, const char *worker, const char *expect_in_note)
+{
+	struct lab_error err = { { 0 } };
+
+	must(lab_step(fx->lab, worker, &err), &err);
+	if (expect_in_note != NULL && strstr(err.msg, expect_in_note) == NULL)
+		fail_msg("step %s said '%s', expected it to mention '%s'", worker ? worker : "", err.msg, expect_in_note);
+	drain(fx);
+}
+
+/* The seed texts' interleaving: both load 0, both store 1.  Threads lose one; processes lose none. */
+static void test_step_lost_update(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	static const int order[] = { 1, 2, 1, 2, 1, 2 };
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	run_for(fx, 0.2);
+	must(lab_step_mode(fx->lab, true, NULL, &err), &err);
+	must(lab_schedule(fx->lab, order, 6, &err), &err);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	assert_true(t->stepping && p->stepping);
+	/* step on starts the count again from 0, in the workers' own memory */
+	assert_int_equal(t->increments, 0);
+	assert_int_equal(t->counter, 0);
+	assert_int_equal(p->workers[0].counter, 0);
+	assert_int_equal(t->workers[0].next, INSTR_STEP_LOAD);
+	assert_false(t->workers[0].has_reg);
+
+	step(fx, NULL, "T1 load: register = 0");
+	step(fx, NULL, "T2 load: register = 0");
+	assert_true(t->workers[0].has_reg && t->workers[1].has_reg);
+	assert_int_equal(t->workers[0].next, INSTR_STEP_ADD);
+	step(fx, NULL, "T1 add: register = 1");
+	step(fx, NULL, "P2 add: register = 1");
+	step(fx, NULL, "T1 store: counter = 1");
+	/* the real workers wait: nothing moves between steps */
+	run_for(fx, 0.3);
+	assert_int_equal(t->counter, 1);
+	assert_int_equal(t->workers[1].done, 0);
+	assert_int_equal(t->workers[1].activity, INSTR_STEPWAIT);
+	assert_int_equal(t->workers[1].state, 'S');
+	step(fx, NULL, "T2 store: counter = 1");
+	lab_observe(fx->lab);
+
+	assert_int_equal(t->increments, 2);
+	assert_int_equal(t->counter, 1);
+	assert_int_equal(t->lost, 1);
+	assert_int_equal(p->increments, 2);
+	assert_int_equal(p->workers[0].counter, 1);
+	assert_int_equal(p->workers[1].counter, 1);
+	assert_int_equal(p->lost, 0);
+	assert_int_equal(t->workers[0].steps, 3);
+
+	/* the schedule wraps: a seventh step is T1 again */
+	step(fx, NULL, "T1 load: register = 1");
+	/* step off: they finish what they began and run free again */
+	must(lab_step_mode(fx->lab, false, NULL, &err), &err);
+	run_for(fx, 0.3);
+	assert_true(t->increments > 2);
+	assert_false(t->workers[0].stepping);
+	assert_int_equal(p->lost, 0);
+}
+
+/* Check, then withdraw: two checks see 100, both take 100, the balance goes negative. */
+static void test_step_withdraw_overdraws(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	static const int order[] = { 1, 2, 1, 1, 2, 2 };
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, NULL, &err), &err);
+	must(lab_step_mode(fx->lab, true, NULL, &err), &err);
+	must(lab_schedule(fx->lab, order, 6, &err), &err);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE);
+	assert_int_equal(t->workers[0].next, INSTR_STEP_CHECK);
+	for (int i = 0; i < 6; i++)
+		step(fx, NULL, NULL);
+	lab_observe(fx->lab);
+	assert_int_equal(t->increments, 2);
+	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE - 2 * INSTR_WITHDRAW_AMOUNT);
+	assert_true(t->overdrawn);
+	/* each process withdrew from its own account of 100 */
+	assert_int_equal(p->workers[0].counter, 0);
+	assert_int_equal(p->workers[1].counter, 0);
+	assert_false(p->overdrawn);
+	assert_int_equal(p->lost, 0);
+	/* a third check finds nothing left and is refused */
+	step(fx, "T1", "refused");
+	lab_observe(fx->lab);
+	assert_int_equal(t->refused, 1);
+	assert_int_equal(t->increments, 2);
+
+	/* with the lock around check and withdraw, the same schedule cannot overdraw */
+	must(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "T", &err), &err);
+	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "T", &err), &err);
+	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE);
+	step(fx, "T1", "T1 check: balance 100 covers 100");
+	step(fx, "T2", "T2 waits for the lock: T1 holds it");
+	assert_int_equal(t->workers[1].activity, INSTR_LOCKWAIT);
+	assert_false(lab_step(fx->lab, "T2", &err));
+	assert_non_null(strstr(err.msg, "step T1 first"));
+	step(fx, "T1", "T1 load");
+	/* T1 lets go of the lock: T2, blocked since its step, takes it, checks, and finds nothing */
+	step(fx, "T1", "T1 store: balance = 0; T2 took the lock: T2 check: balance 0 is less than 100, refused");
+	lab_observe(fx->lab);
+	assert_int_equal(t->counter, 0);
+	assert_int_equal(t->increments, 1);
+	assert_false(t->overdrawn);
+	assert_int_equal(t->refused, 1);
+	/* a thread ended in step mode while it holds the lock lets it go */
+	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "T", &err), &err);
+	step(fx, "T2", "T2 check: balance 100 covers 100");
+	assert_true(t->workers[1].holds_lock);
+	must(lab_kill(fx->lab, "T2", &err), &err);
+	drain(fx);
+	assert_false(t->workers[1].alive);
+	step(fx, "T1", "T1 check: balance 100 covers 100");
+	step(fx, "T1", "T1 load");
+	step(fx, "T1", "T1 store: balance = 0");
+
+	/* the same for a process of a shared group, killed outright: the robust lock recovers */
+	spawn(fx, LAB_PROCESSES, 2, true, "S");
+	must(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "S", &err), &err);
+	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "S", &err), &err);
+	must(lab_step_mode(fx->lab, true, "S", &err), &err);
+	step(fx, "S1", "S1 check: balance 100 covers 100");
+	must(lab_kill(fx->lab, "S1", &err), &err);
+	drain(fx);
+	step(fx, "S2", "S2 check: balance 100 covers 100");
+}
+
+static void test_step_bad_requests(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	static const int bad[] = { 0 };
+
+	assert_false(lab_step(fx->lab, NULL, &err));
+	assert_non_null(strstr(err.msg, "step on"));
+	assert_false(lab_step_mode(fx->lab, true, NULL, &err));
+	assert_non_null(strstr(err.msg, "spawn one first"));
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	assert_false(lab_step(fx->lab, "T1", &err));
+	assert_non_null(strstr(err.msg, "step on T"));
+	assert_false(lab_step(fx->lab, "T9", &err));
+	assert_false(lab_step_mode(fx->lab, true, "Q", &err));
+	assert_non_null(strstr(err.msg, "no group named 'Q'"));
+	assert_false(lab_schedule(fx->lab, bad, 1, &err));
+	must(lab_step_mode(fx->lab, true, "T", &err), &err);
+	/* a schedule naming a worker the group lacks says so and moves nothing */
+	static const int far[] = { 5 };
+	must(lab_schedule(fx->lab, far, 1, &err), &err);
+	assert_false(lab_step(fx->lab, NULL, &err));
+	assert_non_null(strstr(err.msg, "T has no worker 5"));
+	/* no schedule: the group's workers take turns */
+	must(lab_schedule(fx->lab, NULL, 0, &err), &err);
+	step(fx, NULL, "T1 load");
+	step(fx, NULL, "T2 load");
+	step(fx, NULL, "T1 add");
+	/* paused, it cannot step; a fault still reaches it while it waits */
+	must(lab_pause(fx->lab, "T2", true, &err), &err);
+	assert_false(lab_step(fx->lab, "T2", &err));
+	assert_non_null(strstr(err.msg, "resume T2"));
+	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err), &err);
+	drain(fx);
+	assert_false(group(fx, "T")->host_alive);
+	assert_int_equal(fx->last_exit.signal, SIGSEGV);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +598,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pause_resume_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_kill_is_attributed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_lost_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_withdraw_overdraws, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_bad_requests, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
