@@ -436,6 +436,61 @@ static void test_no_core_files(void **state)
 	free(r);
 }
 
+
+/* The script, through the command language: the same interleaving, opposite outcomes. */
+static void test_step_json(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+	run(r, "--json", "-c",
+	    "spawn threads 2; spawn processes 2; step on; schedule 1 2 1 2 1 2\n"
+	    "step; step; step; step; step; step; report\n"
+	    "workload withdraw; schedule 1 2 1 1 2 2; step; step; step; step; step; step; report",
+	    NULL);
+	assert_int_equal(r->status, 0);
+	struct json_object *note = event(r->out, "note", 0);
+	assert_non_null(note);
+	assert_non_null(strstr(json_object_get_string(get(note, "message")), "T1 load: register = 0"));
+	assert_string_equal(json_object_get_string(get(note, "command")), "step");
+	json_object_put(note);
+
+	struct json_object *rep = event(r->out, "report", 0);
+	struct json_object *t = find_group(rep, "T"), *p = find_group(rep, "P");
+	assert_true(json_object_get_boolean(get(t, "stepping")));
+	assert_int_equal(json_object_get_int64(get(t, "increments")), 2);
+	assert_int_equal(json_object_get_int64(get(t, "counter")), 1);
+	assert_int_equal(json_object_get_int64(get(t, "lost")), 1);
+	assert_int_equal(json_object_get_int64(get(p, "lost")), 0);
+	for (size_t i = 0; i < 2; i++) {
+		struct json_object *w = json_object_array_get_idx(get(p, "workers"), i);
+		assert_int_equal(json_object_get_int64(get(w, "counter")), 1);
+		assert_string_equal(json_object_get_string(get(w, "next")), "load");
+		assert_true(json_object_is_type(get(w, "register"), json_type_null));
+		assert_int_equal(json_object_get_int64(get(w, "steps")), 3);
+	}
+	json_object_put(rep);
+
+	rep = event(r->out, "report", 1);
+	t = find_group(rep, "T");
+	p = find_group(rep, "P");
+	assert_string_equal(json_object_get_string(get(t, "workload")), "withdraw");
+	assert_int_equal(json_object_get_int64(get(t, "withdrawals")), 2);
+	assert_int_equal(json_object_get_int64(get(t, "balance")), -100);
+	assert_true(json_object_get_boolean(get(t, "overdrawn")));
+	assert_false(json_object_get_boolean(get(p, "overdrawn")));
+	assert_true(json_object_is_type(get(p, "balance"), json_type_null));
+	json_object_put(rep);
+
+	/* a mistake names its place and what would be right */
+	run(r, "-c", "spawn threads 2; step T1", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "-c:1:23: T1 is not in step mode: 'step on T' first"));
+	run(r, "-c", "schedule 1 two", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "-c:1:12: bad worker number 'two'"));
+	free(r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +500,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_batch_file_and_text),
 		cmocka_unit_test(test_kill_9_leaves_nothing),
 		cmocka_unit_test(test_no_core_files),
+		cmocka_unit_test(test_step_json),
 	};
 	if (argc < 2) {
 		fprintf(stderr, "usage: test_batch PATH-TO-PTVIZ\n");
