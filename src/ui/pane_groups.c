@@ -102,7 +102,10 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 		snprintf(state, sizeof(state), "%c", w->state);
 	}
 	int64_t value = threads || c->g->shared ? w->done : w->counter;
-	const char *what = !w->alive ? "last" : threads || c->g->shared ? "done" : "counter";
+	const char *what = !w->alive                               ? "last"
+	                   : threads || c->g->shared               ? "done"
+	                   : c->g->workload == INSTR_WORK_WITHDRAW ? "balance"
+	                                                           : "counter";
 	/*
 	 * Fit by dropping whole fragments: the stack address shrinks, then goes (a second line shows it
 	 * when there is one), and only then is the number abbreviated.  The word before the number
@@ -114,7 +117,16 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	int nsteps = detail ? 3 : 6;
 	for (int k = 0; k < nsteps; k++) {
 		int level = steps[k][0];
-		if (threads) {
+		if (w->alive && c->g->stepping && !detail) {
+			/* No second line: in step mode the register and the next step matter more than the ids. */
+			char reg[24];
+			if (w->has_reg)
+				snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
+			else
+				snprintf(reg, sizeof(reg), "-");
+			snprintf(left, sizeof(left), " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
+			         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
+		} else if (threads) {
 			char stack[40];
 			if (level == 0)
 				snprintf(stack, sizeof(stack), " stack 0x%lx", (unsigned long)w->stack_address);
@@ -145,6 +157,73 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
+/* Who holds the group's lock between micro-steps, or NULL. */
+static const char *groups_lock_holder(const struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].holds_lock)
+			return g->workers[i].id;
+	}
+	return NULL;
+}
+
+/*
+ * In step mode the second line is the worker's own view of the operation:
+ * its register, then the micro-step it will take when permitted.
+ */
+static void groups_worker_step(struct column *c, int y, int i, const char *bar)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	const struct lab_worker *w = &g->workers[i];
+	int x = c->x + 1, iw = c->w - 2;
+	char reg[48], next[64], text[128];
+
+	const char *what = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
+	/* Long words when they fit, then short ones, then the bare step name. */
+	for (int level = 0; level < 3; level++) {
+		char value[24] = "-";
+		if (w->has_reg)
+			snprintf(value, sizeof(value), "%lld", (long long)w->reg);
+		snprintf(reg, sizeof(reg), " %s     %s %s", bar, level == 0 ? "register" : "reg", value);
+		if (level == 2) {
+			snprintf(next, sizeof(next), "%s", lab_step_name(w->next));
+			break;
+		}
+		switch (w->next) {
+		case INSTR_STEP_LOAD: snprintf(next, sizeof(next), level ? "load" : "load the %s", what); break;
+		case INSTR_STEP_ADD: snprintf(next, sizeof(next), level ? "add 1" : "add 1 to register"); break;
+		case INSTR_STEP_STORE:
+			if (g->workload == INSTR_WORK_WITHDRAW)
+				snprintf(next, sizeof(next), "store %lld-%d", (long long)w->reg, INSTR_WITHDRAW_AMOUNT);
+			else
+				snprintf(next, sizeof(next), level ? "store" : "store it");
+			break;
+		case INSTR_STEP_FETCH_ADD: snprintf(next, sizeof(next), level ? "fetch-add" : "fetch-add (one step)"); break;
+		case INSTR_STEP_CHECK:
+			snprintf(next, sizeof(next), level ? "check >= %d" : "check balance >= %d", INSTR_WITHDRAW_AMOUNT);
+			break;
+		case INSTR_STEP_FETCH_SUB: snprintf(next, sizeof(next), "fetch-sub %d", INSTR_WITHDRAW_AMOUNT); break;
+		default: snprintf(next, sizeof(next), "?"); break;
+		}
+		if (ui_width(reg) + 9 + ui_width(next) <= iw)
+			break;
+	}
+	int used = ui_put(c->win, y, x, iw, ui->role[ROLE_NORMAL], reg);
+	if (w->activity == INSTR_LOCKWAIT) {
+		const char *holder = groups_lock_holder(g);
+		snprintf(text, sizeof(text), "  waits for the lock%s%s", holder ? ", held by " : "", holder ? holder : "");
+		ui_put(c->win, y, x + used, iw - used, ui->role[ROLE_PAUSED], text);
+	} else {
+		snprintf(text, sizeof(text), "  %s %s ", ui_width(reg) + 9 + ui_width(next) <= iw ? "next" : "", ui->utf8 ? "\u25b8" : ">");
+		used += ui_put(c->win, y, x + used, iw - used, ui->role[ROLE_SECONDARY], text);
+		used += ui_put(c->win, y, x + used, iw - used, ui->role[ROLE_FIGURE], next);
+		if (w->holds_lock && used + 12 <= iw)
+			ui_put(c->win, y, x + used, iw - used, ui->role[ROLE_NOTE], "  (has lock)");
+	}
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+}
+
 /* With room to spare, a second line per worker: where its memory is and where it runs. */
 static void groups_worker_detail(struct column *c, int y, int i)
 {
@@ -152,6 +231,11 @@ static void groups_worker_detail(struct column *c, int y, int i)
 	const struct lab_worker *w = &c->g->workers[i];
 	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
 	char cpu[24];
+
+	if (w->alive && c->g->stepping) {
+		groups_worker_step(c, y, i, bar);
+		return;
+	}
 
 	if (w->alive && w->cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
@@ -238,10 +322,12 @@ static int groups_memory(struct column *c, int y0, int lines)
 	char a[3][128];
 	const char *alt[4] = { a[0], a[1], a[2], NULL };
 	unsigned long addr = (unsigned long)g->counter_address;
+	/* The withdraw workload keeps a bank balance in the very same variable. */
+	const char *var = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
 	if (g->kind == LAB_THREADS) {
-		snprintf(a[0], sizeof(a[0]), " one shared counter @0x%lx", addr);
-		snprintf(a[1], sizeof(a[1]), " shared counter @0x%lx", addr);
-		snprintf(a[2], sizeof(a[2]), " counter @0x%lx", addr);
+		snprintf(a[0], sizeof(a[0]), " one shared %s @0x%lx", var, addr);
+		snprintf(a[1], sizeof(a[1]), " shared %s @0x%lx", var, addr);
+		snprintf(a[2], sizeof(a[2]), " %s @0x%lx", var, addr);
 		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		if (g->host_alive) {
 			if (g->nworkers == 1)
@@ -258,17 +344,17 @@ static int groups_memory(struct column *c, int y0, int lines)
 			ui_put_first(win, y++, x, iw, ui->role[ROLE_DEAD], alt);
 		}
 	} else if (g->shared) {
-		snprintf(a[0], sizeof(a[0]), " one shared segment, counter @0x%lx", addr);
-		snprintf(a[1], sizeof(a[1]), " shared segment, counter @0x%lx", addr);
-		snprintf(a[2], sizeof(a[2]), " shared counter @0x%lx", addr);
+		snprintf(a[0], sizeof(a[0]), " one shared segment, %s @0x%lx", var, addr);
+		snprintf(a[1], sizeof(a[1]), " shared segment, %s @0x%lx", var, addr);
+		snprintf(a[2], sizeof(a[2]), " shared %s @0x%lx", var, addr);
 		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		snprintf(a[0], sizeof(a[0]), "   = %s  (mapped into every process and ptviz)", num);
 		snprintf(a[1], sizeof(a[1]), "   = %s  (mapped into each + ptviz)", num);
 		snprintf(a[2], sizeof(a[2]), "   = %s  (in every process)", num);
 		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 	} else {
-		snprintf(a[0], sizeof(a[0]), " private counter @0x%lx", addr);
-		snprintf(a[1], sizeof(a[1]), " counter @0x%lx", addr);
+		snprintf(a[0], sizeof(a[0]), " private %s @0x%lx", var, addr);
+		snprintf(a[1], sizeof(a[1]), " %s @0x%lx", var, addr);
 		a[2][0] = '\0';
 		alt[2] = NULL;
 		ui_put_first(win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
@@ -318,7 +404,28 @@ static int groups_memory(struct column *c, int y0, int lines)
 	}
 	/* Room to spare: say in two lines what this pane is showing. */
 	const char *note[2];
-	if (g->kind == LAB_THREADS) {
+	char step_note[2][128];
+	if (g->stepping) {
+		const int *order;
+		int next, n = lab_schedule_get(ui->lab, &order, &next);
+		size_t o = (size_t)snprintf(step_note[0], sizeof(step_note[0]), "   step mode: n steps %s",
+		                            n ? "the next in" : "each in turn");
+		if (n) {
+			o += (size_t)snprintf(step_note[0] + o, sizeof(step_note[0]) - o, " schedule");
+			for (int k = 0; k < n && o + 8 < sizeof(step_note[0]); k++)
+				o += (size_t)snprintf(step_note[0] + o, sizeof(step_note[0]) - o, k == next ? " [%d]" : " %d",
+				                      order[k]);
+		}
+		snprintf(step_note[1], sizeof(step_note[1]), "   N steps the selected worker; S leaves step mode");
+		note[0] = step_note[0];
+		note[1] = step_note[1];
+	} else if (g->workload == INSTR_WORK_WITHDRAW && g->shared) {
+		note[0] = "   if (balance >= 100) balance -= 100: the check and the";
+		note[1] = "   take are separate, so two can pass the check at once";
+	} else if (g->workload == INSTR_WORK_WITHDRAW) {
+		note[0] = "   each process withdraws from its own copy of the account:";
+		note[1] = "   none can overdraw another's, and no total balance exists";
+	} else if (g->kind == LAB_THREADS) {
 		note[0] = "   one address space: the same counter for all, a stack each;";
 		note[1] = "   counter++ is load, add, store, so two threads can lose one";
 	} else if (g->shared) {
@@ -492,6 +599,47 @@ static int groups_figure(struct column *c, int y, int x, int w, const char *labe
  * carries the chart.  Digits give way (12.3M) only when a column is too narrow for them, and
  * never those of lost.
  */
+/* The withdraw workload's figures: how many withdrawals, what the balance says, and what went wrong. */
+static void groups_counters_withdraw(struct column *c, int y)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x = c->x + 1, iw = c->w - 2;
+	char made[32], bal[32], refused[32], text[160];
+
+	story_number(g->increments, made, sizeof(made));
+	story_number(g->counter, bal, sizeof(bal));
+	story_number(g->refused, refused, sizeof(refused));
+	int w1 = groups_figure(c, y, x, iw, " withdrawals ", made);
+	if (g->shared) {
+		groups_figure(c, y, x + w1, iw - w1, "   balance ", bal);
+	} else {
+		snprintf(text, sizeof(text), "   (%d from each account of %lld)", INSTR_WITHDRAW_AMOUNT,
+		         (long long)g->start_balance);
+		ui_put(c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], text);
+	}
+	if (g->overdrawn && g->shared) {
+		snprintf(text, sizeof(text), " OVERDRAWN: both passed the check, both took %d", INSTR_WITHDRAW_AMOUNT);
+		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], text);
+	} else if (g->overdrawn) {
+		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
+	} else if (g->lost > 0) {
+		char lost[32];
+		story_number(g->lost, lost, sizeof(lost));
+		snprintf(text, sizeof(text), " lost withdrawals %s: paid out, never taken off", lost);
+		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], text);
+	} else {
+		snprintf(text, sizeof(text), " started at %lld, %d a withdrawal; refused %s", (long long)g->start_balance,
+		         INSTR_WITHDRAW_AMOUNT, refused);
+		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], text);
+	}
+	snprintf(text, sizeof(text), " sync %s: %s", lab_sync_name(g->sync),
+	         g->sync == INSTR_SYNC_MUTEX    ? "check and take under one lock"
+	         : g->sync == INSTR_SYNC_ATOMIC ? "the take is atomic, the check is not"
+	                                        : "check, then load and store");
+	ui_put(c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], text);
+}
+
 static void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
@@ -499,6 +647,11 @@ static void groups_counters(struct column *c, int y)
 	int x = c->x + 1, iw = c->w - 2;
 	char inc[32], cnt[32], lost[32], text[160];
 	const char *what = g->shared ? "counter" : "copies add up to";
+
+	if (g->workload == INSTR_WORK_WITHDRAW) {
+		groups_counters_withdraw(c, y);
+		return;
+	}
 
 	story_number(g->increments, inc, sizeof(inc));
 	story_number(g->counter, cnt, sizeof(cnt));
@@ -629,7 +782,7 @@ static void groups_column(struct column *c)
 	ui_box(ui, c->win, 0, c->x, h, c->w);
 	/* The sync mode always shows: the title gives up its words first. */
 	char sync[32];
-	snprintf(sync, sizeof(sync), " sync %s ", lab_sync_name(g->sync));
+	snprintf(sync, sizeof(sync), " sync %s%s ", lab_sync_name(g->sync), g->stepping ? ", STEP" : "");
 	int sw = ui_width(sync);
 	for (int level = 0; level < 4; level++) {
 		if (g->kind == LAB_THREADS && level < 2)
