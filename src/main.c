@@ -1,15 +1,18 @@
 /* ptviz: options, then the screen or the screenless front end over one engine. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/unistd.h>
 
 #include "batch/batch.h"
 #include "lab/lab.h"
+#include "lesson/lesson.h"
 #include "ui/ui.h"
 
 extern char **environ;
@@ -33,6 +36,7 @@ static void usage(FILE *f)
 	        "usage: ptviz [--empty] [--hz N] [options]\n"
 	        "       ptviz -c 'COMMANDS' [--json]\n"
 	        "       ptviz --batch FILE [--json]\n"
+	        "       ptviz --lesson NAME|FILE [--autoplay] [--check]    ptviz --lessons\n"
 	        "\n"
 	        "Start real threads and real processes, break them, and watch what they share.\n"
 	        "\n"
@@ -47,6 +51,14 @@ static void usage(FILE *f)
 	        "      --hz N             observations (and screen frames) per second (default 10; 0 for none)\n"
 	        "      --max-threads N    threads allowed in one group (default %d)\n"
 	        "      --max-processes N  processes allowed in total (default %d)\n"
+	        "      --lessons          list the built-in lessons, one line each\n"
+	        "      --lesson NAME|FILE play a lesson in the screen (Space: next, Backspace: again, q: leave)\n"
+	        "      --check            with --lesson: only check the lesson file; no terminal needed\n"
+	        "      --autoplay         with --lesson: pauses and questions pass by themselves; leave at the end\n"
+	        "      --speed X          with --lesson: its waits pass X times faster (default 1)\n"
+	        "      --seed N           fix what is picked at random (a lesson's T?); shown in the top line\n"
+	        "      --big              large figures, fewer details: for the back of a lecture hall\n"
+	        "      --no-keybar        hide the key bar (recordings)\n"
 	        "  -h, --help             show this help\n"
 	        "  -V, --version          show the version\n"
 	        "\n"
@@ -124,6 +136,7 @@ static char *read_all(FILE *f, const char *name)
 }
 
 enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO, OPT_EMPTY, OPT_FRAMES };
+enum { OPT_LESSON = 384, OPT_LESSONS, OPT_CHECK, OPT_AUTOPLAY, OPT_SPEED, OPT_SEED, OPT_BIG, OPT_NO_KEYBAR };
 
 int main(int argc, char **argv)
 {
@@ -137,6 +150,14 @@ int main(int argc, char **argv)
 		{ "frames", required_argument, NULL, OPT_FRAMES },
 		{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 		{ "max-processes", required_argument, NULL, OPT_MAX_PROCESSES },
+		{ "lesson", required_argument, NULL, OPT_LESSON },
+		{ "lessons", no_argument, NULL, OPT_LESSONS },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "autoplay", no_argument, NULL, OPT_AUTOPLAY },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "big", no_argument, NULL, OPT_BIG },
+		{ "no-keybar", no_argument, NULL, OPT_NO_KEYBAR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -146,6 +167,8 @@ int main(int argc, char **argv)
 	const char *command = NULL, *file = NULL;
 	struct ui_options uopt = { .hz = 10, .empty = false, .frames = 0 };
 	bool demo = false;
+	const char *lesson_name = NULL;
+	bool lessons = false, check = false;
 	int opt, frames = 0;
 
 	setproctitle_init(argc, argv, environ);
@@ -174,6 +197,32 @@ int main(int argc, char **argv)
 			if (!parse_int("--max-processes", optarg, 1, LAB_LIMIT_PROCESSES, &cfg.max_processes))
 				return 2;
 			break;
+		case OPT_LESSON: lesson_name = optarg; break;
+		case OPT_LESSONS: lessons = true; break;
+		case OPT_CHECK: check = true; break;
+		case OPT_AUTOPLAY: uopt.autoplay = true; break;
+		case OPT_BIG: uopt.big = true; break;
+		case OPT_NO_KEYBAR: uopt.no_keybar = true; break;
+		case OPT_SPEED: {
+			char *end;
+			uopt.speed = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || !(uopt.speed >= 0.1 && uopt.speed <= 1000)) {
+				fprintf(stderr, "ptviz: --speed '%s': expected a factor from 0.1 to 1000, e.g. 2\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case OPT_SEED: {
+			char *end;
+			errno = 0;
+			uopt.seed = strtoul(optarg, &end, 10);
+			if (!isdigit((unsigned char)*optarg) || *end != '\0' || errno != 0) {
+				fprintf(stderr, "ptviz: --seed '%s': expected a whole number from 0, e.g. 42\n", optarg);
+				return 2;
+			}
+			uopt.seeded = true;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ptviz %s\n", PTVIZ_VERSION); return 0;
 		default:
@@ -189,11 +238,38 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ptviz: -c, --batch and --demo each choose what to run: give only one\n");
 		return 2;
 	}
+	/* Lessons: listed, checked, or played in the screen. */
+	if (lessons)
+		return lesson_list(stdout, stderr);
+	if ((check || uopt.autoplay || uopt.speed > 0) && lesson_name == NULL) {
+		fprintf(stderr, "ptviz: --check, --autoplay and --speed go with --lesson NAME|FILE (ptviz --lessons lists them)\n");
+		return 2;
+	}
+	static struct lesson lesson;
+	if (lesson_name != NULL) {
+		if (command != NULL || file != NULL || demo) {
+			fprintf(stderr, "ptviz: --lesson plays in the screen: leave out -c, --batch and --demo\n");
+			return 2;
+		}
+		int lrc = lesson_open(lesson_name, check, &lesson, stdout, stderr);
+		if (lrc >= 0)
+			return lrc;
+		uopt.lesson = &lesson;
+		uopt.empty = true;
+	}
+	if (!uopt.seeded)
+		uopt.seed = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
 
 	uopt.hz = bopt.hz;
 	if (command == NULL && file == NULL && !demo) {
 		/* The screen. */
 		if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+			if (uopt.lesson != NULL) {
+				fprintf(stderr, "ptviz: a lesson plays in the screen, which needs a terminal; to check the file "
+				                "without one: ptviz --lesson %s --check\n", lesson_name);
+				lesson_free(&lesson);
+				return 2;
+			}
 			fprintf(stderr, "ptviz: the screen needs a terminal; without one, run commands with -c 'COMMANDS' or --batch FILE\n"
 			                "  e.g. ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n");
 			return 2;
@@ -206,6 +282,7 @@ int main(int argc, char **argv)
 		}
 		int urc = ui_run(ulab, &uopt);
 		lab_free(ulab);
+		lesson_free(uopt.lesson != NULL ? &lesson : NULL);
 		return urc;
 	}
 

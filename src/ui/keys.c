@@ -136,6 +136,15 @@ static void keys_redraw(struct ui *ui, const struct ui_binding *b)
 }
 
 const struct ui_binding ui_bindings[] = {
+	/* A lesson's keys come first, so the key bar leads with them while a lesson plays. */
+	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = ui_play_next,
+	  .when = UI_WHEN_LESSON, .help = "in a lesson: go on after a pause, or cut a wait short (also Enter)" },
+	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = ui_play_again,
+	  .when = UI_WHEN_LESSON,
+	  .help = "in a lesson: play the current step again, from the pause before it (the lab is reset and the "
+	          "steps before it replayed at once)" },
+	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = ui_play_answer_hint, .when = UI_WHEN_ASK,
+	  .help = "in a lesson's question: the number of the answer the audience predicts" },
 	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
 	  .help = "this help; Esc or ? closes it" },
 	{ .keys = { 't' }, .name = "t", .bar = "Threads", .keep = 1, .command = "spawn threads 4", .run = keys_command,
@@ -191,9 +200,39 @@ void ui_binding_run(struct ui *ui, int index)
 		ui_bindings[index].run(ui, &ui_bindings[index]);
 }
 
+bool ui_binding_active(const struct ui *ui, const struct ui_binding *b)
+{
+	switch (b->when) {
+	case UI_WHEN_LESSON:
+		return ui->play != NULL;
+	case UI_WHEN_ASK:
+		return ui_play_asking(ui);
+	default:
+		return true;
+	}
+}
+
+/* A lesson's keys, asked before an open overlay's: Space must move the lesson on even over a memory map. */
+bool ui_lesson_key(struct ui *ui, int key)
+{
+	for (int i = 0; i < ui_nbindings; i++) {
+		if (ui_bindings[i].when != UI_WHEN_LESSON || !ui_binding_active(ui, &ui_bindings[i]))
+			continue;
+		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
+			if (ui_bindings[i].keys[k] == key) {
+				ui_binding_run(ui, i);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 bool ui_key(struct ui *ui, int key)
 {
 	for (int i = 0; i < ui_nbindings; i++) {
+		if (!ui_binding_active(ui, &ui_bindings[i]))
+			continue;
 		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
 			if (ui_bindings[i].keys[k] == key) {
 				ui_binding_run(ui, i);

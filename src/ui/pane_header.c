@@ -26,7 +26,10 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 	(void)h;
 	ui_fill(win, 0, 0, w, a);
-	char rate[16], left[64];
+	char rate[16], left[64], seed[40] = "";
+	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
+	if (ui->opt.seeded || ui->play != NULL)
+		snprintf(seed, sizeof(seed), "seed %lu   ", ui->opt.seed);
 	if (ui->opt.hz > 0)
 		snprintf(rate, sizeof(rate), "%d Hz", ui->opt.hz);
 	else
@@ -34,8 +37,9 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 	/* Whole parts give way, least needed first: the sync mode and the clock stay. */
 	for (int level = 0; level < 4; level++) {
 		snprintf(left, sizeof(left), level < 3 ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
-		snprintf(right, sizeof(right), "%ssync %s   %s%st=%.1fs ", level == 0 ? "workload counter++   " : "",
-		         header_sync(ui), level < 2 ? rate : "", level < 2 ? "   " : "", lab_now(ui->lab));
+		snprintf(right, sizeof(right), "%s%ssync %s   %s%st=%.1fs ", level == 0 ? "workload counter++   " : "",
+		         level < 3 ? seed : "", header_sync(ui), level < 2 ? rate : "", level < 2 ? "   " : "",
+		         lab_now(ui->lab));
 		if (ui_width(left) + 2 + ui_width(right) <= w)
 			break;
 	}

@@ -77,6 +77,14 @@ static const char *help_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "S-Tab");
 	else if (key == '\t')
 		snprintf(buf, len, "Tab");
+	else if (key == ' ')
+		snprintf(buf, len, "Space");
+	else if (key == '\r' || key == KEY_ENTER)
+		snprintf(buf, len, "Enter");
+	else if (key == '\n')
+		snprintf(buf, len, "^J");
+	else if (key == KEY_BACKSPACE || key == 127 || key == 8)
+		snprintf(buf, len, "Bksp");
 	else if (key > 0 && key < 32)
 		snprintf(buf, len, "^%c", key + '@');
 	else
@@ -143,10 +151,15 @@ static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 	for (int i = 0; i < ui_nbindings; i++) {
 		const struct ui_binding *b = &ui_bindings[i];
 		keys[0] = '\0';
+		if (b->keys[0] == 0)
+			snprintf(keys, sizeof(keys), "%s", b->name);
 		for (int j = 0; j < 4 && b->keys[j] != 0; j++) {
+			const char *name = help_key_name(b->keys[j], k, sizeof(k));
+			if (j > 0 && strstr(keys, name) != NULL)
+				continue; /* Enter and KEY_ENTER are one key to the reader */
 			if (j > 0)
 				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, help_key_name(b->keys[j], k, sizeof(k)), sizeof(keys) - strlen(keys) - 1);
+			strncat(keys, name, sizeof(keys) - strlen(keys) - 1);
 		}
 		if (b->command != NULL)
 			snprintf(line, sizeof(line), "%-14s %s  = :%s", keys, b->help, b->command);

@@ -28,7 +28,7 @@ static void keybar_draw(struct ui *ui, WINDOW *win, int h, int w)
 		snprintf(sel, sizeof(sel), "selected %s", lab_group_at(ui->lab, gi)->workers[wi].id);
 	int selw = sel[0] != '\0' ? ui_width(sel) + 1 : 0;
 	for (int i = 0; i < n; i++) {
-		shown[i] = ui_bindings[i].bar != NULL;
+		shown[i] = ui_bindings[i].bar != NULL && ui_binding_active(ui, &ui_bindings[i]);
 		if (shown[i]) {
 			total += keybar_item_width(&ui_bindings[i]);
 			count++;

@@ -29,6 +29,10 @@ static const struct theme_role theme_roles[ROLE_COUNT] = {
 	[ROLE_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE },
 	[ROLE_NOTE] = { COLOR_YELLOW, -1, A_NORMAL, A_BOLD },
 	[ROLE_COMMAND] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
+	/* Bold white on blue: the most contrast a washed-out projector leaves. */
+	[ROLE_CAPTION] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_BOLD | A_REVERSE },
+	[ROLE_RIGHT] = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_BOLD | A_REVERSE },
+	[ROLE_WRONG] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE },
 };
 
 static const struct ui_glyphs theme_utf8 = {

@@ -31,6 +31,9 @@ static const struct ui_pane_ops *const ui_pane_ops[PANE_COUNT] = {
 	[PANE_HELP] = &ui_help_ops,
 	[PANE_MEMMAP] = &ui_memmap_ops,
 	[PANE_SMALL] = &ui_small_ops,
+	[PANE_CAPTION] = &ui_caption_ops,
+	[PANE_ASK] = &ui_ask_ops,
+	[PANE_BIG] = &ui_big_ops,
 };
 
 /* ---- panes and layout ---- */
@@ -82,14 +85,19 @@ void ui_relayout(struct ui *ui)
 		ui_place(ui, PANE_SMALL, 0, 0, rows, cols);
 		return;
 	}
-	int bar = ui->prompt.open ? ui_prompt_rows(ui, cols) : 1;
+	int bar = ui->prompt.open ? ui_prompt_rows(ui, cols) : ui->opt.no_keybar ? 0 : 1;
 	int logh = 3 + (rows - UI_MIN_ROWS) / 4;
 	if (logh > 10)
 		logh = 10;
-	int body = rows - 1 - logh - bar;
+	/* A lesson's caption bar sits above the key bar; the log gives it room. */
+	int caption = ui_play_rows(ui, cols);
+	if ((caption > 0 || ui->opt.big) && logh > 3)
+		logh = ui->opt.big ? 2 : 3;
+	int body = rows - 1 - logh - bar - caption;
 	ui_place(ui, PANE_HEADER, 0, 0, 1, cols);
-	ui_place(ui, PANE_GROUPS, 1, 0, body, cols);
+	ui_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
 	ui_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
+	ui_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
 	ui_place(ui, PANE_KEYBAR, rows - bar, 0, bar, cols);
 	if (ui->overlay != PANE_COUNT)
 		ui_place(ui, ui->overlay, 1, 0, body, cols);
@@ -200,11 +208,14 @@ static void ui_draw(struct ui *ui)
 		ui_draw_pane(ui, PANE_SMALL);
 	} else {
 		ui_draw_pane(ui, PANE_HEADER);
-		if (ui->overlay == PANE_COUNT)
+		if (ui->overlay == PANE_COUNT) {
 			ui_draw_pane(ui, PANE_GROUPS);
-		else
+			ui_draw_pane(ui, PANE_BIG);
+		} else {
 			ui_draw_pane(ui, ui->overlay);
+		}
 		ui_draw_pane(ui, PANE_LOG);
+		ui_draw_pane(ui, PANE_CAPTION);
 		if (ui->prompt.open)
 			ui->pane[PANE_KEYBAR].dirty = true; /* drawn last, so the cursor stays in the prompt */
 		ui_draw_pane(ui, PANE_KEYBAR);
@@ -387,7 +398,7 @@ static void ui_history_update(struct ui *ui)
 	}
 }
 
-static void ui_observe(struct ui *ui)
+void ui_observe(struct ui *ui)
 {
 	lab_observe(ui->lab);
 	ui_drain_events(ui);
@@ -395,6 +406,8 @@ static void ui_observe(struct ui *ui)
 	ui_select_check(ui);
 	ui_dirty(ui, PANE_HEADER);
 	ui_dirty(ui, PANE_GROUPS);
+	ui_dirty(ui, PANE_BIG);
+	ui_dirty(ui, PANE_CAPTION);
 	ui_dirty(ui, PANE_KEYBAR);
 }
 
@@ -425,6 +438,37 @@ static void ui_report(struct ui *ui)
 	}
 }
 
+bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
+{
+	char note[LAB_MSG_MAX];
+
+	ui_log(ui, ROLE_COMMAND, ":%s", c->text);
+	bool ok = cmd_exec(ui->lab, c, err, note, sizeof(note));
+	ui_drain_events(ui);
+	if (!ok) {
+		ui_log(ui, ROLE_ERROR, "%s", err->message);
+		return false;
+	}
+	if (note[0] != '\0')
+		ui_log(ui, ROLE_NOTE, "%s", note);
+	switch (c->verb) {
+	case CMD_RUN:
+		ui_log(ui, ROLE_NOTE, "time runs on its own here: the screen stays live ('run' waits only in -c and --batch)");
+		break;
+	case CMD_REPORT:
+		lab_observe(ui->lab);
+		ui_drain_events(ui);
+		ui_report(ui);
+		break;
+	case CMD_QUIT:
+		ui->quit = true;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
 bool ui_command(struct ui *ui, const char *text, struct cmd_error *err)
 {
 	struct cmd_list list;
@@ -434,34 +478,8 @@ bool ui_command(struct ui *ui, const char *text, struct cmd_error *err)
 		ui_log(ui, ROLE_ERROR, "%s: column %d: %s", text, err->column, err->message);
 		return false;
 	}
-	for (int i = 0; i < list.n && ok; i++) {
-		const struct cmd *c = &list.items[i];
-		char note[LAB_MSG_MAX];
-		ui_log(ui, ROLE_COMMAND, ":%s", c->text);
-		ok = cmd_exec(ui->lab, c, err, note, sizeof(note));
-		ui_drain_events(ui);
-		if (!ok) {
-			ui_log(ui, ROLE_ERROR, "%s", err->message);
-			break;
-		}
-		if (note[0] != '\0')
-			ui_log(ui, ROLE_NOTE, "%s", note);
-		switch (c->verb) {
-		case CMD_RUN:
-			ui_log(ui, ROLE_NOTE, "time runs on its own here: the screen stays live ('run' waits only in -c and --batch)");
-			break;
-		case CMD_REPORT:
-			lab_observe(ui->lab);
-			ui_drain_events(ui);
-			ui_report(ui);
-			break;
-		case CMD_QUIT:
-			ui->quit = true;
-			break;
-		default:
-			break;
-		}
-	}
+	for (int i = 0; i < list.n && ok; i++)
+		ok = ui_exec(ui, &list.items[i], err);
 	cmd_list_free(&list);
 	ui_observe(ui);
 	return ok;
@@ -527,6 +545,8 @@ static void ui_input(struct ui *ui, int key)
 			ui_overlay(ui, PANE_COUNT);
 		return;
 	}
+	if (ui->play != NULL && ui_lesson_key(ui, key))
+		return;
 	if (ui->overlay != PANE_COUNT && ui_pane_ops[ui->overlay]->key != NULL &&
 	    ui_pane_ops[ui->overlay]->key(ui, key))
 		return;
@@ -570,6 +590,13 @@ static int ui_loop(struct ui *ui, int sigfd)
 			if (timeout < 0)
 				timeout = 0;
 		}
+		/* A lesson's wait ends on time even when frames are rare. */
+		double due = ui_play_deadline(ui);
+		if (due >= 0) {
+			int ms = due > now ? (int)ceil((due - now) * 1000.0) : 0;
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ lab_fd(ui->lab), POLLIN, 0 },
@@ -612,6 +639,8 @@ static int ui_loop(struct ui *ui, int sigfd)
 		} else if (period == 0) {
 			ui->frames++;
 		}
+		if (!ui->quit)
+			ui_play_tick(ui);
 		if (!ui->quit)
 			ui_draw(ui);
 		if (ui->opt.frames > 0 && ui->frames >= ui->opt.frames)
@@ -682,7 +711,9 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	ui_relayout(ui);
 
 	struct cmd_error err;
-	if (!opt->empty)
+	if (opt->lesson != NULL)
+		ui_play_start(ui);
+	else if (!opt->empty)
 		ui_command(ui, "spawn threads 4; spawn processes 4", &err);
 	else
 		ui_log(ui, ROLE_NOTE, "no groups yet: t starts 4 threads, s starts 4 processes, : takes any command");
@@ -690,6 +721,9 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	ui_draw(ui);
 
 	rc = ui_loop(ui, sigfd);
+	if (rc == 0)
+		rc = ui_play_status(ui);
+	ui_play_free(ui);
 
 	if (ui->overlay == PANE_MEMMAP)
 		memmap_free(&ui->mm.map);

@@ -5,11 +5,20 @@
 #include <stdbool.h>
 
 struct lab;
+struct lesson;
 
 struct ui_options {
 	int hz;        /* observations and frames per second; 0: only on keys and events */
 	bool empty;    /* start with no groups instead of the default scene */
 	long frames;   /* leave after this many frames (tests, benchmarks); 0: never */
+	/* Presenting (src/ui/lesson_play.c) */
+	const struct lesson *lesson;  /* play this lesson on the lab; NULL: free exploration */
+	bool autoplay;       /* pauses and questions pass by themselves; leave at the end */
+	double speed;        /* a lesson's waits pass this many times faster; 0 or 1: as written */
+	unsigned long seed;  /* for whatever is picked at random (a lesson's T?) */
+	bool seeded;         /* --seed was given: show it even without a lesson */
+	bool big;            /* fewer details, bigger figures, for the back of a room */
+	bool no_keybar;      /* hide the key bar (recordings) */
 };
 
 /* Runs the screen until the user leaves.  Returns the exit status for main. */

@@ -33,6 +33,9 @@ enum ui_role {
 	ROLE_ERROR,
 	ROLE_NOTE,
 	ROLE_COMMAND,    /* commands echoed in the log */
+	ROLE_CAPTION,    /* a lesson's caption: large, high contrast */
+	ROLE_RIGHT,      /* a prediction that was right */
+	ROLE_WRONG,      /* a prediction that was not */
 	ROLE_COUNT
 };
 
@@ -43,9 +46,11 @@ struct ui_glyphs {
 	const char *spark[8];
 };
 
-enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL, PANE_COUNT };
+enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL,
+	PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COUNT };
 
 struct ui;
+struct ui_play;
 
 /* One file per pane, each exporting a table of these. */
 struct ui_pane_ops {
@@ -154,6 +159,8 @@ struct ui {
 	int nhits;
 	enum ui_pane_id drawing;   /* the pane being drawn, owner of new hits */
 
+	struct ui_play *play;      /* the lesson being played, NULL when none */
+
 	bool quit;
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
 	long frames;
@@ -167,6 +174,10 @@ void ui_relayout(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Runs command text through the command language.  Returns false with err set on a parse or run error. */
 bool ui_command(struct ui *ui, const char *text, struct cmd_error *err);
+/* Runs one parsed command as the prompt does: echoed, errors logged, front-end verbs acted on. */
+bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err);
+/* Observes the lab and marks what shows it dirty. */
+void ui_observe(struct ui *ui);
 void ui_overlay(struct ui *ui, enum ui_pane_id id);
 void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b);
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */
@@ -193,6 +204,7 @@ void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w);
 void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title);
 
 /* keys.c: one table drives the keys, the key bar and the help */
+enum ui_when { UI_WHEN_ALWAYS = 0, UI_WHEN_LESSON, UI_WHEN_ASK };
 struct ui_binding {
 	int keys[4];               /* 0 ends the list */
 	const char *name;          /* as shown: "F1", "x", "Up" */
@@ -201,13 +213,32 @@ struct ui_binding {
 	const char *help;
 	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
 	void (*run)(struct ui *ui, const struct ui_binding *b);
+	enum ui_when when;         /* lesson keys: only while a lesson plays (or asks) */
 };
 extern const struct ui_binding ui_bindings[];
 extern const int ui_nbindings;
 bool ui_key(struct ui *ui, int key);
+bool ui_lesson_key(struct ui *ui, int key);
 /* False, with the reason logged, when the lab has no worker at all. */
 bool ui_have_workers(struct ui *ui);
 void ui_binding_run(struct ui *ui, int index);
+/* Whether a binding applies now (lesson keys only while a lesson plays). */
+bool ui_binding_active(const struct ui *ui, const struct ui_binding *b);
+
+/* lesson_play.c: a lesson played on the lab, item by item, between frames */
+void ui_play_start(struct ui *ui);
+void ui_play_tick(struct ui *ui);
+/* Lab time at which ui_play_tick must run next; a negative number when nothing waits on time. */
+double ui_play_deadline(const struct ui *ui);
+/* Rows the caption bar wants at width w; 0 without a lesson. */
+int ui_play_rows(const struct ui *ui, int w);
+bool ui_play_asking(const struct ui *ui);
+/* 1 when the lesson stopped on an error, else 0. */
+int ui_play_status(const struct ui *ui);
+void ui_play_free(struct ui *ui);
+void ui_play_next(struct ui *ui, const struct ui_binding *b);
+void ui_play_again(struct ui *ui, const struct ui_binding *b);
+void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b);
 
 /* prompt.c */
 void ui_prompt_open(struct ui *ui, const char *text);
@@ -219,5 +250,6 @@ int ui_prompt_rows(const struct ui *ui, int w);
 /* The panes. */
 extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
     ui_memmap_ops, ui_small_ops;
+extern const struct ui_pane_ops ui_caption_ops, ui_ask_ops, ui_big_ops;
 
 #endif

@@ -1,0 +1,578 @@
+/* The lesson player: runs a lesson's items on the lab between frames, so time passes with the screen live. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "lesson_play.h"
+
+/* What autoplay gives a pause, a question and an answer, in seconds before --speed. */
+#define PLAY_AUTO_PAUSE 2.5
+#define PLAY_AUTO_ASK 3.0
+#define PLAY_AUTO_REVEAL 4.0
+#define PLAY_AUTO_END 2.0
+#define PLAY_AUTO_FAILED 3.0
+/* Items run in one turn of the loop at most, so a long run of commands still lets frames through. */
+#define PLAY_BUDGET 64
+
+static double play_scaled(const struct ui *ui, double seconds)
+{
+	return ui->opt.speed > 0 ? seconds / ui->opt.speed : seconds;
+}
+
+/* splitmix64: small, and the same sequence for the same --seed everywhere. */
+static uint64_t play_random(struct ui_play *p)
+{
+	uint64_t z = (p->rng += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+int play_step(const struct ui_play *p)
+{
+	const struct lesson *l = p->lesson;
+
+	if (p->pc < l->nitems)
+		return l->items[p->pc].step;
+	return l->nsteps > 0 ? l->nsteps - 1 : 0;
+}
+
+/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
+static void play_fit(struct ui *ui)
+{
+	if (!ui->too_small && ui_play_rows(ui, ui->cols) != ui->pane[PANE_CAPTION].h)
+		ui_relayout(ui);
+	ui_dirty(ui, PANE_CAPTION);
+	ui_dirty(ui, PANE_KEYBAR);
+}
+
+static void play_wait(struct ui *ui, double seconds, enum play_then then)
+{
+	struct ui_play *p = ui->play;
+
+	p->state = PLAY_WAIT;
+	p->then = then;
+	p->length = play_scaled(ui, seconds);
+	p->until = lab_now(ui->lab) + p->length;
+}
+
+static void play_fail(struct ui *ui, const struct lesson_item *it, const struct cmd *c, const char *msg)
+{
+	struct ui_play *p = ui->play;
+
+	snprintf(p->error, sizeof(p->error), "line %d%s%s: %s", it->line, c != NULL ? ", " : "", c != NULL ? c->text : "",
+	         msg);
+	ui_log(ui, ROLE_ERROR, "the lesson stopped at %s:%d: %s", p->lesson->source, it->line, msg);
+	p->failed = true;
+	p->state = PLAY_FAILED;
+	if (ui->opt.autoplay)
+		play_wait(ui, PLAY_AUTO_FAILED, THEN_LEAVE);
+}
+
+/* A chance pick (T?): one of the group's live workers, by the seeded generator. */
+static int play_pick(const char *group, void *ctx)
+{
+	struct ui *ui = ctx;
+	const struct lab_group *g = lab_find_group(ui->lab, group);
+	int alive = 0;
+
+	if (g == NULL)
+		return 0;
+	for (int i = 0; i < g->nworkers; i++)
+		alive += g->workers[i].alive;
+	if (alive == 0)
+		return 0;
+	int k = (int)(play_random(ui->play) % (uint64_t)alive);
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && k-- == 0)
+			return g->workers[i].number;
+	}
+	return 0;
+}
+
+/* A line's commands as they run: its own list, or parsed again once its chance picks are made. */
+static const struct cmd_list *play_line(struct ui *ui, const struct lesson_item *it)
+{
+	struct ui_play *p = ui->play;
+	char line[LESSON_LINE_MAX + 64], msg[LAB_MSG_MAX];
+	struct cmd_error cerr;
+
+	if (!it->chance)
+		return &it->cmds;
+	cmd_list_free(&p->filled);
+	lab_observe(ui->lab);
+	if (!lesson_fill_chance(it->text, play_pick, ui, line, sizeof(line), msg, sizeof(msg))) {
+		play_fail(ui, it, NULL, msg);
+		return NULL;
+	}
+	if (!cmd_parse(line, it->line, &p->filled, &cerr)) {
+		play_fail(ui, it, NULL, cerr.message);
+		return NULL;
+	}
+	return &p->filled;
+}
+
+static void play_commands(struct ui *ui, const struct lesson_item *it)
+{
+	struct ui_play *p = ui->play;
+	const struct cmd_list *list = p->sub == 0 ? play_line(ui, it) : it->chance ? &p->filled : &it->cmds;
+
+	if (list == NULL)
+		return;
+	while (p->sub < list->n) {
+		const struct cmd *c = &list->items[p->sub++];
+		struct cmd_error err;
+		if (c->verb == CMD_RUN) {
+			/* In a lesson, run lets time pass the way wait does: the screen stays live. */
+			ui_log(ui, ROLE_COMMAND, ":%s", c->text);
+			play_wait(ui, c->seconds, THEN_GO_ON);
+			return;
+		}
+		if (!ui_exec(ui, c, &err)) {
+			play_fail(ui, it, c, err.message);
+			ui_observe(ui);
+			return;
+		}
+		if (ui->quit)
+			return;
+	}
+	p->sub = 0;
+	p->pc++;
+	ui_observe(ui);
+}
+
+static void play_show(struct ui *ui, const struct lesson_item *it)
+{
+	struct ui_play *p = ui->play;
+	char name[LAB_ID_MAX + 16], msg[LAB_MSG_MAX];
+	const struct lab_group *g = NULL;
+
+	if (it->text[0] == '\0') {
+		if (ui->overlay == PANE_MEMMAP)
+			ui_overlay(ui, PANE_COUNT);
+		p->pc++;
+		return;
+	}
+	lab_observe(ui->lab);
+	if (!lesson_fill_chance(it->text, play_pick, ui, name, sizeof(name), msg, sizeof(msg))) {
+		play_fail(ui, it, NULL, msg);
+		return;
+	}
+	const struct lab_worker *w = lab_find_worker(ui->lab, name, &g);
+	if (w == NULL) {
+		snprintf(msg, sizeof(msg), "show map %s: there is no worker %s", name, name);
+		play_fail(ui, it, NULL, msg);
+		return;
+	}
+	for (int gi = 0; gi < lab_ngroups(ui->lab); gi++) {
+		if (lab_group_at(ui->lab, gi) == g)
+			ui_select(ui, gi, (int)(w - g->workers));
+	}
+	/* Closed first, so the map is read afresh for this worker. */
+	ui_overlay(ui, PANE_COUNT);
+	ui_overlay(ui, PANE_MEMMAP);
+	ui_log(ui, ROLE_NOTE, "the memory map of %s's process, pid %d (key m shows the selected worker's)", name,
+	       (int)w->pid);
+	p->pc++;
+}
+
+static void play_measure_start(struct ui *ui)
+{
+	struct play_measure *m = &ui->play->measure;
+
+	lab_observe(ui->lab);
+	m->t = lab_now(ui->lab);
+	m->n = 0;
+	for (int i = 0; i < lab_ngroups(ui->lab) && m->n < LAB_MAX_GROUPS; i++) {
+		const struct lab_group *g = lab_group_at(ui->lab, i);
+		strlcpy(m->name[m->n], g->name, sizeof(m->name[0]));
+		m->spawned_at[m->n] = g->spawned_at;
+		m->increments[m->n] = g->increments;
+		m->n++;
+	}
+}
+
+static void play_rate(double rate, char *buf, size_t len)
+{
+	if (rate >= 1e9)
+		snprintf(buf, len, "%.2f billion", rate / 1e9);
+	else if (rate >= 1e6)
+		snprintf(buf, len, "%.1f million", rate / 1e6);
+	else if (rate >= 1e3)
+		snprintf(buf, len, "%.0f thousand", rate / 1e3);
+	else
+		snprintf(buf, len, "%.0f", rate);
+}
+
+/* Each group's increments per second over the measured time: the cost of a lock, in numbers. */
+static void play_measured(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+	struct play_measure *m = &p->measure;
+	size_t o = 0;
+
+	lab_observe(ui->lab);
+	double dt = lab_now(ui->lab) - m->t;
+	p->figures[0] = '\0';
+	if (dt <= 0)
+		return;
+	for (int k = 0; k < m->n; k++) {
+		const struct lab_group *g = lab_find_group(ui->lab, m->name[k]);
+		char rate[32];
+		if (g == NULL || g->spawned_at != m->spawned_at[k])
+			continue;
+		play_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
+		ui_log(ui, ROLE_NOTE, "measured: %s (%s, sync %s) made %s increments per second over %.1f s", g->name,
+		       lab_kind_name(g->kind), lab_sync_name(g->sync), rate, dt);
+		if (o < sizeof(p->figures))
+			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s%s %s/s (%s)", o > 0 ? "   " : "",
+			                      g->name, rate, lab_sync_name(g->sync));
+	}
+}
+
+static void play_reveal(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
+
+	p->revealed = true;
+	if (ui->overlay == PANE_ASK)
+		ui_overlay(ui, PANE_COUNT);
+	if (p->chosen == 0)
+		ui_log(ui, ROLE_NOTE, "answer: %d. %s", a->correct, a->answers[a->correct - 1]);
+	else
+		ui_log(ui, p->chosen == a->correct ? ROLE_ALIVE : ROLE_NOTE, "answer: %d. %s (predicted %d: %s)", a->correct,
+		       a->answers[a->correct - 1], p->chosen, p->chosen == a->correct ? "right" : "not this time");
+}
+
+static void play_end(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+	bool reveal = p->ask >= 0 && !p->revealed;
+
+	if (reveal)
+		play_reveal(ui);
+	p->state = PLAY_DONE;
+	ui_log(ui, ROLE_NOTE, "the lesson is over; the workers are still live: explore, or q to leave");
+	if (ui->opt.autoplay)
+		play_wait(ui, reveal ? PLAY_AUTO_REVEAL : PLAY_AUTO_END, THEN_LEAVE);
+}
+
+static void play_pass_pause(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+
+	if (p->revealed) {
+		p->ask = -1;
+		p->revealed = false;
+		p->chosen = 0;
+	}
+	p->pc++;
+	p->state = PLAY_RUN;
+}
+
+/* The question goes by without a prediction (Space, or autoplay). */
+static void play_pass_ask(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+
+	if (ui->overlay == PANE_ASK)
+		ui_overlay(ui, PANE_COUNT);
+	p->chosen = 0;
+	p->pc++;
+	p->state = PLAY_RUN;
+}
+
+static void play_item(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+	const struct lesson *l = p->lesson;
+
+	if (p->pc >= l->nitems) {
+		play_end(ui);
+		return;
+	}
+	const struct lesson_item *it = &l->items[p->pc];
+	switch (it->kind) {
+	case LESSON_COMMANDS:
+		play_commands(ui, it);
+		break;
+	case LESSON_CAPTION:
+		p->caption = it->text;
+		p->figures[0] = '\0';
+		p->pc++;
+		break;
+	case LESSON_WAIT:
+		play_wait(ui, it->seconds, THEN_GO_ON);
+		break;
+	case LESSON_MEASURE:
+		play_measure_start(ui);
+		play_wait(ui, it->seconds, THEN_MEASURED);
+		break;
+	case LESSON_PAUSE: {
+		bool reveal = p->ask >= 0 && !p->revealed;
+		if (reveal)
+			play_reveal(ui);
+		if (ui->opt.autoplay)
+			play_wait(ui, reveal ? PLAY_AUTO_REVEAL : PLAY_AUTO_PAUSE, THEN_PAUSE_PASSED);
+		else
+			p->state = PLAY_PAUSE;
+		break;
+	}
+	case LESSON_ASK:
+		p->ask = p->pc;
+		p->chosen = 0;
+		p->revealed = false;
+		ui_log(ui, ROLE_NOTE, "question: %s", it->ask.question);
+		ui_overlay(ui, PANE_ASK);
+		if (ui->opt.autoplay)
+			play_wait(ui, PLAY_AUTO_ASK, THEN_ASK_PASSED);
+		else
+			p->state = PLAY_ASK;
+		break;
+	case LESSON_SHOW:
+		play_show(ui, it);
+		break;
+	}
+}
+
+static void play_wait_over(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+	const struct lesson *l = p->lesson;
+
+	switch (p->then) {
+	case THEN_GO_ON:
+		p->state = PLAY_RUN;
+		/* A run inside a line of commands goes on with the line's next command. */
+		if (p->pc < l->nitems && l->items[p->pc].kind != LESSON_COMMANDS)
+			p->pc++;
+		break;
+	case THEN_MEASURED:
+		p->state = PLAY_RUN;
+		play_measured(ui);
+		p->pc++;
+		break;
+	case THEN_PAUSE_PASSED:
+		play_pass_pause(ui);
+		break;
+	case THEN_ASK_PASSED:
+		play_pass_ask(ui);
+		break;
+	case THEN_LEAVE:
+		p->state = p->failed ? PLAY_FAILED : PLAY_DONE;
+		ui->quit = true;
+		break;
+	}
+}
+
+void ui_play_tick(struct ui *ui)
+{
+	struct ui_play *p = ui->play;
+
+	if (p == NULL)
+		return;
+	if (p->state == PLAY_WAIT && lab_now(ui->lab) >= p->until)
+		play_wait_over(ui);
+	for (int budget = PLAY_BUDGET; p->state == PLAY_RUN && !ui->quit && budget > 0; budget--)
+		play_item(ui);
+	/* The question comes back when the help or a memory map closes over it. */
+	if (ui_play_asking(ui) && ui->overlay == PANE_COUNT)
+		ui_overlay(ui, PANE_ASK);
+	play_fit(ui);
+}
+
+double ui_play_deadline(const struct ui *ui)
+{
+	const struct ui_play *p = ui->play;
+
+	if (p == NULL)
+		return -1;
+	if (p->state == PLAY_WAIT)
+		return p->until;
+	return p->state == PLAY_RUN ? 0 : -1;
+}
+
+bool ui_play_asking(const struct ui *ui)
+{
+	const struct ui_play *p = ui->play;
+
+	return p != NULL && (p->state == PLAY_ASK || (p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED));
+}
+
+bool play_choose(struct ui *ui, int n)
+{
+	struct ui_play *p = ui->play;
+
+	if (!ui_play_asking(ui))
+		return false;
+	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
+	if (n < 1 || n > a->nanswers)
+		return false;
+	p->chosen = n;
+	ui_log(ui, ROLE_NOTE, "prediction: %d. %s; the answer comes at the next pause", n, a->answers[n - 1]);
+	if (ui->overlay == PANE_ASK)
+		ui_overlay(ui, PANE_COUNT);
+	p->pc++;
+	p->state = PLAY_RUN;
+	play_fit(ui);
+	return true;
+}
+
+int ui_play_rows(const struct ui *ui, int w)
+{
+	if (ui->play == NULL || w <= 0)
+		return 0;
+	int want = play_caption_render(ui, NULL, 0, w);
+	int most = (ui->rows - 1) / 2;
+	return want < most ? want : most > 2 ? most : 2;
+}
+
+int ui_play_status(const struct ui *ui)
+{
+	return ui->play != NULL && ui->play->failed ? 1 : 0;
+}
+
+void ui_play_start(struct ui *ui)
+{
+	struct ui_play *p = calloc(1, sizeof(*p));
+	const struct lesson *l = ui->opt.lesson;
+
+	if (p == NULL) {
+		ui_log(ui, ROLE_ERROR, "out of memory: the lesson cannot start");
+		return;
+	}
+	p->lesson = l;
+	p->ask = -1;
+	p->caption = "";
+	p->rng = ui->opt.seed;
+	p->state = PLAY_RUN;
+	ui->play = p;
+	ui_log(ui, ROLE_NOTE, "lesson '%s': %d step%s; Space goes on after a pause, Backspace plays a step again, q leaves",
+	       l->title, l->nsteps, l->nsteps == 1 ? "" : "s");
+	ui_relayout(ui);
+}
+
+void ui_play_free(struct ui *ui)
+{
+	if (ui->play == NULL)
+		return;
+	cmd_list_free(&ui->play->filled);
+	free(ui->play);
+	ui->play = NULL;
+}
+
+/* Space or Enter: on after a pause, a wait cut short, a question passed without a prediction. */
+void ui_play_next(struct ui *ui, const struct ui_binding *b)
+{
+	struct ui_play *p = ui->play;
+
+	(void)b;
+	if (p == NULL)
+		return;
+	switch (p->state) {
+	case PLAY_PAUSE:
+		play_pass_pause(ui);
+		break;
+	case PLAY_WAIT:
+		if (p->then == THEN_LEAVE)
+			ui->quit = true;
+		else
+			p->until = lab_now(ui->lab);
+		break;
+	case PLAY_ASK:
+		ui_log(ui, ROLE_NOTE, "no prediction this time; the answer comes at the next pause");
+		play_pass_ask(ui);
+		break;
+	case PLAY_DONE:
+		ui_log(ui, ROLE_NOTE, "the lesson is over: Backspace plays the last step again, q leaves");
+		break;
+	case PLAY_FAILED:
+		ui_log(ui, ROLE_NOTE, "the lesson stopped on an error: Backspace tries the step again, q leaves");
+		break;
+	case PLAY_RUN:
+		break;
+	}
+	play_fit(ui);
+}
+
+/* Runs the items before a step again at once, so the step starts from the same workers (not the same counts). */
+static bool play_replay(struct ui *ui, int upto)
+{
+	struct ui_play *p = ui->play;
+	const struct lesson *l = p->lesson;
+
+	for (int i = 0; i < upto; i++) {
+		const struct lesson_item *it = &l->items[i];
+		if (it->kind == LESSON_CAPTION) {
+			p->caption = it->text;
+			continue;
+		}
+		if (it->kind != LESSON_COMMANDS)
+			continue;
+		const struct cmd_list *list = play_line(ui, it);
+		if (list == NULL)
+			return false;
+		for (int k = 0; k < list->n; k++) {
+			struct cmd_error err;
+			if (list->items[k].verb == CMD_RUN || list->items[k].verb == CMD_QUIT)
+				continue;
+			if (!ui_exec(ui, &list->items[k], &err)) {
+				play_fail(ui, it, &list->items[k], err.message);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * Backspace: the current step again, from the pause before it.  The current step is the one running, or the one
+ * that has just finished and waits at its pause.  The lab is reset and every command before the step is run again
+ * at once (no waits), so the same workers are there when it starts; chance picks fall the same way.
+ */
+void ui_play_again(struct ui *ui, const struct ui_binding *b)
+{
+	struct ui_play *p = ui->play;
+
+	(void)b;
+	if (p == NULL)
+		return;
+	const struct lesson *l = p->lesson;
+	int step = play_step(p), first = 0;
+	while (first < l->nitems && l->items[first].step < step)
+		first++;
+	if (ui->overlay == PANE_ASK || ui->overlay == PANE_MEMMAP)
+		ui_overlay(ui, PANE_COUNT);
+	cmd_list_free(&p->filled);
+	p->failed = false;
+	p->error[0] = '\0';
+	p->ask = -1;
+	p->chosen = 0;
+	p->revealed = false;
+	p->figures[0] = '\0';
+	p->caption = "";
+	p->rng = ui->opt.seed;
+	p->sub = 0;
+	lab_reset(ui->lab);
+	ui_log(ui, ROLE_NOTE, "step %d of %d again: the lab is reset%s", step + 1, l->nsteps,
+	       first > 0 ? " and the steps before it replayed at once" : "");
+	if (play_replay(ui, first)) {
+		p->pc = first;
+		p->state = PLAY_RUN;
+	}
+	ui_observe(ui);
+	play_fit(ui);
+}
+
+/* The key bar's "1-9 Predict", clicked: say what to press. */
+void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	if (!ui_play_asking(ui))
+		return;
+	ui_log(ui, ROLE_NOTE, "press the number of an answer, 1 to %d", ui->play->lesson->items[ui->play->ask].ask.nanswers);
+}

@@ -1,0 +1,56 @@
+/* The lesson player's state, shared by the player and the panes that show it (caption bar, question). */
+#ifndef PTVIZ_LESSON_PLAY_H
+#define PTVIZ_LESSON_PLAY_H
+
+#include <stdint.h>
+
+#include "../lesson/lesson.h"
+#include "ui_priv.h"
+
+enum play_state {
+	PLAY_RUN,     /* items run one after another */
+	PLAY_WAIT,    /* time passes until `until`, the screen live */
+	PLAY_PAUSE,   /* waiting for the presenter */
+	PLAY_ASK,     /* waiting for the audience's prediction */
+	PLAY_DONE,    /* the last item has run; the workers stay live */
+	PLAY_FAILED,  /* a command failed: the lesson stopped there */
+};
+
+/* What comes when a timed wait is over. */
+enum play_then { THEN_GO_ON, THEN_MEASURED, THEN_PAUSE_PASSED, THEN_ASK_PASSED, THEN_LEAVE };
+
+struct play_measure {
+	int n;
+	double t;
+	char name[LAB_MAX_GROUPS][LAB_NAME_MAX + 1];
+	double spawned_at[LAB_MAX_GROUPS];
+	int64_t increments[LAB_MAX_GROUPS];
+};
+
+struct ui_play {
+	const struct lesson *lesson;
+	enum play_state state;
+	enum play_then then;
+	int pc;                     /* the item running or waited on */
+	int sub;                    /* the next command of a line of commands */
+	double until, length;       /* PLAY_WAIT: when it ends, and how long it is */
+	struct cmd_list filled;     /* a line with chance picks, parsed as picked */
+	const char *caption;        /* into the lesson; "" for none */
+	char figures[256];          /* what the last `measure` found, shown under the caption */
+	struct play_measure measure;
+	int ask;                    /* the ask item shown or awaiting its answer; -1 none */
+	int chosen;                 /* the audience's prediction, from 1; 0 none */
+	bool revealed;              /* the answer and why are shown */
+	bool failed;
+	char error[LAB_MSG_MAX + 160];
+	uint64_t rng;
+};
+
+/* The step on show, from 0. */
+int play_step(const struct ui_play *p);
+/* The audience predicts answer n (from 1).  False when no question is open or n does not fit. */
+bool play_choose(struct ui *ui, int n);
+/* pane_caption.c: draws the caption bar, or with win NULL only counts the rows it needs. */
+int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w);
+
+#endif

@@ -1,0 +1,99 @@
+/* A lesson's question over the columns: the audience predicts with a number key before the lesson shows them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson_play.h"
+
+/* Writes text wrapped at width from row y, x; returns the rows used (drawn only when win is not NULL). */
+static int ask_wrap(WINDOW *win, int y, int x, int width, int hmax, attr_t a, const char *text)
+{
+	char line[512];
+	int rows = 0;
+
+	while (*text != '\0') {
+		int take = (int)strlen(text);
+		if (take > (int)sizeof(line) - 1)
+			take = (int)sizeof(line) - 1;
+		/* Shorten to the last space that lets the line fit. */
+		for (;;) {
+			snprintf(line, sizeof(line), "%.*s", take, text);
+			if (ui_width(line) <= width)
+				break;
+			int cut = take - 1;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0) {
+				/* No space: cut inside the word, on a character boundary. */
+				cut = take - 1;
+				while (cut > 1 && ((unsigned char)text[cut] & 0xc0) == 0x80)
+					cut--;
+			}
+			take = cut;
+			if (take <= 1)
+				break;
+		}
+		if (win != NULL && y + rows < hmax)
+			ui_put(win, y + rows, x, width, a, line);
+		rows++;
+		text += take;
+		while (*text == ' ')
+			text++;
+	}
+	return rows;
+}
+
+static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
+{
+	const struct ui_play *p = ui->play;
+	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
+	int x = 4, width = w - 8, y = top;
+	char num[8], hint[128];
+
+	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_TITLE], a->question);
+	y++;
+	for (int i = 0; i < a->nanswers; i++) {
+		snprintf(num, sizeof(num), " %d ", i + 1);
+		if (win != NULL && y < h - 1)
+			ui_put(win, y, x + 2, 3, ui->role[ROLE_KEYLABEL] | A_BOLD, num);
+		y += ask_wrap(win, y, x + 7, width - 7, h - 1, ui->role[ROLE_FIGURE], a->answers[i]);
+		if (h >= 20 || win == NULL)
+			y++;
+	}
+	if (ui->opt.autoplay)
+		snprintf(hint, sizeof(hint), "autoplay: the answer comes at the next pause");
+	else
+		snprintf(hint, sizeof(hint), "Predict: press 1 to %d %s Space: go on without a prediction", a->nanswers,
+		         ui->g.dot);
+	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_NOTE], hint);
+	return y - top;
+}
+
+static void ask_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	if (ui->play == NULL || ui->play->ask < 0)
+		return;
+	ui_box(ui, win, 0, 0, h, w);
+	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], ui->opt.autoplay ? " QUESTION " : " QUESTION: PREDICT FIRST ");
+	/* Centred in the box when it fits. */
+	int need = ask_render(ui, NULL, 0, h, w);
+	int top = need < h - 2 ? 1 + (h - 2 - need) / 2 : 1;
+	ask_render(ui, win, top, h, w);
+}
+
+static bool ask_key(struct ui *ui, int key)
+{
+	if (key >= '1' && key <= '9') {
+		if (!play_choose(ui, key - '0'))
+			ui_log(ui, ROLE_NOTE, "%c is not an answer here: press 1 to %d", key,
+			       ui->play->lesson->items[ui->play->ask].ask.nanswers);
+		return true;
+	}
+	/* Esc would only hide the question the lesson is waiting on. */
+	return key == 27;
+}
+
+const struct ui_pane_ops ui_ask_ops = {
+	.name = "ask",
+	.draw = ask_draw,
+	.key = ask_key,
+};

@@ -1,0 +1,224 @@
+/* --big: each group's essential figures in large digits, details dropped, for the back of a lecture hall. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lab/story.h"
+#include "ui_priv.h"
+
+#define BIG_COLUMN_MIN 30
+#define BIG_RATE_EVERY 0.5   /* seconds between two readings of a rate */
+
+/* A 3x5 pixel font; each row is three bits, left to right 4 2 1.  Drawn with half blocks: 3 rows of text. */
+struct big_glyph {
+	char c;
+	int width;
+	unsigned char rows[5];
+};
+
+static const struct big_glyph big_glyphs[] = {
+	{ '0', 3, { 7, 5, 5, 5, 7 } }, { '1', 3, { 2, 6, 2, 2, 7 } }, { '2', 3, { 7, 1, 7, 4, 7 } },
+	{ '3', 3, { 7, 1, 7, 1, 7 } }, { '4', 3, { 5, 5, 7, 1, 1 } }, { '5', 3, { 7, 4, 7, 1, 7 } },
+	{ '6', 3, { 7, 4, 7, 5, 7 } }, { '7', 3, { 7, 1, 1, 1, 1 } }, { '8', 3, { 7, 5, 7, 5, 7 } },
+	{ '9', 3, { 7, 5, 7, 1, 7 } }, { '-', 3, { 0, 0, 7, 0, 0 } }, { '.', 1, { 0, 0, 0, 0, 1 } },
+	{ 'k', 3, { 4, 5, 6, 5, 5 } }, { 'M', 3, { 5, 7, 7, 5, 5 } }, { 'G', 3, { 7, 4, 5, 5, 7 } },
+	{ ' ', 1, { 0, 0, 0, 0, 0 } },
+};
+
+/* Rates of work, per group, kept between frames. */
+struct big_rate {
+	char name[LAB_NAME_MAX + 1];
+	double spawned_at;
+	double t;
+	int64_t increments;
+	double rate;
+	bool known;
+};
+static struct big_rate big_rates[LAB_MAX_GROUPS];
+
+static const struct big_glyph *big_glyph(char c)
+{
+	for (size_t i = 0; i < sizeof(big_glyphs) / sizeof(big_glyphs[0]); i++) {
+		if (big_glyphs[i].c == c)
+			return &big_glyphs[i];
+	}
+	return NULL;
+}
+
+static int big_width(const char *s)
+{
+	int w = 0;
+
+	for (; *s != '\0'; s++) {
+		const struct big_glyph *g = big_glyph(*s);
+		if (g == NULL)
+			return -1;
+		w += g->width + 1;
+	}
+	return w > 0 ? w - 1 : 0;
+}
+
+static void big_draw_text(struct ui *ui, WINDOW *win, int y, int x, attr_t a, const char *s)
+{
+	for (int r = 0; r < 3; r++) {
+		int cx = x;
+		for (const char *c = s; *c != '\0'; c++) {
+			const struct big_glyph *g = big_glyph(*c);
+			for (int col = 0; col < g->width; col++) {
+				int bit = 1 << (g->width - 1 - col);
+				bool top = g->rows[2 * r] & bit;
+				bool bottom = 2 * r + 1 < 5 && (g->rows[2 * r + 1] & bit);
+				const char *cell = " ";
+				if (ui->utf8)
+					cell = top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
+				else if (top || bottom)
+					cell = "#";
+				ui_put(win, y + r, cx + col, 1, a, cell);
+			}
+			cx += g->width + 1;
+		}
+	}
+}
+
+/* A number in large digits, shortened (12.3M) when the full one does not fit; plain text when nothing does. */
+static void big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, attr_t a, int64_t n)
+{
+	char buf[48];
+
+	story_number(n, buf, sizeof(buf));
+	for (int digits = 12; big_width(buf) > maxw && digits >= 3; digits--)
+		ui_number(n, digits, buf, sizeof(buf));
+	if (big_width(buf) < 0 || big_width(buf) > maxw) {
+		story_number(n, buf, sizeof(buf));
+		ui_put(win, y + 1, x, maxw, a, buf);
+		return;
+	}
+	big_draw_text(ui, win, y, x, a, buf);
+}
+
+static double big_rate_of(struct ui *ui, int gi, const struct lab_group *g)
+{
+	struct big_rate *r = &big_rates[gi];
+	double now = lab_now(ui->lab);
+
+	if (strcmp(r->name, g->name) != 0 || r->spawned_at != g->spawned_at) {
+		memset(r, 0, sizeof(*r));
+		snprintf(r->name, sizeof(r->name), "%s", g->name);
+		r->spawned_at = g->spawned_at;
+		r->t = now;
+		r->increments = g->increments;
+		return -1;
+	}
+	if (now - r->t >= BIG_RATE_EVERY) {
+		r->rate = (double)(g->increments - r->increments) / (now - r->t);
+		r->known = true;
+		r->t = now;
+		r->increments = g->increments;
+	}
+	return r->known ? r->rate : -1;
+}
+
+static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
+{
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	bool withdraw = g->workload == INSTR_WORK_WITHDRAW;
+	int x = x0 + 2, w = cw - 4, y = 1, bottom = h - 1;
+	char title[64], buf[160], num[48];
+
+	ui_box(ui, win, 0, x0, h, cw);
+	snprintf(title, sizeof(title), " %s %s %s sync %s ", g->kind == LAB_THREADS ? "THREADS" : "PROCESSES", g->name,
+	         ui->g.dot, lab_sync_name(g->sync));
+	ui_put(win, 0, x0 + 2, cw - 4, ui->role[ROLE_TITLE], title);
+
+	/* Who is alive. */
+	int cx = x + ui_putf(win, y, x, w, ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD,
+	                     "%d/%d alive ", g->alive, g->nworkers);
+	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
+		const struct lab_worker *wk = &g->workers[i];
+		snprintf(buf, sizeof(buf), " %s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id);
+		if (cx + ui_width(buf) > x + w)
+			break;
+		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
+	}
+	y += 2;
+
+	/* What memory holds. */
+	if (g->shared) {
+		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
+		       withdraw ? "the shared balance" : g->kind == LAB_THREADS ? "the one shared counter" : "one shared segment");
+		if (y + 3 <= bottom)
+			big_number(ui, win, y, x, w, ui->role[g->overdrawn ? ROLE_LOST : ROLE_SHARED], g->counter);
+		y += 4;
+	} else {
+		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
+		       withdraw ? "each process's own balance" : "each process's own counter");
+		for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+			const struct lab_worker *wk = &g->workers[i];
+			story_number(wk->counter, num, sizeof(num));
+			ui_putf(win, y++, x, w, ui->role[wk->alive ? ROLE_PRIVATE : ROLE_DEAD], "%-5s %s", wk->id, num);
+		}
+		y++;
+	}
+	if (withdraw && g->overdrawn && y < bottom)
+		ui_put(win, y++, x, w, ui->role[ROLE_LOST], "OVERDRAWN: below zero");
+
+	/* Step mode: each worker's register and next micro-step, the essence of the lost update. */
+	if (g->stepping) {
+		for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+			const struct lab_worker *wk = &g->workers[i];
+			if (wk->has_reg)
+				story_number(wk->reg, num, sizeof(num));
+			else
+				snprintf(num, sizeof(num), "-");
+			ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num,
+			        wk->alive ? lab_step_name(wk->next) : "-");
+		}
+		y++;
+	}
+
+	/* What was lost. */
+	if (y + 4 <= bottom) {
+		if (g->shared)
+			snprintf(buf, sizeof(buf), "%s", withdraw ? "withdrawals the balance never saw" : "lost updates");
+		else
+			snprintf(buf, sizeof(buf), "lost: nothing shared to lose");
+		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
+		big_number(ui, win, y, x, w, ui->role[ROLE_LOST], g->lost);
+		y += 4;
+	}
+
+	/* The work done, as a rate: what a lock costs. */
+	double rate = big_rate_of(ui, gi, g);
+	if (y < bottom) {
+		if (rate < 0)
+			snprintf(buf, sizeof(buf), "increments/s: measuring");
+		else if (rate >= 1e6)
+			snprintf(buf, sizeof(buf), "increments/s: %.1f million", rate / 1e6);
+		else
+			snprintf(buf, sizeof(buf), "increments/s: %.0f", rate);
+		ui_put(win, y++, x, w, ui->role[ROLE_FIGURE], buf);
+	}
+}
+
+static void big_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	ui_order_groups(ui);
+	int n = ui->norder;
+
+	if (n == 0) {
+		ui_put(win, h / 2, 2, w - 4, ui->role[ROLE_NOTE], "no workers yet");
+		return;
+	}
+	int fit = w / BIG_COLUMN_MIN;
+	if (fit < 1)
+		fit = 1;
+	if (n > fit)
+		n = fit;
+	int cw = w / n;
+	for (int i = 0; i < n; i++)
+		big_column(ui, win, ui->order[i], i * cw, i == n - 1 ? w - i * cw : cw, h);
+}
+
+const struct ui_pane_ops ui_big_ops = {
+	.name = "big",
+	.draw = big_draw,
+};

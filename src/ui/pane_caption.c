@@ -1,0 +1,203 @@
+/* The caption bar: what a lesson says now, big and high-contrast, with where the lesson is and what comes next. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson_play.h"
+
+#define CAPTION_MARGIN 2
+#define CAPTION_LINES_MAX 16
+
+/*
+ * Breaks text into lines of at most width columns, at spaces; a word longer
+ * than a line is cut.  Returns the number of lines; starts[i] and lens[i]
+ * say where each is in text.
+ */
+static int caption_wrap(const char *text, int width, int *starts, int *lens, int max)
+{
+	int n = 0, at = 0, len = (int)strlen(text);
+	char buf[1024];
+
+	if (width < 8)
+		width = 8;
+	while (at < len && n < max) {
+		while (text[at] == ' ')
+			at++;
+		if (at >= len)
+			break;
+		int end = at, fit = at;
+		/* The longest run of whole words that fits. */
+		while (end < len) {
+			int next = end;
+			while (next < len && text[next] == ' ')
+				next++;
+			while (next < len && text[next] != ' ')
+				next++;
+			int k = next - at < (int)sizeof(buf) - 1 ? next - at : (int)sizeof(buf) - 1;
+			memcpy(buf, text + at, (size_t)k);
+			buf[k] = '\0';
+			if (ui_width(buf) > width)
+				break;
+			fit = end = next;
+		}
+		if (fit == at) {
+			/* One word wider than the line: cut it where it stops fitting, never inside a UTF-8 character. */
+			int k = at;
+			while (k < len && text[k] != ' ') {
+				int next = k + 1;
+				while (next < len && ((unsigned char)text[next] & 0xc0) == 0x80)
+					next++;
+				memcpy(buf, text + at, (size_t)(next - at));
+				buf[next - at] = '\0';
+				if (ui_width(buf) > width)
+					break;
+				k = next;
+			}
+			fit = k > at ? k : at + 1;
+		}
+		starts[n] = at;
+		lens[n] = fit - at;
+		n++;
+		at = fit;
+	}
+	return n;
+}
+
+/* Emits lines, or only counts them when win is NULL: the same code lays out and draws. */
+struct caption_out {
+	const struct ui *ui;
+	WINDOW *win;
+	int y, h, w;
+};
+
+static void caption_blank(struct caption_out *o)
+{
+	if (o->win != NULL && o->y < o->h)
+		ui_fill(o->win, o->y, 0, o->w, o->ui->role[ROLE_CAPTION]);
+	o->y++;
+}
+
+/* A badge (" RIGHT ") in its own colour, then text wrapped in the caption's colour, hanging under the text. */
+static void caption_text(struct caption_out *o, const char *badge, attr_t badge_attr, const char *text)
+{
+	int starts[CAPTION_LINES_MAX], lens[CAPTION_LINES_MAX];
+	int indent = CAPTION_MARGIN + (badge != NULL ? ui_width(badge) + 1 : 0);
+	int n = caption_wrap(text, o->w - indent - CAPTION_MARGIN, starts, lens, CAPTION_LINES_MAX);
+
+	if (n == 0)
+		n = 1, starts[0] = 0, lens[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (o->win != NULL && o->y < o->h) {
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", lens[i], text + starts[i]);
+			ui_fill(o->win, o->y, 0, o->w, o->ui->role[ROLE_CAPTION]);
+			if (i == 0 && badge != NULL)
+				ui_put(o->win, o->y, CAPTION_MARGIN, o->w - CAPTION_MARGIN, badge_attr, badge);
+			ui_put(o->win, o->y, indent, o->w - indent - CAPTION_MARGIN, o->ui->role[ROLE_CAPTION], line);
+		}
+		o->y++;
+	}
+}
+
+/* The top line: which lesson, which step, and the key that moves it on. */
+static void caption_progress(struct caption_out *o)
+{
+	const struct ui *ui = o->ui;
+	const struct ui_play *p = ui->play;
+	const struct lesson *l = p->lesson;
+	char right[96], left[128], hint[48] = "";
+
+	if (o->win == NULL) {
+		o->y++;
+		return;
+	}
+	switch (p->state) {
+	case PLAY_PAUSE:
+		snprintf(hint, sizeof(hint), "Space: next");
+		break;
+	case PLAY_ASK:
+		snprintf(hint, sizeof(hint), "1-%d: predict", l->items[p->ask].ask.nanswers);
+		break;
+	case PLAY_WAIT:
+		if (p->then == THEN_LEAVE)
+			snprintf(hint, sizeof(hint), "leaving");
+		else if (p->length >= 1.0)
+			snprintf(hint, sizeof(hint), "%.0f s", p->until - lab_now(ui->lab) + 0.5);
+		break;
+	case PLAY_DONE:
+		snprintf(hint, sizeof(hint), "the end %s q leaves", ui->g.dot);
+		break;
+	case PLAY_FAILED:
+		snprintf(hint, sizeof(hint), "stopped %s Bksp: again", ui->g.dot);
+		break;
+	case PLAY_RUN:
+		break;
+	}
+	if (ui->opt.autoplay && p->state != PLAY_DONE && p->state != PLAY_FAILED)
+		snprintf(hint, sizeof(hint), "autoplay");
+	snprintf(right, sizeof(right), "step %d of %d%s%s ", play_step(p) + 1, l->nsteps,
+	         hint[0] != '\0' ? "   " : "", hint);
+	snprintf(left, sizeof(left), " %s %s", ui->utf8 ? "\u25b6" : ">", l->title);
+	attr_t a = ui->role[ROLE_HEADER];
+	ui_fill(o->win, o->y, 0, o->w, a);
+	int rw = ui_width(right);
+	ui_put_words(o->win, o->y, 0, o->w - rw - 1, a | A_BOLD, left);
+	ui_put(o->win, o->y, o->w - rw > 0 ? o->w - rw : 0, rw, a | A_BOLD, right);
+	o->y++;
+}
+
+int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w)
+{
+	const struct ui_play *p = ui->play;
+	struct caption_out o = { ui, win, 0, h, w };
+	/* Room to breathe around the words, when the screen has it. */
+	bool roomy = ui->opt.big || ui->rows >= 34;
+
+	if (p == NULL)
+		return 0;
+	caption_progress(&o);
+	if (roomy)
+		caption_blank(&o);
+	caption_text(&o, NULL, 0, p->caption);
+	if (p->figures[0] != '\0')
+		caption_text(&o, ui->utf8 ? "\u25b8" : ">", ui->role[ROLE_CAPTION], p->figures);
+	if (p->ask >= 0 && p->state != PLAY_ASK && !(p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED)) {
+		const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
+		char text[LESSON_ANSWER_MAX * 4 + 64];
+		if (!p->revealed) {
+			if (p->chosen > 0)
+				snprintf(text, sizeof(text), "%d. %s %s watch what happens", p->chosen, a->answers[p->chosen - 1],
+				         ui->g.dot);
+			else
+				snprintf(text, sizeof(text), "none %s watch what happens", ui->g.dot);
+			caption_text(&o, " PREDICTION ", ui->role[ROLE_HEADER] | A_BOLD, text);
+		} else {
+			bool right = p->chosen == a->correct;
+			const char *badge = p->chosen == 0 ? " ANSWER " : right ? " RIGHT " : " NOT QUITE ";
+			attr_t ba = p->chosen == 0 ? ui->role[ROLE_HEADER] | A_BOLD : ui->role[right ? ROLE_RIGHT : ROLE_WRONG];
+			if (p->chosen == 0 || right)
+				snprintf(text, sizeof(text), "%d. %s", a->correct, a->answers[a->correct - 1]);
+			else
+				snprintf(text, sizeof(text), "it is %d. %s", a->correct, a->answers[a->correct - 1]);
+			caption_text(&o, badge, ba, text);
+			caption_text(&o, " WHY ", ui->role[ROLE_HEADER] | A_BOLD, a->why);
+		}
+	}
+	if (p->failed)
+		caption_text(&o, " STOPPED ", ui->role[ROLE_WRONG], p->error);
+	if (roomy)
+		caption_blank(&o);
+	/* What is left of the window stays in the caption's colour. */
+	while (win != NULL && o.y < h)
+		caption_blank(&o);
+	return o.y;
+}
+
+static void caption_draw(struct ui *ui, WINDOW *win, int h, int w)
+{
+	play_caption_render(ui, win, h, w);
+}
+
+const struct ui_pane_ops ui_caption_ops = {
+	.name = "caption",
+	.draw = caption_draw,
+};
