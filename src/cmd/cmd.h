@@ -23,6 +23,10 @@ enum cmd_verb {
 	CMD_SCHEDULE,    /* schedule N N ... (none: clear) */
 	CMD_WORKLOAD,    /* workload counter|withdraw [GROUP] */
 	CMD_BENCH,       /* bench create|forksize|switch|ipc|all: the front end runs it */
+	CMD_FIX,         /* fix lockorder [GROUP] */
+	CMD_REAP,        /* reap [on|off] */
+	CMD_CPUS,        /* cpus 1|all [GROUP] */
+	CMD_GIL,         /* gil on|off [GROUP] */
 };
 
 #define CMD_WORD_MAX 32
@@ -36,7 +40,8 @@ struct cmd {
 	enum instr_sync sync;        /* sync */
 	enum instr_fault fault;      /* inject */
 	double seconds;              /* run */
-	bool on;                     /* step on|off */
+	bool on;                     /* step on|off, gil on|off, cpus 1 (on) or all */
+	enum lab_reap_mode reap;     /* reap, reap on, reap off */
 	enum instr_workload workload;
 	int nschedule;               /* schedule */
 	int schedule[LAB_SCHEDULE_MAX];

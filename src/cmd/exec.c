@@ -63,6 +63,18 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	case CMD_WORKLOAD:
 		ok = lab_workload(lab, c->workload, target, &le);
 		break;
+	case CMD_FIX:
+		ok = lab_fix_lockorder(lab, target, &le);
+		break;
+	case CMD_REAP:
+		ok = lab_reaping(lab, c->reap, &le);
+		break;
+	case CMD_CPUS:
+		ok = lab_cpus(lab, c->on, target, &le);
+		break;
+	case CMD_GIL:
+		ok = lab_gil(lab, c->on, target, &le);
+		break;
 	case CMD_RUN:
 	case CMD_REPORT:
 	case CMD_QUIT:

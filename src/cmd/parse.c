@@ -13,7 +13,7 @@
 
 const char *const cmd_verbs[] = {
 	"spawn", "sync", "inject", "kill", "pause", "resume", "run", "report", "reset", "quit",
-	"step", "schedule", "workload", "bench", NULL,
+	"step", "schedule", "workload", "bench", "fix", "reap", "cpus", "gil", NULL,
 };
 
 const char *const cmd_benches[] = { "create", "forksize", "switch", "ipc", "all", NULL };
@@ -272,17 +272,65 @@ static bool parse_schedule(const struct statement *st, struct cmd *c, struct cmd
 
 static bool parse_workload(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
+	static const char *const names[] = { "counter", "withdraw", "deadlock", "io", "cpu" };
+
 	if (st->nwords < 2)
-		return cmd_fail(err, st->line, st->end_column, "workload needs a kind: counter or withdraw");
+		return cmd_fail(err, st->line, st->end_column,
+		                "workload needs a kind: counter, withdraw, deadlock, io or cpu");
 	const struct word *w = &st->words[1];
-	if (strcmp(w->text, "counter") == 0)
-		c->workload = INSTR_WORK_COUNTER;
-	else if (strcmp(w->text, "withdraw") == 0)
-		c->workload = INSTR_WORK_WITHDRAW;
-	else
-		return cmd_fail(err, st->line, w->column, "unknown workload '%s': expected counter or withdraw",
-		                w->text);
+	size_t k = 0;
+	while (k < sizeof(names) / sizeof(names[0]) && strcmp(w->text, names[k]) != 0)
+		k++;
+	if (k == sizeof(names) / sizeof(names[0]))
+		return cmd_fail(err, st->line, w->column,
+		                "unknown workload '%s': expected counter, withdraw, deadlock, io or cpu", w->text);
+	c->workload = (enum instr_workload)k;
 	if (st->nwords > 2 && !parse_target(st, 2, c, "a group", "workload withdraw T", false, false, err))
+		return false;
+	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
+}
+
+/* A word out of two (on/off, 1/all), then an optional group. */
+static bool parse_switch(const struct statement *st, struct cmd *c, const char *yes, const char *no,
+                         const char *example, struct cmd_error *err)
+{
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "%s needs %s or %s, e.g. '%s'", st->words[0].text, yes, no,
+		                example);
+	const struct word *w = &st->words[1];
+	if (strcmp(w->text, yes) != 0 && strcmp(w->text, no) != 0)
+		return cmd_fail(err, st->line, w->column, "unknown '%s': expected %s or %s, e.g. '%s'", w->text, yes, no,
+		                example);
+	c->on = strcmp(w->text, yes) == 0;
+	if (st->nwords > 2 && !parse_target(st, 2, c, "a group", example, false, false, err))
+		return false;
+	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
+}
+
+static bool parse_reap(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	c->reap = LAB_REAP_NOW;
+	if (st->nwords == 1)
+		return true;
+	const struct word *w = &st->words[1];
+	if (strcmp(w->text, "on") == 0)
+		c->reap = LAB_REAP_ON;
+	else if (strcmp(w->text, "off") == 0)
+		c->reap = LAB_REAP_OFF;
+	else
+		return cmd_fail(err, st->line, w->column,
+		                "unknown '%s': expected 'reap' (now), 'reap off' (leave zombies) or 'reap on'", w->text);
+	return expect_end(st, 2, err);
+}
+
+static bool parse_fix(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "fix needs what to fix: 'fix lockorder'");
+	if (strcmp(st->words[1].text, "lockorder") != 0)
+		return cmd_fail(err, st->line, st->words[1].column, "unknown fix '%s': expected lockorder",
+		                st->words[1].text);
+	if (st->nwords > 2 && !parse_target(st, 2, c, "a group", "fix lockorder T", false, false, err))
 		return false;
 	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
 }
@@ -373,9 +421,25 @@ static bool parse_statement(const struct statement *st, struct cmd *c, struct cm
 		c->verb = CMD_BENCH;
 		return parse_bench(st, c, err);
 	}
+	if (strcmp(verb->text, "fix") == 0) {
+		c->verb = CMD_FIX;
+		return parse_fix(st, c, err);
+	}
+	if (strcmp(verb->text, "reap") == 0) {
+		c->verb = CMD_REAP;
+		return parse_reap(st, c, err);
+	}
+	if (strcmp(verb->text, "cpus") == 0) {
+		c->verb = CMD_CPUS;
+		return parse_switch(st, c, "1", "all", "cpus 1 T", err);
+	}
+	if (strcmp(verb->text, "gil") == 0) {
+		c->verb = CMD_GIL;
+		return parse_switch(st, c, "on", "off", "gil on T", err);
+	}
 	return cmd_fail(err, st->line, verb->column,
 	                "unknown command '%s': expected spawn, sync, inject, kill, pause, resume, run, report, "
-	                "reset, quit, step, schedule, workload or bench",
+	                "reset, quit, step, schedule, workload, fix, reap, cpus, gil or bench",
 	                verb->text);
 }
 

@@ -25,7 +25,8 @@ enum instr_state {
 	INSTR_LOOPING,    /* spinning forever, deaf to control */
 	INSTR_ENDED,      /* left its loop on request (a thread ended alone) */
 	INSTR_STEPWAIT,   /* step mode: waiting for permission to take its next micro-step */
-	INSTR_LOCKWAIT,   /* blocked, waiting for the group's lock */
+	INSTR_LOCKWAIT,   /* blocked, waiting for one of the group's locks (slot->wants) */
+	INSTR_IOWAIT,     /* io workload: asleep, waiting as if for a disk or the network */
 };
 
 /* Faults a worker performs on itself, requested through its control word. */
@@ -43,7 +44,18 @@ enum instr_sync { INSTR_SYNC_NONE = 0, INSTR_SYNC_MUTEX, INSTR_SYNC_ATOMIC };
 enum instr_workload {
 	INSTR_WORK_COUNTER = 0,  /* counter = counter + 1 */
 	INSTR_WORK_WITHDRAW,     /* if (balance >= amount) balance = balance - amount */
+	INSTR_WORK_DEADLOCK,     /* take lock A and lock B (odd workers A first, even B first), counter++ */
+	INSTR_WORK_IO,           /* wait 2 ms as for I/O, then counter++ */
+	INSTR_WORK_CPU,          /* compute for a while, then counter++ */
 };
+
+/* Gate flags. */
+#define INSTR_GATE_GIL 0x01u        /* one lock per process around the work, as CPython's GIL */
+#define INSTR_GATE_LOCKORDER 0x02u  /* deadlock workload: every worker takes A before B */
+
+/* Lock ids in slot->holds_lock (a mask) and slot->wants. */
+#define INSTR_LOCK_A 1u
+#define INSTR_LOCK_B 2u
 
 /* The account a `withdraw` workload starts from, and what each withdrawal takes. */
 #define INSTR_WITHDRAW_BALANCE 100
@@ -93,10 +105,12 @@ struct instr_slot {
 	_Atomic uint32_t next;     /* enum instr_step it takes next */
 	_Atomic uint32_t has_reg;  /* 1: reg holds a value it loaded and has not stored yet */
 	_Atomic int64_t reg;       /* its register: the value it loaded or computed */
-	_Atomic uint32_t holds_lock; /* it holds the group's lock between micro-steps */
+	_Atomic uint32_t holds_lock; /* the locks it holds (INSTR_LOCK_A | INSTR_LOCK_B) */
 	_Atomic uint32_t last;     /* enum instr_step it took last */
 	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
-	uint8_t pad[40];
+	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
+	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
+	uint8_t pad[32];
 } __attribute__((aligned(64)));
 
 /* A group's gate: read by its workers every increment, written by ptviz. */
@@ -107,7 +121,8 @@ struct instr_gate {
 	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
 	_Atomic uint32_t acked;    /* workers parked for the current hold */
 	_Atomic uint32_t workload; /* enum instr_workload */
-	uint8_t pad[40];
+	_Atomic uint32_t flags;    /* INSTR_GATE_* */
+	uint8_t pad[36];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");

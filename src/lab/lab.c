@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ struct lab {
 	uint32_t hold_gen;
 	enum instr_sync default_sync;
 	enum instr_workload default_workload;
+	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
+	double last_exit_at;
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
@@ -504,7 +507,9 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->reg = atomic_load(&s->reg);
 	/* Between operations its next step is the first under the group's modes, whatever they became. */
 	w->next = w->has_reg ? (enum instr_step)atomic_load(&s->next) : worker_first_step(g->workload, g->sync);
-	w->holds_lock = atomic_load(&s->holds_lock);
+	w->holds = atomic_load(&s->holds_lock);
+	w->holds_lock = w->holds != 0;
+	w->wants = atomic_load(&s->wants);
 	w->steps = atomic_load(&s->taken) - w->step_base;
 	w->refused = atomic_load(&s->refused);
 }
@@ -618,6 +623,23 @@ static void lab_while_held(struct lab *lab, uint32_t mask,
 	}
 }
 
+/*
+ * As lab_while_held, for a change that must not be half made: groups that
+ * could not be held in time (idle-class workers on a crowded machine) are
+ * asked again, for up to about two seconds.
+ */
+static void lab_while_held_surely(struct lab *lab, uint32_t mask,
+                                  void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+{
+	for (int attempt = 0; mask != 0 && attempt < 25; attempt++) {
+		lab_while_held(lab, mask, fn, arg);
+		for (int i = 0; i < lab->ngroups; i++) {
+			if ((mask & (1u << i)) && lab->groups[i].consistent)
+				mask &= ~(1u << i);
+		}
+	}
+}
+
 static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg)
 {
 	(void)arg;
@@ -711,6 +733,7 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 	else
 		end = LAB_END_EXITED;
 
+	lab->last_exit_at = now;
 	struct lab_event *ev = dying > 0 ? lab_event_push(lab, LAB_EVENT_EXIT, g, dying) : NULL;
 	if (ev != NULL) {
 		ev->pid = pid;
@@ -749,6 +772,32 @@ static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block
 {
 	int status;
 	pid_t r;
+
+	if (!block && lab->reap_off) {
+		/* Learn of the exit without reaping: the process stays a zombie until `reap`. */
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
+			return false;
+		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
+		                                  : si.si_status | (si.si_code == CLD_DUMPED ? WCOREFLAG : 0);
+		lab_process_exited(lab, g, pid, status, killed);
+		struct procfs_stat st;
+		int fd = procfs_open_stat(pid, pid);
+		char state = fd >= 0 && procfs_read_stat(fd, &st) ? st.state : 'Z';
+		if (fd >= 0)
+			close(fd);
+		if (g->kind == LAB_THREADS)
+			g->host_zombie = true;
+		for (int i = 0; i < g->nworkers; i++) {
+			struct lab_worker *w = &g->workers[i];
+			if (w->pid == pid && w->died_at == lab->last_exit_at) {
+				w->zombie = g->kind == LAB_PROCESSES;
+				w->state = state;
+			}
+		}
+		return true;
+	}
 
 	do
 		r = waitpid(pid, &status, block ? 0 : WNOHANG);
@@ -811,6 +860,7 @@ static int lab_gate_alloc(struct lab *lab)
 			atomic_store(&gate->expect, 0);
 			atomic_store(&gate->sync, lab->default_sync);
 			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
+			atomic_store(&gate->flags, 0);
 			return i;
 		}
 	}
@@ -830,6 +880,8 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 	for (int i = 0; i < n; i++) {
 		struct instr_slot *s = &lab->in.slots[slots[i]];
 		lab->slot_used[slots[i]] = 1;
+		s->number = (uint32_t)i + 1;
+		atomic_store(&s->wants, 0);
 		atomic_store(&s->control, 0);
 		atomic_store(&s->state, INSTR_STARTING);
 		atomic_store(&s->ack, 0);
@@ -858,6 +910,10 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
 			;
 		g->host_alive = false;
+	} else if (g->host_zombie) {
+		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
+			;
+		g->host_zombie = false;
 	}
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
@@ -865,6 +921,10 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 			kill(w->pid, SIGKILL);
 			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
 				;
+		} else if (w->zombie && w->pid > 0) {
+			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			w->zombie = false;
 		}
 		if (w->stat_fd >= 0)
 			close(w->stat_fd);
@@ -875,6 +935,7 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 	if (g->segment != NULL) {
 		struct worker_segment *seg = g->segment;
 		pthread_mutex_destroy(&seg->lock);
+		pthread_mutex_destroy(&seg->lock_b);
 		munmap(g->segment, sizeof(struct worker_segment));
 	}
 	lab->gate_used[g->gate] = false;
@@ -1050,7 +1111,7 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 	sigset_t saved;
 	pid_t parent = getpid();
 	_Atomic int64_t *counter = &worker_counter;
-	pthread_mutex_t *lock = &worker_counter_lock;
+	struct worker_segment *segment = NULL;
 
 	if (g->shared) {
 		/* Made before the forks, so every process maps the same pages at the same address. */
@@ -1064,11 +1125,12 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 		/* A process killed while it holds the lock (step mode makes that likely) must not wedge the rest. */
 		pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
 		pthread_mutex_init(&seg->lock, &attr);
+		pthread_mutex_init(&seg->lock_b, &attr);
 		pthread_mutexattr_destroy(&attr);
 		atomic_store(&seg->counter, 0);
 		g->segment = seg;
+		segment = seg;
 		counter = &seg->counter;
-		lock = &seg->lock;
 	}
 	g->counter_address = (uintptr_t)counter;
 
@@ -1090,7 +1152,7 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 			snprintf(title, sizeof(title), "ptviz: process %s", w->id);
 			snprintf(comm, sizeof(comm), "ptviz %s", w->id);
 			worker_child_setup(parent, -1, title, comm);
-			worker_process_main(&lab->in, g->gate, w->slot, counter, lock);
+			worker_process_main(&lab->in, g->gate, w->slot, segment);
 		}
 		w->pid = pid;
 		w->alive = true;
@@ -1145,6 +1207,7 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	g->nworkers = n;
 	g->counter_address = (uintptr_t)&worker_counter;
 	g->consistent = true;
+	g->pinned_cpu = -1;
 	g->spawned_at = lab_now(lab);
 	g->gate = lab_gate_alloc(lab);
 	g->workers = calloc((size_t)n, sizeof(*g->workers));
@@ -1204,7 +1267,7 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	if (lab->default_workload != INSTR_WORK_COUNTER) {
 		/* Born under the workload last chosen for every group, with its account full. */
 		enum instr_workload workload = lab->default_workload;
-		lab_while_held(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
+		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 
 	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_SPAWN, g, n);
@@ -1598,8 +1661,16 @@ bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error
 
 	if (!lab_groups_mask(lab, group, &mask, err))
 		return false;
+	for (int i = 0; on && i < lab->ngroups; i++) {
+		const struct lab_group *g = &lab->groups[i];
+		if ((mask & (1u << i)) && g->workload != INSTR_WORK_COUNTER && g->workload != INSTR_WORK_WITHDRAW)
+			return lab_fail(err, "step mode takes counter++ and withdraw apart, and %s runs %s: "
+			                "'workload counter %s' first", g->name, lab_workload_name(g->workload), g->name);
+		if ((mask & (1u << i)) && g->gil)
+			return lab_fail(err, "%s runs under the GIL: 'gil off %s' first", g->name, g->name);
+	}
 	if (on) {
-		lab_while_held(lab, mask, lab_enter_step_mode, NULL);
+		lab_while_held_surely(lab, mask, lab_enter_step_mode, NULL);
 		char late[LAB_MSG_MAX] = "";
 		for (int i = 0; i < lab->ngroups; i++) {
 			struct lab_group *g = &lab->groups[i];
@@ -1927,6 +1998,11 @@ static void lab_switch_workload(struct lab *lab, struct lab_group *g, const void
 		return;
 	g->workload = workload;
 	atomic_store(&lab_gate(lab, g)->workload, workload);
+	if (workload == INSTR_WORK_DEADLOCK) {
+		/* A fresh deadlock: the fix comes undone. */
+		atomic_fetch_and(&lab_gate(lab, g)->flags, ~INSTR_GATE_LOCKORDER);
+		g->lockorder = false;
+	}
 	lab_group_restart(lab, g, lab_start_value(workload));
 }
 
@@ -1941,7 +2017,7 @@ bool lab_workload(struct lab *lab, enum instr_workload workload, const char *gro
 	if (!lab_groups_mask(lab, group, &mask, err))
 		return false;
 	/* Switched while every worker is parked between operations, so none straddles the two. */
-	lab_while_held(lab, mask, lab_switch_workload, &workload);
+	lab_while_held_surely(lab, mask, lab_switch_workload, &workload);
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if ((mask & (1u << i)) && g->workload != workload && lab_group_has_life(g))
@@ -1955,7 +2031,167 @@ bool lab_workload(struct lab *lab, enum instr_workload workload, const char *gro
 
 const char *lab_workload_name(enum instr_workload workload)
 {
-	return workload == INSTR_WORK_WITHDRAW ? "withdraw" : "counter";
+	switch (workload) {
+	case INSTR_WORK_COUNTER: return "counter";
+	case INSTR_WORK_WITHDRAW: return "withdraw";
+	case INSTR_WORK_DEADLOCK: return "deadlock";
+	case INSTR_WORK_IO: return "io";
+	case INSTR_WORK_CPU: return "cpu";
+	}
+	return "?";
+}
+
+/* ---- scenarios: lock order, the GIL, CPUs, zombies ---- */
+
+static void lab_set_flag(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	const uint32_t *flag = arg;   /* flag[0]: the bit, flag[1]: set or clear */
+
+	if (flag[1])
+		atomic_fetch_or(&lab_gate(lab, g)->flags, flag[0]);
+	else
+		atomic_fetch_and(&lab_gate(lab, g)->flags, ~flag[0]);
+	if (flag[0] == INSTR_GATE_GIL)
+		g->gil = flag[1];
+	else
+		g->lockorder = flag[1];
+	/* Sleepers in a lock wait look at the flags on their next timeout; wake the rest. */
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive)
+			lab_poke(lab, g, &g->workers[i]);
+	}
+}
+
+bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err)
+{
+	uint32_t mask, flag[2] = { INSTR_GATE_LOCKORDER, 1 };
+
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	/* Not held: deadlocked workers cannot answer a hold, and the flag is all they need. */
+	int fixed = 0;
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		lab_set_flag(lab, g, flag);
+		fixed += g->workload == INSTR_WORK_DEADLOCK;
+	}
+	if (fixed == 0)
+		lab_note(err, "no group named runs the deadlock workload ('workload deadlock'); the fix waits for one");
+	else
+		lab_note(err, "every worker now takes lock A before lock B; one stuck holding B lets go and starts again");
+	lab_observe_mask(lab, mask);
+	return true;
+}
+
+bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err)
+{
+	uint32_t mask, flag[2] = { INSTR_GATE_GIL, on };
+
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	for (int i = 0; i < lab->ngroups; i++) {
+		if ((mask & (1u << i)) && lab->groups[i].stepping)
+			return lab_fail(err, "%s is in step mode: 'step off %s' first", lab->groups[i].name,
+			                lab->groups[i].name);
+	}
+	bool processes = false;
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		lab_set_flag(lab, &lab->groups[i], flag);
+		processes |= lab->groups[i].kind == LAB_PROCESSES;
+	}
+	if (on && processes)
+		lab_note(err, "each process has a GIL of its own, as each Python process has its own interpreter");
+	lab_observe_mask(lab, mask);
+	return true;
+}
+
+bool lab_cpus(struct lab *lab, bool one, const char *group, struct lab_error *err)
+{
+	uint32_t mask;
+	cpu_set_t allowed, pin;
+
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		return lab_fail(err, "cannot read the CPUs ptviz may use: %s", strerror(errno));
+	int first = -1;
+	for (int c = 0; c < CPU_SETSIZE && first < 0; c++) {
+		if (CPU_ISSET(c, &allowed))
+			first = c;
+	}
+	CPU_ZERO(&pin);
+	CPU_SET(first, &pin);
+	const cpu_set_t *set = one ? &pin : &allowed;
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		if (g->kind == LAB_THREADS && g->host_alive)
+			sched_setaffinity(g->host, sizeof(*set), set);
+		for (int j = 0; j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (w->alive && sched_setaffinity(w->tid, sizeof(*set), set) != 0 && errno != ESRCH)
+				return lab_fail(err, "cannot move %s (tid %d): %s", w->id, (int)w->tid, strerror(errno));
+		}
+		g->pinned_cpu = one ? first : -1;
+	}
+	if (one)
+		lab_note(err, "every worker named now runs on CPU %d alone: they take turns on it", first);
+	else
+		lab_note(err, "the workers may run on all %d CPUs again: side by side", CPU_COUNT(&allowed));
+	return true;
+}
+
+bool lab_reaping_on(const struct lab *lab)
+{
+	return !lab->reap_off;
+}
+
+bool lab_reaping(struct lab *lab, enum lab_reap_mode mode, struct lab_error *err)
+{
+	char reaped[LAB_MSG_MAX] = "";
+	int n = 0;
+
+	lab_dispatch(lab);
+	if (mode == LAB_REAP_OFF) {
+		lab->reap_off = true;
+		lab_note(err, "ptviz no longer waits for exited processes: each stays a zombie (Z) until 'reap'");
+		return true;
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->host_zombie) {
+			while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
+				;
+			g->host_zombie = false;
+			for (int j = 0; j < g->nworkers; j++)
+				g->workers[j].state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s's host %d", n++ ? ", " : "",
+			         g->name, (int)g->host);
+		}
+		for (int j = 0; j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (!w->zombie)
+				continue;
+			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			w->zombie = false;
+			w->state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s (pid %d)", n++ ? ", " : "",
+			         w->id, (int)w->pid);
+		}
+	}
+	if (mode == LAB_REAP_ON)
+		lab->reap_off = false;
+	if (n > 0)
+		lab_note(err, "reaped %s: waitpid() took %s exit status and the kernel let %s go", reaped, n > 1 ? "their" : "its", n > 1 ? "them" : "it");
+	else
+		lab_note(err, "no zombies to reap%s", mode == LAB_REAP_ON ? "; every exit is reaped again" : "");
+	return true;
 }
 
 const char *lab_step_name(enum instr_step step)
@@ -1976,7 +2212,8 @@ const char *lab_activity_name(enum instr_state state)
 	case INSTR_LOOPING: return "looping";
 	case INSTR_ENDED: return "ended";
 	case INSTR_STEPWAIT: return "waiting for a step";
-	case INSTR_LOCKWAIT: return "waiting for the lock";
+	case INSTR_LOCKWAIT: return "waiting for a lock";
+	case INSTR_IOWAIT: return "waiting for I/O";
 	}
 	return "?";
 }

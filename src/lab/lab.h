@@ -65,6 +65,9 @@ struct lab_worker {
 	uint32_t steps;          /* micro-steps it has taken since step mode began */
 	int64_t refused;         /* withdraw: checks that found too little money */
 	uint32_t step_base;      /* the slot's step count when step mode began */
+	uint32_t wants;          /* the lock it is blocked on (INSTR_LOCK_A or _B), 0 when none */
+	uint32_t holds;          /* the locks it holds, a mask */
+	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
 };
 
 struct lab_group {
@@ -98,6 +101,10 @@ struct lab_group {
 	bool overdrawn;
 	int64_t refused;         /* withdraw: checks that found too little money, summed */
 	int next_turn;           /* step without a schedule: the worker number next in turn */
+	bool gil;                /* one lock per process around the work */
+	bool lockorder;          /* deadlock workload: the lock order is fixed */
+	int pinned_cpu;          /* cpus 1: the CPU every worker is pinned to; -1: all CPUs */
+	bool host_zombie;        /* the thread host exited and is not reaped yet */
 };
 
 enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };
@@ -203,6 +210,21 @@ const char *lab_fault_name(enum instr_fault fault);
 const char *lab_end_name(enum lab_end end);
 const char *lab_signal_name(int sig);   /* "SIGSEGV" */
 const char *lab_workload_name(enum instr_workload workload);
+
+/* The deadlock workload's fix: every worker takes lock A before lock B. */
+bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err);
+/* A lock per process around the work, as CPython's GIL (threads take turns; processes each have one). */
+bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err);
+/* Pins every worker of a group (NULL: every group) to one CPU, or lets it run on all. */
+bool lab_cpus(struct lab *lab, bool one, const char *group, struct lab_error *err);
+/*
+ * Reaping.  LAB_REAP_OFF: exited processes are noted but not waited for, so
+ * they stay zombies (Z, <defunct> in ps); LAB_REAP_NOW waits for those there
+ * are; LAB_REAP_ON does that and reaps every exit from then on (the default).
+ */
+enum lab_reap_mode { LAB_REAP_NOW, LAB_REAP_ON, LAB_REAP_OFF };
+bool lab_reaping(struct lab *lab, enum lab_reap_mode mode, struct lab_error *err);
+bool lab_reaping_on(const struct lab *lab);
 const char *lab_step_name(enum instr_step step);       /* "load", "fetch-add" */
 const char *lab_activity_name(enum instr_state state); /* "running", "waiting for a step" */
 

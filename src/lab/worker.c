@@ -16,7 +16,10 @@
 #include <bsd/unistd.h>
 
 _Atomic int64_t worker_counter;
-pthread_mutex_t worker_counter_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The private locks: the thread host's, or each private process's own copy. */
+static pthread_mutex_t worker_lock_a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t worker_lock_b = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t worker_gil = PTHREAD_MUTEX_INITIALIZER;
 
 /* Read through a volatile so the compiler cannot see the NULL and turn the write into a trap. */
 static int *volatile worker_null;
@@ -235,17 +238,38 @@ void worker_go_idle(void)
 	sched_setscheduler(0, SCHED_IDLE, &idle);
 }
 
+/* Parks for a hold that began while the worker was blocked, before it touches memory again. */
+static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
+{
+	for (;;) {
+		uint32_t seq = atomic_load(&g->seq);
+		uint32_t hold = atomic_load(&g->hold);
+		if (hold == 0)
+			return;
+		if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
+			atomic_store(&s->ack, hold);
+			if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
+				instr_futex_wake(&g->acked, 1);
+		}
+		instr_futex_wait(&g->seq, seq, -1);
+	}
+}
+
 /*
- * Takes the group's lock.  In step mode the holder may wait a long time for
- * its next step, so a worker that finds the lock taken says so and keeps
- * answering END and faults while it waits.  Returns false when it should go
- * to its boundary instead.
+ * Takes a lock that may stay taken a long time (step mode, a deadlock, the
+ * GIL).  A worker that finds it taken says which lock it waits for, and keeps
+ * answering END and faults while it waits; ptviz does not wait for it in a
+ * hold, so once it has the lock it parks for any hold before going on.
+ * Returns false, without the lock, when it must answer its control word, or
+ * when lockorder is fixed and bail_on_fix asks it to let go and start again.
  */
-static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
+static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread_mutex_t *lock, uint32_t id,
+                             bool bail_on_fix)
 {
 	int rc = pthread_mutex_trylock(lock);
 
 	if (rc == EBUSY) {
+		atomic_store(&s->wants, id);
 		atomic_store(&s->state, INSTR_LOCKWAIT);
 		for (;;) {
 			struct timespec until;
@@ -259,16 +283,29 @@ static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worke
 			if (rc != ETIMEDOUT)
 				break;
 			uint32_t ctl = atomic_load(&s->control);
-			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
+			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE ||
+			    (bail_on_fix && (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER))) {
+				atomic_store(&s->wants, 0);
+				atomic_store(&s->state, INSTR_RUNNING);
 				return false;
+			}
 		}
-		/* As at the boundary: running first, then the hold (ptviz did not wait for a worker in LOCKWAIT). */
+		atomic_store(&s->wants, 0);
+		/* Running first, then the hold: ptviz did not wait for a worker blocked on a lock. */
 		atomic_store(&s->state, INSTR_RUNNING);
+		worker_park_if_held(g, s);
 	}
 	if (rc == EOWNERDEAD)
 		pthread_mutex_consistent(lock);   /* a process died holding it; the counter is whole */
+	return true;
+}
+
+/* Step mode's lock: the group's sync mutex, held from the load to the store. */
+static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
+{
+	if (!worker_lock_wait(g, s, lock, INSTR_LOCK_A, false))
+		return false;
 	op->locked = true;
-	(void)g;
 	return true;
 }
 
@@ -361,9 +398,122 @@ static void worker_withdraw(struct instr_slot *s, enum instr_sync sync, _Atomic 
 		pthread_mutex_unlock(lock);
 }
 
-/* The workload every worker runs: counter++ (or a withdrawal) under the group's sync mode. */
-static void worker_run(struct instr_gate *g, struct instr_slot *s, _Atomic int64_t *counter,
-                       pthread_mutex_t *lock)
+/* counter++ under the group's sync mode. */
+static void worker_increment(enum instr_sync sync, _Atomic int64_t *counter, pthread_mutex_t *lock)
+{
+	switch (sync) {
+	case INSTR_SYNC_MUTEX:
+		if (pthread_mutex_lock(lock) == EOWNERDEAD)
+			pthread_mutex_consistent(lock);
+		atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1,
+		                      memory_order_relaxed);
+		pthread_mutex_unlock(lock);
+		break;
+	case INSTR_SYNC_ATOMIC:
+		atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+		break;
+	default: {
+		/* A separate load and store: another worker's store in between is lost. */
+		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
+		atomic_store_explicit(counter, v + 1, memory_order_relaxed);
+		break;
+	}
+	}
+}
+
+/* The cpu workload's work: arithmetic that keeps a CPU busy for some tens of microseconds. */
+static void worker_compute(void)
+{
+	static _Thread_local volatile uint64_t sink;
+	uint64_t x = sink + 1;
+
+	for (int i = 0; i < 20000; i++)
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	sink = x;
+}
+
+/*
+ * The deadlock workload: odd workers take A then B, even ones B then A, with
+ * a moment's work between, so two of them soon hold one lock each and wait
+ * for the other's, for ever.  With lockorder fixed every worker takes A
+ * first, and one already stuck holding B lets go and starts again.
+ */
+static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
+                            volatile int64_t *done)
+{
+	bool a_first = (s->number % 2 == 1) || (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER);
+	pthread_mutex_t *first = a_first ? m->lock : m->lock_b, *second = a_first ? m->lock_b : m->lock;
+	uint32_t first_id = a_first ? INSTR_LOCK_A : INSTR_LOCK_B, second_id = a_first ? INSTR_LOCK_B : INSTR_LOCK_A;
+	struct timespec work = { 0, 1000000L };
+
+	if (!worker_lock_wait(g, s, first, first_id, false))
+		return;
+	atomic_store(&s->holds_lock, first_id);
+	nanosleep(&work, NULL);
+	if (!worker_lock_wait(g, s, second, second_id, !a_first)) {
+		pthread_mutex_unlock(first);
+		atomic_store(&s->holds_lock, 0);
+		return;
+	}
+	atomic_store(&s->holds_lock, INSTR_LOCK_A | INSTR_LOCK_B);
+	atomic_store_explicit(m->counter, atomic_load_explicit(m->counter, memory_order_relaxed) + 1,
+	                      memory_order_relaxed);
+	*done = *done + 1;
+	atomic_store_explicit(&s->done, *done, memory_order_release);
+	pthread_mutex_unlock(second);
+	pthread_mutex_unlock(first);
+	atomic_store(&s->holds_lock, 0);
+}
+
+/* The io workload: asleep for 2 ms as if waiting for a disk, then counter++. */
+static void worker_io(struct instr_gate *g, struct instr_slot *s)
+{
+	struct timespec wait = { 0, 2000000L };
+
+	atomic_store(&s->state, INSTR_IOWAIT);
+	nanosleep(&wait, NULL);
+	atomic_store(&s->state, INSTR_RUNNING);
+	worker_park_if_held(g, s);
+}
+
+/*
+ * Under the GIL: take the process's one interpreter lock, work for up to
+ * 5 ms (CPython's switch interval), let it go.  Threads of one process take
+ * turns; each process has its own GIL, so processes still run side by side.
+ */
+static void worker_gil_slice(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
+                             volatile int64_t *done)
+{
+	struct timespec t0, now;
+
+	if (!worker_lock_wait(g, s, m->gil, INSTR_LOCK_A, false))
+		return;
+	atomic_store(&s->holds_lock, INSTR_LOCK_A);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bool cpu = atomic_load_explicit(&g->workload, memory_order_relaxed) == INSTR_WORK_CPU;
+	for (int i = 1;; i++) {
+		if (cpu)
+			worker_compute();
+		worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
+		*done = *done + 1;
+		atomic_store_explicit(&s->done, *done, memory_order_release);
+		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
+		    atomic_load_explicit(&s->control, memory_order_acquire) != 0)
+			break;
+		if (cpu || i % 256 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) >= 5000000L)
+				break;
+		}
+	}
+	atomic_store(&s->holds_lock, 0);
+	pthread_mutex_unlock(m->gil);
+	/* Let a waiting thread have it: a mutex handed straight back would starve the others. */
+	sched_yield();
+}
+
+/* The workload every worker runs, under the group's workload, sync mode and flags. */
+static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m)
 {
 	volatile int64_t done = 0;   /* this worker's own count, on its own stack */
 	struct worker_op op = { 0 };
@@ -377,42 +527,45 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, _Atomic int64
 	for (;;) {
 		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
-			if (worker_boundary(g, s, &op, lock))
+			if (worker_boundary(g, s, &op, m->lock))
 				return;
 			ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		}
 		if ((ctl & INSTR_CTL_STEP) || op.busy) {
 			/* One micro-step: permitted in step mode, or finishing what step mode left half done. */
-			worker_micro(g, s, &op, counter, lock, &done);
+			worker_micro(g, s, &op, m->counter, m->lock, &done);
 			worker_publish(g, s, &op);
 			continue;
 		}
 		enum instr_sync sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
-		if (atomic_load_explicit(&g->workload, memory_order_relaxed) == INSTR_WORK_WITHDRAW) {
-			worker_withdraw(s, sync, counter, lock, &done);
-			atomic_store_explicit(&s->done, done, memory_order_release);
+		enum instr_workload workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
+		if ((atomic_load_explicit(&g->flags, memory_order_relaxed) & INSTR_GATE_GIL) &&
+		    (workload == INSTR_WORK_COUNTER || workload == INSTR_WORK_CPU)) {
+			worker_gil_slice(g, s, m, &done);
 			continue;
 		}
-		switch (sync) {
-		case INSTR_SYNC_MUTEX:
-			if (pthread_mutex_lock(lock) == EOWNERDEAD)
-				pthread_mutex_consistent(lock);
-			atomic_store_explicit(counter,
-			                      atomic_load_explicit(counter, memory_order_relaxed) + 1,
-			                      memory_order_relaxed);
-			pthread_mutex_unlock(lock);
+		switch (workload) {
+		case INSTR_WORK_WITHDRAW:
+			worker_withdraw(s, sync, m->counter, m->lock, &done);
 			break;
-		case INSTR_SYNC_ATOMIC:
-			atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+		case INSTR_WORK_DEADLOCK:
+			worker_deadlock(g, s, m, &done);
+			continue;
+		case INSTR_WORK_IO:
+			worker_io(g, s);
+			worker_increment(sync, m->counter, m->lock);
+			done = done + 1;
 			break;
-		default: {
-			/* A separate load and store: another worker's store in between is lost. */
-			int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-			atomic_store_explicit(counter, v + 1, memory_order_relaxed);
+		case INSTR_WORK_CPU:
+			worker_compute();
+			worker_increment(sync, m->counter, m->lock);
+			done = done + 1;
+			break;
+		default:
+			worker_increment(sync, m->counter, m->lock);
+			done = done + 1;
 			break;
 		}
-		}
-		done = done + 1;
 		atomic_store_explicit(&s->done, done, memory_order_release);
 	}
 }
@@ -427,8 +580,10 @@ static void *worker_thread(void *p)
 {
 	struct worker_thread_arg *a = p;
 
+	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil };
+
 	pthread_setname_np(pthread_self(), a->name);
-	worker_run(a->gate, a->slot, &worker_counter, &worker_counter_lock);
+	worker_run(a->gate, a->slot, &m);
 	return NULL;
 }
 
@@ -468,9 +623,15 @@ report:
 	_exit(0);
 }
 
-_Noreturn void worker_process_main(struct instr *in, int gate, int slot,
-                                   _Atomic int64_t *counter, pthread_mutex_t *lock)
+_Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct worker_segment *seg)
 {
-	worker_run(&in->gates[gate], &in->slots[slot], counter, lock);
+	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil };
+
+	if (seg != NULL) {
+		m.counter = &seg->counter;
+		m.lock = &seg->lock;
+		m.lock_b = &seg->lock_b;
+	}
+	worker_run(&in->gates[gate], &in->slots[slot], &m);
 	_exit(0);
 }

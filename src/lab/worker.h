@@ -11,12 +11,20 @@
 
 /* The demonstrated counter when it is a global: one per process, at the same address in all. */
 extern _Atomic int64_t worker_counter;
-extern pthread_mutex_t worker_counter_lock;
 
 /* The demonstrated counter when processes share it: a MAP_SHARED segment made before the forks. */
 struct worker_segment {
 	_Atomic int64_t counter;
-	pthread_mutex_t lock;   /* PTHREAD_PROCESS_SHARED */
+	pthread_mutex_t lock;   /* PTHREAD_PROCESS_SHARED, robust */
+	pthread_mutex_t lock_b; /* the deadlock workload's second lock */
+};
+
+/* What a worker works on: the counter and the group's locks, wherever they live. */
+struct worker_mem {
+	_Atomic int64_t *counter;
+	pthread_mutex_t *lock;   /* lock A: the sync mutex */
+	pthread_mutex_t *lock_b;
+	pthread_mutex_t *gil;    /* always the process's own, as each Python process has its own */
 };
 
 /* Run in every child straight after fork: parent-death signal, no core, lower priority, title. */
@@ -30,8 +38,7 @@ void worker_go_idle(void);
 _Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, int n,
                                 int ready_fd, const char *group);
 
-/* A process worker: runs the workload on its counter until told or made to stop. */
-_Noreturn void worker_process_main(struct instr *in, int gate, int slot,
-                                   _Atomic int64_t *counter, pthread_mutex_t *lock);
+/* A process worker: runs the workload until told or made to stop.  seg NULL: private memory. */
+_Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct worker_segment *seg);
 
 #endif

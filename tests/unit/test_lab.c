@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -585,6 +587,151 @@ static void test_step_bad_requests(void **state)
 	assert_int_equal(fx->last_exit.signal, SIGSEGV);
 }
 
+
+/* Two locks taken in opposite orders: both workers stop for good, each holding what the other wants. */
+static void test_deadlock_and_its_fix(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, true, NULL);
+	must(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, NULL, &err), &err);
+	run_for(fx, 0.6);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	int64_t before = t->increments, pbefore = p->increments;
+	run_for(fx, 0.4);
+	/* stuck: no progress, asleep in the kernel, each holding one lock and wanting the other */
+	assert_int_equal(t->increments, before);
+	assert_int_equal(p->increments, pbefore);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(t->workers[i].state, 'S');
+		assert_int_equal(t->workers[i].activity, INSTR_LOCKWAIT);
+		assert_int_equal(p->workers[i].state, 'S');
+	}
+	assert_int_equal(t->workers[0].holds, INSTR_LOCK_A);
+	assert_int_equal(t->workers[0].wants, INSTR_LOCK_B);
+	assert_int_equal(t->workers[1].holds, INSTR_LOCK_B);
+	assert_int_equal(t->workers[1].wants, INSTR_LOCK_A);
+	assert_int_equal(p->workers[1].wants, INSTR_LOCK_A);
+	/* observation does not wait for them */
+	assert_true(t->consistent);
+
+	must(lab_fix_lockorder(fx->lab, NULL, &err), &err);
+	run_for(fx, 0.5);
+	assert_true(t->increments > before);
+	assert_true(p->increments > pbefore);
+	assert_int_equal(t->lost, 0);
+	assert_int_equal(p->lost, 0);
+
+	/* a deadlocked thread still answers kill */
+	must(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, "T", &err), &err);
+	run_for(fx, 0.5);
+	must(lab_kill(fx->lab, "T1", &err), &err);
+	drain(fx);
+	assert_false(t->workers[0].alive);
+	/* step mode refuses a workload it cannot take apart */
+	assert_false(lab_step_mode(fx->lab, true, "P", &err));
+	assert_non_null(strstr(err.msg, "workload counter P"));
+}
+
+/* Not reaped, an exited process is a zombie: Z here and in /proc, until reap. */
+static void test_zombie_until_reaped(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	char path[64], buf[256];
+
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	must(lab_reaping(fx->lab, LAB_REAP_OFF, &err), &err);
+	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "P1", &err), &err);
+	drain(fx);
+	const struct lab_group *p = group(fx, "P");
+	assert_false(p->workers[0].alive);
+	assert_true(p->workers[0].zombie);
+	assert_int_equal(p->workers[0].state, 'Z');
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->workers[0].pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_non_null(strstr(buf, ") Z "));
+	assert_true(p->workers[1].alive);
+
+	must(lab_reaping(fx->lab, LAB_REAP_NOW, &err), &err);
+	assert_non_null(strstr(err.msg, "reaped P1"));
+	assert_false(p->workers[0].zombie);
+	assert_int_equal(kill(p->workers[0].pid, 0), -1);
+	assert_int_equal(errno, ESRCH);
+	/* reaping back on: the next exit leaves nothing behind */
+	must(lab_reaping(fx->lab, LAB_REAP_ON, &err), &err);
+	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "P2", &err), &err);
+	drain(fx);
+	assert_false(p->workers[1].zombie);
+	assert_int_equal(kill(p->workers[1].pid, 0), -1);
+}
+
+/* Sum of the workers' CPU time over the wall time it took: how many ran at once. */
+static double parallelism(struct fixture *fx, const struct lab_group *g, double seconds)
+{
+	uint64_t t0 = 0, t1 = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	lab_observe(fx->lab);
+	for (int i = 0; i < g->nworkers; i++)
+		t0 += g->workers[i].cpu_ticks;
+	double start = lab_now(fx->lab);
+	run_for(fx, seconds);
+	for (int i = 0; i < g->nworkers; i++)
+		t1 += g->workers[i].cpu_ticks;
+	return (double)(t1 - t0) / (double)hz / (lab_now(fx->lab) - start);
+}
+
+static void test_cpus_and_gil(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	must(lab_cpus(fx->lab, true, NULL, &err), &err);
+	run_for(fx, 0.3);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	int cpu = t->workers[0].cpu;
+	assert_true(cpu >= 0);
+	assert_int_equal(t->pinned_cpu, cpu);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(t->workers[i].cpu, cpu);
+		assert_int_equal(p->workers[i].cpu, cpu);
+	}
+	must(lab_cpus(fx->lab, false, NULL, &err), &err);
+	assert_int_equal(t->pinned_cpu, -1);
+
+	/* Under the GIL the threads take turns: never much more than one runs at a time. */
+	must(lab_kill(fx->lab, "P", &err), &err);
+	drain(fx);
+	must(lab_gil(fx->lab, true, "T", &err), &err);
+	must(lab_workload(fx->lab, INSTR_WORK_COUNTER, "T", &err), &err);
+	double threads = parallelism(fx, t, 1.0);
+	assert_int_equal(t->lost, 0);
+	print_message("gil on: 2 threads ran %.2f at a time\n", threads);
+	assert_true(threads <= 1.2);
+	/* each process has its own GIL: where two CPUs are free, both run */
+	spawn(fx, LAB_PROCESSES, 2, false, "Q");
+	must(lab_kill(fx->lab, "T", &err), &err);
+	drain(fx);
+	must(lab_gil(fx->lab, true, "Q", &err), &err);
+	double processes = parallelism(fx, group(fx, "Q"), 1.0);
+	print_message("gil on: 2 processes ran %.2f at a time\n", processes);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && processes < 1.6) {
+		double load[1];
+		if (getloadavg(load, 1) == 1 && load[0] > 1.0)
+			print_message("the machine is busy (load %.1f): not judging the processes' parallelism\n", load[0]);
+		else
+			fail_msg("2 processes under their own GILs ran only %.2f at a time on an idle machine", processes);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +748,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_step_lost_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_withdraw_overdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_bad_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlock_and_its_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zombie_until_reaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpus_and_gil, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
