@@ -11,6 +11,7 @@
 #include <bsd/unistd.h>
 
 #include "batch/batch.h"
+#include "bench/bench.h"
 #include "lab/lab.h"
 #include "lesson/lesson.h"
 #include "ui/ui.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 	        "       ptviz -c 'COMMANDS' [--json]\n"
 	        "       ptviz --batch FILE [--json]\n"
 	        "       ptviz --lesson NAME|FILE [--autoplay] [--check]    ptviz --lessons\n"
+	        "       ptviz --bench [create|forksize|switch|ipc|all] [--json]\n"
 	        "\n"
 	        "Start real threads and real processes, break them, and watch what they share.\n"
 	        "\n"
@@ -51,6 +53,9 @@ static void usage(FILE *f)
 	        "      --hz N             observations (and screen frames) per second (default 10; 0 for none)\n"
 	        "      --max-threads N    threads allowed in one group (default %d)\n"
 	        "      --max-processes N  processes allowed in total (default %d)\n"
+	        "      --bench [NAME]     measure costs without a screen: create, forksize, switch, ipc (default all)\n"
+	        "      --bench-time S     about how long each measurement takes (default %.0f s; also for 'bench' and c)\n"
+	        "      --bench-max-mib N  forksize: the largest memory held while forking (default %d)\n"
 	        "      --lessons          list the built-in lessons, one line each\n"
 	        "      --lesson NAME|FILE play a lesson in the screen (Space: next, Backspace: again, q: leave)\n"
 	        "      --check            with --lesson: only check the lesson file; no terminal needed\n"
@@ -69,7 +74,7 @@ static void usage(FILE *f)
 	        "  run SECONDS    report    reset    quit\n"
 	        "\n"
 	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n",
-	        LAB_DEFAULT_MAX_THREADS, LAB_DEFAULT_MAX_PROCESSES);
+	        LAB_DEFAULT_MAX_THREADS, LAB_DEFAULT_MAX_PROCESSES, BENCH_DEFAULT_SECONDS, BENCH_DEFAULT_MAX_MIB);
 }
 
 static bool parse_int(const char *opt, const char *s, int lo, int hi, int *out)
@@ -137,6 +142,7 @@ static char *read_all(FILE *f, const char *name)
 
 enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO, OPT_EMPTY, OPT_FRAMES };
 enum { OPT_LESSON = 384, OPT_LESSONS, OPT_CHECK, OPT_AUTOPLAY, OPT_SPEED, OPT_SEED, OPT_BIG, OPT_NO_KEYBAR };
+enum { OPT_BENCH = 320, OPT_BENCH_TIME, OPT_BENCH_MAX_MIB };
 
 int main(int argc, char **argv)
 {
@@ -150,6 +156,9 @@ int main(int argc, char **argv)
 		{ "frames", required_argument, NULL, OPT_FRAMES },
 		{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 		{ "max-processes", required_argument, NULL, OPT_MAX_PROCESSES },
+		{ "bench", optional_argument, NULL, OPT_BENCH },
+		{ "bench-time", required_argument, NULL, OPT_BENCH_TIME },
+		{ "bench-max-mib", required_argument, NULL, OPT_BENCH_MAX_MIB },
 		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "lessons", no_argument, NULL, OPT_LESSONS },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -169,10 +178,14 @@ int main(int argc, char **argv)
 	bool demo = false;
 	const char *lesson_name = NULL;
 	bool lessons = false, check = false;
+	bool bench = false;
+	const char *bench_name = NULL;
+	struct bench_options bench_opt;
 	int opt, frames = 0;
 
 	setproctitle_init(argc, argv, environ);
 	lab_config_defaults(&cfg);
+	bench_options_defaults(&bench_opt);
 	while ((opt = getopt_long(argc, argv, "c:b:jhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': command = optarg; break;
@@ -195,6 +208,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_PROCESSES:
 			if (!parse_int("--max-processes", optarg, 1, LAB_LIMIT_PROCESSES, &cfg.max_processes))
+				return 2;
+			break;
+		case OPT_BENCH:
+			bench = true;
+			bench_name = optarg;
+			break;
+		case OPT_BENCH_TIME:
+		case OPT_BENCH_MAX_MIB:
+			if (!bench_option_parse(&bench_opt, opt == OPT_BENCH_TIME ? "--bench-time" : "--bench-max-mib", optarg))
 				return 2;
 			break;
 		case OPT_LESSON: lesson_name = optarg; break;
@@ -230,14 +252,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* `--bench create` as well as `--bench=create`. */
+	if (bench && bench_name == NULL && optind < argc)
+		bench_name = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "ptviz: unexpected argument '%s'\nTry 'ptviz --help'.\n", argv[optind]);
 		return 2;
 	}
-	if ((command != NULL) + (file != NULL) + demo > 1) {
-		fprintf(stderr, "ptviz: -c, --batch and --demo each choose what to run: give only one\n");
+	if ((command != NULL) + (file != NULL) + demo + bench > 1) {
+		fprintf(stderr, "ptviz: -c, --batch, --demo and --bench each choose what to run: give only one\n");
 		return 2;
 	}
+	bench_set_defaults(&bench_opt);
+	if (bench)
+		return bench_report_main(bench_name, bopt.json);
+
 	/* Lessons: listed, checked, or played in the screen. */
 	if (lessons)
 		return lesson_list(stdout, stderr);

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "../bench/bench.h"
 #include "../cmd/cmd.h"
 #include "../lab/story.h"
 
@@ -345,6 +346,18 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 				batch_report_json(&b);
 			else
 				batch_report_text(&b);
+		} else if (c->verb == CMD_BENCH) {
+			/* Measured in a child of its own (src/bench); the groups run on meanwhile. */
+			if (!bench_report_command(c->bench, opt->json, lab_now(lab), out, errout, b.sigfd, err.message,
+			                          sizeof(err.message))) {
+				if (batch_interrupted(&b))
+					break;
+				err.line = c->line;
+				err.column = c->column;
+				batch_error(&b, &err);
+				rc = 1;
+				break;
+			}
 		} else if (c->verb == CMD_QUIT)
 			break;
 	}

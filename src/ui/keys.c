@@ -88,6 +88,13 @@ static void keys_memmap(struct ui *ui, const struct ui_binding *b)
 	ui_overlay(ui, PANE_MEMMAP);
 }
 
+/* c: the costs view, where the measurements run. */
+static void keys_costs(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	ui_overlay(ui, ui->overlay == PANE_COSTS ? PANE_COUNT : PANE_COSTS);
+}
+
 static void keys_prompt(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
@@ -167,7 +174,9 @@ const struct ui_binding ui_bindings[] = {
 	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL)" },
 	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .keep = 3, .command = "pause %w", .run = keys_pause,
 	  .help = "pause the selected worker at its next increment, or resume it (:resume W)" },
-	{ .keys = { 'c' }, .name = "c", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",
+	{ .keys = { 'c' }, .name = "c", .bar = "Costs", .keep = 3, .run = keys_costs,
+	  .help = "the costs lab: measure what a new thread or process, a switch and a message cost here (Esc closes)" },
+	{ .keys = { 'C' }, .name = "C", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",
 	  .run = keys_command, .help = "restart: end everything and start the first scene again (4 threads, 4 processes)" },
 	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,
 	  .help = "end every worker and leave the screen empty" },

@@ -31,6 +31,7 @@ static const struct ui_pane_ops *const ui_pane_ops[PANE_COUNT] = {
 	[PANE_HELP] = &ui_help_ops,
 	[PANE_MEMMAP] = &ui_memmap_ops,
 	[PANE_SMALL] = &ui_small_ops,
+	[PANE_COSTS] = &ui_costs_ops,
 	[PANE_CAPTION] = &ui_caption_ops,
 	[PANE_ASK] = &ui_ask_ops,
 	[PANE_BIG] = &ui_big_ops,
@@ -463,6 +464,9 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 	case CMD_QUIT:
 		ui->quit = true;
 		break;
+	case CMD_BENCH:
+		ui_costs_start(ui, c->bench);
+		break;
 	default:
 		break;
 	}
@@ -597,12 +601,13 @@ static int ui_loop(struct ui *ui, int sigfd)
 			if (timeout < 0 || ms < timeout)
 				timeout = ms;
 		}
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ lab_fd(ui->lab), POLLIN, 0 },
 			{ sigfd, POLLIN, 0 },
+			{ ui_costs_fd(ui), POLLIN, 0 },   /* a measuring child's pipe, or -1 */
 		};
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
 			rc = 1;
 			break;
 		}
@@ -611,6 +616,8 @@ static int ui_loop(struct ui *ui, int sigfd)
 			lab_dispatch(ui->lab);
 			ui_observe(ui);
 		}
+		if (pfd[3].revents & (POLLIN | POLLHUP))
+			ui_costs_dispatch(ui);
 		/* Keys before a resize: a key typed just before the terminal shrank still counts. */
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui->quit = true; /* the terminal is gone */
@@ -737,6 +744,7 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	signal(SIGBUS, SIG_DFL);
 	signal(SIGFPE, SIG_DFL);
 	signal(SIGABRT, SIG_DFL);
+	ui_costs_end(ui);
 	/* The workers end before ptviz returns: main calls lab_free; end them here too, for SIGTERM's sake. */
 	lab_reset(lab);
 	close(sigfd);

@@ -47,7 +47,7 @@ struct ui_glyphs {
 };
 
 enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL,
-	PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COUNT };
+	PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
 
 struct ui;
 struct ui_play;
@@ -247,9 +247,18 @@ void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
 /* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
 int ui_prompt_rows(const struct ui *ui, int w);
 
+/* pane_costs.c: the costs view and its measuring child (src/bench) */
+int ui_costs_fd(struct ui *ui);
+void ui_costs_dispatch(struct ui *ui);
+/* `bench NAME`: opens the view and starts the measurement there. */
+void ui_costs_start(struct ui *ui, const char *name);
+/* Ends a measurement still running, for leaving the screen. */
+void ui_costs_end(struct ui *ui);
+
 /* The panes. */
 extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
     ui_memmap_ops, ui_small_ops;
+extern const struct ui_pane_ops ui_costs_ops;
 extern const struct ui_pane_ops ui_caption_ops, ui_ask_ops, ui_big_ops;
 
 #endif

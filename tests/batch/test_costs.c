@@ -1,0 +1,379 @@
+/* The costs lab through the real binary: ptviz --bench, `bench` in scripts, Ctrl-C, nothing left behind. */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+static const char *ptviz_path;
+
+struct run {
+	char out[1 << 16];
+	char err[1 << 16];
+	int status;     /* exit code, or 128+signal */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static pid_t start(const char *const *args, int *outfd, int *errfd)
+{
+	int o[2], e[2];
+	const char *argv[32] = { ptviz_path };
+	int n = 1;
+
+	for (; args[n - 1] != NULL && n < 31; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	assert_int_equal(pipe(o), 0);
+	assert_int_equal(pipe(e), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		close(o[1]);
+		close(e[1]);
+		execv(ptviz_path, (char *const *)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	*outfd = o[0];
+	*errfd = e[0];
+	return pid;
+}
+
+/* Reads both pipes until they close or the deadline; returns true when both closed. */
+static bool collect(struct run *r, int outfd, int errfd, double deadline, size_t *olen, size_t *elen)
+{
+	struct pollfd pfd[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
+
+	while ((pfd[0].fd >= 0 || pfd[1].fd >= 0) && now() < deadline) {
+		poll(pfd, 2, 100);
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			char *buf = i == 0 ? r->out + *olen : r->err + *elen;
+			size_t room = i == 0 ? sizeof(r->out) - 1 - *olen : sizeof(r->err) - 1 - *elen;
+			ssize_t got = read(pfd[i].fd, buf, room);
+			if (got <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			if (i == 0)
+				*olen += (size_t)got;
+			else
+				*elen += (size_t)got;
+		}
+	}
+	r->out[*olen] = '\0';
+	r->err[*elen] = '\0';
+	for (int i = 0; i < 2; i++) {
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	}
+	return pfd[0].fd < 0 && pfd[1].fd < 0;
+}
+
+static void finish(struct run *r, pid_t pid)
+{
+	int st;
+
+	waitpid(pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Runs ptviz to the end (at most 90 s). */
+static void run(struct run *r, ...)
+{
+	const char *args[32];
+	va_list ap;
+	int n = 0, outfd, errfd;
+	size_t olen = 0, elen = 0;
+
+	va_start(ap, r);
+	while (n < 31 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	memset(r, 0, sizeof(*r));
+	pid_t pid = start(args, &outfd, &errfd);
+	if (!collect(r, outfd, errfd, now() + 90, &olen, &elen)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("ptviz did not finish within 90 s");
+	}
+	finish(r, pid);
+}
+
+/* Every child, grandchild and orphan of this test has ended and been reaped (this process is their subreaper). */
+static void assert_no_children(void)
+{
+	double deadline = now() + 2;
+
+	for (;;) {
+		errno = 0;
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+		if (r == -1 && errno == ECHILD)
+			return;
+		if (r == 0 && now() > deadline)
+			fail_msg("a process is left behind");
+		if (r == 0)
+			usleep(10000);
+	}
+}
+
+/* The nth JSON line whose "event" is name and, when given, whose "name" is bench. */
+static struct json_object *event(const char *out, const char *name, const char *bench)
+{
+	char *copy = strdup(out), *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line), *ev, *nm;
+		if (o == NULL)
+			fail_msg("not a JSON line: %s", line);
+		if (json_object_object_get_ex(o, "event", &ev) && strcmp(json_object_get_string(ev), name) == 0 &&
+		    (bench == NULL ||
+		     (json_object_object_get_ex(o, "name", &nm) && strcmp(json_object_get_string(nm), bench) == 0))) {
+			free(copy);
+			return o;
+		}
+		json_object_put(o);
+	}
+	free(copy);
+	return NULL;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no \"%s\" in %s", key, json_object_to_json_string(o));
+	return v;
+}
+
+static double num(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+
+	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+		fail_msg("\"%s\" is not a number in %s", key, json_object_to_json_string(o));
+	return json_object_get_double(v);
+}
+
+static void check_machine(struct json_object *o)
+{
+	assert_true(num(o, "cpus") >= 1);
+	assert_true(num(o, "cpus_allowed") >= 1);
+	assert_non_null(strstr(json_object_get_string(get(o, "kernel")), "Linux"));
+	assert_true(num(o, "seconds") > 0);
+}
+
+static void test_bench_all_json(void **state)
+{
+	struct run *r = malloc(sizeof(*r));
+
+	(void)state;
+	run(r, "--bench", "--json", "--bench-time", "0.3", "--bench-max-mib", "16", NULL);
+	if (r->status != 0)
+		fail_msg("exit %d: %s", r->status, r->err);
+
+	struct json_object *o = event(r->out, "bench", "create");
+	assert_non_null(o);
+	check_machine(o);
+	assert_true(num(o, "thread_us") > 0);
+	assert_true(num(o, "fork_us") > 0);
+	assert_true(num(o, "fork_per_thread") > 0);
+	if (access("/bin/true", X_OK) == 0)
+		assert_true(num(o, "spawn_us") > 0);
+	json_object_put(o);
+
+	o = event(r->out, "bench", "forksize");
+	assert_non_null(o);
+	check_machine(o);
+	struct json_object *pts = get(o, "points");
+	size_t n = json_object_array_length(pts);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(pts, i);
+		assert_true(num(p, "fork_us") > 0);
+		assert_true(num(p, "fork_huge_us") > 0);
+		assert_true(num(p, "thread_us") > 0);
+		assert_true(num(p, "huge_mib") >= 0);
+	}
+	struct json_object *first = json_object_array_get_idx(pts, 0), *last = json_object_array_get_idx(pts, n - 1);
+	assert_int_equal((int)num(first, "mib"), 1);
+	assert_int_equal((int)num(last, "mib"), 16);
+	/* fork copies page tables: more memory held, slower fork. */
+	assert_true(num(last, "fork_us") > num(first, "fork_us"));
+	json_object_put(o);
+
+	o = event(r->out, "bench", "switch");
+	assert_non_null(o);
+	check_machine(o);
+	assert_true(num(o, "threads_pinned_us") > 0);
+	assert_true(num(o, "processes_pinned_us") > 0);
+	assert_true(num(o, "threads_unpinned_us") > 0);
+	assert_true(num(o, "processes_unpinned_us") > 0);
+	assert_true(num(o, "pinned_cpu") >= 0);
+	json_object_put(o);
+
+	o = event(r->out, "bench", "ipc");
+	assert_non_null(o);
+	check_machine(o);
+	struct json_object *res = get(o, "results");
+	assert_int_equal(json_object_array_length(res), 8);
+	for (size_t i = 0; i < 8; i++) {
+		struct json_object *m = json_object_array_get_idx(res, i);
+		assert_true(num(m, "mb_per_s") > 0);
+		assert_true(num(m, "msgs_per_s") > 0);
+		assert_true(num(m, "bytes") > 0);
+	}
+	json_object_put(o);
+	/* Progress went to stderr, the results alone to stdout. */
+	assert_non_null(strstr(r->err, "bench create"));
+	assert_null(strstr(r->out, "ptviz: bench"));
+	assert_no_children();
+	free(r);
+}
+
+static void test_bench_one_text(void **state)
+{
+	struct run *r = malloc(sizeof(*r));
+
+	(void)state;
+	run(r, "--bench", "switch", "--bench-time", "0.3", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "bench switch"));
+	assert_non_null(strstr(r->out, "two threads"));
+	assert_non_null(strstr(r->out, "two processes"));
+	assert_null(strstr(r->out, "bench create"));
+	run(r, "--bench=create", "--bench-time", "0.3", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "pthread_create + join"));
+	assert_null(strstr(r->out, "bench switch"));
+	assert_no_children();
+	free(r);
+}
+
+static void test_bench_command_in_scripts(void **state)
+{
+	struct run *r = malloc(sizeof(*r));
+
+	(void)state;
+	/* The groups run on while the bench measures; the report after it still finds them. */
+	run(r, "--json", "--bench-time", "0.3", "-c", "spawn threads 2; bench create; report", NULL);
+	if (r->status != 0)
+		fail_msg("exit %d: %s", r->status, r->err);
+	struct json_object *o = event(r->out, "bench", "create");
+	assert_non_null(o);
+	assert_true(num(o, "t") >= 0);
+	assert_true(num(o, "thread_us") > 0);
+	json_object_put(o);
+	o = event(r->out, "report", NULL);
+	assert_non_null(o);
+	json_object_put(o);
+
+	run(r, "--bench-time", "0.3", "-c", "bench ipc", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "shared variable"));
+
+	/* A bad name is the parser's: line and column, exit 1, nothing run. */
+	run(r, "-c", "bench everything", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "-c:1:7"));
+	assert_no_children();
+	free(r);
+}
+
+static void test_bad_options(void **state)
+{
+	struct run *r = malloc(sizeof(*r));
+
+	(void)state;
+	run(r, "--bench", "nothing", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "unknown measurement 'nothing'"));
+	run(r, "--bench", "--bench-time", "0", NULL);
+	assert_int_equal(r->status, 2);
+	run(r, "--bench", "--bench-max-mib", "lots", NULL);
+	assert_int_equal(r->status, 2);
+	run(r, "--bench", "-c", "report", NULL);
+	assert_int_equal(r->status, 2);
+	free(r);
+}
+
+/* Ctrl-C in the middle: the measuring child and everything it forked end with ptviz. */
+static void test_interrupt_leaves_nothing(void **state)
+{
+	struct run *r = malloc(sizeof(*r));
+	const char *args[] = { "--bench", "forksize", "--bench-time", "30", "--bench-max-mib", "256", NULL };
+	int outfd, errfd;
+	size_t olen = 0, elen = 0;
+
+	(void)state;
+	memset(r, 0, sizeof(*r));
+	pid_t pid = start(args, &outfd, &errfd);
+	/* Wait for the first progress line on stderr: it is measuring. */
+	double deadline = now() + 10;
+	while (now() < deadline && strstr(r->err, "bench forksize") == NULL) {
+		struct pollfd pfd = { errfd, POLLIN, 0 };
+		poll(&pfd, 1, 100);
+		if (pfd.revents & POLLIN) {
+			ssize_t got = read(errfd, r->err + elen, sizeof(r->err) - 1 - elen);
+			if (got > 0)
+				elen += (size_t)got;
+			r->err[elen] = '\0';
+		}
+	}
+	assert_non_null(strstr(r->err, "bench forksize"));
+	kill(pid, SIGINT);
+	assert_true(collect(r, outfd, errfd, now() + 10, &olen, &elen));
+	finish(r, pid);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "interrupted"));
+	assert_no_children();
+	free(r);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_bench_one_text),
+		cmocka_unit_test(test_bench_command_in_scripts),
+		cmocka_unit_test(test_interrupt_leaves_nothing),
+		cmocka_unit_test(test_bench_all_json),
+	};
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PATH_TO_PTVIZ\n", argv[0]);
+		return 2;
+	}
+	ptviz_path = argv[1];
+	/* Orphans of anything ptviz started come back here, so the tests can see them gone. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
