@@ -65,6 +65,34 @@ static void keys_pause(struct ui *ui, const struct ui_binding *b)
 	ui_command(ui, text, &err);
 }
 
+/* S: every group into step mode, or out of it when one is in. */
+static void keys_step_mode(struct ui *ui, const struct ui_binding *b)
+{
+	bool any = false;
+	struct cmd_error err;
+
+	(void)b;
+	if (!ui_have_workers(ui))
+		return;
+	for (int i = 0; i < lab_ngroups(ui->lab); i++)
+		any |= lab_group_at(ui->lab, i)->stepping;
+	ui_command(ui, any ? "step off" : "step on", &err);
+}
+
+/* w: every group to the withdraw workload, or back to the counter. */
+static void keys_workload(struct ui *ui, const struct ui_binding *b)
+{
+	bool any = false;
+	struct cmd_error err;
+
+	(void)b;
+	if (!ui_have_workers(ui))
+		return;
+	for (int i = 0; i < lab_ngroups(ui->lab); i++)
+		any |= lab_group_at(ui->lab, i)->workload == INSTR_WORK_WITHDRAW;
+	ui_command(ui, any ? "workload counter" : "workload withdraw", &err);
+}
+
 static void keys_help(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
@@ -174,6 +202,15 @@ const struct ui_binding ui_bindings[] = {
 	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL)" },
 	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .keep = 3, .command = "pause %w", .run = keys_pause,
 	  .help = "pause the selected worker at its next increment, or resume it (:resume W)" },
+	{ .keys = { 'S' }, .name = "S", .bar = "StepMode", .keep = 8, .command = "step on", .run = keys_step_mode,
+	  .help = "step mode on or off: each counter++ becomes load, add, store, and each waits for n (counts start at 0)" },
+	{ .keys = { 'n' }, .name = "n", .bar = "Step", .keep = 4, .command = "step", .run = keys_command,
+	  .help = "in step mode: the next worker in the schedule takes one micro-step, in every group at once "
+	          "(:schedule 1 2 1 2 1 2 sets the order)" },
+	{ .keys = { 'N' }, .name = "N", .command = "step %w", .run = keys_command,
+	  .help = "in step mode: only the selected worker takes one micro-step" },
+	{ .keys = { 'w' }, .name = "w", .command = "workload withdraw", .run = keys_workload,
+	  .help = "switch between counter++ and a bank withdrawal (check the balance of 100, then take 100)" },
 	{ .keys = { 'c' }, .name = "c", .bar = "Costs", .keep = 3, .run = keys_costs,
 	  .help = "the costs lab: measure what a new thread or process, a switch and a message cost here (Esc closes)" },
 	{ .keys = { 'C' }, .name = "C", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",

@@ -93,7 +93,11 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	}
 	if (!w->alive) {
 		story_death(w, death, sizeof(death));
-		snprintf(state, sizeof(state), "%s %s", ui->g.dead, death);
+		snprintf(state, sizeof(state), "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
+	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
+		snprintf(state, sizeof(state), "%c waits for %c", w->state, w->wants == INSTR_LOCK_A ? 'A' : 'B');
+	} else if (w->activity == INSTR_IOWAIT) {
+		snprintf(state, sizeof(state), "%c", w->state);
 	} else if (w->activity == INSTR_PAUSED) {
 		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
 	} else if (w->activity == INSTR_LOOPING) {
@@ -234,6 +238,22 @@ static void groups_worker_detail(struct column *c, int y, int i)
 
 	if (w->alive && c->g->stepping) {
 		groups_worker_step(c, y, i, bar);
+		return;
+	}
+	if (w->alive && (w->holds || w->wants)) {
+		/* The deadlock's picture: what each holds and what it waits for. */
+		char text[128];
+		const char *held = w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "A and B"
+		                   : w->holds == INSTR_LOCK_A              ? "lock A"
+		                   : w->holds == INSTR_LOCK_B              ? "lock B"
+		                                                           : "no lock";
+		if (w->wants)
+			snprintf(text, sizeof(text), " %s     holds %s, waits for lock %c", bar, held,
+			         w->wants == INSTR_LOCK_A ? 'A' : 'B');
+		else
+			snprintf(text, sizeof(text), " %s     holds %s", bar, held);
+		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
+		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
 
@@ -419,6 +439,20 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(step_note[1], sizeof(step_note[1]), "   N steps the selected worker; S leaves step mode");
 		note[0] = step_note[0];
 		note[1] = step_note[1];
+	} else if (g->workload == INSTR_WORK_DEADLOCK) {
+		note[0] = g->lockorder ? "   fixed: every worker takes A, then B; nobody can hold"
+		                       : "   odd workers take lock A then B, even ones B then A:";
+		note[1] = g->lockorder ? "   one lock while waiting for the other, so all go on"
+		                       : "   each soon holds one and waits for the other, for ever";
+	} else if (g->gil && g->kind == LAB_THREADS) {
+		note[0] = "   GIL: one lock around all the work of this process, so";
+		note[1] = "   its threads take turns; two CPUs do no more than one";
+	} else if (g->gil) {
+		note[0] = "   GIL: each process has its own, as each Python process";
+		note[1] = "   has its own interpreter: processes still run side by side";
+	} else if (g->workload == INSTR_WORK_IO) {
+		note[0] = "   io: each operation waits 2 ms, as for a disk or a socket;";
+		note[1] = "   a waiting worker needs no CPU, so more workers do more";
 	} else if (g->workload == INSTR_WORK_WITHDRAW && g->shared) {
 		note[0] = "   if (balance >= 100) balance -= 100: the check and the";
 		note[1] = "   take are separate, so two can pass the check at once";
@@ -781,8 +815,13 @@ static void groups_column(struct column *c)
 
 	ui_box(ui, c->win, 0, c->x, h, c->w);
 	/* The sync mode always shows: the title gives up its words first. */
-	char sync[32];
-	snprintf(sync, sizeof(sync), " sync %s%s ", lab_sync_name(g->sync), g->stepping ? ", STEP" : "");
+	char sync[80];
+	char cpu[24] = "";
+	if (g->pinned_cpu >= 0)
+		snprintf(cpu, sizeof(cpu), ", CPU %d", g->pinned_cpu);
+	snprintf(sync, sizeof(sync), " %s%ssync %s%s%s ", g->workload > INSTR_WORK_WITHDRAW ? lab_workload_name(g->workload) : "",
+	         g->workload > INSTR_WORK_WITHDRAW ? ", " : "", lab_sync_name(g->sync),
+	         g->stepping ? ", STEP" : g->gil ? ", GIL" : "", cpu);
 	int sw = ui_width(sync);
 	for (int level = 0; level < 4; level++) {
 		if (g->kind == LAB_THREADS && level < 2)

@@ -19,6 +19,25 @@ static const char *header_sync(struct ui *ui)
 	return lab_sync_name(first);
 }
 
+/* The loop the workers run: counter++ unless every group runs another; step mode shows too. */
+static const char *header_workload(struct ui *ui)
+{
+	static char text[64];
+	int first = -1;
+	bool mixed = false, stepping = false;
+
+	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
+		const struct lab_group *g = lab_group_at(ui->lab, i);
+		if (first < 0)
+			first = (int)g->workload;
+		mixed |= (int)g->workload != first;
+		stepping |= g->stepping;
+	}
+	const char *name = first <= INSTR_WORK_COUNTER ? "counter++" : lab_workload_name((enum instr_workload)first);
+	snprintf(text, sizeof(text), "%s %s   ", stepping ? "step mode:" : "workload", mixed ? "mixed" : name);
+	return text;
+}
+
 static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 {
 	char right[128];
@@ -37,7 +56,7 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 	/* Whole parts give way, least needed first: the sync mode and the clock stay. */
 	for (int level = 0; level < 4; level++) {
 		snprintf(left, sizeof(left), level < 3 ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
-		snprintf(right, sizeof(right), "%s%ssync %s   %s%st=%.1fs ", level == 0 ? "workload counter++   " : "",
+		snprintf(right, sizeof(right), "%s%ssync %s   %s%st=%.1fs ", level == 0 ? header_workload(ui) : "",
 		         level < 3 ? seed : "", header_sync(ui), level < 2 ? rate : "", level < 2 ? "   " : "",
 		         lab_now(ui->lab));
 		if (ui_width(left) + 2 + ui_width(right) <= w)
