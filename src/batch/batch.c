@@ -172,6 +172,16 @@ static void batch_report_text(struct batch *b)
 			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1,
 			        g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter", n2, w->stack_address,
 			        why[0] ? "  " : "", why);
+			if (w->alive && (w->holds || w->wants)) {
+				fprintf(b->out, "          holds %s, %s\n",
+				        w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "locks A and B"
+				        : w->holds == INSTR_LOCK_A              ? "lock A"
+				        : w->holds == INSTR_LOCK_B              ? "lock B"
+				                                                : "no lock",
+				        w->wants == INSTR_LOCK_A ? "waits for lock A"
+				        : w->wants == INSTR_LOCK_B ? "waits for lock B"
+				                                   : "waits for nothing");
+			}
 			if (w->alive && w->stepping) {
 				char reg[32] = "empty";
 				if (w->has_reg)
@@ -209,6 +219,9 @@ static void batch_report_json(struct batch *b)
 		json_object_object_add(go, "lost", json_object_new_int64(g->lost));
 		json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
 		json_object_object_add(go, "workload", json_object_new_string(lab_workload_name(g->workload)));
+		json_object_object_add(go, "gil", json_object_new_boolean(g->gil));
+		json_object_object_add(go, "lockorder_fixed", json_object_new_boolean(g->lockorder));
+		json_object_object_add(go, "pinned_cpu", g->pinned_cpu >= 0 ? json_object_new_int(g->pinned_cpu) : NULL);
 		json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
 		if (g->workload == INSTR_WORK_WITHDRAW) {
 			json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));
@@ -235,6 +248,18 @@ static void batch_report_json(struct batch *b)
 			json_object_object_add(wo, "paused", json_object_new_boolean(w->alive && w->activity == INSTR_PAUSED));
 			json_object_object_add(wo, "looping", json_object_new_boolean(w->activity == INSTR_LOOPING));
 			json_object_object_add(wo, "activity", json_object_new_string(w->alive ? lab_activity_name(w->activity) : "dead"));
+			json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
+			json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
+			if (g->workload == INSTR_WORK_EVENTLOOP)
+				json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
+			struct json_object *holds = json_object_new_array();
+			if (w->alive && (w->holds & INSTR_LOCK_A))
+				json_object_array_add(holds, json_object_new_string("A"));
+			if (w->alive && (w->holds & INSTR_LOCK_B))
+				json_object_array_add(holds, json_object_new_string("B"));
+			json_object_object_add(wo, "holds", holds);
+			json_object_object_add(wo, "wants", !w->alive || w->wants == 0 ? NULL
+			                                     : json_object_new_string(w->wants == INSTR_LOCK_A ? "A" : "B"));
 			if (g->workload == INSTR_WORK_WITHDRAW)
 				json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
 			if (w->alive && w->stepping) {

@@ -197,7 +197,7 @@ static bool parse_sync(const struct statement *st, struct cmd *c, struct cmd_err
 
 static bool parse_inject(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
-	static const char *const faults[] = { "segv", "abort", "exit", "loop" };
+	static const char *const faults[] = { "segv", "abort", "exit", "loop", "block" };
 
 	if (st->nwords < 2)
 		return cmd_fail(err, st->line, st->end_column,
@@ -209,7 +209,7 @@ static bool parse_inject(const struct statement *st, struct cmd *c, struct cmd_e
 			c->fault = (enum instr_fault)(INSTR_FAULT_SEGV + i);
 	}
 	if (c->fault == INSTR_FAULT_NONE)
-		return cmd_fail(err, st->line, w->column, "unknown fault '%s': expected segv, abort, exit or loop",
+		return cmd_fail(err, st->line, w->column, "unknown fault '%s': expected segv, abort, exit, loop or block",
 		                w->text);
 	if (st->nwords >= 3 && !is_name(st->words[2].text, true))
 		return cmd_fail(err, st->line, st->words[2].column,
@@ -272,18 +272,18 @@ static bool parse_schedule(const struct statement *st, struct cmd *c, struct cmd
 
 static bool parse_workload(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
-	static const char *const names[] = { "counter", "withdraw", "deadlock", "io", "cpu" };
+	static const char *const names[] = { "counter", "withdraw", "deadlock", "io", "cpu", "eventloop" };
 
 	if (st->nwords < 2)
 		return cmd_fail(err, st->line, st->end_column,
-		                "workload needs a kind: counter, withdraw, deadlock, io or cpu");
+		                "workload needs a kind: counter, withdraw, deadlock, io, cpu or eventloop");
 	const struct word *w = &st->words[1];
 	size_t k = 0;
 	while (k < sizeof(names) / sizeof(names[0]) && strcmp(w->text, names[k]) != 0)
 		k++;
 	if (k == sizeof(names) / sizeof(names[0]))
 		return cmd_fail(err, st->line, w->column,
-		                "unknown workload '%s': expected counter, withdraw, deadlock, io or cpu", w->text);
+		                "unknown workload '%s': expected counter, withdraw, deadlock, io, cpu or eventloop", w->text);
 	c->workload = (enum instr_workload)k;
 	if (st->nwords > 2 && !parse_target(st, 2, c, "a group", "workload withdraw T", false, false, err))
 		return false;

@@ -27,6 +27,7 @@ enum instr_state {
 	INSTR_STEPWAIT,   /* step mode: waiting for permission to take its next micro-step */
 	INSTR_LOCKWAIT,   /* blocked, waiting for one of the group's locks (slot->wants) */
 	INSTR_IOWAIT,     /* io workload: asleep, waiting as if for a disk or the network */
+	INSTR_BLOCKING,   /* running a long task it was given with `inject block` */
 };
 
 /* Faults a worker performs on itself, requested through its control word. */
@@ -36,7 +37,13 @@ enum instr_fault {
 	INSTR_FAULT_ABORT,
 	INSTR_FAULT_EXIT,
 	INSTR_FAULT_LOOP,
+	INSTR_FAULT_BLOCK,  /* not a fault: a long synchronous task (3 s of computing), then back to work */
 };
+
+/* How long `inject block` keeps a worker busy. */
+#define INSTR_BLOCK_NS (3LL * 1000 * 1000 * 1000)
+/* eventloop: a task arrives every so often; the loop serves whatever has arrived. */
+#define INSTR_TASK_EVERY_NS (1000 * 1000)
 
 enum instr_sync { INSTR_SYNC_NONE = 0, INSTR_SYNC_MUTEX, INSTR_SYNC_ATOMIC };
 
@@ -47,6 +54,7 @@ enum instr_workload {
 	INSTR_WORK_DEADLOCK,     /* take lock A and lock B (odd workers A first, even B first), counter++ */
 	INSTR_WORK_IO,           /* wait 2 ms as for I/O, then counter++ */
 	INSTR_WORK_CPU,          /* compute for a while, then counter++ */
+	INSTR_WORK_EVENTLOOP,    /* worker 1 serves tasks as they arrive (counter++ each); the others wait */
 };
 
 /* Gate flags. */
@@ -110,7 +118,8 @@ struct instr_slot {
 	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
-	uint8_t pad[32];
+	_Atomic int64_t backlog;   /* eventloop: tasks arrived and not yet served */
+	uint8_t pad[24];
 } __attribute__((aligned(64)));
 
 /* A group's gate: read by its workers every increment, written by ptviz. */

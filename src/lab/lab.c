@@ -114,6 +114,7 @@ const char *lab_fault_name(enum instr_fault fault)
 	case INSTR_FAULT_ABORT: return "abort";
 	case INSTR_FAULT_EXIT: return "exit";
 	case INSTR_FAULT_LOOP: return "loop";
+	case INSTR_FAULT_BLOCK: return "block";
 	default: return "none";
 	}
 }
@@ -510,6 +511,7 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->holds = atomic_load(&s->holds_lock);
 	w->holds_lock = w->holds != 0;
 	w->wants = atomic_load(&s->wants);
+	w->backlog = atomic_load(&s->backlog);
 	w->steps = atomic_load(&s->taken) - w->step_base;
 	w->refused = atomic_load(&s->refused);
 }
@@ -1328,6 +1330,13 @@ static bool lab_worker_looping(struct lab *lab, const void *arg)
 	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_LOOPING;
 }
 
+static bool lab_worker_blocking(struct lab *lab, const void *arg)
+{
+	const struct lab_worker *w = arg;
+
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_BLOCKING;
+}
+
 static bool lab_worker_ended(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
@@ -1381,13 +1390,25 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 	atomic_fetch_or(&lab_slot(lab, w)->control, (uint32_t)fault << INSTR_CTL_FAULT_SHIFT);
 	lab_poke(lab, g, w);
 
-	bool (*done)(struct lab *, const void *) =
-	    fault == INSTR_FAULT_LOOP ? lab_worker_looping : lab_worker_gone;
+	bool (*done)(struct lab *, const void *) = fault == INSTR_FAULT_LOOP    ? lab_worker_looping
+	                                           : fault == INSTR_FAULT_BLOCK ? lab_worker_blocking
+	                                                                        : lab_worker_gone;
 	if (!lab_wait_until(lab, done, w, LAB_FAULT_TIMEOUT_MS))
 		return lab_fail(err, "%s did not perform the %s fault within %d ms", w->id,
 		                lab_fault_name(fault), LAB_FAULT_TIMEOUT_MS);
 	if (fault == INSTR_FAULT_LOOP)
 		w->activity = INSTR_LOOPING;
+	if (fault == INSTR_FAULT_BLOCK) {
+		w->activity = INSTR_BLOCKING;
+		if (g->workload == INSTR_WORK_EVENTLOOP && w->number == 1)
+			lab_note(err, "%s, the event loop, runs a %lld-second task itself: no task is served until it ends",
+			         w->id, INSTR_BLOCK_NS / 1000000000LL);
+		else if (g->workload == INSTR_WORK_EVENTLOOP)
+			lab_note(err, "%s, a worker beside the loop, runs a %lld-second task: the loop goes on serving",
+			         w->id, INSTR_BLOCK_NS / 1000000000LL);
+		else
+			lab_note(err, "%s runs a %lld-second task", w->id, INSTR_BLOCK_NS / 1000000000LL);
+	}
 	return true;
 }
 
@@ -1566,6 +1587,7 @@ static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t star
 			lab_write_remote(w->pid, w->stack_address, 0);
 			atomic_store(&s->done, 0);
 			atomic_store(&s->refused, 0);
+			atomic_store(&s->backlog, 0);
 			lab_control_update(s, 0, INSTR_CTL_DROP);
 			lab_poke(lab, g, w);
 		}
@@ -2037,6 +2059,7 @@ const char *lab_workload_name(enum instr_workload workload)
 	case INSTR_WORK_DEADLOCK: return "deadlock";
 	case INSTR_WORK_IO: return "io";
 	case INSTR_WORK_CPU: return "cpu";
+	case INSTR_WORK_EVENTLOOP: return "eventloop";
 	}
 	return "?";
 }
@@ -2214,6 +2237,7 @@ const char *lab_activity_name(enum instr_state state)
 	case INSTR_STEPWAIT: return "waiting for a step";
 	case INSTR_LOCKWAIT: return "waiting for a lock";
 	case INSTR_IOWAIT: return "waiting for I/O";
+	case INSTR_BLOCKING: return "running a long task";
 	}
 	return "?";
 }

@@ -68,6 +68,7 @@ struct lab_worker {
 	uint32_t wants;          /* the lock it is blocked on (INSTR_LOCK_A or _B), 0 when none */
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
+	int64_t backlog;         /* eventloop, worker 1: tasks arrived and not yet served */
 };
 
 struct lab_group {

@@ -13,6 +13,7 @@ const char *story_fault(enum instr_fault fault)
 	case INSTR_FAULT_ABORT: return "called abort()";
 	case INSTR_FAULT_EXIT: return "called exit(1)";
 	case INSTR_FAULT_LOOP: return "started a runaway loop";
+	case INSTR_FAULT_BLOCK: return "ran a long task";
 	default: return "stopped";
 	}
 }

@@ -106,6 +106,36 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
 	abort();
 }
 
+static int64_t worker_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * `inject block`: a long task run synchronously, as a request handler that
+ * computes for seconds.  Nothing else this worker does happens meanwhile.  It
+ * stays killable (END) and never touches the counter, so ptviz does not wait
+ * for it in a hold.  Returns true when it stopped early for END.
+ */
+static bool worker_block(struct instr_slot *s)
+{
+	volatile uint64_t x = 1;
+	int64_t until = worker_ns() + INSTR_BLOCK_NS;
+
+	atomic_store(&s->state, INSTR_BLOCKING);
+	while (worker_ns() < until) {
+		for (int i = 0; i < 20000; i++)
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (atomic_load(&s->control) & INSTR_CTL_END)
+			return true;
+	}
+	atomic_store(&s->state, INSTR_RUNNING);
+	return false;
+}
+
 /*
  * What a worker is in the middle of: one operation (an increment or a
  * withdrawal) taken as micro-steps.  Outside step mode a whole operation runs
@@ -188,6 +218,12 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 			worker_unlock(op, lock);
 			atomic_store(&s->state, INSTR_ENDED);
 			return true;
+		}
+		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
+			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
+			if (worker_block(s))
+				continue;   /* told to end while busy: the loop's END check takes it */
+			continue;
 		}
 		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
 			worker_fault(s, instr_ctl_fault(ctl));
@@ -465,6 +501,48 @@ static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const st
 	atomic_store(&s->holds_lock, 0);
 }
 
+/*
+ * The event loop: worker 1 serves tasks from a queue as they arrive, one every
+ * millisecond, each a small piece of work and counter++; when none is waiting
+ * it sleeps as in epoll_wait.  The other workers are a pool that waits for work.
+ * A long task in the loop (`inject block` on worker 1) stops all serving and
+ * the backlog grows; the same task in a pool worker leaves the loop serving.
+ */
+static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
+                             volatile int64_t *done, int64_t arrivals_from[2])
+{
+	struct timespec nap = { 0, 200000L };
+
+	if (s->number != 1) {
+		atomic_store(&s->state, INSTR_IOWAIT);
+		nanosleep(&nap, NULL);
+		atomic_store(&s->state, INSTR_RUNNING);
+		worker_park_if_held(g, s);
+		return;
+	}
+	int64_t now = worker_ns();
+	/* First time, or ptviz started the count again: tasks arrive from now on. */
+	if (arrivals_from[0] == 0 || *done < arrivals_from[1])
+		arrivals_from[0] = now - (*done) * INSTR_TASK_EVERY_NS;
+	int64_t arrived = (now - arrivals_from[0]) / INSTR_TASK_EVERY_NS;
+	int64_t waiting = arrived - *done;
+	atomic_store(&s->backlog, waiting > 0 ? waiting : 0);
+	if (waiting <= 0) {
+		atomic_store(&s->state, INSTR_IOWAIT);
+		nanosleep(&nap, NULL);
+		atomic_store(&s->state, INSTR_RUNNING);
+		worker_park_if_held(g, s);
+		return;
+	}
+	/* One task: a little work, then its result counted. */
+	for (volatile int i = 0; i < 2000; i++)
+		;
+	worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
+	*done = *done + 1;
+	arrivals_from[1] = *done;
+	atomic_store(&s->backlog, waiting - 1);
+}
+
 /* The io workload: asleep for 2 ms as if waiting for a disk, then counter++. */
 static void worker_io(struct instr_gate *g, struct instr_slot *s)
 {
@@ -517,6 +595,7 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct 
 {
 	volatile int64_t done = 0;   /* this worker's own count, on its own stack */
 	struct worker_op op = { 0 };
+	int64_t arrivals_from[2] = { 0, 0 };  /* eventloop: when tasks began to arrive; done then */
 
 	atomic_store(&s->stack_address, (uint64_t)(uintptr_t)&done);
 	atomic_store(&s->tid, (int32_t)gettid());
@@ -555,6 +634,9 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct 
 			worker_io(g, s);
 			worker_increment(sync, m->counter, m->lock);
 			done = done + 1;
+			break;
+		case INSTR_WORK_EVENTLOOP:
+			worker_eventloop(g, s, m, &done, arrivals_from);
 			break;
 		case INSTR_WORK_CPU:
 			worker_compute();

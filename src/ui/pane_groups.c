@@ -240,6 +240,19 @@ static void groups_worker_detail(struct column *c, int y, int i)
 		groups_worker_step(c, y, i, bar);
 		return;
 	}
+	if (w->alive && c->g->workload == INSTR_WORK_EVENTLOOP) {
+		/* The event loop's picture: the queue behind the loop, and what the pool does. */
+		char text[128];
+		bool busy = w->activity == INSTR_BLOCKING;
+		if (w->number == 1)
+			snprintf(text, sizeof(text), " %s     event loop: %lld task%s waiting%s", bar, (long long)w->backlog,
+			         w->backlog == 1 ? "" : "s", busy ? ", FROZEN by a long task" : "");
+		else
+			snprintf(text, sizeof(text), " %s     %s", bar, busy ? "worker pool: runs the long task" : "worker pool: idle");
+		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
+		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+		return;
+	}
 	if (w->alive && (w->holds || w->wants)) {
 		/* The deadlock's picture: what each holds and what it waits for. */
 		char text[128];
@@ -450,6 +463,9 @@ static int groups_memory(struct column *c, int y0, int lines)
 	} else if (g->gil) {
 		note[0] = "   GIL: each process has its own, as each Python process";
 		note[1] = "   has its own interpreter: processes still run side by side";
+	} else if (g->workload == INSTR_WORK_EVENTLOOP) {
+		note[0] = "   one loop serves a task each ms; 'inject block' on it freezes";
+		note[1] = "   everything; on a pool worker, the loop serves on";
 	} else if (g->workload == INSTR_WORK_IO) {
 		note[0] = "   io: each operation waits 2 ms, as for a disk or a socket;";
 		note[1] = "   a waiting worker needs no CPU, so more workers do more";

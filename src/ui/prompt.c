@@ -48,7 +48,7 @@ static const char *const *prompt_choices(const char *first, int nth)
 {
 	static const char *const spawn[] = { "threads", "processes", NULL };
 	static const char *const sync[] = { "none", "mutex", "atomic", NULL };
-	static const char *const inject[] = { "segv", "abort", "exit", "loop", NULL };
+	static const char *const inject[] = { "segv", "abort", "exit", "loop", "block", NULL };
 
 	if (nth == 0)
 		return cmd_verbs;

@@ -259,7 +259,7 @@ static void test_exit_codes_and_errors(void **state)
 	assert_non_null(e);
 	assert_int_equal(json_object_get_int(get(e, "line")), 2);
 	assert_int_equal(json_object_get_int(get(e, "column")), 8);
-	assert_non_null(strstr(json_object_get_string(get(e, "message")), "expected segv, abort, exit or loop"));
+	assert_non_null(strstr(json_object_get_string(get(e, "message")), "expected segv, abort, exit, loop or block"));
 	json_object_put(e);
 
 	/* a command that fails stops the run there, cleanly */

@@ -732,6 +732,35 @@ static void test_cpus_and_gil(void **state)
 	}
 }
 
+
+/* One slow task in the event loop stops all serving; the same task beside it does not. */
+static void test_eventloop_block(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	must(lab_workload(fx->lab, INSTR_WORK_EVENTLOOP, NULL, &err), &err);
+	run_for(fx, 0.3);
+	const struct lab_group *t = group(fx, "T");
+	assert_true(t->increments > 0);
+	/* the long task on the pool worker: the loop goes on */
+	must(lab_inject(fx->lab, INSTR_FAULT_BLOCK, "T2", &err), &err);
+	assert_non_null(strstr(err.msg, "the loop goes on serving"));
+	int64_t before = t->increments;
+	run_for(fx, 0.4);
+	assert_true(t->increments > before);
+	/* the long task on the loop itself: nothing is served, the queue grows */
+	must(lab_inject(fx->lab, INSTR_FAULT_BLOCK, "T1", &err), &err);
+	assert_int_equal(t->workers[0].activity, INSTR_BLOCKING);
+	lab_observe(fx->lab);
+	before = t->increments;
+	run_for(fx, 0.5);
+	assert_int_equal(t->increments, before);
+	assert_int_equal(t->workers[0].activity, INSTR_BLOCKING);
+	assert_true(t->host_alive);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +780,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deadlock_and_its_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zombie_until_reaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_and_gil, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eventloop_block, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

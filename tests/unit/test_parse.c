@@ -101,7 +101,7 @@ static void test_comments_and_blank(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("inject segfault T3", 1, 8, "unknown fault 'segfault': expected segv, abort, exit or loop");
+	expect_error("inject segfault T3", 1, 8, "unknown fault 'segfault': expected segv, abort, exit, loop or block");
 	expect_error("spawn threads 4\nfrobnicate", 2, 1, "unknown command 'frobnicate'");
 	expect_error("spawn threads", 1, 14, "needs a count");
 	expect_error("spawn threads four", 1, 15, "bad count 'four'");
