@@ -72,6 +72,10 @@ static void usage(FILE *f)
 	        "  sync none|mutex|atomic [GROUP]       inject segv|abort|exit|loop WORKER\n"
 	        "  kill WORKER|GROUP                    pause|resume WORKER|GROUP|all\n"
 	        "  run SECONDS    report    reset    quit\n"
+	        "  step on|off [GROUP]    step [WORKER]    schedule N N ...\n"
+	        "  workload counter|withdraw|deadlock|io|cpu|eventloop [GROUP]\n"
+	        "  fix lockorder [GROUP]  gil on|off [GROUP]  cpus 1|all [GROUP]  reap [on|off]\n"
+	        "  inject block WORKER    bench create|forksize|switch|ipc|all\n"
 	        "\n"
 	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n",
 	        LAB_DEFAULT_MAX_THREADS, LAB_DEFAULT_MAX_PROCESSES, BENCH_DEFAULT_SECONDS, BENCH_DEFAULT_MAX_MIB);
