@@ -1597,6 +1597,9 @@ static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t star
 		w->counter = start;
 	}
 	g->start_balance = start;
+	/* A new run begins at the start of the schedule, with worker 1. */
+	g->next_turn = 0;
+	lab->schedule_next = 0;
 	g->increments = 0;
 	g->counter = g->shared ? start : start * g->nworkers;
 	g->lost = 0;
