@@ -337,7 +337,7 @@ void bench_report_text(const struct bench_result *r, bool utf8, FILE *out)
 			fprintf(out, "  %-18s", bench_ipc_method_name((enum bench_ipc_method)m));
 			for (int s = 0; s < BENCH_IPC_SIZES; s++) {
 				report_rate(k->msgs_per_s[s][m], a, sizeof(a));
-				fprintf(out, "  %9smsg/s %7.0f MB/s", a, k->mb_per_s[s][m]);
+				fprintf(out, "  %8s msg/s %7.0f MB/s", a, k->mb_per_s[s][m]);
 			}
 			fprintf(out, "\n");
 		}

@@ -49,6 +49,13 @@ static const struct help_section help_panes[] = {
 	  "other processes: with ptviz since fork until written (copy-on-write; the first write makes a "
 	  "private copy), or the same file in the page cache. 'seen by' is another question: which workers can "
 	  "address the region. So program code can be shared with ptviz and yet seen by one worker only." },
+	{ "Costs (c)",
+	  "What the textbook says threads and processes cost, timed on this machine: 1 starting one and "
+	  "waiting for it (pthread_create, fork, posix_spawn), 2 fork while holding more and more memory, "
+	  "3 a switch between two threads or two processes on one CPU and on any, 4 messages by pipe, "
+	  "socket, shared memory and a shared variable. Each runs in a child process of its own, so the "
+	  "groups go on; the figures are medians, with the CPU count and kernel they belong to. Esc or c "
+	  "cancels a measurement, or closes the view; ':bench NAME' does the same as the keys." },
 	{ "Commands (after ':')",
 	  "spawn threads N [as NAME] / spawn processes N [shared] [as NAME] / sync none|mutex|atomic [GROUP] / "
 	  "inject segv|abort|exit|loop WORKER / kill WORKER|GROUP / pause|resume WORKER|GROUP|all / reset / "
