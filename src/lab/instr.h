@@ -118,7 +118,7 @@ struct instr_slot {
 	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
-	_Atomic int64_t backlog;   /* eventloop: tasks arrived and not yet served */
+	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
 	uint8_t pad[24];
 } __attribute__((aligned(64)));
 

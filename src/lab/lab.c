@@ -511,7 +511,9 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->holds = atomic_load(&s->holds_lock);
 	w->holds_lock = w->holds != 0;
 	w->wants = atomic_load(&s->wants);
-	w->backlog = atomic_load(&s->backlog);
+	int64_t from = atomic_load(&s->arrivals_ns);
+	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - atomic_load(&s->done) : 0;
+	w->backlog = waiting > 0 ? waiting : 0;
 	w->steps = atomic_load(&s->taken) - w->step_base;
 	w->refused = atomic_load(&s->refused);
 }
@@ -1587,7 +1589,7 @@ static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t star
 			lab_write_remote(w->pid, w->stack_address, 0);
 			atomic_store(&s->done, 0);
 			atomic_store(&s->refused, 0);
-			atomic_store(&s->backlog, 0);
+			atomic_store(&s->arrivals_ns, 0);
 			lab_control_update(s, 0, INSTR_CTL_DROP);
 			lab_poke(lab, g, w);
 		}

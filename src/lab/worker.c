@@ -522,11 +522,13 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	}
 	int64_t now = worker_ns();
 	/* First time, or ptviz started the count again: tasks arrive from now on. */
-	if (arrivals_from[0] == 0 || *done < arrivals_from[1])
+	if (arrivals_from[0] == 0 || *done < arrivals_from[1]) {
 		arrivals_from[0] = now - (*done) * INSTR_TASK_EVERY_NS;
+		/* ptviz counts the queue by the same clock, even while the loop is too busy to say. */
+		atomic_store(&s->arrivals_ns, arrivals_from[0]);
+	}
 	int64_t arrived = (now - arrivals_from[0]) / INSTR_TASK_EVERY_NS;
 	int64_t waiting = arrived - *done;
-	atomic_store(&s->backlog, waiting > 0 ? waiting : 0);
 	if (waiting <= 0) {
 		atomic_store(&s->state, INSTR_IOWAIT);
 		nanosleep(&nap, NULL);
@@ -540,7 +542,6 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
 	*done = *done + 1;
 	arrivals_from[1] = *done;
-	atomic_store(&s->backlog, waiting - 1);
 }
 
 /* The io workload: asleep for 2 ms as if waiting for a disk, then counter++. */
