@@ -9,6 +9,13 @@ wait_for 'HELP'
 wait_for 'Keys'
 wait_for 'start 4 threads .* = :spawn threads 4'
 keys End
+wait_for 'Commands \(after'
+# The sections before the last are a few lines up.
+for i in $(seq 1 30); do
+	cap | grep -q 'Survivors' && break
+	keys Up
+	sleep 0.05
+done
 wait_for 'Survivors'
 wait_for 'A fault in one thread'
 keys Escape
