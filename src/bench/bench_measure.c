@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -611,28 +613,52 @@ static bool measure_switch(struct measure *m, struct bench_switch *r)
 
 #define IPC_RING_BYTES (256u * 1024u)
 
-/* A ring of message slots: one writer, one reader, two counters on lines of their own. */
+/*
+ * A ring of message slots: one writer, one reader, two counters on cache lines of their
+ * own.  The counters are 32 bits and wrap, so each is also a futex word to sleep on.
+ */
 struct ipc_ring {
-	_Alignas(64) _Atomic uint64_t head;   /* messages written */
-	_Alignas(64) _Atomic uint64_t tail;   /* messages read */
-	_Alignas(64) _Atomic int stop;        /* the reader's word to the writer */
-	size_t slot, nslots;
+	_Alignas(64) _Atomic uint32_t head;   /* messages written */
+	_Atomic uint32_t reader_sleeps;       /* the reader waits on head */
+	_Alignas(64) _Atomic uint32_t tail;   /* messages read */
+	_Atomic uint32_t writer_sleeps;       /* the writer waits on tail */
+	_Alignas(64) _Atomic int stop;        /* 1: the reader has had enough; 2: the writer failed */
+	uint32_t slot, nslots;
 	_Alignas(64) unsigned char data[];
 };
 
-static void ipc_relax(int *spins)
+/*
+ * Waits until *word is no longer old.  Spins a little first: the other side is usually
+ * running on the other CPU and answers within a microsecond.  Then sleeps on the word
+ * (a futex, shared between processes as well as threads), as a real program would: a
+ * spinner that cannot see its partner scheduled only burns the CPU the partner needs.
+ */
+static void ipc_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeps, _Atomic int *stop)
 {
-	/* Spin briefly (the other side is usually running on the other CPU), then let it run here. */
-	if (++*spins < 256) {
+	for (int spin = 0; spin < 2000; spin++) {
+		if (atomic_load_explicit(word, memory_order_acquire) != old || atomic_load_explicit(stop, memory_order_relaxed))
+			return;
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #elif defined(__aarch64__)
 		__asm__ __volatile__("yield");
 #endif
-	} else {
-		*spins = 0;
-		sched_yield();
 	}
+	/*
+	 * The flag up before the last look (both sequentially consistent): the other side then
+	 * wakes us.  A stop changes no counter, so a sleep also ends by itself after 10 ms.
+	 */
+	struct timespec most = { 0, 10 * 1000 * 1000 };
+	while (atomic_store(sleeps, 1), atomic_load(word) == old && !atomic_load(stop))
+		syscall(SYS_futex, word, FUTEX_WAIT, old, &most, NULL, 0);
+	atomic_store(sleeps, 0);
+}
+
+/* One wake for one sleep: the flag is taken down by whoever wakes. */
+static void ipc_wake(_Atomic uint32_t *word, _Atomic uint32_t *sleeps)
+{
+	if (atomic_load(sleeps) && atomic_exchange(sleeps, 0))
+		syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 static void ipc_fill(unsigned char *msg, size_t len)
@@ -692,23 +718,24 @@ static void ipc_stream_write(int fd, size_t len, _Atomic int *stop)
 static void ipc_ring_write(struct ipc_ring *ring, size_t len)
 {
 	unsigned char *msg = malloc(len);
-	int spins = 0;
 
-	if (msg == NULL)
+	if (msg == NULL) {
+		atomic_store(&ring->stop, 2);
+		ipc_wake(&ring->head, &ring->reader_sleeps);
 		return;
+	}
 	ipc_fill(msg, len);
-	for (uint64_t seq = 0;; seq++) {
+	for (uint64_t seq = 0; !atomic_load_explicit(&ring->stop, memory_order_relaxed); seq++) {
 		memcpy(msg, &seq, sizeof(seq));
-		uint64_t h = atomic_load_explicit(&ring->head, memory_order_relaxed);
-		while (h - atomic_load_explicit(&ring->tail, memory_order_acquire) == ring->nslots) {
+		uint32_t h = atomic_load_explicit(&ring->head, memory_order_relaxed), t;
+		while (h - (t = atomic_load_explicit(&ring->tail, memory_order_acquire)) == ring->nslots) {
 			if (atomic_load_explicit(&ring->stop, memory_order_relaxed))
 				goto out;
-			ipc_relax(&spins);
+			ipc_wait(&ring->tail, t, &ring->writer_sleeps, &ring->stop);
 		}
-		memcpy(ring->data + (h % ring->nslots) * ring->slot, msg, len);
-		atomic_store_explicit(&ring->head, h + 1, memory_order_release);
-		if (atomic_load_explicit(&ring->stop, memory_order_relaxed))
-			break;
+		memcpy(ring->data + (size_t)(h % ring->nslots) * ring->slot, msg, len);
+		atomic_store(&ring->head, h + 1);
+		ipc_wake(&ring->head, &ring->reader_sleeps);
 	}
 out:
 	free(msg);
@@ -771,19 +798,27 @@ static void ipc_ring_read(struct ipc_ring *ring, double window, struct ipc_windo
 	unsigned char *buf = malloc(len);
 	uint64_t seq = 0, got;
 	double t0 = 0, t1;
-	int spins = 0;
 
 	if (buf == NULL) {
 		w->bad = true;
 		atomic_store(&ring->stop, 1);
+		ipc_wake(&ring->tail, &ring->writer_sleeps);
 		return;
 	}
 	for (;; seq++) {
-		uint64_t t = atomic_load_explicit(&ring->tail, memory_order_relaxed);
-		while (atomic_load_explicit(&ring->head, memory_order_acquire) == t)
-			ipc_relax(&spins);
-		memcpy(buf, ring->data + (t % ring->nslots) * len, len);
-		atomic_store_explicit(&ring->tail, t + 1, memory_order_release);
+		uint32_t t = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+		while (atomic_load_explicit(&ring->head, memory_order_acquire) == t) {
+			if (atomic_load(&ring->stop) == 2)
+				break;
+			ipc_wait(&ring->head, t, &ring->reader_sleeps, &ring->stop);
+		}
+		if (atomic_load(&ring->stop) == 2) {
+			w->bad = true;
+			break;
+		}
+		memcpy(buf, ring->data + (size_t)(t % ring->nslots) * len, len);
+		atomic_store(&ring->tail, t + 1);
+		ipc_wake(&ring->tail, &ring->writer_sleeps);
 		memcpy(&got, buf, sizeof(got));
 		if (got != seq || buf[len - 1] != (unsigned char)((len - 1) * 31 + 7)) {
 			w->bad = true;
@@ -796,6 +831,7 @@ static void ipc_ring_read(struct ipc_ring *ring, double window, struct ipc_windo
 	}
 	t1 = measure_now();
 	atomic_store(&ring->stop, 1);
+	ipc_wake(&ring->tail, &ring->writer_sleeps);
 	free(buf);
 	w->seconds = t1 - t0;
 	w->messages = seq;
@@ -849,9 +885,11 @@ static bool ipc_once(struct measure *m, enum bench_ipc_method method, size_t len
 		return measure_fail(m, "mmap: %s", strerror(errno));
 	atomic_store(&ring->head, 0);
 	atomic_store(&ring->tail, 0);
+	atomic_store(&ring->reader_sleeps, 0);
+	atomic_store(&ring->writer_sleeps, 0);
 	atomic_store(&ring->stop, 0);
-	ring->slot = len;
-	ring->nslots = nslots;
+	ring->slot = (uint32_t)len;
+	ring->nslots = (uint32_t)nslots;
 	if (method == BENCH_IPC_SHM) {
 		pid = fork();
 		if (pid == 0) {
