@@ -611,7 +611,7 @@ static bool measure_switch(struct measure *m, struct bench_switch *r)
 
 /* ---- ipc: the same messages by pipe, socket, shared segment and shared variable ---- */
 
-#define IPC_RING_BYTES (256u * 1024u)
+#define IPC_RING_BYTES (1024u * 1024u)
 
 /*
  * A ring of message slots: one writer, one reader, two counters on cache lines of their

@@ -168,9 +168,18 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 		report_rate_words(k->msgs_per_s[0][BENCH_IPC_THREADS], c, sizeof(c));
 		report_add(buf, len,
 		           "Small messages: %s a second by pipe, %s through shared memory between processes, %s through "
-		           "a variable shared by threads. A pipe or socket message is two system calls and two copies "
-		           "through the kernel; shared memory is one copy in and one out, with no kernel in between. ",
+		           "a variable shared by threads. Each message through a pipe or a socket costs two system calls, "
+		           "a write and a read, with the kernel copying in between; through shared memory the bytes are "
+		           "copied in and out just the same, but no system call is made. ",
 		           a, b, c);
+		double best_kernel = k->mb_per_s[1][BENCH_IPC_PIPE] > k->mb_per_s[1][BENCH_IPC_SOCKET]
+		                         ? k->mb_per_s[1][BENCH_IPC_PIPE]
+		                         : k->mb_per_s[1][BENCH_IPC_SOCKET];
+		if (best_kernel > 0 && k->mb_per_s[1][BENCH_IPC_SHM] / best_kernel < 2)
+			report_add(buf, len,
+			           "In %d KiB messages the copying itself is most of the work, so the kernel's channels come "
+			           "close (the best at %.0f MB/s against %.0f). ",
+			           k->bytes[1] / 1024, best_kernel, k->mb_per_s[1][BENCH_IPC_SHM]);
 		double shm = k->mb_per_s[1][BENCH_IPC_SHM], thr = k->mb_per_s[1][BENCH_IPC_THREADS];
 		double lo = shm < thr ? shm : thr, hi = shm < thr ? thr : shm;
 		if (lo > 0 && hi / lo < 1.3)
