@@ -47,7 +47,7 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 	const struct ui_play *p = ui->play;
 	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
 	int x = 4, width = w - 8, y = top;
-	char num[8], hint[128];
+	char num[16], hint[128];
 
 	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_TITLE], a->question);
 	y++;
