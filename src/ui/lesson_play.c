@@ -257,8 +257,14 @@ static void play_end(struct ui *ui)
 		play_reveal(ui);
 	p->state = PLAY_DONE;
 	ui_log(ui, ROLE_NOTE, "the lesson is over; the workers are still live: explore, or q to leave");
-	if (ui->opt.autoplay)
+	if (ui->opt.autoplay) {
 		play_wait(ui, reveal ? PLAY_AUTO_REVEAL : PLAY_AUTO_END, THEN_LEAVE);
+		/* The last screen stays a moment at any speed, so a recording ends on it. */
+		if (p->length < 1.5) {
+			p->length = 1.5;
+			p->until = lab_now(ui->lab) + p->length;
+		}
+	}
 }
 
 static void play_pass_pause(struct ui *ui)
@@ -447,6 +453,7 @@ void ui_play_start(struct ui *ui)
 	}
 	p->lesson = l;
 	p->ask = -1;
+	p->again = -1;
 	p->caption = "";
 	p->rng = ui->opt.seed;
 	p->state = PLAY_RUN;
@@ -563,6 +570,7 @@ void ui_play_again(struct ui *ui, const struct ui_binding *b)
 	if (play_replay(ui, first)) {
 		p->pc = first;
 		p->state = PLAY_RUN;
+		p->again = step;
 	}
 	ui_observe(ui);
 	play_fit(ui);

@@ -42,6 +42,7 @@ struct ui_play {
 	int chosen;                 /* the audience's prediction, from 1; 0 none */
 	bool revealed;              /* the answer and why are shown */
 	bool failed;
+	int again;                  /* the step Backspace played again, shown as such; -1 none */
 	char error[LAB_MSG_MAX + 160];
 	uint64_t rng;
 };

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "lesson_play.h"
 
 #define CAPTION_MARGIN 2
@@ -132,10 +134,13 @@ static void caption_progress(struct caption_out *o)
 	case PLAY_RUN:
 		break;
 	}
-	if (ui->opt.autoplay && p->state != PLAY_DONE && p->state != PLAY_FAILED)
-		snprintf(hint, sizeof(hint), "autoplay");
-	snprintf(right, sizeof(right), "step %d of %d%s%s ", play_step(p) + 1, l->nsteps,
-	         hint[0] != '\0' ? "   " : "", hint);
+	if (ui->opt.autoplay && p->state != PLAY_FAILED)
+		snprintf(hint, sizeof(hint), "%s", p->pc >= l->nitems ? "the end" : "autoplay");
+	int step = play_step(p);
+	snprintf(right, sizeof(right), "step %d of %d%s%s%s%s ", step + 1, l->nsteps, p->again == step ? " " : "",
+	         p->again == step ? ui->g.dot : "", p->again == step ? " again" : "", hint[0] != '\0' ? "   " : "");
+	strlcat(right, hint, sizeof(right));
+	strlcat(right, " ", sizeof(right));
 	snprintf(left, sizeof(left), " %s %s", ui->utf8 ? "\u25b6" : ">", l->title);
 	attr_t a = ui->role[ROLE_HEADER];
 	ui_fill(o->win, o->y, 0, o->w, a);
