@@ -227,9 +227,12 @@ static void play_measured(struct ui *ui)
 		play_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
 		ui_log(ui, ROLE_NOTE, "measured: %s (%s, sync %s) made %s increments per second over %.1f s", g->name,
 		       lab_kind_name(g->kind), lab_sync_name(g->sync), rate, dt);
+		if (o == 0)
+			o = (size_t)snprintf(p->figures, sizeof(p->figures), "increments per second over %.0f s:", dt);
 		if (o < sizeof(p->figures))
-			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s%s %s/s (%s)", o > 0 ? "   " : "",
-			                      g->name, rate, lab_sync_name(g->sync));
+			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%s, %s)", o > 40 ? "," : "",
+			                      g->name, rate, g->kind == LAB_THREADS ? "threads" : "processes",
+			                      lab_sync_name(g->sync));
 	}
 }
 

@@ -56,7 +56,8 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 		if (win != NULL && y < h - 1)
 			ui_put(win, y, x + 2, 3, ui->role[ROLE_KEYLABEL] | A_BOLD, num);
 		y += ask_wrap(win, y, x + 7, width - 7, h - 1, ui->role[ROLE_FIGURE], a->answers[i]);
-		if (h >= 20 || win == NULL)
+		/* A blank line between answers when the box is tall enough for it, and before the hint. */
+		if (h >= 20 || i == a->nanswers - 1)
 			y++;
 	}
 	if (ui->opt.autoplay)

@@ -44,7 +44,8 @@ static const struct big_glyph *big_glyph(char c)
 	return NULL;
 }
 
-static int big_width(const char *s)
+/* Columns a text takes in large digits: each pixel is scale columns wide, one column between glyphs. */
+static int big_width(const char *s, int scale)
 {
 	int w = 0;
 
@@ -52,47 +53,66 @@ static int big_width(const char *s)
 		const struct big_glyph *g = big_glyph(*s);
 		if (g == NULL)
 			return -1;
-		w += g->width + 1;
+		w += g->width * scale + scale;
 	}
-	return w > 0 ? w - 1 : 0;
+	return w > 0 ? w - scale : 0;
 }
 
-static void big_draw_text(struct ui *ui, WINDOW *win, int y, int x, attr_t a, const char *s)
+/*
+ * Scale 1: two pixel rows to a text row, in half blocks (3 rows).  Scale 2: a pixel is a block two
+ * columns wide and a row high (5 rows), for numbers short enough to take it.
+ */
+static void big_draw_text(struct ui *ui, WINDOW *win, int y, int x, int scale, attr_t a, const char *s)
 {
-	for (int r = 0; r < 3; r++) {
+	int rows = scale == 1 ? 3 : 5;
+
+	for (int r = 0; r < rows; r++) {
 		int cx = x;
 		for (const char *c = s; *c != '\0'; c++) {
 			const struct big_glyph *g = big_glyph(*c);
 			for (int col = 0; col < g->width; col++) {
 				int bit = 1 << (g->width - 1 - col);
-				bool top = g->rows[2 * r] & bit;
-				bool bottom = 2 * r + 1 < 5 && (g->rows[2 * r + 1] & bit);
-				const char *cell = " ";
-				if (ui->utf8)
-					cell = top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
-				else if (top || bottom)
-					cell = "#";
-				ui_put(win, y + r, cx + col, 1, a, cell);
+				const char *cell;
+				if (scale == 1) {
+					bool top = g->rows[2 * r] & bit;
+					bool bottom = 2 * r + 1 < 5 && (g->rows[2 * r + 1] & bit);
+					if (ui->utf8)
+						cell = top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
+					else
+						cell = top || bottom ? "#" : " ";
+				} else {
+					bool on = g->rows[r] & bit;
+					cell = on ? (ui->utf8 ? "\u2588\u2588" : "##") : "  ";
+				}
+				ui_put(win, y + r, cx + col * scale, scale, a, cell);
 			}
-			cx += g->width + 1;
+			cx += (g->width + 1) * scale;
 		}
 	}
 }
 
-/* A number in large digits, shortened (12.3M) when the full one does not fit; plain text when nothing does. */
-static void big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, attr_t a, int64_t n)
+/*
+ * A number in large digits within maxw columns and room rows: as large as fits, shortened (12.3M)
+ * when even the smaller digits are too wide, plain text when nothing fits.  Returns the rows used.
+ */
+static int big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, int room, attr_t a, int64_t n)
 {
 	char buf[48];
 
 	story_number(n, buf, sizeof(buf));
-	for (int digits = 12; big_width(buf) > maxw && digits >= 3; digits--)
-		ui_number(n, digits, buf, sizeof(buf));
-	if (big_width(buf) < 0 || big_width(buf) > maxw) {
-		story_number(n, buf, sizeof(buf));
-		ui_put(win, y + 1, x, maxw, a, buf);
-		return;
+	if (room >= 5 && big_width(buf, 2) >= 0 && big_width(buf, 2) <= maxw) {
+		big_draw_text(ui, win, y, x, 2, a, buf);
+		return 5;
 	}
-	big_draw_text(ui, win, y, x, a, buf);
+	for (int digits = 12; big_width(buf, 1) > maxw && digits >= 3; digits--)
+		ui_number(n, digits, buf, sizeof(buf));
+	if (room < 3 || big_width(buf, 1) < 0 || big_width(buf, 1) > maxw) {
+		story_number(n, buf, sizeof(buf));
+		ui_put(win, y, x, maxw, a, buf);
+		return 1;
+	}
+	big_draw_text(ui, win, y, x, 1, a, buf);
+	return 3;
 }
 
 static double big_rate_of(struct ui *ui, int gi, const struct lab_group *g)
@@ -139,15 +159,16 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 			break;
 		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
 	}
-	y += 2;
+	y += h >= 18 ? 2 : 1;
 
 	/* What memory holds. */
 	if (g->shared) {
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
 		       withdraw ? "the shared balance" : g->kind == LAB_THREADS ? "the one shared counter" : "one shared segment");
-		if (y + 3 <= bottom)
-			big_number(ui, win, y, x, w, ui->role[g->overdrawn ? ROLE_LOST : ROLE_SHARED], g->counter);
-		y += 4;
+		/* Below it: the step lines, then what was lost (a label, 3 rows, a gap) and the rate. */
+		int below = (g->stepping ? g->nworkers + 1 : 0) + 6;
+		y += big_number(ui, win, y, x, w, bottom - y - below, ui->role[g->overdrawn ? ROLE_LOST : ROLE_SHARED],
+		                g->counter) + 1;
 	} else {
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
 		       withdraw ? "each process's own balance" : "each process's own counter");
@@ -182,13 +203,17 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 		else
 			snprintf(buf, sizeof(buf), "lost: nothing shared to lose");
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
-		big_number(ui, win, y, x, w, ui->role[ROLE_LOST], g->lost);
-		y += 4;
+		y += big_number(ui, win, y, x, w, bottom - y - 2, ui->role[ROLE_LOST], g->lost) + 1;
 	}
 
 	/* The work done, as a rate: what a lock costs. */
 	double rate = big_rate_of(ui, gi, g);
-	if (y < bottom) {
+	if (y < bottom && (g->stepping || withdraw)) {
+		/* One step at a time, a rate says nothing: the count does. */
+		story_number(g->increments, num, sizeof(num));
+		ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%s: %s", withdraw ? "withdrawals made" : "increments made",
+		        num);
+	} else if (y < bottom) {
 		if (rate < 0)
 			snprintf(buf, sizeof(buf), "increments/s: measuring");
 		else if (rate >= 1e6)

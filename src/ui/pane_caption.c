@@ -155,7 +155,7 @@ int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 	const struct ui_play *p = ui->play;
 	struct caption_out o = { ui, win, 0, h, w };
 	/* Room to breathe around the words, when the screen has it. */
-	bool roomy = ui->opt.big || ui->rows >= 34;
+	bool roomy = ui->rows >= 34;
 
 	if (p == NULL)
 		return 0;
