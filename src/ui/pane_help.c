@@ -56,6 +56,14 @@ static const struct help_section help_panes[] = {
 	  "socket, shared memory and a shared variable. Each runs in a child process of its own, so the "
 	  "groups go on; the figures are medians, with the CPU count and kernel they belong to. Esc or c "
 	  "cancels a measurement, or closes the view; ':bench NAME' does the same as the keys." },
+	{ "Lessons (ptviz --lesson NAME)",
+	  "A lesson plays commands with captions on these same workers. The bar above the keys says "
+	  "what to look at, which step this is, and what comes next. At a pause, Space or Enter goes on; "
+	  "during a wait, it cuts the wait short. A question comes before the answer: the audience "
+	  "predicts with 1 to 9, the lesson shows what happens, and the next pause gives the answer and "
+	  "why. Backspace plays the current step again from the pause before it: the lab is reset and the "
+	  "commands before the step run again at once. Every other key works as usual. ptviz --lessons "
+	  "lists them all." },
 	{ "Commands (after ':')",
 	  "spawn threads N [as NAME] / spawn processes N [shared] [as NAME] / sync none|mutex|atomic [GROUP] / "
 	  "inject segv|abort|exit|loop WORKER / kill WORKER|GROUP / pause|resume WORKER|GROUP|all / reset / "
