@@ -171,7 +171,7 @@ static void bench_child_setup(pid_t parent, int fd, enum bench_kind kind)
 	closefrom(4);
 	/* The programs posix_spawn starts must not hold ptviz's pipe open. */
 	fcntl(3, F_SETFD, FD_CLOEXEC);
-	setproctitle("-bench %s", bench_names[kind]);
+	setproctitle("-ptviz: bench %s", bench_names[kind]);
 	prctl(PR_SET_NAME, "ptviz-bench");
 }
 
