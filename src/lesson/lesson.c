@@ -33,7 +33,8 @@ struct parser {
 	struct lesson *l;
 	struct lesson_error *err;
 	int step;
-	int open_ask_line;     /* an ask not yet followed by a pause, 0 when none */
+	int open_ask_line;     /* an ask not yet followed by a pause or an answer, 0 when none */
+	int unanswered;        /* the last ask has no answer line yet */
 	int title_line, summary_line;
 };
 
@@ -322,7 +323,7 @@ static bool lesson_ask(struct parser *p, const struct line *ln, const char *word
 
 	if (p->open_ask_line != 0)
 		return lesson_fail(p, ln, word,
-		                   "the ask on line %d is answered at the next pause: put a 'pause' before this ask",
+		                   "the ask on line %d has had no answer yet: put an 'answer' (or a 'pause') before this ask",
 		                   p->open_ask_line);
 	ask_part(q, &s, &e);
 	if (e == s)
@@ -392,6 +393,7 @@ static bool lesson_ask(struct parser *p, const struct line *ln, const char *word
 	if (it->ask.why == NULL)
 		return lesson_fail(p, ln, eol, "ask needs the reason: add '| why=TEXT', shown with the answer");
 	p->open_ask_line = ln->number;
+	p->unanswered = 1;
 	p->l->nasks++;
 	return true;
 }
@@ -518,6 +520,18 @@ static bool lesson_line(struct parser *p, const struct line *ln)
 		p->step++;
 		return true;
 	}
+	if (IS("answer")) {
+		if (!p->unanswered)
+			return lesson_fail(p, ln, start, "answer: there is no question to answer; an 'ask' comes first");
+		if (!lesson_end(p, ln, e, "answer"))
+			return false;
+		if (lesson_push(p, ln, start, LESSON_ANSWER) == NULL)
+			return false;
+		p->open_ask_line = 0;
+		p->unanswered = 0;
+		p->step++;
+		return true;
+	}
 	if (IS("wait") || IS("measure")) {
 		bool wait = IS("wait");
 		double s = 0;
@@ -623,7 +637,26 @@ bool lesson_parse(const char *text, size_t len, const char *source, struct lesso
 		ok = lesson_fail(&p, NULL, NULL, "nothing to play: add a caption or a command after the title");
 		goto done;
 	}
-	out->nsteps = out->items[out->nitems - 1].kind == LESSON_PAUSE ? p.step : p.step + 1;
+	enum lesson_kind last = out->items[out->nitems - 1].kind;
+	out->nsteps = last == LESSON_PAUSE || last == LESSON_ANSWER ? p.step : p.step + 1;
+	/* Where each answer shows: its answer line, else the first pause after it, else the end. */
+	for (int i = 0; i < out->nitems; i++) {
+		struct lesson_ask *a = &out->items[i].ask;
+		int pause = -1;
+		if (out->items[i].kind != LESSON_ASK)
+			continue;
+		a->answer_item = out->nitems;
+		for (int j = i + 1; j < out->nitems && out->items[j].kind != LESSON_ASK; j++) {
+			if (out->items[j].kind == LESSON_ANSWER) {
+				a->answer_item = j;
+				break;
+			}
+			if (out->items[j].kind == LESSON_PAUSE && pause < 0)
+				pause = j;
+		}
+		if (a->answer_item == out->nitems && pause >= 0)
+			a->answer_item = pause;
+	}
 done:
 	if (!ok)
 		lesson_free(out);

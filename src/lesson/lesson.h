@@ -20,7 +20,9 @@
  *   wait SECONDS          let time pass, the screen live
  *   measure SECONDS       let time pass, then tell each group's increments per second
  *   ask Q | A1 | A2 ... | correct=N | why=TEXT
- *                         the audience predicts; the answer and why show at the next pause
+ *                         the audience predicts; the answer and why show at the question's
+ *                         `answer` line, or without one at the next pause (or the end)
+ *   answer                show the answer to the last question, then wait as pause does
  *   show map WORKER       open the memory map of WORKER's process
  *   show none             close it
  *
@@ -50,6 +52,7 @@ enum lesson_kind {
 	LESSON_MEASURE,
 	LESSON_ASK,
 	LESSON_SHOW,
+	LESSON_ANSWER,     /* shows the last question's answer, then waits as a pause */
 };
 
 struct lesson_ask {
@@ -58,12 +61,13 @@ struct lesson_ask {
 	char *answers[LESSON_ANSWERS_MAX];
 	int correct;              /* from 1 */
 	char *why;
+	int answer_item;          /* the item at which the answer shows (an answer or a pause); nitems: the end */
 };
 
 struct lesson_item {
 	enum lesson_kind kind;
 	int line, column;         /* where it starts, from 1 */
-	int step;                 /* the step it belongs to, from 0 (a pause ends a step) */
+	int step;                 /* the step it belongs to, from 0 (a pause or an answer ends a step) */
 	char *text;               /* caption ("" clears); the command line as written; show: the worker, "" for none */
 	double seconds;           /* wait, measure */
 	struct cmd_list cmds;     /* commands, as parsed (a chance pick parsed as GROUP1) */

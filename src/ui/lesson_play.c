@@ -321,8 +321,10 @@ static void play_item(struct ui *ui)
 		play_measure_start(ui);
 		play_wait(ui, it->seconds, THEN_MEASURED);
 		break;
-	case LESSON_PAUSE: {
-		bool reveal = p->ask >= 0 && !p->revealed;
+	case LESSON_PAUSE:
+	case LESSON_ANSWER: {
+		/* The question's answer shows at its own answer line, or at the first pause after it. */
+		bool reveal = p->ask >= 0 && !p->revealed && l->items[p->ask].ask.answer_item == p->pc;
 		if (reveal)
 			play_reveal(ui);
 		if (ui->opt.autoplay)
@@ -555,6 +557,9 @@ void ui_play_again(struct ui *ui, const struct ui_binding *b)
 	int step = play_step(p), first = 0;
 	while (first < l->nitems && l->items[first].step < step)
 		first++;
+	/* A question asked before this step and answered within it keeps its prediction. */
+	int ask = p->ask, chosen = p->chosen;
+	bool keep = ask >= 0 && ask < first && l->items[ask].ask.answer_item >= first;
 	if (ui->overlay == PANE_ASK || ui->overlay == PANE_MEMMAP)
 		ui_overlay(ui, PANE_COUNT);
 	cmd_list_free(&p->filled);
@@ -574,6 +579,10 @@ void ui_play_again(struct ui *ui, const struct ui_binding *b)
 		p->pc = first;
 		p->state = PLAY_RUN;
 		p->again = step;
+		if (keep) {
+			p->ask = ask;
+			p->chosen = chosen;
+		}
 	}
 	ui_observe(ui);
 	play_fit(ui);

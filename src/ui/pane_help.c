@@ -60,8 +60,7 @@ static const struct help_section help_panes[] = {
 	  "A lesson plays commands with captions on these same workers. The bar above the keys says "
 	  "what to look at, which step this is, and what comes next. At a pause, Space or Enter goes on; "
 	  "during a wait, it cuts the wait short. A question comes before the answer: the audience "
-	  "predicts with 1 to 9, the lesson shows what happens, and the next pause gives the answer and "
-	  "why. Backspace plays the current step again from the pause before it: the lab is reset and the "
+	  "predicts with 1 to 9, the lesson shows what happens, then gives the answer and why. Backspace plays the current step again from the pause before it: the lab is reset and the "
 	  "commands before the step run again at once. Every other key works as usual. ptviz --lessons "
 	  "lists them all." },
 	{ "Commands (after ':')",

@@ -1,5 +1,6 @@
 #!/bin/bash
-# A lesson driven by hand: captions, a question answered with a number key, Space over a memory map,
+# A lesson driven by hand: captions, a question answered with a number key and answered in turn at its
+# answer line (not at the pause before it), Space over a memory map,
 # Backspace to play a step again, a command that fails (the lesson stops there, status 1), q to leave.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lesson_lib.sh"
@@ -16,6 +17,8 @@ ask Which is right? | alpha | beta | correct=2 | why=Because beta is the second 
 caption The demonstration runs now.
 wait 0.5
 pause
+caption The demonstration goes on.
+answer
 caption Third caption, with a memory map.
 spawn processes 2
 show map P1
@@ -27,7 +30,7 @@ caption Never shown.
 LESSON
 
 lesson_start "$PTVIZ" --lesson "$DIR/keys.lesson" --seed 5 --max-threads 8 --max-processes 8
-wait_for 'Keys under test +step 1 of 4 +Space: next'
+wait_for 'Keys under test +step 1 of 5 +Space: next'
 wait_for 'First caption: two threads start\.'
 wait_for '2/2 alive'
 wait_for 'seed 5'
@@ -41,20 +44,24 @@ wait_for '1-2: predict'
 keys 7
 wait_for '7 is not an answer here: press 1 to 2'
 keys 2
-wait_for 'PREDICTION +2\. beta'
+wait_for 'PREDICTION +2\. beta . watch what happens'
+wait_for 'step 2 of 5 +Space: next'
+cap | grep -q ' RIGHT ' && fail "the answer showed at the pause before its answer line"
+keys Space
+wait_for 'The demonstration goes on\.'
 wait_for ' RIGHT +2\. beta'
 wait_for 'WHY +Because beta is the second answer\.'
-wait_for 'step 2 of 4 +Space: next'
+wait_for 'step 3 of 5 +Space: next'
 
 keys Space
 wait_for 'Third caption, with a memory map\.'
 wait_for 'MEMORY MAP|memory map' 5
-wait_for 'step 3 of 4 +Space: next'
+wait_for 'step 4 of 5 +Space: next'
 lesson_collect
 before=$(lesson_descendants "$PID" | sort | tr '\n' ' ')
 # Backspace: the lab is reset, the steps before replayed, and this step plays again.
 keys BSpace
-wait_for 'step 3 of 4 . again +Space: next'
+wait_for 'step 4 of 5 . again +Space: next'
 wait_for 'memory map of P1'
 after=$(lesson_descendants "$PID" | sort | tr '\n' ' ')
 [ -n "$after" ] && [ "$before" != "$after" ] || fail "Backspace did not start the workers afresh: '$before' then '$after'"
@@ -62,7 +69,7 @@ lesson_collect
 # Space moves the lesson on even over the memory map, which would otherwise take it.
 keys Space
 wait_for 'Fourth caption'
-wait_for 'STOPPED +line 16, inject segv T9: no worker named .T9.'
+wait_for 'STOPPED +line 18, inject segv T9: no worker named .T9.'
 wait_for 'stopped . Bksp: again'
 cap | grep -q 'Never shown' && fail "the lesson went on after a failed command"
 lesson_collect

@@ -33,6 +33,7 @@ static void fuzz_check(const struct lesson *l)
 			abort();
 		switch (it->kind) {
 		case LESSON_PAUSE:
+		case LESSON_ANSWER:
 			step++;
 			break;
 		case LESSON_CAPTION:
@@ -47,7 +48,10 @@ static void fuzz_check(const struct lesson *l)
 		case LESSON_ASK: {
 			const struct lesson_ask *a = &it->ask;
 			if (a->question == NULL || a->why == NULL || a->nanswers < 2 || a->nanswers > LESSON_ANSWERS_MAX ||
-			    a->correct < 1 || a->correct > a->nanswers)
+			    a->correct < 1 || a->correct > a->nanswers || a->answer_item <= i || a->answer_item > l->nitems)
+				abort();
+			if (a->answer_item < l->nitems && l->items[a->answer_item].kind != LESSON_PAUSE &&
+			    l->items[a->answer_item].kind != LESSON_ANSWER)
 				abort();
 			for (int k = 0; k < a->nanswers; k++) {
 				if (a->answers[k] == NULL || a->answers[k][0] == '\0')
@@ -102,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 /* Words that make mutations land in the grammar's corners. */
 static const char *const fuzz_tokens[] = {
-	"title ", "summary ", "caption ", "pause", "pause T2", "wait ", "measure ", "ask ", "show map ", "show none",
+	"title ", "summary ", "caption ", "pause", "answer", "pause T2", "wait ", "measure ", "ask ", "show map ", "show none",
 	" | ", "|", "correct=", "correct=1", "correct=9", "why=", "why=because", "\n", "\r\n", "\t", " ", "#", ";",
 	"T?", "P?", "T1", "PB12", "0", "1", "2.5", ".", "-1", "600", "601", "1e309", "nan", "spawn threads 4",
 	"inject segv ", "schedule 1 2 1 2 1 2", "step", "run 0.1", "\xc3\xa9", "\xe2\x80\x94", "\xff", "\xc0\xaf",

@@ -157,6 +157,39 @@ static void test_ask(void **state)
 	lesson_free(&l);
 }
 
+/* The answer shows at the question's answer line; without one, at the first pause after it, or at the end. */
+static void test_answer(void **state)
+{
+	(void)state;
+	struct lesson l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\nstep\npause\nanswer # now\n"
+	                           "caption after\nask R | a | b | correct=2 | why=v\npause\n");
+	assert_int_equal(l.nitems, 9);
+	assert_int_equal(l.items[5].kind, LESSON_ANSWER);
+	assert_int_equal(l.items[0].ask.answer_item, 5);
+	assert_int_equal(l.items[5].step, 2);
+	assert_int_equal(l.items[6].step, 3);
+	assert_int_equal(l.items[7].ask.answer_item, 8);
+	assert_int_equal(l.nsteps, 4);
+	lesson_free(&l);
+
+	l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\ncaption d\n");
+	assert_int_equal(l.items[0].ask.answer_item, 2);
+	lesson_free(&l);
+	l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\n");
+	assert_int_equal(l.items[0].ask.answer_item, l.nitems);
+	lesson_free(&l);
+	/* An answer line may come after pauses: they go by without answering. */
+	l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\npause\npause\nanswer\n");
+	assert_int_equal(l.items[0].ask.answer_item, 3);
+	assert_int_equal(l.nsteps, 3);
+	lesson_free(&l);
+
+	expect_error("title T\nanswer\n", 2, 1, "answer: there is no question to answer; an 'ask' comes first");
+	expect_error("title T\nask Q | a | b | correct=1 | why=w\nanswer\nanswer\n", 4, 1, "there is no question to answer");
+	expect_error("title T\nask Q | a | b | correct=1 | why=w\nanswer now\n", 3, 8,
+	             "unexpected 'now' after 'answer'");
+}
+
 static void test_show(void **state)
 {
 	(void)state;
@@ -277,7 +310,7 @@ static void test_ask_errors(void **state)
 	expect_error("title T\nask Q | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | correct=1 | why=w\n", 2, 45,
 	             "too many answers: at most 9");
 	expect_error("title T\nask Q | a | b | correct=1 | why=w\ncaption c\nask R | a | b | correct=1 | why=w\n", 4, 1,
-	             "the ask on line 2 is answered at the next pause: put a 'pause' before this ask");
+	             "the ask on line 2 has had no answer yet: put an 'answer' (or a 'pause') before this ask");
 	/* Columns count characters: the é is one. */
 	expect_error("title T\nask Q\xc3\xa9 | a | b | correct=3 | why=w\n", 2, 26, "only 2 answers");
 	expect_error("title T\nask Q | a\x01 | b | correct=1 | why=w\n", 2, 10, "a control character (0x01) in the answer");
@@ -477,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_pause_wait_measure_and_steps),
 		cmocka_unit_test(test_pause_command),
 		cmocka_unit_test(test_ask),
+		cmocka_unit_test(test_answer),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_crlf_tabs_and_no_final_newline),
