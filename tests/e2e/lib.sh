@@ -40,11 +40,21 @@ e2e_children() {
 e2e_collect() {
 	local c
 	for c in $(e2e_children); do
+		e2e_remember "$c"
 		case " $WORKERS " in *" $c "*) ;; *) WORKERS="$WORKERS $c" ;; esac
 	done
 }
 
-e2e_alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+# A pid with its start time (field 22 of stat): a pid the kernel gave to another process
+# since is not ours, and is neither waited for nor killed.
+declare -A STARTS=()
+e2e_starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+e2e_remember() { [ -n "${STARTS[$1]:-}" ] || STARTS[$1]=$(e2e_starttime "$1"); }
+
+e2e_alive() {
+	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null &&
+		{ [ -z "${STARTS[$1]:-}" ] || [ "$(e2e_starttime "$1")" = "${STARTS[$1]}" ]; }
+}
 
 # Waits until every pid in $@ is gone; prints those left.
 e2e_gone() {
@@ -82,6 +92,7 @@ e2e_start() {
 		"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 $E2E_ENV $PTVIZ $*" || fail "tmux did not start"
 	PID=$(t display -p '#{pane_pid}')
 	[ -n "$PID" ] || fail "no pane pid"
+	e2e_remember "$PID"
 }
 
 cap() { t capture-pane -p; }
