@@ -9,15 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
-#include <bsd/unistd.h>
 
+#include "../lab/worker.h"
 #include "bench_measure.h"
 
 const char *const bench_names[BENCH_COUNT] = { "create", "forksize", "switch", "ipc" };
@@ -141,38 +139,12 @@ void bench_init(struct bench *b)
  */
 static void bench_child_setup(pid_t parent, int fd, enum bench_kind kind)
 {
-	struct rlimit nocore = { 0, 0 };
-	sigset_t none;
+	char title[64];
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	setpgid(0, 0);
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	}
-	sigemptyset(&none);
-	pthread_sigmask(SIG_SETMASK, &none, NULL);
-	setrlimit(RLIMIT_CORE, &nocore);
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		if (getenv("PTVIZ_WORKER_STDERR") == NULL)
-			dup2(null, 2);
-		if (null > 2)
-			close(null);
-	}
-	if (fd != 3) {
-		dup2(fd, 3);
-		close(fd);
-	}
-	closefrom(4);
+	snprintf(title, sizeof(title), "ptviz: bench %s", bench_names[kind]);
+	worker_child_isolate(parent, fd, title, "ptviz-bench");
 	/* The programs posix_spawn starts must not hold ptviz's pipe open. */
 	fcntl(3, F_SETFD, FD_CLOEXEC);
-	setproctitle("-ptviz: bench %s", bench_names[kind]);
-	prctl(PR_SET_NAME, "ptviz-bench");
 }
 
 static bool bench_fork(struct bench *b, enum bench_kind kind)

@@ -124,6 +124,8 @@ extern const char *const bench_names[BENCH_COUNT];
 bool bench_kind_parse(const char *name, enum bench_kind *kind);
 const char *bench_kind_name(enum bench_kind kind);
 const char *bench_ipc_method_name(enum bench_ipc_method m);
+/* A duration in µs with as many decimals as it deserves: "7.85", "42.1", "121"; "-" when none. */
+void bench_format_us(double us, char *buf, size_t len);
 
 void bench_options_defaults(struct bench_options *opt);
 /* A command-line option: --bench-time SECONDS or --bench-max-mib N.  False, with a message on stderr, when bad. */

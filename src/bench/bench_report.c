@@ -19,8 +19,7 @@
 #define US(utf8) ((utf8) ? "\u00b5s" : "us")
 #define TIMES(utf8) ((utf8) ? "\u00d7" : "x")
 
-/* A duration in µs with as many decimals as it deserves. */
-static void report_us(double us, char *buf, size_t len)
+void bench_format_us(double us, char *buf, size_t len)
 {
 	if (us < 0)
 		snprintf(buf, len, "-");
@@ -91,7 +90,7 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 	switch (r->kind) {
 	case BENCH_CREATE: {
 		const struct bench_create *k = &r->u.create;
-		report_us(k->thread_us, a, sizeof(a));
+		bench_format_us(k->thread_us, a, sizeof(a));
 		report_add(buf, len, "Here a new thread cost %s %s and a new process %.1f%s as much", a, US(utf8),
 		           k->fork_us / k->thread_us, TIMES(utf8));
 		if (k->spawn_us > 0)
@@ -108,8 +107,8 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 	case BENCH_FORKSIZE: {
 		const struct bench_forksize *k = &r->u.forksize;
 		const struct bench_forksize_point *big = &k->p[k->npoints - 1];
-		report_us(k->fork_us_per_mib, a, sizeof(a));
-		report_us(k->fork_huge_us_per_mib < 0 ? 0 : k->fork_huge_us_per_mib, b, sizeof(b));
+		bench_format_us(k->fork_us_per_mib, a, sizeof(a));
+		bench_format_us(k->fork_huge_us_per_mib < 0 ? 0 : k->fork_huge_us_per_mib, b, sizeof(b));
 		report_add(buf, len,
 		           "Every MiB the parent held made fork() about %s %s slower: a MiB is 256 pages of 4 KiB, "
 		           "and fork copies an entry for each. At %d MiB one fork took %.1f ms. ",
@@ -124,7 +123,7 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 			           "Huge pages were asked for, but the kernel gave only %.0f of %d MiB (mode '%s'), so that "
 			           "row says little. ",
 			           big->huge_mib, big->mib, k->thp_mode[0] ? k->thp_mode : "unknown");
-		report_us(big->thread_us, c, sizeof(c));
+		bench_format_us(big->thread_us, c, sizeof(c));
 		report_add(buf, len,
 		           "pthread_create stayed flat (%s %s at %d MiB): a new thread shares the memory, so there is "
 		           "nothing to copy.",
@@ -136,8 +135,8 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 		double pinned = k->processes_pinned_us / k->threads_pinned_us;
 		double wake = (k->threads_unpinned_us + k->processes_unpinned_us) /
 		              (k->threads_pinned_us + k->processes_pinned_us);
-		report_us(k->threads_pinned_us, a, sizeof(a));
-		report_us(k->processes_pinned_us, b, sizeof(b));
+		bench_format_us(k->threads_pinned_us, a, sizeof(a));
+		bench_format_us(k->processes_pinned_us, b, sizeof(b));
 		report_add(buf, len, "On one CPU a round trip (two switches) took %s %s between threads and %s %s between processes (%.2f%s). ",
 		           a, US(utf8), b, US(utf8), pinned, TIMES(utf8));
 		if (pinned < 1.25)
@@ -208,9 +207,9 @@ void bench_report_line(const struct bench_result *r, bool utf8, char *buf, size_
 	switch (r->kind) {
 	case BENCH_CREATE: {
 		const struct bench_create *k = &r->u.create;
-		report_us(k->thread_us, a, sizeof(a));
-		report_us(k->fork_us, b, sizeof(b));
-		report_us(k->spawn_us, c, sizeof(c));
+		bench_format_us(k->thread_us, a, sizeof(a));
+		bench_format_us(k->fork_us, b, sizeof(b));
+		bench_format_us(k->spawn_us, c, sizeof(c));
 		snprintf(buf, len, "create: pthread_create %s %s, fork %s %s (%.1f%s), posix_spawn %s %s (%.0f%s)", a,
 		         US(utf8), b, US(utf8), k->fork_us / k->thread_us, TIMES(utf8), c, US(utf8),
 		         k->spawn_us > 0 ? k->spawn_us / k->thread_us : 0.0, TIMES(utf8));
@@ -218,20 +217,20 @@ void bench_report_line(const struct bench_result *r, bool utf8, char *buf, size_
 	}
 	case BENCH_FORKSIZE: {
 		const struct bench_forksize *k = &r->u.forksize;
-		report_us(k->p[0].fork_us, a, sizeof(a));
-		report_us(k->p[k->npoints - 1].fork_us, b, sizeof(b));
-		report_us(k->fork_us_per_mib, c, sizeof(c));
-		report_us(k->p[k->npoints - 1].thread_us, d, sizeof(d));
+		bench_format_us(k->p[0].fork_us, a, sizeof(a));
+		bench_format_us(k->p[k->npoints - 1].fork_us, b, sizeof(b));
+		bench_format_us(k->fork_us_per_mib, c, sizeof(c));
+		bench_format_us(k->p[k->npoints - 1].thread_us, d, sizeof(d));
 		snprintf(buf, len, "forksize: fork %s %s at %d MiB, %s %s at %d MiB (%s %s per MiB); pthread_create %s %s",
 		         a, US(utf8), k->p[0].mib, b, US(utf8), k->p[k->npoints - 1].mib, c, US(utf8), d, US(utf8));
 		break;
 	}
 	case BENCH_SWITCH: {
 		const struct bench_switch *k = &r->u.sw;
-		report_us(k->threads_pinned_us, a, sizeof(a));
-		report_us(k->processes_pinned_us, b, sizeof(b));
-		report_us(k->threads_unpinned_us, c, sizeof(c));
-		report_us(k->processes_unpinned_us, d, sizeof(d));
+		bench_format_us(k->threads_pinned_us, a, sizeof(a));
+		bench_format_us(k->processes_pinned_us, b, sizeof(b));
+		bench_format_us(k->threads_unpinned_us, c, sizeof(c));
+		bench_format_us(k->processes_unpinned_us, d, sizeof(d));
 		snprintf(buf, len, "switch: one CPU threads %s, processes %s %s; any CPU threads %s, processes %s %s", a, b,
 		         US(utf8), c, d, US(utf8));
 		break;
@@ -283,9 +282,9 @@ void bench_report_text(const struct bench_result *r, bool utf8, FILE *out)
 	switch (r->kind) {
 	case BENCH_CREATE: {
 		const struct bench_create *k = &r->u.create;
-		report_us(k->thread_us, a, sizeof(a));
-		report_us(k->fork_us, b, sizeof(b));
-		report_us(k->spawn_us, c, sizeof(c));
+		bench_format_us(k->thread_us, a, sizeof(a));
+		bench_format_us(k->fork_us, b, sizeof(b));
+		bench_format_us(k->spawn_us, c, sizeof(c));
 		fprintf(out, "  %-24s %9s %s %7.1f%s   (%d timed)\n", "pthread_create + join", a, US(utf8), 1.0,
 		        TIMES(utf8), k->thread_n);
 		fprintf(out, "  %-24s %9s %s %7.1f%s   (%d timed)\n", "fork + waitpid", b, US(utf8),
@@ -305,14 +304,14 @@ void bench_report_text(const struct bench_result *r, bool utf8, FILE *out)
 		        "pthread_create");
 		for (int i = 0; i < k->npoints; i++) {
 			const struct bench_forksize_point *p = &k->p[i];
-			report_us(p->fork_us, a, sizeof(a));
-			report_us(p->fork_huge_us, b, sizeof(b));
-			report_us(p->thread_us, c, sizeof(c));
+			bench_format_us(p->fork_us, a, sizeof(a));
+			bench_format_us(p->fork_huge_us, b, sizeof(b));
+			bench_format_us(p->thread_us, c, sizeof(c));
 			fprintf(out, "  %5d MiB  %11s %s  %11s %s %6.0f MiB  %11s %s\n", p->mib, a, US(utf8), b, US(utf8),
 			        p->huge_mib, c, US(utf8));
 		}
-		report_us(k->fork_us_per_mib, a, sizeof(a));
-		report_us(k->fork_huge_us_per_mib < 0 ? 0 : k->fork_huge_us_per_mib, b, sizeof(b));
+		bench_format_us(k->fork_us_per_mib, a, sizeof(a));
+		bench_format_us(k->fork_huge_us_per_mib < 0 ? 0 : k->fork_huge_us_per_mib, b, sizeof(b));
 		snprintf(c, sizeof(c), "%.3f", k->thread_us_per_mib);
 		fprintf(out, "  per MiB held: fork %s %s, fork in huge pages %s %s, pthread_create %s %s (THP mode %s)\n", a,
 		        US(utf8), b, US(utf8), c, US(utf8), k->thp_mode[0] ? k->thp_mode : "unknown");
@@ -322,11 +321,11 @@ void bench_report_text(const struct bench_result *r, bool utf8, FILE *out)
 		const struct bench_switch *k = &r->u.sw;
 		snprintf(d, sizeof(d), "one CPU (%d)", k->pinned_cpu);
 		fprintf(out, "  %-28s %14s %14s\n", "pipe round trip", d, "any CPU");
-		report_us(k->threads_pinned_us, a, sizeof(a));
-		report_us(k->threads_unpinned_us, b, sizeof(b));
+		bench_format_us(k->threads_pinned_us, a, sizeof(a));
+		bench_format_us(k->threads_unpinned_us, b, sizeof(b));
 		fprintf(out, "  %-28s %11s %s %11s %s\n", "two threads", a, US(utf8), b, US(utf8));
-		report_us(k->processes_pinned_us, a, sizeof(a));
-		report_us(k->processes_unpinned_us, b, sizeof(b));
+		bench_format_us(k->processes_pinned_us, a, sizeof(a));
+		bench_format_us(k->processes_unpinned_us, b, sizeof(b));
 		fprintf(out, "  %-28s %11s %s %11s %s\n", "two processes", a, US(utf8), b, US(utf8));
 		fprintf(out, "  %-28s %13.2f%s %13.2f%s   (%ld round trips each)\n", "processes / threads",
 		        k->processes_pinned_us / k->threads_pinned_us, TIMES(utf8),

@@ -48,7 +48,6 @@ struct lab {
 	enum instr_sync default_sync;
 	enum instr_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
-	double last_exit_at;
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
@@ -714,8 +713,9 @@ static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, p
 }
 
 /* A process of the group has exited with the given wait status: attribute it. */
+/* zombie: the state /proc gives a process that exited and is not reaped yet, 0 once reaped. */
 static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, int status,
-                               bool killed_by_lab)
+                               bool killed_by_lab, char zombie)
 {
 	double now = lab_now(lab);
 	struct lab_worker *cause = lab_find_cause(lab, g, pid);
@@ -737,7 +737,6 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 	else
 		end = LAB_END_EXITED;
 
-	lab->last_exit_at = now;
 	struct lab_event *ev = dying > 0 ? lab_event_push(lab, LAB_EVENT_EXIT, g, dying) : NULL;
 	if (ev != NULL) {
 		ev->pid = pid;
@@ -767,7 +766,13 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 		} else {
 			lab_worker_bury(lab, g, w, cause != NULL ? LAB_END_SIBLING : end, now);
 		}
+		if (zombie) {
+			w->zombie = g->kind == LAB_PROCESSES;
+			w->state = zombie;
+		}
 	}
+	if (zombie && g->kind == LAB_THREADS)
+		g->host_zombie = true;
 	lab_group_count_alive(g);
 }
 
@@ -785,21 +790,12 @@ static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block
 			return false;
 		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
 		                                  : si.si_status | (si.si_code == CLD_DUMPED ? WCOREFLAG : 0);
-		lab_process_exited(lab, g, pid, status, killed);
 		struct procfs_stat st;
 		int fd = procfs_open_stat(pid, pid);
 		char state = fd >= 0 && procfs_read_stat(fd, &st) ? st.state : 'Z';
 		if (fd >= 0)
 			close(fd);
-		if (g->kind == LAB_THREADS)
-			g->host_zombie = true;
-		for (int i = 0; i < g->nworkers; i++) {
-			struct lab_worker *w = &g->workers[i];
-			if (w->pid == pid && w->died_at == lab->last_exit_at) {
-				w->zombie = g->kind == LAB_PROCESSES;
-				w->state = state;
-			}
-		}
+		lab_process_exited(lab, g, pid, status, killed, state);
 		return true;
 	}
 
@@ -808,7 +804,7 @@ static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block
 	while (r < 0 && errno == EINTR);
 	if (r != pid)
 		return false;
-	lab_process_exited(lab, g, pid, status, killed);
+	lab_process_exited(lab, g, pid, status, killed, 0);
 	return true;
 }
 
@@ -2071,18 +2067,22 @@ const char *lab_workload_name(enum instr_workload workload)
 
 /* ---- scenarios: lock order, the GIL, CPUs, zombies ---- */
 
-static void lab_set_flag(struct lab *lab, struct lab_group *g, const void *arg)
-{
-	const uint32_t *flag = arg;   /* flag[0]: the bit, flag[1]: set or clear */
+/* A gate flag to set or clear. */
+struct lab_flag {
+	uint32_t bit;
+	bool on;
+};
 
-	if (flag[1])
-		atomic_fetch_or(&lab_gate(lab, g)->flags, flag[0]);
+static void lab_set_flag(struct lab *lab, struct lab_group *g, const struct lab_flag *flag)
+{
+	if (flag->on)
+		atomic_fetch_or(&lab_gate(lab, g)->flags, flag->bit);
 	else
-		atomic_fetch_and(&lab_gate(lab, g)->flags, ~flag[0]);
-	if (flag[0] == INSTR_GATE_GIL)
-		g->gil = flag[1];
+		atomic_fetch_and(&lab_gate(lab, g)->flags, ~flag->bit);
+	if (flag->bit == INSTR_GATE_GIL)
+		g->gil = flag->on;
 	else
-		g->lockorder = flag[1];
+		g->lockorder = flag->on;
 	/* Sleepers in a lock wait look at the flags on their next timeout; wake the rest. */
 	for (int i = 0; i < g->nworkers; i++) {
 		if (g->workers[i].alive)
@@ -2092,7 +2092,8 @@ static void lab_set_flag(struct lab *lab, struct lab_group *g, const void *arg)
 
 bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err)
 {
-	uint32_t mask, flag[2] = { INSTR_GATE_LOCKORDER, 1 };
+	uint32_t mask;
+	struct lab_flag flag = { INSTR_GATE_LOCKORDER, true };
 
 	if (!lab_groups_mask(lab, group, &mask, err))
 		return false;
@@ -2102,7 +2103,7 @@ bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
-		lab_set_flag(lab, g, flag);
+		lab_set_flag(lab, g, &flag);
 		fixed += g->workload == INSTR_WORK_DEADLOCK;
 	}
 	if (fixed == 0)
@@ -2115,7 +2116,8 @@ bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err
 
 bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err)
 {
-	uint32_t mask, flag[2] = { INSTR_GATE_GIL, on };
+	uint32_t mask;
+	struct lab_flag flag = { INSTR_GATE_GIL, on };
 
 	if (!lab_groups_mask(lab, group, &mask, err))
 		return false;
@@ -2128,7 +2130,7 @@ bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err)
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		lab_set_flag(lab, &lab->groups[i], flag);
+		lab_set_flag(lab, &lab->groups[i], &flag);
 		processes |= lab->groups[i].kind == LAB_PROCESSES;
 	}
 	if (on && processes)

@@ -27,7 +27,7 @@ static int *volatile worker_null;
 /* How much lower than ptviz the workers run, so the front end stays responsive. */
 #define WORKER_NICE 10
 
-void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm)
+void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const char *comm)
 {
 	sigset_t all;
 	struct rlimit nocore = { 0, 0 };
@@ -52,8 +52,6 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 
 	setrlimit(RLIMIT_CORE, &nocore);
-	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
-	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 
 	/* The terminal belongs to the front end: a worker must never draw on it. */
 	int null = open("/dev/null", O_RDWR);
@@ -73,6 +71,13 @@ void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char
 
 	setproctitle("-%s", title);
 	prctl(PR_SET_NAME, comm);
+}
+
+void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm)
+{
+	worker_child_isolate(parent, keep_fd, title, comm);
+	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
+	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 }
 
 static void worker_fault(struct instr_slot *s, uint32_t fault)
@@ -118,9 +123,9 @@ static int64_t worker_ns(void)
  * `inject block`: a long task run synchronously, as a request handler that
  * computes for seconds.  Nothing else this worker does happens meanwhile.  It
  * stays killable (END) and never touches the counter, so ptviz does not wait
- * for it in a hold.  Returns true when it stopped early for END.
+ * for it in a hold.
  */
-static bool worker_block(struct instr_slot *s)
+static void worker_block(struct instr_slot *s)
 {
 	volatile uint64_t x = 1;
 	int64_t until = worker_ns() + INSTR_BLOCK_NS;
@@ -130,10 +135,9 @@ static bool worker_block(struct instr_slot *s)
 		for (int i = 0; i < 20000; i++)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		if (atomic_load(&s->control) & INSTR_CTL_END)
-			return true;
+			return;
 	}
 	atomic_store(&s->state, INSTR_RUNNING);
-	return false;
 }
 
 /*
@@ -221,8 +225,7 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
-			if (worker_block(s))
-				continue;   /* told to end while busy: the loop's END check takes it */
+			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
 			continue;
 		}
 		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)

@@ -27,7 +27,13 @@ struct worker_mem {
 	pthread_mutex_t *gil;    /* always the process's own, as each Python process has its own */
 };
 
-/* Run in every child straight after fork: parent-death signal, no core, lower priority, title. */
+/*
+ * Run in every child straight after fork: dies with ptviz, no core file, a process
+ * group of its own, default signals, the terminal left alone, keep_fd (if >= 0) on
+ * fd 3 and nothing else open, a title for ps.
+ */
+void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const char *comm);
+/* worker_child_isolate, then a lower priority than ptviz. */
 void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm);
 /* The first micro-step of an operation under a workload and a sync mode. */
 enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync);

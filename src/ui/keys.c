@@ -65,32 +65,34 @@ static void keys_pause(struct ui *ui, const struct ui_binding *b)
 	ui_command(ui, text, &err);
 }
 
-/* S: every group into step mode, or out of it when one is in. */
-static void keys_step_mode(struct ui *ui, const struct ui_binding *b)
+/* A key that switches every group one way, or back when some group already is that way. */
+static void keys_switch(struct ui *ui, bool (*is_on)(const struct lab_group *), const char *on, const char *off)
 {
 	bool any = false;
 	struct cmd_error err;
 
-	(void)b;
 	if (!ui_have_workers(ui))
 		return;
 	for (int i = 0; i < lab_ngroups(ui->lab); i++)
-		any |= lab_group_at(ui->lab, i)->stepping;
-	ui_command(ui, any ? "step off" : "step on", &err);
+		any |= is_on(lab_group_at(ui->lab, i));
+	ui_command(ui, any ? off : on, &err);
 }
 
-/* w: every group to the withdraw workload, or back to the counter. */
+static bool keys_is_stepping(const struct lab_group *g) { return g->stepping; }
+static bool keys_is_withdrawing(const struct lab_group *g) { return g->workload == INSTR_WORK_WITHDRAW; }
+
+/* S: step mode on for every group, or off when one is in it. */
+static void keys_step_mode(struct ui *ui, const struct ui_binding *b)
+{
+	(void)b;
+	keys_switch(ui, keys_is_stepping, "step on", "step off");
+}
+
+/* w: the withdraw workload for every group, or back to the counter. */
 static void keys_workload(struct ui *ui, const struct ui_binding *b)
 {
-	bool any = false;
-	struct cmd_error err;
-
 	(void)b;
-	if (!ui_have_workers(ui))
-		return;
-	for (int i = 0; i < lab_ngroups(ui->lab); i++)
-		any |= lab_group_at(ui->lab, i)->workload == INSTR_WORK_WITHDRAW;
-	ui_command(ui, any ? "workload counter" : "workload withdraw", &err);
+	keys_switch(ui, keys_is_withdrawing, "workload withdraw", "workload counter");
 }
 
 static void keys_help(struct ui *ui, const struct ui_binding *b)

@@ -179,18 +179,6 @@ static void costs_bar(struct ui *ui, WINDOW *win, int y, int x, int width, doubl
 	}
 }
 
-static void costs_us(double us, char *buf, size_t len)
-{
-	if (us < 0)
-		snprintf(buf, len, "-");
-	else if (us < 10)
-		snprintf(buf, len, "%.2f", us);
-	else if (us < 100)
-		snprintf(buf, len, "%.1f", us);
-	else
-		snprintf(buf, len, "%.0f", us);
-}
-
 static void costs_rate(double v, char *buf, size_t len)
 {
 	if (v >= 1e6)
@@ -260,7 +248,7 @@ static int costs_draw_create(struct ui *ui, WINDOW *win, int y, int x, int iw, c
 			continue;
 		}
 		costs_bar(ui, win, y, x + lw, bw, v[i], full, ui->role[roles[i]]);
-		costs_us(v[i], a, sizeof(a));
+		bench_format_us(v[i], a, sizeof(a));
 		ui_putf(win, y, x + lw + bw + 1, nw, ui->role[ROLE_FIGURE], "%7s %s %6.1f%s", a, ui->utf8 ? "\u00b5s" : "us",
 		        v[i] / v[0], ui->utf8 ? "\u00d7" : "x");
 	}
@@ -295,14 +283,14 @@ static int costs_draw_forksize(struct ui *ui, WINDOW *win, int y, int x, int iw,
 		else
 			ui_putf(win, y, x, lw, ui->role[ROLE_NORMAL], "%5d MiB", p->mib);
 		costs_bar(ui, win, y, x + lw, bw, p->fork_us, full, ui->role[ROLE_PRIVATE]);
-		costs_us(p->fork_us, a, sizeof(a));
-		costs_us(p->fork_huge_us, b, sizeof(b));
-		costs_us(p->thread_us, c, sizeof(c));
+		bench_format_us(p->fork_us, a, sizeof(a));
+		bench_format_us(p->fork_huge_us, b, sizeof(b));
+		bench_format_us(p->thread_us, c, sizeof(c));
 		ui_putf(win, y, x + lw + bw + 1, nw, ui->role[ROLE_FIGURE], "%9s %9s %9s", a, b, c);
 	}
-	costs_us(k->fork_us_per_mib, a, sizeof(a));
-	costs_us(tmin, b, sizeof(b));
-	costs_us(tmax, c, sizeof(c));
+	bench_format_us(k->fork_us_per_mib, a, sizeof(a));
+	bench_format_us(tmin, b, sizeof(b));
+	bench_format_us(tmax, c, sizeof(c));
 	char t1[200], t2[200], t3[200];
 	snprintf(t1, sizeof(t1), "all in %s. fork: +%s %s per MiB held. pthread_create: flat, %s to %s %s, too short to see.",
 	         us, a, us, b, c, us);
@@ -336,7 +324,7 @@ static int costs_draw_switch(struct ui *ui, WINDOW *win, int y, int x, int iw, c
 	for (int i = 0; i < 4; i++, y++) {
 		ui_put(win, y, x, lw, ui->role[ROLE_NORMAL], names[i]);
 		costs_bar(ui, win, y, x + lw, bw, v[i], full, ui->role[roles[i]]);
-		costs_us(v[i], a, sizeof(a));
+		bench_format_us(v[i], a, sizeof(a));
 		if (i % 2 == 1)
 			ui_putf(win, y, x + lw + bw + 1, nw, ui->role[ROLE_FIGURE], "%6s %s %5.2f%s threads", a,
 			        ui->utf8 ? "\u00b5s" : "us", v[i] / v[i - 1], ui->utf8 ? "\u00d7" : "x");
