@@ -2033,12 +2033,20 @@ bool lab_workload(struct lab *lab, enum instr_workload workload, const char *gro
 {
 	uint32_t mask;
 
-	if (group == NULL)
+	if (group == NULL && lab->ngroups == 0) {
 		lab->default_workload = workload;
-	if (group == NULL && lab->ngroups == 0)
 		return true;   /* the next groups start with it */
+	}
 	if (!lab_groups_mask(lab, group, &mask, err))
 		return false;
+	for (int i = 0; i < lab->ngroups; i++) {
+		const struct lab_group *g = &lab->groups[i];
+		if ((mask & (1u << i)) && g->stepping && workload != INSTR_WORK_COUNTER && workload != INSTR_WORK_WITHDRAW)
+			return lab_fail(err, "%s is in step mode, which takes only counter++ and withdraw apart: "
+			                "'step off %s' first", g->name, g->name);
+	}
+	if (group == NULL)
+		lab->default_workload = workload;
 	/* Switched while every worker is parked between operations, so none straddles the two. */
 	lab_while_held_surely(lab, mask, lab_switch_workload, &workload);
 	for (int i = 0; i < lab->ngroups; i++) {

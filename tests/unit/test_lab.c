@@ -630,9 +630,13 @@ static void test_deadlock_and_its_fix(void **state)
 	must(lab_kill(fx->lab, "T1", &err), &err);
 	drain(fx);
 	assert_false(t->workers[0].alive);
-	/* step mode refuses a workload it cannot take apart */
+	/* step mode refuses a workload it cannot take apart, either way round */
 	assert_false(lab_step_mode(fx->lab, true, "P", &err));
 	assert_non_null(strstr(err.msg, "workload counter P"));
+	must(lab_workload(fx->lab, INSTR_WORK_COUNTER, "P", &err), &err);
+	must(lab_step_mode(fx->lab, true, "P", &err), &err);
+	assert_false(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, "P", &err));
+	assert_non_null(strstr(err.msg, "'step off P' first"));
 }
 
 /* Not reaped, an exited process is a zombie: Z here and in /proc, until reap. */
