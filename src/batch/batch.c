@@ -182,6 +182,11 @@ static void batch_report_text(struct batch *b)
 				        : w->wants == INSTR_LOCK_B ? "waits for lock B"
 				                                   : "waits for nothing");
 			}
+			if (w->alive && g->files) {
+				char files[256];
+				story_files(w, 0, files, sizeof(files));
+				fprintf(b->out, "          open files: %s\n", files);
+			}
 			if (w->alive && w->stepping) {
 				char reg[32] = "empty";
 				if (w->has_reg)
@@ -191,6 +196,12 @@ static void batch_report_text(struct batch *b)
 				                                : w->holds_lock ? " (holds the lock)" : "",
 				        w->steps, w->steps == 1 ? "" : "s");
 			}
+		}
+		for (int k = 0; k < g->nkids; k++) {
+			const struct lab_kid *kid = &g->kids[k];
+			fprintf(b->out, "    child %d of %s: %s, parent now %d%s, %c\n", (int)kid->pid, kid->parent_id,
+			        !kid->alive ? "reaped" : kid->adopted ? "orphaned, adopted by ptviz" : "its parent is alive",
+			        (int)kid->ppid, kid->adopted ? " (ptviz)" : "", kid->state);
 		}
 	}
 	fflush(b->out);
@@ -274,9 +285,33 @@ static void batch_report_json(struct batch *b)
 				json_object_object_add(wo, "status", w->status >= 0 ? json_object_new_int(w->status) : NULL);
 				json_object_object_add(wo, "died_at", batch_time(w->died_at));
 			}
+			struct json_object *fds = json_object_new_array();
+			for (int f = 0; f < w->nfds; f++) {
+				struct json_object *fo = json_object_new_object();
+				json_object_object_add(fo, "fd", json_object_new_int(w->fds[f].fd));
+				json_object_object_add(fo, "file", json_object_new_string(w->fds[f].target));
+				json_object_array_add(fds, fo);
+			}
+			json_object_object_add(wo, "fds", fds);
+			json_object_object_add(wo, "fds_open", json_object_new_int(w->fds_total));
 			json_object_array_add(workers, wo);
 		}
 		json_object_object_add(go, "workers", workers);
+		struct json_object *kids = json_object_new_array();
+		for (int k = 0; k < g->nkids; k++) {
+			const struct lab_kid *kid = &g->kids[k];
+			struct json_object *ko = json_object_new_object();
+			char state[2] = { kid->state, '\0' };
+			json_object_object_add(ko, "pid", json_object_new_int(kid->pid));
+			json_object_object_add(ko, "parent", json_object_new_string(kid->parent_id));
+			json_object_object_add(ko, "parent_pid", json_object_new_int(kid->parent_pid));
+			json_object_object_add(ko, "ppid", json_object_new_int(kid->ppid));
+			json_object_object_add(ko, "state", json_object_new_string(state));
+			json_object_object_add(ko, "alive", json_object_new_boolean(kid->alive));
+			json_object_object_add(ko, "adopted", json_object_new_boolean(kid->adopted));
+			json_object_array_add(kids, ko);
+		}
+		json_object_object_add(go, "children", kids);
 		json_object_array_add(groups, go);
 	}
 	json_object_object_add(o, "groups", groups);
@@ -366,6 +401,7 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 			batch_run_for(&b, c->seconds);
 		else if (c->verb == CMD_REPORT) {
 			lab_observe(lab);
+			lab_read_files(lab, NULL);
 			batch_drain_events(&b);
 			if (opt->json)
 				batch_report_json(&b);

@@ -142,7 +142,7 @@ static void bench_child_setup(pid_t parent, int fd, enum bench_kind kind)
 	char title[64];
 
 	snprintf(title, sizeof(title), "ptviz: bench %s", bench_names[kind]);
-	worker_child_isolate(parent, fd, title, "ptviz-bench");
+	worker_child_isolate(parent, &fd, 1, title, "ptviz-bench");
 	/* The programs posix_spawn starts must not hold ptviz's pipe open. */
 	fcntl(3, F_SETFD, FD_CLOEXEC);
 }

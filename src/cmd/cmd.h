@@ -27,6 +27,9 @@ enum cmd_verb {
 	CMD_REAP,        /* reap [on|off] */
 	CMD_CPUS,        /* cpus 1|all [GROUP] */
 	CMD_GIL,         /* gil on|off [GROUP] */
+	CMD_OPEN,        /* open WORKER: the worker opens a file */
+	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
+	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
 };
 
 #define CMD_WORD_MAX 32
@@ -35,7 +38,7 @@ struct cmd {
 	enum cmd_verb verb;
 	int line, column;            /* where the command starts */
 	enum lab_kind kind;          /* spawn */
-	int count;                   /* spawn */
+	int count;                   /* spawn; close: the file descriptor */
 	bool shared;                 /* spawn processes ... shared */
 	enum instr_sync sync;        /* sync */
 	enum instr_fault fault;      /* inject */

@@ -75,6 +75,15 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	case CMD_GIL:
 		ok = lab_gil(lab, c->on, target, &le);
 		break;
+	case CMD_OPEN:
+		ok = lab_open_file(lab, c->target, &le);
+		break;
+	case CMD_CLOSE:
+		ok = lab_close_file(lab, c->target, c->count, &le);
+		break;
+	case CMD_FORK:
+		ok = lab_fork_child(lab, c->target, &le);
+		break;
 	case CMD_RUN:
 	case CMD_REPORT:
 	case CMD_QUIT:

@@ -13,7 +13,7 @@
 
 const char *const cmd_verbs[] = {
 	"spawn", "sync", "inject", "kill", "pause", "resume", "run", "report", "reset", "quit",
-	"step", "schedule", "workload", "bench", "fix", "reap", "cpus", "gil", NULL,
+	"step", "schedule", "workload", "bench", "fix", "reap", "cpus", "gil", "open", "close", "fork", NULL,
 };
 
 const char *const cmd_benches[] = { "create", "forksize", "switch", "ipc", "all", NULL };
@@ -195,6 +195,19 @@ static bool parse_sync(const struct statement *st, struct cmd *c, struct cmd_err
 	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
 }
 
+/* One worker, never a group: what only a single thread or process can do. */
+static bool parse_worker(const struct statement *st, int i, struct cmd *c, const char *what, const char *example,
+                         struct cmd_error *err)
+{
+	if (i < st->nwords && !is_name(st->words[i].text, true))
+		return cmd_fail(err, st->line, st->words[i].column,
+		                "bad worker '%s': expected a worker such as T3 or P2", st->words[i].text);
+	if (i < st->nwords && is_name(st->words[i].text, false))
+		return cmd_fail(err, st->line, st->words[i].column, "'%s' is a group, not a worker: %s, e.g. '%s1'",
+		                st->words[i].text, what, st->words[i].text);
+	return parse_target(st, i, c, "a worker", example, false, true, err);
+}
+
 static bool parse_inject(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
 	static const char *const faults[] = { "segv", "abort", "exit", "loop", "block" };
@@ -211,16 +224,7 @@ static bool parse_inject(const struct statement *st, struct cmd *c, struct cmd_e
 	if (c->fault == INSTR_FAULT_NONE)
 		return cmd_fail(err, st->line, w->column, "unknown fault '%s': expected segv, abort, exit, loop or block",
 		                w->text);
-	if (st->nwords >= 3 && !is_name(st->words[2].text, true))
-		return cmd_fail(err, st->line, st->words[2].column,
-		                "bad worker '%s': expected a worker such as T3 or P2", st->words[2].text);
-	if (st->nwords >= 3 && is_name(st->words[2].text, false))
-		return cmd_fail(err, st->line, st->words[2].column,
-		                "'%s' is a group, not a worker: inject into one worker, e.g. '%s1'",
-		                st->words[2].text, st->words[2].text);
-	if (!parse_target(st, 2, c, "a worker", "inject segv T3", false, true, err))
-		return false;
-	return expect_end(st, 3, err);
+	return parse_worker(st, 2, c, "inject into one worker", "inject segv T3", err) && expect_end(st, 3, err);
 }
 
 /* step on|off [GROUP], or step [WORKER] */
@@ -335,6 +339,25 @@ static bool parse_fix(const struct statement *st, struct cmd *c, struct cmd_erro
 	return expect_end(st, st->nwords > 2 ? 3 : 2, err);
 }
 
+/* close WORKER FD: a descriptor number, 0 included (a worker may close its stdin). */
+static bool parse_close(const struct statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (!parse_worker(st, 1, c, "one worker closes its descriptor", "close P2 3", err))
+		return false;
+	if (st->nwords < 3)
+		return cmd_fail(err, st->line, st->end_column,
+		                "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
+	const struct word *w = &st->words[2];
+	char *end;
+	errno = 0;
+	long v = strtol(w->text, &end, 10);
+	if (!isdigit((unsigned char)w->text[0]) || *end != '\0' || errno != 0 || v < 0 || v > 65535)
+		return cmd_fail(err, st->line, w->column,
+		                "bad file descriptor '%s': expected a number from 0 to 65535, e.g. 'close P2 3'", w->text);
+	c->count = (int)v;
+	return expect_end(st, 3, err);
+}
+
 static bool parse_bench(const struct statement *st, struct cmd *c, struct cmd_error *err)
 {
 	if (st->nwords < 2)
@@ -437,9 +460,19 @@ static bool parse_statement(const struct statement *st, struct cmd *c, struct cm
 		c->verb = CMD_GIL;
 		return parse_switch(st, c, "on", "off", "gil on T", err);
 	}
+	if (strcmp(verb->text, "open") == 0 || strcmp(verb->text, "fork") == 0) {
+		c->verb = verb->text[0] == 'o' ? CMD_OPEN : CMD_FORK;
+		return parse_worker(st, 1, c, c->verb == CMD_OPEN ? "one worker opens a file" : "one worker forks a child",
+		                    c->verb == CMD_OPEN ? "open T2" : "fork P2", err) &&
+		       expect_end(st, 2, err);
+	}
+	if (strcmp(verb->text, "close") == 0) {
+		c->verb = CMD_CLOSE;
+		return parse_close(st, c, err);
+	}
 	return cmd_fail(err, st->line, verb->column,
 	                "unknown command '%s': expected spawn, sync, inject, kill, pause, resume, run, report, "
-	                "reset, quit, step, schedule, workload, fix, reap, cpus, gil or bench",
+	                "reset, quit, step, schedule, workload, fix, reap, cpus, gil, open, close, fork or bench",
 	                verb->text);
 }
 

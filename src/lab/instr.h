@@ -38,6 +38,10 @@ enum instr_fault {
 	INSTR_FAULT_EXIT,
 	INSTR_FAULT_LOOP,
 	INSTR_FAULT_BLOCK,  /* not a fault: a long synchronous task (3 s of computing), then back to work */
+	/* Not faults either: requests the worker carries out, answers in slot->arg, and clears. */
+	INSTR_FAULT_OPEN,   /* open a file of its own; arg: the new fd or -errno */
+	INSTR_FAULT_CLOSE,  /* arg: the fd to close; then 0 or -errno */
+	INSTR_FAULT_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
 };
 
 /* How long `inject block` keeps a worker busy. */
@@ -119,7 +123,8 @@ struct instr_slot {
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
-	uint8_t pad[24];
+	_Atomic int32_t arg;       /* a request's argument, then its answer (INSTR_FAULT_OPEN...) */
+	uint8_t pad[20];
 } __attribute__((aligned(64)));
 
 /* A group's gate: read by its workers every increment, written by ptviz. */

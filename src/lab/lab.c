@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -48,6 +49,7 @@ struct lab {
 	enum instr_sync default_sync;
 	enum instr_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
+	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
@@ -669,10 +671,13 @@ static void lab_observe_mask(struct lab *lab, uint32_t mask)
 	lab_while_held(lab, mask, lab_read_if_consistent, NULL);
 }
 
+static void lab_observe_files_and_kids(struct lab *lab);
+
 void lab_observe(struct lab *lab)
 {
 	lab_dispatch(lab);
 	lab_observe_mask(lab, ~0u);
+	lab_observe_files_and_kids(lab);
 }
 
 static uint32_t lab_group_bit(struct lab *lab, const struct lab_group *g)
@@ -808,6 +813,8 @@ static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block
 	return true;
 }
 
+static void lab_kids_dispatch(struct lab *lab);
+
 void lab_dispatch(struct lab *lab)
 {
 	struct signalfd_siginfo si;
@@ -826,6 +833,7 @@ void lab_dispatch(struct lab *lab)
 				lab_reap(lab, g, g->workers[j].pid, false, false);
 		}
 	}
+	lab_kids_dispatch(lab);
 }
 
 /* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
@@ -903,8 +911,11 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 }
 
 /* Ends every process of a group, reaps it and gives back its slots and gate. */
+static void lab_kids_end(struct lab_group *g, bool reap);
+
 static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 {
+	lab_kids_end(g, false);
 	if (g->kind == LAB_THREADS && g->host_alive && g->host > 0) {
 		kill(g->host, SIGKILL);
 		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
@@ -931,6 +942,8 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		lab->slot_used[w->slot] = 0;
 		atomic_store(&lab->in.slots[w->slot].state, INSTR_FREE);
 	}
+	/* Their parents are reaped: ptviz, the subreaper, is their parent now. */
+	lab_kids_end(g, true);
 	free(g->workers);
 	if (g->segment != NULL) {
 		struct worker_segment *seg = g->segment;
@@ -1059,6 +1072,20 @@ static bool lab_slots_ready(struct lab *lab, const void *arg)
 	return true;
 }
 
+/*
+ * The file every group starts with, opened by ptviz before it forks: each child
+ * gets it on fd 3, pointing at the same open file (and offset) as ptviz's.
+ * ptviz closes its own copy once the children have theirs.
+ */
+static int lab_inherited_file(struct lab_error *err)
+{
+	int fd = memfd_create("inherited from ptviz", MFD_CLOEXEC);
+
+	if (fd < 0)
+		lab_fail(err, "cannot create the file each group inherits: %s", strerror(errno));
+	return fd;
+}
+
 static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *slots,
                               struct lab_error *err)
 {
@@ -1066,21 +1093,29 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	sigset_t saved;
 	pid_t parent = getpid();
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	int inherited = lab_inherited_file(err);
+	if (inherited < 0)
+		return false;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		close(inherited);
 		return lab_fail(err, "pipe: %s", strerror(errno));
+	}
 	pid_t pid = lab_fork(&saved);
 	if (pid < 0) {
+		close(inherited);
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return lab_fail(err, "cannot fork the thread host: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		char title[64], comm[32];
+		int keep[2] = { inherited, pipefd[1] };
 		snprintf(title, sizeof(title), "ptviz: threads %s", g->name);
 		snprintf(comm, sizeof(comm), "ptviz %s", g->name);
-		worker_child_setup(parent, pipefd[1], title, comm);
-		worker_host_main(&lab->in, g->gate, slots, g->nworkers, 3, g->name);
+		worker_child_setup(parent, keep, 2, title, comm);
+		worker_host_main(&lab->in, g->gate, slots, g->nworkers, LAB_INHERITED_FD + 1, g->name);
 	}
+	close(inherited);
 	close(pipefd[1]);
 	g->host = pid;
 	g->host_alive = true;
@@ -1134,11 +1169,15 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 	}
 	g->counter_address = (uintptr_t)counter;
 
+	int inherited = lab_inherited_file(err);
+	if (inherited < 0)
+		return false;
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		pid_t pid = lab_fork(&saved);
 		if (pid < 0) {
 			int e = errno;
+			close(inherited);
 			for (int j = 0; j < i; j++) {
 				kill(g->workers[j].pid, SIGKILL);
 				waitpid(g->workers[j].pid, NULL, 0);
@@ -1151,12 +1190,13 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 			char title[64], comm[32];
 			snprintf(title, sizeof(title), "ptviz: process %s", w->id);
 			snprintf(comm, sizeof(comm), "ptviz %s", w->id);
-			worker_child_setup(parent, -1, title, comm);
+			worker_child_setup(parent, &inherited, 1, title, comm);
 			worker_process_main(&lab->in, g->gate, w->slot, segment);
 		}
 		w->pid = pid;
 		w->alive = true;
 	}
+	close(inherited);
 	return true;
 }
 
@@ -2223,12 +2263,270 @@ bool lab_reaping(struct lab *lab, enum lab_reap_mode mode, struct lab_error *err
 			         w->id, (int)w->pid);
 		}
 	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		for (int k = 0; k < g->nkids; k++) {
+			struct lab_kid *kid = &g->kids[k];
+			if (!kid->alive || kid->state != 'Z' || waitpid(kid->pid, NULL, WNOHANG) != kid->pid)
+				continue;
+			kid->alive = false;
+			kid->state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s's child %d", n++ ? ", " : "",
+			         kid->parent_id, (int)kid->pid);
+		}
+	}
 	if (mode == LAB_REAP_ON)
 		lab->reap_off = false;
 	if (n > 0)
 		lab_note(err, "reaped %s: waitpid() took %s exit status and the kernel let %s go", reaped, n > 1 ? "their" : "its", n > 1 ? "them" : "it");
 	else
 		lab_note(err, "no zombies to reap%s", mode == LAB_REAP_ON ? "; every exit is reaped again" : "");
+	return true;
+}
+
+/* ---- what threads share: file descriptors; a worker's own children ---- */
+
+static void lab_worker_read_files(struct lab_worker *w)
+{
+	int fds[LAB_FDS_MAX];
+
+	w->nfds = 0;
+	w->fds_total = 0;
+	if (!w->alive)
+		return;
+	int total = procfs_list_fds(w->pid, w->tid, fds, LAB_FDS_MAX);
+	if (total < 0)
+		return;
+	w->fds_total = total;
+	for (int i = 0; i < total && i < LAB_FDS_MAX; i++) {
+		struct lab_fd *f = &w->fds[w->nfds];
+		f->fd = fds[i];
+		if (procfs_fd_target(w->pid, w->tid, fds[i], f->target, sizeof(f->target)))
+			w->nfds++;
+	}
+}
+
+static void lab_group_read_files(struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++)
+		lab_worker_read_files(&g->workers[i]);
+}
+
+void lab_read_files(struct lab *lab, const char *group)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (group == NULL || strcmp(lab->groups[i].name, group) == 0)
+			lab_group_read_files(&lab->groups[i]);
+	}
+}
+
+static void lab_kid_read(struct lab_kid *kid)
+{
+	struct procfs_stat st;
+
+	if (!kid->alive)
+		return;
+	int fd = procfs_open_stat(kid->pid, kid->pid);
+	if (fd < 0)
+		return;
+	if (procfs_read_stat(fd, &st)) {
+		kid->state = st.state;
+		kid->ppid = st.ppid;
+		kid->adopted = st.ppid == getpid();
+	}
+	close(fd);
+}
+
+/* Files are read only for groups that asked (open, close): hundreds of workers need not pay. */
+static void lab_observe_files_and_kids(struct lab *lab)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->files)
+			lab_group_read_files(g);
+		for (int k = 0; k < g->nkids; k++)
+			lab_kid_read(&g->kids[k]);
+	}
+}
+
+/* Reaps the workers' children that have come to ptviz and exited (or notes them, reap off). */
+static void lab_kids_dispatch(struct lab *lab)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		for (int k = 0; k < g->nkids; k++) {
+			struct lab_kid *kid = &g->kids[k];
+			if (!kid->alive || kid->state == 'Z')
+				continue;
+			if (lab->reap_off) {
+				siginfo_t si;
+				memset(&si, 0, sizeof(si));
+				if (waitid(P_PID, (id_t)kid->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == kid->pid)
+					lab_kid_read(kid);
+				continue;
+			}
+			/* Fails (ECHILD) while its parent is a live worker: only that worker could wait for it. */
+			if (waitpid(kid->pid, NULL, WNOHANG) == kid->pid) {
+				kid->alive = false;
+				kid->state = '-';
+			}
+		}
+	}
+}
+
+/* Ends the children of a group that is going away; reap once their parents are gone. */
+static void lab_kids_end(struct lab_group *g, bool reap)
+{
+	for (int k = 0; k < g->nkids; k++) {
+		struct lab_kid *kid = &g->kids[k];
+		if (!kid->alive)
+			continue;
+		if (!reap) {
+			kill(kid->pid, SIGKILL);
+			continue;
+		}
+		while (waitpid(kid->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		kid->alive = false;
+		kid->state = '-';
+	}
+}
+
+static bool lab_request_answered(struct lab *lab, const void *arg)
+{
+	const struct lab_worker *w = arg;
+
+	return !w->alive || instr_ctl_fault(atomic_load(&lab_slot(lab, w)->control)) == INSTR_FAULT_NONE;
+}
+
+/* The live worker named id, able to carry out a request now. */
+static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g,
+                                          struct lab_error *err)
+{
+	lab_dispatch(lab);
+	struct lab_worker *w = lab_worker_named(lab, id, g);
+	if (w == NULL) {
+		lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T3 or P2", id);
+		return NULL;
+	}
+	const char *deaf = lab_worker_deaf(lab, w);
+	if (deaf != NULL) {
+		lab_fail(err, "%s; live workers of %s: %s", deaf, (*g)->name, lab_live_list(*g));
+		return NULL;
+	}
+	if (atomic_load(&lab_slot(lab, w)->state) == INSTR_BLOCKING) {
+		lab_fail(err, "%s is running its long task (inject block) and answers nothing until it ends; try again in a few seconds",
+		         w->id);
+		return NULL;
+	}
+	return w;
+}
+
+/* Asks a worker to carry out a request and waits for its answer (slot->arg). */
+static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_fault req,
+                        int32_t arg, int32_t *answer, struct lab_error *err)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+
+	atomic_store(&s->arg, arg);
+	atomic_fetch_or(&s->control, (uint32_t)req << INSTR_CTL_FAULT_SHIFT);
+	lab_poke(lab, g, w);
+	if (!lab_wait_until(lab, lab_request_answered, w, LAB_FAULT_TIMEOUT_MS)) {
+		atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
+		return lab_fail(err, "%s did not answer within %d ms", w->id, LAB_FAULT_TIMEOUT_MS);
+	}
+	if (!w->alive)
+		return lab_fail(err, "%s died before it answered", w->id);
+	*answer = atomic_load(&s->arg);
+	return true;
+}
+
+bool lab_open_file(struct lab *lab, const char *id, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+	int32_t fd;
+
+	struct lab_worker *w = lab_requestable(lab, id, &g, err);
+	if (w == NULL || !lab_request(lab, g, w, INSTR_FAULT_OPEN, 0, &fd, err))
+		return false;
+	if (fd < 0)
+		return lab_fail(err, "%s could not open a file: %s", w->id, strerror(-fd));
+	g->files = true;
+	lab_group_read_files(g);
+	if (g->kind == LAB_THREADS)
+		lab_note(err, "%s opened fd %d: the table of open files belongs to the process, so every thread of %s has fd %d now",
+		         w->id, (int)fd, g->name, (int)fd);
+	else
+		lab_note(err, "%s opened fd %d in its own table: the other processes of %s do not have it", w->id, (int)fd,
+		         g->name);
+	return true;
+}
+
+bool lab_close_file(struct lab *lab, const char *id, int fd, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+	int32_t answer;
+	char target[48];
+
+	struct lab_worker *w = lab_requestable(lab, id, &g, err);
+	if (w == NULL)
+		return false;
+	if (!procfs_fd_target(w->pid, w->tid, fd, target, sizeof(target))) {
+		char open[LAB_MSG_MAX / 2] = "";
+		int fds[32];
+		int n = procfs_list_fds(w->pid, w->tid, fds, 32);
+		for (int i = 0; i < n && i < 32; i++)
+			snprintf(open + strlen(open), sizeof(open) - strlen(open), " %d", fds[i]);
+		return lab_fail(err, "%s has no fd %d open; its open fds:%s", w->id, fd, open);
+	}
+	if (!lab_request(lab, g, w, INSTR_FAULT_CLOSE, fd, &answer, err))
+		return false;
+	if (answer < 0)
+		return lab_fail(err, "%s could not close fd %d: %s", w->id, fd, strerror(-answer));
+	g->files = true;
+	lab_group_read_files(g);
+	if (g->kind == LAB_THREADS)
+		lab_note(err, "%s closed fd %d: the table belongs to the process, so it is gone for every thread of %s", w->id, fd,
+		         g->name);
+	else
+		lab_note(err, "%s closed fd %d in its own table; the other processes of %s keep theirs", w->id, fd, g->name);
+	return true;
+}
+
+bool lab_fork_child(struct lab *lab, const char *id, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+	int32_t pid;
+
+	struct lab_worker *w = lab_requestable(lab, id, &g, err);
+	if (w == NULL)
+		return false;
+	if (g->nkids >= LAB_KIDS_MAX)
+		return lab_fail(err, "%s's workers have forked %d children already, the most ptviz follows: 'reset' ends them",
+		                g->name, LAB_KIDS_MAX);
+	/* From now on an orphan in ptviz's tree is given to ptviz, not to init. */
+	if (!lab->subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		return lab_fail(err, "cannot become the child subreaper: %s", strerror(errno));
+	lab->subreaper = true;
+	if (!lab_request(lab, g, w, INSTR_FAULT_FORK, 0, &pid, err))
+		return false;
+	if (pid < 0)
+		return lab_fail(err, "%s could not fork: %s", w->id, strerror(-pid));
+	struct lab_kid *kid = &g->kids[g->nkids++];
+	memset(kid, 0, sizeof(*kid));
+	kid->pid = pid;
+	strlcpy(kid->parent_id, w->id, sizeof(kid->parent_id));
+	kid->parent_pid = w->pid;
+	kid->ppid = w->pid;
+	kid->state = 'S';
+	kid->alive = true;
+	lab_kid_read(kid);
+	if (g->kind == LAB_THREADS)
+		lab_note(err, "%s forked child %d; its parent is the process %s (pid %d), host of every thread. When that process dies (inject segv %s), ptviz adopts the child",
+		         w->id, (int)pid, g->name, (int)w->pid, w->id);
+	else
+		lab_note(err, "%s forked child %d; its parent is %s (pid %d). When %s dies (kill %s), ptviz adopts the child",
+		         w->id, (int)pid, w->id, (int)w->pid, w->id, w->id);
 	return true;
 }
 

@@ -34,6 +34,25 @@ enum lab_end {
 	LAB_END_EXITED,    /* its process exited for another reason */
 };
 
+/* An open file descriptor, as /proc shows it. */
+#define LAB_FDS_MAX 8
+struct lab_fd {
+	int fd;
+	char target[48];         /* readlink of /proc/PID/task/TID/fd/N, cut to fit */
+};
+
+/* A child a worker forked (`fork WORKER`), followed until it is reaped. */
+#define LAB_KIDS_MAX 8
+struct lab_kid {
+	pid_t pid;
+	char parent_id[LAB_ID_MAX];  /* the worker that forked it */
+	pid_t parent_pid;        /* that worker's process */
+	pid_t ppid;              /* its parent now, from /proc: ptviz's pid once adopted */
+	char state;              /* from /proc; '-' once reaped */
+	bool alive;              /* not reaped yet (it may be a zombie) */
+	bool adopted;            /* orphaned, and ptviz (the child subreaper) is its parent now */
+};
+
 struct lab_worker {
 	char id[LAB_ID_MAX];     /* "T3" */
 	int number;              /* 3 */
@@ -69,6 +88,10 @@ struct lab_worker {
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
 	int64_t backlog;         /* eventloop, worker 1: tasks arrived and not yet served */
+	/* its file descriptors, read when the group's files are watched (see lab_group.files) */
+	int nfds;                /* shown in fds[]; more may be open */
+	int fds_total;           /* how many are open */
+	struct lab_fd fds[LAB_FDS_MAX];
 };
 
 struct lab_group {
@@ -106,6 +129,9 @@ struct lab_group {
 	bool lockorder;          /* deadlock workload: the lock order is fixed */
 	int pinned_cpu;          /* cpus 1: the CPU every worker is pinned to; -1: all CPUs */
 	bool host_zombie;        /* the thread host exited and is not reaped yet */
+	bool files;              /* watch every worker's file descriptors (after open or close) */
+	int nkids;
+	struct lab_kid kids[LAB_KIDS_MAX];  /* children its workers forked, oldest first */
 };
 
 enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };
@@ -226,6 +252,24 @@ bool lab_cpus(struct lab *lab, bool one, const char *group, struct lab_error *er
 enum lab_reap_mode { LAB_REAP_NOW, LAB_REAP_ON, LAB_REAP_OFF };
 bool lab_reaping(struct lab *lab, enum lab_reap_mode mode, struct lab_error *err);
 bool lab_reaping_on(const struct lab *lab);
+/*
+ * What threads share and processes copy.  Every group starts with one file
+ * ptviz opened before it forked (fd 3, "inherited from ptviz"): the thread
+ * host's one table has it, and each process has its own copy.  open makes a
+ * worker open a file of its own, close makes it close a descriptor; after
+ * either, the group's descriptors are read from /proc with every observation.
+ */
+#define LAB_INHERITED_FD 3
+bool lab_open_file(struct lab *lab, const char *worker, struct lab_error *err);
+bool lab_close_file(struct lab *lab, const char *worker, int fd, struct lab_error *err);
+/* Reads the file descriptors of every worker of a group now (a report wants them). */
+void lab_read_files(struct lab *lab, const char *group);
+/*
+ * The worker forks a child of its own that sleeps.  Orphaned when the worker
+ * dies, the child is adopted by ptviz, which is the child subreaper from the
+ * first fork on; it ends with its group (kill GROUP, reset).
+ */
+bool lab_fork_child(struct lab *lab, const char *worker, struct lab_error *err);
 const char *lab_step_name(enum instr_step step);       /* "load", "fetch-add" */
 const char *lab_activity_name(enum instr_state state); /* "running", "waiting for a step" */
 

@@ -8,6 +8,7 @@
 
 struct procfs_stat {
 	char state;          /* R S D Z T t X I ... */
+	pid_t ppid;          /* the parent process */
 	int cpu;             /* processor it last ran on */
 	uint64_t ticks;      /* utime + stime */
 };
@@ -18,5 +19,14 @@ int procfs_open_stat(pid_t pid, pid_t tid);
 bool procfs_read_stat(int fd, struct procfs_stat *st);
 /* Parses the text of a stat file (exposed for tests: names may hold spaces and parentheses). */
 bool procfs_parse_stat(const char *text, struct procfs_stat *st);
+
+/*
+ * The open file descriptors of a task, from /proc/PID/task/TID/fd, in
+ * ascending order: the first max go to fds; returns how many are open, or
+ * -errno.  A thread's directory shows its process's one table.
+ */
+int procfs_list_fds(pid_t pid, pid_t tid, int *fds, int max);
+/* What one of them refers to (readlink), cut to len; false when it is not open. */
+bool procfs_fd_target(pid_t pid, pid_t tid, int fd, char *buf, size_t len);
 
 #endif

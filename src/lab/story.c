@@ -144,3 +144,55 @@ void story_number(int64_t n, char *buf, size_t len)
 	out[o] = '\0';
 	strlcpy(buf, out, len);
 }
+
+void story_file(const char *target, char *buf, size_t len)
+{
+	static const char memfd[] = "/memfd:", deleted[] = " (deleted)";
+	const char *name = strncmp(target, memfd, sizeof(memfd) - 1) == 0 ? target + sizeof(memfd) - 1 : target;
+	size_t n = strlen(name);
+
+	if (name != target && n >= sizeof(deleted) - 1 && strcmp(name + n - (sizeof(deleted) - 1), deleted) == 0)
+		n -= sizeof(deleted) - 1;
+	snprintf(buf, len, "%.*s", (int)n, name);
+}
+
+static void story_files_as(const struct lab_worker *w, int from, bool brief, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < w->nfds && at < len; i++) {
+		if (w->fds[i].fd < from)
+			continue;
+		char name[48];
+		int last = i;
+		story_file(w->fds[i].target, name, sizeof(name));
+		if (brief && strncmp(name, "opened by ", 10) == 0) {
+			char owner[48];
+			snprintf(owner, sizeof(owner), "%.16s's file", name + 10);
+			strlcpy(name, owner, sizeof(name));
+		} else if (brief && strncmp(name, "inherited", 9) == 0)
+			strlcpy(name, "inherited", sizeof(name));
+		/* Runs of descriptors open on the same file read as one: "0-2 /dev/null". */
+		while (last + 1 < w->nfds && w->fds[last + 1].fd == w->fds[last].fd + 1 &&
+		       strcmp(w->fds[last + 1].target, w->fds[i].target) == 0)
+			last++;
+		int n = last > i ? snprintf(buf + at, len - at, "%s%d-%d %s", at ? ", " : "", w->fds[i].fd, w->fds[last].fd, name)
+		                 : snprintf(buf + at, len - at, "%s%d %s", at ? ", " : "", w->fds[i].fd, name);
+		at += n > 0 ? (size_t)n : 0;
+		i = last;
+	}
+	if (w->fds_total > w->nfds && at < len)
+		snprintf(buf + at, len - at, "%s%d more", at ? ", " : "", w->fds_total - w->nfds);
+
+}
+
+void story_files(const struct lab_worker *w, int from, char *buf, size_t len)
+{
+	story_files_as(w, from, false, buf, len);
+}
+
+void story_files_brief(const struct lab_worker *w, int from, char *buf, size_t len)
+{
+	story_files_as(w, from, true, buf, len);
+}

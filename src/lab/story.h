@@ -13,6 +13,17 @@ const char *story_fault(enum instr_fault fault);
 /* What ended a dead worker, short: "SIGSEGV", "exit 1", "ended", "killed". */
 void story_death(const struct lab_worker *w, char *buf, size_t len);
 
+/* What a file descriptor refers to, for reading: "/memfd:opened by T2 (deleted)" -> "opened by T2". */
+void story_file(const char *target, char *buf, size_t len);
+/*
+ * One worker's open files, "0-2 /dev/null, 3 inherited from ptviz, 4 opened by T2",
+ * cut to len, empty when there are none; from: the first descriptor told (3 leaves out
+ * stdin, stdout and stderr).
+ */
+void story_files(const struct lab_worker *w, int from, char *buf, size_t len);
+/* The same in fewer words for a narrow pane: "3 inherited, 4 T2's". */
+void story_files_brief(const struct lab_worker *w, int from, char *buf, size_t len);
+
 /* 2917406 -> "2 917 406": digits grouped for reading from the back of a room. */
 void story_number(int64_t n, char *buf, size_t len);
 

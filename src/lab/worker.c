@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -27,7 +28,10 @@ static int *volatile worker_null;
 /* How much lower than ptviz the workers run, so the front end stays responsive. */
 #define WORKER_NICE 10
 
-void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const char *comm)
+/* ptviz, which a worker's own child keeps in view (see worker_kid_main). */
+static pid_t worker_ptviz;
+
+void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
 	sigset_t all;
 	struct rlimit nocore = { 0, 0 };
@@ -36,6 +40,7 @@ void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const ch
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	worker_ptviz = parent;
 
 	/*
 	 * A process group of its own: Ctrl-C or a hangup on ptviz's terminal goes to
@@ -63,19 +68,25 @@ void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const ch
 		if (null > 2)
 			close(null);
 	}
-	if (keep_fd >= 0 && keep_fd != 3) {
-		dup2(keep_fd, 3);
-		keep_fd = 3;
+	/* Out of the way first, so moving one onto 3, 4, ... never closes another still to move. */
+	int moved[8];
+	if (nkeep > 8)
+		nkeep = 8;
+	for (int i = 0; i < nkeep; i++)
+		moved[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, 64);
+	for (int i = 0; i < nkeep; i++) {
+		if (moved[i] >= 0)
+			dup2(moved[i], 3 + i);   /* dup2 clears close-on-exec, as the fds had it before */
 	}
-	closefrom(keep_fd >= 0 ? 4 : 3);
+	closefrom(3 + nkeep);
 
 	setproctitle("-%s", title);
 	prctl(PR_SET_NAME, comm);
 }
 
-void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm)
+void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
-	worker_child_isolate(parent, keep_fd, title, comm);
+	worker_child_isolate(parent, keep, nkeep, title, comm);
 	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
 	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 }
@@ -138,6 +149,101 @@ static void worker_block(struct instr_slot *s)
 			return;
 	}
 	atomic_store(&s->state, INSTR_RUNNING);
+}
+
+/* The worker's name, "T2" or "P2", from the name the kernel keeps for the calling thread. */
+static void worker_own_id(char *id, size_t len)
+{
+	char comm[17] = "";
+
+	prctl(PR_GET_NAME, comm);
+	const char *name = strncmp(comm, "ptviz ", 6) == 0 ? comm + 6 : comm;
+	snprintf(id, len, "%s", name);
+}
+
+/*
+ * A worker's own child, forked on request: it sleeps, and it must neither
+ * outlive ptviz nor die with its parent.  The kernel sends the parent-death
+ * signal each time the child is handed to a new parent: once when the worker
+ * dies and ptviz (the child subreaper) adopts it, which it survives, and again
+ * when ptviz dies, which it does not.
+ */
+static _Noreturn void worker_kid_main(pid_t parent, const char *id)
+{
+	sigset_t usr;
+	char title[64], comm[16];
+
+	sigemptyset(&usr);
+	sigaddset(&usr, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGUSR1);
+	snprintf(title, sizeof(title), "ptviz: child of %s", id);
+	snprintf(comm, sizeof(comm), "%.9s child", id);
+	setproctitle("-%s", title);
+	prctl(PR_SET_NAME, comm);
+	for (;;) {
+		pid_t now = getppid();
+		if (now != parent && now != worker_ptviz)
+			_exit(0);
+		struct timespec second = { 1, 0 };
+		sigtimedwait(&usr, NULL, &second);
+	}
+}
+
+/* INSTR_FAULT_OPEN: a file of its own, in memory, named after the worker. */
+static int32_t worker_open(void)
+{
+	char id[16], name[40];
+
+	worker_own_id(id, sizeof(id));
+	snprintf(name, sizeof(name), "opened by %s", id);
+	int fd = memfd_create(name, 0);
+	if (fd < 0)
+		return -errno;
+	/* Something of its own in it: the file is the worker's, not an empty name. */
+	dprintf(fd, "%s wrote this\n", id);
+	return fd;
+}
+
+static int32_t worker_fork(void)
+{
+	char id[16];
+	pid_t me = getpid();
+
+	worker_own_id(id, sizeof(id));
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		worker_kid_main(me, id);
+	return pid;
+}
+
+/*
+ * Carries out a request that is not a fault (open, close, fork), answers in
+ * slot->arg and clears it.  Returns false when ctl holds no such request.
+ * Nothing here touches the counter, so it may run wherever the worker waits.
+ */
+static bool worker_request(struct instr_slot *s, uint32_t ctl)
+{
+	int32_t answer;
+
+	switch (instr_ctl_fault(ctl)) {
+	case INSTR_FAULT_OPEN:
+		answer = worker_open();
+		break;
+	case INSTR_FAULT_CLOSE:
+		answer = close(atomic_load(&s->arg)) == 0 ? 0 : -errno;
+		break;
+	case INSTR_FAULT_FORK:
+		answer = worker_fork();
+		break;
+	default:
+		return false;
+	}
+	atomic_store(&s->arg, answer);
+	atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
+	return true;
 }
 
 /*
@@ -223,6 +329,8 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 			atomic_store(&s->state, INSTR_ENDED);
 			return true;
 		}
+		if (worker_request(s, ctl))
+			continue;
 		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
 			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
@@ -322,6 +430,9 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 			if (rc != ETIMEDOUT)
 				break;
 			uint32_t ctl = atomic_load(&s->control);
+			/* A request is answered where it waits: it still wants the lock. */
+			if (worker_request(s, ctl))
+				continue;
 			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE ||
 			    (bail_on_fix && (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER))) {
 				atomic_store(&s->wants, 0);

@@ -29,12 +29,12 @@ struct worker_mem {
 
 /*
  * Run in every child straight after fork: dies with ptviz, no core file, a process
- * group of its own, default signals, the terminal left alone, keep_fd (if >= 0) on
- * fd 3 and nothing else open, a title for ps.
+ * group of its own, default signals, the terminal left alone, the nkeep descriptors
+ * of keep on fds 3, 4, ... in that order and nothing else open, a title for ps.
  */
-void worker_child_isolate(pid_t parent, int keep_fd, const char *title, const char *comm);
+void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
 /* worker_child_isolate, then a lower priority than ptviz. */
-void worker_child_setup(pid_t parent, int keep_fd, const char *title, const char *comm);
+void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
 /* The first micro-step of an operation under a workload and a sync mode. */
 enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync);
 /* Puts the calling thread below every normal task (SCHED_IDLE). */

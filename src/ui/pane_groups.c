@@ -44,7 +44,7 @@ static int groups_chart_room(const struct column *c)
 	int memory, surv;
 
 	groups_split(c, 0, &memory, &surv);
-	int want = 2 + 2 * c->g->nworkers + (c->g->kind == LAB_PROCESSES ? 1 : 0);
+	int want = 2 + 2 * c->g->nworkers + (c->g->kind == LAB_PROCESSES ? 1 : 0) + c->g->nkids;
 	int spare = memory - want;
 	if (spare < 6)
 		return 0;
@@ -253,6 +253,18 @@ static void groups_worker_detail(struct column *c, int y, int i)
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
+	if (w->alive && c->g->files) {
+		/* What threads share: the descriptors /proc lists for this very task. */
+		char files[160], text[2][200];
+		const char *alt[3] = { text[0], text[1], NULL };
+		story_files(w, 3, files, sizeof(files));
+		snprintf(text[0], sizeof(text[0]), " %s     fds 0-2, %s", bar, files[0] ? files : "nothing else open");
+		story_files_brief(w, 3, files, sizeof(files));
+		snprintf(text[1], sizeof(text[1]), " %s     fd %s", bar, files[0] ? files : "0-2 only");
+		ui_put_first(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_SHARED], alt);
+		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+		return;
+	}
 	if (w->alive && (w->holds || w->wants)) {
 		/* The deadlock's picture: what each holds and what it waits for. */
 		char text[128];
@@ -343,6 +355,35 @@ static void groups_worker_work(struct column *c, int y, int i)
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
+/* A worker's child: who its parent is now, as /proc says, and whether ptviz adopted it. */
+static void groups_kid(struct column *c, int y, const struct lab_kid *kid)
+{
+	struct ui *ui = c->ui;
+	char a[3][128];
+	const char *alt[4] = { a[0], a[1], a[2], NULL };
+	int pid = (int)kid->pid, ppid = (int)kid->ppid;
+
+	if (!kid->alive) {
+		snprintf(a[0], sizeof(a[0]), "   %s's child %d: ended, reaped by ptviz", kid->parent_id, pid);
+		snprintf(a[1], sizeof(a[1]), "   %s's child %d: reaped", kid->parent_id, pid);
+		snprintf(a[2], sizeof(a[2]), "   child %d reaped", pid);
+	} else if (kid->adopted) {
+		snprintf(a[0], sizeof(a[0]), "   %s's child %d %c  orphan, adopted: ppid %d (ptviz)", kid->parent_id, pid,
+		         kid->state, ppid);
+		snprintf(a[1], sizeof(a[1]), "   %s's child %d %c adopted by ptviz %d", kid->parent_id, pid, kid->state,
+		         ppid);
+		snprintf(a[2], sizeof(a[2]), "   child %d %c adopted by ptviz", pid, kid->state);
+	} else {
+		/* A thread's child has the whole process for parent: the host. */
+		snprintf(a[0], sizeof(a[0]), "   %s's child %d %c  ppid %d (%s%s)", kid->parent_id, pid, kid->state, ppid,
+		         c->g->kind == LAB_THREADS ? "host " : "", c->g->kind == LAB_THREADS ? c->g->name : kid->parent_id);
+		snprintf(a[1], sizeof(a[1]), "   %s's child %d %c  ppid %d", kid->parent_id, pid, kid->state, ppid);
+		snprintf(a[2], sizeof(a[2]), "   child %d %c", pid, kid->state);
+	}
+	ui_put_first(c->win, y, c->x + 1, c->w - 2,
+	             ui->role[!kid->alive ? ROLE_DEAD : kid->adopted ? ROLE_NOTE : ROLE_SECONDARY], alt);
+}
+
 static int groups_memory(struct column *c, int y0, int lines)
 {
 	struct ui *ui = c->ui;
@@ -397,7 +438,9 @@ static int groups_memory(struct column *c, int y0, int lines)
 		ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
 	}
 	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
-	int rows = lines - (y - y0) - trailer;
+	/* The workers' own children, one line each, below the workers. */
+	int kids = g->nkids < lines - (y - y0) - trailer - 1 ? g->nkids : 0;
+	int rows = lines - (y - y0) - trailer - kids;
 	int n = g->nworkers;
 	int visible = n > rows ? rows - 1 : n;
 	if (visible < 1)
@@ -435,6 +478,8 @@ static int groups_memory(struct column *c, int y0, int lines)
 		         g->workers[*scroll + visible - 1].id, n);
 		ui_put_words(win, y++, x, iw, ui->role[ROLE_SECONDARY], more);
 	}
+	for (int k = 0; k < kids; k++)
+		groups_kid(c, y++, &g->kids[k]);
 	/* Room to spare: say in two lines what this pane is showing. */
 	const char *note[2];
 	char step_note[2][128];
@@ -452,6 +497,15 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(step_note[1], sizeof(step_note[1]), "   N steps the selected worker; S leaves step mode");
 		note[0] = step_note[0];
 		note[1] = step_note[1];
+	} else if (g->nkids > 0) {
+		note[0] = "   a child whose parent dies is an orphan; ptviz asked to be";
+		note[1] = "   the child subreaper, so the kernel gives orphans to it";
+	} else if (g->files && g->kind == LAB_THREADS) {
+		note[0] = "   open files: one table for the whole process, so what";
+		note[1] = "   one thread opens or closes, every thread sees at once";
+	} else if (g->files) {
+		note[0] = "   open files: fork() copied ptviz's table, so each has fd 3;";
+		note[1] = "   what one opens or closes after that is in its table alone";
 	} else if (g->workload == INSTR_WORK_DEADLOCK) {
 		note[0] = g->lockorder ? "   fixed: every worker takes A, then B; nobody can hold"
 		                       : "   odd workers take lock A then B, even ones B then A:";

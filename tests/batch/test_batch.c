@@ -270,34 +270,32 @@ static bool running(pid_t pid)
 	return p != NULL && p[2] != 'Z' && p[2] != 'X';
 }
 
-static void test_kill_9_leaves_nothing(void **state)
+/* Reads ptviz's output until it names want pids (found by pids_of) and holds needle, or 10 s pass. */
+static int read_until(int outfd, char *out, size_t cap, int (*pids_of)(const char *, pid_t *, int), pid_t *pids,
+                      int want, const char *needle)
 {
-	(void)state;
-	const char *args[] = { "--json", "-c", "spawn threads 4; spawn processes 4; run 30", NULL };
-	char out[8192];
 	size_t len = 0;
-	int outfd, errfd;
-	pid_t pids[16];
 	int n = 0;
-
-	/* Orphans come back to this test, so it can reap them and see them gone. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	pid_t pid = start(args, &outfd, &errfd);
 	double deadline = now() + 10;
-	while (n < 5 && now() < deadline) {
+
+	out[0] = '\0';
+	while ((n < want || (needle != NULL && strstr(out, needle) == NULL)) && now() < deadline) {
 		struct pollfd pfd = { outfd, POLLIN, 0 };
 		poll(&pfd, 1, 200);
-		ssize_t got = read(outfd, out + len, sizeof(out) - 1 - len);
+		ssize_t got = read(outfd, out + len, cap - 1 - len);
 		if (got > 0)
 			len += (size_t)got;
 		out[len] = '\0';
-		n = spawned_pids(out, pids, 16);
+		n = pids_of(out, pids, want);
 	}
-	assert_int_equal(n, 5);
-	for (int i = 0; i < n; i++)
-		assert_true(running(pids[i]));
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	return n;
+}
+
+/* kill -9 of ptviz: every one of pids must be gone within 1 s.  This test is their subreaper. */
+static void kill_9_and_check(pid_t ptviz, const pid_t *pids, int n, const char *what)
+{
+	kill(ptviz, SIGKILL);
+	waitpid(ptviz, NULL, 0);
 	double killed = now();
 	bool gone = false;
 	while (!gone && now() < killed + 1.0) {
@@ -312,11 +310,61 @@ static void test_kill_9_leaves_nothing(void **state)
 	for (int i = 0; i < n; i++) {
 		if (running(pids[i])) {
 			kill(pids[i], SIGKILL);
-			fail_msg("worker %d outlived ptviz's kill -9 by more than 1 s", (int)pids[i]);
+			fail_msg("%s %d outlived ptviz's kill -9 by more than 1 s", what, (int)pids[i]);
 		}
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+}
+
+static void test_kill_9_leaves_nothing(void **state)
+{
+	(void)state;
+	const char *args[] = { "--json", "-c", "spawn threads 4; spawn processes 4; run 30", NULL };
+	char out[8192];
+	int outfd, errfd;
+	pid_t pids[5];
+
+	/* Orphans come back to this test, so it can reap them and see them gone. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid_t pid = start(args, &outfd, &errfd);
+	int n = read_until(outfd, out, sizeof(out), spawned_pids, pids, 5, NULL);
+	assert_int_equal(n, 5);
+	for (int i = 0; i < n; i++)
+		assert_true(running(pids[i]));
+	kill_9_and_check(pid, pids, n, "worker");
+	close(outfd);
+	close(errfd);
+}
+
+/* The pids in the notes "... forked child N; ...". */
+static int forked_pids(const char *out, pid_t *pids, int max)
+{
+	int n = 0;
+
+	for (const char *p = strstr(out, "forked child "); p != NULL && n < max; p = strstr(p + 1, "forked child "))
+		pids[n++] = (pid_t)atoi(p + strlen("forked child "));
+	return n;
+}
+
+/* A worker's child, adopted by ptviz or not, does not outlive ptviz's kill -9 either. */
+static void test_kill_9_ends_workers_children(void **state)
+{
+	(void)state;
+	const char *args[] = { "--json", "-c", "spawn processes 2; fork P1; fork P2; kill P1; run 30", NULL };
+	char out[8192];
+	int outfd, errfd;
+	pid_t kids[2];
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid_t pid = start(args, &outfd, &errfd);
+	int n = read_until(outfd, out, sizeof(out), forked_pids, kids, 2, "\"killed\"");
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(out, "\"killed\""));
+	/* One adopted by ptviz (its parent P1 is dead), one still P2's. */
+	for (int i = 0; i < n; i++)
+		assert_true(running(kids[i]));
+	kill_9_and_check(pid, kids, n, "child of a worker");
 	close(outfd);
 	close(errfd);
 }
@@ -412,6 +460,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exit_codes_and_errors),
 		cmocka_unit_test(test_batch_file_and_text),
 		cmocka_unit_test(test_kill_9_leaves_nothing),
+		cmocka_unit_test(test_kill_9_ends_workers_children),
 		cmocka_unit_test(test_no_core_files),
 		cmocka_unit_test(test_step_json),
 	};

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -765,6 +766,156 @@ static void test_eventloop_block(void **state)
 	assert_true(t->host_alive);
 }
 
+/* The descriptor fd of a worker as the lab last read it, or NULL. */
+static const struct lab_fd *worker_fd(const struct lab_worker *w, int fd)
+{
+	for (int i = 0; i < w->nfds; i++) {
+		if (w->fds[i].fd == fd)
+			return &w->fds[i];
+	}
+	return NULL;
+}
+
+/* The inode behind /proc/PID/fd/N: the same one means the same open file. */
+static ino_t fd_inode(pid_t pid, int fd)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+static void test_threads_share_one_fd_table(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 3, false, NULL);
+	const struct lab_group *t = group(fx, "T");
+	must(lab_open_file(fx->lab, "T2", &err), &err);
+	assert_non_null(strstr(err.msg, "every thread of T has fd 4"));
+	lab_observe(fx->lab);
+	/* Read from each thread's own /proc/PID/task/TID/fd: one table, so all see both. */
+	for (int i = 0; i < 3; i++) {
+		const struct lab_fd *inh = worker_fd(&t->workers[i], LAB_INHERITED_FD);
+		const struct lab_fd *own = worker_fd(&t->workers[i], 4);
+		assert_non_null(inh);
+		assert_non_null(strstr(inh->target, "inherited from ptviz"));
+		assert_non_null(own);
+		assert_non_null(strstr(own->target, "opened by T2"));
+	}
+	must(lab_close_file(fx->lab, "T1", LAB_INHERITED_FD, &err), &err);
+	lab_observe(fx->lab);
+	for (int i = 0; i < 3; i++) {
+		assert_null(worker_fd(&t->workers[i], LAB_INHERITED_FD));
+		assert_non_null(worker_fd(&t->workers[i], 4));
+	}
+	/* Closing what is not open says what is. */
+	assert_false(lab_close_file(fx->lab, "T3", LAB_INHERITED_FD, &err));
+	assert_non_null(strstr(err.msg, "T3 has no fd 3 open; its open fds: 0 1 2 4"));
+	assert_false(lab_open_file(fx->lab, "T9", &err));
+	assert_true(t->host_alive);
+	assert_int_equal(t->alive, 3);
+}
+
+static void test_processes_copy_then_diverge(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 3, false, NULL);
+	const struct lab_group *p = group(fx, "P");
+	/* Inherited copies: each has fd 3, and all three point at one open file. */
+	ino_t ino = fd_inode(p->workers[0].pid, LAB_INHERITED_FD);
+	for (int i = 1; i < 3; i++)
+		assert_int_equal(fd_inode(p->workers[i].pid, LAB_INHERITED_FD), ino);
+	must(lab_open_file(fx->lab, "P2", &err), &err);
+	assert_non_null(strstr(err.msg, "do not have it"));
+	must(lab_close_file(fx->lab, "P1", LAB_INHERITED_FD, &err), &err);
+	lab_observe(fx->lab);
+	/* Then they diverge: what one opens or closes is in its own table only. */
+	assert_null(worker_fd(&p->workers[0], LAB_INHERITED_FD));
+	assert_non_null(worker_fd(&p->workers[1], LAB_INHERITED_FD));
+	assert_non_null(worker_fd(&p->workers[2], LAB_INHERITED_FD));
+	assert_null(worker_fd(&p->workers[0], 4));
+	assert_non_null(worker_fd(&p->workers[1], 4));
+	assert_non_null(strstr(worker_fd(&p->workers[1], 4)->target, "opened by P2"));
+	assert_null(worker_fd(&p->workers[2], 4));
+	assert_int_equal(p->alive, 3);
+	/* The workers went on counting through all of it. */
+	int64_t before = p->increments;
+	run_for(fx, 0.2);
+	assert_true(p->increments > before);
+}
+
+static pid_t proc_ppid(pid_t pid)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	bool ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	const char *p = ok ? strrchr(buf, ')') : NULL;
+	return p != NULL ? (pid_t)atoi(p + 4) : -1;
+}
+
+static void remember_pid(struct fixture *fx, pid_t pid)
+{
+	if (fx->nseen < MAX_SEEN)
+		fx->seen[fx->nseen++] = pid;
+}
+
+static void test_orphans_are_adopted(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 2, false, NULL);
+	spawn(fx, LAB_THREADS, 2, false, NULL);
+	const struct lab_group *p = group(fx, "P");
+	const struct lab_group *t = group(fx, "T");
+	must(lab_fork_child(fx->lab, "P1", &err), &err);
+	must(lab_fork_child(fx->lab, "T2", &err), &err);
+	assert_int_equal(p->nkids, 1);
+	assert_int_equal(t->nkids, 1);
+	pid_t pkid = p->kids[0].pid, tkid = t->kids[0].pid;
+	remember_pid(fx, pkid);
+	remember_pid(fx, tkid);
+	/* While its parent lives, the parent is the worker's process. */
+	assert_int_equal(proc_ppid(pkid), p->workers[0].pid);
+	assert_int_equal(proc_ppid(tkid), t->host);
+	lab_observe(fx->lab);
+	assert_false(p->kids[0].adopted);
+	assert_int_equal(p->kids[0].ppid, p->workers[0].pid);
+
+	/* The parents die: the kernel hands the children to ptviz, the subreaper, not to init. */
+	must(lab_kill(fx->lab, "P1", &err), &err);
+	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err), &err);
+	run_for(fx, 0.3);
+	assert_int_equal(proc_ppid(pkid), getpid());
+	assert_int_equal(proc_ppid(tkid), getpid());
+	assert_true(p->kids[0].alive);
+	assert_true(p->kids[0].adopted);
+	assert_int_equal(p->kids[0].ppid, getpid());
+	assert_int_equal(p->kids[0].state, 'S');
+	assert_true(t->kids[0].adopted);
+	/* They survived their parents; P2 goes on as before. */
+	assert_int_equal(kill(pkid, 0), 0);
+	assert_true(p->workers[1].alive);
+
+	/* An adopted child that dies is reaped by ptviz, its parent now. */
+	kill(tkid, SIGKILL);
+	run_for(fx, 0.3);
+	assert_false(t->kids[0].alive);
+	assert_int_equal(kill(tkid, 0), -1);
+	/* The rest end with their group; teardown checks the adopted child is gone too. */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -785,6 +936,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zombie_until_reaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_and_gil, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eventloop_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_share_one_fd_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_processes_copy_then_diverge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orphans_are_adopted, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,17 @@ static void test_every_verb(void **state)
 	assert_int_equal(l.items[10].verb, CMD_RESET);
 	assert_int_equal(l.items[11].verb, CMD_QUIT);
 	cmd_list_free(&l);
+
+	l = parse_ok("open T2; close P1 0; fork PB3");
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.items[0].verb, CMD_OPEN);
+	assert_string_equal(l.items[0].target, "T2");
+	assert_int_equal(l.items[1].verb, CMD_CLOSE);
+	assert_string_equal(l.items[1].target, "P1");
+	assert_int_equal(l.items[1].count, 0);
+	assert_int_equal(l.items[2].verb, CMD_FORK);
+	assert_string_equal(l.items[2].target, "PB3");
+	cmd_list_free(&l);
 }
 
 static void test_comments_and_blank(void **state)
@@ -122,6 +133,14 @@ static void test_errors(void **state)
 	expect_error("inject segv 3T", 1, 13, "bad worker '3T'");
 	expect_error("inject segv T0", 1, 13, "bad worker 'T0'");
 	expect_error("kill", 1, 5, "needs a worker or a group");
+	expect_error("open", 1, 5, "open needs a worker, e.g. 'open T2'");
+	expect_error("open T", 1, 6, "'T' is a group, not a worker: one worker opens a file, e.g. 'T1'");
+	expect_error("fork P2 now", 1, 9, "unexpected 'now'");
+	expect_error("fork 2", 1, 6, "bad worker '2'");
+	expect_error("close P2", 1, 9, "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
+	expect_error("close P2 three", 1, 10, "bad file descriptor 'three': expected a number from 0 to 65535");
+	expect_error("close P2 -1", 1, 10, "bad file descriptor '-1'");
+	expect_error("close P2 3 4", 1, 12, "unexpected '4'");
 	expect_error("pause", 1, 6, "needs a worker, a group or all");
 	expect_error("run", 1, 4, "needs seconds");
 	expect_error("run soon", 1, 5, "bad duration 'soon'");
