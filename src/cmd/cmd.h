@@ -30,6 +30,7 @@ enum cmd_verb {
 	CMD_OPEN,        /* open WORKER: the worker opens a file */
 	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
 	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
+	CMD_FILES,       /* files on|off [GROUP]: show each worker's open file descriptors */
 };
 
 #define CMD_WORD_MAX 32
@@ -43,7 +44,7 @@ struct cmd {
 	enum instr_sync sync;        /* sync */
 	enum instr_fault fault;      /* inject */
 	double seconds;              /* run */
-	bool on;                     /* step on|off, gil on|off, cpus 1 (on) or all */
+	bool on;                     /* step on|off, gil on|off, files on|off, cpus 1 (on) or all */
 	enum lab_reap_mode reap;     /* reap, reap on, reap off */
 	enum instr_workload workload;
 	int nschedule;               /* schedule */

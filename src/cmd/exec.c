@@ -81,6 +81,9 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	case CMD_CLOSE:
 		ok = lab_close_file(lab, c->target, c->count, &le);
 		break;
+	case CMD_FILES:
+		ok = lab_files(lab, c->on, target, &le);
+		break;
 	case CMD_FORK:
 		ok = lab_fork_child(lab, c->target, &le);
 		break;

@@ -13,7 +13,7 @@
 
 const char *const cmd_verbs[] = {
 	"spawn", "sync", "inject", "kill", "pause", "resume", "run", "report", "reset", "quit",
-	"step", "schedule", "workload", "bench", "fix", "reap", "cpus", "gil", "open", "close", "fork", NULL,
+	"step", "schedule", "workload", "bench", "fix", "reap", "cpus", "gil", "open", "close", "fork", "files", NULL,
 };
 
 const char *const cmd_benches[] = { "create", "forksize", "switch", "ipc", "all", NULL };
@@ -466,13 +466,17 @@ static bool parse_statement(const struct statement *st, struct cmd *c, struct cm
 		                    c->verb == CMD_OPEN ? "open T2" : "fork P2", err) &&
 		       expect_end(st, 2, err);
 	}
+	if (strcmp(verb->text, "files") == 0) {
+		c->verb = CMD_FILES;
+		return parse_switch(st, c, "on", "off", "files on P", err);
+	}
 	if (strcmp(verb->text, "close") == 0) {
 		c->verb = CMD_CLOSE;
 		return parse_close(st, c, err);
 	}
 	return cmd_fail(err, st->line, verb->column,
 	                "unknown command '%s': expected spawn, sync, inject, kill, pause, resume, run, report, "
-	                "reset, quit, step, schedule, workload, fix, reap, cpus, gil, open, close, fork or bench",
+	                "reset, quit, step, schedule, workload, fix, reap, cpus, gil, files, open, close, fork or bench",
 	                verb->text);
 }
 

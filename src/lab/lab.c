@@ -2312,6 +2312,26 @@ static void lab_group_read_files(struct lab_group *g)
 		lab_worker_read_files(&g->workers[i]);
 }
 
+bool lab_files(struct lab *lab, bool on, const char *group, struct lab_error *err)
+{
+	struct lab_group *g = NULL;
+
+	if (group != NULL && (g = lab_group_named(lab, group)) == NULL)
+		return lab_fail(err, "no group named '%s'", group);
+	if (group == NULL && lab->ngroups == 0)
+		return lab_fail(err, "no groups yet: start some with 'spawn threads 4' or 'spawn processes 4'");
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (g != NULL && &lab->groups[i] != g)
+			continue;
+		lab->groups[i].files = on;
+		if (on)
+			lab_group_read_files(&lab->groups[i]);
+	}
+	if (on)
+		lab_note(err, "each worker's open file descriptors are read from /proc/PID/task/TID/fd; fd 3 was opened by ptviz before it forked");
+	return true;
+}
+
 void lab_read_files(struct lab *lab, const char *group)
 {
 	for (int i = 0; i < lab->ngroups; i++) {

@@ -257,11 +257,14 @@ bool lab_reaping_on(const struct lab *lab);
  * ptviz opened before it forked (fd 3, "inherited from ptviz"): the thread
  * host's one table has it, and each process has its own copy.  open makes a
  * worker open a file of its own, close makes it close a descriptor; after
- * either, the group's descriptors are read from /proc with every observation.
+ * either, or `files on`, the group's descriptors are read from /proc with every
+ * observation.
  */
 #define LAB_INHERITED_FD 3
 bool lab_open_file(struct lab *lab, const char *worker, struct lab_error *err);
 bool lab_close_file(struct lab *lab, const char *worker, int fd, struct lab_error *err);
+/* Shows (reads with every observation) or stops showing the descriptors of a group (NULL: every group). */
+bool lab_files(struct lab *lab, bool on, const char *group, struct lab_error *err);
 /* Reads the file descriptors of every worker of a group now (a report wants them). */
 void lab_read_files(struct lab *lab, const char *group);
 /*

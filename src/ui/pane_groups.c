@@ -255,13 +255,12 @@ static void groups_worker_detail(struct column *c, int y, int i)
 	}
 	if (w->alive && c->g->files) {
 		/* What threads share: the descriptors /proc lists for this very task. */
-		char files[160], text[2][200];
-		const char *alt[3] = { text[0], text[1], NULL };
-		story_files(w, 3, files, sizeof(files));
-		snprintf(text[0], sizeof(text[0]), " %s     fds 0-2, %s", bar, files[0] ? files : "nothing else open");
+		char files[160], text[200];
+		const char *alt[2] = { text, NULL };
+		/* One form for every row, so the eye compares numbers and names, not wording. */
 		story_files_brief(w, 3, files, sizeof(files));
-		snprintf(text[1], sizeof(text[1]), " %s     fd %s", bar, files[0] ? files : "0-2 only");
-		ui_put_first(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_SHARED], alt);
+		snprintf(text, sizeof(text), " %s     fd %s", bar, files[0] ? files : "0-2 only, nothing else open");
+		ui_put_first(c->win, y, c->x + 1, c->w - 2, ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}

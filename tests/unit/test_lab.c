@@ -828,6 +828,12 @@ static void test_processes_copy_then_diverge(void **state)
 	spawn(fx, LAB_PROCESSES, 3, false, NULL);
 	const struct lab_group *p = group(fx, "P");
 	/* Inherited copies: each has fd 3, and all three point at one open file. */
+	must(lab_files(fx->lab, true, "P", &err), &err);
+	lab_observe(fx->lab);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(strstr(worker_fd(&p->workers[i], LAB_INHERITED_FD)->target, "inherited from ptviz"));
+	assert_false(lab_files(fx->lab, true, "Q", &err));
+	assert_non_null(strstr(err.msg, "no group named 'Q'"));
 	ino_t ino = fd_inode(p->workers[0].pid, LAB_INHERITED_FD);
 	for (int i = 1; i < 3; i++)
 		assert_int_equal(fd_inode(p->workers[i].pid, LAB_INHERITED_FD), ino);

@@ -81,8 +81,11 @@ static void test_every_verb(void **state)
 	assert_int_equal(l.items[11].verb, CMD_QUIT);
 	cmd_list_free(&l);
 
-	l = parse_ok("open T2; close P1 0; fork PB3");
-	assert_int_equal(l.n, 3);
+	l = parse_ok("open T2; close P1 0; fork PB3; files on P");
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.items[3].verb, CMD_FILES);
+	assert_true(l.items[3].on);
+	assert_string_equal(l.items[3].target, "P");
 	assert_int_equal(l.items[0].verb, CMD_OPEN);
 	assert_string_equal(l.items[0].target, "T2");
 	assert_int_equal(l.items[1].verb, CMD_CLOSE);
