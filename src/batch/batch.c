@@ -88,6 +88,11 @@ static void batch_print_event(struct batch *b, const struct lab_event *ev)
 		json_object_object_add(o, "status", ev->status >= 0 ? json_object_new_int(ev->status) : NULL);
 		/* When the cause began its fault, by its own clock: t minus this is how long news took. */
 		json_object_object_add(o, "fault_t", ev->cause[0] ? batch_time(ev->fault_t) : NULL);
+		/* Its children, handed to ptviz (the child subreaper) as it died. */
+		struct json_object *orphans = json_object_new_array();
+		for (int i = 0; i < ev->norphans; i++)
+			json_object_array_add(orphans, json_object_new_int(ev->orphans[i]));
+		json_object_object_add(o, "orphans", orphans);
 	}
 	batch_emit(b, o);
 }

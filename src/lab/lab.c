@@ -717,6 +717,8 @@ static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, p
 	return NULL;
 }
 
+static void lab_kid_read(struct lab_kid *kid);
+
 /* A process of the group has exited with the given wait status: attribute it. */
 /* zombie: the state /proc gives a process that exited and is not reaped yet, 0 once reaped. */
 static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, int status,
@@ -753,6 +755,14 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
 			int64_t t0 = (int64_t)lab->t0.tv_sec * 1000000000 + lab->t0.tv_nsec;
 			ev->fault_t = (double)(atomic_load(&lab_slot(lab, cause)->fault_ns) - t0) / 1e9;
+		}
+	}
+	/* Its children were handed to ptviz, the subreaper, as it died. */
+	for (int k = 0; ev != NULL && k < g->nkids; k++) {
+		struct lab_kid *kid = &g->kids[k];
+		if (kid->alive && kid->parent_pid == pid) {
+			ev->orphans[ev->norphans++] = kid->pid;
+			lab_kid_read(kid);
 		}
 	}
 	for (int i = 0; i < g->nworkers; i++) {

@@ -152,6 +152,8 @@ struct lab_event {
 	int signal;              /* 0 when none */
 	int status;              /* -1 when none */
 	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
+	int norphans;            /* children of the dead process that ptviz adopted */
+	pid_t orphans[LAB_KIDS_MAX];
 };
 
 struct lab_config {

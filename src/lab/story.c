@@ -62,7 +62,7 @@ static void story_survivors(const struct lab *lab, const struct lab_event *ev, c
 	}
 }
 
-void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
+static void story_event_text(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
 {
 	const char *arrow = utf8 ? " \u2192 " : " -> ";
 	char others[512], alive[512], how[64];
@@ -125,6 +125,28 @@ void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, c
 		         alive[0] ? alive : "no other process of its group was left");
 	if (alive[0] != '\0')
 		strlcat(buf, " kept running", len);
+}
+
+/* "; its child 4242 is an orphan now, adopted by ptviz" */
+static void story_orphans(const struct lab_event *ev, char *buf, size_t len);
+
+void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
+{
+	story_event_text(lab, ev, utf8, buf, len);
+	story_orphans(ev, buf, len);
+}
+
+static void story_orphans(const struct lab_event *ev, char *buf, size_t len)
+{
+	if (ev->kind != LAB_EVENT_EXIT || ev->norphans == 0)
+		return;
+	strlcat(buf, ev->norphans == 1 ? "; its child" : "; its children", len);
+	for (int i = 0; i < ev->norphans; i++) {
+		char pid[16];
+		snprintf(pid, sizeof(pid), " %d", (int)ev->orphans[i]);
+		strlcat(buf, pid, len);
+	}
+	strlcat(buf, ev->norphans == 1 ? " is an orphan now, adopted by ptviz" : " are orphans now, adopted by ptviz", len);
 }
 
 void story_number(int64_t n, char *buf, size_t len)

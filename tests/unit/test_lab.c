@@ -903,6 +903,9 @@ static void test_orphans_are_adopted(void **state)
 	must(lab_kill(fx->lab, "P1", &err), &err);
 	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err), &err);
 	run_for(fx, 0.3);
+	/* The host's exit tells of its orphan. */
+	assert_int_equal(fx->last_exit.norphans, 1);
+	assert_int_equal(fx->last_exit.orphans[0], tkid);
 	assert_int_equal(proc_ppid(pkid), getpid());
 	assert_int_equal(proc_ppid(tkid), getpid());
 	assert_true(p->kids[0].alive);
