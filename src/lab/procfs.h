@@ -19,4 +19,13 @@ bool procfs_read_stat(int fd, struct procfs_stat *st);
 /* Parses the text of a stat file (exposed for tests: names may hold spaces and parentheses). */
 bool procfs_parse_stat(const char *text, struct procfs_stat *st);
 
+/*
+ * /proc/PID/task/TID/schedstat: its first field is the time the task has run
+ * on a CPU, in nanoseconds (the stat file's ticks are 10 ms steps).  Kernels
+ * built without schedstats have no such file: the open fails.
+ */
+int procfs_open_schedstat(pid_t pid, pid_t tid);
+bool procfs_read_schedstat(int fd, uint64_t *ns);
+bool procfs_parse_schedstat(const char *text, uint64_t *ns);
+
 #endif
