@@ -77,6 +77,57 @@ static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
 
+/* " 97%", "0.6%": a share of one CPU in four columns; small shares keep a decimal, so waiting shows as waiting. */
+static void groups_percent(double share, char *buf, size_t len)
+{
+	double p = share * 100.0;
+
+	if (p > 100.0)
+		p = 100.0;   /* the two clocks are read a moment apart */
+	if (p > 0.0 && p < 9.95)
+		snprintf(buf, len, "%3.1f%%", p);
+	else
+		snprintf(buf, len, "%3.0f%%", p);
+}
+
+/* Where the scenario is about CPUs (io, cpu, pinned), a worker's share of one comes before its addresses. */
+static bool groups_cpu_story(const struct lab_group *g)
+{
+	return !g->stepping && (g->workload == INSTR_WORK_IO || g->workload == INSTR_WORK_CPU || g->pinned_cpu >= 0);
+}
+
+/* A share of one CPU as a bar in eighths: a full block is all of it; the lowest bar also stands for idle. */
+static const char *groups_cpu_glyph(const struct ui *ui, double share)
+{
+	int e = (int)(share * 8 + 0.5);
+
+	e = e > 8 ? 8 : e;
+	return ui->g.spark[e > 0 ? e - 1 : 0];
+}
+
+/*
+ * For a worker's only line, when the group's story is the CPU (io, cpu,
+ * pinned): "  cpu ▁▂▅█ 97%", shorter at each level, nothing at level 3.
+ */
+static void groups_cpu_fragment(struct column *c, int i, int level, char *buf, size_t len)
+{
+	const struct trend_series *t = trend_cpu(&c->ui->trend, c->ui->lab, c->gi, i);
+	char pct[8];
+	double share;
+	size_t o;
+
+	buf[0] = '\0';
+	if (level >= 3 || !trend_now(t, &share))
+		return;
+	groups_percent(share, pct, sizeof(pct));
+	o = (size_t)snprintf(buf, len, "  cpu ");
+	int cells = level == 0 ? 8 : level == 1 ? 4 : 0;
+	for (int k = (cells < trend_count(t) ? cells : trend_count(t)) - 1; k >= 0 && o < len; k--)
+		o += (size_t)snprintf(buf + o, len - o, "%s", groups_cpu_glyph(c->ui, trend_cell(t, k)));
+	if (o < len)
+		snprintf(buf + o, len - o, "%s%s", cells > 0 ? " " : "", pct + strspn(pct, " "));
+}
+
 static void groups_worker_line(struct column *c, int y, int i, bool detail)
 {
 	struct ui *ui = c->ui;
@@ -105,6 +156,7 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	} else {
 		snprintf(state, sizeof(state), "%c", w->state);
 	}
+	bool cpu_story = !detail && w->alive && groups_cpu_story(c->g);
 	int64_t value = threads || c->g->shared ? w->done : w->counter;
 	const char *what = !w->alive                               ? "last"
 	                   : threads || c->g->shared               ? "done"
@@ -130,6 +182,12 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 				snprintf(reg, sizeof(reg), "-");
 			snprintf(left, sizeof(left), " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
 			         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
+		} else if (cpu_story) {
+			/* Where the lesson is the CPU, its share of one says more than where the stack is. */
+			char cpu[96];
+			groups_cpu_fragment(c, i, level, cpu, sizeof(cpu));
+			snprintf(left, sizeof(left), " %s %-3s %s %d %s%s", tree, w->id, threads ? "tid" : "pid",
+			         threads ? (int)w->tid : (int)w->pid, state, cpu);
 		} else if (threads) {
 			char stack[40];
 			if (level == 0)
@@ -228,17 +286,59 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
-/* " 97%", "0.6%": a share of one CPU in four columns; small shares keep a decimal, so waiting shows as waiting. */
-static void groups_percent(double share, char *buf, size_t len)
+/*
+ * A cell per half second: how much of one CPU the worker had, on one scale
+ * for every worker (a full block is all of one CPU), newest on the right.
+ */
+static void groups_cpu_cells(struct column *c, int y, int x, int room, const struct trend_series *t)
 {
-	double p = share * 100.0;
+	struct ui *ui = c->ui;
+	int n = trend_count(t) < room ? trend_count(t) : room;
 
-	if (p > 100.0)
-		p = 100.0;   /* the two clocks are read a moment apart */
-	if (p > 0.0 && p < 9.95)
-		snprintf(buf, len, "%3.1f%%", p);
+	for (int i = n - 1, cx = x + room - n; i >= 0; i--, cx++) {
+		double share = trend_cell(t, i);
+		ui_put(c->win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], groups_cpu_glyph(ui, share));
+	}
+}
+
+/*
+ * A worker's CPU chart on a line of its own: "cpu", a cell per half second,
+ * the share now, then the first of the tails (NULL-ended, longest first)
+ * that leaves the chart 16 cells; the words give way before the chart does.
+ */
+static void groups_cpu_line(struct column *c, int y, int i, const char *const *tails)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	const char *bar = i == c->g->nworkers - 1 ? "  " : ui->utf8 ? "\u2502 " : "| ";
+	const struct trend_series *t = trend_cpu(&ui->trend, ui->lab, c->gi, i);
+	char head[32], pct[16];
+	int x = c->x + 1, iw = c->w - 3;   /* a column's margin before the border */
+	double share;
+
+	snprintf(head, sizeof(head), " %s     cpu ", bar);
+	if (trend_now(t, &share) && w->alive)
+		groups_percent(share, pct, sizeof(pct));
 	else
-		snprintf(buf, len, "%3.0f%%", p);
+		snprintf(pct, sizeof(pct), "%s", w->alive ? "" : "  0%");
+	int hw = ui_width(head), pw = 1 + 4, k = 0, room = 0;
+	for (;; k++) {
+		room = iw - hw - pw - (tails[k] != NULL ? ui_width(tails[k]) : 0);
+		if (room >= 16 || tails[k] == NULL)
+			break;
+	}
+	if (room > 40)
+		room = 40;   /* 20 s: enough to see before and after a change */
+	ui_put(c->win, y, x, iw, ui->role[ROLE_SECONDARY], head);
+	int cx = x + hw;
+	if (room >= 4) {
+		groups_cpu_cells(c, y, cx, room, t);
+		cx += room;
+	}
+	cx += ui_putf(c->win, y, cx, iw - (cx - x), ui->role[ROLE_FIGURE], " %4s", pct);
+	if (tails[k] != NULL)
+		ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_SECONDARY], tails[k]);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
 /* With room to spare, a second line per worker: where its memory is and where it runs. */
@@ -283,13 +383,14 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		return;
 	}
 
-	/* Its share of one CPU, when no third line charts it. */
-	double share;
-	char pct[16] = "";
-	if (!work_line && trend_now(trend_cpu(&ui->trend, ui->lab, c->gi, i), &share)) {
-		char p[8];
-		groups_percent(share, p, sizeof(p));
-		snprintf(pct, sizeof(pct), ", %s", p + strspn(p, " "));
+	if (w->alive && !work_line && groups_cpu_story(c->g)) {
+		/* No third line: the CPU chart takes the address's place, the lesson here being the CPU. */
+		char where[24] = "";
+		if (w->cpu >= 0)
+			snprintf(where, sizeof(where), "  on cpu %d", w->cpu);
+		const char *const tails[] = { where, NULL };
+		groups_cpu_line(c, y, i, tails);
+		return;
 	}
 	if (!w->alive) {
 		char text[160];
@@ -303,10 +404,10 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		             text);
 	} else {
 		char text[128];
-		for (int pass = 0; pass < 3; pass++) {
+		for (int pass = 0; pass < 2; pass++) {
 			/* The CPU goes first when the column is narrow: the address is the lesson. */
-			if (pass < 2 && w->cpu >= 0)
-				snprintf(cpu, sizeof(cpu), "  on cpu %d%s", w->cpu, pass == 0 ? pct : "");
+			if (pass == 0 && w->cpu >= 0)
+				snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
 			else
 				cpu[0] = '\0';
 			snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar,
@@ -364,38 +465,14 @@ static void groups_worker_share(struct column *c, int y, int i)
 }
 
 /*
- * A cell per half second: how much of one CPU the worker had, on one scale
- * for every worker (a full block is all of one CPU), newest on the right.
- */
-static void groups_cpu_cells(struct column *c, int y, int x, int room, const struct trend_series *t)
-{
-	struct ui *ui = c->ui;
-	int n = trend_count(t) < room ? trend_count(t) : room;
-
-	for (int i = n - 1, cx = x + room - n; i >= 0; i--, cx++) {
-		double share = trend_cell(t, i);
-		int e = (int)(share * 8 + 0.5);
-		e = e > 8 ? 8 : e;
-		/* Below a sixteenth the lowest bar still shows that it ran at all; idle is the baseline. */
-		const char *cell = ui->g.spark[e > 0 ? e - 1 : 0];
-		ui_put(c->win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], cell);
-	}
-}
-
-/*
  * With even more room, a third line: the worker's share of one CPU over the
  * last seconds, and of the group's work.  Pinned to one CPU, two busy workers
  * show half bars each; waiting workers show low ones, however many there are.
  */
 static void groups_worker_work(struct column *c, int y, int i)
 {
-	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
-	const char *bar = i == c->g->nworkers - 1 ? "  " : ui->utf8 ? "\u2502 " : "| ";
-	const struct trend_series *t = trend_cpu(&ui->trend, ui->lab, c->gi, i);
-	char head[32], pct[16], tail[3][48];
-	int x = c->x + 1, iw = c->w - 3;   /* a column's margin before the border */
-	double share;
+	char tail[3][48];
 
 	if (c->g->stepping) {
 		/* Each waits for a step, using no CPU: what each has done is the story. */
@@ -403,34 +480,11 @@ static void groups_worker_work(struct column *c, int y, int i)
 		return;
 	}
 	double work = c->g->increments > 0 ? 100.0 * (double)w->done / (double)c->g->increments : 0.0;
-	snprintf(head, sizeof(head), " %s     cpu ", bar);
-	if (trend_now(t, &share) && w->alive)
-		groups_percent(share, pct, sizeof(pct));
-	else
-		snprintf(pct, sizeof(pct), "%s", w->alive ? "" : "  0%");
 	snprintf(tail[0], sizeof(tail[0]), "   did %.0f%% of the work", work);
 	snprintf(tail[1], sizeof(tail[1]), "   %.0f%% of the work", work);
 	snprintf(tail[2], sizeof(tail[2]), "   work %.0f%%", work);
-	/* The words give way before the chart does, and the chart before the figure. */
-	int hw = ui_width(head), pw = 1 + 4, k = 0, room = 0;
-	for (; k < 4; k++) {
-		int tw = k < 3 ? ui_width(tail[k]) : 0;
-		room = iw - hw - pw - tw;
-		if (room >= 16 || (k == 3 && room >= 0))
-			break;
-	}
-	if (room > 40)
-		room = 40;   /* 20 s: enough to see before and after a change */
-	ui_put(c->win, y, x, iw, ui->role[ROLE_SECONDARY], head);
-	int cx = x + hw;
-	if (room >= 4) {
-		groups_cpu_cells(c, y, cx, room, t);
-		cx += room;
-	}
-	cx += ui_putf(c->win, y, cx, iw - (cx - x), ui->role[ROLE_FIGURE], " %4s", pct);
-	if (k < 3)
-		ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_SECONDARY], tail[k]);
-	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+	const char *const tails[] = { tail[0], tail[1], tail[2], NULL };
+	groups_cpu_line(c, y, i, tails);
 }
 
 static int groups_memory(struct column *c, int y0, int lines)
