@@ -796,8 +796,8 @@ static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 	int room = w - lw - ui_width(s.label) - 1;
 	if (room < 4)
 		return;
-	if (s.n > room)
-		s.n = room;
+	/* Again for the cells that fit: the scale is of what shows. */
+	groups_series(c, room, &s);
 	int cx = x0 + lw + room - s.n;
 	for (int i = s.n - 1; i >= 0; i--) {
 		double d = s.v[i];
