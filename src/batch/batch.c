@@ -265,6 +265,7 @@ static void batch_report_json(struct batch *b)
 			json_object_object_add(wo, "looping", json_object_new_boolean(w->activity == INSTR_LOOPING));
 			json_object_object_add(wo, "activity", json_object_new_string(w->alive ? lab_activity_name(w->activity) : "dead"));
 			json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
+			json_object_object_add(wo, "cpu_ns", json_object_new_int64((int64_t)w->cpu_ns));
 			json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
 			if (g->workload == INSTR_WORK_EVENTLOOP)
 				json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));

@@ -63,6 +63,7 @@ struct lab_worker {
 	char state;              /* R S D Z T ... from /proc; '-' once gone */
 	int cpu;                 /* CPU it last ran on, -1 unknown */
 	uint64_t cpu_ticks;      /* utime + stime, clock ticks */
+	uint64_t cpu_ns;         /* time it has run on a CPU, ns: schedstat, else the ticks */
 	enum instr_state activity;   /* what it says it is doing */
 	int64_t done;            /* increments it made (consistent snapshot) */
 	int64_t counter;         /* the counter it increments, as last read */
@@ -75,6 +76,7 @@ struct lab_worker {
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
 	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
 	enum instr_step next;    /* the micro-step it takes next */

@@ -1,4 +1,4 @@
-/* Reading a task's state, CPU and times from /proc, through a file kept open. */
+/* Reading a task's state, CPU and times from /proc, through files kept open. */
 #include "procfs.h"
 
 #include <errno.h>
@@ -9,13 +9,23 @@
 #include <string.h>
 #include <unistd.h>
 
-int procfs_open_stat(pid_t pid, pid_t tid)
+static int procfs_open_task(pid_t pid, pid_t tid, const char *file)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+int procfs_open_stat(pid_t pid, pid_t tid)
+{
+	return procfs_open_task(pid, tid, "stat");
+}
+
+int procfs_open_schedstat(pid_t pid, pid_t tid)
+{
+	return procfs_open_task(pid, tid, "schedstat");
 }
 
 bool procfs_parse_stat(const char *text, struct procfs_stat *st)
@@ -55,17 +65,45 @@ bool procfs_parse_stat(const char *text, struct procfs_stat *st)
 	return false;
 }
 
+/* The file's text again from its start, as a string; false when the task is gone. */
+static bool procfs_reread(int fd, char *buf, size_t len)
+{
+	if (fd < 0)
+		return false;
+	ssize_t n = pread(fd, buf, len - 1, 0);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 bool procfs_read_stat(int fd, struct procfs_stat *st)
 {
 	char buf[1024];
 
-	if (fd < 0)
+	return procfs_reread(fd, buf, sizeof(buf)) && procfs_parse_stat(buf, st);
+}
+
+bool procfs_parse_schedstat(const char *text, uint64_t *ns)
+{
+	char *end;
+
+	/* "run_ns wait_ns timeslices": only the first is wanted. */
+	if (*text < '0' || *text > '9')
 		return false;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno != 0 || (*end != ' ' && *end != '\n' && *end != '\0'))
 		return false;
-	buf[n] = '\0';
-	return procfs_parse_stat(buf, st);
+	*ns = v;
+	return true;
+}
+
+bool procfs_read_schedstat(int fd, uint64_t *ns)
+{
+	char buf[128];
+
+	return procfs_reread(fd, buf, sizeof(buf)) && procfs_parse_schedstat(buf, ns);
 }
 
 static int procfs_int_cmp(const void *a, const void *b)

@@ -29,4 +29,13 @@ int procfs_list_fds(pid_t pid, pid_t tid, int *fds, int max);
 /* What one of them refers to (readlink), cut to len; false when it is not open. */
 bool procfs_fd_target(pid_t pid, pid_t tid, int fd, char *buf, size_t len);
 
+/*
+ * /proc/PID/task/TID/schedstat: its first field is the time the task has run
+ * on a CPU, in nanoseconds (the stat file's ticks are 10 ms steps).  Kernels
+ * built without schedstats have no such file: the open fails.
+ */
+int procfs_open_schedstat(pid_t pid, pid_t tid);
+bool procfs_read_schedstat(int fd, uint64_t *ns);
+bool procfs_parse_schedstat(const char *text, uint64_t *ns);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <bsd/string.h>
 
+#include "../lab/story.h"
 #include "lesson_play.h"
 
 /* What autoplay gives a pause, a question and an answer, in seconds before --speed. */
@@ -201,10 +202,10 @@ static void play_rate(double rate, char *buf, size_t len)
 		snprintf(buf, len, "%.2f billion", rate / 1e9);
 	else if (rate >= 1e6)
 		snprintf(buf, len, "%.1f million", rate / 1e6);
-	else if (rate >= 1e3)
+	else if (rate >= 1e5)
 		snprintf(buf, len, "%.0f thousand", rate / 1e3);
 	else
-		snprintf(buf, len, "%.0f", rate);
+		story_number((int64_t)(rate + 0.5), buf, len);   /* 1 310 beside 322: every digit counts */
 }
 
 /* Each group's increments per second over the measured time: the cost of a lock, in numbers. */
@@ -221,18 +222,31 @@ static void play_measured(struct ui *ui)
 		return;
 	for (int k = 0; k < m->n; k++) {
 		const struct lab_group *g = lab_find_group(ui->lab, m->name[k]);
-		char rate[32];
+		char rate[32], how[64];
 		if (g == NULL || g->spawned_at != m->spawned_at[k])
 			continue;
+		int paused = 0;
+		for (int i = 0; i < g->nworkers; i++)
+			paused += g->workers[i].alive && g->workers[i].activity == INSTR_PAUSED;
+		if (g->alive > 0 && paused == g->alive) {
+			/* Held on purpose while another group is measured: its zero says nothing. */
+			ui_log(ui, ROLE_NOTE, "measured: %s was paused", g->name);
+			continue;
+		}
 		play_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
-		ui_log(ui, ROLE_NOTE, "measured: %s (%s, sync %s) made %s increments per second over %.1f s", g->name,
-		       lab_kind_name(g->kind), lab_sync_name(g->sync), rate, dt);
+		/* What decides the rate: the lock for counter++, else the workload; and the CPUs when pinned. */
+		snprintf(how, sizeof(how), "%s%s%s", g->workload == INSTR_WORK_COUNTER ? "sync " : "",
+		         g->workload == INSTR_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
+		         g->pinned_cpu >= 0 ? ", 1 CPU" : "");
+		const char *who = g->kind == LAB_THREADS ? (g->alive == 1 ? "thread" : "threads")
+		                                         : (g->alive == 1 ? "process" : "processes");
+		ui_log(ui, ROLE_NOTE, "measured: %s (%d %s, %s) made %s increments per second over %.1f s", g->name,
+		       g->alive, who, how, rate, dt);
 		if (o == 0)
 			o = (size_t)snprintf(p->figures, sizeof(p->figures), "increments per second over %.0f s:", dt);
 		if (o < sizeof(p->figures))
-			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%s, %s)", o > 40 ? "," : "",
-			                      g->name, rate, g->kind == LAB_THREADS ? "threads" : "processes",
-			                      lab_sync_name(g->sync));
+			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%d %s, %s)",
+			                      o > 40 ? "," : "", g->name, rate, g->alive, who, how);
 	}
 }
 

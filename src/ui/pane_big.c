@@ -6,7 +6,6 @@
 #include "ui_priv.h"
 
 #define BIG_COLUMN_MIN 30
-#define BIG_RATE_EVERY 0.5   /* seconds between two readings of a rate */
 
 /* A 3x5 pixel font; each row is three bits, left to right 4 2 1.  Drawn with half blocks: 3 rows of text. */
 struct big_glyph {
@@ -23,17 +22,6 @@ static const struct big_glyph big_glyphs[] = {
 	{ 'k', 3, { 4, 5, 6, 5, 5 } }, { 'M', 3, { 5, 7, 7, 5, 5 } }, { 'G', 3, { 7, 4, 5, 5, 7 } },
 	{ ' ', 1, { 0, 0, 0, 0, 0 } },
 };
-
-/* Rates of work, per group, kept between frames. */
-struct big_rate {
-	char name[LAB_NAME_MAX + 1];
-	double spawned_at;
-	double t;
-	int64_t increments;
-	double rate;
-	bool known;
-};
-static struct big_rate big_rates[LAB_MAX_GROUPS];
 
 static const struct big_glyph *big_glyph(char c)
 {
@@ -115,28 +103,6 @@ static int big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, int ro
 	return 3;
 }
 
-static double big_rate_of(struct ui *ui, int gi, const struct lab_group *g)
-{
-	struct big_rate *r = &big_rates[gi];
-	double now = lab_now(ui->lab);
-
-	if (strcmp(r->name, g->name) != 0 || r->spawned_at != g->spawned_at) {
-		memset(r, 0, sizeof(*r));
-		snprintf(r->name, sizeof(r->name), "%s", g->name);
-		r->spawned_at = g->spawned_at;
-		r->t = now;
-		r->increments = g->increments;
-		return -1;
-	}
-	if (now - r->t >= BIG_RATE_EVERY) {
-		r->rate = (double)(g->increments - r->increments) / (now - r->t);
-		r->known = true;
-		r->t = now;
-		r->increments = g->increments;
-	}
-	return r->known ? r->rate : -1;
-}
-
 static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
 {
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
@@ -207,7 +173,8 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 	}
 
 	/* The work done, as a rate: what a lock costs. */
-	double rate = big_rate_of(ui, gi, g);
+	double rate = -1;
+	trend_now(trend_rate(&ui->trend, ui->lab, gi), &rate);
 	if (y < bottom && (g->stepping || withdraw)) {
 		/* One step at a time, a rate says nothing: the count does. */
 		story_number(g->increments, num, sizeof(num));

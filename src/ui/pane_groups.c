@@ -77,6 +77,57 @@ static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
 
+/* " 97%", "0.6%": a share of one CPU in four columns; small shares keep a decimal, so waiting shows as waiting. */
+static void groups_percent(double share, char *buf, size_t len)
+{
+	double p = share * 100.0;
+
+	if (p > 100.0)
+		p = 100.0;   /* the two clocks are read a moment apart */
+	if (p > 0.0 && p < 9.95)
+		snprintf(buf, len, "%3.1f%%", p);
+	else
+		snprintf(buf, len, "%3.0f%%", p);
+}
+
+/* Where the scenario is about CPUs (io, cpu, pinned), a worker's share of one comes before its addresses. */
+static bool groups_cpu_story(const struct lab_group *g)
+{
+	return !g->stepping && (g->workload == INSTR_WORK_IO || g->workload == INSTR_WORK_CPU || g->pinned_cpu >= 0);
+}
+
+/* A share of one CPU as a bar in eighths: a full block is all of it; the lowest bar also stands for idle. */
+static const char *groups_cpu_glyph(const struct ui *ui, double share)
+{
+	int e = (int)(share * 8 + 0.5);
+
+	e = e > 8 ? 8 : e;
+	return ui->g.spark[e > 0 ? e - 1 : 0];
+}
+
+/*
+ * For a worker's only line, when the group's story is the CPU (io, cpu,
+ * pinned): "  cpu ▁▂▅█ 97%", shorter at each level, nothing at level 3.
+ */
+static void groups_cpu_fragment(struct column *c, int i, int level, char *buf, size_t len)
+{
+	const struct trend_series *t = trend_cpu(&c->ui->trend, c->ui->lab, c->gi, i);
+	char pct[8];
+	double share;
+	size_t o;
+
+	buf[0] = '\0';
+	if (level >= 3 || !trend_now(t, &share))
+		return;
+	groups_percent(share, pct, sizeof(pct));
+	o = (size_t)snprintf(buf, len, "  cpu ");
+	int cells = level == 0 ? 8 : level == 1 ? 4 : 0;
+	for (int k = (cells < trend_count(t) ? cells : trend_count(t)) - 1; k >= 0 && o < len; k--)
+		o += (size_t)snprintf(buf + o, len - o, "%s", groups_cpu_glyph(c->ui, trend_cell(t, k)));
+	if (o < len)
+		snprintf(buf + o, len - o, "%s%s", cells > 0 ? " " : "", pct + strspn(pct, " "));
+}
+
 static void groups_worker_line(struct column *c, int y, int i, bool detail)
 {
 	struct ui *ui = c->ui;
@@ -105,6 +156,7 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	} else {
 		snprintf(state, sizeof(state), "%c", w->state);
 	}
+	bool cpu_story = !detail && w->alive && groups_cpu_story(c->g);
 	int64_t value = threads || c->g->shared ? w->done : w->counter;
 	const char *what = !w->alive                               ? "last"
 	                   : threads || c->g->shared               ? "done"
@@ -130,6 +182,12 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 				snprintf(reg, sizeof(reg), "-");
 			snprintf(left, sizeof(left), " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
 			         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
+		} else if (cpu_story) {
+			/* Where the lesson is the CPU, its share of one says more than where the stack is. */
+			char cpu[96];
+			groups_cpu_fragment(c, i, level, cpu, sizeof(cpu));
+			snprintf(left, sizeof(left), " %s %-3s %s %d %s%s", tree, w->id, threads ? "tid" : "pid",
+			         threads ? (int)w->tid : (int)w->pid, state, cpu);
 		} else if (threads) {
 			char stack[40];
 			if (level == 0)
@@ -228,8 +286,63 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
+/*
+ * A cell per half second: how much of one CPU the worker had, on one scale
+ * for every worker (a full block is all of one CPU), newest on the right.
+ */
+static void groups_cpu_cells(struct column *c, int y, int x, int room, const struct trend_series *t)
+{
+	struct ui *ui = c->ui;
+	int n = trend_count(t) < room ? trend_count(t) : room;
+
+	for (int i = n - 1, cx = x + room - n; i >= 0; i--, cx++) {
+		double share = trend_cell(t, i);
+		ui_put(c->win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], groups_cpu_glyph(ui, share));
+	}
+}
+
+/*
+ * A worker's CPU chart on a line of its own: "cpu", a cell per half second,
+ * the share now, then the first of the tails (NULL-ended, longest first)
+ * that leaves the chart 16 cells; the words give way before the chart does.
+ */
+static void groups_cpu_line(struct column *c, int y, int i, const char *const *tails)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	const char *bar = i == c->g->nworkers - 1 ? "  " : ui->utf8 ? "\u2502 " : "| ";
+	const struct trend_series *t = trend_cpu(&ui->trend, ui->lab, c->gi, i);
+	char head[32], pct[16];
+	int x = c->x + 1, iw = c->w - 3;   /* a column's margin before the border */
+	double share;
+
+	snprintf(head, sizeof(head), " %s     cpu ", bar);
+	if (trend_now(t, &share) && w->alive)
+		groups_percent(share, pct, sizeof(pct));
+	else
+		snprintf(pct, sizeof(pct), "%s", w->alive ? "" : "  0%");
+	int hw = ui_width(head), pw = 1 + 4, k = 0, room = 0;
+	for (;; k++) {
+		room = iw - hw - pw - (tails[k] != NULL ? ui_width(tails[k]) : 0);
+		if (room >= 16 || tails[k] == NULL)
+			break;
+	}
+	if (room > 40)
+		room = 40;   /* 20 s: enough to see before and after a change */
+	ui_put(c->win, y, x, iw, ui->role[ROLE_SECONDARY], head);
+	int cx = x + hw;
+	if (room >= 4) {
+		groups_cpu_cells(c, y, cx, room, t);
+		cx += room;
+	}
+	cx += ui_putf(c->win, y, cx, iw - (cx - x), ui->role[ROLE_FIGURE], " %4s", pct);
+	if (tails[k] != NULL)
+		ui_put(c->win, y, cx, iw - (cx - x), ui->role[ROLE_SECONDARY], tails[k]);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+}
+
 /* With room to spare, a second line per worker: where its memory is and where it runs. */
-static void groups_worker_detail(struct column *c, int y, int i)
+static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
@@ -281,10 +394,15 @@ static void groups_worker_detail(struct column *c, int y, int i)
 		return;
 	}
 
-	if (w->alive && w->cpu >= 0)
-		snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
-	else
-		cpu[0] = '\0';
+	if (w->alive && !work_line && groups_cpu_story(c->g)) {
+		/* No third line: the CPU chart takes the address's place, the lesson here being the CPU. */
+		char where[24] = "";
+		if (w->cpu >= 0)
+			snprintf(where, sizeof(where), "  on cpu %d", w->cpu);
+		const char *const tails[] = { where, NULL };
+		groups_cpu_line(c, y, i, tails);
+		return;
+	}
 	if (!w->alive) {
 		char text[160];
 		if (w->end == LAB_END_FAULT)
@@ -299,10 +417,13 @@ static void groups_worker_detail(struct column *c, int y, int i)
 		char text[128];
 		for (int pass = 0; pass < 2; pass++) {
 			/* The CPU goes first when the column is narrow: the address is the lesson. */
+			if (pass == 0 && w->cpu >= 0)
+				snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
+			else
+				cpu[0] = '\0';
 			snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar,
 			         c->g->kind == LAB_THREADS ? "own stack" : "counter",
-			         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address),
-			         pass == 0 ? cpu : "");
+			         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address), cpu);
 			if (ui_width(text) <= c->w - 2)
 				break;
 		}
@@ -311,8 +432,8 @@ static void groups_worker_detail(struct column *c, int y, int i)
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 }
 
-/* With even more room, a third line: the CPU time it used and its share of the group's increments. */
-static void groups_worker_work(struct column *c, int y, int i)
+/* In step mode, the third line: the CPU time it used and its share of the group's increments. */
+static void groups_worker_share(struct column *c, int y, int i)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
@@ -381,6 +502,29 @@ static void groups_kid(struct column *c, int y, const struct lab_kid *kid)
 	}
 	ui_put_first(c->win, y, c->x + 1, c->w - 2,
 	             ui->role[!kid->alive ? ROLE_DEAD : kid->adopted ? ROLE_NOTE : ROLE_SECONDARY], alt);
+}
+
+/*
+ * With even more room, a third line: the worker's share of one CPU over the
+ * last seconds, and of the group's work.  Pinned to one CPU, two busy workers
+ * show half bars each; waiting workers show low ones, however many there are.
+ */
+static void groups_worker_work(struct column *c, int y, int i)
+{
+	const struct lab_worker *w = &c->g->workers[i];
+	char tail[3][48];
+
+	if (c->g->stepping) {
+		/* Each waits for a step, using no CPU: what each has done is the story. */
+		groups_worker_share(c, y, i);
+		return;
+	}
+	double work = c->g->increments > 0 ? 100.0 * (double)w->done / (double)c->g->increments : 0.0;
+	snprintf(tail[0], sizeof(tail[0]), "   did %.0f%% of the work", work);
+	snprintf(tail[1], sizeof(tail[1]), "   %.0f%% of the work", work);
+	snprintf(tail[2], sizeof(tail[2]), "   work %.0f%%", work);
+	const char *const tails[] = { tail[0], tail[1], tail[2], NULL };
+	groups_cpu_line(c, y, i, tails);
 }
 
 static int groups_memory(struct column *c, int y0, int lines)
@@ -456,14 +600,14 @@ static int groups_memory(struct column *c, int y0, int lines)
 	if (n > 0 && 3 * n <= rows) {
 		for (int i = 0; i < n; i++) {
 			groups_worker_line(c, y++, i, true);
-			groups_worker_detail(c, y++, i);
+			groups_worker_detail(c, y++, i, true);
 			groups_worker_work(c, y++, i);
 		}
 		visible = n;
 	} else if (n > 0 && 2 * n <= rows) {
 		for (int i = 0; i < n; i++) {
 			groups_worker_line(c, y++, i, true);
-			groups_worker_detail(c, y++, i);
+			groups_worker_detail(c, y++, i, false);
 		}
 		visible = n;
 	} else {
@@ -595,96 +739,167 @@ static void groups_rate_label(const struct ui *ui, int64_t rate, char *buf, size
 	snprintf(buf, len, ui->opt.hz > 0 ? " %s/s" : " %s/frame", num);
 }
 
-/* A one-row chart in [x0, x0+w): label, a bar per frame, the rate; the bars are per second like the label. */
-static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
+/* A figure over time, as the charts draw it: newest first, on a scale from 0 to max. */
+struct groups_series {
+	double v[UI_HISTORY];
+	int n;
+	double max;             /* the top of the scale; 0 when nothing happened */
+	bool moving;            /* the figure beside the chart is not 0 */
+	enum ui_role role;      /* of the bars, and of the figure when it moves */
+	const char *name;       /* before a one-row chart */
+	const char *title[3];   /* above a tall one, long and short, NULL-ended */
+	char title_buf[64];
+	char label[48];         /* the figure now, with its unit */
+};
+
+/*
+ * Whether lost updates are this group's story: one counter, nothing to
+ * protect it, counter++ as the work.  Elsewhere none can be lost (private
+ * copies, a lock, the GIL) or the lesson is the work done (io, cpu, ...),
+ * and the chart shows the work per second instead.
+ */
+static bool groups_losing(const struct lab_group *g)
+{
+	return g->shared && g->sync == INSTR_SYNC_NONE && g->workload == INSTR_WORK_COUNTER && !g->gil;
+}
+
+/* The lost updates of the last `room` frames, per second, as the screen's history holds them. */
+static void groups_series_lost(struct column *c, int room, struct groups_series *s)
 {
 	struct ui *ui = c->ui;
 	const struct ui_history *h = ui_history_of(ui, c->gi);
-	char label[48];
 	int64_t per_second = groups_lost_rate(ui, h);
+	double scale = ui->opt.hz > 0 ? ui->opt.hz : 1;
 
-	groups_rate_label(ui, per_second, label, sizeof(label));
-	int lw = named ? ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], ui->opt.hz > 0 ? " lost/s " : " lost/frame ")
-	               : 1;
-	int room = w - lw - ui_width(label) - 1;
-	if (room < 4 || h == NULL)
-		return;
-	int n = h->n < room ? h->n : room;
-	int64_t max = 0;
-	for (int i = 0; i < n; i++) {
-		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-		max = d > max ? d : max;
+	memset(s, 0, sizeof(*s));
+	s->role = ROLE_LOST;
+	s->name = ui->opt.hz > 0 ? " lost/s " : " lost/frame ";
+	s->moving = per_second > 0;
+	groups_rate_label(ui, per_second, s->label, sizeof(s->label));
+	if (ui->opt.hz > 0) {
+		snprintf(s->title_buf, sizeof(s->title_buf), " lost updates per second, last %.0f s", (double)room / ui->opt.hz);
+		s->title[0] = s->title_buf;
+		s->title[1] = " lost updates per second";
+	} else {
+		s->title[0] = " lost updates per frame";
+		s->title[1] = " lost per frame";
 	}
-	int cx = x0 + lw + room - n;
-	for (int i = n - 1; i >= 0; i--) {
-		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-		int level = d <= 0 || max == 0 ? 0 : 1 + (int)((d * 6) / max);
-		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? ROLE_LOST : ROLE_SECONDARY], ui->g.spark[level > 7 ? 7 : level]);
+	s->n = h == NULL ? 0 : h->n < room ? h->n : room;
+	for (int i = 0; i < s->n; i++) {
+		s->v[i] = (double)h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY] * scale;
+		s->max = s->v[i] > s->max ? s->v[i] : s->max;
 	}
-	ui_put(c->win, y, x0 + lw + room, w - lw - room, ui->role[per_second > 0 ? ROLE_LOST : ROLE_SECONDARY], label);
 }
 
 /*
- * The lost updates of each frame as columns `rows` high, newest on the right, scaled to the
- * largest shown; the axis counts per second, as the title says.  Without a title the row above
- * (the lost line) already names it.
+ * The group's work per second, a cell for each half second.  The scale is
+ * shared by every group under the same workload, so one thread's bars stand
+ * a quarter as high as four threads' when the four do four times the work.
+ */
+static void groups_series_rate(struct column *c, int room, struct groups_series *s)
+{
+	struct ui *ui = c->ui;
+	const struct trend_series *t = trend_rate(&ui->trend, ui->lab, c->gi);
+	char num[32];
+	double now;
+
+	memset(s, 0, sizeof(*s));
+	s->role = ROLE_ALIVE;
+	s->name = c->g->workload == INSTR_WORK_EVENTLOOP ? " served/s " : " increments/s ";
+	snprintf(s->title_buf, sizeof(s->title_buf), " %s per second, last %.0f s",
+	         c->g->workload == INSTR_WORK_EVENTLOOP ? "tasks served" : "increments", room * TREND_STEP);
+	s->title[0] = s->title_buf;
+	s->title[1] = c->g->workload == INSTR_WORK_EVENTLOOP ? " tasks served per second" : " increments per second";
+	if (trend_now(t, &now)) {
+		ui_number((int64_t)(now + 0.5), 7, num, sizeof(num));
+		snprintf(s->label, sizeof(s->label), " %s/s", num);
+		s->moving = now >= 0.5;
+	} else {
+		snprintf(s->label, sizeof(s->label), " measuring");
+	}
+	s->n = trend_count(t) < room ? trend_count(t) : room;
+	for (int i = 0; i < s->n; i++)
+		s->v[i] = trend_cell(t, i);
+	for (int k = 0; k < lab_ngroups(ui->lab); k++) {
+		const struct lab_group *o = lab_group_at(ui->lab, k);
+		if (o->workload != c->g->workload || groups_losing(o))
+			continue;
+		const struct trend_series *ot = trend_rate(&ui->trend, ui->lab, k);
+		for (int i = 0; i < s->n && i < trend_count(ot); i++)
+			s->max = trend_cell(ot, i) > s->max ? trend_cell(ot, i) : s->max;
+	}
+}
+
+static void groups_series(struct column *c, int room, struct groups_series *s)
+{
+	if (groups_losing(c->g))
+		groups_series_lost(c, room, s);
+	else
+		groups_series_rate(c, room, s);
+}
+
+/* A one-row chart in [x0, x0+w): name, a bar per cell, the figure now. */
+static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
+{
+	struct ui *ui = c->ui;
+	struct groups_series s;
+
+	groups_series(c, w, &s);
+	int lw = named ? ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], s.name) : 1;
+	int room = w - lw - ui_width(s.label) - 1;
+	if (room < 4)
+		return;
+	/* Again for the cells that fit: the scale is of what shows. */
+	groups_series(c, room, &s);
+	int cx = x0 + lw + room - s.n;
+	for (int i = s.n - 1; i >= 0; i--) {
+		double d = s.v[i];
+		int level = d <= 0 || s.max <= 0 ? 0 : 1 + (int)((d * 6) / s.max);
+		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? s.role : ROLE_SECONDARY], ui->g.spark[level > 7 ? 7 : level]);
+	}
+	ui_put(c->win, y, x0 + lw + room, w - lw - room, ui->role[s.moving ? s.role : ROLE_SECONDARY], s.label);
+}
+
+/*
+ * The series as columns `rows` high, newest on the right, scaled to the top
+ * of its scale; the axis counts per second, as the title says.  Without a
+ * title the row above (the lost line) already names it.
  */
 static void groups_chart(struct column *c, int y, int rows, bool title)
 {
 	struct ui *ui = c->ui;
-	const struct ui_history *h = ui_history_of(ui, c->gi);
 	int x = c->x + 1, iw = c->w - 2;
-	char label[64], axis[16];
-	int64_t max = 0, per_second = groups_lost_rate(ui, h);
-	int64_t scale = ui->opt.hz > 0 ? ui->opt.hz : 1;
-
-	if (h == NULL)
-		return;
+	char axis[16];
 	int aw = 8;   /* the axis: "  12.3M " */
 	int room = iw - aw - 2;
-	int n = h->n < room ? h->n : room;
-	for (int i = 0; i < n; i++) {
-		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-		max = d > max ? d : max;
-	}
+	struct groups_series s;
+
+	groups_series(c, room, &s);
 	if (title) {
-		const char *const *alt;
-		char a0[64], a1[64];
-		const char *alts[3] = { a0, a1, NULL };
-		if (ui->opt.hz > 0) {
-			snprintf(a0, sizeof(a0), " lost updates per second, last %.0f s", (double)room / ui->opt.hz);
-			snprintf(a1, sizeof(a1), " lost updates per second");
-		} else {
-			snprintf(a0, sizeof(a0), " lost updates per frame");
-			snprintf(a1, sizeof(a1), " lost per frame");
-		}
-		alt = alts;
-		groups_rate_label(ui, per_second, label, sizeof(label));
-		strncat(label, " ", sizeof(label) - strlen(label) - 1);
-		int lw = ui_width(label);
-		ui_put_first(c->win, y, x, iw - lw - 1, ui->role[ROLE_SECONDARY], alt);
-		ui_put(c->win, y, x + iw - lw, lw, ui->role[per_second > 0 ? ROLE_LOST : ROLE_SECONDARY], label);
+		int lw = ui_width(s.label) + 1;
+		ui_put_first(c->win, y, x, iw - lw - 1, ui->role[ROLE_SECONDARY], s.title);
+		ui_put(c->win, y, x + iw - lw, lw, ui->role[s.moving ? s.role : ROLE_SECONDARY], s.label);
 	}
-	if (max > 0)
-		ui_number(max * scale, 6, axis, sizeof(axis));
+	if (s.max > 0)
+		ui_number((int64_t)(s.max + 0.5), 6, axis, sizeof(axis));
 	else
 		axis[0] = '\0';
 	ui_putf(c->win, y + 1, x, aw, ui->role[ROLE_SECONDARY], "%*s ", aw - 1, axis);
 	ui_putf(c->win, y + rows, x, aw, ui->role[ROLE_SECONDARY], "%*s ", aw - 1, "0");
 	for (int r = 0; r < rows; r++)
 		ui_put(c->win, y + 1 + r, x + aw, 1, ui->role[ROLE_SECONDARY], ui->utf8 ? "\u2502" : "|");
-	int cx = x + aw + 1 + room - n;
-	for (int i = n - 1; i >= 0; i--, cx++) {
-		int64_t d = h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-		if (d <= 0 || max == 0) {
+	int cx = x + aw + 1 + room - s.n;
+	for (int i = s.n - 1; i >= 0; i--, cx++) {
+		double d = s.v[i];
+		if (d <= 0 || s.max <= 0) {
 			ui_put(c->win, y + rows, cx, 1, ui->role[ROLE_SECONDARY], ui->g.spark[0]);
 			continue;
 		}
-		/* Height in eighths of a row; at least one eighth, so any loss shows. */
-		int e = (int)((d * rows * 8) / max);
+		/* Height in eighths of a row; at least one eighth, so anything at all shows. */
+		int e = (int)((d * rows * 8) / s.max);
 		e = e < 1 ? 1 : e;
 		for (int r = 0; r < rows && e > 0; r++, e -= 8)
-			ui_put(c->win, y + rows - r, cx, 1, ui->role[ROLE_LOST], ui->g.spark[e >= 8 ? 7 : e - 1]);
+			ui_put(c->win, y + rows - r, cx, 1, ui->role[s.role], ui->g.spark[e >= 8 ? 7 : e - 1]);
 	}
 }
 
@@ -796,7 +1011,7 @@ static void groups_counters(struct column *c, int y)
 				ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
 		} else {
 			/* The lost row carries the chart: the words go first, the bars need the room. */
-			groups_sparkline(c, ly, x + tw, iw - tw, false);
+			groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
 		}
 	} else {
 		/* Separate copies: their sum is arithmetic on paper, not a value any memory holds. */
@@ -812,7 +1027,10 @@ static void groups_counters(struct column *c, int y)
 			" in no counter; lost 0",
 			NULL,
 		};
-		ui_put_first(c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
+		if (wide || g->workload == INSTR_WORK_COUNTER)
+			ui_put_first(c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
+		else
+			groups_sparkline(c, ly, x, iw, true);   /* io, cpu ...: the work done is the story */
 	}
 	if (c->chart > 0)
 		groups_chart(c, y + 2, c->chart, wide);

@@ -25,16 +25,22 @@ static const struct help_section help_panes[] = {
 	  "and only waits." },
 	{ "Workers",
 	  "Each worker's line shows its thread or process id, its state (R running, S sleeping) and what it "
-	  "has done. With room to spare a second line says where its stack or counter is and which CPU runs "
-	  "it, and a third shows the CPU time it used and its share of the work: the part of the group's "
-	  "increments it did, as a bar, so four equal bars mean the scheduler shared the CPUs fairly." },
+	  "has done. With room to spare a second line says where its stack or counter is and which CPU it last "
+	  "ran on, and a third charts its share of one CPU: a bar for each half second, a full block when it "
+	  "ran all that time, with the share now beside it, then the part of the group's increments it did. "
+	  "Two busy workers on two CPUs show full blocks; pinned to one (cpus 1) they take turns and each "
+	  "shows half. Workers that wait (workload io) barely use a CPU, however many there are. In step mode "
+	  "the third line is the CPU time used and the share of the work as a bar." },
 	{ "Counters",
 	  "'increments' is the work the workers did, 'counter' is what memory holds. counter++ is three steps "
 	  "(load, add, store); two threads can load the same value and one update vanishes. Those are the lost "
 	  "updates, with the rate per second beside them. Press l (mutex) or a (atomic) and the chart goes flat; "
 	  "r races again. On a tall screen the chart grows to several rows: each column is one frame, its "
 	  "height the updates lost per second then, scaled to the tallest shown (the top figure). Separate "
-	  "processes have no combined counter: their copies add up to a sum only on paper." },
+	  "processes have no combined counter: their copies add up to a sum only on paper. Where nothing can "
+	  "be lost (private copies, a lock, the GIL) or the workload is another (io, cpu ...), the chart shows "
+	  "the group's increments per second instead, a bar for each half second, on one scale for every "
+	  "group under the same workload: four waiting threads stand four times as tall as one." },
 	{ "Survivors",
 	  "Who is still running. A fault in one thread (x) kills its whole process: every thread dies in the same "
 	  "instant. A fault in one process kills only that process; the others keep counting. Separate address "

@@ -404,6 +404,7 @@ void ui_observe(struct ui *ui)
 	lab_observe(ui->lab);
 	ui_drain_events(ui);
 	ui_history_update(ui);
+	trend_update(&ui->trend, ui->lab);
 	ui_select_check(ui);
 	ui_dirty(ui, PANE_HEADER);
 	ui_dirty(ui, PANE_GROUPS);
@@ -731,6 +732,7 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	if (rc == 0)
 		rc = ui_play_status(ui);
 	ui_play_free(ui);
+	trend_free(&ui->trend);
 
 	if (ui->overlay == PANE_MEMMAP)
 		memmap_free(&ui->mm.map);

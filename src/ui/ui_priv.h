@@ -11,6 +11,7 @@
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
 #include "memmap.h"
+#include "trend.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */
@@ -145,6 +146,7 @@ struct ui {
 	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
 	struct ui_history history[LAB_MAX_GROUPS];
+	struct trend trend;        /* work per second and CPU shares, over the last seconds */
 
 	struct ui_log_entry log[UI_LOG_MAX];
 	int log_n, log_head;

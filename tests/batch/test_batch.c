@@ -101,6 +101,12 @@ static void test_report_json(void **state)
 	get(w, "tid");
 	get(w, "done");
 	get(w, "counter");
+	/* time on a CPU in ns (schedstat), in step with the 10 ms ticks of stat */
+	int64_t ns = json_object_get_int64(get(w, "cpu_ns"));
+	int64_t ticks = json_object_get_int64(get(w, "cpu_ticks"));
+	long hz = sysconf(_SC_CLK_TCK);
+	assert_true(ns > 0);
+	assert_true(ns + 20000000 >= ticks * (1000000000 / hz) / 2);
 
 	/* private processes: one address, four values, nothing lost, no combined counter */
 	assert_true(json_object_is_type(get(p, "counter"), json_type_null));

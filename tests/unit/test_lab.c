@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "lab/procfs.h"
 
 #define MAX_SEEN 256
 
@@ -676,6 +677,12 @@ static void test_zombie_until_reaped(void **state)
 	assert_int_equal(kill(p->workers[1].pid, 0), -1);
 }
 
+/* Other work on the machine: figures that need free CPUs are not judged then. */
+static bool machine_busy(double *load)
+{
+	return getloadavg(load, 1) == 1 && load[0] > 1.0;
+}
+
 /* Sum of the workers' CPU time over the wall time it took: how many ran at once. */
 static double parallelism(struct fixture *fx, const struct lab_group *g, double seconds)
 {
@@ -730,13 +737,126 @@ static void test_cpus_and_gil(void **state)
 	print_message("gil on: 2 processes ran %.2f at a time\n", processes);
 	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && processes < 1.6) {
 		double load[1];
-		if (getloadavg(load, 1) == 1 && load[0] > 1.0)
+		if (machine_busy(load))
 			print_message("the machine is busy (load %.1f): not judging the processes' parallelism\n", load[0]);
 		else
 			fail_msg("2 processes under their own GILs ran only %.2f at a time on an idle machine", processes);
 	}
 }
 
+
+/* schedstat's first field is the time on a CPU in ns; the rest is not wanted. */
+static void test_schedstat_parse(void **state)
+{
+	uint64_t ns = 0;
+
+	(void)state;
+	assert_true(procfs_parse_schedstat("39675718 2444693 124\n", &ns));
+	assert_true(ns == 39675718u);
+	assert_true(procfs_parse_schedstat("18446744073709551615", &ns));
+	assert_true(ns == UINT64_MAX);
+	assert_false(procfs_parse_schedstat("", &ns));
+	assert_false(procfs_parse_schedstat("-1 0 0", &ns));
+	assert_false(procfs_parse_schedstat("12x 0 0", &ns));
+	assert_false(procfs_parse_schedstat("99999999999999999999 0 0", &ns));
+}
+
+/* A group's increments per second over about `seconds`, by the lab's own clock. */
+static double work_rate(struct fixture *fx, const char *name, double seconds)
+{
+	const struct lab_group *g = group(fx, name);
+
+	lab_observe(fx->lab);
+	int64_t before = g->increments;
+	double start = lab_now(fx->lab);
+	run_for(fx, seconds);
+	return (double)(g->increments - before) / (lab_now(fx->lab) - start);
+}
+
+/* Seconds on a CPU that a group's workers used, from schedstat (or the ticks). */
+static double cpu_seconds(const struct lab_group *g)
+{
+	uint64_t ns = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		ns += g->workers[i].cpu_ns;
+	return (double)ns / 1e9;
+}
+
+/*
+ * Waiting work: four threads on one CPU do about four times the work of one,
+ * because a thread that waits needs no CPU, and they use almost none.
+ */
+static void test_io_threads_help_on_one_cpu(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_THREADS, 1, false, "T");
+	spawn(fx, LAB_THREADS, 4, false, "F");
+	must(lab_workload(fx->lab, INSTR_WORK_IO, NULL, &err), &err);
+	must(lab_cpus(fx->lab, true, NULL, &err), &err);
+	run_for(fx, 0.3);
+	const struct lab_group *one = group(fx, "T"), *four = group(fx, "F");
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(four->workers[i].cpu, four->pinned_cpu);
+	/* Both at once, so a busy moment of the machine falls on both alike. */
+	int64_t one0 = one->increments, four0 = four->increments;
+	double cpu0 = cpu_seconds(four), t0 = lab_now(fx->lab);
+	run_for(fx, 1.0);
+	double dt = lab_now(fx->lab) - t0;
+	double r1 = (double)(one->increments - one0) / dt, r4 = (double)(four->increments - four0) / dt;
+	double cpu = (cpu_seconds(four) - cpu0) / dt;
+	print_message("io on one CPU: 1 thread %.0f/s, 4 threads %.0f/s (%.2fx), the 4 used %.1f%% of a CPU\n", r1, r4,
+	              r4 / (r1 > 0 ? r1 : 1), 100.0 * cpu);
+	assert_true(r1 > 0);
+	assert_true(r4 >= 2.5 * r1);
+	/* Mostly waiting: far below one CPU, although four run on it. */
+	assert_true(cpu < 0.5);
+	/* one operation is a 2 ms wait: a thread makes at most 500 a second */
+	assert_true(r1 <= 520);
+}
+
+/*
+ * Computing work: on one CPU a second worker only takes turns with the first,
+ * so the pair does about what one does.  Measured in turns (one group paused
+ * while the other runs) so the machine's busy moments fall on both alike.
+ */
+static void test_cpu_workers_gain_nothing_on_one_cpu(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	double r1 = 0, r2 = 0, load[1];
+
+	spawn(fx, LAB_THREADS, 1, false, "T");
+	spawn(fx, LAB_THREADS, 2, false, "TW");
+	must(lab_workload(fx->lab, INSTR_WORK_CPU, NULL, &err), &err);
+	must(lab_cpus(fx->lab, true, NULL, &err), &err);
+	const struct lab_group *pair = group(fx, "TW");
+	double cpu0 = cpu_seconds(pair), busy = 0;
+	for (int round = 0; round < 3; round++) {
+		must(lab_pause(fx->lab, "TW", true, &err), &err);
+		must(lab_pause(fx->lab, "T", false, &err), &err);
+		r1 += work_rate(fx, "T", 0.25) / 3;
+		must(lab_pause(fx->lab, "T", true, &err), &err);
+		must(lab_pause(fx->lab, "TW", false, &err), &err);
+		double t0 = lab_now(fx->lab);
+		r2 += work_rate(fx, "TW", 0.25) / 3;
+		busy += lab_now(fx->lab) - t0;
+	}
+	/* However busy the machine, a pinned pair never has more than its one CPU. */
+	double cpus = (cpu_seconds(pair) - cpu0) / busy;
+	print_message("cpu on one CPU: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx), the pair used %.2f CPUs\n", r1, r2,
+	              r2 / (r1 > 0 ? r1 : 1), cpus);
+	assert_true(cpus <= 1.1);
+	if (r1 < 1000 || r2 > 1.3 * r1) {
+		if (machine_busy(load)) {
+			print_message("the machine is busy (load %.1f): not judging the throughput\n", load[0]);
+			return;
+		}
+		fail_msg("2 CPU-bound threads on one CPU did %.0f/s against one's %.0f/s", r2, r1);
+	}
+}
 
 /* One slow task in the event loop stops all serving; the same task beside it does not. */
 static void test_eventloop_block(void **state)
@@ -948,6 +1068,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads_share_one_fd_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_copy_then_diverge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_are_adopted, setup, teardown),
+		cmocka_unit_test(test_schedstat_parse),
+		cmocka_unit_test_setup_teardown(test_io_threads_help_on_one_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_workers_gain_nothing_on_one_cpu, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

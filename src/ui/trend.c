@@ -1,0 +1,141 @@
+/* Figures over time, kept by the screen between observations: each group's work per second, each worker's share of a CPU. */
+#include "trend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void trend_series_add(struct trend_series *s, double t, double v)
+{
+	if (!s->primed || v < s->v0) {
+		/* The first sight, or a count started again from 0 (step mode): a new base. */
+		s->primed = true;
+		s->t0 = t;
+		s->v0 = v;
+		return;
+	}
+	if (t - s->t0 < TREND_STEP)
+		return;
+	s->cell[s->head] = (float)((v - s->v0) / (t - s->t0));
+	s->head = (s->head + 1) % TREND_CELLS;
+	if (s->n < TREND_CELLS)
+		s->n++;
+	s->t0 = t;
+	s->v0 = v;
+}
+
+int trend_count(const struct trend_series *s)
+{
+	return s != NULL ? s->n : 0;
+}
+
+double trend_cell(const struct trend_series *s, int i)
+{
+	if (s == NULL || i < 0 || i >= s->n)
+		return 0.0;
+	return s->cell[(s->head - 1 - i + TREND_CELLS) % TREND_CELLS];
+}
+
+bool trend_now(const struct trend_series *s, double *value)
+{
+	if (trend_count(s) == 0)
+		return false;
+	*value = trend_cell(s, 0);
+	return true;
+}
+
+static bool trend_is(const struct trend_group *t, const struct lab_group *g)
+{
+	return t->used && t->spawned_at == g->spawned_at && strcmp(t->name, g->name) == 0;
+}
+
+static void trend_group_clear(struct trend_group *t)
+{
+	free(t->workers);
+	memset(t, 0, sizeof(*t));
+}
+
+static const struct trend_group *trend_find(const struct trend *tr, const struct lab_group *g)
+{
+	for (int k = 0; k < LAB_MAX_GROUPS; k++) {
+		if (trend_is(&tr->groups[k], g))
+			return &tr->groups[k];
+	}
+	return NULL;
+}
+
+static void trend_group_add(struct trend_group *t, const struct lab_group *g, double now)
+{
+	if (t->nworkers != g->nworkers) {
+		free(t->workers);
+		t->workers = calloc((size_t)g->nworkers, sizeof(*t->workers));
+		t->nworkers = t->workers != NULL ? g->nworkers : 0;
+	}
+	trend_series_add(&t->rate, now, (double)g->increments);
+	for (int i = 0; i < t->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		struct trend_worker *tw = &t->workers[i];
+		if (tw->tid != w->tid) {
+			memset(tw, 0, sizeof(*tw));
+			tw->tid = w->tid;
+		}
+		trend_series_add(&tw->cpu, now, (double)w->cpu_ns / 1e9);
+	}
+}
+
+void trend_update(struct trend *tr, const struct lab *lab)
+{
+	bool seen[LAB_MAX_GROUPS] = { false };
+	int n = lab_ngroups(lab);
+	double now = lab_now(lab);
+
+	/* Groups keep their history wherever they stand in the lab's list. */
+	for (int i = 0; i < n; i++) {
+		const struct trend_group *t = trend_find(tr, lab_group_at(lab, i));
+		if (t != NULL)
+			seen[t - tr->groups] = true;
+	}
+	for (int k = 0; k < LAB_MAX_GROUPS; k++) {
+		if (!seen[k] && tr->groups[k].used)
+			trend_group_clear(&tr->groups[k]);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct lab_group *g = lab_group_at(lab, i);
+		struct trend_group *t = (struct trend_group *)trend_find(tr, g);
+		for (int k = 0; t == NULL && k < LAB_MAX_GROUPS; k++) {
+			if (!tr->groups[k].used) {
+				t = &tr->groups[k];
+				t->used = true;
+				snprintf(t->name, sizeof(t->name), "%s", g->name);
+				t->spawned_at = g->spawned_at;
+			}
+		}
+		if (t != NULL)
+			trend_group_add(t, g, now);
+	}
+}
+
+void trend_free(struct trend *tr)
+{
+	for (int k = 0; k < LAB_MAX_GROUPS; k++)
+		trend_group_clear(&tr->groups[k]);
+}
+
+const struct trend_series *trend_rate(const struct trend *tr, const struct lab *lab, int group)
+{
+	if (group < 0 || group >= lab_ngroups(lab))
+		return NULL;
+	const struct trend_group *t = trend_find(tr, lab_group_at(lab, group));
+	return t != NULL ? &t->rate : NULL;
+}
+
+const struct trend_series *trend_cpu(const struct trend *tr, const struct lab *lab, int group, int worker)
+{
+	if (group < 0 || group >= lab_ngroups(lab))
+		return NULL;
+	const struct lab_group *g = lab_group_at(lab, group);
+	const struct trend_group *t = trend_find(tr, g);
+	if (t == NULL || worker < 0 || worker >= t->nworkers || t->workers[worker].tid != g->workers[worker].tid)
+		return NULL;
+	return &t->workers[worker].cpu;
+}

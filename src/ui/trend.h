@@ -1,0 +1,56 @@
+/* Figures over time, kept by the screen between observations: each group's work per second, each worker's share of a CPU. */
+#ifndef PTVIZ_TREND_H
+#define PTVIZ_TREND_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../lab/lab.h"
+
+#define TREND_STEP 0.5   /* seconds one cell of a chart stands for */
+#define TREND_CELLS 64
+
+/* A figure per second, one cell per TREND_STEP, from a count that only grows. */
+struct trend_series {
+	bool primed;
+	double t0, v0;       /* where the cell being filled began */
+	int n, head;
+	float cell[TREND_CELLS];
+};
+
+struct trend_worker {
+	pid_t tid;
+	struct trend_series cpu;   /* seconds on a CPU per second: 1.0 is all of one CPU */
+};
+
+struct trend_group {
+	bool used;
+	char name[LAB_NAME_MAX + 1];
+	double spawned_at;         /* with the name, what tells a new group from an old one */
+	struct trend_series rate;  /* increments (operations, tasks served) per second */
+	int nworkers;
+	struct trend_worker *workers;
+};
+
+struct trend {
+	struct trend_group groups[LAB_MAX_GROUPS];
+};
+
+/*
+ * Takes the lab's latest snapshot.  A group seen for the first time (a new
+ * spawn, a reset, a name given again) starts with no history.
+ */
+void trend_update(struct trend *tr, const struct lab *lab);
+void trend_free(struct trend *tr);
+
+/* The series of lab group `group` or of one of its workers; NULL before its first update. */
+const struct trend_series *trend_rate(const struct trend *tr, const struct lab *lab, int group);
+const struct trend_series *trend_cpu(const struct trend *tr, const struct lab *lab, int group, int worker);
+
+/* Whole cells so far (at most TREND_CELLS), and the i-th newest (0: the newest). */
+int trend_count(const struct trend_series *s);
+double trend_cell(const struct trend_series *s, int i);
+/* The newest whole cell; false while the first is still being filled. */
+bool trend_now(const struct trend_series *s, double *value);
+
+#endif

@@ -1,0 +1,98 @@
+/* The screen's figures over time, on real workers: work per second, CPU shares, and no history inherited. */
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lab/lab.h"
+#include "ui/trend.h"
+
+static struct lab *trend_lab(void)
+{
+	struct lab_config cfg;
+	struct lab_error err;
+
+	lab_config_defaults(&cfg);
+	cfg.max_threads = 4;
+	cfg.max_processes = 4;
+	struct lab *lab = lab_new(&cfg, &err);
+	if (lab == NULL)
+		fail_msg("lab_new: %s", err.msg);
+	return lab;
+}
+
+/* Observes at 10 Hz, as the screen does, and feeds the trend. */
+static void trend_run(struct lab *lab, struct trend *tr, double seconds)
+{
+	double end = lab_now(lab) + seconds;
+	struct lab_event ev;
+
+	while (lab_now(lab) < end) {
+		struct pollfd pfd = { lab_fd(lab), POLLIN, 0 };
+		poll(&pfd, 1, 100);
+		lab_observe(lab);
+		while (lab_next_event(lab, &ev))
+			lab_event_clear(&ev);
+		trend_update(tr, lab);
+	}
+}
+
+static void must(bool ok, const struct lab_error *err)
+{
+	if (!ok)
+		fail_msg("%s", err->msg);
+}
+
+static void test_rates_shares_and_a_fresh_start(void **state)
+{
+	(void)state;
+	static struct trend tr;
+	struct lab *lab = trend_lab();
+	struct lab_error err;
+	double v;
+
+	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);
+	must(lab_workload(lab, INSTR_WORK_IO, NULL, &err), &err);
+	trend_update(&tr, lab);
+	assert_false(trend_now(trend_rate(&tr, lab, 0), &v));
+	trend_run(lab, &tr, 1.3);
+
+	/* Two workers each waiting 2 ms an operation: at most 1000 a second, well above none. */
+	const struct trend_series *rate = trend_rate(&tr, lab, 0);
+	assert_true(trend_count(rate) >= 2);
+	assert_true(trend_now(rate, &v));
+	print_message("io, 2 processes: %.0f increments/s\n", v);
+	assert_true(v > 50 && v < 1100);
+	for (int i = 0; i < 2; i++) {
+		const struct trend_series *cpu = trend_cpu(&tr, lab, 0, i);
+		assert_true(trend_now(cpu, &v));
+		print_message("P%d: %.2f%% of a CPU\n", i + 1, 100 * v);
+		assert_true(v >= 0 && v < 0.5);
+	}
+	assert_null(trend_cpu(&tr, lab, 0, 2));
+	assert_null(trend_rate(&tr, lab, 1));
+
+	/* The same name again after a reset is a new group: its history starts empty. */
+	lab_reset(lab);
+	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);
+	trend_update(&tr, lab);
+	assert_int_equal(trend_count(trend_rate(&tr, lab, 0)), 0);
+	assert_int_equal(trend_count(trend_cpu(&tr, lab, 0, 0)), 0);
+	trend_run(lab, &tr, 0.7);
+	assert_true(trend_count(trend_rate(&tr, lab, 0)) >= 1);
+
+	trend_free(&tr);
+	lab_free(lab);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rates_shares_and_a_fresh_start),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
