@@ -784,6 +784,74 @@ static double cpu_seconds(const struct lab_group *g)
 }
 
 /*
+ * The mean rates of groups a and b over three rounds of 0.25 s each, taking
+ * turns (one paused while the other runs), so the machine's busy moments fall
+ * on both alike.  Returns the seconds b ran.
+ */
+static double rates_in_turns(struct fixture *fx, const char *a, const char *b, double *ra, double *rb)
+{
+	struct lab_error err;
+	double busy = 0;
+
+	*ra = *rb = 0;
+	for (int round = 0; round < 3; round++) {
+		must(lab_pause(fx->lab, b, true, &err), &err);
+		must(lab_pause(fx->lab, a, false, &err), &err);
+		*ra += work_rate(fx, a, 0.25) / 3;
+		must(lab_pause(fx->lab, a, true, &err), &err);
+		must(lab_pause(fx->lab, b, false, &err), &err);
+		double t0 = lab_now(fx->lab);
+		*rb += work_rate(fx, b, 0.25) / 3;
+		busy += lab_now(fx->lab) - t0;
+	}
+	return busy;
+}
+
+/*
+ * The GIL by throughput: two threads under one lock do no more than one
+ * thread does; two processes, each with its own, do nearly twice what one does.
+ */
+static void test_gil_throughput(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	double r1, r2, load[1];
+
+	spawn(fx, LAB_THREADS, 1, false, "T");
+	spawn(fx, LAB_THREADS, 2, false, "TW");
+	must(lab_workload(fx->lab, INSTR_WORK_CPU, NULL, &err), &err);
+	must(lab_gil(fx->lab, true, NULL, &err), &err);
+	rates_in_turns(fx, "T", "TW", &r1, &r2);
+	print_message("gil on: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx)\n", r1, r2, r2 / (r1 > 0 ? r1 : 1));
+	assert_true(r1 > 0);
+	if (r2 > 1.2 * r1) {
+		if (machine_busy(load))
+			print_message("the machine is busy (load %.1f): not judging the threads' throughput\n", load[0]);
+		else
+			fail_msg("2 threads under one GIL did %.0f/s against one thread's %.0f/s", r2, r1);
+	}
+	must(lab_kill(fx->lab, "T", &err), &err);
+	must(lab_kill(fx->lab, "TW", &err), &err);
+	drain(fx);
+
+	spawn(fx, LAB_PROCESSES, 1, false, "P");
+	spawn(fx, LAB_PROCESSES, 2, false, "PW");
+	must(lab_workload(fx->lab, INSTR_WORK_CPU, "P", &err), &err);
+	must(lab_workload(fx->lab, INSTR_WORK_CPU, "PW", &err), &err);
+	must(lab_gil(fx->lab, true, "P", &err), &err);
+	must(lab_gil(fx->lab, true, "PW", &err), &err);
+	rates_in_turns(fx, "P", "PW", &r1, &r2);
+	print_message("gil on: 1 process %.0f/s, 2 processes %.0f/s (%.2fx)\n", r1, r2, r2 / (r1 > 0 ? r1 : 1));
+	assert_true(r1 > 0);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && r2 < 1.6 * r1) {
+		if (machine_busy(load))
+			print_message("the machine is busy (load %.1f): not judging the processes' throughput\n", load[0]);
+		else
+			fail_msg("2 processes with a GIL each did %.0f/s against one's %.0f/s on an idle machine", r2, r1);
+	}
+}
+
+/*
  * Waiting work: four threads on one CPU do about four times the work of one,
  * because a thread that waits needs no CPU, and they use almost none.
  */
@@ -833,17 +901,7 @@ static void test_cpu_workers_gain_nothing_on_one_cpu(void **state)
 	must(lab_workload(fx->lab, INSTR_WORK_CPU, NULL, &err), &err);
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
 	const struct lab_group *pair = group(fx, "TW");
-	double cpu0 = cpu_seconds(pair), busy = 0;
-	for (int round = 0; round < 3; round++) {
-		must(lab_pause(fx->lab, "TW", true, &err), &err);
-		must(lab_pause(fx->lab, "T", false, &err), &err);
-		r1 += work_rate(fx, "T", 0.25) / 3;
-		must(lab_pause(fx->lab, "T", true, &err), &err);
-		must(lab_pause(fx->lab, "TW", false, &err), &err);
-		double t0 = lab_now(fx->lab);
-		r2 += work_rate(fx, "TW", 0.25) / 3;
-		busy += lab_now(fx->lab) - t0;
-	}
+	double cpu0 = cpu_seconds(pair), busy = rates_in_turns(fx, "T", "TW", &r1, &r2);
 	/* However busy the machine, a pinned pair never has more than its one CPU. */
 	double cpus = (cpu_seconds(pair) - cpu0) / busy;
 	print_message("cpu on one CPU: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx), the pair used %.2f CPUs\n", r1, r2,
@@ -1071,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_schedstat_parse),
 		cmocka_unit_test_setup_teardown(test_io_threads_help_on_one_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_workers_gain_nothing_on_one_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gil_throughput, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
