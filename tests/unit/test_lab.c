@@ -606,11 +606,29 @@ static void test_deadlock_and_its_fix(void **state)
 	/* stuck: no progress, asleep in the kernel, each holding one lock and wanting the other */
 	assert_int_equal(t->increments, before);
 	assert_int_equal(p->increments, pbefore);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(t->workers[i].state, 'S');
-		assert_int_equal(t->workers[i].activity, INSTR_LOCKWAIT);
-		assert_int_equal(p->workers[i].state, 'S');
+	/*
+	 * Asleep: a blocked worker wakes twice a second to read its control
+	 * word, and on a busy machine may wait a while for a CPU then (R), so
+	 * most of ten looks, not every one, must find it asleep.
+	 */
+	int asleep[4] = { 0 };
+	char seen[4][11] = { "", "", "", "" };
+	for (int look = 0; look < 10; look++) {
+		run_for(fx, 0.05);
+		for (int i = 0; i < 2; i++) {
+			seen[i][look] = t->workers[i].state;
+			seen[2 + i][look] = p->workers[i].state;
+			asleep[i] += t->workers[i].state == 'S';
+			asleep[2 + i] += p->workers[i].state == 'S';
+			assert_int_equal(t->workers[i].activity, INSTR_LOCKWAIT);
+		}
 	}
+	for (int i = 0; i < 4; i++) {
+		print_message("deadlocked worker %d asleep (S) in %d of 10 looks: %s\n", i, asleep[i], seen[i]);
+		assert_true(asleep[i] >= 6);
+	}
+	assert_int_equal(t->increments, before);
+	assert_int_equal(p->increments, pbefore);
 	assert_int_equal(t->workers[0].holds, INSTR_LOCK_A);
 	assert_int_equal(t->workers[0].wants, INSTR_LOCK_B);
 	assert_int_equal(t->workers[1].holds, INSTR_LOCK_B);
