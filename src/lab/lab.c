@@ -1690,23 +1690,6 @@ static int64_t lab_start_value(enum instr_workload workload)
 }
 
 /* The groups a command names (NULL: every group), as a mask; false when there is none. */
-static bool lab_groups_mask(struct lab *lab, const char *group, uint32_t *mask, struct lab_error *err)
-{
-	lab_dispatch(lab);
-	if (group == NULL) {
-		if (lab->ngroups == 0)
-			return lab_fail(err, "no groups yet: spawn one first, e.g. 'spawn threads 2'");
-		*mask = lab->ngroups >= 32 ? ~0u : (1u << lab->ngroups) - 1;
-		return true;
-	}
-	struct lab_group *g = lab_group_named(lab, group);
-	if (g == NULL)
-		return lab_fail(err, "no group named '%s'%s", group,
-		                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 2'");
-	*mask = lab_group_bit(lab, g);
-	return true;
-}
-
 static bool lab_group_has_life(const struct lab_group *g)
 {
 	for (int i = 0; i < g->nworkers; i++) {
@@ -1715,6 +1698,36 @@ static bool lab_group_has_life(const struct lab_group *g)
 	}
 	return false;
 }
+
+/*
+ * The groups a command that changes what workers do applies to: the one
+ * named, or every group with a live worker.  A dead group keeps its record
+ * as it was when it died.
+ */
+static bool lab_groups_mask(struct lab *lab, const char *group, uint32_t *mask, struct lab_error *err)
+{
+	lab_dispatch(lab);
+	if (group == NULL) {
+		if (lab->ngroups == 0)
+			return lab_fail(err, "no groups yet: spawn one first, e.g. 'spawn threads 2'");
+		*mask = 0;
+		for (int i = 0; i < lab->ngroups; i++) {
+			if (lab_group_has_life(&lab->groups[i]))
+				*mask |= 1u << i;
+		}
+		return true;
+	}
+	struct lab_group *g = lab_group_named(lab, group);
+	if (g == NULL)
+		return lab_fail(err, "no group named '%s'%s", group,
+		                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 2'");
+	if (!lab_group_has_life(g))
+		return lab_fail(err, "every worker of %s is dead: nothing of it runs to change; 'spawn' starts new ones",
+		                g->name);
+	*mask = lab_group_bit(lab, g);
+	return true;
+}
+
 
 /* Has every live worker of the group settled where step mode leaves it? */
 static bool lab_group_settled(struct lab *lab, const void *arg)

@@ -608,5 +608,6 @@ void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b)
 	(void)b;
 	if (!ui_play_asking(ui))
 		return;
-	ui_log(ui, ROLE_NOTE, "press the number of an answer, 1 to %d", ui->play->lesson->items[ui->play->ask].ask.nanswers);
+	int n = ui->play->lesson->items[ui->play->ask].ask.nanswers;
+	ui_log(ui, ROLE_NOTE, "press the number of an answer, %s%d", n == 2 ? "1 or " : "1 to ", n);
 }

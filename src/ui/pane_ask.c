@@ -63,8 +63,8 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 	if (ui->opt.autoplay)
 		snprintf(hint, sizeof(hint), "autoplay: the answer comes at the next pause");
 	else
-		snprintf(hint, sizeof(hint), "Predict: press 1 to %d %s Space: go on without a prediction", a->nanswers,
-		         ui->g.dot);
+		snprintf(hint, sizeof(hint), "Predict: press %s%d %s Space: go on without a prediction",
+		         a->nanswers == 2 ? "1 or " : "1 to ", a->nanswers, ui->g.dot);
 	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_NOTE], hint);
 	return y - top;
 }
@@ -85,7 +85,8 @@ static bool ask_key(struct ui *ui, int key)
 {
 	if (key >= '1' && key <= '9') {
 		if (!play_choose(ui, key - '0'))
-			ui_log(ui, ROLE_NOTE, "%c is not an answer here: press 1 to %d", key,
+			ui_log(ui, ROLE_NOTE, "%c is not an answer here: press %s%d", key,
+			       ui->play->lesson->items[ui->play->ask].ask.nanswers == 2 ? "1 or " : "1 to ",
 			       ui->play->lesson->items[ui->play->ask].ask.nanswers);
 		return true;
 	}

@@ -96,13 +96,17 @@ static bool groups_cpu_story(const struct lab_group *g)
 	return !g->stepping && (g->workload == INSTR_WORK_IO || g->workload == INSTR_WORK_CPU || g->pinned_cpu >= 0);
 }
 
-/* A share of one CPU as a bar in eighths: a full block is all of it; the lowest bar also stands for idle. */
+/*
+ * A share of one CPU as a bar in eighths: a full block is all of it.  Next to
+ * nothing (a waiting worker) is the pale shade, so it never looks like the
+ * eighth of a CPU the lowest bar stands for.
+ */
 static const char *groups_cpu_glyph(const struct ui *ui, double share)
 {
 	int e = (int)(share * 8 + 0.5);
 
 	e = e > 8 ? 8 : e;
-	return ui->g.spark[e > 0 ? e - 1 : 0];
+	return e > 0 ? ui->g.spark[e - 1] : ui->g.shade;
 }
 
 /*
@@ -155,6 +159,18 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 		snprintf(state, sizeof(state), "%c looping", w->state);
 	} else {
 		snprintf(state, sizeof(state), "%c", w->state);
+	}
+	if (!detail && w->alive && c->g->files) {
+		/* One line each and files on: the table is the lesson, more than the count. */
+		char files[160], a[2][256];
+		const char *alt[3] = { a[0], a[1], NULL };
+		story_files_brief(w, 3, files, sizeof(files));
+		snprintf(a[0], sizeof(a[0]), " %s %-3s %s %d %s  fd %s", tree, w->id, threads ? "tid" : "pid",
+		         threads ? (int)w->tid : (int)w->pid, state, files[0] ? files : "0-2 only");
+		snprintf(a[1], sizeof(a[1]), " %s %-3s fd %s", tree, w->id, files[0] ? files : "0-2 only");
+		ui_put_first(c->win, y, x, iw, attr, alt);
+		ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+		return;
 	}
 	bool cpu_story = !detail && w->alive && groups_cpu_story(c->g);
 	int64_t value = threads || c->g->shared ? w->done : w->counter;

@@ -227,7 +227,10 @@ bool ui_prompt_key(struct ui *ui, int key)
 		prompt_complete(p);
 		break;
 	default:
-		if (key >= 32 && key < 127)
+		/* No command holds a ':': after an error, a ':' typed from habit starts a fresh line. */
+		if (key == ':' && p->has_error)
+			prompt_set(p, "");
+		else if (key >= 32 && key < 127)
 			prompt_insert(p, (char)key);
 		else
 			return true;

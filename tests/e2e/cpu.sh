@@ -5,7 +5,8 @@
 
 E2E_W=100
 E2E_H=30
-BARS='[▁▂▃▄▅▆▇█]'
+# The bars, and the pale shade of a worker that used next to nothing.
+BARS='[░▁▂▃▄▅▆▇█]'
 
 # The shares now of every worker on screen, one per line, as numbers.
 shares() { cap | grep -oE "cpu +$BARS+ +[0-9.]+%" | grep -oE '[0-9.]+%' | tr -d '%'; }

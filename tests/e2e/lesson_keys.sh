@@ -42,7 +42,7 @@ wait_for 'Which is right\?'
 wait_for ' 2 +beta'
 wait_for '1-2: predict'
 keys 7
-wait_for '7 is not an answer here: press 1 to 2'
+wait_for '7 is not an answer here: press 1 or 2'
 keys 2
 wait_for 'PREDICTION +2\. beta . watch what happens'
 wait_for 'step 2 of 5 +Space: next'
