@@ -51,6 +51,7 @@ struct lab {
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
+	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -447,6 +448,7 @@ static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 	for (int i = 0; i < g->nworkers; i++)
 		expect += lab_worker_must_ack(lab, &g->workers[i]);
 	atomic_store(&gate->expect, (uint32_t)expect);
+	lab->pass.waited += expect;
 }
 
 /* Waits until every worker that must answer has parked, or the deadline passes. */
@@ -608,21 +610,29 @@ static void lab_group_count_alive(struct lab_group *g)
 static void lab_while_held(struct lab *lab, uint32_t mask,
                            void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
 {
-	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+	int64_t t = lab_ns(), deadline = t + LAB_HOLD_TIMEOUT_NS;
+	struct lab_pass *pass = &lab->pass;
 
 	/* Ask every group at once, so the snapshot is one moment for all of them. */
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (mask & (1u << i))
 			lab_hold_begin(lab, &lab->groups[i]);
 	}
+	pass->begin_ns += lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
+		t = lab_ns();
 		g->consistent = lab_hold_wait(lab, g, deadline);
+		int64_t t1 = lab_ns();
 		fn(lab, g, arg);
+		int64_t t2 = lab_ns();
 		lab_hold_end(lab, g);
 		lab_group_count_alive(g);
+		pass->wait_ns += t1 - t;
+		pass->read_ns += t2 - t1;
+		pass->end_ns += lab_ns() - t2;
 	}
 }
 
@@ -654,6 +664,7 @@ static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const v
 /* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
 static void lab_observe_mask(struct lab *lab, uint32_t mask)
 {
+	int64_t t = lab_ns();
 
 	/*
 	 * /proc first, while nobody is held: a paused worker then shows asleep,
@@ -666,13 +677,26 @@ static void lab_observe_mask(struct lab *lab, uint32_t mask)
 		for (int j = 0; j < g->nworkers; j++)
 			lab_worker_read_proc(lab, &g->workers[j]);
 	}
+	lab->pass.proc_ns += lab_ns() - t;
 	lab_while_held(lab, mask, lab_read_if_consistent, NULL);
 }
 
 void lab_observe(struct lab *lab)
 {
+	int64_t t = lab_ns();
+
+	memset(&lab->pass, 0, sizeof(lab->pass));
 	lab_dispatch(lab);
+	lab->pass.dispatch_ns = lab_ns() - t;
 	lab_observe_mask(lab, ~0u);
+	lab->pass.total_ns = lab_ns() - t;
+	for (int i = 0; i < lab->ngroups; i++)
+		lab->pass.workers += lab->groups[i].alive;
+}
+
+void lab_last_pass(const struct lab *lab, struct lab_pass *pass)
+{
+	*pass = lab->pass;
 }
 
 static uint32_t lab_group_bit(struct lab *lab, const struct lab_group *g)

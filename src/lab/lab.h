@@ -159,6 +159,20 @@ void lab_event_clear(struct lab_event *ev);
 /* Holds every group at an increment boundary, reads counters and /proc, releases. */
 void lab_observe(struct lab *lab);
 
+/* Where the time of the last observation pass went, in nanoseconds, and how many workers it waited for. */
+struct lab_pass {
+	int64_t dispatch_ns;     /* reaping: looking for exits */
+	int64_t proc_ns;         /* reading /proc/PID/task/TID/stat */
+	int64_t begin_ns;        /* asking the groups to hold */
+	int64_t wait_ns;         /* waiting for workers to reach a boundary */
+	int64_t read_ns;         /* reading counters (process_vm_readv) and slots */
+	int64_t end_ns;          /* letting the groups go on */
+	int64_t total_ns;
+	int waited;              /* workers the pass had to wait for */
+	int workers;             /* live workers observed */
+};
+void lab_last_pass(const struct lab *lab, struct lab_pass *pass);
+
 int lab_ngroups(const struct lab *lab);
 const struct lab_group *lab_group_at(const struct lab *lab, int i);
 const struct lab_group *lab_find_group(const struct lab *lab, const char *name);

@@ -57,16 +57,27 @@ static int bench_observe(int threads, int processes)
 {
 	enum { ROUNDS = 300 };
 	struct lab *lab = make_lab(threads, processes);
-	double t[ROUNDS];
+	enum { PHASES = 7 };
+	static const char *const names[PHASES] = { "dispatch", "/proc", "hold", "wait", "read", "release", "waited for" };
+	double t[ROUNDS], ph[PHASES][ROUNDS];
 	int inconsistent = 0;
 
 	for (int i = 0; i < 20; i++)
 		lab_observe(lab);
 	for (int i = 0; i < ROUNDS; i++) {
+		struct lab_pass p;
 		sleep_s(0.01);
 		double a = now_us();
 		lab_observe(lab);
 		t[i] = now_us() - a;
+		lab_last_pass(lab, &p);
+		ph[0][i] = (double)p.dispatch_ns / 1e3;
+		ph[1][i] = (double)p.proc_ns / 1e3;
+		ph[2][i] = (double)p.begin_ns / 1e3;
+		ph[3][i] = (double)p.wait_ns / 1e3;
+		ph[4][i] = (double)p.read_ns / 1e3;
+		ph[5][i] = (double)p.end_ns / 1e3;
+		ph[6][i] = p.waited;
 		for (int g = 0; g < lab_ngroups(lab); g++)
 			inconsistent += !lab_group_at(lab, g)->consistent;
 	}
@@ -74,6 +85,10 @@ static int bench_observe(int threads, int processes)
 	       ROUNDS, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  median %.0f us   p90 %.0f us   max %.0f us   (goal: median <= 400 us)\n", pct(t, ROUNDS, 0.5),
 	       pct(t, ROUNDS, 0.9), pct(t, ROUNDS, 1.0));
+	printf("  phases, median (p90) us:");
+	for (int k = 0; k < PHASES - 1; k++)
+		printf(" %s %.0f (%.0f)", names[k], pct(ph[k], ROUNDS, 0.5), pct(ph[k], ROUNDS, 0.9));
+	printf("\n  workers waited for, median (p90): %.0f (%.0f)\n", pct(ph[6], ROUNDS, 0.5), pct(ph[6], ROUNDS, 0.9));
 	printf("  groups that could not be held within the timeout: %d of %d\n", inconsistent, 2 * ROUNDS);
 	lab_free(lab);
 	return 0;
@@ -221,12 +236,14 @@ int main(int argc, char **argv)
 {
 	const char *which = argc > 1 ? argv[1] : "";
 
+	if (strcmp(which, "observe") == 0 && argc > 3)
+		return bench_observe(atoi(argv[2]), atoi(argv[3]));
 	if (strcmp(which, "observe") == 0)
 		return bench_observe(4, 4) || bench_observe(256, 64);
 	if (strcmp(which, "throughput") == 0)
 		return bench_throughput(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 4);
 	if (strcmp(which, "fault") == 0)
 		return bench_fault();
-	fprintf(stderr, "usage: bench_lab observe|throughput|fault\n");
+	fprintf(stderr, "usage: bench_lab observe [THREADS PROCESSES]|throughput [THREADS PROCESSES]|fault\n");
 	return 2;
 }
