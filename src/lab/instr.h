@@ -119,23 +119,31 @@ struct instr_slot {
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
-	uint8_t pad[24];
+	_Atomic uint32_t parked;   /* 1: asleep at a boundary for a hold, and re-reads the hold before it works again */
+	uint8_t pad[20];
 } __attribute__((aligned(64)));
 
-/* A group's gate: read by its workers every increment, written by ptviz. */
+/*
+ * A group's gate.  The first cache line is read by its workers every
+ * increment and written by ptviz; the second is written by workers as they
+ * park and wake, so their counting never takes the first line away from the
+ * workers still running.
+ */
 struct instr_gate {
 	_Atomic uint32_t seq;      /* bumped on every change; workers futex-wait on it */
 	_Atomic uint32_t hold;     /* non-zero: hold generation, park at the boundary */
 	_Atomic uint32_t sync;     /* enum instr_sync */
-	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
-	_Atomic uint32_t acked;    /* workers parked for the current hold */
+	_Atomic uint32_t expect;   /* acks that complete what ptviz waits for during a hold */
 	_Atomic uint32_t workload; /* enum instr_workload */
 	_Atomic uint32_t flags;    /* INSTR_GATE_* */
-	uint8_t pad[36];
+	uint8_t pad[40];
+	_Atomic uint32_t acked __attribute__((aligned(64))); /* acks of holds, counted by the workers */
+	_Atomic uint32_t sleepers; /* workers asleep on seq */
+	uint8_t pad2[56];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");
-_Static_assert(sizeof(struct instr_gate) == 64, "a gate is one cache line");
+_Static_assert(sizeof(struct instr_gate) == 128, "a gate is two cache lines");
 
 struct instr {
 	struct instr_gate *gates;

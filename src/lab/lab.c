@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -52,6 +53,12 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	/* the waker: wakes the workers a release left asleep, so a pass does not pay for it */
+	pthread_t waker;
+	bool have_waker;
+	_Atomic uint32_t waker_word;   /* bumped to give the waker work; it futex-waits on it */
+	_Atomic uint32_t waker_gates;  /* gates whose sleepers it is to wake, a mask */
+	_Atomic bool waker_stop;
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -328,6 +335,70 @@ void lab_event_clear(struct lab_event *ev)
 	ev->nids = 0;
 }
 
+/* ---- the waker ---- */
+
+/*
+ * A release lets hundreds of workers go on, and each sleeper costs the kernel
+ * a wakeup of a microsecond or more (several on a busy virtual machine).  The
+ * waker, a thread of ptviz's own, does that after the release, on another CPU,
+ * while the pass goes on: ptviz only hands it the gates.  It is SCHED_BATCH,
+ * so it never preempts ptviz, but, like any task above SCHED_IDLE, it preempts
+ * a worker at once.  It blocks every signal, so signals still reach the
+ * signalfds of the main thread.
+ */
+static void *lab_waker_main(void *arg)
+{
+	struct lab *lab = arg;
+	struct sched_param batch = { 0 };
+
+	sched_setscheduler(0, SCHED_BATCH, &batch);
+	for (;;) {
+		uint32_t word = atomic_load(&lab->waker_word);
+		uint32_t gates = atomic_exchange(&lab->waker_gates, 0);
+		for (int i = 0; i < LAB_MAX_GROUPS; i++) {
+			if (gates & (1u << i))
+				instr_futex_wake(&lab->in.gates[i].seq, INT_MAX);
+		}
+		if (atomic_load(&lab->waker_stop))
+			return NULL;
+		if (gates == 0)
+			instr_futex_wait(&lab->waker_word, word, -1);
+	}
+}
+
+static void lab_waker_start(struct lab *lab)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	lab->have_waker = pthread_create(&lab->waker, NULL, lab_waker_main, lab) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void lab_waker_stop(struct lab *lab)
+{
+	if (!lab->have_waker)
+		return;
+	atomic_store(&lab->waker_stop, true);
+	atomic_fetch_add(&lab->waker_word, 1);
+	instr_futex_wake(&lab->waker_word, 1);
+	pthread_join(lab->waker, NULL);
+	lab->have_waker = false;
+}
+
+/* Wakes every worker asleep on a gate: through the waker when there is one. */
+static void lab_wake_sleepers(struct lab *lab, int gate)
+{
+	if (!lab->have_waker) {
+		instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
+		return;
+	}
+	atomic_fetch_or(&lab->waker_gates, 1u << gate);
+	atomic_fetch_add(&lab->waker_word, 1);
+	instr_futex_wake(&lab->waker_word, 1);
+}
+
 /* ---- lifetime ---- */
 
 void lab_config_defaults(struct lab_config *cfg)
@@ -366,6 +437,8 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 		lab_fail(err, "signalfd: %s", strerror(errno));
 		goto fail;
 	}
+	/* Without it, releases wake the workers themselves: slower, the same otherwise. */
+	lab_waker_start(lab);
 	return lab;
 fail:
 	lab_free(lab);
@@ -381,6 +454,7 @@ void lab_free(struct lab *lab)
 	if (lab == NULL)
 		return;
 	lab_reset(lab);
+	lab_waker_stop(lab);
 	while (lab_next_event(lab, &ev))
 		lab_event_clear(&ev);
 	free(lab->events);
@@ -406,6 +480,9 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 	struct instr_slot *s = lab_slot(lab, w);
 
 	if (!w->alive)
+		return false;
+	/* Asleep at a boundary since an earlier hold: it reads the hold again before it works. */
+	if (atomic_load(&s->parked))
 		return false;
 	uint32_t st = atomic_load(&s->state);
 	uint32_t ctl = atomic_load(&s->control);
@@ -451,6 +528,12 @@ static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 	lab->pass.waited += expect;
 }
 
+/* Has this worker answered the hold, or need it not? */
+static bool lab_worker_held(struct lab *lab, const struct lab_worker *w, uint32_t gen)
+{
+	return atomic_load(&lab_slot(lab, w)->ack) == gen || !lab_worker_must_ack(lab, w);
+}
+
 /* Waits until every worker that must answer has parked, or the deadline passes. */
 static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline)
 {
@@ -460,19 +543,29 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 
 	for (;;) {
 		uint32_t acked = atomic_load(&gate->acked);
-		/* acked also counts paused workers that answered anyway, so check each by name. */
-		while (i < g->nworkers && (!lab_worker_must_ack(lab, &g->workers[i]) ||
-		                           atomic_load(&lab_slot(lab, &g->workers[i])->ack) == gen))
+		/* acked also counts workers that answered without being waited for, so check each by name. */
+		while (i < g->nworkers && lab_worker_held(lab, &g->workers[i], gen))
 			i++;
 		if (i == g->nworkers)
 			return true;
 		int64_t left = deadline - lab_ns();
 		if (left <= 0)
 			return false;
+		/* Woken by the ack that completes the count of those still to answer, not by every ack. */
+		uint32_t missing = 0;
+		for (int j = i; j < g->nworkers; j++)
+			missing += !lab_worker_held(lab, &g->workers[j], gen);
+		atomic_store(&gate->expect, acked + missing);
 		instr_futex_wait(&gate->acked, acked, left < 1000000 ? (long)left : 1000000L);
 	}
 }
 
+/*
+ * Lets the group go on.  A worker reads seq before hold, and sleeps only if
+ * seq is unchanged; sleepers is counted before it sleeps.  So a worker that
+ * could still fall asleep for this hold is either counted below, or sees the
+ * new seq and does not sleep.
+ */
 static void lab_hold_end(struct lab *lab, struct lab_group *g)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
@@ -480,7 +573,9 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 	if (atomic_load(&gate->hold) == 0)
 		return;
 	atomic_store(&gate->hold, 0);
-	lab_gate_bump(gate);
+	atomic_fetch_add(&gate->seq, 1);
+	if (atomic_load(&gate->sleepers) > 0)
+		lab_wake_sleepers(lab, g->gate);
 }
 
 /* ---- observation ---- */
@@ -891,6 +986,7 @@ static int lab_gate_alloc(struct lab *lab)
 			atomic_store(&gate->hold, 0);
 			atomic_store(&gate->acked, 0);
 			atomic_store(&gate->expect, 0);
+			atomic_store(&gate->sleepers, 0);
 			atomic_store(&gate->sync, lab->default_sync);
 			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
 			atomic_store(&gate->flags, 0);
@@ -930,6 +1026,7 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->reg, 0);
 		atomic_store(&s->holds_lock, 0);
 		atomic_store(&s->refused, 0);
+		atomic_store(&s->parked, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

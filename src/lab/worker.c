@@ -193,6 +193,31 @@ static void worker_drop(struct instr_gate *g, struct instr_slot *s, struct worke
 }
 
 /*
+ * Parks for the hold in force: acknowledges it once, then sleeps on the gate
+ * until ptviz lets the group go on.  The caller reads seq before hold, and
+ * reads both again when this returns.
+ *
+ * While asleep the worker says so in its slot: a later hold need not wait for
+ * it, since it takes up its work only after clearing `parked` and reading
+ * the hold again (sequentially consistent on both sides, so either ptviz sees
+ * it parked or it sees ptviz's hold).  sleepers tells ptviz whether a
+ * release has anyone to wake.
+ */
+static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq, uint32_t hold)
+{
+	if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
+		atomic_store(&s->ack, hold);
+		if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
+			instr_futex_wake(&g->acked, 1);
+	}
+	atomic_store(&s->parked, 1);
+	atomic_fetch_add(&g->sleepers, 1);
+	instr_futex_wait(&g->seq, seq, -1);
+	atomic_fetch_sub(&g->sleepers, 1);
+	atomic_store(&s->parked, 0);
+}
+
+/*
  * The boundary: between two operations, and in step mode between two
  * micro-steps, a worker answers its control word and the group's gate.  It
  * parks for a hold (so ptviz can read a consistent snapshot), waits while
@@ -210,12 +235,7 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		uint32_t ctl = atomic_load(&s->control);
 
 		if (hold != 0) {
-			if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
-				atomic_store(&s->ack, hold);
-				if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-					instr_futex_wake(&g->acked, 1);
-			}
-			instr_futex_wait(&g->seq, seq, -1);
+			worker_hold(g, s, seq, hold);
 			continue;
 		}
 		if (ctl & INSTR_CTL_END) {
@@ -285,12 +305,7 @@ static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
 		uint32_t hold = atomic_load(&g->hold);
 		if (hold == 0)
 			return;
-		if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
-			atomic_store(&s->ack, hold);
-			if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-				instr_futex_wake(&g->acked, 1);
-		}
-		instr_futex_wait(&g->seq, seq, -1);
+		worker_hold(g, s, seq, hold);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -765,6 +766,90 @@ static void test_eventloop_block(void **state)
 	assert_true(t->host_alive);
 }
 
+/* Sleeps for some microseconds (0: not at all). */
+static void pause_us(long us)
+{
+	struct timespec ts = { 0, us * 1000 };
+
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * Every snapshot is exact: taken while no update is half made, so what the
+ * counter lost never goes down, never goes below zero, and under a lock or an
+ * atomic add it does not move by a single update.  Observations come back to
+ * back and a little apart, so some find workers still asleep from the last
+ * hold and some find every worker at work.
+ */
+static void test_snapshots_are_exact(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	enum { ROUNDS = 300, GROUPS = 3 };
+	static const char *const names[GROUPS] = { "T", "S", "P" };
+	int64_t lost[GROUPS], increments[GROUPS];
+	int consistent = 0, taken = 0;
+
+	spawn(fx, LAB_THREADS, 8, false, "T");
+	spawn(fx, LAB_PROCESSES, 4, true, "S");
+	spawn(fx, LAB_PROCESSES, 4, false, "P");
+	for (int k = 0; k < GROUPS; k++)
+		lost[k] = increments[k] = 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		pause_us(i % 3 == 0 ? 0 : (i % 7) * 300);
+		lab_observe(fx->lab);
+		for (int k = 0; k < GROUPS; k++) {
+			const struct lab_group *g = group(fx, names[k]);
+			taken++;
+			if (!g->consistent)
+				continue;
+			consistent++;
+			assert_int_equal(g->lost, g->increments - g->counter);
+			assert_true(g->lost >= 0);
+			if (g->lost < lost[k])
+				fail_msg("%s: lost went down from %lld to %lld at observation %d", g->name, (long long)lost[k],
+				         (long long)g->lost, i);
+			assert_true(g->increments >= increments[k]);
+			lost[k] = g->lost;
+			increments[k] = g->increments;
+		}
+		const struct lab_group *p = group(fx, "P");
+		if (p->consistent) {
+			assert_int_equal(p->lost, 0);
+			for (int j = 0; j < p->nworkers; j++)
+				assert_int_equal(p->workers[j].counter, p->workers[j].done);
+		}
+	}
+	struct lab_pass pass;
+	lab_last_pass(fx->lab, &pass);
+	assert_int_equal(pass.workers, 16);
+	print_message("sync none: %d of %d snapshots consistent; lost T %lld, S %lld\n", consistent, taken,
+	              (long long)lost[0], (long long)lost[1]);
+	assert_true(consistent * 2 > taken);
+
+	for (int mode = INSTR_SYNC_MUTEX; mode <= INSTR_SYNC_ATOMIC; mode++) {
+		must(lab_sync(fx->lab, (enum instr_sync)mode, NULL, &err), &err);
+		lab_observe(fx->lab);
+		for (int k = 0; k < GROUPS; k++)
+			lost[k] = group(fx, names[k])->lost;
+		for (int i = 0; i < ROUNDS / 2; i++) {
+			pause_us(i % 3 == 0 ? 0 : (i % 5) * 400);
+			lab_observe(fx->lab);
+			for (int k = 0; k < GROUPS; k++) {
+				const struct lab_group *g = group(fx, names[k]);
+				if (!g->consistent)
+					continue;
+				if (g->lost != lost[k])
+					fail_msg("%s, sync %s: lost moved from %lld to %lld at observation %d", g->name,
+					         lab_sync_name(g->sync), (long long)lost[k], (long long)g->lost, i);
+			}
+		}
+		for (int k = 0; k < GROUPS; k++)
+			assert_true(group(fx, names[k])->increments > increments[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -785,6 +870,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zombie_until_reaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_and_gil, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eventloop_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
