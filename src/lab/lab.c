@@ -677,15 +677,25 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 	g->lost = g->increments - taken / INSTR_WITHDRAW_AMOUNT;
 }
 
+/*
+ * What the kernel says of a worker: its state, the CPU it last ran on, its
+ * CPU time.  Read while the group is held, so a worker may be asleep only
+ * because the hold parked it: the kernel then says S of a worker that, but
+ * for the observation, is running or waiting for a CPU, and shows R, as it
+ * would have the moment before.  The slot says so before or after the read.
+ */
 static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 {
+	struct instr_slot *s = lab_slot(lab, w);
 	struct procfs_stat st;
 
-	w->activity = atomic_load(&lab_slot(lab, w)->state);
+	w->activity = atomic_load(&s->state);
 	if (!w->alive)
 		return;
+	uint32_t parked = atomic_load(&s->parked);
 	if (procfs_read_stat(w->stat_fd, &st)) {
-		w->state = st.state;
+		parked |= atomic_load(&s->parked);
+		w->state = parked && st.state == 'S' ? 'R' : st.state;
 		w->cpu = st.cpu;
 		w->cpu_ticks = st.ticks;
 	}
@@ -702,8 +712,8 @@ static void lab_group_count_alive(struct lab_group *g)
  * Holds the groups in mask at one moment, runs fn on each while its workers
  * are parked between increments, and lets them go on.
  */
-static void lab_while_held(struct lab *lab, uint32_t mask,
-                           void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+static void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struct lab *, uint32_t),
+                                void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
 {
 	int64_t t = lab_ns(), deadline = t + LAB_HOLD_TIMEOUT_NS;
 	struct lab_pass *pass = &lab->pass;
@@ -714,21 +724,40 @@ static void lab_while_held(struct lab *lab, uint32_t mask,
 			lab_hold_begin(lab, &lab->groups[i]);
 	}
 	pass->begin_ns += lab_ns() - t;
+	/* Work that needs no worker at a boundary, done while the other CPUs bring them there. */
+	if (meanwhile != NULL)
+		meanwhile(lab, mask);
+	/*
+	 * Every group is held until all are read: a group let go early would
+	 * fill the CPUs with its workers while a worker of another group still
+	 * waits for one to reach its boundary.
+	 */
+	t = lab_ns();
 	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
+		if (mask & (1u << i))
+			lab->groups[i].consistent = lab_hold_wait(lab, &lab->groups[i], deadline);
+	}
+	int64_t t1 = lab_ns();
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			fn(lab, &lab->groups[i], arg);
+	}
+	int64_t t2 = lab_ns();
+	for (int i = 0; i < lab->ngroups; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		t = lab_ns();
-		g->consistent = lab_hold_wait(lab, g, deadline);
-		int64_t t1 = lab_ns();
-		fn(lab, g, arg);
-		int64_t t2 = lab_ns();
-		lab_hold_end(lab, g);
-		lab_group_count_alive(g);
-		pass->wait_ns += t1 - t;
-		pass->read_ns += t2 - t1;
-		pass->end_ns += lab_ns() - t2;
+		lab_hold_end(lab, &lab->groups[i]);
+		lab_group_count_alive(&lab->groups[i]);
 	}
+	pass->wait_ns += t1 - t;
+	pass->read_ns += t2 - t1;
+	pass->end_ns += lab_ns() - t2;
+}
+
+static void lab_while_held(struct lab *lab, uint32_t mask,
+                           void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+{
+	lab_while_held_then(lab, mask, NULL, fn, arg);
 }
 
 /*
@@ -757,14 +786,11 @@ static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const v
 }
 
 /* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
-static void lab_observe_mask(struct lab *lab, uint32_t mask)
+/* /proc for every worker of the groups in mask. */
+static void lab_read_procs(struct lab *lab, uint32_t mask)
 {
 	int64_t t = lab_ns();
 
-	/*
-	 * /proc first, while nobody is held: a paused worker then shows asleep,
-	 * as it is, and not in the moment a hold wakes it to answer.
-	 */
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
@@ -773,7 +799,19 @@ static void lab_observe_mask(struct lab *lab, uint32_t mask)
 			lab_worker_read_proc(lab, &g->workers[j]);
 	}
 	lab->pass.proc_ns += lab_ns() - t;
-	lab_while_held(lab, mask, lab_read_if_consistent, NULL);
+}
+
+/*
+ * Takes a consistent snapshot of the groups selected by mask (bit i: group i).
+ * A pass over hundreds of busy workers waits mostly for the scheduler to run
+ * each one up to its boundary; /proc is read in that time, on this CPU, while
+ * the others run workers.  A hold no longer wakes a paused or stepping worker
+ * (they sleep on their own control words), so /proc shows them asleep, as
+ * they are.
+ */
+static void lab_observe_mask(struct lab *lab, uint32_t mask)
+{
+	lab_while_held_then(lab, mask, lab_read_procs, lab_read_if_consistent, NULL);
 }
 
 void lab_observe(struct lab *lab)
