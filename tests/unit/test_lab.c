@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "lab/procfs.h"
 
 #define MAX_SEEN 256
 
@@ -850,6 +851,37 @@ static void test_snapshots_are_exact(void **state)
 	}
 }
 
+/* The stat parser: the three fields ptviz needs, whatever the task's name holds. */
+static void test_procfs_parse(void **state)
+{
+	(void)state;
+	struct procfs_stat st;
+
+	assert_true(procfs_parse_stat("1234 (ptviz T1) R 1233 1234 1200 0 -1 4194368 100 0 0 0 57 13 0 0 39 19 1 0 "
+	                              "12345 2000000 300 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 -1 1 0 0 0 0 0\n",
+	                              &st));
+	assert_int_equal(st.state, 'R');
+	assert_int_equal(st.ticks, 70);
+	assert_int_equal(st.cpu, 1);
+	assert_true(procfs_parse_stat("7 (a) b) c ) S 1 2 3 0 -1 4194368 100 0 0 0 5 7 0 0 20 0 1 0 12345 2000000 300 "
+	                              "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n",
+	                              &st));
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ticks, 12);
+	assert_int_equal(st.cpu, 3);
+	assert_false(procfs_parse_stat("1 (x) R 1 2 3\n", &st));
+	assert_false(procfs_parse_stat("1 (x) R", &st));
+	assert_false(procfs_parse_stat("no name here", &st));
+	assert_false(procfs_parse_stat("1 (x) R 1 2 3 0 -1 4 5 0 0 0 x 7", &st));
+
+	int fd = procfs_open_stat(getpid(), gettid());
+	assert_true(fd >= 0);
+	assert_true(procfs_read_stat(fd, &st));
+	assert_int_equal(st.state, 'R');
+	assert_true(st.cpu >= 0 && st.cpu < CPU_SETSIZE);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +903,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cpus_and_gil, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eventloop_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
+		cmocka_unit_test(test_procfs_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
