@@ -608,7 +608,7 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->holds_lock = w->holds != 0;
 	w->wants = atomic_load(&s->wants);
 	int64_t from = atomic_load(&s->arrivals_ns);
-	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - atomic_load(&s->done) : 0;
+	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - w->done : 0;
 	w->backlog = waiting > 0 ? waiting : 0;
 	w->steps = atomic_load(&s->taken) - w->step_base;
 	w->refused = atomic_load(&s->refused);
