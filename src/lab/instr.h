@@ -120,7 +120,8 @@ struct instr_slot {
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
 	_Atomic uint32_t parked;   /* 1: asleep at a boundary for a hold, and re-reads the hold before it works again */
-	uint8_t pad[20];
+	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
+	uint8_t pad[16];
 } __attribute__((aligned(64)));
 
 /*
@@ -133,11 +134,10 @@ struct instr_gate {
 	_Atomic uint32_t seq;      /* bumped on every change; workers futex-wait on it */
 	_Atomic uint32_t hold;     /* non-zero: hold generation, park at the boundary */
 	_Atomic uint32_t sync;     /* enum instr_sync */
-	_Atomic uint32_t expect;   /* acks that complete what ptviz waits for during a hold */
 	_Atomic uint32_t workload; /* enum instr_workload */
 	_Atomic uint32_t flags;    /* INSTR_GATE_* */
-	uint8_t pad[40];
-	_Atomic uint32_t acked __attribute__((aligned(64))); /* acks of holds, counted by the workers */
+	uint8_t pad[44];
+	_Atomic uint32_t pending __attribute__((aligned(64))); /* workers ptviz still waits for in a hold */
 	_Atomic uint32_t sleepers; /* workers asleep on seq */
 	uint8_t pad2[56];
 } __attribute__((aligned(64)));

@@ -56,6 +56,7 @@ struct lab {
 	/* the waker: wakes the workers a release left asleep, so a pass does not pay for it */
 	pthread_t waker;
 	bool have_waker;
+	int ncpus;                     /* online CPUs, at least 1 */
 	_Atomic uint32_t waker_word;   /* bumped to give the waker work; it futex-waits on it */
 	_Atomic uint32_t waker_gates;  /* gates whose sleepers it is to wake, a mask */
 	_Atomic bool waker_stop;
@@ -387,13 +388,20 @@ static void lab_waker_stop(struct lab *lab)
 	lab->have_waker = false;
 }
 
-/* Wakes every worker asleep on a gate: through the waker when there is one. */
-static void lab_wake_sleepers(struct lab *lab, int gate)
+/*
+ * Wakes the workers asleep on a gate.  A few, as many as there are CPUs, at
+ * once, so no CPU waits for the waker with nothing to run; the rest through
+ * the waker when there is one.
+ */
+static void lab_wake_sleepers(struct lab *lab, int gate, uint32_t sleepers)
 {
-	if (!lab->have_waker) {
-		instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
+	_Atomic uint32_t *seq = &lab->in.gates[gate].seq;
+
+	if (!lab->have_waker || sleepers <= 2 * (uint32_t)lab->ncpus) {
+		instr_futex_wake(seq, INT_MAX);
 		return;
 	}
+	instr_futex_wake(seq, lab->ncpus);
 	atomic_fetch_or(&lab->waker_gates, 1u << gate);
 	atomic_fetch_add(&lab->waker_word, 1);
 	instr_futex_wake(&lab->waker_word, 1);
@@ -438,6 +446,8 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 		goto fail;
 	}
 	/* Without it, releases wake the workers themselves: slower, the same otherwise. */
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	lab->ncpus = ncpus < 1 ? 1 : ncpus > 64 ? 64 : (int)ncpus;
 	lab_waker_start(lab);
 	return lab;
 fail:
@@ -510,6 +520,36 @@ static void lab_poke(struct lab *lab, const struct lab_group *g, const struct la
 	lab_gate_bump(lab_gate(lab, g));
 }
 
+/*
+ * A worker ptviz waits for in a hold has its slot's `awaited` set to the
+ * hold's generation, and counts in the gate's `pending`.  Whoever takes
+ * `awaited` back (an exchange, so only one of them) takes the worker off
+ * `pending`: the worker itself when it answers, or ptviz when it finds the
+ * worker answered or no longer needing to (gone to wait for a lock, say).
+ * The worker stores its ack before it looks at `awaited`, ptviz sets
+ * `awaited` before it looks at the ack, so one of them always sees the other.
+ * The worker that brings `pending` to 0 wakes ptviz: one wakeup a hold, not
+ * one for every worker that answers.
+ */
+static void lab_worker_answered(struct instr_gate *gate, struct instr_slot *s, uint32_t gen)
+{
+	if (atomic_load(&s->awaited) == gen && atomic_exchange(&s->awaited, 0) == gen)
+		atomic_fetch_sub(&gate->pending, 1);
+}
+
+/* Takes off `pending` the awaited workers that answered or need not. */
+static void lab_hold_settle(struct lab *lab, struct lab_group *g, uint32_t gen)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		struct instr_slot *s = lab_slot(lab, w);
+		if (atomic_load(&s->awaited) == gen && (atomic_load(&s->ack) == gen || !lab_worker_must_ack(lab, w)))
+			lab_worker_answered(gate, s, gen);
+	}
+}
+
 /* Asks the workers of the group to park at their next increment boundary. */
 static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 {
@@ -517,21 +557,22 @@ static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 
 	if (++lab->hold_gen == 0)
 		lab->hold_gen = 1;
-	/* No worker may think it is the last before ptviz knows how many it waits for. */
-	atomic_store(&gate->expect, UINT32_MAX);
-	atomic_store(&gate->acked, 0);
-	atomic_store(&gate->hold, lab->hold_gen);
-	int expect = 0;
-	for (int i = 0; i < g->nworkers; i++)
-		expect += lab_worker_must_ack(lab, &g->workers[i]);
-	atomic_store(&gate->expect, (uint32_t)expect);
-	lab->pass.waited += expect;
-}
-
-/* Has this worker answered the hold, or need it not? */
-static bool lab_worker_held(struct lab *lab, const struct lab_worker *w, uint32_t gen)
-{
-	return atomic_load(&lab_slot(lab, w)->ack) == gen || !lab_worker_must_ack(lab, w);
+	uint32_t gen = lab->hold_gen;
+	/* ptviz's own count keeps pending above 0 until every worker it waits for is counted. */
+	atomic_store(&gate->pending, 1);
+	atomic_store(&gate->hold, gen);
+	int awaited = 0;
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (!lab_worker_must_ack(lab, w))
+			continue;
+		atomic_fetch_add(&gate->pending, 1);
+		atomic_store(&lab_slot(lab, w)->awaited, gen);
+		awaited++;
+	}
+	lab_hold_settle(lab, g, gen);
+	atomic_fetch_sub(&gate->pending, 1);
+	lab->pass.waited += awaited;
 }
 
 /* Waits until every worker that must answer has parked, or the deadline passes. */
@@ -539,24 +580,17 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 {
 	struct instr_gate *gate = lab_gate(lab, g);
 	uint32_t gen = atomic_load(&gate->hold);
-	int i = 0;
 
 	for (;;) {
-		uint32_t acked = atomic_load(&gate->acked);
-		/* acked also counts workers that answered without being waited for, so check each by name. */
-		while (i < g->nworkers && lab_worker_held(lab, &g->workers[i], gen))
-			i++;
-		if (i == g->nworkers)
+		uint32_t pending = atomic_load(&gate->pending);
+		if (pending == 0)
 			return true;
 		int64_t left = deadline - lab_ns();
 		if (left <= 0)
 			return false;
-		/* Woken by the ack that completes the count of those still to answer, not by every ack. */
-		uint32_t missing = 0;
-		for (int j = i; j < g->nworkers; j++)
-			missing += !lab_worker_held(lab, &g->workers[j], gen);
-		atomic_store(&gate->expect, acked + missing);
-		instr_futex_wait(&gate->acked, acked, left < 1000000 ? (long)left : 1000000L);
+		/* Every millisecond, look for workers that will not answer because they need not. */
+		if (instr_futex_wait(&gate->pending, pending, left < 1000000 ? (long)left : 1000000L) == -ETIMEDOUT)
+			lab_hold_settle(lab, g, gen);
 	}
 }
 
@@ -574,8 +608,9 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 		return;
 	atomic_store(&gate->hold, 0);
 	atomic_fetch_add(&gate->seq, 1);
-	if (atomic_load(&gate->sleepers) > 0)
-		lab_wake_sleepers(lab, g->gate);
+	uint32_t sleepers = atomic_load(&gate->sleepers);
+	if (sleepers > 0)
+		lab_wake_sleepers(lab, g->gate, sleepers);
 }
 
 /* ---- observation ---- */
@@ -1022,8 +1057,7 @@ static int lab_gate_alloc(struct lab *lab)
 			lab->gate_used[i] = true;
 			struct instr_gate *gate = &lab->in.gates[i];
 			atomic_store(&gate->hold, 0);
-			atomic_store(&gate->acked, 0);
-			atomic_store(&gate->expect, 0);
+			atomic_store(&gate->pending, 0);
 			atomic_store(&gate->sleepers, 0);
 			atomic_store(&gate->sync, lab->default_sync);
 			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
@@ -1065,6 +1099,7 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->holds_lock, 0);
 		atomic_store(&s->refused, 0);
 		atomic_store(&s->parked, 0);
+		atomic_store(&s->awaited, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

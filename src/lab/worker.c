@@ -207,8 +207,10 @@ static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq
 {
 	if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
 		atomic_store(&s->ack, hold);
-		if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-			instr_futex_wake(&g->acked, 1);
+		/* The last worker ptviz waits for wakes it (see lab_worker_answered). */
+		if (atomic_load(&s->awaited) == hold && atomic_exchange(&s->awaited, 0) == hold &&
+		    atomic_fetch_sub(&g->pending, 1) == 1)
+			instr_futex_wake(&g->pending, 1);
 	}
 	atomic_store(&s->parked, 1);
 	atomic_fetch_add(&g->sleepers, 1);
