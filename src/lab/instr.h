@@ -121,7 +121,8 @@ struct instr_slot {
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
 	_Atomic uint32_t parked;   /* 1: asleep at a boundary for a hold, and re-reads the hold before it works again */
 	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
-	uint8_t pad[16];
+	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
+	uint8_t pad[12];
 } __attribute__((aligned(64)));
 
 /*

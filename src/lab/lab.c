@@ -718,6 +718,14 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
  * because the hold parked it: the kernel then says S of a worker that, but
  * for the observation, is running or waiting for a CPU, and shows R, as it
  * would have the moment before.  The slot says so before or after the read.
+ *
+ * A worker asleep in a hold all through the last read, and asleep in one
+ * now without having gone back to work in between, has done no work since:
+ * what that read gave still holds.  It may have woken to find a hold still
+ * on and gone back to sleep; those few instructions are the observation's
+ * own, and the CPU they ran on is not the one the worker works on.  With
+ * hundreds of workers on few CPUs, most have not had a CPU between two
+ * passes, and each read of stat costs the kernel a microsecond or more.
  */
 static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 {
@@ -727,13 +735,24 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	w->activity = atomic_load(&s->state);
 	if (!w->alive)
 		return;
+	/* parked before resumes: a worker counts its return to work before it parks again. */
 	uint32_t parked = atomic_load(&s->parked);
-	if (procfs_read_stat(w->stat_fd, &st)) {
-		parked |= atomic_load(&s->parked);
-		w->state = parked && st.state == 'S' ? 'R' : st.state;
-		w->cpu = st.cpu;
-		w->cpu_ticks = st.ticks;
+	uint32_t resumes = atomic_load(&s->resumes);
+	if (parked && w->stat_parked && resumes == w->stat_resumes) {
+		w->state = 'R';
+		lab->pass.proc_skipped++;
+		return;
 	}
+	if (!procfs_read_stat(w->stat_fd, &st)) {
+		w->stat_parked = false;
+		return;
+	}
+	uint32_t parked_after = atomic_load(&s->parked);
+	w->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
+	w->stat_resumes = resumes;
+	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
+	w->cpu = st.cpu;
+	w->cpu_ticks = st.ticks;
 }
 
 static void lab_group_count_alive(struct lab_group *g)
@@ -1100,6 +1119,7 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->refused, 0);
 		atomic_store(&s->parked, 0);
 		atomic_store(&s->awaited, 0);
+		atomic_store(&s->resumes, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

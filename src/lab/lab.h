@@ -56,6 +56,8 @@ struct lab_worker {
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
 	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
+	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
 	enum instr_step next;    /* the micro-step it takes next */
@@ -169,6 +171,7 @@ struct lab_pass {
 	int64_t end_ns;          /* letting the groups go on */
 	int64_t total_ns;
 	int waited;              /* workers the pass had to wait for */
+	int proc_skipped;        /* workers whose /proc it did not read again: they have not worked since */
 	int workers;             /* live workers observed */
 };
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass);

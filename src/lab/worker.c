@@ -219,6 +219,12 @@ static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq
 	atomic_store(&s->parked, 0);
 }
 
+/* Counts a return to work from a boundary: ptviz then reads /proc for it again (lab_worker_read_proc). */
+static void worker_resume(struct instr_slot *s)
+{
+	atomic_fetch_add_explicit(&s->resumes, 1, memory_order_relaxed);
+}
+
 /*
  * The boundary: between two operations, and in step mode between two
  * micro-steps, a worker answers its control word and the group's gate.  It
@@ -247,6 +253,7 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
+			worker_resume(s);
 			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
 			continue;
 		}
@@ -267,11 +274,13 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 				if (atomic_load(&g->hold) != 0)
 					continue;
 				atomic_store(&s->taken, taken + 1);
+				worker_resume(s);
 				return false;
 			}
 			wait_state = INSTR_STEPWAIT;
 		} else {
 			atomic_store(&s->state, INSTR_RUNNING);
+			worker_resume(s);
 			return false;
 		}
 		/*
@@ -305,8 +314,10 @@ static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
 	for (;;) {
 		uint32_t seq = atomic_load(&g->seq);
 		uint32_t hold = atomic_load(&g->hold);
-		if (hold == 0)
+		if (hold == 0) {
+			worker_resume(s);
 			return;
+		}
 		worker_hold(g, s, seq, hold);
 	}
 }
