@@ -649,6 +649,29 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->refused = atomic_load(&s->refused);
 }
 
+/*
+ * A private process's own counter, read where it lives, unless the process
+ * has done no work since the last read: asleep in a hold all through that
+ * read and asleep in one now without having gone back to work in between
+ * (as for /proc, see lab_worker_read_proc).  Only the process writes it, and
+ * ptviz, which forgets what it read when it does (lab_group_restart).
+ */
+static void lab_read_private_counter(struct lab *lab, struct lab_worker *w)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+	uint32_t parked = atomic_load(&s->parked);
+	uint32_t resumes = atomic_load(&s->resumes);
+
+	if (parked && w->counter_parked && resumes == w->counter_resumes)
+		return;
+	if (!lab_read_remote(w->pid, w->counter_address, &w->counter)) {
+		w->counter_parked = false;
+		return;
+	}
+	w->counter_parked = parked && atomic_load(&s->parked) && atomic_load(&s->resumes) == resumes;
+	w->counter_resumes = resumes;
+}
+
 /* Reads the counters and the done figures of a group whose workers are parked. */
 static void lab_group_read(struct lab *lab, struct lab_group *g)
 {
@@ -679,7 +702,7 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 				if (have_shared)
 					w->counter = shared_value;
 			} else {
-				lab_read_remote(w->pid, w->counter_address, &w->counter);
+				lab_read_private_counter(lab, w);
 			}
 		} else if (g->shared && have_shared) {
 			w->counter = shared_value;
@@ -1816,6 +1839,9 @@ static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t star
 		w->done = 0;
 		w->refused = 0;
 		w->counter = start;
+		/* Written here, not by the worker: read again. */
+		w->counter_parked = false;
+		w->stat_parked = false;
 	}
 	g->start_balance = start;
 	/* A new run begins at the start of the schedule, with worker 1. */
