@@ -192,16 +192,27 @@ static void worker_drop(struct instr_gate *g, struct instr_slot *s, struct worke
 	worker_publish(g, s, op);
 }
 
+/* How long a worker parked for a hold gives way with sched_yield before it sleeps instead. */
+#define WORKER_HOLD_YIELD_NS (2LL * 1000 * 1000)
+
+static int64_t worker_ns(void);
+
 /*
- * Parks for the hold in force: acknowledges it once, then sleeps on the gate
- * until ptviz lets the group go on.  The caller reads seq before hold, and
- * reads both again when this returns.
+ * Parks for the hold in force: acknowledges it once, then gives way until
+ * ptviz lets the group go on.  The caller reads seq before hold, and reads
+ * both again when this returns.
  *
- * While asleep the worker says so in its slot: a later hold need not wait for
+ * It gives way with sched_yield, staying runnable: a hold lasts a fraction
+ * of a millisecond, the CPUs it gives up go to the workers ptviz still waits
+ * for, and the release wakes nobody, since a parked worker sees it the next
+ * time it runs.  A hold that lasts longer (one that cannot be completed, or
+ * a command that keeps the group held) finds it asleep on the gate instead;
+ * sleepers tells ptviz whether a release has anyone to wake.
+ *
+ * While parked the worker says so in its slot: a later hold need not wait for
  * it, since it takes up its work only after clearing `parked` and reading
  * the hold again (sequentially consistent on both sides, so either ptviz sees
- * it parked or it sees ptviz's hold).  sleepers tells ptviz whether a
- * release has anyone to wake.
+ * it parked or it sees ptviz's hold).
  */
 static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq, uint32_t hold)
 {
@@ -213,9 +224,17 @@ static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq
 			instr_futex_wake(&g->pending, 1);
 	}
 	atomic_store(&s->parked, 1);
-	atomic_fetch_add(&g->sleepers, 1);
-	instr_futex_wait(&g->seq, seq, -1);
-	atomic_fetch_sub(&g->sleepers, 1);
+	int64_t until = worker_ns() + WORKER_HOLD_YIELD_NS;
+	while (atomic_load(&g->hold) == hold) {
+		if (worker_ns() < until) {
+			sched_yield();
+			continue;
+		}
+		atomic_fetch_add(&g->sleepers, 1);
+		instr_futex_wait(&g->seq, seq, -1);
+		atomic_fetch_sub(&g->sleepers, 1);
+		break;
+	}
 	atomic_store(&s->parked, 0);
 }
 
