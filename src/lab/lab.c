@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -53,13 +52,6 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
-	/* the waker: wakes the workers a release left asleep, so a pass does not pay for it */
-	pthread_t waker;
-	bool have_waker;
-	int ncpus;                     /* online CPUs, at least 1 */
-	_Atomic uint32_t waker_word;   /* bumped to give the waker work; it futex-waits on it */
-	_Atomic uint32_t waker_gates;  /* gates whose sleepers it is to wake, a mask */
-	_Atomic bool waker_stop;
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -336,75 +328,14 @@ void lab_event_clear(struct lab_event *ev)
 	ev->nids = 0;
 }
 
-/* ---- the waker ---- */
-
 /*
- * A release lets hundreds of workers go on, and each sleeper costs the kernel
- * a wakeup of a microsecond or more (several on a busy virtual machine).  The
- * waker, a thread of ptviz's own, does that after the release, on another CPU,
- * while the pass goes on: ptviz only hands it the gates.  It is SCHED_BATCH,
- * so it never preempts ptviz, but, like any task above SCHED_IDLE, it preempts
- * a worker at once.  It blocks every signal, so signals still reach the
- * signalfds of the main thread.
+ * Wakes the workers asleep on a gate.  Parked workers sleep only in a hold
+ * that lasted milliseconds (they give way with sched_yield before that), so
+ * this is rare, and that pass was slow already.
  */
-static void *lab_waker_main(void *arg)
+static void lab_wake_sleepers(struct lab *lab, int gate)
 {
-	struct lab *lab = arg;
-	struct sched_param batch = { 0 };
-
-	sched_setscheduler(0, SCHED_BATCH, &batch);
-	for (;;) {
-		uint32_t word = atomic_load(&lab->waker_word);
-		uint32_t gates = atomic_exchange(&lab->waker_gates, 0);
-		for (int i = 0; i < LAB_MAX_GROUPS; i++) {
-			if (gates & (1u << i))
-				instr_futex_wake(&lab->in.gates[i].seq, INT_MAX);
-		}
-		if (atomic_load(&lab->waker_stop))
-			return NULL;
-		if (gates == 0)
-			instr_futex_wait(&lab->waker_word, word, -1);
-	}
-}
-
-static void lab_waker_start(struct lab *lab)
-{
-	sigset_t all, old;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	lab->have_waker = pthread_create(&lab->waker, NULL, lab_waker_main, lab) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-static void lab_waker_stop(struct lab *lab)
-{
-	if (!lab->have_waker)
-		return;
-	atomic_store(&lab->waker_stop, true);
-	atomic_fetch_add(&lab->waker_word, 1);
-	instr_futex_wake(&lab->waker_word, 1);
-	pthread_join(lab->waker, NULL);
-	lab->have_waker = false;
-}
-
-/*
- * Wakes the workers asleep on a gate.  A few, as many as there are CPUs, at
- * once, so no CPU waits for the waker with nothing to run; the rest through
- * the waker when there is one.
- */
-static void lab_wake_sleepers(struct lab *lab, int gate, uint32_t sleepers)
-{
-	_Atomic uint32_t *seq = &lab->in.gates[gate].seq;
-
-	if (!lab->have_waker || sleepers <= 2 * (uint32_t)lab->ncpus) {
-		instr_futex_wake(seq, INT_MAX);
-		return;
-	}
-	instr_futex_wake(seq, lab->ncpus);
-	atomic_fetch_or(&lab->waker_gates, 1u << gate);
-	atomic_fetch_add(&lab->waker_word, 1);
-	instr_futex_wake(&lab->waker_word, 1);
+	instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
 }
 
 /* ---- lifetime ---- */
@@ -445,10 +376,6 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 		lab_fail(err, "signalfd: %s", strerror(errno));
 		goto fail;
 	}
-	/* Without it, releases wake the workers themselves: slower, the same otherwise. */
-	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	lab->ncpus = ncpus < 1 ? 1 : ncpus > 64 ? 64 : (int)ncpus;
-	lab_waker_start(lab);
 	return lab;
 fail:
 	lab_free(lab);
@@ -464,7 +391,6 @@ void lab_free(struct lab *lab)
 	if (lab == NULL)
 		return;
 	lab_reset(lab);
-	lab_waker_stop(lab);
 	while (lab_next_event(lab, &ev))
 		lab_event_clear(&ev);
 	free(lab->events);
@@ -608,9 +534,8 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 		return;
 	atomic_store(&gate->hold, 0);
 	atomic_fetch_add(&gate->seq, 1);
-	uint32_t sleepers = atomic_load(&gate->sleepers);
-	if (sleepers > 0)
-		lab_wake_sleepers(lab, g->gate, sleepers);
+	if (atomic_load(&gate->sleepers) > 0)
+		lab_wake_sleepers(lab, g->gate);
 }
 
 /* ---- observation ---- */
