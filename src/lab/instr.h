@@ -119,7 +119,7 @@ struct instr_slot {
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
-	_Atomic uint32_t parked;   /* 1: asleep at a boundary for a hold, and re-reads the hold before it works again */
+	_Atomic uint32_t parked;   /* 1: parked at a boundary for a hold; it re-reads the hold before it works again */
 	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
 	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
 	uint8_t pad[12];

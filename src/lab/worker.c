@@ -238,10 +238,14 @@ static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq
 	atomic_store(&s->parked, 0);
 }
 
-/* Counts a return to work from a boundary: ptviz then reads /proc for it again (lab_worker_read_proc). */
+/*
+ * Counts a return to work from a boundary: ptviz then reads /proc for it
+ * again (lab_worker_read_proc).  Only the worker writes it, so no locked add.
+ */
 static void worker_resume(struct instr_slot *s)
 {
-	atomic_fetch_add_explicit(&s->resumes, 1, memory_order_relaxed);
+	atomic_store_explicit(&s->resumes, atomic_load_explicit(&s->resumes, memory_order_relaxed) + 1,
+	                      memory_order_relaxed);
 }
 
 /*
