@@ -124,23 +124,32 @@ struct instr_slot {
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
 	_Atomic int32_t arg;       /* a request's argument, then its answer (INSTR_FAULT_OPEN...) */
-	uint8_t pad[20];
+	_Atomic uint32_t parked;   /* 1: parked at a boundary for a hold; it re-reads the hold before it works again */
+	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
+	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
+	uint8_t pad[8];
 } __attribute__((aligned(64)));
 
-/* A group's gate: read by its workers every increment, written by ptviz. */
+/*
+ * A group's gate.  The first cache line is read by its workers every
+ * increment and written by ptviz; the second is written by workers as they
+ * park and wake, so their counting never takes the first line away from the
+ * workers still running.
+ */
 struct instr_gate {
 	_Atomic uint32_t seq;      /* bumped on every change; workers futex-wait on it */
 	_Atomic uint32_t hold;     /* non-zero: hold generation, park at the boundary */
 	_Atomic uint32_t sync;     /* enum instr_sync */
-	_Atomic uint32_t expect;   /* workers ptviz waits for during a hold */
-	_Atomic uint32_t acked;    /* workers parked for the current hold */
 	_Atomic uint32_t workload; /* enum instr_workload */
 	_Atomic uint32_t flags;    /* INSTR_GATE_* */
-	uint8_t pad[36];
+	uint8_t pad[44];
+	_Atomic uint32_t pending __attribute__((aligned(64))); /* workers ptviz still waits for in a hold */
+	_Atomic uint32_t sleepers; /* workers asleep on seq */
+	uint8_t pad2[56];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");
-_Static_assert(sizeof(struct instr_gate) == 64, "a gate is one cache line");
+_Static_assert(sizeof(struct instr_gate) == 128, "a gate is two cache lines");
 
 struct instr {
 	struct instr_gate *gates;

@@ -53,6 +53,7 @@ struct lab {
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
+	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -329,6 +330,16 @@ void lab_event_clear(struct lab_event *ev)
 	ev->nids = 0;
 }
 
+/*
+ * Wakes the workers asleep on a gate.  Parked workers sleep only in a hold
+ * that lasted milliseconds (they give way with sched_yield before that), so
+ * this is rare, and that pass was slow already.
+ */
+static void lab_wake_sleepers(struct lab *lab, int gate)
+{
+	instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
+}
+
 /* ---- lifetime ---- */
 
 void lab_config_defaults(struct lab_config *cfg)
@@ -408,6 +419,9 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 
 	if (!w->alive)
 		return false;
+	/* Asleep at a boundary since an earlier hold: it reads the hold again before it works. */
+	if (atomic_load(&s->parked))
+		return false;
 	uint32_t st = atomic_load(&s->state);
 	uint32_t ctl = atomic_load(&s->control);
 	if (st == INSTR_PAUSED)
@@ -434,6 +448,36 @@ static void lab_poke(struct lab *lab, const struct lab_group *g, const struct la
 	lab_gate_bump(lab_gate(lab, g));
 }
 
+/*
+ * A worker ptviz waits for in a hold has its slot's `awaited` set to the
+ * hold's generation, and counts in the gate's `pending`.  Whoever takes
+ * `awaited` back (an exchange, so only one of them) takes the worker off
+ * `pending`: the worker itself when it answers, or ptviz when it finds the
+ * worker answered or no longer needing to (gone to wait for a lock, say).
+ * The worker stores its ack before it looks at `awaited`, ptviz sets
+ * `awaited` before it looks at the ack, so one of them always sees the other.
+ * The worker that brings `pending` to 0 wakes ptviz: one wakeup a hold, not
+ * one for every worker that answers.
+ */
+static void lab_worker_answered(struct instr_gate *gate, struct instr_slot *s, uint32_t gen)
+{
+	if (atomic_load(&s->awaited) == gen && atomic_exchange(&s->awaited, 0) == gen)
+		atomic_fetch_sub(&gate->pending, 1);
+}
+
+/* Takes off `pending` the awaited workers that answered or need not. */
+static void lab_hold_settle(struct lab *lab, struct lab_group *g, uint32_t gen)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		struct instr_slot *s = lab_slot(lab, w);
+		if (atomic_load(&s->awaited) == gen && (atomic_load(&s->ack) == gen || !lab_worker_must_ack(lab, w)))
+			lab_worker_answered(gate, s, gen);
+	}
+}
+
 /* Asks the workers of the group to park at their next increment boundary. */
 static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 {
@@ -441,14 +485,22 @@ static void lab_hold_begin(struct lab *lab, struct lab_group *g)
 
 	if (++lab->hold_gen == 0)
 		lab->hold_gen = 1;
-	/* No worker may think it is the last before ptviz knows how many it waits for. */
-	atomic_store(&gate->expect, UINT32_MAX);
-	atomic_store(&gate->acked, 0);
-	atomic_store(&gate->hold, lab->hold_gen);
-	int expect = 0;
-	for (int i = 0; i < g->nworkers; i++)
-		expect += lab_worker_must_ack(lab, &g->workers[i]);
-	atomic_store(&gate->expect, (uint32_t)expect);
+	uint32_t gen = lab->hold_gen;
+	/* ptviz's own count keeps pending above 0 until every worker it waits for is counted. */
+	atomic_store(&gate->pending, 1);
+	atomic_store(&gate->hold, gen);
+	int awaited = 0;
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (!lab_worker_must_ack(lab, w))
+			continue;
+		atomic_fetch_add(&gate->pending, 1);
+		atomic_store(&lab_slot(lab, w)->awaited, gen);
+		awaited++;
+	}
+	lab_hold_settle(lab, g, gen);
+	atomic_fetch_sub(&gate->pending, 1);
+	lab->pass.waited += awaited;
 }
 
 /* Waits until every worker that must answer has parked, or the deadline passes. */
@@ -456,23 +508,26 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 {
 	struct instr_gate *gate = lab_gate(lab, g);
 	uint32_t gen = atomic_load(&gate->hold);
-	int i = 0;
 
 	for (;;) {
-		uint32_t acked = atomic_load(&gate->acked);
-		/* acked also counts paused workers that answered anyway, so check each by name. */
-		while (i < g->nworkers && (!lab_worker_must_ack(lab, &g->workers[i]) ||
-		                           atomic_load(&lab_slot(lab, &g->workers[i])->ack) == gen))
-			i++;
-		if (i == g->nworkers)
+		uint32_t pending = atomic_load(&gate->pending);
+		if (pending == 0)
 			return true;
 		int64_t left = deadline - lab_ns();
 		if (left <= 0)
 			return false;
-		instr_futex_wait(&gate->acked, acked, left < 1000000 ? (long)left : 1000000L);
+		/* Every millisecond, look for workers that will not answer because they need not. */
+		if (instr_futex_wait(&gate->pending, pending, left < 1000000 ? (long)left : 1000000L) == -ETIMEDOUT)
+			lab_hold_settle(lab, g, gen);
 	}
 }
 
+/*
+ * Lets the group go on.  A worker reads seq before hold, and sleeps only if
+ * seq is unchanged; sleepers is counted before it sleeps.  So a worker that
+ * could still fall asleep for this hold is either counted below, or sees the
+ * new seq and does not sleep.
+ */
 static void lab_hold_end(struct lab *lab, struct lab_group *g)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
@@ -480,7 +535,9 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 	if (atomic_load(&gate->hold) == 0)
 		return;
 	atomic_store(&gate->hold, 0);
-	lab_gate_bump(gate);
+	atomic_fetch_add(&gate->seq, 1);
+	if (atomic_load(&gate->sleepers) > 0)
+		lab_wake_sleepers(lab, g->gate);
 }
 
 /* ---- observation ---- */
@@ -513,10 +570,33 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->holds_lock = w->holds != 0;
 	w->wants = atomic_load(&s->wants);
 	int64_t from = atomic_load(&s->arrivals_ns);
-	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - atomic_load(&s->done) : 0;
+	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - w->done : 0;
 	w->backlog = waiting > 0 ? waiting : 0;
 	w->steps = atomic_load(&s->taken) - w->step_base;
 	w->refused = atomic_load(&s->refused);
+}
+
+/*
+ * A private process's own counter, read where it lives, unless the process
+ * has done no work since the last read: asleep in a hold all through that
+ * read and asleep in one now without having gone back to work in between
+ * (as for /proc, see lab_worker_read_proc).  Only the process writes it, and
+ * ptviz, which forgets what it read when it does (lab_group_restart).
+ */
+static void lab_read_private_counter(struct lab *lab, struct lab_worker *w)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+	uint32_t parked = atomic_load(&s->parked);
+	uint32_t resumes = atomic_load(&s->resumes);
+
+	if (parked && w->counter_parked && resumes == w->counter_resumes)
+		return;
+	if (!lab_read_remote(w->pid, w->counter_address, &w->counter)) {
+		w->counter_parked = false;
+		return;
+	}
+	w->counter_parked = parked && atomic_load(&s->parked) && atomic_load(&s->resumes) == resumes;
+	w->counter_resumes = resumes;
 }
 
 /* Reads the counters and the done figures of a group whose workers are parked. */
@@ -549,7 +629,7 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 				if (have_shared)
 					w->counter = shared_value;
 			} else {
-				lab_read_remote(w->pid, w->counter_address, &w->counter);
+				lab_read_private_counter(lab, w);
 			}
 		} else if (g->shared && have_shared) {
 			w->counter = shared_value;
@@ -601,19 +681,48 @@ static void lab_worker_read_cpu_time(struct lab_worker *w)
 	w->cpu_ns = w->cpu_ticks * (uint64_t)(1000000000L / tick);
 }
 
+/*
+ * What the kernel says of a worker: its state, the CPU it last ran on, its
+ * CPU time.  Read while the group is held, so a worker may be asleep only
+ * because the hold parked it: the kernel then says S of a worker that, but
+ * for the observation, is running or waiting for a CPU, and shows R, as it
+ * would have the moment before.  The slot says so before or after the read.
+ *
+ * A worker asleep in a hold all through the last read, and asleep in one
+ * now without having gone back to work in between, has done no work since:
+ * what that read gave still holds.  It may have woken to find a hold still
+ * on and gone back to sleep; those few instructions are the observation's
+ * own, and the CPU they ran on is not the one the worker works on.  With
+ * hundreds of workers on few CPUs, most have not had a CPU between two
+ * passes, and each read of stat costs the kernel a microsecond or more.
+ */
 static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 {
+	struct instr_slot *s = lab_slot(lab, w);
 	struct procfs_stat st;
 
-	w->activity = atomic_load(&lab_slot(lab, w)->state);
+	w->activity = atomic_load(&s->state);
 	if (!w->alive)
 		return;
-	if (procfs_read_stat(w->stat_fd, &st)) {
-		w->state = st.state;
-		w->cpu = st.cpu;
-		w->cpu_ticks = st.ticks;
-		lab_worker_read_cpu_time(w);
+	/* parked before resumes: a worker counts its return to work before it parks again. */
+	uint32_t parked = atomic_load(&s->parked);
+	uint32_t resumes = atomic_load(&s->resumes);
+	if (parked && w->stat_parked && resumes == w->stat_resumes) {
+		w->state = 'R';
+		lab->pass.proc_skipped++;
+		return;
 	}
+	if (!procfs_read_stat(w->stat_fd, &st)) {
+		w->stat_parked = false;
+		return;
+	}
+	uint32_t parked_after = atomic_load(&s->parked);
+	w->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
+	w->stat_resumes = resumes;
+	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
+	w->cpu = st.cpu;
+	w->cpu_ticks = st.ticks;
+	lab_worker_read_cpu_time(w);
 }
 
 static void lab_group_count_alive(struct lab_group *g)
@@ -627,25 +736,52 @@ static void lab_group_count_alive(struct lab_group *g)
  * Holds the groups in mask at one moment, runs fn on each while its workers
  * are parked between increments, and lets them go on.
  */
-static void lab_while_held(struct lab *lab, uint32_t mask,
-                           void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+static void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struct lab *, uint32_t),
+                                void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
 {
-	int64_t deadline = lab_ns() + LAB_HOLD_TIMEOUT_NS;
+	int64_t t = lab_ns(), deadline = t + LAB_HOLD_TIMEOUT_NS;
+	struct lab_pass *pass = &lab->pass;
 
 	/* Ask every group at once, so the snapshot is one moment for all of them. */
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (mask & (1u << i))
 			lab_hold_begin(lab, &lab->groups[i]);
 	}
+	pass->begin_ns += lab_ns() - t;
+	/* Work that needs no worker at a boundary, done while the other CPUs bring them there. */
+	if (meanwhile != NULL)
+		meanwhile(lab, mask);
+	/*
+	 * Every group is held until all are read: a group let go early would
+	 * fill the CPUs with its workers while a worker of another group still
+	 * waits for one to reach its boundary.
+	 */
+	t = lab_ns();
 	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
+		if (mask & (1u << i))
+			lab->groups[i].consistent = lab_hold_wait(lab, &lab->groups[i], deadline);
+	}
+	int64_t t1 = lab_ns();
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			fn(lab, &lab->groups[i], arg);
+	}
+	int64_t t2 = lab_ns();
+	for (int i = 0; i < lab->ngroups; i++) {
 		if (!(mask & (1u << i)))
 			continue;
-		g->consistent = lab_hold_wait(lab, g, deadline);
-		fn(lab, g, arg);
-		lab_hold_end(lab, g);
-		lab_group_count_alive(g);
+		lab_hold_end(lab, &lab->groups[i]);
+		lab_group_count_alive(&lab->groups[i]);
 	}
+	pass->wait_ns += t1 - t;
+	pass->read_ns += t2 - t1;
+	pass->end_ns += lab_ns() - t2;
+}
+
+static void lab_while_held(struct lab *lab, uint32_t mask,
+                           void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
+{
+	lab_while_held_then(lab, mask, NULL, fn, arg);
 }
 
 /*
@@ -674,13 +810,11 @@ static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const v
 }
 
 /* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
-static void lab_observe_mask(struct lab *lab, uint32_t mask)
+/* /proc for every worker of the groups in mask. */
+static void lab_read_procs(struct lab *lab, uint32_t mask)
 {
+	int64_t t = lab_ns();
 
-	/*
-	 * /proc first, while nobody is held: a paused worker then shows asleep,
-	 * as it is, and not in the moment a hold wakes it to answer.
-	 */
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
@@ -688,16 +822,41 @@ static void lab_observe_mask(struct lab *lab, uint32_t mask)
 		for (int j = 0; j < g->nworkers; j++)
 			lab_worker_read_proc(lab, &g->workers[j]);
 	}
-	lab_while_held(lab, mask, lab_read_if_consistent, NULL);
+	lab->pass.proc_ns += lab_ns() - t;
+}
+
+/*
+ * Takes a consistent snapshot of the groups selected by mask (bit i: group i).
+ * A pass over hundreds of busy workers waits mostly for the scheduler to run
+ * each one up to its boundary; /proc is read in that time, on this CPU, while
+ * the others run workers.  A hold no longer wakes a paused or stepping worker
+ * (they sleep on their own control words), so /proc shows them asleep, as
+ * they are.
+ */
+static void lab_observe_mask(struct lab *lab, uint32_t mask)
+{
+	lab_while_held_then(lab, mask, lab_read_procs, lab_read_if_consistent, NULL);
 }
 
 static void lab_observe_files_and_kids(struct lab *lab);
 
 void lab_observe(struct lab *lab)
 {
+	int64_t t = lab_ns();
+
+	memset(&lab->pass, 0, sizeof(lab->pass));
 	lab_dispatch(lab);
+	lab->pass.dispatch_ns = lab_ns() - t;
 	lab_observe_mask(lab, ~0u);
 	lab_observe_files_and_kids(lab);
+	lab->pass.total_ns = lab_ns() - t;
+	for (int i = 0; i < lab->ngroups; i++)
+		lab->pass.workers += lab->groups[i].alive;
+}
+
+void lab_last_pass(const struct lab *lab, struct lab_pass *pass)
+{
+	*pass = lab->pass;
 }
 
 static uint32_t lab_group_bit(struct lab *lab, const struct lab_group *g)
@@ -852,9 +1011,18 @@ static void lab_kids_dispatch(struct lab *lab);
 void lab_dispatch(struct lab *lab)
 {
 	struct signalfd_siginfo si;
+	bool news = false;
 
 	while (read(lab->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
+		news = true;
+	/*
+	 * Every exit of a child queues SIGCHLD, and the exit can be waited for by
+	 * the time the signal can be read; any exit after the read above queues
+	 * another.  So without a signal there is nothing to reap, and a pass over
+	 * 64 processes saves 64 waitpid calls.
+	 */
+	if (!news)
+		return;
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->kind == LAB_THREADS) {
@@ -898,8 +1066,8 @@ static int lab_gate_alloc(struct lab *lab)
 			lab->gate_used[i] = true;
 			struct instr_gate *gate = &lab->in.gates[i];
 			atomic_store(&gate->hold, 0);
-			atomic_store(&gate->acked, 0);
-			atomic_store(&gate->expect, 0);
+			atomic_store(&gate->pending, 0);
+			atomic_store(&gate->sleepers, 0);
 			atomic_store(&gate->sync, lab->default_sync);
 			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
 			atomic_store(&gate->flags, 0);
@@ -939,6 +1107,9 @@ static bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->reg, 0);
 		atomic_store(&s->holds_lock, 0);
 		atomic_store(&s->refused, 0);
+		atomic_store(&s->parked, 0);
+		atomic_store(&s->awaited, 0);
+		atomic_store(&s->resumes, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;
@@ -1672,6 +1843,9 @@ static void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t star
 		w->done = 0;
 		w->refused = 0;
 		w->counter = start;
+		/* Written here, not by the worker: read again. */
+		w->counter_parked = false;
+		w->stat_parked = false;
 	}
 	g->start_balance = start;
 	/* A new run begins at the start of the schedule, with worker 1. */

@@ -77,6 +77,10 @@ struct lab_worker {
 	double died_at;          /* seconds since the lab started */
 	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
 	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
+	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
+	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
+	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
+	uint32_t counter_resumes;
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
 	enum instr_step next;    /* the micro-step it takes next */
@@ -188,6 +192,21 @@ void lab_event_clear(struct lab_event *ev);
 
 /* Holds every group at an increment boundary, reads counters and /proc, releases. */
 void lab_observe(struct lab *lab);
+
+/* Where the time of the last observation pass went, in nanoseconds, and how many workers it waited for. */
+struct lab_pass {
+	int64_t dispatch_ns;     /* reaping: looking for exits */
+	int64_t proc_ns;         /* reading /proc/PID/task/TID/stat */
+	int64_t begin_ns;        /* asking the groups to hold */
+	int64_t wait_ns;         /* waiting for workers to reach a boundary */
+	int64_t read_ns;         /* reading counters (process_vm_readv) and slots */
+	int64_t end_ns;          /* letting the groups go on */
+	int64_t total_ns;
+	int waited;              /* workers the pass had to wait for */
+	int proc_skipped;        /* workers whose /proc it did not read again: they have not worked since */
+	int workers;             /* live workers observed */
+};
+void lab_last_pass(const struct lab *lab, struct lab_pass *pass);
 
 int lab_ngroups(const struct lab *lab);
 const struct lab_group *lab_group_at(const struct lab *lab, int i);

@@ -28,41 +28,60 @@ int procfs_open_schedstat(pid_t pid, pid_t tid)
 	return procfs_open_task(pid, tid, "schedstat");
 }
 
+/* Reads an unsigned decimal at *p and moves past it; false when there is none. */
+static bool procfs_number(const char **p, uint64_t *v)
+{
+	const char *q = *p;
+	uint64_t n = 0;
+
+	if (*q < '0' || *q > '9')
+		return false;
+	while (*q >= '0' && *q <= '9')
+		n = n * 10 + (uint64_t)(*q++ - '0');
+	*p = q;
+	*v = n;
+	return true;
+}
+
+/* Moves from the start of one field to the start of the field `count` further on. */
+static bool procfs_skip(const char **p, int count)
+{
+	const char *q = *p;
+
+	while (count-- > 0) {
+		while (*q != ' ' && *q != '\0')
+			q++;
+		if (*q == '\0')
+			return false;
+		q++;
+	}
+	*p = q;
+	return true;
+}
+
 bool procfs_parse_stat(const char *text, struct procfs_stat *st)
 {
 	/* The name is in parentheses and may contain anything, so parse from the last ')'. */
 	const char *p = strrchr(text, ')');
-	if (p == NULL || p[1] != ' ' || p[2] == '\0')
+	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
 		return false;
-	st->state = p[2];
-	p += 3;
-	/* Fields after the state, numbered as in proc(5): 4 ppid ... 14 utime, 15 stime ... 39 processor. */
-	unsigned long long utime = 0, stime = 0;
-	int field = 4;
-	while (*p != '\0' && field <= 39) {
-		while (*p == ' ')
-			p++;
-		char *end;
-		unsigned long long v = strtoull(p, &end, 10);
-		if (end == p && *p != '-')
-			return false;
-		if (*p == '-')
-			v = 0, end = (char *)p + strcspn(p, " ");
-		if (field == 4)
-			st->ppid = (pid_t)v;
-		else if (field == 14)
-			utime = v;
-		else if (field == 15)
-			stime = v;
-		else if (field == 39) {
-			st->cpu = (int)v;
-			st->ticks = utime + stime;
-			return true;
-		}
-		p = end;
-		field++;
-	}
-	return false;
+	char state = p[2];
+	/*
+	 * Fields after the state, numbered as in proc(5): 4 ppid ... 14 utime,
+	 * 15 stime ... 39 processor.  Only those four are parsed; the others
+	 * are skipped by their spaces, which the kernel writes one apiece.
+	 */
+	uint64_t ppid, utime, stime, cpu;
+	p += 4;
+	if (!procfs_number(&p, &ppid) || *p++ != ' ' || !procfs_skip(&p, 14 - 5) || !procfs_number(&p, &utime) ||
+	    *p++ != ' ' || !procfs_number(&p, &stime) || *p++ != ' ' || !procfs_skip(&p, 39 - 16) ||
+	    !procfs_number(&p, &cpu))
+		return false;
+	st->state = state;
+	st->ppid = (pid_t)ppid;
+	st->ticks = utime + stime;
+	st->cpu = (int)cpu;
+	return true;
 }
 
 /* The file's text again from its start, as a string; false when the task is gone. */

@@ -298,6 +298,62 @@ static void worker_drop(struct instr_gate *g, struct instr_slot *s, struct worke
 	worker_publish(g, s, op);
 }
 
+/* How long a worker parked for a hold gives way with sched_yield before it sleeps instead. */
+#define WORKER_HOLD_YIELD_NS (2LL * 1000 * 1000)
+
+static int64_t worker_ns(void);
+
+/*
+ * Parks for the hold in force: acknowledges it once, then gives way until
+ * ptviz lets the group go on.  The caller reads seq before hold, and reads
+ * both again when this returns.
+ *
+ * It gives way with sched_yield, staying runnable: a hold lasts a fraction
+ * of a millisecond, the CPUs it gives up go to the workers ptviz still waits
+ * for, and the release wakes nobody, since a parked worker sees it the next
+ * time it runs.  A hold that lasts longer (one that cannot be completed, or
+ * a command that keeps the group held) finds it asleep on the gate instead;
+ * sleepers tells ptviz whether a release has anyone to wake.
+ *
+ * While parked the worker says so in its slot: a later hold need not wait for
+ * it, since it takes up its work only after clearing `parked` and reading
+ * the hold again (sequentially consistent on both sides, so either ptviz sees
+ * it parked or it sees ptviz's hold).
+ */
+static void worker_hold(struct instr_gate *g, struct instr_slot *s, uint32_t seq, uint32_t hold)
+{
+	if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
+		atomic_store(&s->ack, hold);
+		/* The last worker ptviz waits for wakes it (see lab_worker_answered). */
+		if (atomic_load(&s->awaited) == hold && atomic_exchange(&s->awaited, 0) == hold &&
+		    atomic_fetch_sub(&g->pending, 1) == 1)
+			instr_futex_wake(&g->pending, 1);
+	}
+	atomic_store(&s->parked, 1);
+	int64_t until = worker_ns() + WORKER_HOLD_YIELD_NS;
+	while (atomic_load(&g->hold) == hold) {
+		if (worker_ns() < until) {
+			sched_yield();
+			continue;
+		}
+		atomic_fetch_add(&g->sleepers, 1);
+		instr_futex_wait(&g->seq, seq, -1);
+		atomic_fetch_sub(&g->sleepers, 1);
+		break;
+	}
+	atomic_store(&s->parked, 0);
+}
+
+/*
+ * Counts a return to work from a boundary: ptviz then reads /proc for it
+ * again (lab_worker_read_proc).  Only the worker writes it, so no locked add.
+ */
+static void worker_resume(struct instr_slot *s)
+{
+	atomic_store_explicit(&s->resumes, atomic_load_explicit(&s->resumes, memory_order_relaxed) + 1,
+	                      memory_order_relaxed);
+}
+
 /*
  * The boundary: between two operations, and in step mode between two
  * micro-steps, a worker answers its control word and the group's gate.  It
@@ -316,12 +372,7 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		uint32_t ctl = atomic_load(&s->control);
 
 		if (hold != 0) {
-			if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
-				atomic_store(&s->ack, hold);
-				if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-					instr_futex_wake(&g->acked, 1);
-			}
-			instr_futex_wait(&g->seq, seq, -1);
+			worker_hold(g, s, seq, hold);
 			continue;
 		}
 		if (ctl & INSTR_CTL_END) {
@@ -333,6 +384,7 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 			continue;
 		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
+			worker_resume(s);
 			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
 			continue;
 		}
@@ -353,11 +405,13 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 				if (atomic_load(&g->hold) != 0)
 					continue;
 				atomic_store(&s->taken, taken + 1);
+				worker_resume(s);
 				return false;
 			}
 			wait_state = INSTR_STEPWAIT;
 		} else {
 			atomic_store(&s->state, INSTR_RUNNING);
+			worker_resume(s);
 			return false;
 		}
 		/*
@@ -391,14 +445,11 @@ static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
 	for (;;) {
 		uint32_t seq = atomic_load(&g->seq);
 		uint32_t hold = atomic_load(&g->hold);
-		if (hold == 0)
+		if (hold == 0) {
+			worker_resume(s);
 			return;
-		if (atomic_load_explicit(&s->ack, memory_order_relaxed) != hold) {
-			atomic_store(&s->ack, hold);
-			if (atomic_fetch_add(&g->acked, 1) + 1 >= atomic_load(&g->expect))
-				instr_futex_wake(&g->acked, 1);
 		}
-		instr_futex_wait(&g->seq, seq, -1);
+		worker_hold(g, s, seq, hold);
 	}
 }
 

@@ -52,21 +52,53 @@ static void sleep_s(double s)
 	nanosleep(&ts, NULL);
 }
 
+/* This thread's time on a CPU and time runnable but waiting for one, ns, from /proc/thread-self/schedstat. */
+static void self_sched(double *on_cpu, double *runq)
+{
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+
+	*on_cpu = *runq = 0;
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%lf %lf", on_cpu, runq) != 2)
+		*on_cpu = *runq = 0;
+	fclose(f);
+}
+
 /* One observation pass over the given workers. */
 static int bench_observe(int threads, int processes)
 {
 	enum { ROUNDS = 300 };
 	struct lab *lab = make_lab(threads, processes);
-	double t[ROUNDS];
+	enum { PHASES = 10 };
+	static const char *const names[PHASES] = { "dispatch", "/proc", "hold", "wait", "read", "release",
+	                                           "on CPU", "waiting for a CPU", "waited for", "stat not read" };
+	double t[ROUNDS], ph[PHASES][ROUNDS];
 	int inconsistent = 0;
 
 	for (int i = 0; i < 20; i++)
 		lab_observe(lab);
 	for (int i = 0; i < ROUNDS; i++) {
+		struct lab_pass p;
+		double cpu0, runq0, cpu1, runq1;
 		sleep_s(0.01);
+		self_sched(&cpu0, &runq0);
 		double a = now_us();
 		lab_observe(lab);
 		t[i] = now_us() - a;
+		self_sched(&cpu1, &runq1);
+		/* Both include the reading of schedstat itself, a few microseconds. */
+		ph[6][i] = (cpu1 - cpu0) / 1e3;
+		ph[7][i] = (runq1 - runq0) / 1e3;
+		lab_last_pass(lab, &p);
+		ph[0][i] = (double)p.dispatch_ns / 1e3;
+		ph[1][i] = (double)p.proc_ns / 1e3;
+		ph[2][i] = (double)p.begin_ns / 1e3;
+		ph[3][i] = (double)p.wait_ns / 1e3;
+		ph[4][i] = (double)p.read_ns / 1e3;
+		ph[5][i] = (double)p.end_ns / 1e3;
+		ph[8][i] = p.waited;
+		ph[9][i] = p.proc_skipped;
 		for (int g = 0; g < lab_ngroups(lab); g++)
 			inconsistent += !lab_group_at(lab, g)->consistent;
 	}
@@ -74,6 +106,14 @@ static int bench_observe(int threads, int processes)
 	       ROUNDS, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  median %.0f us   p90 %.0f us   max %.0f us   (goal: median <= 400 us)\n", pct(t, ROUNDS, 0.5),
 	       pct(t, ROUNDS, 0.9), pct(t, ROUNDS, 1.0));
+	printf("  phases, median (p90) us:");
+	for (int k = 0; k < 6; k++)
+		printf(" %s %.0f (%.0f)", names[k], pct(ph[k], ROUNDS, 0.5), pct(ph[k], ROUNDS, 0.9));
+	printf("\n  the pass, median (p90) us: %s %.0f (%.0f), %s %.0f (%.0f)\n", names[6], pct(ph[6], ROUNDS, 0.5),
+	       pct(ph[6], ROUNDS, 0.9), names[7], pct(ph[7], ROUNDS, 0.5), pct(ph[7], ROUNDS, 0.9));
+	printf("  workers waited for, median (p90): %.0f (%.0f); stat not read again (the worker has not worked since): "
+	       "%.0f (%.0f)\n", pct(ph[8], ROUNDS, 0.5), pct(ph[8], ROUNDS, 0.9), pct(ph[9], ROUNDS, 0.5),
+	       pct(ph[9], ROUNDS, 0.9));
 	printf("  groups that could not be held within the timeout: %d of %d\n", inconsistent, 2 * ROUNDS);
 	lab_free(lab);
 	return 0;
@@ -221,12 +261,14 @@ int main(int argc, char **argv)
 {
 	const char *which = argc > 1 ? argv[1] : "";
 
+	if (strcmp(which, "observe") == 0 && argc > 3)
+		return bench_observe(atoi(argv[2]), atoi(argv[3]));
 	if (strcmp(which, "observe") == 0)
 		return bench_observe(4, 4) || bench_observe(256, 64);
 	if (strcmp(which, "throughput") == 0)
 		return bench_throughput(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 4);
 	if (strcmp(which, "fault") == 0)
 		return bench_fault();
-	fprintf(stderr, "usage: bench_lab observe|throughput|fault\n");
+	fprintf(stderr, "usage: bench_lab observe [THREADS PROCESSES]|throughput [THREADS PROCESSES]|fault\n");
 	return 2;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1121,6 +1122,123 @@ static void test_orphans_are_adopted(void **state)
 	/* The rest end with their group; teardown checks the adopted child is gone too. */
 }
 
+/* Sleeps for some microseconds (0: not at all). */
+static void pause_us(long us)
+{
+	struct timespec ts = { 0, us * 1000 };
+
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * Every snapshot is exact: taken while no update is half made, so what the
+ * counter lost never goes down, never goes below zero, and under a lock or an
+ * atomic add it does not move by a single update.  Observations come back to
+ * back and a little apart, so some find workers still asleep from the last
+ * hold and some find every worker at work.
+ */
+static void test_snapshots_are_exact(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+	enum { ROUNDS = 300, GROUPS = 3 };
+	static const char *const names[GROUPS] = { "T", "S", "P" };
+	int64_t lost[GROUPS], increments[GROUPS];
+	int consistent = 0, taken = 0;
+
+	spawn(fx, LAB_THREADS, 8, false, "T");
+	spawn(fx, LAB_PROCESSES, 4, true, "S");
+	spawn(fx, LAB_PROCESSES, 4, false, "P");
+	for (int k = 0; k < GROUPS; k++)
+		lost[k] = increments[k] = 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		pause_us(i % 3 == 0 ? 0 : (i % 7) * 300);
+		lab_observe(fx->lab);
+		for (int k = 0; k < GROUPS; k++) {
+			const struct lab_group *g = group(fx, names[k]);
+			taken++;
+			if (!g->consistent)
+				continue;
+			consistent++;
+			assert_int_equal(g->lost, g->increments - g->counter);
+			assert_true(g->lost >= 0);
+			if (g->lost < lost[k])
+				fail_msg("%s: lost went down from %lld to %lld at observation %d", g->name, (long long)lost[k],
+				         (long long)g->lost, i);
+			assert_true(g->increments >= increments[k]);
+			lost[k] = g->lost;
+			increments[k] = g->increments;
+		}
+		const struct lab_group *p = group(fx, "P");
+		if (p->consistent) {
+			assert_int_equal(p->lost, 0);
+			for (int j = 0; j < p->nworkers; j++)
+				assert_int_equal(p->workers[j].counter, p->workers[j].done);
+		}
+	}
+	struct lab_pass pass;
+	lab_last_pass(fx->lab, &pass);
+	assert_int_equal(pass.workers, 16);
+	print_message("sync none: %d of %d snapshots consistent; lost T %lld, S %lld\n", consistent, taken,
+	              (long long)lost[0], (long long)lost[1]);
+	assert_true(consistent * 2 > taken);
+
+	for (int mode = INSTR_SYNC_MUTEX; mode <= INSTR_SYNC_ATOMIC; mode++) {
+		must(lab_sync(fx->lab, (enum instr_sync)mode, NULL, &err), &err);
+		lab_observe(fx->lab);
+		for (int k = 0; k < GROUPS; k++)
+			lost[k] = group(fx, names[k])->lost;
+		for (int i = 0; i < ROUNDS / 2; i++) {
+			pause_us(i % 3 == 0 ? 0 : (i % 5) * 400);
+			lab_observe(fx->lab);
+			for (int k = 0; k < GROUPS; k++) {
+				const struct lab_group *g = group(fx, names[k]);
+				if (!g->consistent)
+					continue;
+				if (g->lost != lost[k])
+					fail_msg("%s, sync %s: lost moved from %lld to %lld at observation %d", g->name,
+					         lab_sync_name(g->sync), (long long)lost[k], (long long)g->lost, i);
+			}
+		}
+		for (int k = 0; k < GROUPS; k++)
+			assert_true(group(fx, names[k])->increments > increments[k]);
+	}
+}
+
+/* The stat parser: the three fields ptviz needs, whatever the task's name holds. */
+static void test_procfs_parse(void **state)
+{
+	(void)state;
+	struct procfs_stat st;
+
+	assert_true(procfs_parse_stat("1234 (ptviz T1) R 1233 1234 1200 0 -1 4194368 100 0 0 0 57 13 0 0 39 19 1 0 "
+	                              "12345 2000000 300 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 -1 1 0 0 0 0 0\n",
+	                              &st));
+	assert_int_equal(st.state, 'R');
+	assert_int_equal(st.ppid, 1233);
+	assert_int_equal(st.ticks, 70);
+	assert_int_equal(st.cpu, 1);
+	assert_true(procfs_parse_stat("7 (a) b) c ) S 1 2 3 0 -1 4194368 100 0 0 0 5 7 0 0 20 0 1 0 12345 2000000 300 "
+	                              "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n",
+	                              &st));
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ticks, 12);
+	assert_int_equal(st.cpu, 3);
+	assert_false(procfs_parse_stat("1 (x) R 1 2 3\n", &st));
+	assert_false(procfs_parse_stat("1 (x) R", &st));
+	assert_false(procfs_parse_stat("no name here", &st));
+	assert_false(procfs_parse_stat("1 (x) R 1 2 3 0 -1 4 5 0 0 0 x 7", &st));
+
+	int fd = procfs_open_stat(getpid(), gettid());
+	assert_true(fd >= 0);
+	assert_true(procfs_read_stat(fd, &st));
+	assert_int_equal(st.state, 'R');
+	assert_int_equal(st.ppid, getppid());
+	assert_true(st.cpu >= 0 && st.cpu < 65536);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1148,6 +1266,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_io_threads_help_on_one_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_workers_gain_nothing_on_one_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gil_throughput, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
+		cmocka_unit_test(test_procfs_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
