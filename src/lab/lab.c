@@ -52,6 +52,12 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	/*
+	 * Bumped when something may have changed what /proc says of a worker
+	 * that has not worked: a SIGCHLD (a child stopped, continued or died),
+	 * or ptviz moving workers to other CPUs.  A stat read before is read again.
+	 */
+	uint32_t stat_epoch;
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -671,7 +677,9 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
  * now without having gone back to work in between, has done no work since:
  * what that read gave still holds.  It may have woken to find a hold still
  * on and gone back to sleep; those few instructions are the observation's
- * own, and the CPU they ran on is not the one the worker works on.  With
+ * own, and the CPU they ran on is not the one the worker works on.  What
+ * can change the kernel's answer without the worker working (a stop or a
+ * continue from outside, a move to other CPUs) bumps lab->stat_epoch.  With
  * hundreds of workers on few CPUs, most have not had a CPU between two
  * passes, and each read of stat costs the kernel a microsecond or more.
  */
@@ -686,8 +694,7 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	/* parked before resumes: a worker counts its return to work before it parks again. */
 	uint32_t parked = atomic_load(&s->parked);
 	uint32_t resumes = atomic_load(&s->resumes);
-	if (parked && w->stat_parked && resumes == w->stat_resumes) {
-		w->state = 'R';
+	if (parked && w->stat_parked && resumes == w->stat_resumes && w->stat_epoch == lab->stat_epoch) {
 		lab->pass.proc_skipped++;
 		return;
 	}
@@ -698,6 +705,7 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	uint32_t parked_after = atomic_load(&s->parked);
 	w->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
 	w->stat_resumes = resumes;
+	w->stat_epoch = lab->stat_epoch;
 	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
@@ -982,6 +990,7 @@ void lab_dispatch(struct lab *lab)
 	 */
 	if (!news)
 		return;
+	lab->stat_epoch++;
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->kind == LAB_THREADS) {
@@ -2351,6 +2360,7 @@ bool lab_cpus(struct lab *lab, bool one, const char *group, struct lab_error *er
 		}
 		g->pinned_cpu = one ? first : -1;
 	}
+	lab->stat_epoch++;
 	if (one)
 		lab_note(err, "every worker named now runs on CPU %d alone: they take turns on it", first);
 	else
