@@ -334,16 +334,6 @@ void lab_event_clear(struct lab_event *ev)
 	ev->nids = 0;
 }
 
-/*
- * Wakes the workers asleep on a gate.  Parked workers sleep only in a hold
- * that lasted milliseconds (they give way with sched_yield before that), so
- * this is rare, and that pass was slow already.
- */
-static void lab_wake_sleepers(struct lab *lab, int gate)
-{
-	instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
-}
-
 /* ---- lifetime ---- */
 
 void lab_config_defaults(struct lab_config *cfg)
@@ -423,7 +413,7 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 
 	if (!w->alive)
 		return false;
-	/* Asleep at a boundary since an earlier hold: it reads the hold again before it works. */
+	/* Parked at a boundary since an earlier hold: it reads the hold again before it works. */
 	if (atomic_load(&s->parked))
 		return false;
 	uint32_t st = atomic_load(&s->state);
@@ -527,10 +517,12 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 }
 
 /*
- * Lets the group go on.  A worker reads seq before hold, and sleeps only if
- * seq is unchanged; sleepers is counted before it sleeps.  So a worker that
- * could still fall asleep for this hold is either counted below, or sees the
- * new seq and does not sleep.
+ * Lets the group go on.  A parked worker sees that the next time it runs,
+ * and sleeps only in a hold that has lasted milliseconds (worker_hold), so
+ * there is rarely anyone to wake.  A worker reads seq before hold, and sleeps
+ * only if seq is unchanged; sleepers is counted before it sleeps.  So a worker
+ * that could still fall asleep for this hold is either counted below, or sees
+ * the new seq and does not sleep.
  */
 static void lab_hold_end(struct lab *lab, struct lab_group *g)
 {
@@ -541,7 +533,7 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 	atomic_store(&gate->hold, 0);
 	atomic_fetch_add(&gate->seq, 1);
 	if (atomic_load(&gate->sleepers) > 0)
-		lab_wake_sleepers(lab, g->gate);
+		instr_futex_wake(&gate->seq, INT_MAX);
 }
 
 /* ---- observation ---- */
@@ -582,8 +574,8 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 
 /*
  * A private process's own counter, read where it lives, unless the process
- * has done no work since the last read: asleep in a hold all through that
- * read and asleep in one now without having gone back to work in between
+ * has done no work since the last read: parked in a hold all through that
+ * read and parked in one now without having gone back to work in between
  * (as for /proc, see lab_worker_read_proc).  Only the process writes it, and
  * ptviz, which forgets what it read when it does (lab_group_restart).
  */
@@ -669,15 +661,15 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 /*
  * What the kernel says of a worker: its state, the CPU it last ran on, its
  * CPU time.  Read while the group is held, so a worker may be asleep only
- * because the hold parked it: the kernel then says S of a worker that, but
- * for the observation, is running or waiting for a CPU, and shows R, as it
- * would have the moment before.  The slot says so before or after the read.
+ * because a long hold parked it: the kernel then says S of a worker that,
+ * but for the observation, is running or waiting for a CPU, and shows R, as
+ * it would have the moment before.  The slot says so before or after the read.
  *
- * A worker asleep in a hold all through the last read, and asleep in one
+ * A worker parked in a hold all through the last read, and parked in one
  * now without having gone back to work in between, has done no work since:
- * what that read gave still holds.  It may have woken to find a hold still
- * on and gone back to sleep; those few instructions are the observation's
- * own, and the CPU they ran on is not the one the worker works on.  What
+ * what that read gave still holds.  It may have run to find a hold still on
+ * and given way again; those few instructions are the observation's own,
+ * and the CPU they ran on is not the one the worker works on.  What
  * can change the kernel's answer without the worker working (a stop or a
  * continue from outside, a move to other CPUs) bumps lab->stat_epoch.  With
  * hundreds of workers on few CPUs, most have not had a CPU between two
@@ -719,8 +711,9 @@ static void lab_group_count_alive(struct lab_group *g)
 }
 
 /*
- * Holds the groups in mask at one moment, runs fn on each while its workers
- * are parked between increments, and lets them go on.
+ * Holds the groups in mask at one moment, runs meanwhile (if any) while the
+ * workers come to their boundaries, runs fn on each group once its workers
+ * are parked between increments, and lets them all go on.
  */
 static void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struct lab *, uint32_t),
                                 void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
@@ -795,7 +788,6 @@ static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const v
 		lab_group_read(lab, g);
 }
 
-/* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
 /* /proc for every worker of the groups in mask. */
 static void lab_read_procs(struct lab *lab, uint32_t mask)
 {
