@@ -54,6 +54,12 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	/*
+	 * Bumped when something may have changed what /proc says of a worker
+	 * that has not worked: a SIGCHLD (a child stopped, continued or died),
+	 * or ptviz moving workers to other CPUs.  A stat read before is read again.
+	 */
+	uint32_t stat_epoch;
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -330,16 +336,6 @@ void lab_event_clear(struct lab_event *ev)
 	ev->nids = 0;
 }
 
-/*
- * Wakes the workers asleep on a gate.  Parked workers sleep only in a hold
- * that lasted milliseconds (they give way with sched_yield before that), so
- * this is rare, and that pass was slow already.
- */
-static void lab_wake_sleepers(struct lab *lab, int gate)
-{
-	instr_futex_wake(&lab->in.gates[gate].seq, INT_MAX);
-}
-
 /* ---- lifetime ---- */
 
 void lab_config_defaults(struct lab_config *cfg)
@@ -419,7 +415,7 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 
 	if (!w->alive)
 		return false;
-	/* Asleep at a boundary since an earlier hold: it reads the hold again before it works. */
+	/* Parked at a boundary since an earlier hold: it reads the hold again before it works. */
 	if (atomic_load(&s->parked))
 		return false;
 	uint32_t st = atomic_load(&s->state);
@@ -523,10 +519,12 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 }
 
 /*
- * Lets the group go on.  A worker reads seq before hold, and sleeps only if
- * seq is unchanged; sleepers is counted before it sleeps.  So a worker that
- * could still fall asleep for this hold is either counted below, or sees the
- * new seq and does not sleep.
+ * Lets the group go on.  A parked worker sees that the next time it runs,
+ * and sleeps only in a hold that has lasted milliseconds (worker_hold), so
+ * there is rarely anyone to wake.  A worker reads seq before hold, and sleeps
+ * only if seq is unchanged; sleepers is counted before it sleeps.  So a worker
+ * that could still fall asleep for this hold is either counted below, or sees
+ * the new seq and does not sleep.
  */
 static void lab_hold_end(struct lab *lab, struct lab_group *g)
 {
@@ -537,7 +535,7 @@ static void lab_hold_end(struct lab *lab, struct lab_group *g)
 	atomic_store(&gate->hold, 0);
 	atomic_fetch_add(&gate->seq, 1);
 	if (atomic_load(&gate->sleepers) > 0)
-		lab_wake_sleepers(lab, g->gate);
+		instr_futex_wake(&gate->seq, INT_MAX);
 }
 
 /* ---- observation ---- */
@@ -578,8 +576,8 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 
 /*
  * A private process's own counter, read where it lives, unless the process
- * has done no work since the last read: asleep in a hold all through that
- * read and asleep in one now without having gone back to work in between
+ * has done no work since the last read: parked in a hold all through that
+ * read and parked in one now without having gone back to work in between
  * (as for /proc, see lab_worker_read_proc).  Only the process writes it, and
  * ptviz, which forgets what it read when it does (lab_group_restart).
  */
@@ -684,15 +682,17 @@ static void lab_worker_read_cpu_time(struct lab_worker *w)
 /*
  * What the kernel says of a worker: its state, the CPU it last ran on, its
  * CPU time.  Read while the group is held, so a worker may be asleep only
- * because the hold parked it: the kernel then says S of a worker that, but
- * for the observation, is running or waiting for a CPU, and shows R, as it
- * would have the moment before.  The slot says so before or after the read.
+ * because a long hold parked it: the kernel then says S of a worker that,
+ * but for the observation, is running or waiting for a CPU, and shows R, as
+ * it would have the moment before.  The slot says so before or after the read.
  *
- * A worker asleep in a hold all through the last read, and asleep in one
+ * A worker parked in a hold all through the last read, and parked in one
  * now without having gone back to work in between, has done no work since:
- * what that read gave still holds.  It may have woken to find a hold still
- * on and gone back to sleep; those few instructions are the observation's
- * own, and the CPU they ran on is not the one the worker works on.  With
+ * what that read gave still holds.  It may have run to find a hold still on
+ * and given way again; those few instructions are the observation's own,
+ * and the CPU they ran on is not the one the worker works on.  What
+ * can change the kernel's answer without the worker working (a stop or a
+ * continue from outside, a move to other CPUs) bumps lab->stat_epoch.  With
  * hundreds of workers on few CPUs, most have not had a CPU between two
  * passes, and each read of stat costs the kernel a microsecond or more.
  */
@@ -707,8 +707,7 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	/* parked before resumes: a worker counts its return to work before it parks again. */
 	uint32_t parked = atomic_load(&s->parked);
 	uint32_t resumes = atomic_load(&s->resumes);
-	if (parked && w->stat_parked && resumes == w->stat_resumes) {
-		w->state = 'R';
+	if (parked && w->stat_parked && resumes == w->stat_resumes && w->stat_epoch == lab->stat_epoch) {
 		lab->pass.proc_skipped++;
 		return;
 	}
@@ -719,6 +718,7 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	uint32_t parked_after = atomic_load(&s->parked);
 	w->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
 	w->stat_resumes = resumes;
+	w->stat_epoch = lab->stat_epoch;
 	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
@@ -733,8 +733,9 @@ static void lab_group_count_alive(struct lab_group *g)
 }
 
 /*
- * Holds the groups in mask at one moment, runs fn on each while its workers
- * are parked between increments, and lets them go on.
+ * Holds the groups in mask at one moment, runs meanwhile (if any) while the
+ * workers come to their boundaries, runs fn on each group once its workers
+ * are parked between increments, and lets them all go on.
  */
 static void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struct lab *, uint32_t),
                                 void (*fn)(struct lab *, struct lab_group *, const void *), const void *arg)
@@ -809,7 +810,6 @@ static void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const v
 		lab_group_read(lab, g);
 }
 
-/* Takes a consistent snapshot of the groups selected by mask (bit i: group i). */
 /* /proc for every worker of the groups in mask. */
 static void lab_read_procs(struct lab *lab, uint32_t mask)
 {
@@ -1023,6 +1023,7 @@ void lab_dispatch(struct lab *lab)
 	 */
 	if (!news)
 		return;
+	lab->stat_epoch++;
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->kind == LAB_THREADS) {
@@ -2443,6 +2444,7 @@ bool lab_cpus(struct lab *lab, bool one, const char *group, struct lab_error *er
 		}
 		g->pinned_cpu = one ? first : -1;
 	}
+	lab->stat_epoch++;
 	if (one)
 		lab_note(err, "every worker named now runs on CPU %d alone: they take turns on it", first);
 	else

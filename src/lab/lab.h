@@ -79,6 +79,7 @@ struct lab_worker {
 	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
 	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
 	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
+	uint32_t stat_epoch;     /* ... and the lab's stat epoch then */
 	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
 	uint32_t counter_resumes;
 	/* step mode, as the worker published it in its slot */

@@ -1206,6 +1206,37 @@ static void test_snapshots_are_exact(void **state)
 	}
 }
 
+/*
+ * What /proc says is what the kernel says, also of workers that have not had
+ * a CPU for a while: a process stopped from outside shows T, and after a
+ * continue it works again.  With more workers than CPUs many have not worked
+ * between two passes, and their stat is not read again unless something
+ * could have changed it.
+ */
+static void test_stopped_from_outside(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_PROCESSES, 8, false, "P");
+	const struct lab_group *p = group(fx, "P");
+	for (int i = 0; i < 50; i++) {
+		pause_us(2000);
+		lab_observe(fx->lab);
+	}
+	for (int j = 0; j < p->nworkers; j++)
+		assert_int_not_equal(p->workers[j].state, 'T');
+	pid_t stopped = p->workers[7].pid;
+	assert_int_equal(kill(stopped, SIGSTOP), 0);
+	run_for(fx, 0.3);
+	assert_int_equal(p->workers[7].state, 'T');
+	int64_t done = p->workers[7].done;
+	assert_int_equal(kill(stopped, SIGCONT), 0);
+	run_for(fx, 0.5);
+	assert_int_not_equal(p->workers[7].state, 'T');
+	assert_true(p->workers[7].done > done);
+	assert_true(p->consistent);
+}
+
 /* The stat parser: the three fields ptviz needs, whatever the task's name holds. */
 static void test_procfs_parse(void **state)
 {
@@ -1267,6 +1298,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cpu_workers_gain_nothing_on_one_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gil_throughput, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_from_outside, setup, teardown),
 		cmocka_unit_test(test_procfs_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
