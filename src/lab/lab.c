@@ -2720,12 +2720,12 @@ bool lab_close_file(struct lab *lab, const char *id, int fd, struct lab_error *e
 	if (w == NULL)
 		return false;
 	if (!procfs_fd_target(w->pid, w->tid, fd, target, sizeof(target))) {
-		char open[LAB_MSG_MAX / 2] = "";
+		char list[LAB_MSG_MAX / 2] = "";
 		int fds[32];
 		int n = procfs_list_fds(w->pid, w->tid, fds, 32);
 		for (int i = 0; i < n && i < 32; i++)
-			snprintf(open + strlen(open), sizeof(open) - strlen(open), " %d", fds[i]);
-		return lab_fail(err, "%s has no fd %d open; its open fds:%s", w->id, fd, open);
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %d", fds[i]);
+		return lab_fail(err, "%s has no fd %d open; its open fds:%s", w->id, fd, list);
 	}
 	if (!lab_request(lab, g, w, INSTR_FAULT_CLOSE, fd, &answer, err))
 		return false;

@@ -21,37 +21,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "json_lines.h"
 #include "ptviz_run.h"
 
-/* Finds the n-th JSON line whose "event" is the given one. */
+/* The n-th JSON line whose "event" is the given one. */
 static struct json_object *event(const char *out, const char *name, int nth)
 {
-	char *copy = strdup(out), *save = NULL;
-
-	for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		struct json_object *o = json_tokener_parse(line);
-		if (o == NULL)
-			fail_msg("not a JSON line: %s", line);
-		struct json_object *ev, *t;
-		assert_true(json_object_object_get_ex(o, "event", &ev));
-		assert_true(json_object_object_get_ex(o, "t", &t));
-		if (strcmp(json_object_get_string(ev), name) == 0 && nth-- == 0) {
-			free(copy);
-			return o;
-		}
-		json_object_put(o);
-	}
-	free(copy);
-	return NULL;
-}
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no \"%s\" in %s", key, json_object_to_json_string(o));
-	return v;
+	return json_event(out, name, NULL, NULL, nth);
 }
 
 static struct json_object *find_group(struct json_object *report, const char *name)
@@ -323,24 +299,36 @@ static void kill_9_and_check(pid_t ptviz, const pid_t *pids, int n, const char *
 		;
 }
 
-static void test_kill_9_leaves_nothing(void **state)
+/*
+ * Runs script, reads until pids_of finds want pids (and needle, if any), checks
+ * they run, then kill -9 of ptviz: every one must be gone within 1 s.
+ */
+static void kill_9_scenario(const char *script, int (*pids_of)(const char *, pid_t *, int), int want,
+                            const char *needle, const char *what)
 {
-	(void)state;
-	const char *args[] = { "--json", "-c", "spawn threads 4; spawn processes 4; run 30", NULL };
+	const char *args[] = { "--json", "-c", script, NULL };
 	char out[8192];
 	int outfd, errfd;
-	pid_t pids[5];
+	pid_t pids[8];
 
 	/* Orphans come back to this test, so it can reap them and see them gone. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid_t pid = start(args, &outfd, &errfd);
-	int n = read_until(outfd, out, sizeof(out), spawned_pids, pids, 5, NULL);
-	assert_int_equal(n, 5);
+	int n = read_until(outfd, out, sizeof(out), pids_of, pids, want, needle);
+	assert_int_equal(n, want);
+	if (needle != NULL)
+		assert_non_null(strstr(out, needle));
 	for (int i = 0; i < n; i++)
 		assert_true(running(pids[i]));
-	kill_9_and_check(pid, pids, n, "worker");
+	kill_9_and_check(pid, pids, n, what);
 	close(outfd);
 	close(errfd);
+}
+
+static void test_kill_9_leaves_nothing(void **state)
+{
+	(void)state;
+	kill_9_scenario("spawn threads 4; spawn processes 4; run 30", spawned_pids, 5, NULL, "worker");
 }
 
 /* The pids in the notes "... forked child N; ...". */
@@ -353,26 +341,12 @@ static int forked_pids(const char *out, pid_t *pids, int max)
 	return n;
 }
 
-/* A worker's child, adopted by ptviz or not, does not outlive ptviz's kill -9 either. */
+/* A worker's child, adopted by ptviz (P1's, once P1 is killed) or not (P2's), does not outlive ptviz's kill -9. */
 static void test_kill_9_ends_workers_children(void **state)
 {
 	(void)state;
-	const char *args[] = { "--json", "-c", "spawn processes 2; fork P1; fork P2; kill P1; run 30", NULL };
-	char out[8192];
-	int outfd, errfd;
-	pid_t kids[2];
-
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	pid_t pid = start(args, &outfd, &errfd);
-	int n = read_until(outfd, out, sizeof(out), forked_pids, kids, 2, "\"killed\"");
-	assert_int_equal(n, 2);
-	assert_non_null(strstr(out, "\"killed\""));
-	/* One adopted by ptviz (its parent P1 is dead), one still P2's. */
-	for (int i = 0; i < n; i++)
-		assert_true(running(kids[i]));
-	kill_9_and_check(pid, kids, n, "child of a worker");
-	close(outfd);
-	close(errfd);
+	kill_9_scenario("spawn processes 2; fork P1; fork P2; kill P1; run 30", forked_pids, 2, "\"killed\"",
+	                "child of a worker");
 }
 
 static void test_no_core_files(void **state)

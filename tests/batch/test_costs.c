@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "json_lines.h"
 #include "ptviz_run.h"
 
 /* Every child, grandchild and orphan of this test has ended and been reaped (this process is their subreaper). */
@@ -36,34 +37,10 @@ static void assert_no_children(void)
 	}
 }
 
-/* The nth JSON line whose "event" is name and, when given, whose "name" is bench. */
+/* The first line of the given event, and with bench: the one whose "name" is bench. */
 static struct json_object *event(const char *out, const char *name, const char *bench)
 {
-	char *copy = strdup(out), *save = NULL;
-
-	for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		struct json_object *o = json_tokener_parse(line), *ev, *nm;
-		if (o == NULL)
-			fail_msg("not a JSON line: %s", line);
-		if (json_object_object_get_ex(o, "event", &ev) && strcmp(json_object_get_string(ev), name) == 0 &&
-		    (bench == NULL ||
-		     (json_object_object_get_ex(o, "name", &nm) && strcmp(json_object_get_string(nm), bench) == 0))) {
-			free(copy);
-			return o;
-		}
-		json_object_put(o);
-	}
-	free(copy);
-	return NULL;
-}
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no \"%s\" in %s", key, json_object_to_json_string(o));
-	return v;
+	return json_event(out, name, bench != NULL ? "name" : NULL, bench, 0);
 }
 
 static double num(struct json_object *o, const char *key)

@@ -1053,18 +1053,16 @@ static void test_processes_copy_then_diverge(void **state)
 	assert_true(p->increments > before);
 }
 
+/* The parent of a process now, from /proc, as the engine reads it; -1 when it is gone. */
 static pid_t proc_ppid(pid_t pid)
 {
-	char path[64], buf[512];
+	struct procfs_stat st;
+	int fd = procfs_open_stat(pid, pid);
+	bool ok = fd >= 0 && procfs_read_stat(fd, &st);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	bool ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	const char *p = ok ? strrchr(buf, ')') : NULL;
-	return p != NULL ? (pid_t)atoi(p + 4) : -1;
+	if (fd >= 0)
+		close(fd);
+	return ok ? st.ppid : -1;
 }
 
 static void remember_pid(struct fixture *fx, pid_t pid)
