@@ -307,7 +307,7 @@ int main(int argc, char **argv)
 			                "  e.g. ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n");
 			return 2;
 		}
-		struct lab_error uerr = { { 0 } };
+		struct lab_error uerr = { 0 };
 		struct lab *ulab = lab_new(&cfg, &uerr);
 		if (ulab == NULL) {
 			fprintf(stderr, "ptviz: %s\n", uerr.msg);
@@ -343,7 +343,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	struct lab_error err = { { 0 } };
+	struct lab_error err = { 0 };
 	struct lab *lab = lab_new(&cfg, &err);
 	if (lab == NULL) {
 		fprintf(stderr, "ptviz: %s\n", err.msg);

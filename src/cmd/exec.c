@@ -22,7 +22,7 @@ static bool exec_result(bool ok, const struct cmd *c, int column, const struct l
 
 bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char *note, size_t notelen)
 {
-	struct lab_error le = { { 0 } };
+	struct lab_error le = { 0 };
 	const char *target = c->target[0] != '\0' ? c->target : NULL;
 	int column = c->target_column ? c->target_column : c->column;
 	bool ok = true;
@@ -80,6 +80,8 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 		break;
 	case CMD_CLOSE:
 		ok = lab_close_file(lab, c->target, c->count, &le);
+		if (!ok && le.arg == 1)
+			column = c->value_column;
 		break;
 	case CMD_FILES:
 		ok = lab_files(lab, c->on, target, &le);

@@ -355,6 +355,7 @@ static bool parse_close(const struct statement *st, struct cmd *c, struct cmd_er
 		return cmd_fail(err, st->line, w->column,
 		                "bad file descriptor '%s': expected a number from 0 to 65535, e.g. 'close P2 3'", w->text);
 	c->count = (int)v;
+	c->value_column = w->column;
 	return expect_end(st, 3, err);
 }
 

@@ -2725,12 +2725,15 @@ bool lab_close_file(struct lab *lab, const char *id, int fd, struct lab_error *e
 		int n = procfs_list_fds(w->pid, w->tid, fds, 32);
 		for (int i = 0; i < n && i < 32; i++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %d", fds[i]);
+		err->arg = 1;
 		return lab_fail(err, "%s has no fd %d open; its open fds:%s", w->id, fd, list);
 	}
 	if (!lab_request(lab, g, w, INSTR_FAULT_CLOSE, fd, &answer, err))
 		return false;
-	if (answer < 0)
+	if (answer < 0) {
+		err->arg = 1;
 		return lab_fail(err, "%s could not close fd %d: %s", w->id, fd, strerror(-answer));
+	}
 	g->files = true;
 	lab_group_read_files(g);
 	if (g->kind == LAB_THREADS)

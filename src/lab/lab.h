@@ -170,6 +170,7 @@ struct lab_config {
 
 struct lab_error {
 	char msg[LAB_MSG_MAX];
+	int arg;   /* which argument was wrong: 0 the worker or group, 1 the value after it (close's fd) */
 };
 
 struct lab;

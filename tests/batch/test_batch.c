@@ -165,6 +165,12 @@ static void test_exit_codes_and_errors(void **state)
 	run(r, "-c", "spawn threads 2; inject segv T1; inject abort T2", NULL);
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "already dead"));
+	/* the caret goes where the mistake is: the worker, or the descriptor it does not have */
+	run(r, "-c", "spawn processes 2; close P7 3", NULL);
+	assert_non_null(strstr(r->err, "-c:1:26:"));
+	run(r, "-c", "spawn processes 2; close P2 99", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "-c:1:29: P2 has no fd 99 open"));
 	run(r, "--max-processes", "2", "-c", "spawn processes 3", NULL);
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "--max-processes 3"));

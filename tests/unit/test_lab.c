@@ -417,7 +417,7 @@ static void test_outside_kill_is_attributed(void **state)
 
 static void step(struct fixture *fx, const char *worker, const char *expect_in_note)
 {
-	struct lab_error err = { { 0 } };
+	struct lab_error err = { 0 };
 
 	must(lab_step(fx->lab, worker, &err), &err);
 	if (expect_in_note != NULL && strstr(err.msg, expect_in_note) == NULL)
