@@ -76,6 +76,18 @@ static void test_rates_shares_and_a_fresh_start(void **state)
 	assert_null(trend_cpu(&tr, lab, 0, 2));
 	assert_null(trend_rate(&tr, lab, 1));
 
+	/* Another workload: the rate starts afresh, the CPU shares go on. */
+	int cpu_cells = trend_count(trend_cpu(&tr, lab, 0, 0));
+	must(lab_workload(lab, INSTR_WORK_COUNTER, NULL, &err), &err);
+	lab_observe(lab);
+	trend_update(&tr, lab);
+	assert_int_equal(trend_count(trend_rate(&tr, lab, 0)), 0);
+	assert_true(trend_count(trend_cpu(&tr, lab, 0, 0)) >= cpu_cells);
+	trend_run(lab, &tr, 0.7);
+	assert_true(trend_now(trend_rate(&tr, lab, 0), &v));
+	print_message("counter, 2 processes: %.0f increments/s\n", v);
+	assert_true(v > 10000);
+
 	/* The same name again after a reset is a new group: its history starts empty. */
 	lab_reset(lab);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);
