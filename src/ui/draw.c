@@ -121,6 +121,32 @@ void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr)
 	wattr_set(win, A_NORMAL, 0, NULL);
 }
 
+/* " 97%", "0.6%": a share of one CPU in four columns; small shares keep a decimal, so waiting shows as waiting. */
+void ui_percent(double share, char *buf, size_t len)
+{
+	double p = share * 100.0;
+
+	if (p > 100.0)
+		p = 100.0;   /* the two clocks are read a moment apart */
+	if (p > 0.0 && p < 9.95)
+		snprintf(buf, len, "%3.1f%%", p);
+	else
+		snprintf(buf, len, "%3.0f%%", p);
+}
+
+/*
+ * A share of one CPU as a bar in eighths: a full block is all of it.  Next to
+ * nothing (a waiting worker) is the pale shade, so it never looks like the
+ * eighth of a CPU the lowest bar stands for.
+ */
+const char *ui_cpu_glyph(const struct ui *ui, double share)
+{
+	int e = (int)(share * 8 + 0.5);
+
+	e = e > 8 ? 8 : e;
+	return e > 0 ? ui->g.spark[e - 1] : ui->g.shade;
+}
+
 void ui_number(int64_t n, int maxw, char *buf, size_t len)
 {
 	static const char units[] = "kMGTP";

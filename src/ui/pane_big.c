@@ -103,6 +103,47 @@ static int big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, int ro
 	return 3;
 }
 
+/*
+ * How much CPU the group has now, and each worker's bar beside it:
+ * "CPUs in use 1.94  T1 █ T2 █ T3 ░ T4 ░".  Threads that take turns on one
+ * CPU, or wait, show it here as plainly as threads side by side on two.
+ */
+static void big_cpu_line(struct ui *ui, WINDOW *win, int gi, int y, int x, int w)
+{
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	double total = 0, share;
+	bool any = false;
+	char buf[48];
+
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && trend_now(trend_cpu(&ui->trend, ui->lab, gi, i), &share)) {
+			total += share;
+			any = true;
+		}
+	}
+	if (!any)
+		return;
+	snprintf(buf, sizeof(buf), "CPUs in use %.2f ", total);
+	int cx = x + ui_put(win, y, x, w, ui->role[ROLE_FIGURE], buf);
+	/* Each bar named when all fit so; else the bars alone, side by side. */
+	int named = 0;
+	for (int i = 0; i < g->nworkers; i++)
+		named += g->workers[i].alive ? ui_width(g->workers[i].id) + 3 : 0;
+	bool names = cx + named <= x + w;
+	if (!names)
+		cx++;
+	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
+		const struct lab_worker *wk = &g->workers[i];
+		if (!wk->alive || !trend_now(trend_cpu(&ui->trend, ui->lab, gi, i), &share))
+			continue;
+		if (names) {
+			snprintf(buf, sizeof(buf), " %s ", wk->id);
+			cx += ui_put(win, y, cx, x + w - cx, ui->role[ROLE_SECONDARY], buf);
+		}
+		cx += ui_put(win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], ui_cpu_glyph(ui, share));
+	}
+}
+
 static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
 {
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
@@ -189,6 +230,8 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 			snprintf(buf, sizeof(buf), "increments/s: %.0f", rate);
 		ui_put(win, y++, x, w, ui->role[ROLE_FIGURE], buf);
 	}
+	if (y < bottom)
+		big_cpu_line(ui, win, gi, y, x, w);
 }
 
 static void big_draw(struct ui *ui, WINDOW *win, int h, int w)

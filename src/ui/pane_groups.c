@@ -77,18 +77,6 @@ static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
 
-/* " 97%", "0.6%": a share of one CPU in four columns; small shares keep a decimal, so waiting shows as waiting. */
-static void groups_percent(double share, char *buf, size_t len)
-{
-	double p = share * 100.0;
-
-	if (p > 100.0)
-		p = 100.0;   /* the two clocks are read a moment apart */
-	if (p > 0.0 && p < 9.95)
-		snprintf(buf, len, "%3.1f%%", p);
-	else
-		snprintf(buf, len, "%3.0f%%", p);
-}
 
 /* Where the scenario is about CPUs (io, cpu, pinned), a worker's share of one comes before its addresses. */
 static bool groups_cpu_story(const struct lab_group *g)
@@ -96,18 +84,6 @@ static bool groups_cpu_story(const struct lab_group *g)
 	return !g->stepping && (g->workload == INSTR_WORK_IO || g->workload == INSTR_WORK_CPU || g->pinned_cpu >= 0);
 }
 
-/*
- * A share of one CPU as a bar in eighths: a full block is all of it.  Next to
- * nothing (a waiting worker) is the pale shade, so it never looks like the
- * eighth of a CPU the lowest bar stands for.
- */
-static const char *groups_cpu_glyph(const struct ui *ui, double share)
-{
-	int e = (int)(share * 8 + 0.5);
-
-	e = e > 8 ? 8 : e;
-	return e > 0 ? ui->g.spark[e - 1] : ui->g.shade;
-}
 
 /*
  * For a worker's only line, when the group's story is the CPU (io, cpu,
@@ -123,11 +99,11 @@ static void groups_cpu_fragment(struct column *c, int i, int level, char *buf, s
 	buf[0] = '\0';
 	if (level >= 3 || !trend_now(t, &share))
 		return;
-	groups_percent(share, pct, sizeof(pct));
+	ui_percent(share, pct, sizeof(pct));
 	o = (size_t)snprintf(buf, len, "  cpu ");
 	int cells = level == 0 ? 8 : level == 1 ? 4 : 0;
 	for (int k = (cells < trend_count(t) ? cells : trend_count(t)) - 1; k >= 0 && o < len; k--)
-		o += (size_t)snprintf(buf + o, len - o, "%s", groups_cpu_glyph(c->ui, trend_cell(t, k)));
+		o += (size_t)snprintf(buf + o, len - o, "%s", ui_cpu_glyph(c->ui, trend_cell(t, k)));
 	if (o < len)
 		snprintf(buf + o, len - o, "%s%s", cells > 0 ? " " : "", pct + strspn(pct, " "));
 }
@@ -313,7 +289,7 @@ static void groups_cpu_cells(struct column *c, int y, int x, int room, const str
 
 	for (int i = n - 1, cx = x + room - n; i >= 0; i--, cx++) {
 		double share = trend_cell(t, i);
-		ui_put(c->win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], groups_cpu_glyph(ui, share));
+		ui_put(c->win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], ui_cpu_glyph(ui, share));
 	}
 }
 
@@ -334,7 +310,7 @@ static void groups_cpu_line(struct column *c, int y, int i, const char *const *t
 
 	snprintf(head, sizeof(head), " %s     cpu ", bar);
 	if (trend_now(t, &share) && w->alive)
-		groups_percent(share, pct, sizeof(pct));
+		ui_percent(share, pct, sizeof(pct));
 	else
 		snprintf(pct, sizeof(pct), "%s", w->alive ? "" : "  0%");
 	int hw = ui_width(head), pw = 1 + 4, k = 0, room = 0;

@@ -202,6 +202,8 @@ int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *c
 void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr);
 /* Digits grouped; abbreviated (12.3M) when wider than maxw. */
 void ui_number(int64_t n, int maxw, char *buf, size_t len);
+void ui_percent(double share, char *buf, size_t len);
+const char *ui_cpu_glyph(const struct ui *ui, double share);
 void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w);
 void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title);
 

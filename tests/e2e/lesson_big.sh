@@ -12,6 +12,9 @@ wait_for 'seed 42'
 wait_for 'the one shared counter'
 wait_for "each process's own counter"
 wait_for 'increments/s: [0-9.]+ million|increments/s: [0-9]+'
+# How much CPU each group has, with a bar per worker.
+wait_for 'CPUs in use [0-9]\.[0-9][0-9]  T1 . T2 . T3 . T4 .'
+wait_for 'CPUs in use [0-9]\.[0-9][0-9]  P1 . P2 .'
 # Large digits are drawn with block characters.
 cap | grep -q '█' || fail "no large digits on screen"
 cap | tail -1 | grep -q 'Help' && fail "the key bar shows despite --no-keybar"
