@@ -40,7 +40,8 @@ struct bench_create {
 #define BENCH_SIZES_MAX 16
 struct bench_forksize_point {
 	int mib;
-	double fork_us;         /* 4 KiB pages */
+	double fork_us;         /* 4 KiB pages, the median */
+	double fork_min_us;     /* the fastest: what a busy moment cannot make slower */
 	double fork_huge_us;    /* the same size asked for with MADV_HUGEPAGE */
 	double thread_us;       /* pthread_create + join beside the same memory */
 	double huge_mib;        /* how much of it the kernel really backed with huge pages */

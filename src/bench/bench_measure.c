@@ -440,6 +440,7 @@ static bool measure_forksize(struct measure *m, struct bench_forksize *r)
 	for (int i = 0; i < r->npoints; i++) {
 		r->p[i].reps = plain[i].nfork;
 		r->p[i].fork_us = measure_median(plain[i].fork, plain[i].nfork);
+		r->p[i].fork_min_us = plain[i].fork[0];   /* sorted by the median */
 		r->p[i].thread_us = measure_median(plain[i].thread, plain[i].nthread);
 		r->p[i].fork_huge_us = measure_median(huge[i].fork, huge[i].nfork);
 	}

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "bench.h"
+#include "../lab/story.h"
 
 #define US(utf8) ((utf8) ? "\u00b5s" : "us")
 #define TIMES(utf8) ((utf8) ? "\u00d7" : "x")
@@ -42,19 +43,6 @@ static void report_rate(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.1f k", v / 1e3);
 	else
 		snprintf(buf, len, "%.0f ", v);
-}
-
-/* A rate in words: 1.8 million, 125 thousand. */
-static void report_rate_words(double v, char *buf, size_t len)
-{
-	if (v >= 1e9)
-		snprintf(buf, len, "%.1f billion", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, len, "%.1f million", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, len, "%.0f thousand", v / 1e3);
-	else
-		snprintf(buf, len, "%.0f", v);
 }
 
 static void report_size(int bytes, char *buf, size_t len)
@@ -162,9 +150,9 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 	}
 	case BENCH_IPC: {
 		const struct bench_ipc *k = &r->u.ipc;
-		report_rate_words(k->msgs_per_s[0][BENCH_IPC_PIPE], a, sizeof(a));
-		report_rate_words(k->msgs_per_s[0][BENCH_IPC_SHM], b, sizeof(b));
-		report_rate_words(k->msgs_per_s[0][BENCH_IPC_THREADS], c, sizeof(c));
+		story_rate(k->msgs_per_s[0][BENCH_IPC_PIPE], a, sizeof(a));
+		story_rate(k->msgs_per_s[0][BENCH_IPC_SHM], b, sizeof(b));
+		story_rate(k->msgs_per_s[0][BENCH_IPC_THREADS], c, sizeof(c));
 		report_add(buf, len,
 		           "Small messages: %s a second by pipe, %s through shared memory between processes, %s through "
 		           "a variable shared by threads. Each message through a pipe or a socket costs two system calls, "
@@ -408,6 +396,7 @@ struct json_object *bench_report_json(const struct bench_result *r, double t)
 			struct json_object *po = json_object_new_object();
 			json_object_object_add(po, "mib", json_object_new_int(p->mib));
 			json_object_object_add(po, "fork_us", report_num(p->fork_us, 3));
+			json_object_object_add(po, "fork_min_us", report_num(p->fork_min_us, 3));
 			json_object_object_add(po, "fork_huge_us", report_num(p->fork_huge_us, 3));
 			json_object_object_add(po, "huge_mib", report_num(p->huge_mib, 1));
 			json_object_object_add(po, "thread_us", report_num(p->thread_us, 3));

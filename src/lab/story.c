@@ -167,6 +167,18 @@ void story_number(int64_t n, char *buf, size_t len)
 	strlcpy(buf, out, len);
 }
 
+void story_rate(double rate, char *buf, size_t len)
+{
+	if (rate >= 1e9)
+		snprintf(buf, len, "%.2f billion", rate / 1e9);
+	else if (rate >= 1e6)
+		snprintf(buf, len, "%.1f million", rate / 1e6);
+	else if (rate >= 1e5)
+		snprintf(buf, len, "%.0f thousand", rate / 1e3);
+	else
+		story_number((int64_t)(rate + 0.5), buf, len);   /* 1 310 beside 322: every digit counts */
+}
+
 void story_file(const char *target, char *buf, size_t len)
 {
 	static const char memfd[] = "/memfd:", deleted[] = " (deleted)";

@@ -26,5 +26,7 @@ void story_files_brief(const struct lab_worker *w, int from, char *buf, size_t l
 
 /* 2917406 -> "2 917 406": digits grouped for reading from the back of a room. */
 void story_number(int64_t n, char *buf, size_t len);
+/* A rate in words: "1.8 million", "125 thousand", and every digit below 100 000 ("1 310"). */
+void story_rate(double rate, char *buf, size_t len);
 
 #endif

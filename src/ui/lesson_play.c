@@ -196,18 +196,6 @@ static void play_measure_start(struct ui *ui)
 	}
 }
 
-static void play_rate(double rate, char *buf, size_t len)
-{
-	if (rate >= 1e9)
-		snprintf(buf, len, "%.2f billion", rate / 1e9);
-	else if (rate >= 1e6)
-		snprintf(buf, len, "%.1f million", rate / 1e6);
-	else if (rate >= 1e5)
-		snprintf(buf, len, "%.0f thousand", rate / 1e3);
-	else
-		story_number((int64_t)(rate + 0.5), buf, len);   /* 1 310 beside 322: every digit counts */
-}
-
 /* Each group's increments per second over the measured time: the cost of a lock, in numbers. */
 static void play_measured(struct ui *ui)
 {
@@ -233,7 +221,7 @@ static void play_measured(struct ui *ui)
 			ui_log(ui, ROLE_NOTE, "measured: %s was paused", g->name);
 			continue;
 		}
-		play_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
+		story_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
 		/* What decides the rate: the lock for counter++, else the workload; and the CPUs when pinned. */
 		snprintf(how, sizeof(how), "%s%s%s", g->workload == INSTR_WORK_COUNTER ? "sync " : "",
 		         g->workload == INSTR_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),

@@ -222,12 +222,12 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 		ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%s: %s", withdraw ? "withdrawals made" : "increments made",
 		        num);
 	} else if (y < bottom) {
-		if (rate < 0)
+		if (rate < 0) {
 			snprintf(buf, sizeof(buf), "increments/s: measuring");
-		else if (rate >= 1e6)
-			snprintf(buf, sizeof(buf), "increments/s: %.1f million", rate / 1e6);
-		else
-			snprintf(buf, sizeof(buf), "increments/s: %.0f", rate);
+		} else {
+			story_rate(rate, num, sizeof(num));
+			snprintf(buf, sizeof(buf), "increments/s: %s", num);
+		}
 		ui_put(win, y++, x, w, ui->role[ROLE_FIGURE], buf);
 	}
 	if (y < bottom)

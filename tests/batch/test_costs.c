@@ -96,9 +96,15 @@ static void test_bench_all_json(void **state)
 	struct json_object *first = json_object_array_get_idx(pts, 0), *last = json_object_array_get_idx(pts, n - 1);
 	assert_int_equal((int)num(first, "mib"), 1);
 	assert_int_equal((int)num(last, "mib"), 64);
-	/* fork copies page tables: more memory held, slower fork. */
-	if (!(num(last, "fork_us") > num(first, "fork_us")))
-		fail_msg("fork took %.1f us holding 64 MiB, %.1f us holding 1 MiB", num(last, "fork_us"), num(first, "fork_us"));
+	/*
+	 * fork copies page tables: more memory held, slower fork.  Judged by the
+	 * fastest fork of each, since a busy machine (the other tests beside this
+	 * one) can slow any number of them but never speed one up.
+	 */
+	assert_true(num(first, "fork_min_us") > 0 && num(first, "fork_min_us") <= num(first, "fork_us"));
+	if (!(num(last, "fork_min_us") > num(first, "fork_min_us")))
+		fail_msg("the fastest fork took %.1f us holding 64 MiB, %.1f us holding 1 MiB (medians %.1f and %.1f)",
+		         num(last, "fork_min_us"), num(first, "fork_min_us"), num(last, "fork_us"), num(first, "fork_us"));
 	json_object_put(o);
 
 	o = event(r->out, "bench", "switch");
