@@ -50,6 +50,7 @@ struct lab {
 	enum instr_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
+	bool killing_group;      /* `kill GROUP` of processes under way: each exit is one of many */
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
@@ -933,6 +934,7 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 		ev->end = end;
 		ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		ev->whole_group = killed_by_lab && lab->killing_group;
 		if (cause != NULL) {
 			strlcpy(ev->cause, cause->id, sizeof(ev->cause));
 			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
@@ -980,11 +982,18 @@ static bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block
 	int status;
 	pid_t r;
 
-	if (!block && lab->reap_off) {
-		/* Learn of the exit without reaping: the process stays a zombie until `reap`. */
+	if (lab->reap_off) {
+		/*
+		 * Learn of the exit without reaping: the process stays a zombie until
+		 * `reap`, whether it died by itself or by `kill`.
+		 */
 		siginfo_t si;
+		int rc;
 		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
+		do
+			rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
+		while (rc < 0 && errno == EINTR);
+		if (rc != 0 || si.si_pid != pid)
 			return false;
 		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
 		                                  : si.si_status | (si.si_code == CLD_DUMPED ? WCOREFLAG : 0);
@@ -1198,6 +1207,12 @@ void lab_reset(struct lab *lab)
 		lab_group_remove(lab, &lab->groups[lab->ngroups - 1]);
 	/* Exits of what reset ended are not news. */
 	lab_dispatch(lab);
+	/* A fresh start: what the first scene had, whatever was set since. */
+	lab->default_sync = INSTR_SYNC_NONE;
+	lab->default_workload = INSTR_WORK_COUNTER;
+	lab->reap_off = false;
+	lab->nschedule = 0;
+	lab->schedule_next = 0;
 }
 
 /* ---- spawning ---- */
@@ -1701,7 +1716,9 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 			kill(g->host, SIGKILL);
 			lab_reap(lab, g, g->host, true, true);
 		} else {
+			lab->killing_group = true;
 			lab_kill_processes(lab, g, NULL);
+			lab->killing_group = false;
 		}
 		return true;
 	}

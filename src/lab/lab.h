@@ -159,6 +159,7 @@ struct lab_event {
 	int signal;              /* 0 when none */
 	int status;              /* -1 when none */
 	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
+	bool whole_group;        /* ptviz killed the whole group of processes, this one among them */
 	int norphans;            /* children of the dead process that ptviz adopted */
 	pid_t orphans[LAB_KIDS_MAX];
 };
@@ -231,6 +232,7 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *worker, str
 bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);
 /* target: a worker, a group, or "all".  On success err->msg may hold a note. */
 bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
+/* Ends every group, and sets sync, workload, reaping and the step schedule back to their defaults. */
 void lab_reset(struct lab *lab);
 
 /*

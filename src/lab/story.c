@@ -117,6 +117,10 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 		return;
 	}
 	const char *who = ev->cause[0] != '\0' ? ev->cause : ev->ids[0];
+	if (ev->whole_group) {
+		snprintf(buf, len, "%s (pid %d) %s, like every process of %s still running", who, (int)ev->pid, lead, ev->group);
+		return;
+	}
 	if (ev->cause[0] != '\0')
 		snprintf(buf, len, "%s%s%s (pid %d) died alone; %s", lead, arrow, who, (int)ev->pid,
 		         alive[0] ? alive : "no other process of its group was left");

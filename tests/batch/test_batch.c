@@ -165,6 +165,23 @@ static void test_exit_codes_and_errors(void **state)
 	run(r, "-c", "spawn threads 2; inject segv T1; inject abort T2", NULL);
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "already dead"));
+	/* kill P tells each exit as one of many, never that nobody was left when others still ran */
+	run(r, "-c", "spawn processes 3; kill P2; kill P", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "P1 P3 kept running"));
+	assert_non_null(strstr(r->out, "was killed by ptviz (SIGKILL), like every process of P still running"));
+	assert_null(strstr(r->out, "no other process of its group was left"));
+	/* reap off: a killed process stays a zombie too, until reap */
+	run(r, "-c", "spawn processes 2; reap off; kill P2; run 0.1; report; reap", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, " Z SIGKILL"));
+	assert_non_null(strstr(r->out, "reaped P2 (pid"));
+	/* reset starts over: the defaults of the first scene, whatever was set before */
+	run(r, "--json", "-c", "workload deadlock; sync mutex; reset; spawn threads 2; run 0.3; report", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "\"sync\":\"none\""));
+	assert_non_null(strstr(r->out, "\"workload\":\"counter\""));
+	assert_null(strstr(r->out, "\"workload\":\"deadlock\""));
 	/* the caret goes where the mistake is: the worker, or the descriptor it does not have */
 	run(r, "-c", "spawn processes 2; close P7 3", NULL);
 	assert_non_null(strstr(r->err, "-c:1:26:"));
