@@ -1457,8 +1457,15 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	char gname[LAB_NAME_MAX + 1];
 	if (!lab_choose_name(lab, kind, name, gname, err))
 		return false;
+	/* A dead group keeps its record until the room is needed: then the oldest gives way. */
+	for (int i = 0; i < lab->ngroups && lab->ngroups >= LAB_MAX_GROUPS; i++) {
+		if (lab->groups[i].alive == 0) {
+			lab_group_remove(lab, &lab->groups[i]);
+			break;
+		}
+	}
 	if (lab->ngroups >= LAB_MAX_GROUPS)
-		return lab_fail(err, "already %d groups, the most ptviz shows: end one with 'kill GROUP' or 'reset'",
+		return lab_fail(err, "already %d groups with live workers, the most ptviz shows: end one with 'kill GROUP' or 'reset'",
 		                LAB_MAX_GROUPS);
 
 	struct lab_group *g = &lab->groups[lab->ngroups];

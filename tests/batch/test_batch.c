@@ -176,6 +176,19 @@ static void test_exit_codes_and_errors(void **state)
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, " Z SIGKILL"));
 	assert_non_null(strstr(r->out, "reaped P2 (pid"));
+	/* sixteen groups at most, but a dead one gives way to a new one */
+	char many[600] = "";
+	for (int i = 0; i < 16; i++)
+		strcat(many, "spawn threads 1; ");
+	char more[700];
+	snprintf(more, sizeof(more), "%sspawn threads 1", many);
+	run(r, "-c", more, NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "already 16 groups with live workers"));
+	snprintf(more, sizeof(more), "%skill TB; spawn threads 1 as Zed; report", many);
+	run(r, "-c", more, NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "Zed: 1 thread"));
 	/* reset starts over: the defaults of the first scene, whatever was set before */
 	run(r, "--json", "-c", "workload deadlock; sync mutex; reset; spawn threads 2; run 0.3; report", NULL);
 	assert_int_equal(r->status, 0);
