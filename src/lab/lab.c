@@ -252,6 +252,68 @@ const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
 	return w;
 }
 
+/* "T, P, PB": the groups there are, for messages that say what would be right. */
+static const char *lab_group_list(const struct lab *lab)
+{
+	static char buf[LAB_MAX_GROUPS * (LAB_NAME_MAX + 2) + 1];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < lab->ngroups; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? ", " : "", lab->groups[i].name);
+	return buf;
+}
+
+/* The group whose name differs from name only in case, or NULL. */
+static const struct lab_group *lab_group_caseless(const struct lab *lab, const char *name)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (strcasecmp(lab->groups[i].name, name) == 0)
+			return &lab->groups[i];
+	}
+	return NULL;
+}
+
+/* Says why name is no group, and what is there instead. */
+static bool lab_no_group(const struct lab *lab, const char *name, struct lab_error *err)
+{
+	const struct lab_group *g = lab_group_caseless(lab, name);
+
+	if (lab->ngroups == 0)
+		return lab_fail(err, "no group named '%s': there are no groups yet; spawn one first, e.g. 'spawn threads 4'",
+		                name);
+	if (g != NULL)
+		return lab_fail(err, "no group named '%s': names are case-sensitive; did you mean %s?", name, g->name);
+	return lab_fail(err, "no group named '%s': the groups are %s", name, lab_group_list(lab));
+}
+
+/* Says why id is no worker: its group is missing, or its number is past the group's end. */
+static bool lab_no_worker(const struct lab *lab, const char *id, struct lab_error *err)
+{
+	size_t letters = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+	char name[LAB_NAME_MAX + 1];
+
+	if (lab->ngroups == 0)
+		return lab_fail(err, "no worker named '%s': there are no workers yet; spawn some first, e.g. 'spawn threads 4'",
+		                id);
+	if (letters == 0 || letters > LAB_NAME_MAX || id[letters] < '1' || id[letters] > '9')
+		return lab_fail(err, "no worker named '%s': a worker is its group's name and a number, e.g. %s1", id,
+		                lab->groups[0].name);
+	memcpy(name, id, letters);
+	name[letters] = '\0';
+	const struct lab_group *g = lab_group_named((struct lab *)lab, name);
+	if (g != NULL && g->nworkers == 1)
+		return lab_fail(err, "no worker named '%s': %s has only %s1", id, g->name, g->name);
+	if (g != NULL)
+		return lab_fail(err, "no worker named '%s': %s has %s1..%s%d", id, g->name, g->name, g->name, g->nworkers);
+	g = lab_group_caseless(lab, name);
+	if (g != NULL)
+		return lab_fail(err, "no worker named '%s': names are case-sensitive; did you mean %s%s?", id, g->name,
+		                id + letters);
+	return lab_fail(err, "no worker named '%s': there is no group %s; the groups are %s", id, name,
+	                lab_group_list(lab));
+}
+
 static struct instr_slot *lab_slot(struct lab *lab, const struct lab_worker *w)
 {
 	return &lab->in.slots[w->slot];
@@ -1576,8 +1638,7 @@ bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct l
 	if (group != NULL) {
 		struct lab_group *g = lab_group_named(lab, group);
 		if (g == NULL)
-			return lab_fail(err, "no group named '%s'%s", group,
-			                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 4'");
+			return lab_no_group(lab, group, err);
 		mask = lab_group_bit(lab, g);
 	} else {
 		lab->default_sync = sync;
@@ -1651,7 +1712,7 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 	lab_dispatch(lab);
 	struct lab_worker *w = lab_worker_named(lab, id, &g);
 	if (w == NULL)
-		return lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T3 or P2", id);
+		return lab_no_worker(lab, id, err);
 	const char *deaf = lab_worker_deaf(lab, w);
 	if (deaf != NULL)
 		return lab_fail(err, "%s; live workers of %s: %s", deaf, g->name, lab_live_list(g));
@@ -1715,7 +1776,7 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 	if (w == NULL) {
 		g = lab_group_named(lab, target);
 		if (g == NULL)
-			return lab_fail(err, "nothing named '%s' to kill: expected a worker such as T3 or a group such as P", target);
+			return strpbrk(target, "0123456789") ? lab_no_worker(lab, target, err) : lab_no_group(lab, target, err);
 		if (g->alive == 0)
 			return lab_fail(err, "every worker of %s is already dead", g->name);
 		lab_observe_mask(lab, lab_group_bit(lab, g));
@@ -1794,8 +1855,7 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 	} else {
 		g = all ? NULL : lab_group_named(lab, target);
 		if (!all && g == NULL)
-			return lab_fail(err, "nothing named '%s' to %s: expected a worker such as T3, a group such as P, or all",
-			                target, pause ? "pause" : "resume");
+			return strpbrk(target, "0123456789") ? lab_no_worker(lab, target, err) : lab_no_group(lab, target, err);
 		for (int i = 0; i < lab->ngroups; i++) {
 			struct lab_group *gi = &lab->groups[i];
 			if (g != NULL && gi != g)
@@ -1918,8 +1978,7 @@ static bool lab_groups_mask(struct lab *lab, const char *group, uint32_t *mask, 
 	}
 	struct lab_group *g = lab_group_named(lab, group);
 	if (g == NULL)
-		return lab_fail(err, "no group named '%s'%s", group,
-		                lab->ngroups ? "" : ": spawn one first, e.g. 'spawn threads 2'");
+		return lab_no_group(lab, group, err);
 	if (!lab_group_has_life(g))
 		return lab_fail(err, "every worker of %s is dead: nothing of it runs to change; 'spawn' starts new ones",
 		                g->name);
@@ -2228,7 +2287,7 @@ bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
 		struct lab_group *g = NULL;
 		struct lab_worker *w = lab_worker_named(lab, id, &g);
 		if (w == NULL)
-			return lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T1 or P2", id);
+			return lab_no_worker(lab, id, err);
 		const char *why = lab_worker_unsteppable(lab, g, w);
 		if (why != NULL)
 			return lab_fail(err, "%s", why);
@@ -2406,7 +2465,7 @@ bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err
 		fixed += g->workload == INSTR_WORK_DEADLOCK;
 	}
 	if (fixed == 0)
-		lab_note(err, "no group named runs the deadlock workload ('workload deadlock'); the fix waits for one");
+		lab_note(err, "no group runs the deadlock workload ('workload deadlock'); the fix waits for one");
 	else
 		lab_note(err, "every worker now takes lock A before lock B; one stuck holding B lets go and starts again");
 	lab_observe_mask(lab, mask);
@@ -2569,7 +2628,7 @@ bool lab_files(struct lab *lab, bool on, const char *group, struct lab_error *er
 	struct lab_group *g = NULL;
 
 	if (group != NULL && (g = lab_group_named(lab, group)) == NULL)
-		return lab_fail(err, "no group named '%s'", group);
+		return lab_no_group(lab, group, err);
 	if (group == NULL && lab->ngroups == 0)
 		return lab_fail(err, "no groups yet: start some with 'spawn threads 4' or 'spawn processes 4'");
 	for (int i = 0; i < lab->ngroups; i++) {
@@ -2678,7 +2737,7 @@ static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struc
 	lab_dispatch(lab);
 	struct lab_worker *w = lab_worker_named(lab, id, g);
 	if (w == NULL) {
-		lab_fail(err, "no worker named '%s': workers are a group name and a number, e.g. T3 or P2", id);
+		lab_no_worker(lab, id, err);
 		return NULL;
 	}
 	const char *deaf = lab_worker_deaf(lab, w);

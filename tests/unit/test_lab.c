@@ -383,11 +383,17 @@ static void test_bad_requests(void **state)
 	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, false, "T9", &err));
 	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, true, NULL, &err));
 	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "Q1", &err));
-	assert_non_null(strstr(err.msg, "no worker named 'Q1'"));
+	assert_non_null(strstr(err.msg, "no worker named 'Q1': there is no group Q; the groups are P"));
 	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "P7", &err));
+	assert_non_null(strstr(err.msg, "no worker named 'P7': P has P1..P6"));
+	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "p2", &err));
+	assert_non_null(strstr(err.msg, "names are case-sensitive; did you mean P2?"));
 	assert_false(lab_kill(fx->lab, "Nope", &err));
+	assert_non_null(strstr(err.msg, "no group named 'Nope': the groups are P"));
 	assert_false(lab_pause(fx->lab, "Nope", true, &err));
 	assert_false(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "Nope", &err));
+	assert_false(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "p", &err));
+	assert_non_null(strstr(err.msg, "did you mean P?"));
 	/* a second default group of the same kind gets the next name */
 	spawn(fx, LAB_PROCESSES, 1, false, NULL);
 	assert_non_null(lab_find_group(fx->lab, "PB"));
