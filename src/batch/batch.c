@@ -117,6 +117,7 @@ static void batch_error(struct batch *b, const struct cmd_error *err)
 		json_object_object_add(o, "message", json_object_new_string(err->message));
 		batch_emit(b, o);
 	}
+	fflush(b->out);   /* what came before the error is written before it, wherever both go */
 	fprintf(b->errout, "ptviz: %s:%d:%d: %s\n", b->opt->source, err->line, err->column, err->message);
 	fflush(b->errout);
 }
