@@ -1819,8 +1819,9 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 	return true;
 }
 
+/* Pauses or resumes one worker; *changed counts it when it was not so already. */
 static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool pause,
-                             bool explicit, struct lab_error *err)
+                             bool explicit, int *changed, struct lab_error *err)
 {
 	const char *deaf = lab_worker_deaf(lab, w);
 
@@ -1832,10 +1833,9 @@ static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_wo
 		return true;
 	}
 	struct instr_slot *s = lab_slot(lab, w);
-	if (pause)
-		atomic_fetch_or(&s->control, INSTR_CTL_PAUSE);
-	else
-		atomic_fetch_and(&s->control, ~INSTR_CTL_PAUSE);
+	uint32_t was = pause ? atomic_fetch_or(&s->control, INSTR_CTL_PAUSE)
+	                     : atomic_fetch_and(&s->control, ~INSTR_CTL_PAUSE);
+	*changed += ((was & INSTR_CTL_PAUSE) != 0) != pause;
 	lab_poke(lab, g, w);
 	return true;
 }
@@ -1849,8 +1849,9 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 	if (err != NULL)
 		err->msg[0] = '\0';
 	struct lab_worker *w = all ? NULL : lab_worker_named(lab, target, &g);
+	int changed = 0;
 	if (w != NULL) {
-		if (!lab_pause_worker(lab, g, w, pause, true, err))
+		if (!lab_pause_worker(lab, g, w, pause, true, &changed, err))
 			return false;
 	} else {
 		g = all ? NULL : lab_group_named(lab, target);
@@ -1861,8 +1862,21 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 			if (g != NULL && gi != g)
 				continue;
 			for (int j = 0; j < gi->nworkers; j++)
-				lab_pause_worker(lab, gi, &gi->workers[j], pause, false, err);
+				lab_pause_worker(lab, gi, &gi->workers[j], pause, false, &changed, err);
 		}
+	}
+	/* A note of its own only where nothing else was said (a deaf worker's reason comes first). */
+	if (err != NULL && err->msg[0] == '\0') {
+		const char *who = all ? "every worker" : target;
+		if (changed == 0 && pause)
+			lab_note(err, "%s was already paused: nothing changed", who);
+		else if (changed == 0)
+			lab_note(err, "%s was not paused: nothing to resume", who);
+		else if (pause)
+			lab_note(err, "paused %d worker%s: each sleeps on its own control word (S in /proc) until 'resume'",
+			         changed, changed == 1 ? "" : "s");
+		else
+			lab_note(err, "resumed %d worker%s", changed, changed == 1 ? "" : "s");
 	}
 	if (!pause)
 		return true;

@@ -189,6 +189,13 @@ static void test_exit_codes_and_errors(void **state)
 	run(r, "-c", more, NULL);
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "Zed: 1 thread"));
+	/* pause and resume say what they did, and when there was nothing to do */
+	run(r, "-c", "spawn threads 2; pause T; pause T; resume T1; resume T1", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "paused 2 workers"));
+	assert_non_null(strstr(r->out, "T was already paused: nothing changed"));
+	assert_non_null(strstr(r->out, "resumed 1 worker"));
+	assert_non_null(strstr(r->out, "T1 was not paused: nothing to resume"));
 	/* reset starts over: the defaults of the first scene, whatever was set before */
 	run(r, "--json", "-c", "workload deadlock; sync mutex; reset; spawn threads 2; run 0.3; report", NULL);
 	assert_int_equal(r->status, 0);
