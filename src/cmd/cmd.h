@@ -52,7 +52,7 @@ struct cmd {
 	char bench[CMD_WORD_MAX];    /* bench: which measurement */
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
-	int value_column;            /* close: where the file descriptor is written */
+	int value_column;            /* where spawn's count or close's file descriptor is written */
 	char text[128];              /* the command as written, for echoes and history */
 };
 

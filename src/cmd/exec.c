@@ -32,7 +32,9 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	switch (c->verb) {
 	case CMD_SPAWN:
 		ok = lab_spawn(lab, c->kind, c->count, c->shared, target, &le);
-		if (!ok && target == NULL)
+		if (!ok && le.arg == 1)
+			column = c->value_column;
+		else if (!ok && target == NULL)
 			column = c->column;
 		break;
 	case CMD_SYNC:

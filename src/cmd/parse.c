@@ -64,8 +64,9 @@ static bool parse_count(const struct statement *st, const struct word *w, int *o
 	long v = strtol(w->text, &end, 10);
 	if (!isdigit((unsigned char)w->text[0]) || *end != '\0' || errno != 0 || v < 1 || v > CMD_MAX_COUNT)
 		return cmd_fail(err, st->line, w->column,
-		                "bad count '%s': expected a whole number from 1 to %d, e.g. 'spawn threads 4'",
-		                w->text, CMD_MAX_COUNT);
+		                "bad count '%s': expected a whole number of 1 or more, e.g. 'spawn threads 4' (the caps: "
+		                "--max-threads a group, --max-processes in all)",
+		                w->text);
 	*out = (int)v;
 	return true;
 }
@@ -147,6 +148,7 @@ static bool parse_spawn(const struct statement *st, struct cmd *c, struct cmd_er
 	if (i >= st->nwords)
 		return cmd_fail(err, st->line, st->end_column, "spawn %s needs a count, e.g. 'spawn %s 4'",
 		                kind->text, kind->text);
+	c->value_column = st->words[i].column;
 	if (!parse_count(st, &st->words[i++], &c->count, err))
 		return false;
 	if (i < st->nwords && strcmp(st->words[i].text, "shared") == 0) {

@@ -81,6 +81,22 @@ static bool lab_fail(struct lab_error *err, const char *fmt, ...)
 	return false;
 }
 
+/* As lab_fail, for an error about the value after the worker or group (see lab_error.arg). */
+static bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL) {
+		err->arg = arg;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
 static void lab_note(struct lab_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -1497,9 +1513,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		return lab_fail(err, "cannot spawn %d %s: expected at least 1", n, lab_kind_name(kind));
 	if (kind == LAB_THREADS && n > lab->cfg.max_threads) {
 		if (n > LAB_LIMIT_THREADS)
-			return lab_fail(err, "%d threads is more than ptviz allows in one group (%d): spawn fewer", n,
+			return lab_fail_arg(err, 1, "%d threads is more than ptviz allows in one group (%d): spawn fewer", n,
 			                LAB_LIMIT_THREADS);
-		return lab_fail(err, "%d threads is over the cap of %d per group: spawn fewer, or start ptviz with --max-threads %d",
+		return lab_fail_arg(err, 1, "%d threads is over the cap of %d per group: spawn fewer, or start ptviz with --max-threads %d",
 		                n, lab->cfg.max_threads, n);
 	}
 	int live = lab_live_processes(lab);
@@ -1508,9 +1524,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		if (live > 0)
 			snprintf(now, sizeof(now), " (%d already running)", live);
 		if (live + n > LAB_LIMIT_PROCESSES)
-			return lab_fail(err, "%d processes%s is more than ptviz allows in total (%d): spawn fewer", live + n,
+			return lab_fail_arg(err, 1, "%d processes%s is more than ptviz allows in total (%d): spawn fewer", live + n,
 			                now, LAB_LIMIT_PROCESSES);
-		return lab_fail(err, "%d processes%s is over the cap of %d in total: spawn fewer, end some, or start ptviz with --max-processes %d",
+		return lab_fail_arg(err, 1, "%d processes%s is over the cap of %d in total: spawn fewer, end some, or start ptviz with --max-processes %d",
 		                live + n, now, lab->cfg.max_processes, live + n);
 	}
 	if (kind == LAB_THREADS && shared)
@@ -2822,15 +2838,12 @@ bool lab_close_file(struct lab *lab, const char *id, int fd, struct lab_error *e
 		int n = procfs_list_fds(w->pid, w->tid, fds, 32);
 		for (int i = 0; i < n && i < 32; i++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %d", fds[i]);
-		err->arg = 1;
-		return lab_fail(err, "%s has no fd %d open; its open fds:%s", w->id, fd, list);
+		return lab_fail_arg(err, 1, "%s has no fd %d open; its open fds:%s", w->id, fd, list);
 	}
 	if (!lab_request(lab, g, w, INSTR_FAULT_CLOSE, fd, &answer, err))
 		return false;
-	if (answer < 0) {
-		err->arg = 1;
-		return lab_fail(err, "%s could not close fd %d: %s", w->id, fd, strerror(-answer));
-	}
+	if (answer < 0)
+		return lab_fail_arg(err, 1, "%s could not close fd %d: %s", w->id, fd, strerror(-answer));
 	g->files = true;
 	lab_group_read_files(g);
 	if (g->kind == LAB_THREADS)
