@@ -71,9 +71,10 @@ static void trend_group_add(struct trend_group *t, const struct lab_group *g, do
 		t->workers = calloc((size_t)g->nworkers, sizeof(*t->workers));
 		t->nworkers = t->workers != NULL ? g->nworkers : 0;
 	}
-	if (t->workload != g->workload) {
+	if (t->workload != g->workload || t->stepping != g->stepping) {
 		memset(&t->rate, 0, sizeof(t->rate));
 		t->workload = g->workload;
+		t->stepping = g->stepping;
 	}
 	trend_series_add(&t->rate, now, (double)g->increments);
 	for (int i = 0; i < t->nworkers; i++) {
@@ -113,6 +114,7 @@ void trend_update(struct trend *tr, const struct lab *lab)
 				snprintf(t->name, sizeof(t->name), "%s", g->name);
 				t->spawned_at = g->spawned_at;
 				t->workload = g->workload;
+				t->stepping = g->stepping;
 			}
 		}
 		if (t != NULL)

@@ -28,7 +28,8 @@ struct trend_group {
 	char name[LAB_NAME_MAX + 1];
 	double spawned_at;         /* with the name, what tells a new group from an old one */
 	struct trend_series rate;  /* increments (operations, tasks served) per second */
-	enum instr_workload workload;   /* the rate's history is of this workload only */
+	enum instr_workload workload;   /* the rate's history is of this workload only, */
+	bool stepping;                  /* and of free running or of step mode only */
 	int nworkers;
 	struct trend_worker *workers;
 };
@@ -40,8 +41,9 @@ struct trend {
 /*
  * Takes the lab's latest snapshot.  A group seen for the first time (a new
  * spawn, a reset, a name given again) starts with no history; so does a
- * group's rate when its workload changes, since a million counter
- * increments a second and a few hundred served tasks share no scale.
+ * group's rate when its workload changes or it goes into or out of step
+ * mode, since a million counter increments a second, a few hundred served
+ * tasks and a few steps share no scale.
  */
 void trend_update(struct trend *tr, const struct lab *lab);
 void trend_free(struct trend *tr);
