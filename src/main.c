@@ -75,6 +75,7 @@ static void usage(FILE *f)
 	        "  step on|off [GROUP]    step [WORKER]    schedule N N ...\n"
 	        "  workload counter|withdraw|deadlock|io|cpu|eventloop [GROUP]\n"
 	        "  fix lockorder [GROUP]  gil on|off [GROUP]  cpus 1|all [GROUP]  reap [on|off]\n"
+	        "  files on|off [GROUP]   open WORKER    close WORKER FD    fork WORKER\n"
 	        "  inject block WORKER    bench create|forksize|switch|ipc|all\n"
 	        "\n"
 	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n",

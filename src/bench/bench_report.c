@@ -88,8 +88,10 @@ void bench_report_verdict(const struct bench_result *r, bool utf8, char *buf, si
 		report_add(buf, len,
 		           " A thread needs only a stack and a kernel task inside the same address space. fork() must "
 		           "copy the page tables of the whole process and mark its memory copy-on-write, and the child "
-		           "must tear them down again when it ends. posix_spawn() does that and also loads a program "
-		           "and its libraries from disk.");
+		           "must tear them down again when it ends. posix_spawn() copies no page tables: on Linux its "
+		           "child shares the parent's memory, as after vfork(), until it calls exec. Its time goes to "
+		           "exec: a new address space, the program and its libraries mapped in and linked, and all of "
+		           "it torn down again when the program ends.");
 		break;
 	}
 	case BENCH_FORKSIZE: {

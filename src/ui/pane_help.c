@@ -19,17 +19,18 @@ static const struct help_section help_panes[] = {
 	  "Threads: one counter at one address, because the threads of a process share all of its memory; each "
 	  "thread owns only its stack, so every stack address differs. Processes: the counter sits at the SAME "
 	  "address in each, yet holds a different value, because fork() gave each process its own copy. ptviz's "
-	  "own copy stays 0. With 'memory shared' the counter lives in one MAP_SHARED segment that ptviz maps "
-	  "too, so the value shown is the live one; ptviz's ordinary global counter, at another address, stays "
-	  "0. ps -eLf shows one task more than the threads listed: the host's main thread, which started them "
+	  "own copy stays 0. With 'spawn processes N shared' the counter lives in one MAP_SHARED segment that "
+	  "ptviz maps too, so the value shown is the live one; ptviz's ordinary global counter, at another "
+	  "address, stays 0. ps -eLf shows one task more than the threads listed: the host's main thread, which started them "
 	  "and only waits." },
 	{ "Workers",
 	  "Each worker's line shows its thread or process id, its state (R running, S sleeping) and what it "
 	  "has done. With room to spare a second line says where its stack or counter is and which CPU it last "
 	  "ran on, and a third charts its share of one CPU: a bar for each half second, a full block when it "
 	  "ran all that time, with the share now beside it, then the part of the group's increments it did. "
-	  "Two busy workers on two CPUs show full blocks; pinned to one (cpus 1) they take turns and each "
-	  "shows half. Workers that wait (workload io) barely use a CPU, however many there are. In step mode "
+	  "A pale {shade} is next to nothing: the worker waited, was paused or dead, or there is no figure yet. "
+	  "Two busy workers on two CPUs show full blocks; pinned to one ('cpus 1') they take turns and each "
+	  "shows half. Workers that wait ('workload io') barely use a CPU, however many there are. In step mode "
 	  "the third line is the CPU time used and the share of the work as a bar." },
 	{ "Counters",
 	  "'increments' is the work the workers did, 'counter' is what memory holds. counter++ is three steps "
@@ -67,12 +68,38 @@ static const struct help_section help_panes[] = {
 	  "what to look at, which step this is, and what comes next. At a pause, Space or Enter goes on; "
 	  "during a wait, it cuts the wait short. A question comes before the answer: the audience "
 	  "predicts with 1 to 9, the lesson shows what happens, then gives the answer and why. Backspace plays the current step again from the pause before it: the lab is reset and the "
-	  "commands before the step run again at once. Every other key works as usual. ptviz --lessons "
+	  "commands before the step run again at once. Every other key works as usual. 'ptviz --lessons' "
 	  "lists them all." },
-	{ "Commands (after ':')",
-	  "spawn threads N [as NAME] / spawn processes N [shared] [as NAME] / sync none|mutex|atomic [GROUP] / "
-	  "inject segv|abort|exit|loop WORKER / kill WORKER|GROUP / pause|resume WORKER|GROUP|all / reset / "
-	  "report / quit. Separate several with ';'." },
+};
+
+#define HELP_SYNTAX_COLUMN 38
+
+/* The command language, as src/cmd/parse.c reads it and the README lists it. */
+static const char *const help_commands[][2] = {
+	{ "spawn threads N [as NAME]", "N threads in one new process" },
+	{ "spawn processes N [shared] [as NAME]", "shared: one MAP_SHARED counter" },
+	{ "sync none|mutex|atomic [GROUP]", "how counter++ is guarded" },
+	{ "inject segv|abort|exit|loop WORKER", "the worker does it to itself" },
+	{ "inject block WORKER", "a 3-second task, run synchronously" },
+	{ "kill WORKER|GROUP", "end it from outside" },
+	{ "pause|resume WORKER|GROUP|all", "stop at an increment, or go on" },
+	{ "run SECONDS", "scripts only: let time pass" },
+	{ "report", "each group's figures, in the log" },
+	{ "reset", "end every group; defaults again" },
+	{ "quit", "leave" },
+	{ "step on|off [GROUP]", "load, add, store wait for 'step'" },
+	{ "step [WORKER]", "one micro-step: the next, or WORKER" },
+	{ "schedule N N ...", "the order of steps, e.g. '1 2 1 2'" },
+	{ "workload counter|withdraw|deadlock|io|cpu|eventloop [GROUP]", "what the workers do" },
+	{ "fix lockorder [GROUP]", "every worker locks A before B" },
+	{ "gil on|off [GROUP]", "one lock per process, as CPython's" },
+	{ "cpus 1|all [GROUP]", "pin to one CPU, or let them spread" },
+	{ "reap [on|off]", "reap now; off: leave zombies" },
+	{ "files on|off [GROUP]", "list each worker's open descriptors" },
+	{ "open WORKER", "the worker opens a file of its own" },
+	{ "close WORKER FD", "the worker closes descriptor FD" },
+	{ "fork WORKER", "the worker forks a child of its own" },
+	{ "bench create|forksize|switch|ipc|all", "measure a cost (the costs view, c)" },
 };
 
 static const char *help_key_name(int key, char *buf, size_t len)
@@ -99,10 +126,8 @@ static const char *help_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "Tab");
 	else if (key == ' ')
 		snprintf(buf, len, "Space");
-	else if (key == '\r' || key == KEY_ENTER)
-		snprintf(buf, len, "Enter");
-	else if (key == '\n')
-		snprintf(buf, len, "^J");
+	else if (key == '\r' || key == '\n' || key == KEY_ENTER)
+		snprintf(buf, len, "Enter");   /* ^J is what many terminals send for Enter */
 	else if (key == KEY_BACKSPACE || key == 127 || key == 8)
 		snprintf(buf, len, "Bksp");
 	else if (key > 0 && key < 32)
@@ -128,23 +153,78 @@ static void help_line(struct help_out *o, int x, attr_t a, const char *text)
 	o->y++;
 }
 
+/* Holds words together: a command is never split across two lines.  Shown as a space. */
+#define HELP_GLUE '\x1f'
+
+/*
+ * Copies text, with {shade} as the CPU charts' pale glyph and %w as WORKER, and glues the words of
+ * each 'quoted command' together.  A quote opens a command only after a space, '(' or the start,
+ * so an apostrophe (ptviz's) does not.
+ */
+static void help_prepare(const struct ui *ui, const char *text, char *out, size_t len)
+{
+	size_t o = 0;
+	bool quoted = false;
+
+	for (const char *p = text; *p != '\0' && o + 1 < len; p++) {
+		const char *insert = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{shade}", 7) == 0) {
+			insert = ui->g.shade;
+			skip = 6;
+		} else if (p[0] == '%' && p[1] == 'w') {
+			insert = "WORKER";
+			skip = 1;
+		}
+		if (insert != NULL) {
+			for (; *insert != '\0' && o + 1 < len; insert++)
+				out[o++] = *insert;
+			p += skip;
+			continue;
+		}
+		if (*p == '\'' && !quoted && (p == text || p[-1] == ' ' || p[-1] == '('))
+			quoted = true;
+		else if (*p == '\'' && quoted)
+			quoted = false;
+		out[o++] = quoted && *p == ' ' ? HELP_GLUE : *p;
+	}
+	out[o] = '\0';
+}
+
 static void help_wrap(struct help_out *o, int x, int hang, attr_t a, const char *text)
 {
 	int width = o->w - x - 3;
-	char line[512];
+	char line[512], buf[2048];
 	bool first = true;
 
+	help_prepare(o->ui, text, buf, sizeof(buf));
+	text = buf;
 	while (*text != '\0') {
+		/* Columns, not bytes: the shade glyph is three bytes wide in UTF-8 and one cell on screen. */
 		int len = (int)strlen(text);
-		int take = len;
-		if (take > width) {
-			take = width;
-			while (take > 0 && text[take] != ' ')
-				take--;
-			if (take == 0)
-				take = width;
+		int take = len, cols = 0, last_space = 0;
+		for (int i = 0; i < len; i++) {
+			if (((unsigned char)text[i] & 0xc0) == 0x80)
+				continue;
+			if (cols == width) {
+				take = text[i] == ' ' || last_space == 0 ? i : last_space;
+				break;
+			}
+			if (text[i] == ' ')
+				last_space = i;
+			cols++;
+		}
+		if (take == 0) {
+			/* No room at all: one character a line, so the loop still ends. */
+			take = 1;
+			while (((unsigned char)text[take] & 0xc0) == 0x80)
+				take++;
 		}
 		snprintf(line, sizeof(line), "%.*s", take, text);
+		for (char *c = line; *c != '\0'; c++) {
+			if (*c == HELP_GLUE)
+				*c = ' ';
+		}
 		help_line(o, x, a, line);
 		if (first) {
 			first = false;
@@ -157,41 +237,92 @@ static void help_wrap(struct help_out *o, int x, int hang, attr_t a, const char 
 	}
 }
 
+/* One key line: its keys, what it does and, held together at the end, the command it runs. */
+static void help_key_line(struct help_out *o, const struct ui_binding *b)
+{
+	char keys[64], k[16], line[512], cmd[160];
+
+	keys[0] = '\0';
+	if (b->keys[0] == 0)
+		snprintf(keys, sizeof(keys), "%s", b->name);
+	for (int j = 0; j < 4 && b->keys[j] != 0; j++) {
+		const char *name = help_key_name(b->keys[j], k, sizeof(k));
+		if (j > 0 && strstr(keys, name) != NULL)
+			continue; /* Enter, KEY_ENTER and ^J are one key to the reader */
+		if (j > 0)
+			strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
+		strncat(keys, name, sizeof(keys) - strlen(keys) - 1);
+	}
+	if (b->command != NULL) {
+		/* "= :" and every word of the command glued, so the command never breaks. */
+		size_t n = (size_t)snprintf(cmd, sizeof(cmd), "=%c:", HELP_GLUE);
+		for (const char *p = b->command; *p != '\0' && n + 1 < sizeof(cmd); p++)
+			cmd[n++] = *p == ' ' ? HELP_GLUE : *p;
+		cmd[n] = '\0';
+		snprintf(line, sizeof(line), "%-14s %s  %s", keys, b->help, cmd);
+	} else {
+		snprintf(line, sizeof(line), "%-14s %s", keys, b->help);
+	}
+	help_wrap(o, 4, 15, o->ui->role[ROLE_NORMAL], line);
+}
+
+static void help_keys(struct help_out *o, bool lesson_keys)
+{
+	for (int i = 0; i < ui_nbindings; i++) {
+		const struct ui_binding *b = &ui_bindings[i];
+		if ((b->when != UI_WHEN_ALWAYS) == lesson_keys)
+			help_key_line(o, b);
+	}
+}
+
 static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 {
 	struct help_out o = { ui, win, 1, h, w, scroll };
-	char keys[64], k[16], line[512];
+	char line[512];
+	bool in_lesson = ui->play != NULL;
 
 	help_line(&o, 2, ui->role[ROLE_TITLE], "ptviz: real threads and real processes, side by side");
 	help_wrap(&o, 2, 0, ui->role[ROLE_SECONDARY],
 	          "Threads share one address space; processes each get their own. Break them on purpose and watch "
-	          "what each side loses. Keys run commands; the command each one runs is shown after '='.");
-	o.y++;
-	help_line(&o, 2, ui->role[ROLE_TITLE], "Keys");
-	for (int i = 0; i < ui_nbindings; i++) {
-		const struct ui_binding *b = &ui_bindings[i];
-		keys[0] = '\0';
-		if (b->keys[0] == 0)
-			snprintf(keys, sizeof(keys), "%s", b->name);
-		for (int j = 0; j < 4 && b->keys[j] != 0; j++) {
-			const char *name = help_key_name(b->keys[j], k, sizeof(k));
-			if (j > 0 && strstr(keys, name) != NULL)
-				continue; /* Enter and KEY_ENTER are one key to the reader */
-			if (j > 0)
-				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, name, sizeof(keys) - strlen(keys) - 1);
-		}
-		if (b->command != NULL)
-			snprintf(line, sizeof(line), "%-14s %s  = :%s", keys, b->help, b->command);
-		else
-			snprintf(line, sizeof(line), "%-14s %s", keys, b->help);
-		help_wrap(&o, 4, 15, ui->role[ROLE_NORMAL], line);
+	          "what each side loses. Keys run commands; the command each one runs is shown after '=', with "
+	          "WORKER for the selected worker.");
+	/* A lesson's keys lead while one plays; otherwise they wait in their own section after the others. */
+	for (int pass = 0; pass < 2; pass++) {
+		bool lesson_keys = (pass == 0) == in_lesson;
+		o.y++;
+		help_line(&o, 2, ui->role[ROLE_TITLE], lesson_keys ? "Keys in a lesson" : "Keys");
+		help_keys(&o, lesson_keys);
+		if (!lesson_keys)
+			help_wrap(&o, 4, 15, ui->role[ROLE_NORMAL],
+			          "mouse          click a worker to select it, a key in the bottom bar to press it");
 	}
-	help_line(&o, 4, ui->role[ROLE_NORMAL], "mouse          click a worker to select it, a key in the bottom bar to press it");
 	for (size_t i = 0; i < sizeof(help_panes) / sizeof(help_panes[0]); i++) {
 		o.y++;
 		help_line(&o, 2, ui->role[ROLE_TITLE], help_panes[i].title);
 		help_wrap(&o, 4, 0, ui->role[ROLE_NORMAL], help_panes[i].text);
+	}
+	o.y++;
+	help_line(&o, 2, ui->role[ROLE_TITLE], "Commands (after ':')");
+	help_wrap(&o, 4, 0, ui->role[ROLE_SECONDARY],
+	          "GROUP is a group such as T or P; without it a command applies to every group. WORKER is one "
+	          "worker, such as T3. Separate commands with ';' or a new line; '#' starts a comment.");
+	for (size_t i = 0; i < sizeof(help_commands) / sizeof(help_commands[0]); i++) {
+		/* The syntax, glued and padded to one column; what it does beside it, wrapped under itself. */
+		const char *syntax = help_commands[i][0];
+		int n = 0;
+		for (const char *p = syntax; *p != '\0' && n < 200; p++)
+			line[n++] = *p == ' ' ? HELP_GLUE : *p;
+		if (n >= HELP_SYNTAX_COLUMN - 1) {
+			/* Too long for the column: what it does goes on the next line, in the column. */
+			line[n] = '\0';
+			help_wrap(&o, 4, 0, ui->role[ROLE_NORMAL], line);
+			help_wrap(&o, 4 + HELP_SYNTAX_COLUMN, 0, ui->role[ROLE_NORMAL], help_commands[i][1]);
+			continue;
+		}
+		while (n < HELP_SYNTAX_COLUMN - 1)
+			line[n++] = HELP_GLUE;
+		snprintf(line + n, sizeof(line) - (size_t)n, " %s", help_commands[i][1]);
+		help_wrap(&o, 4, HELP_SYNTAX_COLUMN, ui->role[ROLE_NORMAL], line);
 	}
 	return o.y;
 }

@@ -8,10 +8,28 @@ keys '?'
 wait_for 'HELP'
 wait_for 'Keys'
 wait_for 'start 4 threads .* = :spawn threads 4'
-keys End
-wait_for 'Commands \(after'
-# The sections before the last are a few lines up.
+# Outside a lesson the general keys come first; a lesson's keys have their own section.
+cap | grep -q 'Keys in a lesson' && fail 'lesson keys shown before the general keys'
+# The command a key runs names the selected worker WORKER, never a raw %w.
 for i in $(seq 1 30); do
+	cap | grep -q 'inject segv' && break
+	keys Down
+	sleep 0.05
+done
+wait_for '= :inject segv WORKER'
+cap | grep -q '%w' && fail 'a raw %w in the help'
+keys End
+# The last section lists the whole command language, one command a line.
+wait_for 'fork WORKER'
+wait_for 'bench create\|forksize\|switch\|ipc\|all'
+for i in $(seq 1 40); do
+	cap | grep -q 'Commands (after' && break
+	keys Up
+	sleep 0.05
+done
+wait_for 'Commands \(after'
+# The sections before the last are some lines up.
+for i in $(seq 1 60); do
 	cap | grep -q 'Survivors' && break
 	keys Up
 	sleep 0.05
