@@ -661,6 +661,7 @@ struct groups_plan {
 	int per;     /* lines per worker: 3, 2 or 1 (then the list may scroll) */
 	int kids;    /* the workers' children shown */
 	int rows;    /* rows for the workers */
+	int visible; /* workers shown */
 };
 
 static void groups_plan_with(const struct column *c, int lines, bool hdr2, struct groups_plan *p)
@@ -674,6 +675,7 @@ static void groups_plan_with(const struct column *c, int lines, bool hdr2, struc
 	p->kids = g->nkids < lines - head - trailer - 1 ? g->nkids : 0;
 	p->rows = lines - head - trailer - p->kids;
 	p->per = n > 0 && 3 * n <= p->rows ? 3 : n > 0 && 2 * n <= p->rows ? 2 : 1;
+	p->visible = n <= p->rows ? n : p->rows > 1 ? p->rows - 1 : p->rows > 0 ? 1 : 0;
 }
 
 /*
@@ -687,15 +689,15 @@ static void groups_plan(const struct column *c, int lines, struct groups_plan *p
 	if (c->g->kind == LAB_PROCESSES && !c->g->shared) {
 		struct groups_plan q;
 		groups_plan_with(c, lines, false, &q);
-		if (q.per > p->per)
+		if (q.per > p->per || (q.per == p->per && q.visible > p->visible))
 			*p = q;
 	}
 }
 
-/* How much a plan shows, to compare two: lines per worker first, then the header line. */
-static int groups_plan_score(const struct groups_plan *p)
+/* How much a plan shows, to compare two: lines per worker first, then workers shown, then the header line. */
+static long groups_plan_score(const struct groups_plan *p)
 {
-	return 2 * p->per + (p->hdr2 ? 1 : 0);
+	return 1000000L * p->per + 2L * p->visible + (p->hdr2 ? 1 : 0);
 }
 
 static int groups_memory(struct column *c, int y0, int lines)
@@ -709,8 +711,8 @@ static int groups_memory(struct column *c, int y0, int lines)
 
 	groups_plan(c, lines, &plan);
 	story_number(g->counter, num, sizeof(num));
-	char a[3][128];
-	const char *alt[4] = { a[0], a[1], a[2], NULL };
+	char a[4][128];
+	const char *alt[5] = { a[0], a[1], a[2], NULL, NULL };
 	unsigned long addr = (unsigned long)g->counter_address;
 	/* The withdraw workload keeps a bank balance in the very same variable. */
 	const char *var = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
@@ -726,12 +728,22 @@ static int groups_memory(struct column *c, int y0, int lines)
 				snprintf(a[0], sizeof(a[0]), "   = %s  (both threads write here)", num);
 			else
 				snprintf(a[0], sizeof(a[0]), "   = %s  (all %d threads write here)", num, g->nworkers);
-			if (g->nworkers == 2)
+			if (g->nworkers == 1)
+				snprintf(a[1], sizeof(a[1]), "   = %s  (one writes here)", num);
+			else if (g->nworkers == 2)
 				snprintf(a[1], sizeof(a[1]), "   = %s  (both write here)", num);
 			else
 				snprintf(a[1], sizeof(a[1]), "   = %s  (all %d write here)", num, g->nworkers);
-			snprintf(a[2], sizeof(a[2]), "   = %s", num);
+			if (g->nworkers == 1)
+				snprintf(a[2], sizeof(a[2]), "   = %s  (one writes)", num);
+			else if (g->nworkers == 2)
+				snprintf(a[2], sizeof(a[2]), "   = %s  (both write)", num);
+			else
+				snprintf(a[2], sizeof(a[2]), "   = %s  (all %d write)", num, g->nworkers);
+			snprintf(a[3], sizeof(a[3]), "   = %s", num);
+			alt[3] = a[3];
 			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+			alt[3] = NULL;
 		} else {
 			snprintf(a[0], sizeof(a[0]), "   = %s when host %d died", num, (int)g->host);
 			snprintf(a[1], sizeof(a[1]), "   = %s when its host died", num);
