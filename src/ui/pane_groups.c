@@ -1041,14 +1041,9 @@ static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 	struct groups_series s;
 
 	groups_series(c, w, &s);
-	/* The name goes before the bars do, and is never cut. */
+	/* Named, or nothing: a bare figure would pass for the one before it.  The name is never cut. */
 	int lw = named ? ui_width(s.name) : 1;
 	int room = w - lw - ui_width(s.label) - 1;
-	if (room < 4 && named) {
-		named = false;
-		lw = 1;
-		room = w - lw - ui_width(s.label) - 1;
-	}
 	if (room < 4)
 		return;
 	if (named)
