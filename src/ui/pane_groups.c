@@ -7,6 +7,7 @@
 #include "ui_priv.h"
 
 #define GROUPS_COLUMN_MIN 38
+#define GROUPS_VISIBLE_MAX 64   /* columns side by side, at most */
 
 struct column {
 	struct ui *ui;
@@ -17,6 +18,9 @@ struct column {
 	int sel;              /* selected worker in this group, -1 none */
 	int surv;             /* survivor lines, the same in every column so the panes line up */
 	int chart;            /* rows of the tall lost-updates chart, the same in every column; 0: a sparkline */
+	bool detail;          /* the workers have more than one line each */
+	bool work_line;       /* ... and three: the third their CPU */
+	int fmt;              /* the form every worker's first line takes, from groups_worker_format */
 };
 
 #define GROUPS_CHART_MAX 14
@@ -68,11 +72,77 @@ static const char *groups_glyph(const struct ui *ui, const struct lab_worker *w)
 	return w->activity == INSTR_PAUSED ? ui->g.paused : ui->g.alive;
 }
 
-/* Prints left at x and right flush to x+w, shortening right when they collide. */
-static void groups_row(WINDOW *win, int y, int x, int w, attr_t attr, const char *left, const char *right)
+/* Text room in a column: from the first inner cell, leaving one blank before the right border. */
+static int groups_room(const struct column *c)
 {
-	int lw = ui_put(win, y, x, w, attr, left);
+	return c->w - 3;
+}
+
+/*
+ * Like ui_put, but a text too wide ends in an ellipsis instead of being cut
+ * mid-word: after its last whole word when that keeps most of the text, else
+ * after as many characters as fit.  Returns the columns used.
+ */
+static int groups_put(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *s)
+{
+	char buf[512];
+	int ew = ui_width(ui->g.ellipsis);
+	size_t n = strlen(s), cut = 0, word = 0;
+
+	if (w <= 0)
+		return 0;
+	if (ui_width(s) <= w)
+		return ui_put(win, y, x, w, attr, s);
+	if (w <= ew || n >= sizeof(buf))
+		return ui_put(win, y, x, w, attr, s);
+	/* The longest prefix, at a character boundary, that leaves room for the ellipsis. */
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		memcpy(buf, s, i);
+		buf[i] = '\0';
+		if (ui_width(buf) > w - ew)
+			break;
+		cut = i;
+		if (i < n && s[i] == ' ' && s[i - 1] != ' ')
+			word = i;
+	}
+	while (cut > 0 && s[cut - 1] == ' ')
+		cut--;
+	if (word > 0 && 3 * word >= 2 * cut)
+		cut = word;
+	while (cut > 0 && strchr(" ,;:(", s[cut - 1]) != NULL)
+		cut--;
+	memcpy(buf, s, cut);
+	snprintf(buf + cut, sizeof(buf) - cut, "%s", ui->g.ellipsis);
+	return ui_put(win, y, x, w, attr, buf);
+}
+
+/* The first of texts (NULL-ended) that fits w, else the last ended by an ellipsis. */
+static int groups_put_first(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr,
+                            const char *const *texts)
+{
+	int i = 0;
+
+	while (texts[i + 1] != NULL && ui_width(texts[i]) > w)
+		i++;
+	return groups_put(ui, win, y, x, w, attr, texts[i]);
+}
+
+/* Prints left at x and right flush to x+w; when they collide, left ends in an ellipsis first. */
+static void groups_row(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *left,
+                       const char *right)
+{
 	int rw = ui_width(right);
+	if (rw == 0) {
+		groups_put(ui, win, y, x, w, attr, left);
+		return;
+	}
+	if (ui_width(left) + 1 + rw > w && w - rw - 1 < 12) {
+		groups_put(ui, win, y, x, w, attr, left);
+		return;
+	}
+	int lw = groups_put(ui, win, y, x, ui_width(left) + 1 + rw <= w ? w : w - rw - 1, attr, left);
 	if (lw + 1 + rw <= w)
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
@@ -108,27 +178,57 @@ static void groups_cpu_fragment(struct column *c, int i, int level, char *buf, s
 		snprintf(buf + o, len - o, "%s%s", cells > 0 ? " " : "", pct + strspn(pct, " "));
 }
 
-static void groups_worker_line(struct column *c, int y, int i, bool detail)
+/*
+ * Whether a worker's second line is its address ("own stack @0x..."): then
+ * the first line leaves the stack out, so no address shows twice.
+ */
+static bool groups_line2_address(const struct column *c, bool work_line)
+{
+	const struct lab_group *g = c->g;
+
+	return g->kind == LAB_THREADS && !g->stepping && g->workload != INSTR_WORK_EVENTLOOP &&
+	       g->workload != INSTR_WORK_DEADLOCK && !g->files && !(groups_cpu_story(g) && !work_line);
+}
+
+/*
+ * The forms of a worker's line, widest first: {stack form, short number}.
+ * The stack address shrinks, then goes, and only then is the number
+ * abbreviated; last the tid or pid goes (form 4), so the state stays whole.
+ * The word before the number always stays.
+ */
+static const int groups_steps_alone[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 2, 1 }, { 3, 0 }, { 3, 1 }, { 4, 1 } };
+static const int groups_steps_detail[][2] = { { 3, 0 }, { 3, 1 }, { 4, 1 } };
+
+static int groups_worker_steps(const struct column *c, const int (**steps)[2])
+{
+	if (c->detail && groups_line2_address(c, c->work_line)) {
+		*steps = groups_steps_detail;
+		return 3;
+	}
+	*steps = groups_steps_alone;
+	return 7;
+}
+
+/* A worker's line in form k of its column: left and right parts; right may be empty. */
+static void groups_worker_compose(struct column *c, int i, int k, char *left, size_t llen, char *right, size_t rlen)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
 	bool threads = c->g->kind == LAB_THREADS;
-	int iw = c->w - 2, x = c->x + 1;
+	bool detail = c->detail;
 	const char *tree = i == c->g->nworkers - 1 ? ui->g.tree_end : ui->g.tree_mid;
-	char left[160], right[64], num[32], death[32], state[48];
-	attr_t attr = groups_worker_role(ui, w);
+	char num[32], death[32], state[48];
+	const int(*steps)[2];
+	int nsteps = groups_worker_steps(c, &steps);
 
-	if (i == c->sel) {
-		attr = ui->role[ROLE_SELECTED];
-		ui_fill(c->win, y, x, iw, attr);
-	}
+	if (k >= nsteps)
+		k = nsteps - 1;
+	right[0] = '\0';
 	if (!w->alive) {
 		story_death(w, death, sizeof(death));
 		snprintf(state, sizeof(state), "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
 	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
 		snprintf(state, sizeof(state), "%c waits for %c", w->state, w->wants == INSTR_LOCK_A ? 'A' : 'B');
-	} else if (w->activity == INSTR_IOWAIT) {
-		snprintf(state, sizeof(state), "%c", w->state);
 	} else if (w->activity == INSTR_PAUSED) {
 		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
 	} else if (w->activity == INSTR_LOOPING) {
@@ -136,16 +236,23 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	} else {
 		snprintf(state, sizeof(state), "%c", w->state);
 	}
-	if (!detail && w->alive && c->g->files) {
+	if (!detail && c->g->files) {
 		/* One line each and files on: the table is the lesson, more than the count. */
-		char files[160], a[2][256];
-		const char *alt[3] = { a[0], a[1], NULL };
-		story_files_brief(w, 3, files, sizeof(files));
-		snprintf(a[0], sizeof(a[0]), " %s %-3s %s %d %s  fd %s", tree, w->id, threads ? "tid" : "pid",
-		         threads ? (int)w->tid : (int)w->pid, state, files[0] ? files : "0-2 only");
-		snprintf(a[1], sizeof(a[1]), " %s %-3s fd %s", tree, w->id, files[0] ? files : "0-2 only");
-		ui_put_first(c->win, y, x, iw, attr, alt);
-		ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+		char files[160];
+		if (w->alive)
+			story_files_brief(w, 3, files, sizeof(files));
+		else
+			files[0] = '\0';
+		if (!w->alive) {
+			story_number(threads || c->g->shared ? w->done : w->counter, num, sizeof(num));
+			snprintf(left, llen, " %s %-3s %s %d %s", tree, w->id, threads ? "tid" : "pid",
+			         threads ? (int)w->tid : (int)w->pid, state);
+			snprintf(right, rlen, "last %s", num);
+		} else if (k == 0)
+			snprintf(left, llen, " %s %-3s %s %d %s  fd %s", tree, w->id, threads ? "tid" : "pid",
+			         threads ? (int)w->tid : (int)w->pid, state, files[0] ? files : "0-2 only");
+		else
+			snprintf(left, llen, " %s %-3s fd %s", tree, w->id, files[0] ? files : "0-2 only");
 		return;
 	}
 	bool cpu_story = !detail && w->alive && groups_cpu_story(c->g);
@@ -154,61 +261,90 @@ static void groups_worker_line(struct column *c, int y, int i, bool detail)
 	                   : threads || c->g->shared               ? "done"
 	                   : c->g->workload == INSTR_WORK_WITHDRAW ? "balance"
 	                                                           : "counter";
-	/*
-	 * Fit by dropping whole fragments: the stack address shrinks, then goes (a second line shows it
-	 * when there is one), and only then is the number abbreviated.  The word before the number
-	 * always stays, so no bare figure is left.
-	 */
-	static const int steps_detail[][2] = { { 0, 0 }, { 3, 0 }, { 3, 1 } };
-	static const int steps_alone[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 2, 1 }, { 3, 0 }, { 3, 1 } };
-	const int(*steps)[2] = detail ? steps_detail : steps_alone;
-	int nsteps = detail ? 3 : 6;
-	for (int k = 0; k < nsteps; k++) {
-		int level = steps[k][0];
-		if (w->alive && c->g->stepping && !detail) {
-			/* No second line: in step mode the register and the next step matter more than the ids. */
-			char reg[24];
-			if (w->has_reg)
-				snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
-			else
-				snprintf(reg, sizeof(reg), "-");
-			snprintf(left, sizeof(left), " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
-			         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
-		} else if (cpu_story) {
-			/* Where the lesson is the CPU, its share of one says more than where the stack is. */
-			char cpu[96];
-			groups_cpu_fragment(c, i, level, cpu, sizeof(cpu));
-			snprintf(left, sizeof(left), " %s %-3s %s %d %s%s", tree, w->id, threads ? "tid" : "pid",
-			         threads ? (int)w->tid : (int)w->pid, state, cpu);
-		} else if (threads) {
-			char stack[40];
-			if (level == 0)
-				snprintf(stack, sizeof(stack), " stack 0x%lx", (unsigned long)w->stack_address);
-			else if (level < 3)
-				snprintf(stack, sizeof(stack), " %s%s%06lx", level == 1 ? "stack " : "@", ui->g.ellipsis,
-				         (unsigned long)(w->stack_address & 0xffffff));
-			else
-				stack[0] = '\0';
-			snprintf(left, sizeof(left), " %s %-3s tid %d %s%s", tree, w->id, (int)w->tid, state,
-			         w->alive ? stack : "");
-		} else {
-			snprintf(left, sizeof(left), " %s %-3s pid %d %s", tree, w->id, (int)w->pid, state);
-		}
-		int room = iw - ui_width(left) - 2 - (int)strlen(what) - 1;
-		if (steps[k][1])
-			ui_number(value, room > 3 ? room : 3, num, sizeof(num));
+	int level = steps[k][0];
+	if (w->alive && c->g->stepping && !detail) {
+		/* No second line: in step mode the register and the next step matter more than the ids. */
+		char reg[24];
+		if (w->has_reg)
+			snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
 		else
-			story_number(value, num, sizeof(num));
-		snprintf(right, sizeof(right), "%s %s ", what, num);
-		if (ui_width(left) + 1 + ui_width(right) <= iw)
-			break;
-		/* The margin before the border goes before any digit does. */
-		right[strlen(right) - 1] = '\0';
-		if (ui_width(left) + 1 + ui_width(right) <= iw)
-			break;
+			snprintf(reg, sizeof(reg), "-");
+		snprintf(left, llen, " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
+		         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
+	} else if (cpu_story) {
+		/* Where the lesson is the CPU, its share of one says more than where the stack is. */
+		char cpu[96];
+		groups_cpu_fragment(c, i, level, cpu, sizeof(cpu));
+		if (level >= 4)
+			snprintf(left, llen, " %s %-3s %s", tree, w->id, state);
+		else
+			snprintf(left, llen, " %s %-3s %s %d %s%s", tree, w->id, threads ? "tid" : "pid",
+			         threads ? (int)w->tid : (int)w->pid, state, cpu);
+	} else if (level >= 4) {
+		snprintf(left, llen, " %s %-3s %s", tree, w->id, state);
+	} else if (threads) {
+		char stack[40];
+		if (level == 0)
+			snprintf(stack, sizeof(stack), " stack 0x%lx", (unsigned long)w->stack_address);
+		else if (level < 3)
+			snprintf(stack, sizeof(stack), " %s%s%06lx", level == 1 ? "stack " : "@", ui->g.ellipsis,
+			         (unsigned long)(w->stack_address & 0xffffff));
+		else
+			stack[0] = '\0';
+		snprintf(left, llen, " %s %-3s tid %d %s%s", tree, w->id, (int)w->tid, state, w->alive ? stack : "");
+	} else {
+		snprintf(left, llen, " %s %-3s pid %d %s", tree, w->id, (int)w->pid, state);
 	}
-	groups_row(c->win, y, x, iw, attr, left, right);
-	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
+	/* One number style for the column: every digit, or every figure abbreviated (12.3M). */
+	if (steps[k][1])
+		ui_number(value, 3, num, sizeof(num));
+	else
+		story_number(value, num, sizeof(num));
+	snprintf(right, rlen, "%s %s", what, num);
+}
+
+static bool groups_worker_fits(struct column *c, int i, int k)
+{
+	char left[256], right[64];
+
+	groups_worker_compose(c, i, k, left, sizeof(left), right, sizeof(right));
+	return ui_width(left) + (right[0] ? 1 + ui_width(right) : 0) <= groups_room(c);
+}
+
+/*
+ * The one form every worker line shown in the column takes: the widest that
+ * fits each of them, so the eye compares figures, not wording.
+ */
+static int groups_worker_format(struct column *c, int first, int count)
+{
+	const int(*steps)[2];
+	int nsteps = !c->detail && c->g->files ? 2 : groups_worker_steps(c, &steps);
+
+	for (int k = 0; k < nsteps - 1; k++) {
+		bool all = true;
+		for (int i = first; i < first + count && i < c->g->nworkers && all; i++)
+			all = groups_worker_fits(c, i, k);
+		if (all)
+			return k;
+	}
+	return nsteps - 1;
+}
+
+static void groups_worker_line(struct column *c, int y, int i)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	int x = c->x + 1;
+	char left[256], right[64];
+	attr_t attr = groups_worker_role(ui, w);
+
+	if (i == c->sel) {
+		attr = ui->role[ROLE_SELECTED];
+		ui_fill(c->win, y, x, c->w - 2, attr);
+	}
+	groups_worker_compose(c, i, c->fmt, left, sizeof(left), right, sizeof(right));
+	groups_row(ui, c->win, y, x, groups_room(c), attr, left, right);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, x, c->w - 2, c->gi, i);
 }
 
 /* Who holds the group's lock between micro-steps, or NULL. */
@@ -230,7 +366,7 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	const struct lab_worker *w = &g->workers[i];
-	int x = c->x + 1, iw = c->w - 2;
+	int x = c->x + 1, iw = groups_room(c);
 	char reg[48], next[64], text[128];
 
 	const char *what = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
@@ -354,7 +490,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			         w->backlog == 1 ? "" : "s", busy ? ", FROZEN by a long task" : "");
 		else
 			snprintf(text, sizeof(text), " %s     %s", bar, busy ? "worker pool: runs the long task" : "worker pool: idle");
-		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
+		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
@@ -365,12 +501,12 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		/* One form for every row, so the eye compares numbers and names, not wording. */
 		story_files_brief(w, 3, files, sizeof(files));
 		snprintf(text, sizeof(text), " %s     fd %s", bar, files[0] ? files : "0-2 only, nothing else open");
-		ui_put_first(c->win, y, c->x + 1, c->w - 2, ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
+		groups_put_first(ui, c->win, y, c->x + 1, groups_room(c), ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
-	if (w->alive && (w->holds || w->wants)) {
-		/* The deadlock's picture: what each holds and what it waits for. */
+	if (w->alive && (w->holds || w->wants || c->g->workload == INSTR_WORK_DEADLOCK)) {
+		/* The deadlock's picture: what each holds and what it waits for (its stack is on its first line). */
 		char text[128];
 		const char *held = w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "A and B"
 		                   : w->holds == INSTR_LOCK_A              ? "lock A"
@@ -381,7 +517,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			         w->wants == INSTR_LOCK_A ? 'A' : 'B');
 		else
 			snprintf(text, sizeof(text), " %s     holds %s", bar, held);
-		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
+		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
@@ -403,7 +539,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);
 		else
 			snprintf(text, sizeof(text), " %s     at %.1fs (%s)", bar, w->died_at, lab_end_name(w->end));
-		ui_put_words(c->win, y, c->x + 1, c->w - 2, ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
+		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
 		             text);
 	} else {
 		char text[128];
@@ -416,10 +552,10 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar,
 			         c->g->kind == LAB_THREADS ? "own stack" : "counter",
 			         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address), cpu);
-			if (ui_width(text) <= c->w - 2)
+			if (ui_width(text) <= groups_room(c))
 				break;
 		}
-		ui_put(c->win, y, c->x + 1, c->w - 2, ui->role[ROLE_SECONDARY], text);
+		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[ROLE_SECONDARY], text);
 	}
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 }
@@ -432,7 +568,7 @@ static void groups_worker_share(struct column *c, int y, int i)
 	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
 	static long tick;
 	char head[96], pct[16];
-	int x = c->x + 1, iw = c->w - 2;
+	int x = c->x + 1, iw = groups_room(c);
 
 	if (tick == 0)
 		tick = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
@@ -492,7 +628,7 @@ static void groups_kid(struct column *c, int y, const struct lab_kid *kid)
 		snprintf(a[1], sizeof(a[1]), "   %s's child %d %c  ppid %d", kid->parent_id, pid, kid->state, ppid);
 		snprintf(a[2], sizeof(a[2]), "   child %d %c", pid, kid->state);
 	}
-	ui_put_first(c->win, y, c->x + 1, c->w - 2,
+	groups_put_first(ui, c->win, y, c->x + 1, groups_room(c),
 	             ui->role[!kid->alive ? ROLE_DEAD : kid->adopted ? ROLE_NOTE : ROLE_SECONDARY], alt);
 }
 
@@ -519,17 +655,64 @@ static void groups_worker_work(struct column *c, int y, int i)
 	groups_cpu_line(c, y, i, tails);
 }
 
+/* How a column's Memory pane is laid out: the most detail its own rows allow. */
+struct groups_plan {
+	bool hdr2;   /* the header's second line */
+	int per;     /* lines per worker: 3, 2 or 1 (then the list may scroll) */
+	int kids;    /* the workers' children shown */
+	int rows;    /* rows for the workers */
+	int visible; /* workers shown */
+};
+
+static void groups_plan_with(const struct column *c, int lines, bool hdr2, struct groups_plan *p)
+{
+	const struct lab_group *g = c->g;
+	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
+	int head = 1 + (hdr2 ? 1 : 0), n = g->nworkers;
+
+	p->hdr2 = hdr2;
+	/* The workers' own children, one line each, below the workers. */
+	p->kids = g->nkids < lines - head - trailer - 1 ? g->nkids : 0;
+	p->rows = lines - head - trailer - p->kids;
+	p->per = n > 0 && 3 * n <= p->rows ? 3 : n > 0 && 2 * n <= p->rows ? 2 : 1;
+	p->visible = n <= p->rows ? n : p->rows > 1 ? p->rows - 1 : p->rows > 0 ? 1 : 0;
+}
+
+/*
+ * Private processes' "same address, its own copy in each" only explains what
+ * each worker's second line shows: it gives way when that buys the workers a
+ * line more each.  Every other header line holds the counter's value.
+ */
+static void groups_plan(const struct column *c, int lines, struct groups_plan *p)
+{
+	groups_plan_with(c, lines, true, p);
+	if (c->g->kind == LAB_PROCESSES && !c->g->shared) {
+		struct groups_plan q;
+		groups_plan_with(c, lines, false, &q);
+		if (q.per > p->per || (q.per == p->per && q.visible > p->visible))
+			*p = q;
+	}
+}
+
+/* How much a plan shows, to compare two: lines per worker first, then workers shown, then the header line. */
+static long groups_plan_score(const struct groups_plan *p)
+{
+	return 1000000L * p->per + 2L * p->visible + (p->hdr2 ? 1 : 0);
+}
+
 static int groups_memory(struct column *c, int y0, int lines)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	WINDOW *win = c->win;
-	int x = c->x + 1, iw = c->w - 2, y = y0;
+	int x = c->x + 1, iw = groups_room(c), y = y0;
 	char num[32];
+	struct groups_plan plan;
 
+	groups_plan(c, lines, &plan);
 	story_number(g->counter, num, sizeof(num));
-	char a[3][128];
-	const char *alt[4] = { a[0], a[1], a[2], NULL };
+	char a[4][128];
+	const char *alt[5] = { a[0], a[1], a[2], NULL, NULL };
 	unsigned long addr = (unsigned long)g->counter_address;
 	/* The withdraw workload keeps a bank balance in the very same variable. */
 	const char *var = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
@@ -537,45 +720,60 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(a[0], sizeof(a[0]), " one shared %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " shared %s @0x%lx", var, addr);
 		snprintf(a[2], sizeof(a[2]), " %s @0x%lx", var, addr);
-		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		if (g->host_alive) {
 			if (g->nworkers == 1)
 				snprintf(a[0], sizeof(a[0]), "   = %s  (its one thread writes here)", num);
+			else if (g->nworkers == 2)
+				snprintf(a[0], sizeof(a[0]), "   = %s  (both threads write here)", num);
 			else
 				snprintf(a[0], sizeof(a[0]), "   = %s  (all %d threads write here)", num, g->nworkers);
-			snprintf(a[1], sizeof(a[1]), "   = %s  (all %d write here)", num, g->nworkers);
-			snprintf(a[2], sizeof(a[2]), "   = %s", num);
-			ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+			if (g->nworkers == 1)
+				snprintf(a[1], sizeof(a[1]), "   = %s  (one writes here)", num);
+			else if (g->nworkers == 2)
+				snprintf(a[1], sizeof(a[1]), "   = %s  (both write here)", num);
+			else
+				snprintf(a[1], sizeof(a[1]), "   = %s  (all %d write here)", num, g->nworkers);
+			if (g->nworkers == 1)
+				snprintf(a[2], sizeof(a[2]), "   = %s  (one writes)", num);
+			else if (g->nworkers == 2)
+				snprintf(a[2], sizeof(a[2]), "   = %s  (both write)", num);
+			else
+				snprintf(a[2], sizeof(a[2]), "   = %s  (all %d write)", num, g->nworkers);
+			snprintf(a[3], sizeof(a[3]), "   = %s", num);
+			alt[3] = a[3];
+			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+			alt[3] = NULL;
 		} else {
 			snprintf(a[0], sizeof(a[0]), "   = %s when host %d died", num, (int)g->host);
 			snprintf(a[1], sizeof(a[1]), "   = %s when its host died", num);
 			snprintf(a[2], sizeof(a[2]), "   = %s, host dead", num);
-			ui_put_first(win, y++, x, iw, ui->role[ROLE_DEAD], alt);
+			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_DEAD], alt);
 		}
 	} else if (g->shared) {
 		snprintf(a[0], sizeof(a[0]), " one shared segment, %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " shared segment, %s @0x%lx", var, addr);
 		snprintf(a[2], sizeof(a[2]), " shared %s @0x%lx", var, addr);
-		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		snprintf(a[0], sizeof(a[0]), "   = %s  (mapped into every process and ptviz)", num);
 		snprintf(a[1], sizeof(a[1]), "   = %s  (mapped into each + ptviz)", num);
 		snprintf(a[2], sizeof(a[2]), "   = %s  (in every process)", num);
-		ui_put_first(win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 	} else {
 		snprintf(a[0], sizeof(a[0]), " private %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " %s @0x%lx", var, addr);
 		a[2][0] = '\0';
 		alt[2] = NULL;
-		ui_put_first(win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
-		alt[0] = "   same address, its own copy in each";
-		alt[1] = "   same address, a copy in each";
-		alt[2] = NULL;
-		ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
+		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
+		if (plan.hdr2) {
+			alt[0] = "   same address, its own copy in each";
+			alt[1] = "   same address, a copy in each";
+			alt[2] = NULL;
+			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
+		}
 	}
 	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
-	/* The workers' own children, one line each, below the workers. */
-	int kids = g->nkids < lines - (y - y0) - trailer - 1 ? g->nkids : 0;
-	int rows = lines - (y - y0) - trailer - kids;
+	int kids = plan.kids, rows = plan.rows;
 	int n = g->nworkers;
 	int visible = n > rows ? rows - 1 : n;
 	if (visible < 1)
@@ -589,29 +787,35 @@ static int groups_memory(struct column *c, int y0, int lines)
 		*scroll = n - visible;
 	if (*scroll < 0)
 		*scroll = 0;
-	if (n > 0 && 3 * n <= rows) {
+	c->detail = plan.per > 1;
+	c->work_line = plan.per > 2;
+	c->fmt = plan.per > 1 ? groups_worker_format(c, 0, n) : groups_worker_format(c, *scroll, visible);
+	if (plan.per == 3) {
 		for (int i = 0; i < n; i++) {
-			groups_worker_line(c, y++, i, true);
+			groups_worker_line(c, y++, i);
 			groups_worker_detail(c, y++, i, true);
 			groups_worker_work(c, y++, i);
 		}
 		visible = n;
-	} else if (n > 0 && 2 * n <= rows) {
+	} else if (plan.per == 2) {
 		for (int i = 0; i < n; i++) {
-			groups_worker_line(c, y++, i, true);
+			groups_worker_line(c, y++, i);
 			groups_worker_detail(c, y++, i, false);
 		}
 		visible = n;
 	} else {
 		for (int i = 0; i < visible; i++)
-			groups_worker_line(c, y++, *scroll + i, false);
+			groups_worker_line(c, y++, *scroll + i);
 	}
 	if (visible < n && rows > 1) {
-		char more[96];
-		snprintf(more, sizeof(more), "   %s%s %s..%s of %d shown, arrows scroll", *scroll > 0 ? ui->g.more_up : "",
-		         *scroll + visible < n ? ui->g.more_down : "", g->workers[*scroll].id,
-		         g->workers[*scroll + visible - 1].id, n);
-		ui_put_words(win, y++, x, iw, ui->role[ROLE_SECONDARY], more);
+		char more[3][96];
+		const char *malt[4] = { more[0], more[1], more[2], NULL };
+		const char *up = *scroll > 0 ? ui->g.more_up : "", *down = *scroll + visible < n ? ui->g.more_down : "";
+		const char *from = g->workers[*scroll].id, *to = g->workers[*scroll + visible - 1].id;
+		snprintf(more[0], sizeof(more[0]), "   %s%s %s..%s of %d shown, arrows scroll", up, down, from, to, n);
+		snprintf(more[1], sizeof(more[1]), "   %s%s %s..%s of %d, arrows scroll", up, down, from, to, n);
+		snprintf(more[2], sizeof(more[2]), "   %s%s %s..%s of %d", up, down, from, to, n);
+		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], malt);
 	}
 	for (int k = 0; k < kids; k++)
 		groups_kid(c, y++, &g->kids[k]);
@@ -697,7 +901,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		         (long long)lab_parent_counter());
 		snprintf(a[1], sizeof(a[1]), "   ptviz's own copy = %lld", (long long)lab_parent_counter());
 		alt[0] = a[0], alt[1] = a[1], alt[2] = NULL;
-		ui_put_first(win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], alt);
+		groups_put_first(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], alt);
 	} else if (trailer) {
 		/* ptviz maps the segment and reads the live value above; its ordinary global lives elsewhere. */
 		unsigned long own = (unsigned long)lab_counter_address();
@@ -706,7 +910,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(a[1], sizeof(a[1]), "   ptviz's own global @0x%lx = %lld", own, v);
 		snprintf(a[2], sizeof(a[2]), "   ptviz's global @0x%lx = %lld", own, v);
 		alt[0] = a[0], alt[1] = a[1], alt[2] = a[2], alt[3] = NULL;
-		ui_put_first(win, y0 + lines - 1, x, iw, ui->role[ROLE_SECONDARY], alt);
+		groups_put_first(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_SECONDARY], alt);
 	}
 	return y;
 }
@@ -837,10 +1041,13 @@ static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 	struct groups_series s;
 
 	groups_series(c, w, &s);
-	int lw = named ? ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], s.name) : 1;
+	/* Named, or nothing: a bare figure would pass for the one before it.  The name is never cut. */
+	int lw = named ? ui_width(s.name) : 1;
 	int room = w - lw - ui_width(s.label) - 1;
 	if (room < 4)
 		return;
+	if (named)
+		ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], s.name);
 	/* Again for the cells that fit: the scale is of what shows. */
 	groups_series(c, room, &s);
 	int cx = x0 + lw + room - s.n;
@@ -914,7 +1121,7 @@ static void groups_counters_withdraw(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
-	int x = c->x + 1, iw = c->w - 2;
+	int x = c->x + 1, iw = groups_room(c);
 	char made[32], bal[32], refused[32], text[160];
 
 	story_number(g->increments, made, sizeof(made));
@@ -924,37 +1131,92 @@ static void groups_counters_withdraw(struct column *c, int y)
 	if (g->shared) {
 		groups_figure(c, y, x + w1, iw - w1, "   balance ", bal);
 	} else {
+		char t2[64];
 		snprintf(text, sizeof(text), "   (%d from each account of %lld)", INSTR_WITHDRAW_AMOUNT,
 		         (long long)g->start_balance);
-		ui_put(c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], text);
+		snprintf(t2, sizeof(t2), "   (each account %lld)", (long long)g->start_balance);
+		const char *const alt[] = { text, t2, "", NULL };
+		groups_put_first(ui, c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], alt);
 	}
 	if (g->overdrawn && g->shared) {
 		snprintf(text, sizeof(text), " OVERDRAWN: both passed the check, both took %d", INSTR_WITHDRAW_AMOUNT);
-		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], text);
+		const char *const alt[] = { text, " OVERDRAWN: both passed the check", " OVERDRAWN", NULL };
+		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
 	} else if (g->overdrawn) {
-		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
+		groups_put(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
 	} else if (g->lost > 0) {
 		char lost[32];
 		story_number(g->lost, lost, sizeof(lost));
+		char t2[64];
 		snprintf(text, sizeof(text), " lost withdrawals %s: paid out, never taken off", lost);
-		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_LOST], text);
+		snprintf(t2, sizeof(t2), " lost withdrawals %s", lost);
+		const char *const alt[] = { text, t2, NULL };
+		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
 	} else {
+		char t2[96];
 		snprintf(text, sizeof(text), " started at %lld, %d a withdrawal; refused %s", (long long)g->start_balance,
 		         INSTR_WITHDRAW_AMOUNT, refused);
-		ui_put(c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], text);
+		snprintf(t2, sizeof(t2), " started at %lld; refused %s", (long long)g->start_balance, refused);
+		const char *const alt[] = { text, t2, NULL };
+		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], alt);
 	}
+	char t2[96];
 	snprintf(text, sizeof(text), " sync %s: %s", lab_sync_name(g->sync),
 	         g->sync == INSTR_SYNC_MUTEX    ? "check and take under one lock"
 	         : g->sync == INSTR_SYNC_ATOMIC ? "the take is atomic, the check is not"
 	                                        : "check, then load and store");
-	ui_put(c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], text);
+	snprintf(t2, sizeof(t2), " sync %s: %s", lab_sync_name(g->sync),
+	         g->sync == INSTR_SYNC_MUTEX    ? "check and take, locked"
+	         : g->sync == INSTR_SYNC_ATOMIC ? "atomic take, not check"
+	                                        : "check, load, store");
+	const char *const alt[] = { text, t2, NULL };
+	groups_put_first(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
+}
+
+/*
+ * Beside the lost updates, why more are lost or not.  "racing" only while two
+ * workers at least run the unguarded counter++ on the one counter; otherwise
+ * what stops them, or nothing.
+ */
+static const char *groups_lost_why(const struct lab_group *g)
+{
+	int running = 0, paused = 0, blocked = 0;
+
+	if (g->kind == LAB_THREADS && !g->host_alive)
+		return "  frozen";
+	if (g->stepping)
+		return "  stepping";
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (!w->alive)
+			continue;
+		if (w->activity == INSTR_RUNNING || w->activity == INSTR_IOWAIT)
+			running++;
+		else if (w->activity == INSTR_PAUSED)
+			paused++;
+		else if (w->activity == INSTR_LOCKWAIT)
+			blocked++;
+	}
+	if (running == 0)
+		return blocked > 0 ? "  blocked" : paused > 0 ? "  paused" : "";
+	if (g->sync == INSTR_SYNC_MUTEX)
+		return "  mutex: none now";
+	if (g->sync == INSTR_SYNC_ATOMIC)
+		return "  atomic: none now";
+	if (g->gil)
+		return "  GIL: none now";
+	if (g->workload == INSTR_WORK_DEADLOCK)
+		return "  locks: none now";   /* counter++ under both locks */
+	if (g->workload == INSTR_WORK_EVENTLOOP)
+		return "";
+	return running >= 2 ? "  racing" : "  1 running";
 }
 
 static void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
-	int x = c->x + 1, iw = c->w - 2;
+	int x = c->x + 1, iw = groups_room(c);
 	char inc[32], cnt[32], lost[32], text[160];
 	const char *what = g->shared ? "counter" : "copies add up to";
 
@@ -966,7 +1228,7 @@ static void groups_counters(struct column *c, int y)
 	story_number(g->increments, inc, sizeof(inc));
 	story_number(g->counter, cnt, sizeof(cnt));
 	story_number(g->lost, lost, sizeof(lost));
-	bool wide = 1 + (int)strlen("increments ") + (int)strlen(inc) + 3 + (int)strlen(what) + 1 + (int)strlen(cnt) < iw;
+	bool wide = 1 + (int)strlen("increments ") + (int)strlen(inc) + 3 + (int)strlen(what) + 1 + (int)strlen(cnt) <= iw;
 	if (wide) {
 		int w1 = groups_figure(c, y, x, iw, " increments ", inc);
 		snprintf(text, sizeof(text), "   %s ", what);
@@ -974,7 +1236,7 @@ static void groups_counters(struct column *c, int y)
 	} else {
 		/* Aligned under each other, so the two figures can be compared digit by digit. */
 		int lab = (int)strlen(what) > 10 ? (int)strlen(what) : 10;
-		int room = iw - 2 - lab;
+		int room = iw - 1 - lab;
 		if ((int)strlen(inc) > room || (int)strlen(cnt) > room) {
 			ui_number(g->increments, room, inc, sizeof(inc));
 			ui_number(g->counter, room, cnt, sizeof(cnt));
@@ -995,9 +1257,7 @@ static void groups_counters(struct column *c, int y)
 		if (ui_width(text) > iw)
 			snprintf(text, sizeof(text), " lost %s", lost);
 		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
-		const char *why = g->kind == LAB_THREADS && !g->host_alive ? "  frozen"
-		                  : g->sync == INSTR_SYNC_NONE ? "  racing"
-		                  : g->sync == INSTR_SYNC_MUTEX ? "  mutex: none now" : "  atomic: none now";
+		const char *why = groups_lost_why(g);
 		if (wide || c->chart > 0) {
 			if (tw + ui_width(why) <= iw)
 				ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
@@ -1020,7 +1280,7 @@ static void groups_counters(struct column *c, int y)
 			NULL,
 		};
 		if (wide || g->workload == INSTR_WORK_COUNTER)
-			ui_put_first(c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
+			groups_put_first(ui, c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
 		else
 			groups_sparkline(c, ly, x, iw, true);   /* io, cpu ...: the work done is the story */
 	}
@@ -1030,35 +1290,69 @@ static void groups_counters(struct column *c, int y)
 		groups_sparkline(c, y + 2, x, iw, true);
 }
 
-/* Lays out the survivor list; with draw false only counts the lines it needs. */
+/*
+ * Lays out the survivor list; with draw false only counts the lines it needs.
+ * Drawn, a list longer than its lines ends in "+12": the workers not drawn.
+ */
 static int groups_survivor_items(struct column *c, int y0, int lines, bool draw, bool compact)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
-	int x0 = c->x + 2, iw = c->w - 3, x = x0, y = y0;
-	char item[64], death[32];
+	int x0 = c->x + 2, iw = c->w - 4, y = y0;   /* a blank before the border */
+	char item[64], death[32], more[24] = "";
+	int reserve = 0, shown = g->nworkers, endx = x0, endy = y0;
 
-	for (int i = 0; i < g->nworkers; i++) {
-		const struct lab_worker *w = &g->workers[i];
-		if (compact) {
-			snprintf(item, sizeof(item), "%s", groups_glyph(ui, w));
-		} else if (w->alive) {
-			snprintf(item, sizeof(item), "%s %s", groups_glyph(ui, w), w->id);
-		} else {
-			story_death(w, death, sizeof(death));
-			snprintf(item, sizeof(item), "%s %s %s", groups_glyph(ui, w), w->id, death);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int x = x0;
+		y = y0;
+		shown = g->nworkers;
+		for (int i = 0; i < g->nworkers; i++) {
+			const struct lab_worker *w = &g->workers[i];
+			if (compact) {
+				snprintf(item, sizeof(item), "%s", groups_glyph(ui, w));
+			} else if (w->alive) {
+				snprintf(item, sizeof(item), "%s %s", groups_glyph(ui, w), w->id);
+			} else {
+				story_death(w, death, sizeof(death));
+				snprintf(item, sizeof(item), "%s %s %s", groups_glyph(ui, w), w->id, death);
+			}
+			int wd = ui_width(item);
+			int right = x0 + iw - (y - y0 == lines - 1 ? reserve : 0);
+			if (x > x0 && x + wd > right) {
+				x = x0;
+				y++;
+				right = x0 + iw - (y - y0 == lines - 1 ? reserve : 0);
+			}
+			if (draw && (y - y0 >= lines || x + wd > right)) {
+				shown = i;
+				break;
+			}
+			if (draw && attempt == 1) {
+				attr_t a = i == c->sel ? ui->role[ROLE_SELECTED] : w->alive ? ui->role[w->activity == INSTR_PAUSED ? ROLE_PAUSED : ROLE_ALIVE] : ui->role[ROLE_DEAD];
+				ui_put(c->win, y, x, wd, a, item);
+				ui_hit_add(ui, HIT_WORKER, c->win, y, x, wd, c->gi, i);
+			}
+			endx = x + wd;
+			endy = y;
+			x += wd + (compact ? 0 : 2);
 		}
-		int wd = ui_width(item);
-		if (x > x0 && x + wd > x0 + iw) {
-			x = x0;
-			y++;
+		if (!draw)
+			break;
+		if (attempt == 0) {
+			if (shown == g->nworkers) {
+				reserve = 0;
+			} else {
+				/* Room on the last line for the count of those left out, at its widest. */
+				snprintf(more, sizeof(more), "%s+%d", compact ? " " : "  ", g->nworkers);
+				reserve = ui_width(more);
+			}
+			continue;
 		}
-		if (draw && y - y0 < lines) {
-			attr_t a = i == c->sel ? ui->role[ROLE_SELECTED] : w->alive ? ui->role[w->activity == INSTR_PAUSED ? ROLE_PAUSED : ROLE_ALIVE] : ui->role[ROLE_DEAD];
-			ui_put(c->win, y, x, wd, a, item);
-			ui_hit_add(ui, HIT_WORKER, c->win, y, x, wd, c->gi, i);
+		if (shown < g->nworkers && lines > 0) {
+			snprintf(more, sizeof(more), "%s+%d", compact ? " " : "  ", g->nworkers - shown);
+			int ly = y0 + lines - 1, lx = endy == ly ? endx : x0;
+			ui_put(c->win, ly, lx, x0 + iw - lx, ui->role[ROLE_NOTE], more);
 		}
-		x += wd + (compact ? 0 : 2);
 	}
 	return y - y0 + 1;
 }
@@ -1170,6 +1464,8 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 		nvis = 1;
 	if (nvis > ui->norder)
 		nvis = ui->norder;
+	if (nvis > GROUPS_VISIBLE_MAX)
+		nvis = GROUPS_VISIBLE_MAX;
 	int selpos = 0;
 	for (int i = 0; i < ui->norder; i++) {
 		if (ui->order[i] == gsel)
@@ -1185,8 +1481,13 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 		ui->first_column = 0;
 
 	int colw = w / nvis, surv = 0, chart = GROUPS_CHART_MAX;
-	/* Pass 0 sizes the survivors, pass 1 the chart, each the same in every column; pass 2 draws. */
-	for (int pass = 0; pass < 3; pass++) {
+	int own[GROUPS_VISIBLE_MAX];
+	/*
+	 * Pass 0 sizes each column's survivors, pass 1 the chart, the same in every column.  Pass 2
+	 * lines the columns' panes up, unless that costs a column detail: then the column keeps its
+	 * own survivors' height, so each shows the most its own rows allow.  Pass 3 draws.
+	 */
+	for (int pass = 0; pass < 4; pass++) {
 	for (int v = 0; v < nvis; v++) {
 		int pos = ui->first_column + v;
 		struct column c = {
@@ -1195,14 +1496,27 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 		};
 		c.g = lab_group_at(ui->lab, c.gi);
 		c.sel = c.gi == gsel ? wsel : -1;
-		c.surv = surv;
+		c.surv = pass == 0 ? 0 : own[v];
 		c.chart = chart;
 		if (pass == 0) {
-			int want = 1 + groups_survivor_items(&c, 0, 1000, false, false);
-			surv = want > surv ? want : surv;
+			/* Names when they fit the most survivors may take, else dots. */
+			own[v] = 1 + groups_survivor_items(&c, 0, 1000, false, false);
+			if (own[v] > (h - 2) / 4)
+				own[v] = 1 + groups_survivor_items(&c, 0, 1000, false, true);
+			surv = own[v] > surv ? own[v] : surv;
 		} else if (pass == 1) {
 			int room = groups_chart_room(&c);
 			chart = room < chart ? room : chart;
+		} else if (pass == 2) {
+			struct groups_plan mine, lined;
+			int memory, rows;
+			groups_split(&c, chart, &memory, &rows);
+			groups_plan(&c, memory, &mine);
+			c.surv = surv;
+			groups_split(&c, chart, &memory, &rows);
+			groups_plan(&c, memory, &lined);
+			if (groups_plan_score(&lined) >= groups_plan_score(&mine))
+				own[v] = surv;
 		} else {
 			groups_column(&c);
 		}

@@ -12,6 +12,15 @@ a=$(number 'lost updates')
 sleep 0.6
 b=$(number 'lost updates')
 [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ] || fail "lost updates did not rise under r: '$a' then '$b'"
+wait_for '\(both threads write here\)'
+wait_for 'lost updates [0-9 ]+ \([0-9.]+%\)  racing'
+
+# Paused, nothing can race: the label says so instead of "racing".
+prompt 'pause T'
+wait_for 'lost updates [0-9 ]+ \([0-9.]+%\)  paused'
+cap | grep -q 'racing' && fail "'racing' while every thread is paused"
+prompt 'resume T'
+wait_for 'lost updates [0-9 ]+ \([0-9.]+%\)  racing'
 
 keys l
 wait_for ':sync mutex'
