@@ -2,6 +2,17 @@
 # The help overlay, and a prompt error shown in place with its column.
 . "$(dirname "$0")/lib.sh"
 
+# Presses KEY up to N times until the screen shows PATTERN (a fixed string), then waits for it.
+scroll_to() {
+	local pattern=$1 key=$2 n=$3
+	for i in $(seq 1 "$n"); do
+		cap | grep -qF "$pattern" && break
+		keys "$key"
+		sleep 0.05
+	done
+	wait_for "$(printf '%s' "$pattern" | sed 's/[(]/\\(/g')"
+}
+
 e2e_start --empty
 wait_for 'No workers yet'
 keys '?'
@@ -11,30 +22,16 @@ wait_for 'start 4 threads .* = :spawn threads 4'
 # Outside a lesson the general keys come first; a lesson's keys have their own section.
 cap | grep -q 'Keys in a lesson' && fail 'lesson keys shown before the general keys'
 # The command a key runs names the selected worker WORKER, never a raw %w.
-for i in $(seq 1 30); do
-	cap | grep -q 'inject segv' && break
-	keys Down
-	sleep 0.05
-done
+scroll_to 'inject segv' Down 30
 wait_for '= :inject segv WORKER'
 cap | grep -q '%w' && fail 'a raw %w in the help'
 keys End
 # The last section lists the whole command language, one command a line.
 wait_for 'fork WORKER'
 wait_for 'bench create\|forksize\|switch\|ipc\|all'
-for i in $(seq 1 40); do
-	cap | grep -q 'Commands (after' && break
-	keys Up
-	sleep 0.05
-done
-wait_for 'Commands \(after'
+scroll_to 'Commands (after' Up 40
 # The sections before the last are some lines up.
-for i in $(seq 1 60); do
-	cap | grep -q 'Survivors' && break
-	keys Up
-	sleep 0.05
-done
-wait_for 'Survivors'
+scroll_to 'Survivors' Up 60
 wait_for 'A fault in one thread'
 keys Escape
 wait_gone 'HELP'
