@@ -6,9 +6,10 @@
 #include "../lab/story.h"
 #include "ui_priv.h"
 
-/* Walks s as multibyte text, stopping before maxw columns; returns columns used. */
-static int draw_measure(const char *s, int maxw, wchar_t *out, int outmax, int *nout)
+/* Walks s as multibyte text, stopping before maxw columns; returns columns used, and bytes taken when asked. */
+static int draw_measure_bytes(const char *s, int maxw, wchar_t *out, int outmax, int *nout, size_t *nbytes)
 {
+	const char *s0 = s;
 	mbstate_t st;
 	int cols = 0, n = 0;
 	size_t left = strlen(s);
@@ -40,7 +41,14 @@ static int draw_measure(const char *s, int maxw, wchar_t *out, int outmax, int *
 	}
 	if (nout != NULL)
 		*nout = n;
+	if (nbytes != NULL)
+		*nbytes = (size_t)(s - s0);
 	return cols;
+}
+
+static int draw_measure(const char *s, int maxw, wchar_t *out, int outmax, int *nout)
+{
+	return draw_measure_bytes(s, maxw, out, outmax, nout, NULL);
 }
 
 int ui_width(const char *s)
@@ -91,14 +99,58 @@ int ui_put_words(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s
 	return ui_put(win, y, x, maxw, attr, buf);
 }
 
-/* The first of texts (NULL-ended) that fits maxw, else the last cut at a word; returns columns used. */
-int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *const *texts)
+/* Which of texts (NULL-ended) to show in maxw: the first that fits, else the last. */
+static int draw_first_fitting(int maxw, const char *const *texts)
 {
 	int i = 0;
 
 	while (texts[i + 1] != NULL && ui_width(texts[i]) > maxw)
 		i++;
-	return ui_put_words(win, y, x, maxw, attr, texts[i]);
+	return i;
+}
+
+/* The first of texts (NULL-ended) that fits maxw, else the last cut at a word; returns columns used. */
+int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *const *texts)
+{
+	return ui_put_words(win, y, x, maxw, attr, texts[draw_first_fitting(maxw, texts)]);
+}
+
+/*
+ * Like ui_put, but a text too wide ends in an ellipsis instead of being cut
+ * mid-word: after its last whole word when that keeps most of the text, else
+ * after as many characters as fit.  Returns the columns used.
+ */
+int ui_put_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *s)
+{
+	char buf[512];
+	int ew = ui_width(ui->g.ellipsis);
+	size_t n = strlen(s), cut, word = 0;
+
+	if (w <= 0)
+		return 0;
+	if (ui_width(s) <= w || w <= ew || n >= sizeof(buf))
+		return ui_put(win, y, x, w, attr, s);
+	/* The longest prefix, at a character boundary, that leaves room for the ellipsis; its last word's end. */
+	draw_measure_bytes(s, w - ew, NULL, 1 << 20, NULL, &cut);
+	for (size_t i = 1; i <= cut && i < n; i++) {
+		if (s[i] == ' ' && s[i - 1] != ' ')
+			word = i;
+	}
+	while (cut > 0 && s[cut - 1] == ' ')
+		cut--;
+	if (word > 0 && 3 * word >= 2 * cut)
+		cut = word;
+	while (cut > 0 && strchr(" ,;:(", s[cut - 1]) != NULL)
+		cut--;
+	memcpy(buf, s, cut);
+	snprintf(buf + cut, sizeof(buf) - cut, "%s", ui->g.ellipsis);
+	return ui_put(win, y, x, w, attr, buf);
+}
+
+/* The first of texts (NULL-ended) that fits w, else the last ended by an ellipsis. */
+int ui_put_first_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *const *texts)
+{
+	return ui_put_cut(ui, win, y, x, w, attr, texts[draw_first_fitting(w, texts)]);
 }
 
 int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)

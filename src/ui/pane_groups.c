@@ -78,71 +78,20 @@ static int groups_room(const struct column *c)
 	return c->w - 3;
 }
 
-/*
- * Like ui_put, but a text too wide ends in an ellipsis instead of being cut
- * mid-word: after its last whole word when that keeps most of the text, else
- * after as many characters as fit.  Returns the columns used.
- */
-static int groups_put(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *s)
-{
-	char buf[512];
-	int ew = ui_width(ui->g.ellipsis);
-	size_t n = strlen(s), cut = 0, word = 0;
-
-	if (w <= 0)
-		return 0;
-	if (ui_width(s) <= w)
-		return ui_put(win, y, x, w, attr, s);
-	if (w <= ew || n >= sizeof(buf))
-		return ui_put(win, y, x, w, attr, s);
-	/* The longest prefix, at a character boundary, that leaves room for the ellipsis. */
-	for (size_t i = 1; i <= n; i++) {
-		if (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		memcpy(buf, s, i);
-		buf[i] = '\0';
-		if (ui_width(buf) > w - ew)
-			break;
-		cut = i;
-		if (i < n && s[i] == ' ' && s[i - 1] != ' ')
-			word = i;
-	}
-	while (cut > 0 && s[cut - 1] == ' ')
-		cut--;
-	if (word > 0 && 3 * word >= 2 * cut)
-		cut = word;
-	while (cut > 0 && strchr(" ,;:(", s[cut - 1]) != NULL)
-		cut--;
-	memcpy(buf, s, cut);
-	snprintf(buf + cut, sizeof(buf) - cut, "%s", ui->g.ellipsis);
-	return ui_put(win, y, x, w, attr, buf);
-}
-
-/* The first of texts (NULL-ended) that fits w, else the last ended by an ellipsis. */
-static int groups_put_first(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr,
-                            const char *const *texts)
-{
-	int i = 0;
-
-	while (texts[i + 1] != NULL && ui_width(texts[i]) > w)
-		i++;
-	return groups_put(ui, win, y, x, w, attr, texts[i]);
-}
-
 /* Prints left at x and right flush to x+w; when they collide, left ends in an ellipsis first. */
 static void groups_row(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *left,
                        const char *right)
 {
 	int rw = ui_width(right);
 	if (rw == 0) {
-		groups_put(ui, win, y, x, w, attr, left);
+		ui_put_cut(ui, win, y, x, w, attr, left);
 		return;
 	}
 	if (ui_width(left) + 1 + rw > w && w - rw - 1 < 12) {
-		groups_put(ui, win, y, x, w, attr, left);
+		ui_put_cut(ui, win, y, x, w, attr, left);
 		return;
 	}
-	int lw = groups_put(ui, win, y, x, ui_width(left) + 1 + rw <= w ? w : w - rw - 1, attr, left);
+	int lw = ui_put_cut(ui, win, y, x, ui_width(left) + 1 + rw <= w ? w : w - rw - 1, attr, left);
 	if (lw + 1 + rw <= w)
 		ui_put(win, y, x + w - rw, rw, attr, right);
 }
@@ -490,7 +439,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			         w->backlog == 1 ? "" : "s", busy ? ", FROZEN by a long task" : "");
 		else
 			snprintf(text, sizeof(text), " %s     %s", bar, busy ? "worker pool: runs the long task" : "worker pool: idle");
-		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
+		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
@@ -501,7 +450,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		/* One form for every row, so the eye compares numbers and names, not wording. */
 		story_files_brief(w, 3, files, sizeof(files));
 		snprintf(text, sizeof(text), " %s     fd %s", bar, files[0] ? files : "0-2 only, nothing else open");
-		groups_put_first(ui, c->win, y, c->x + 1, groups_room(c), ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
+		ui_put_first_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
@@ -517,7 +466,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			         w->wants == INSTR_LOCK_A ? 'A' : 'B');
 		else
 			snprintf(text, sizeof(text), " %s     holds %s", bar, held);
-		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
+		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
@@ -539,7 +488,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);
 		else
 			snprintf(text, sizeof(text), " %s     at %.1fs (%s)", bar, w->died_at, lab_end_name(w->end));
-		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
+		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
 		             text);
 	} else {
 		char text[128];
@@ -555,7 +504,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 			if (ui_width(text) <= groups_room(c))
 				break;
 		}
-		groups_put(ui, c->win, y, c->x + 1, groups_room(c), ui->role[ROLE_SECONDARY], text);
+		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[ROLE_SECONDARY], text);
 	}
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 }
@@ -628,7 +577,7 @@ static void groups_kid(struct column *c, int y, const struct lab_kid *kid)
 		snprintf(a[1], sizeof(a[1]), "   %s's child %d %c  ppid %d", kid->parent_id, pid, kid->state, ppid);
 		snprintf(a[2], sizeof(a[2]), "   child %d %c", pid, kid->state);
 	}
-	groups_put_first(ui, c->win, y, c->x + 1, groups_room(c),
+	ui_put_first_cut(ui, c->win, y, c->x + 1, groups_room(c),
 	             ui->role[!kid->alive ? ROLE_DEAD : kid->adopted ? ROLE_NOTE : ROLE_SECONDARY], alt);
 }
 
@@ -720,7 +669,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(a[0], sizeof(a[0]), " one shared %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " shared %s @0x%lx", var, addr);
 		snprintf(a[2], sizeof(a[2]), " %s @0x%lx", var, addr);
-		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		if (g->host_alive) {
 			if (g->nworkers == 1)
 				snprintf(a[0], sizeof(a[0]), "   = %s  (its one thread writes here)", num);
@@ -742,34 +691,34 @@ static int groups_memory(struct column *c, int y0, int lines)
 				snprintf(a[2], sizeof(a[2]), "   = %s  (all %d write)", num, g->nworkers);
 			snprintf(a[3], sizeof(a[3]), "   = %s", num);
 			alt[3] = a[3];
-			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+			ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 			alt[3] = NULL;
 		} else {
 			snprintf(a[0], sizeof(a[0]), "   = %s when host %d died", num, (int)g->host);
 			snprintf(a[1], sizeof(a[1]), "   = %s when its host died", num);
 			snprintf(a[2], sizeof(a[2]), "   = %s, host dead", num);
-			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_DEAD], alt);
+			ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_DEAD], alt);
 		}
 	} else if (g->shared) {
 		snprintf(a[0], sizeof(a[0]), " one shared segment, %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " shared segment, %s @0x%lx", var, addr);
 		snprintf(a[2], sizeof(a[2]), " shared %s @0x%lx", var, addr);
-		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		snprintf(a[0], sizeof(a[0]), "   = %s  (mapped into every process and ptviz)", num);
 		snprintf(a[1], sizeof(a[1]), "   = %s  (mapped into each + ptviz)", num);
 		snprintf(a[2], sizeof(a[2]), "   = %s  (in every process)", num);
-		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
+		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 	} else {
 		snprintf(a[0], sizeof(a[0]), " private %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " %s @0x%lx", var, addr);
 		a[2][0] = '\0';
 		alt[2] = NULL;
-		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
+		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_PRIVATE], alt);
 		if (plan.hdr2) {
 			alt[0] = "   same address, its own copy in each";
 			alt[1] = "   same address, a copy in each";
 			alt[2] = NULL;
-			groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
+			ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], alt);
 		}
 	}
 	int trailer = g->kind == LAB_PROCESSES ? 1 : 0;
@@ -815,7 +764,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(more[0], sizeof(more[0]), "   %s%s %s..%s of %d shown, arrows scroll", up, down, from, to, n);
 		snprintf(more[1], sizeof(more[1]), "   %s%s %s..%s of %d, arrows scroll", up, down, from, to, n);
 		snprintf(more[2], sizeof(more[2]), "   %s%s %s..%s of %d", up, down, from, to, n);
-		groups_put_first(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], malt);
+		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SECONDARY], malt);
 	}
 	for (int k = 0; k < kids; k++)
 		groups_kid(c, y++, &g->kids[k]);
@@ -901,7 +850,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		         (long long)lab_parent_counter());
 		snprintf(a[1], sizeof(a[1]), "   ptviz's own copy = %lld", (long long)lab_parent_counter());
 		alt[0] = a[0], alt[1] = a[1], alt[2] = NULL;
-		groups_put_first(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], alt);
+		ui_put_first_cut(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_PRIVATE], alt);
 	} else if (trailer) {
 		/* ptviz maps the segment and reads the live value above; its ordinary global lives elsewhere. */
 		unsigned long own = (unsigned long)lab_counter_address();
@@ -910,7 +859,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(a[1], sizeof(a[1]), "   ptviz's own global @0x%lx = %lld", own, v);
 		snprintf(a[2], sizeof(a[2]), "   ptviz's global @0x%lx = %lld", own, v);
 		alt[0] = a[0], alt[1] = a[1], alt[2] = a[2], alt[3] = NULL;
-		groups_put_first(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_SECONDARY], alt);
+		ui_put_first_cut(ui, win, y0 + lines - 1, x, iw, ui->role[ROLE_SECONDARY], alt);
 	}
 	return y;
 }
@@ -1136,14 +1085,14 @@ static void groups_counters_withdraw(struct column *c, int y)
 		         (long long)g->start_balance);
 		snprintf(t2, sizeof(t2), "   (each account %lld)", (long long)g->start_balance);
 		const char *const alt[] = { text, t2, "", NULL };
-		groups_put_first(ui, c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], alt);
+		ui_put_first_cut(ui, c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], alt);
 	}
 	if (g->overdrawn && g->shared) {
 		snprintf(text, sizeof(text), " OVERDRAWN: both passed the check, both took %d", INSTR_WITHDRAW_AMOUNT);
 		const char *const alt[] = { text, " OVERDRAWN: both passed the check", " OVERDRAWN", NULL };
-		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
+		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
 	} else if (g->overdrawn) {
-		groups_put(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
+		ui_put_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
 	} else if (g->lost > 0) {
 		char lost[32];
 		story_number(g->lost, lost, sizeof(lost));
@@ -1151,14 +1100,14 @@ static void groups_counters_withdraw(struct column *c, int y)
 		snprintf(text, sizeof(text), " lost withdrawals %s: paid out, never taken off", lost);
 		snprintf(t2, sizeof(t2), " lost withdrawals %s", lost);
 		const char *const alt[] = { text, t2, NULL };
-		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
+		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
 	} else {
 		char t2[96];
 		snprintf(text, sizeof(text), " started at %lld, %d a withdrawal; refused %s", (long long)g->start_balance,
 		         INSTR_WITHDRAW_AMOUNT, refused);
 		snprintf(t2, sizeof(t2), " started at %lld; refused %s", (long long)g->start_balance, refused);
 		const char *const alt[] = { text, t2, NULL };
-		groups_put_first(ui, c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], alt);
+		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], alt);
 	}
 	char t2[96];
 	snprintf(text, sizeof(text), " sync %s: %s", lab_sync_name(g->sync),
@@ -1170,7 +1119,7 @@ static void groups_counters_withdraw(struct column *c, int y)
 	         : g->sync == INSTR_SYNC_ATOMIC ? "atomic take, not check"
 	                                        : "check, load, store");
 	const char *const alt[] = { text, t2, NULL };
-	groups_put_first(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
+	ui_put_first_cut(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
 }
 
 /*
@@ -1280,7 +1229,7 @@ static void groups_counters(struct column *c, int y)
 			NULL,
 		};
 		if (wide || g->workload == INSTR_WORK_COUNTER)
-			groups_put_first(ui, c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
+			ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
 		else
 			groups_sparkline(c, ly, x, iw, true);   /* io, cpu ...: the work done is the story */
 	}

@@ -199,6 +199,9 @@ int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, .
     __attribute__((format(printf, 6, 7)));
 int ui_put_words(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
 int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *const *texts);
+/* As ui_put and ui_put_first, but a text too wide ends in an ellipsis (…) rather than at a word. */
+int ui_put_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *s);
+int ui_put_first_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *const *texts);
 void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr);
 /* Digits grouped; abbreviated (12.3M) when wider than maxw. */
 void ui_number(int64_t n, int maxw, char *buf, size_t len);
