@@ -32,9 +32,7 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 	switch (c->verb) {
 	case CMD_SPAWN:
 		ok = lab_spawn(lab, c->kind, c->count, c->shared, target, &le);
-		if (!ok && le.arg == 1)
-			column = c->value_column;
-		else if (!ok && target == NULL)
+		if (!ok && target == NULL)
 			column = c->column;
 		break;
 	case CMD_SYNC:
@@ -82,8 +80,6 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 		break;
 	case CMD_CLOSE:
 		ok = lab_close_file(lab, c->target, c->count, &le);
-		if (!ok && le.arg == 1)
-			column = c->value_column;
 		break;
 	case CMD_FILES:
 		ok = lab_files(lab, c->on, target, &le);
@@ -98,5 +94,8 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 		/* The front end lets time pass, shows the report, leaves, or measures. */
 		break;
 	}
+	/* The engine names the part that was wrong: the number after the worker or group, or the rest. */
+	if (!ok && le.arg == 1 && c->value_column > 0)
+		column = c->value_column;
 	return exec_result(ok, c, column, &le, err, note, notelen);
 }

@@ -50,7 +50,6 @@ struct lab {
 	enum instr_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
-	bool killing_group;      /* `kill GROUP` of processes under way: each exit is one of many */
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
@@ -66,22 +65,11 @@ struct lab {
 	int nevents, head, cap;
 };
 
-static bool lab_fail(struct lab_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool lab_fail(struct lab_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
-/* As lab_fail, for an error about the value after the worker or group (see lab_error.arg). */
+/*
+ * Fills err and returns false.  arg says which part of the command was
+ * wrong (see lab_error.arg): lab_fail for the worker or group, 1 for the
+ * number after it.
+ */
 static bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...)
@@ -96,6 +84,8 @@ static bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...)
 	}
 	return false;
 }
+
+#define lab_fail(err, ...) lab_fail_arg((err), 0, __VA_ARGS__)
 
 static void lab_note(struct lab_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -235,20 +225,30 @@ const struct lab_group *lab_find_group(const struct lab *lab, const char *name)
 	return lab_group_named((struct lab *)lab, name);
 }
 
-/* Splits "PB12" into its group and number; NULL when it is no worker's name. */
-static struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group)
+/* Splits "PB12" into "PB" and 12; false when it is not shaped as a worker's name. */
+static bool lab_split_id(const char *id, char name[LAB_NAME_MAX + 1], long *number)
 {
 	size_t letters = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-	char name[LAB_NAME_MAX + 1];
+	char *end;
 
 	if (letters == 0 || letters > LAB_NAME_MAX || id[letters] < '1' || id[letters] > '9')
-		return NULL;
-	char *end;
-	long number = strtol(id + letters, &end, 10);
+		return false;
+	*number = strtol(id + letters, &end, 10);
 	if (*end != '\0')
-		return NULL;
+		return false;
 	memcpy(name, id, letters);
 	name[letters] = '\0';
+	return true;
+}
+
+/* The worker named id ("PB12") and its group; NULL when there is none. */
+static struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group)
+{
+	char name[LAB_NAME_MAX + 1];
+	long number;
+
+	if (!lab_split_id(id, name, &number))
+		return NULL;
 	struct lab_group *g = lab_group_named(lab, name);
 	if (g == NULL || number < 1 || number > g->nworkers)
 		return NULL;
@@ -306,17 +306,15 @@ static bool lab_no_group(const struct lab *lab, const char *name, struct lab_err
 /* Says why id is no worker: its group is missing, or its number is past the group's end. */
 static bool lab_no_worker(const struct lab *lab, const char *id, struct lab_error *err)
 {
-	size_t letters = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 	char name[LAB_NAME_MAX + 1];
+	long number;
 
 	if (lab->ngroups == 0)
 		return lab_fail(err, "no worker named '%s': there are no workers yet; spawn some first, e.g. 'spawn threads 4'",
 		                id);
-	if (letters == 0 || letters > LAB_NAME_MAX || id[letters] < '1' || id[letters] > '9')
+	if (!lab_split_id(id, name, &number))
 		return lab_fail(err, "no worker named '%s': a worker is its group's name and a number, e.g. %s1", id,
 		                lab->groups[0].name);
-	memcpy(name, id, letters);
-	name[letters] = '\0';
 	const struct lab_group *g = lab_group_named((struct lab *)lab, name);
 	if (g != NULL && g->nworkers == 1)
 		return lab_fail(err, "no worker named '%s': %s has only %s1", id, g->name, g->name);
@@ -324,8 +322,8 @@ static bool lab_no_worker(const struct lab *lab, const char *id, struct lab_erro
 		return lab_fail(err, "no worker named '%s': %s has %s1..%s%d", id, g->name, g->name, g->name, g->nworkers);
 	g = lab_group_caseless(lab, name);
 	if (g != NULL)
-		return lab_fail(err, "no worker named '%s': names are case-sensitive; did you mean %s%s?", id, g->name,
-		                id + letters);
+		return lab_fail(err, "no worker named '%s': names are case-sensitive; did you mean %s%ld?", id, g->name,
+		                number);
 	return lab_fail(err, "no worker named '%s': there is no group %s; the groups are %s", id, name,
 	                lab_group_list(lab));
 }
@@ -1012,7 +1010,6 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 		ev->end = end;
 		ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		ev->whole_group = killed_by_lab && lab->killing_group;
 		if (cause != NULL) {
 			strlcpy(ev->cause, cause->id, sizeof(ev->cause));
 			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
@@ -1536,11 +1533,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	if (!lab_choose_name(lab, kind, name, gname, err))
 		return false;
 	/* A dead group keeps its record until the room is needed: then the oldest gives way. */
-	for (int i = 0; i < lab->ngroups && lab->ngroups >= LAB_MAX_GROUPS; i++) {
-		if (lab->groups[i].alive == 0) {
+	for (int i = 0; lab->ngroups >= LAB_MAX_GROUPS && i < lab->ngroups; i++) {
+		if (lab->groups[i].alive == 0)
 			lab_group_remove(lab, &lab->groups[i]);
-			break;
-		}
 	}
 	if (lab->ngroups >= LAB_MAX_GROUPS)
 		return lab_fail(err, "already %d groups with live workers, the most ptviz shows: end one with 'kill GROUP' or 'reset'",
@@ -1800,9 +1795,13 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 			kill(g->host, SIGKILL);
 			lab_reap(lab, g, g->host, true, true);
 		} else {
-			lab->killing_group = true;
+			int before = lab->nevents;
 			lab_kill_processes(lab, g, NULL);
-			lab->killing_group = false;
+			/* Each exit it queued is one of many: its story must not count the others as running. */
+			for (int i = before; i < lab->nevents; i++) {
+				struct lab_event *ev = &lab->events[lab->head + i];
+				ev->whole_group = ev->end == LAB_END_KILLED && strcmp(ev->group, g->name) == 0;
+			}
 		}
 		return true;
 	}

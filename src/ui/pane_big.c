@@ -111,36 +111,37 @@ static int big_number(struct ui *ui, WINDOW *win, int y, int x, int maxw, int ro
 static void big_cpu_line(struct ui *ui, WINDOW *win, int gi, int y, int x, int w)
 {
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
-	double total = 0, share;
-	bool any = false;
+	double share[LAB_LIMIT_THREADS], total = 0;
+	int named = 0, any = 0;
 	char buf[48];
 
-	for (int i = 0; i < g->nworkers; i++) {
-		if (g->workers[i].alive && trend_now(trend_cpu(&ui->trend, ui->lab, gi, i), &share)) {
-			total += share;
-			any = true;
+	/* Each live worker's share now; -1 for the dead and those not measured yet. */
+	for (int i = 0; i < g->nworkers && i < LAB_LIMIT_THREADS; i++) {
+		if (!g->workers[i].alive || !trend_now(trend_cpu(&ui->trend, ui->lab, gi, i), &share[i])) {
+			share[i] = -1;
+			continue;
 		}
+		total += share[i];
+		named += ui_width(g->workers[i].id) + 3;
+		any++;
 	}
-	if (!any)
+	if (any == 0)
 		return;
 	snprintf(buf, sizeof(buf), "CPUs in use %.2f ", total);
 	int cx = x + ui_put(win, y, x, w, ui->role[ROLE_FIGURE], buf);
 	/* Each bar named when all fit so; else the bars alone, side by side. */
-	int named = 0;
-	for (int i = 0; i < g->nworkers; i++)
-		named += g->workers[i].alive ? ui_width(g->workers[i].id) + 3 : 0;
 	bool names = cx + named <= x + w;
 	if (!names)
 		cx++;
-	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
-		const struct lab_worker *wk = &g->workers[i];
-		if (!wk->alive || !trend_now(trend_cpu(&ui->trend, ui->lab, gi, i), &share))
+	for (int i = 0; i < g->nworkers && i < LAB_LIMIT_THREADS && cx < x + w; i++) {
+		if (share[i] < 0)
 			continue;
 		if (names) {
-			snprintf(buf, sizeof(buf), " %s ", wk->id);
+			snprintf(buf, sizeof(buf), " %s ", g->workers[i].id);
 			cx += ui_put(win, y, cx, x + w - cx, ui->role[ROLE_SECONDARY], buf);
 		}
-		cx += ui_put(win, y, cx, 1, ui->role[share >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY], ui_cpu_glyph(ui, share));
+		cx += ui_put(win, y, cx, 1, ui->role[share[i] >= 0.005 ? ROLE_ALIVE : ROLE_SECONDARY],
+		             ui_cpu_glyph(ui, share[i]));
 	}
 }
 

@@ -113,8 +113,6 @@ void trend_update(struct trend *tr, const struct lab *lab)
 				t->used = true;
 				snprintf(t->name, sizeof(t->name), "%s", g->name);
 				t->spawned_at = g->spawned_at;
-				t->workload = g->workload;
-				t->stepping = g->stepping;
 			}
 		}
 		if (t != NULL)
