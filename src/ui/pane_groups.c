@@ -984,7 +984,8 @@ static void groups_series(struct column *c, int room, struct groups_series *s)
 }
 
 /* A one-row chart in [x0, x0+w): name, a bar per cell, the figure now. */
-static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
+/* Draws the chart in [x0, x0+w) when at least four cells fit; returns whether it did. */
+static bool groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 {
 	struct ui *ui = c->ui;
 	struct groups_series s;
@@ -994,7 +995,7 @@ static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 	int lw = named ? ui_width(s.name) : 1;
 	int room = w - lw - ui_width(s.label) - 1;
 	if (room < 4)
-		return;
+		return false;
 	if (named)
 		ui_put(c->win, y, x0, w, ui->role[ROLE_SECONDARY], s.name);
 	/* Again for the cells that fit: the scale is of what shows. */
@@ -1006,6 +1007,7 @@ static void groups_sparkline(struct column *c, int y, int x0, int w, bool named)
 		ui_put(c->win, y, cx++, 1, ui->role[d > 0 ? s.role : ROLE_SECONDARY], ui->g.spark[level > 7 ? 7 : level]);
 	}
 	ui_put(c->win, y, x0 + lw + room, w - lw - room, ui->role[s.moving ? s.role : ROLE_SECONDARY], s.label);
+	return true;
 }
 
 /*
@@ -1207,13 +1209,10 @@ static void groups_counters(struct column *c, int y)
 			snprintf(text, sizeof(text), " lost %s", lost);
 		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
 		const char *why = groups_lost_why(g);
-		if (wide || c->chart > 0) {
-			if (tw + ui_width(why) <= iw)
-				ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
-		} else {
-			/* The lost row carries the chart: the words go first, the bars need the room. */
-			groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
-		}
+		/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
+		bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
+		if (!charted && tw + ui_width(why) <= iw)
+			ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
 	} else {
 		/* Separate copies: their sum is arithmetic on paper, not a value any memory holds. */
 		static const char *const wide_alt[] = {
