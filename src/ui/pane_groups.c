@@ -3,6 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bsd/string.h>
+
 #include "../lab/story.h"
 #include "ui_priv.h"
 
@@ -671,24 +673,19 @@ static int groups_memory(struct column *c, int y0, int lines)
 		snprintf(a[2], sizeof(a[2]), " %s @0x%lx", var, addr);
 		ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
 		if (g->host_alive) {
-			if (g->nworkers == 1)
-				snprintf(a[0], sizeof(a[0]), "   = %s  (its one thread writes here)", num);
-			else if (g->nworkers == 2)
-				snprintf(a[0], sizeof(a[0]), "   = %s  (both threads write here)", num);
-			else
-				snprintf(a[0], sizeof(a[0]), "   = %s  (all %d threads write here)", num, g->nworkers);
-			if (g->nworkers == 1)
-				snprintf(a[1], sizeof(a[1]), "   = %s  (one writes here)", num);
-			else if (g->nworkers == 2)
-				snprintf(a[1], sizeof(a[1]), "   = %s  (both write here)", num);
-			else
-				snprintf(a[1], sizeof(a[1]), "   = %s  (all %d write here)", num, g->nworkers);
-			if (g->nworkers == 1)
-				snprintf(a[2], sizeof(a[2]), "   = %s  (one writes)", num);
-			else if (g->nworkers == 2)
-				snprintf(a[2], sizeof(a[2]), "   = %s  (both write)", num);
-			else
-				snprintf(a[2], sizeof(a[2]), "   = %s  (all %d write)", num, g->nworkers);
+			/* Who writes the one counter, said in full and shorter: "both threads", "both". */
+			char who[24], few[16];
+			const char *verb = g->nworkers == 1 ? "writes" : "write";
+			if (g->nworkers <= 2) {
+				strlcpy(who, g->nworkers == 1 ? "its one thread" : "both threads", sizeof(who));
+				strlcpy(few, g->nworkers == 1 ? "one" : "both", sizeof(few));
+			} else {
+				snprintf(who, sizeof(who), "all %d threads", g->nworkers);
+				snprintf(few, sizeof(few), "all %d", g->nworkers);
+			}
+			snprintf(a[0], sizeof(a[0]), "   = %s  (%s %s here)", num, who, verb);
+			snprintf(a[1], sizeof(a[1]), "   = %s  (%s %s here)", num, few, verb);
+			snprintf(a[2], sizeof(a[2]), "   = %s  (%s %s)", num, few, verb);
 			snprintf(a[3], sizeof(a[3]), "   = %s", num);
 			alt[3] = a[3];
 			ui_put_first_cut(ui, win, y++, x, iw, ui->role[ROLE_SHARED], alt);
