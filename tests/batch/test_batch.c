@@ -43,11 +43,31 @@ static struct json_object *find_group(struct json_object *report, const char *na
 	return NULL;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The CPU time of every worker in a report's array, in seconds. */
+static double cpu_seconds(struct json_object *workers)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < json_object_array_length(workers); i++)
+		s += json_object_get_int64(get(json_object_array_get_idx(workers, i), "cpu_ns")) / 1e9;
+	return s;
+}
+
 static void test_report_json(void **state)
 {
 	(void)state;
 	struct run *r = malloc(sizeof(*r));
+	double started = seconds_now();
 	run(r, "--json", "-c", "spawn threads 4; spawn processes 4; run 1.5; report", NULL);
+	double took = seconds_now() - started;
 	assert_int_equal(r->status, 0);
 	struct json_object *spawn = event(r->out, "spawn", 0);
 	assert_non_null(spawn);
@@ -66,8 +86,16 @@ static void test_report_json(void **state)
 	int64_t ctr = json_object_get_int64(get(t, "counter"));
 	int64_t lost = json_object_get_int64(get(t, "lost"));
 	assert_int_equal(lost, inc - ctr);
-	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+	/*
+	 * An update is lost only while two threads run at once on two CPUs.  Judged by CPU time:
+	 * what the threads had beyond one CPU's worth over the whole run they surely had together.
+	 */
+	double together = cpu_seconds(get(t, "workers")) - took;
+	if (together >= 0.3)
 		assert_true(lost > 0);
+	else
+		print_message("SKIP one check: lost > 0 cannot be judged: the threads ran side by side for at most "
+		              "%.0f ms (the machine is busy or has one CPU); it needs 300 ms\n", together * 1000);
 	struct json_object *w = json_object_array_get_idx(get(t, "workers"), 0);
 	assert_string_equal(json_object_get_string(get(w, "id")), "T1");
 	assert_true(json_object_get_boolean(get(w, "alive")));

@@ -86,7 +86,7 @@ lesson_wait_end() {
 # by another process (another start time) does not count, and is never signalled.
 lesson_none_left() {
 	local i id left st
-	for i in $(seq 1 50); do
+	for i in $(seq 1 $(( E2E_GUARD * 10 ))); do
 		left=""
 		for id in $LESSON_SEEN; do
 			st=$(lesson_start_time "${id%%:*}") || continue

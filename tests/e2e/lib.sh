@@ -56,10 +56,11 @@ e2e_alive() {
 		{ [ -z "${STARTS[$1]:-}" ] || [ "$(e2e_starttime "$1")" = "${STARTS[$1]}" ]; }
 }
 
-# Waits until every pid in $@ is gone; prints those left.
+# Waits until every pid in $@ is gone; prints those left.  A dying worker at idle priority
+# needs a CPU to finish, so on a busy machine the bound is generous: it only guards a hang.
 e2e_gone() {
 	local left i
-	for i in $(seq 1 50); do
+	for i in $(seq 1 $(( E2E_GUARD * 10 ))); do
 		left=""
 		for p in "$@"; do e2e_alive "$p" && left="$left $p"; done
 		[ -z "$left" ] && return 0
@@ -83,6 +84,11 @@ e2e_cleanup() {
 	exit $rc
 }
 trap e2e_cleanup EXIT INT TERM
+
+# How long a wait may last before it is taken for a hang, in seconds.  A wait ends as soon as
+# what it waits for happens, so a generous bound costs nothing on a quiet machine and keeps a
+# machine loaded by other work from failing a test that is right.
+E2E_GUARD=${E2E_GUARD:-40}
 
 # E2E_ENV: more VAR=value words for ptviz's environment (they win over the UTF-8 locale).
 E2E_ENV=${E2E_ENV:-}
@@ -116,8 +122,11 @@ map_find() {
 	fail "memory map never showed /$1/"
 }
 
+# The seconds given are what the wait needs on a quiet machine; the bound is E2E_GUARD at least.
+wait_limit() { local s=${1:-5}; [ "$s" -lt "$E2E_GUARD" ] && s=$E2E_GUARD; echo $(( s * 10 )); }
+
 wait_for() {
-	local i n=$(( ${2:-5} * 10 ))
+	local i n=$(wait_limit "${2:-}")
 	for i in $(seq 1 "$n"); do
 		cap | grep -Eq -- "$1" && { e2e_collect; return 0; }
 		sleep 0.1
@@ -126,7 +135,7 @@ wait_for() {
 }
 
 wait_gone() {
-	local i n=$(( ${2:-5} * 10 ))
+	local i n=$(wait_limit "${2:-}")
 	for i in $(seq 1 "$n"); do
 		cap | grep -Eq -- "$1" || return 0
 		sleep 0.1
@@ -165,4 +174,55 @@ where() {
 		row=$((row + 1))
 	done < <(cap)
 	return 1
+}
+
+# Time on a CPU of every thread of the processes given, in ms (schedstat; the ticks of stat
+# where the kernel has no schedstat).  Gone processes count 0.
+cpu_ms() {
+	local p f ns total=0
+	for p in "$@"; do
+		for f in /proc/"$p"/task/*; do
+			if read -r ns _ < "$f/schedstat" 2>/dev/null; then
+				total=$(( total + ns / 1000000 ))
+			fi
+		done
+	done
+	echo "$total"
+}
+
+# A clock in ms, to weigh CPU time against.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# judge_by_cpu WHAT CHECK MEASURE BUDGET: waits until the shell command CHECK succeeds.  The
+# check is judged by CPU, not by the wall clock: it fails only once MEASURE (a command printing
+# ms of CPU used since it was first called with "start") reaches BUDGET ms and CHECK still does
+# not hold.  When the machine is so busy that the workers get less than that in E2E_GUARD
+# seconds, it says it cannot judge WHAT and returns 1 without failing, so the caller skips it.
+judge_by_cpu() {
+	local what=$1 check=$2 measure=$3 budget=$4 i used=0
+	$measure start
+	for i in $(seq 1 $(( E2E_GUARD * 10 ))); do
+		eval "$check" && return 0
+		used=$($measure)
+		[ "$used" -ge "$budget" ] && { eval "$check" && return 0
+			fail "$what: not so after $used ms of the workers' CPU"; }
+		sleep 0.1
+	done
+	echo "SKIP one check: $what cannot be judged: the workers had only $used ms of CPU" \
+		"in ${E2E_GUARD} s (the machine is busy); it needs $budget ms" >&2
+	return 1
+}
+
+# Measures for judge_by_cpu, over the processes in $JUDGED: CPU used since the start, and CPU
+# used beyond one CPU's worth (time two of them surely ran at once on different CPUs).
+JUDGED=""
+cpu_since_start() {
+	if [ "${1:-}" = start ]; then CPU0=$(cpu_ms $JUDGED); return; fi
+	echo $(( $(cpu_ms $JUDGED) - CPU0 ))
+}
+cpu_beyond_one() {
+	if [ "${1:-}" = start ]; then CPU0=$(cpu_ms $JUDGED); T0=$(now_ms); return; fi
+	local extra=$(( $(cpu_ms $JUDGED) - CPU0 - ($(now_ms) - T0) ))
+	[ "$extra" -lt 0 ] && extra=0
+	echo "$extra"
 }
