@@ -95,7 +95,8 @@ static void test_report_json(void **state)
 		assert_true(lost > 0);
 	else
 		print_message("SKIP one check: lost > 0 cannot be judged: the threads ran side by side for at most "
-		              "%.0f ms (the machine is busy or has one CPU); it needs 300 ms\n", together * 1000);
+		              "%.0f ms (the machine is busy or has one CPU); it needs 300 ms\n",
+		              together > 0 ? together * 1000 : 0.0);
 	struct json_object *w = json_object_array_get_idx(get(t, "workers"), 0);
 	assert_string_equal(json_object_get_string(get(w, "id")), "T1");
 	assert_true(json_object_get_boolean(get(w, "alive")));
