@@ -47,6 +47,51 @@ static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, p
 	return NULL;
 }
 
+/* How the workers of a process that exited ended, unless one of them caused it. */
+static enum lab_end lab_exit_end(int status, bool killed_by_lab, const struct lab_worker *cause)
+{
+	if (killed_by_lab)
+		return LAB_END_KILLED;
+	if (cause != NULL)
+		return LAB_END_FAULT;
+	if (WIFSIGNALED(status))
+		return LAB_END_SIGNAL;
+	return LAB_END_EXITED;
+}
+
+/*
+ * Queues the event of an exit that took dying workers with it: the signal
+ * or status, the worker that caused it and its fault, and the orphans ptviz
+ * adopted.  The caller adds the workers.  NULL when out of memory.
+ */
+static struct lab_event *lab_exit_event(struct lab *lab, struct lab_group *g, pid_t pid, int status, enum lab_end end,
+                                        const struct lab_worker *cause, int dying)
+{
+	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_EXIT, g, dying);
+
+	if (ev == NULL)
+		return NULL;
+	ev->pid = pid;
+	ev->end = end;
+	ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (cause != NULL) {
+		strlcpy(ev->cause, cause->id, sizeof(ev->cause));
+		ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
+		int64_t t0 = (int64_t)lab->t0.tv_sec * 1000000000 + lab->t0.tv_nsec;
+		ev->fault_t = (double)(atomic_load(&lab_slot(lab, cause)->fault_ns) - t0) / 1e9;
+	}
+	/* Its children were handed to ptviz, the subreaper, as it died. */
+	for (int k = 0; k < g->nkids; k++) {
+		struct lab_kid *kid = &g->kids[k];
+		if (kid->alive && kid->parent_pid == pid) {
+			ev->orphans[ev->norphans++] = kid->pid;
+			lab_kid_read(kid);
+		}
+	}
+	return ev;
+}
+
 /* A process of the group has exited with the given wait status: attribute it. */
 /* zombie: the state /proc gives a process that exited and is not reaped yet, 0 once reaped. */
 static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, int status,
@@ -54,45 +99,14 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 {
 	double now = lab_now(lab);
 	struct lab_worker *cause = lab_find_cause(lab, g, pid);
+	enum lab_end end = lab_exit_end(status, killed_by_lab, cause);
 	int dying = 0;
 
 	for (int i = 0; i < g->nworkers; i++)
 		dying += g->workers[i].alive && g->workers[i].pid == pid;
-
 	if (g->kind == LAB_THREADS)
 		g->host_alive = false;
-
-	enum lab_end end;
-	if (killed_by_lab)
-		end = LAB_END_KILLED;
-	else if (cause != NULL)
-		end = LAB_END_FAULT;
-	else if (WIFSIGNALED(status))
-		end = LAB_END_SIGNAL;
-	else
-		end = LAB_END_EXITED;
-
-	struct lab_event *ev = dying > 0 ? lab_event_push(lab, LAB_EVENT_EXIT, g, dying) : NULL;
-	if (ev != NULL) {
-		ev->pid = pid;
-		ev->end = end;
-		ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-		ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		if (cause != NULL) {
-			strlcpy(ev->cause, cause->id, sizeof(ev->cause));
-			ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
-			int64_t t0 = (int64_t)lab->t0.tv_sec * 1000000000 + lab->t0.tv_nsec;
-			ev->fault_t = (double)(atomic_load(&lab_slot(lab, cause)->fault_ns) - t0) / 1e9;
-		}
-	}
-	/* Its children were handed to ptviz, the subreaper, as it died. */
-	for (int k = 0; ev != NULL && k < g->nkids; k++) {
-		struct lab_kid *kid = &g->kids[k];
-		if (kid->alive && kid->parent_pid == pid) {
-			ev->orphans[ev->norphans++] = kid->pid;
-			lab_kid_read(kid);
-		}
-	}
+	struct lab_event *ev = dying > 0 ? lab_exit_event(lab, g, pid, status, end, cause, dying) : NULL;
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		if (!w->alive || w->pid != pid)

@@ -108,7 +108,8 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		pthread_mutex_destroy(&seg->lock_b);
 		munmap(g->segment, sizeof(struct worker_segment));
 	}
-	lab->gate_used[g->gate] = false;
+	if (g->gate >= 0)
+		lab->gate_used[g->gate] = false;
 	memset(g, 0, sizeof(*g));
 }
 

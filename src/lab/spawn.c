@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
@@ -149,9 +148,7 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 		rc = -1;
 	close(pipefd[0]);
 	if (rc != 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		g->host_alive = false;
+		/* The host is ended with the group (lab_spawn's unwind path). */
 		if (rc > 0)
 			return lab_fail(err, "pthread_create failed after some threads: %s; nothing was started (lower N or raise the system's thread limit)",
 			                strerror(rc));
@@ -201,11 +198,7 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 		if (pid < 0) {
 			int e = errno;
 			close(inherited);
-			for (int j = 0; j < i; j++) {
-				kill(g->workers[j].pid, SIGKILL);
-				waitpid(g->workers[j].pid, NULL, 0);
-				g->workers[j].alive = false;
-			}
+			/* Those already started are ended with the group (lab_spawn's unwind path). */
 			return lab_fail(err, "fork failed for %s: %s; the %d already started were ended, nothing is running",
 			                w->id, strerror(e), i);
 		}
@@ -223,12 +216,9 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 	return true;
 }
 
-bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
-               struct lab_error *err)
+/* Is a group of n such workers allowed: within the caps, and shared only for processes? */
+static bool lab_spawn_allowed(struct lab *lab, enum lab_kind kind, int n, bool shared, struct lab_error *err)
 {
-	if (gettid() != lab->main_tid)
-		return lab_fail(err, "spawn must run on ptviz's main thread");
-	lab_dispatch(lab);
 	if (n < 1)
 		return lab_fail(err, "cannot spawn %d %s: expected at least 1", n, lab_kind_name(kind));
 	if (kind == LAB_THREADS && n > lab->cfg.max_threads) {
@@ -251,11 +241,12 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	}
 	if (kind == LAB_THREADS && shared)
 		return lab_fail(err, "threads always share their memory: 'shared' is only for processes");
+	return true;
+}
 
-	char gname[LAB_NAME_MAX + 1];
-	if (!lab_choose_name(lab, kind, name, gname, err))
-		return false;
-	/* A dead group keeps its record until the room is needed: then the oldest gives way. */
+/* A dead group keeps its record until the room is needed: then the oldest gives way. */
+static bool lab_make_room(struct lab *lab, struct lab_error *err)
+{
 	for (int i = 0; lab->ngroups >= LAB_MAX_GROUPS && i < lab->ngroups; i++) {
 		if (lab->groups[i].alive == 0)
 			lab_group_remove(lab, &lab->groups[i]);
@@ -263,37 +254,44 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	if (lab->ngroups >= LAB_MAX_GROUPS)
 		return lab_fail(err, "already %d groups with live workers, the most ptviz shows: end one with 'kill GROUP' or 'reset'",
 		                LAB_MAX_GROUPS);
+	return true;
+}
 
-	struct lab_group *g = &lab->groups[lab->ngroups];
+/* The new group's record, last in the list, with no gate and no workers yet. */
+static struct lab_group *lab_group_add(struct lab *lab, enum lab_kind kind, bool shared, const char *name)
+{
+	struct lab_group *g = &lab->groups[lab->ngroups++];
+
 	memset(g, 0, sizeof(*g));
-	strlcpy(g->name, gname, sizeof(g->name));
+	strlcpy(g->name, name, sizeof(g->name));
 	g->kind = kind;
 	g->shared = kind == LAB_THREADS || shared;
 	g->sync = lab->default_sync;
-	g->nworkers = n;
 	g->counter_address = (uintptr_t)&worker_counter;
 	g->consistent = true;
 	g->pinned_cpu = -1;
 	g->spawned_at = lab_now(lab);
+	g->gate = -1;
+	return g;
+}
+
+/*
+ * Gives the group a gate and n slots in the instrument panel (their numbers
+ * in slots) and names its workers T1..Tn; none is alive until it has a pid.
+ */
+static bool lab_group_seat(struct lab *lab, struct lab_group *g, int n, int *slots, struct lab_error *err)
+{
 	g->gate = lab_gate_alloc(lab);
 	g->workers = calloc((size_t)n, sizeof(*g->workers));
-	int *slots = calloc((size_t)n, sizeof(*slots));
-	if (g->gate < 0 || g->workers == NULL || slots == NULL) {
-		free(slots);
-		free(g->workers);
-		if (g->gate >= 0)
-			lab->gate_used[g->gate] = false;
+	if (g->gate < 0 || g->workers == NULL || slots == NULL)
 		return lab_fail(err, "out of memory for %d workers", n);
-	}
-	if (!lab_slots_alloc(lab, g->gate, slots, n)) {
-		free(slots);
-		free(g->workers);
-		lab->gate_used[g->gate] = false;
+	if (!lab_slots_alloc(lab, g->gate, slots, n))
 		return lab_fail(err, "no room left in the instrument panel for %d workers: end some groups first", n);
-	}
+	/* Only now: removing the group gives back the slot of each of its workers. */
+	g->nworkers = n;
 	for (int i = 0; i < n; i++) {
 		struct lab_worker *w = &g->workers[i];
-		snprintf(w->id, sizeof(w->id), "%.8s%d", gname, (i + 1) % 1000000);
+		snprintf(w->id, sizeof(w->id), "%.8s%d", g->name, (i + 1) % 1000000);
 		w->number = i + 1;
 		w->slot = slots[i];
 		w->alive = false; /* until it has a pid: kill(0) would hit ptviz's own group */
@@ -304,24 +302,30 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		w->sched_fd = -1;
 		w->counter_address = g->counter_address;
 	}
-	lab->ngroups++;
+	return true;
+}
 
-	bool ok = kind == LAB_THREADS ? lab_spawn_threads(lab, g, slots, err)
-	                              : lab_spawn_processes(lab, g, err);
-	free(slots);
-	if (ok && !lab_wait_until(lab, lab_slots_ready, g, LAB_START_TIMEOUT_MS)) {
-		ok = lab_fail(err, "the workers of %s did not start within %d ms; nothing was started",
-		              gname, LAB_START_TIMEOUT_MS);
-	}
-	for (int i = 0; ok && i < n; i++) {
-		if (!g->workers[i].alive)
-			ok = lab_fail(err, "%s died while starting; nothing was started", g->workers[i].id);
-	}
-	if (!ok) {
-		lab_group_remove(lab, g);
+/* Forks the group's workers and waits until every one has reported in, alive. */
+static bool lab_group_start(struct lab *lab, struct lab_group *g, const int *slots, struct lab_error *err)
+{
+	bool ok = g->kind == LAB_THREADS ? lab_spawn_threads(lab, g, slots, err) : lab_spawn_processes(lab, g, err);
+
+	if (!ok)
 		return false;
+	if (!lab_wait_until(lab, lab_slots_ready, g, LAB_START_TIMEOUT_MS))
+		return lab_fail(err, "the workers of %s did not start within %d ms; nothing was started",
+		                g->name, LAB_START_TIMEOUT_MS);
+	for (int i = 0; i < g->nworkers; i++) {
+		if (!g->workers[i].alive)
+			return lab_fail(err, "%s died while starting; nothing was started", g->workers[i].id);
 	}
-	for (int i = 0; i < n; i++) {
+	return true;
+}
+
+/* Takes what each worker reported in its slot (its tid, where its count lives) and keeps its /proc files open. */
+static void lab_group_follow(struct lab *lab, struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		struct instr_slot *s = lab_slot(lab, w);
 		w->tid = atomic_load(&s->tid);
@@ -333,21 +337,53 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		w->sched_fd = fd >= 0 ? fd : -1;
 	}
 	lab_group_count_alive(g);
+}
+
+/* Queues the spawn's event: the workers started, with their tids. */
+static void lab_spawn_announce(struct lab *lab, const struct lab_group *g)
+{
+	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_SPAWN, g, g->nworkers);
+
+	if (ev == NULL)
+		return;
+	ev->pid = g->kind == LAB_THREADS ? g->host : 0;
+	for (int i = 0; i < g->nworkers; i++) {
+		strlcpy(ev->ids[i], g->workers[i].id, sizeof(ev->ids[0]));
+		ev->pids[i] = g->workers[i].tid;
+	}
+	ev->nids = g->nworkers;
+}
+
+bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
+               struct lab_error *err)
+{
+	char gname[LAB_NAME_MAX + 1];
+
+	if (gettid() != lab->main_tid)
+		return lab_fail(err, "spawn must run on ptviz's main thread");
+	lab_dispatch(lab);
+	if (!lab_spawn_allowed(lab, kind, n, shared, err) || !lab_choose_name(lab, kind, name, gname, err) ||
+	    !lab_make_room(lab, err))
+		return false;
+
+	struct lab_group *g = lab_group_add(lab, kind, shared, gname);
+	int *slots = calloc((size_t)n, sizeof(*slots));
+	if (!lab_group_seat(lab, g, n, slots, err) || !lab_group_start(lab, g, slots, err))
+		goto unwind;
+	free(slots);
+	lab_group_follow(lab, g);
 	if (lab->default_workload != INSTR_WORK_COUNTER) {
 		/* Born under the workload last chosen for every group, with its account full. */
 		enum instr_workload workload = lab->default_workload;
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
-
-	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_SPAWN, g, n);
-	if (ev != NULL) {
-		ev->pid = kind == LAB_THREADS ? g->host : 0;
-		for (int i = 0; i < n; i++) {
-			strlcpy(ev->ids[i], g->workers[i].id, sizeof(ev->ids[0]));
-			ev->pids[i] = g->workers[i].tid;
-		}
-		ev->nids = n;
-	}
+	lab_spawn_announce(lab, g);
 	lab_observe_mask(lab, lab_group_bit(lab, g));
 	return true;
+
+unwind:
+	/* Whatever the group took (gate, slots, segment) is given back, and whatever it started is ended. */
+	free(slots);
+	lab_group_remove(lab, g);
+	return false;
 }

@@ -295,80 +295,86 @@ static void lab_describe_waiters(struct lab *lab, const struct lab_grant *x, cha
 	}
 }
 
-bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
+/* `step WORKER`: that worker's step, granted, or false when it cannot take one. */
+static bool lab_grant_named(struct lab *lab, const char *id, struct lab_grants *gr, uint32_t *mask,
+                            struct lab_error *err)
 {
-	struct lab_grants gr = { .n = 0 };
-	char skipped[LAB_MSG_MAX] = "";
-	uint32_t mask = 0;
+	struct lab_group *g = NULL;
+	struct lab_worker *w = lab_worker_named(lab, id, &g);
 
-	lab_dispatch(lab);
-	if (id != NULL) {
-		struct lab_group *g = NULL;
-		struct lab_worker *w = lab_worker_named(lab, id, &g);
-		if (w == NULL)
-			return lab_no_worker(lab, id, err);
-		const char *why = lab_worker_unsteppable(lab, g, w);
-		if (why != NULL)
-			return lab_fail(err, "%s", why);
-		lab_grant(lab, &gr, g, w);
-		mask = lab_group_bit(lab, g);
-	} else {
-		int number = lab->nschedule ? lab->schedule[lab->schedule_next % lab->nschedule] : 0;
-		for (int i = 0; i < lab->ngroups; i++) {
-			struct lab_group *g = &lab->groups[i];
-			if (!g->stepping || !lab_group_has_life(g))
-				continue;
-			int n = number;
-			if (n == 0) {
-				/* No schedule: the group's live workers in turn. */
-				for (int k = 0; k < g->nworkers; k++) {
-					int j = (g->next_turn + k) % g->nworkers;
-					if (g->workers[j].alive && lab_worker_unsteppable(lab, g, &g->workers[j]) == NULL) {
-						n = j + 1;
-						break;
-					}
-				}
-				if (n == 0)
-					continue;
-				g->next_turn = n % g->nworkers;
-			}
-			const char *why = n <= g->nworkers ? lab_worker_unsteppable(lab, g, &g->workers[n - 1]) : NULL;
-			if (n > g->nworkers || why != NULL) {
-				size_t used = strlen(skipped);
-				if (n > g->nworkers)
-					snprintf(skipped + used, sizeof(skipped) - used, "%s%s has no worker %d", used ? "; " : "",
-					         g->name, n);
-				else
-					snprintf(skipped + used, sizeof(skipped) - used, "%s%s", used ? "; " : "", why);
-				continue;
-			}
-			lab_grant(lab, &gr, g, &g->workers[n - 1]);
-			mask |= lab_group_bit(lab, g);
+	if (w == NULL)
+		return lab_no_worker(lab, id, err);
+	const char *why = lab_worker_unsteppable(lab, g, w);
+	if (why != NULL)
+		return lab_fail(err, "%s", why);
+	lab_grant(lab, gr, g, w);
+	*mask = lab_group_bit(lab, g);
+	return true;
+}
+
+/* Without a schedule, the group's live workers take turns: the number of the next that can step, or 0. */
+static int lab_next_in_turn(struct lab *lab, struct lab_group *g)
+{
+	for (int k = 0; k < g->nworkers; k++) {
+		int j = (g->next_turn + k) % g->nworkers;
+		if (g->workers[j].alive && lab_worker_unsteppable(lab, g, &g->workers[j]) == NULL) {
+			g->next_turn = (j + 1) % g->nworkers;
+			return j + 1;
 		}
-		if (gr.n == 0 && skipped[0] == '\0')
-			return lab_fail(err, "no group is in step mode: 'step on' first, or 'step on T' for one group");
-		if (gr.n == 0)
-			return lab_fail(err, "no worker could take this step: %s", skipped);
-		if (lab->nschedule)
-			lab->schedule_next = (lab->schedule_next + 1) % lab->nschedule;
 	}
+	return 0;
+}
 
-	bool taken = lab_wait_until(lab, lab_grants_taken, &gr, 2000);
-	for (int i = 0; i < gr.n; i++) {
-		const struct lab_grant *x = &gr.items[i];
-		/* A step that let go of the lock wakes a waiter: show its step as part of this one. */
-		if (x->nwaiters > 0 && x->w->alive && !atomic_load(&lab_slot(lab, x->w)->holds_lock))
-			lab_wait_until(lab, lab_lock_passed, x, 1000);
+/*
+ * `step` alone: in every stepping group, the worker whose number is next in
+ * the schedule (or in turn), granted.  skipped says which groups could not step.
+ */
+static bool lab_grant_scheduled(struct lab *lab, struct lab_grants *gr, uint32_t *mask, char *skipped, size_t len,
+                                struct lab_error *err)
+{
+	int number = lab->nschedule ? lab->schedule[lab->schedule_next % lab->nschedule] : 0;
+
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!g->stepping || !lab_group_has_life(g))
+			continue;
+		int n = number != 0 ? number : lab_next_in_turn(lab, g);
+		if (n == 0)
+			continue;
+		const char *why = n <= g->nworkers ? lab_worker_unsteppable(lab, g, &g->workers[n - 1]) : NULL;
+		if (n > g->nworkers || why != NULL) {
+			size_t used = strlen(skipped);
+			if (n > g->nworkers)
+				snprintf(skipped + used, len - used, "%s%s has no worker %d", used ? "; " : "", g->name, n);
+			else
+				snprintf(skipped + used, len - used, "%s%s", used ? "; " : "", why);
+			continue;
+		}
+		lab_grant(lab, gr, g, &g->workers[n - 1]);
+		*mask |= lab_group_bit(lab, g);
 	}
-	lab_observe_mask(lab, mask);
+	if (gr->n == 0 && skipped[0] == '\0')
+		return lab_fail(err, "no group is in step mode: 'step on' first, or 'step on T' for one group");
+	if (gr->n == 0)
+		return lab_fail(err, "no worker could take this step: %s", skipped);
+	if (lab->nschedule)
+		lab->schedule_next = (lab->schedule_next + 1) % lab->nschedule;
+	return true;
+}
+
+/* Says what the granted steps did, and what was skipped, as the command's note. */
+static void lab_tell_steps(struct lab *lab, const struct lab_grants *gr, const char *skipped, bool taken,
+                           struct lab_error *err)
+{
 	char said[LAB_MSG_MAX] = "";
-	for (int i = 0; i < gr.n; i++) {
+
+	for (int i = 0; i < gr->n; i++) {
 		char one[LAB_MSG_MAX];
-		lab_describe_step(lab, &gr.items[i], one, sizeof(one));
+		lab_describe_step(lab, &gr->items[i], one, sizeof(one));
 		if (said[0] != '\0')
 			strlcat(said, "; ", sizeof(said));
 		strlcat(said, one, sizeof(said));
-		lab_describe_waiters(lab, &gr.items[i], said, sizeof(said));
+		lab_describe_waiters(lab, &gr->items[i], said, sizeof(said));
 	}
 	if (skipped[0] != '\0') {
 		size_t used = strlen(said);
@@ -379,5 +385,26 @@ bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
 		snprintf(said + used, sizeof(said) - used, " (the machine is busy: it may take a moment)");
 	}
 	lab_note(err, "%s", said);
+}
+
+bool lab_step(struct lab *lab, const char *id, struct lab_error *err)
+{
+	struct lab_grants gr = { .n = 0 };
+	char skipped[LAB_MSG_MAX] = "";
+	uint32_t mask = 0;
+
+	lab_dispatch(lab);
+	if (id != NULL ? !lab_grant_named(lab, id, &gr, &mask, err)
+	               : !lab_grant_scheduled(lab, &gr, &mask, skipped, sizeof(skipped), err))
+		return false;
+	bool taken = lab_wait_until(lab, lab_grants_taken, &gr, 2000);
+	for (int i = 0; i < gr.n; i++) {
+		const struct lab_grant *x = &gr.items[i];
+		/* A step that let go of the lock wakes a waiter: show its step as part of this one. */
+		if (x->nwaiters > 0 && x->w->alive && !atomic_load(&lab_slot(lab, x->w)->holds_lock))
+			lab_wait_until(lab, lab_lock_passed, x, 1000);
+	}
+	lab_observe_mask(lab, mask);
+	lab_tell_steps(lab, &gr, skipped, taken, err);
 	return true;
 }
