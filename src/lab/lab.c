@@ -87,6 +87,18 @@ void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *en
 	*end = *start + lab->in.size;
 }
 
+bool lab_segment_range(const struct lab *lab, const struct lab_group *g, uintptr_t *start, uintptr_t *end)
+{
+	const struct worker_segment *seg = g->gate >= 0 ? lab->segments[g->gate] : NULL;
+
+	*start = *end = 0;
+	if (seg == NULL)
+		return false;
+	*start = (uintptr_t)seg;
+	*end = *start + sizeof(*seg);
+	return true;
+}
+
 int lab_ngroups(const struct lab *lab)
 {
 	return lab->ngroups;
@@ -312,7 +324,8 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 
 	int nslots = cfg->max_threads * LAB_MAX_GROUPS + cfg->max_processes;
 	lab->slot_used = calloc((size_t)nslots, 1);
-	if (lab->slot_used == NULL || !instr_map(&lab->in, LAB_MAX_GROUPS, nslots)) {
+	lab->workers_private = calloc((size_t)nslots, sizeof(*lab->workers_private));
+	if (lab->slot_used == NULL || lab->workers_private == NULL || !instr_map(&lab->in, LAB_MAX_GROUPS, nslots)) {
 		lab_fail(err, "cannot map the instrument panel for %d workers: %s", nslots, strerror(errno));
 		goto fail;
 	}
@@ -348,6 +361,7 @@ void lab_free(struct lab *lab)
 	}
 	instr_unmap(&lab->in);
 	free(lab->slot_used);
+	free(lab->workers_private);
 	free(lab);
 }
 

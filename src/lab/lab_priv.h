@@ -7,6 +7,8 @@
 
 #include "lab.h"
 
+struct worker_segment;
+
 /*
  * How long a snapshot waits for workers to reach an increment boundary.
  * Usually well under a millisecond; on a machine crowded with other idle-class
@@ -18,10 +20,24 @@
 /* How long an injected fault may take to show its effect. */
 #define LAB_FAULT_TIMEOUT_MS 3000
 
+/* What the engine keeps of a worker for its own work, beside what a front end sees (struct lab_worker). */
+struct lab_worker_private {
+	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
+	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
+	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
+	uint32_t stat_epoch;     /* ... and the lab's stat epoch then */
+	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
+	uint32_t counter_resumes;
+	uint32_t step_base;      /* the slot's step count when step mode began */
+};
+
 struct lab {
 	struct lab_config cfg;
 	struct instr in;
 	unsigned char *slot_used;
+	struct lab_worker_private *workers_private;  /* one a slot: the worker in that slot */
+	struct worker_segment *segments[LAB_MAX_GROUPS];  /* one a gate: a shared process group's counter segment */
 	bool gate_used[LAB_MAX_GROUPS];
 	struct lab_group groups[LAB_MAX_GROUPS];
 	int ngroups;
@@ -57,6 +73,12 @@ static inline struct instr_slot *lab_slot(struct lab *lab, const struct lab_work
 static inline struct instr_gate *lab_gate(struct lab *lab, const struct lab_group *g)
 {
 	return &lab->in.gates[g->gate];
+}
+
+/* What the engine keeps of a worker, found by its slot. */
+static inline struct lab_worker_private *lab_private(struct lab *lab, const struct lab_worker *w)
+{
+	return &lab->workers_private[w->slot];
 }
 
 /* A change made to the groups in a mask (bit i: group i), one group at a time. */

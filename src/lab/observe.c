@@ -38,7 +38,7 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	int64_t from = atomic_load(&s->arrivals_ns);
 	int64_t waiting = from > 0 ? (lab_ns() - from) / INSTR_TASK_EVERY_NS - w->done : 0;
 	w->backlog = waiting > 0 ? waiting : 0;
-	w->steps = atomic_load(&s->taken) - w->step_base;
+	w->steps = atomic_load(&s->taken) - lab_private(lab, w)->step_base;
 	w->refused = atomic_load(&s->refused);
 }
 
@@ -52,17 +52,18 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 static void lab_read_private_counter(struct lab *lab, struct lab_worker *w)
 {
 	struct instr_slot *s = lab_slot(lab, w);
+	struct lab_worker_private *p = lab_private(lab, w);
 	uint32_t parked = atomic_load(&s->parked);
 	uint32_t resumes = atomic_load(&s->resumes);
 
-	if (parked && w->counter_parked && resumes == w->counter_resumes)
+	if (parked && p->counter_parked && resumes == p->counter_resumes)
 		return;
 	if (!lab_read_remote(w->pid, w->counter_address, &w->counter)) {
-		w->counter_parked = false;
+		p->counter_parked = false;
 		return;
 	}
-	w->counter_parked = parked && atomic_load(&s->parked) && atomic_load(&s->resumes) == resumes;
-	w->counter_resumes = resumes;
+	p->counter_parked = parked && atomic_load(&s->parked) && atomic_load(&s->resumes) == resumes;
+	p->counter_resumes = resumes;
 }
 
 /* Reads the counters and the done figures of a group whose workers are parked. */
@@ -80,7 +81,7 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 				have_shared = lab_read_remote(g->workers[i].pid, g->counter_address, &shared_value);
 		}
 		if (!have_shared) {
-			shared_value = atomic_load(&((struct worker_segment *)g->segment)->counter);
+			shared_value = atomic_load(&lab->segments[g->gate]->counter);
 			have_shared = true;
 		}
 	}
@@ -133,12 +134,12 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
  * the ticks (10 ms each) move by 0 or 1 in a frame for a worker that mostly
  * waits; schedstat counts every nanosecond.  Without it, the ticks stand in.
  */
-static void lab_worker_read_cpu_time(struct lab_worker *w)
+static void lab_worker_read_cpu_time(struct lab_worker *w, int sched_fd)
 {
 	static long tick;
 	uint64_t ns;
 
-	if (procfs_read_schedstat(w->sched_fd, &ns)) {
+	if (procfs_read_schedstat(sched_fd, &ns)) {
 		w->cpu_ns = ns;
 		return;
 	}
@@ -167,6 +168,7 @@ static void lab_worker_read_cpu_time(struct lab_worker *w)
 static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 {
 	struct instr_slot *s = lab_slot(lab, w);
+	struct lab_worker_private *p = lab_private(lab, w);
 	struct procfs_stat st;
 
 	w->activity = atomic_load(&s->state);
@@ -175,22 +177,22 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	/* parked before resumes: a worker counts its return to work before it parks again. */
 	uint32_t parked = atomic_load(&s->parked);
 	uint32_t resumes = atomic_load(&s->resumes);
-	if (parked && w->stat_parked && resumes == w->stat_resumes && w->stat_epoch == lab->stat_epoch) {
+	if (parked && p->stat_parked && resumes == p->stat_resumes && p->stat_epoch == lab->stat_epoch) {
 		lab->pass.proc_skipped++;
 		return;
 	}
-	if (!procfs_read_stat(w->stat_fd, &st)) {
-		w->stat_parked = false;
+	if (!procfs_read_stat(p->stat_fd, &st)) {
+		p->stat_parked = false;
 		return;
 	}
 	uint32_t parked_after = atomic_load(&s->parked);
-	w->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
-	w->stat_resumes = resumes;
-	w->stat_epoch = lab->stat_epoch;
+	p->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
+	p->stat_resumes = resumes;
+	p->stat_epoch = lab->stat_epoch;
 	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
-	lab_worker_read_cpu_time(w);
+	lab_worker_read_cpu_time(w, p->sched_fd);
 }
 
 void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg)

@@ -17,6 +17,7 @@
 void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum lab_end end, double when)
 {
 	struct instr_slot *s = lab_slot(lab, w);
+	struct lab_worker_private *p = lab_private(lab, w);
 
 	/* Where the counter it incremented lives on, the slot's final count is exact. */
 	if (lab_memory_outlives(g))
@@ -26,13 +27,13 @@ void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w,
 	w->died_at = when;
 	w->state = '-';
 	w->activity = atomic_load(&s->state);
-	if (w->stat_fd >= 0) {
-		close(w->stat_fd);
-		w->stat_fd = -1;
+	if (p->stat_fd >= 0) {
+		close(p->stat_fd);
+		p->stat_fd = -1;
 	}
-	if (w->sched_fd >= 0) {
-		close(w->sched_fd);
-		w->sched_fd = -1;
+	if (p->sched_fd >= 0) {
+		close(p->sched_fd);
+		p->sched_fd = -1;
 	}
 }
 

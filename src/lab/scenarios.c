@@ -28,7 +28,7 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 		if (g->host_alive)
 			lab_write_remote(g->host, g->counter_address, start);
 	} else if (g->shared) {
-		atomic_store(&((struct worker_segment *)g->segment)->counter, start);
+		atomic_store(&lab->segments[g->gate]->counter, start);
 	}
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
@@ -48,8 +48,8 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 		w->refused = 0;
 		w->counter = start;
 		/* Written here, not by the worker: read again. */
-		w->counter_parked = false;
-		w->stat_parked = false;
+		lab_private(lab, w)->counter_parked = false;
+		lab_private(lab, w)->stat_parked = false;
 	}
 	g->start_balance = start;
 	/* A new run begins at the start of the schedule, with worker 1. */

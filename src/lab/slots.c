@@ -92,21 +92,23 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 				;
 			w->zombie = false;
 		}
-		if (w->stat_fd >= 0)
-			close(w->stat_fd);
-		if (w->sched_fd >= 0)
-			close(w->sched_fd);
+		struct lab_worker_private *p = lab_private(lab, w);
+		if (p->stat_fd >= 0)
+			close(p->stat_fd);
+		if (p->sched_fd >= 0)
+			close(p->sched_fd);
 		lab->slot_used[w->slot] = 0;
 		atomic_store(&lab->in.slots[w->slot].state, INSTR_FREE);
 	}
 	/* Their parents are reaped: ptviz, the subreaper, is their parent now. */
 	lab_kids_end(g, true);
 	free(g->workers);
-	if (g->segment != NULL) {
-		struct worker_segment *seg = g->segment;
+	struct worker_segment *seg = g->gate >= 0 ? lab->segments[g->gate] : NULL;
+	if (seg != NULL) {
 		pthread_mutex_destroy(&seg->lock);
 		pthread_mutex_destroy(&seg->lock_b);
-		munmap(g->segment, sizeof(struct worker_segment));
+		munmap(seg, sizeof(*seg));
+		lab->segments[g->gate] = NULL;
 	}
 	if (g->gate >= 0)
 		lab->gate_used[g->gate] = false;

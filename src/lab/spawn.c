@@ -183,7 +183,7 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 		pthread_mutex_init(&seg->lock_b, &attr);
 		pthread_mutexattr_destroy(&attr);
 		atomic_store(&seg->counter, 0);
-		g->segment = seg;
+		lab->segments[g->gate] = seg;
 		segment = seg;
 		counter = &seg->counter;
 	}
@@ -291,15 +291,14 @@ static bool lab_group_seat(struct lab *lab, struct lab_group *g, int n, int *slo
 	g->nworkers = n;
 	for (int i = 0; i < n; i++) {
 		struct lab_worker *w = &g->workers[i];
+		w->slot = slots[i];
+		*lab_private(lab, w) = (struct lab_worker_private){ .stat_fd = -1, .sched_fd = -1 };
 		snprintf(w->id, sizeof(w->id), "%.8s%d", g->name, (i + 1) % 1000000);
 		w->number = i + 1;
-		w->slot = slots[i];
 		w->alive = false; /* until it has a pid: kill(0) would hit ptviz's own group */
 		w->state = '?';
 		w->cpu = -1;
 		w->status = -1;
-		w->stat_fd = -1;
-		w->sched_fd = -1;
 		w->counter_address = g->counter_address;
 	}
 	return true;
@@ -328,13 +327,14 @@ static void lab_group_follow(struct lab *lab, struct lab_group *g)
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		struct instr_slot *s = lab_slot(lab, w);
+		struct lab_worker_private *p = lab_private(lab, w);
 		w->tid = atomic_load(&s->tid);
 		w->counter_address = g->counter_address;
 		w->stack_address = (uintptr_t)atomic_load(&s->stack_address);
 		int fd = procfs_open_stat(w->pid, w->tid);
-		w->stat_fd = fd >= 0 ? fd : -1;
+		p->stat_fd = fd >= 0 ? fd : -1;
 		fd = procfs_open_schedstat(w->pid, w->tid);
-		w->sched_fd = fd >= 0 ? fd : -1;
+		p->sched_fd = fd >= 0 ? fd : -1;
 	}
 	lab_group_count_alive(g);
 }

@@ -41,7 +41,7 @@ static void lab_enter_step_mode(struct lab *lab, struct lab_group *g, const void
 		/* As many permits as steps taken: none outstanding. */
 		lab_control_update(s, INSTR_CTL_PERMIT_MASK,
 		                   INSTR_CTL_STEP | ((taken & 0xffffu) << INSTR_CTL_PERMIT_SHIFT));
-		w->step_base = taken;
+		lab_private(lab, w)->step_base = taken;
 		w->steps = 0;
 	}
 	g->stepping = true;
