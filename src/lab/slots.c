@@ -1,4 +1,4 @@
-/* Slots and gates in the instrument panel: taken by a group at spawn, given back when it goes (kill, reset). */
+/* Slots and gates in the instrument panel: taken by a new group, given back with all it started when it goes. */
 #include "lab_priv.h"
 
 #include <errno.h>
