@@ -75,13 +75,6 @@ struct lab_worker {
 	int signal;              /* 0 when not killed by a signal */
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
-	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
-	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
-	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
-	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
-	uint32_t stat_epoch;     /* ... and the lab's stat epoch then */
-	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
-	uint32_t counter_resumes;
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
 	enum instr_step next;    /* the micro-step it takes next */
@@ -90,7 +83,6 @@ struct lab_worker {
 	bool holds_lock;         /* it holds the group's lock between micro-steps */
 	uint32_t steps;          /* micro-steps it has taken since step mode began */
 	int64_t refused;         /* withdraw: checks that found too little money */
-	uint32_t step_base;      /* the slot's step count when step mode began */
 	uint32_t wants;          /* the lock it is blocked on (INSTR_LOCK_A or _B), 0 when none */
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
@@ -109,7 +101,6 @@ struct lab_group {
 	int gate;
 	pid_t host;              /* the thread host; 0 for processes */
 	bool host_alive;
-	void *segment;           /* the MAP_SHARED counter segment of a shared process group */
 	uintptr_t counter_address;
 	int nworkers;
 	struct lab_worker *workers;
@@ -220,6 +211,11 @@ const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
 enum instr_sync lab_sync_default(const struct lab *lab);
 /* Where the instrument panel is mapped (the same range in ptviz and every worker). */
 void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *end);
+/*
+ * Where a shared process group's counter segment is mapped (the same range
+ * in ptviz and in each of its processes); false when the group has none.
+ */
+bool lab_segment_range(const struct lab *lab, const struct lab_group *g, uintptr_t *start, uintptr_t *end);
 /* ptviz's own copy of the demonstrated counter: it never runs the workload, so it stays 0. */
 int64_t lab_parent_counter(void);
 uintptr_t lab_counter_address(void);

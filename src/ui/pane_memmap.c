@@ -82,7 +82,8 @@ static const struct lab_group *memmap_segment_owner(struct ui *ui, const struct 
 {
 	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
 		const struct lab_group *o = lab_group_at(ui->lab, i);
-		if (o->segment != NULL && (uintptr_t)o->segment >= r->start && (uintptr_t)o->segment < r->end)
+		uintptr_t start, end;
+		if (lab_segment_range(ui->lab, o, &start, &end) && start >= r->start && start < r->end)
 			return o;
 	}
 	return NULL;

@@ -1,0 +1,194 @@
+/* The engine's private face: the lab's own record and what its files ask of one another.  Only src/lab includes it. */
+#ifndef PTVIZ_LAB_PRIV_H
+#define PTVIZ_LAB_PRIV_H
+
+#include <signal.h>
+#include <time.h>
+
+#include "lab.h"
+
+struct worker_segment;
+
+/*
+ * How long a snapshot waits for workers to reach an increment boundary.
+ * Usually well under a millisecond; on a machine crowded with other idle-class
+ * work it can take longer, and a frame (100 ms) is the most the screen can spare.
+ */
+#define LAB_HOLD_TIMEOUT_NS (80L * 1000 * 1000)
+/* How long a spawn waits for every worker to report in. */
+#define LAB_START_TIMEOUT_MS 5000
+/* How long an injected fault may take to show its effect. */
+#define LAB_FAULT_TIMEOUT_MS 3000
+
+/* What the engine keeps of a worker for its own work, beside what a front end sees (struct lab_worker). */
+struct lab_worker_private {
+	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
+	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
+	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
+	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
+	uint32_t stat_epoch;     /* ... and the lab's stat epoch then */
+	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
+	uint32_t counter_resumes;
+	uint32_t step_base;      /* the slot's step count when step mode began */
+};
+
+struct lab {
+	struct lab_config cfg;
+	struct instr in;
+	unsigned char *slot_used;
+	struct lab_worker_private *workers_private;  /* one a slot: the worker in that slot */
+	struct worker_segment *segments[LAB_MAX_GROUPS];  /* one a gate: a shared process group's counter segment */
+	bool gate_used[LAB_MAX_GROUPS];
+	struct lab_group groups[LAB_MAX_GROUPS];
+	int ngroups;
+	int sigfd;
+	sigset_t old_mask;
+	struct timespec t0;
+	uint32_t hold_gen;
+	enum instr_sync default_sync;
+	enum instr_workload default_workload;
+	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
+	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
+	int schedule[LAB_SCHEDULE_MAX];
+	int nschedule, schedule_next;
+	pid_t main_tid;
+	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	/*
+	 * Bumped when something may have changed what /proc says of a worker
+	 * that has not worked: a SIGCHLD (a child stopped, continued or died),
+	 * or ptviz moving workers to other CPUs.  A stat read before is read again.
+	 */
+	uint32_t stat_epoch;
+	/* queued events, oldest at head */
+	struct lab_event *events;
+	int nevents, head, cap;
+};
+
+/* A worker's slot and a group's gate in the instrument panel. */
+static inline struct instr_slot *lab_slot(struct lab *lab, const struct lab_worker *w)
+{
+	return &lab->in.slots[w->slot];
+}
+
+static inline struct instr_gate *lab_gate(struct lab *lab, const struct lab_group *g)
+{
+	return &lab->in.gates[g->gate];
+}
+
+/* What the engine keeps of a worker, found by its slot. */
+static inline struct lab_worker_private *lab_private(struct lab *lab, const struct lab_worker *w)
+{
+	return &lab->workers_private[w->slot];
+}
+
+/* A change made to the groups in a mask (bit i: group i), one group at a time. */
+typedef void lab_group_fn(struct lab *lab, struct lab_group *g, const void *arg);
+/* A condition lab_wait_until waits for. */
+typedef bool lab_done_fn(struct lab *lab, const void *arg);
+
+/* ---- lab.c: messages, time, lookups, events ---- */
+
+/*
+ * Fills err and returns false.  arg says which part of the command was
+ * wrong (see lab_error.arg): lab_fail for the worker or group, 1 for the
+ * number after it.
+ */
+bool lab_fail_arg(struct lab_error *err, int arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define lab_fail(err, ...) lab_fail_arg((err), 0, __VA_ARGS__)
+/* Adds a note to err->msg after what is there ("; " between), for a command that succeeded. */
+void lab_note(struct lab_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The monotonic clock in nanoseconds. */
+int64_t lab_ns(void);
+
+struct lab_group *lab_group_named(struct lab *lab, const char *name);
+/* The worker named id ("PB12") and its group; NULL when there is none. */
+struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group);
+/* Say why a name is no group or no worker, and what is there instead; they return false. */
+bool lab_no_group(const struct lab *lab, const char *name, struct lab_error *err);
+bool lab_no_worker(const struct lab *lab, const char *id, struct lab_error *err);
+/* The live workers of a group, "T1 T3", for messages that suggest what would be right. */
+const char *lab_live_list(const struct lab_group *g);
+/* The bit of a group in a mask. */
+uint32_t lab_group_bit(struct lab *lab, const struct lab_group *g);
+bool lab_group_has_life(const struct lab_group *g);
+void lab_group_count_alive(struct lab_group *g);
+/* The groups a command that changes what workers do applies to: the one named, or every group with life. */
+bool lab_groups_mask(struct lab *lab, const char *group, uint32_t *mask, struct lab_error *err);
+
+/* Queues an event with room for nids workers; NULL when out of memory. */
+struct lab_event *lab_event_push(struct lab *lab, enum lab_event_kind kind, const struct lab_group *g, int nids);
+
+/* ---- hold.c: holding workers at an increment boundary ---- */
+
+/* A request in a worker's control word: wake it wherever it sleeps. */
+void lab_poke(struct lab *lab, const struct lab_group *g, const struct lab_worker *w);
+/*
+ * Holds the groups in mask at one moment, runs meanwhile (if any) while the
+ * workers come to their boundaries, runs fn on each group once its workers
+ * are parked between increments, and lets them all go on.
+ */
+void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struct lab *, uint32_t),
+                         lab_group_fn *fn, const void *arg);
+void lab_while_held(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg);
+/* As lab_while_held, for a change that must not be half made: asked again for up to about two seconds. */
+void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg);
+
+/* ---- observe.c: the observation pass ---- */
+
+/* Does the memory a worker incremented outlive it?  Then its final count in the slot is exact. */
+bool lab_memory_outlives(const struct lab_group *g);
+/* Reads a held group's counters, unless some worker could not be held (a lab_group_fn). */
+void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg);
+/* Takes a consistent snapshot of the groups in mask. */
+void lab_observe_mask(struct lab *lab, uint32_t mask);
+
+/* ---- reap.c: deaths, zombies and orphans ---- */
+
+/* Marks a worker dead (end, when) and closes what ptviz kept open of it. */
+void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum lab_end end, double when);
+/* Reaps one process of ours if it has exited; blocking waits for one we just killed. */
+bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block, bool killed);
+/* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
+bool lab_wait_until(struct lab *lab, lab_done_fn *done, const void *arg, int timeout_ms);
+/* Ends the children of a group that is going away; reap once their parents are gone. */
+void lab_kids_end(struct lab_group *g, bool reap);
+
+/* ---- slots.c: slots and gates ---- */
+
+/* A free gate, set up for a new group; -1 when there is none. */
+int lab_gate_alloc(struct lab *lab);
+/* n free slots for the workers of the group at gate, set up; false when there are not enough. */
+bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n);
+/* Ends a group's processes, gives back its slots and gate, and takes it out of the list. */
+void lab_group_remove(struct lab *lab, struct lab_group *g);
+
+/* ---- control.c: control words ---- */
+
+/* Why a worker cannot take a request, or NULL when it can. */
+const char *lab_worker_deaf(struct lab *lab, const struct lab_worker *w);
+/* Clears and sets bits in a control word the worker also writes. */
+void lab_control_update(struct instr_slot *s, uint32_t clear, uint32_t set);
+
+/* ---- step.c: step mode ---- */
+
+/* Has every live worker of the group (arg) settled where step mode leaves it?  A lab_done_fn. */
+bool lab_group_settled(struct lab *lab, const void *arg);
+
+/* ---- scenarios.c: the scenario switches ---- */
+
+/* Starts a held group's memory again where it lives: the counter (or balance) at start, each count at 0. */
+void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start);
+/* What a workload's counter starts at: the full account for withdraw, else 0. */
+int64_t lab_start_value(enum instr_workload workload);
+/* Switches a held group to the workload *arg (a lab_group_fn). */
+void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg);
+
+/* ---- files.c: file descriptors and a worker's children ---- */
+
+/* What /proc says of a child a worker forked: its state and parent. */
+void lab_kid_read(struct lab_kid *kid);
+/* The descriptors of groups that watch them, and every group's children, read with each observation. */
+void lab_observe_files_and_kids(struct lab *lab);
+
+#endif

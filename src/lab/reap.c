@@ -1,0 +1,326 @@
+/* Deaths: exits reaped and told as events, who caused them, zombies left unreaped, orphans adopted. */
+#include "lab_priv.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <bsd/string.h>
+
+#include "procfs.h"
+
+void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum lab_end end, double when)
+{
+	struct instr_slot *s = lab_slot(lab, w);
+	struct lab_worker_private *p = lab_private(lab, w);
+
+	/* Where the counter it incremented lives on, the slot's final count is exact. */
+	if (lab_memory_outlives(g))
+		w->done = atomic_load(&s->done);
+	w->alive = false;
+	w->end = end;
+	w->died_at = when;
+	w->state = '-';
+	w->activity = atomic_load(&s->state);
+	if (p->stat_fd >= 0) {
+		close(p->stat_fd);
+		p->stat_fd = -1;
+	}
+	if (p->sched_fd >= 0) {
+		close(p->sched_fd);
+		p->sched_fd = -1;
+	}
+}
+
+/* The worker of a group that brought its process down, if any. */
+static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, pid_t pid)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive && w->pid == pid && atomic_load(&lab_slot(lab, w)->state) == INSTR_FAULTING)
+			return w;
+	}
+	return NULL;
+}
+
+/* How the workers of a process that exited ended, unless one of them caused it. */
+static enum lab_end lab_exit_end(int status, bool killed_by_lab, const struct lab_worker *cause)
+{
+	if (killed_by_lab)
+		return LAB_END_KILLED;
+	if (cause != NULL)
+		return LAB_END_FAULT;
+	if (WIFSIGNALED(status))
+		return LAB_END_SIGNAL;
+	return LAB_END_EXITED;
+}
+
+/*
+ * Queues the event of an exit that took dying workers with it: the signal
+ * or status, the worker that caused it and its fault, and the orphans ptviz
+ * adopted.  The caller adds the workers.  NULL when out of memory.
+ */
+static struct lab_event *lab_exit_event(struct lab *lab, struct lab_group *g, pid_t pid, int status, enum lab_end end,
+                                        const struct lab_worker *cause, int dying)
+{
+	struct lab_event *ev = lab_event_push(lab, LAB_EVENT_EXIT, g, dying);
+
+	if (ev == NULL)
+		return NULL;
+	ev->pid = pid;
+	ev->end = end;
+	ev->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	ev->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (cause != NULL) {
+		strlcpy(ev->cause, cause->id, sizeof(ev->cause));
+		ev->fault = atomic_load(&lab_slot(lab, cause)->fault);
+		int64_t t0 = (int64_t)lab->t0.tv_sec * 1000000000 + lab->t0.tv_nsec;
+		ev->fault_t = (double)(atomic_load(&lab_slot(lab, cause)->fault_ns) - t0) / 1e9;
+	}
+	/* Its children were handed to ptviz, the subreaper, as it died. */
+	for (int k = 0; k < g->nkids; k++) {
+		struct lab_kid *kid = &g->kids[k];
+		if (kid->alive && kid->parent_pid == pid) {
+			ev->orphans[ev->norphans++] = kid->pid;
+			lab_kid_read(kid);
+		}
+	}
+	return ev;
+}
+
+/* A process of the group has exited with the given wait status: attribute it. */
+/* zombie: the state /proc gives a process that exited and is not reaped yet, 0 once reaped. */
+static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, int status,
+                               bool killed_by_lab, char zombie)
+{
+	double now = lab_now(lab);
+	struct lab_worker *cause = lab_find_cause(lab, g, pid);
+	enum lab_end end = lab_exit_end(status, killed_by_lab, cause);
+	int dying = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		dying += g->workers[i].alive && g->workers[i].pid == pid;
+	if (g->kind == LAB_THREADS)
+		g->host_alive = false;
+	struct lab_event *ev = dying > 0 ? lab_exit_event(lab, g, pid, status, end, cause, dying) : NULL;
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (ev != NULL) {
+			strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+			ev->pids[ev->nids++] = w->pid;
+		}
+		w->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		w->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (w == cause) {
+			w->fault = atomic_load(&lab_slot(lab, w)->fault);
+			lab_worker_bury(lab, g, w, LAB_END_FAULT, now);
+		} else {
+			lab_worker_bury(lab, g, w, cause != NULL ? LAB_END_SIBLING : end, now);
+		}
+		if (zombie) {
+			w->zombie = g->kind == LAB_PROCESSES;
+			w->state = zombie;
+		}
+	}
+	if (zombie && g->kind == LAB_THREADS)
+		g->host_zombie = true;
+	lab_group_count_alive(g);
+}
+
+/* Reaps one process of ours if it has exited; blocking waits for one we just killed. */
+bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block, bool killed)
+{
+	int status;
+	pid_t r;
+
+	if (lab->reap_off) {
+		/*
+		 * Learn of the exit without reaping: the process stays a zombie until
+		 * `reap`, whether it died by itself or by `kill`.
+		 */
+		siginfo_t si;
+		int rc;
+		memset(&si, 0, sizeof(si));
+		do
+			rc = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
+		while (rc < 0 && errno == EINTR);
+		if (rc != 0 || si.si_pid != pid)
+			return false;
+		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0)
+		                                  : si.si_status | (si.si_code == CLD_DUMPED ? WCOREFLAG : 0);
+		struct procfs_stat st;
+		int fd = procfs_open_stat(pid, pid);
+		char state = fd >= 0 && procfs_read_stat(fd, &st) ? st.state : 'Z';
+		if (fd >= 0)
+			close(fd);
+		lab_process_exited(lab, g, pid, status, killed, state);
+		return true;
+	}
+
+	do
+		r = waitpid(pid, &status, block ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != pid)
+		return false;
+	lab_process_exited(lab, g, pid, status, killed, 0);
+	return true;
+}
+
+/* Reaps the workers' children that have come to ptviz and exited (or notes them, reap off). */
+static void lab_kids_dispatch(struct lab *lab)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		for (int k = 0; k < g->nkids; k++) {
+			struct lab_kid *kid = &g->kids[k];
+			if (!kid->alive || kid->state == 'Z')
+				continue;
+			if (lab->reap_off) {
+				siginfo_t si;
+				memset(&si, 0, sizeof(si));
+				if (waitid(P_PID, (id_t)kid->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == kid->pid)
+					lab_kid_read(kid);
+				continue;
+			}
+			/* Fails (ECHILD) while its parent is a live worker: only that worker could wait for it. */
+			if (waitpid(kid->pid, NULL, WNOHANG) == kid->pid) {
+				kid->alive = false;
+				kid->state = '-';
+			}
+		}
+	}
+}
+
+/* Ends the children of a group that is going away; reap once their parents are gone. */
+void lab_kids_end(struct lab_group *g, bool reap)
+{
+	for (int k = 0; k < g->nkids; k++) {
+		struct lab_kid *kid = &g->kids[k];
+		if (!kid->alive)
+			continue;
+		if (!reap) {
+			kill(kid->pid, SIGKILL);
+			continue;
+		}
+		while (waitpid(kid->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		kid->alive = false;
+		kid->state = '-';
+	}
+}
+
+void lab_dispatch(struct lab *lab)
+{
+	struct signalfd_siginfo si;
+	bool news = false;
+
+	while (read(lab->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		news = true;
+	/*
+	 * Every exit of a child queues SIGCHLD, and the exit can be waited for by
+	 * the time the signal can be read; any exit after the read above queues
+	 * another.  So without a signal there is nothing to reap, and a pass over
+	 * 64 processes saves 64 waitpid calls.
+	 */
+	if (!news)
+		return;
+	lab->stat_epoch++;
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->kind == LAB_THREADS) {
+			if (g->host_alive)
+				lab_reap(lab, g, g->host, false, false);
+			continue;
+		}
+		for (int j = 0; j < g->nworkers; j++) {
+			if (g->workers[j].alive)
+				lab_reap(lab, g, g->workers[j].pid, false, false);
+		}
+	}
+	lab_kids_dispatch(lab);
+}
+
+/* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
+bool lab_wait_until(struct lab *lab, lab_done_fn *done, const void *arg, int timeout_ms)
+{
+	int64_t deadline = lab_ns() + (int64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		lab_dispatch(lab);
+		if (done(lab, arg))
+			return true;
+		int64_t left = deadline - lab_ns();
+		if (left <= 0)
+			return false;
+		struct pollfd pfd = { lab->sigfd, POLLIN, 0 };
+		/* Short polls also catch a state change that no signal announces. */
+		poll(&pfd, 1, left > 2000000 ? 2 : 1);
+	}
+}
+
+bool lab_reaping_on(const struct lab *lab)
+{
+	return !lab->reap_off;
+}
+
+bool lab_reaping(struct lab *lab, enum lab_reap_mode mode, struct lab_error *err)
+{
+	char reaped[LAB_MSG_MAX] = "";
+	int n = 0;
+
+	lab_dispatch(lab);
+	if (mode == LAB_REAP_OFF) {
+		lab->reap_off = true;
+		lab_note(err, "ptviz no longer waits for exited processes: each stays a zombie (Z) until 'reap'");
+		return true;
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (g->host_zombie) {
+			while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
+				;
+			g->host_zombie = false;
+			for (int j = 0; j < g->nworkers; j++)
+				g->workers[j].state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s's host %d", n++ ? ", " : "",
+			         g->name, (int)g->host);
+		}
+		for (int j = 0; j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (!w->zombie)
+				continue;
+			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			w->zombie = false;
+			w->state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s (pid %d)", n++ ? ", " : "",
+			         w->id, (int)w->pid);
+		}
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		for (int k = 0; k < g->nkids; k++) {
+			struct lab_kid *kid = &g->kids[k];
+			if (!kid->alive || kid->state != 'Z' || waitpid(kid->pid, NULL, WNOHANG) != kid->pid)
+				continue;
+			kid->alive = false;
+			kid->state = '-';
+			snprintf(reaped + strlen(reaped), sizeof(reaped) - strlen(reaped), "%s%s's child %d", n++ ? ", " : "",
+			         kid->parent_id, (int)kid->pid);
+		}
+	}
+	if (mode == LAB_REAP_ON)
+		lab->reap_off = false;
+	if (n > 0)
+		lab_note(err, "reaped %s: waitpid() took %s exit status and the kernel let %s go", reaped, n > 1 ? "their" : "its", n > 1 ? "them" : "it");
+	else
+		lab_note(err, "no zombies to reap%s", mode == LAB_REAP_ON ? "; every exit is reaped again" : "");
+	return true;
+}
