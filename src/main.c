@@ -12,6 +12,7 @@
 
 #include "batch/batch.h"
 #include "bench/bench.h"
+#include "cmd/cmd.h"
 #include "lab/lab.h"
 #include "lesson/lesson.h"
 #include "ui/ui.h"
