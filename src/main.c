@@ -12,6 +12,7 @@
 
 #include "batch/batch.h"
 #include "bench/bench.h"
+#include "cmd/cmd.h"
 #include "lab/lab.h"
 #include "lesson/lesson.h"
 #include "ui/ui.h"
@@ -30,6 +31,30 @@ static const char demo_script[] =
 	"inject segv T3\n"
 	"run 0.5\n"
 	"report\n";
+
+/* The command language, from its records: each usage at the next tab stop, as many to a line as fit. */
+static void usage_commands(FILE *f)
+{
+	enum { INDENT = 2, STOP = 19, WIDTH = 80 };
+	int col = 0;   /* where the line has reached; 0: a new line */
+
+	for (const struct cmd_entry *e = cmd_entries; e->name != NULL; e++) {
+		for (size_t u = 0; u < sizeof(e->usage) / sizeof(e->usage[0]) && e->usage[u].syntax != NULL; u++) {
+			char text[256];
+			cmd_usage_text(&e->usage[u], text, sizeof(text));
+			int len = (int)strlen(text);
+			int at = col == 0 ? INDENT : INDENT + (col + 2 - INDENT + STOP - 1) / STOP * STOP;
+			if (col > 0 && at + len > WIDTH) {
+				fputc('\n', f);
+				col = 0;
+				at = INDENT;
+			}
+			fprintf(f, "%*s%s", at - col, "", text);
+			col = at + len;
+		}
+	}
+	fputc('\n', f);
+}
 
 static void usage(FILE *f)
 {
@@ -67,19 +92,11 @@ static void usage(FILE *f)
 	        "  -h, --help             show this help\n"
 	        "  -V, --version          show the version\n"
 	        "\n"
-	        "Commands:\n"
-	        "  spawn threads N [as NAME]            spawn processes N [shared] [as NAME]\n"
-	        "  sync none|mutex|atomic [GROUP]       inject segv|abort|exit|loop WORKER\n"
-	        "  kill WORKER|GROUP                    pause|resume WORKER|GROUP|all\n"
-	        "  run SECONDS    report    reset    quit\n"
-	        "  step on|off [GROUP]    step [WORKER]    schedule N N ...\n"
-	        "  workload counter|withdraw|deadlock|io|cpu|eventloop [GROUP]\n"
-	        "  fix lockorder [GROUP]  gil on|off [GROUP]  cpus 1|all [GROUP]  reap [on|off]\n"
-	        "  files on|off [GROUP]   open WORKER    close WORKER FD    fork WORKER\n"
-	        "  inject block WORKER    bench create|forksize|switch|ipc|all\n"
-	        "\n"
-	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n",
+	        "Commands:\n",
 	        LAB_DEFAULT_MAX_THREADS, LAB_DEFAULT_MAX_PROCESSES, BENCH_DEFAULT_SECONDS, BENCH_DEFAULT_MAX_MIB);
+	usage_commands(f);
+	fprintf(f, "\n"
+	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n");
 }
 
 static bool parse_int(const char *opt, const char *s, int lo, int hi, int *out)

@@ -18,28 +18,25 @@
 #include "../lab/worker.h"
 #include "bench_measure.h"
 
-const char *const bench_names[BENCH_COUNT] = { "create", "forksize", "switch", "ipc" };
+#define BENCH_KIND_NAME(id, name) name,
+const char *const bench_names[BENCH_ALL + 2] = { BENCH_KINDS(BENCH_KIND_NAME) "all", NULL };
 
 static struct bench_options bench_chosen = { BENCH_DEFAULT_SECONDS, BENCH_DEFAULT_MAX_MIB };
 
 bool bench_kind_parse(const char *name, enum bench_kind *kind)
 {
-	for (int i = 0; i < BENCH_COUNT; i++) {
+	for (int i = 0; i <= BENCH_ALL; i++) {
 		if (strcmp(name, bench_names[i]) == 0) {
 			*kind = (enum bench_kind)i;
 			return true;
 		}
-	}
-	if (strcmp(name, "all") == 0) {
-		*kind = BENCH_ALL;
-		return true;
 	}
 	return false;
 }
 
 const char *bench_kind_name(enum bench_kind kind)
 {
-	return kind >= 0 && kind < BENCH_COUNT ? bench_names[kind] : "all";
+	return kind >= 0 && kind < BENCH_ALL ? bench_names[kind] : bench_names[BENCH_ALL];
 }
 
 const char *bench_ipc_method_name(enum bench_ipc_method m)

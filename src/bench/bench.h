@@ -9,7 +9,15 @@
 #include <sys/types.h>
 #include <time.h>
 
-enum bench_kind { BENCH_CREATE, BENCH_FORKSIZE, BENCH_SWITCH, BENCH_IPC, BENCH_COUNT, BENCH_ALL = BENCH_COUNT };
+/* The measurements, one row each: X(ID, "name"); `bench all` and `--bench` with no name take every one. */
+#define BENCH_KINDS(X) \
+	X(CREATE, "create") \
+	X(FORKSIZE, "forksize") \
+	X(SWITCH, "switch") \
+	X(IPC, "ipc")
+
+#define BENCH_KIND_ENUM(id, name) BENCH_##id,
+enum bench_kind { BENCH_KINDS(BENCH_KIND_ENUM) BENCH_COUNT, BENCH_ALL = BENCH_COUNT };
 
 /* How long and how big: the same for the screen, -c/--batch and --bench. */
 struct bench_options {
@@ -119,7 +127,8 @@ struct bench {
 	struct bench_result last[BENCH_COUNT];
 };
 
-extern const char *const bench_names[BENCH_COUNT];
+/* "create" ... "ipc", then "all" at BENCH_ALL, then NULL: what `bench` and --bench take. */
+extern const char *const bench_names[BENCH_ALL + 2];
 
 /* "create" ... "ipc", or "all"; false when unknown. */
 bool bench_kind_parse(const char *name, enum bench_kind *kind);

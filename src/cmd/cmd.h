@@ -35,8 +35,11 @@ enum cmd_verb {
 
 #define CMD_WORD_MAX 32
 
+struct cmd_entry;
+
 struct cmd {
 	enum cmd_verb verb;
+	const struct cmd_entry *entry;   /* its verb's record: how it is executed */
 	int line, column;            /* where the command starts */
 	enum lab_kind kind;          /* spawn */
 	int count;                   /* spawn; close: the file descriptor */
@@ -74,11 +77,41 @@ struct cmd_error {
 bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cmd_error *err);
 void cmd_list_free(struct cmd_list *list);
 
-/* Words a command may start with, for completion and messages. */
-extern const char *const cmd_verbs[];
+/* One command's words, as the parser splits them (cmd_priv.h). */
+struct cmd_statement;
 
-/* The measurements `bench` takes. */
-extern const char *const cmd_benches[];
+/* One line of help: the syntax, with "{}" for words joined by '|', and what it does. */
+struct cmd_usage {
+	const char *syntax;
+	const char *const *words;
+	const char *help;
+};
+
+/*
+ * One verb of the command language, as tmux's cmd_entry: all the parser, the
+ * executor, the prompt's completion, the help overlay, --help and the
+ * "unknown command" message know of it.  Adding a command is one record in
+ * cmd_entries (verbs.c), its name in enum cmd_verb, its parse and exec
+ * functions, and their tests.
+ */
+struct cmd_entry {
+	const char *name;              /* the word it starts with */
+	enum cmd_verb verb;
+	const char *const *words;      /* what the word after it may be, for completion (NULL: no list) */
+	bool list;                     /* takes a list (schedule), more than a short command's words */
+	bool (*parse)(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+	/* NULL: the front end acts on it (run, report, quit, bench); target: NULL when none was named */
+	bool (*exec)(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+	struct cmd_usage usage[2];     /* for the helps; none: the record before tells it too (resume) */
+};
+
+/* Every verb, in the order the helps list them; ends with a NULL name. */
+extern const struct cmd_entry cmd_entries[];
+
+/* The record of a verb, or NULL. */
+const struct cmd_entry *cmd_entry_find(const char *name);
+/* A usage line as shown: "sync none|mutex|atomic [GROUP]". */
+void cmd_usage_text(const struct cmd_usage *u, char *buf, size_t len);
 
 /*
  * Runs one command on the lab.  run, report, quit and bench only ask something of

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vocab.h"   /* the enums of states, faults, sync modes, workloads and steps */
+
 /*
  * The instrument panel is one MAP_SHARED anonymous mapping made before the
  * first fork, so every worker (thread or process) sees the same pages.  It
@@ -15,51 +17,10 @@
  * thread host, a private global in each process, or a shared segment).
  */
 
-/* What a worker is doing, as it says itself. */
-enum instr_state {
-	INSTR_FREE = 0,   /* slot unused */
-	INSTR_STARTING,   /* created, not yet in its loop */
-	INSTR_RUNNING,    /* incrementing */
-	INSTR_PAUSED,     /* waiting at an increment boundary */
-	INSTR_FAULTING,   /* about to perform an injected fault */
-	INSTR_LOOPING,    /* spinning forever, deaf to control */
-	INSTR_ENDED,      /* left its loop on request (a thread ended alone) */
-	INSTR_STEPWAIT,   /* step mode: waiting for permission to take its next micro-step */
-	INSTR_LOCKWAIT,   /* blocked, waiting for one of the group's locks (slot->wants) */
-	INSTR_IOWAIT,     /* io workload: asleep, waiting as if for a disk or the network */
-	INSTR_BLOCKING,   /* running a long task it was given with `inject block` */
-};
-
-/* Faults a worker performs on itself, requested through its control word. */
-enum instr_fault {
-	INSTR_FAULT_NONE = 0,
-	INSTR_FAULT_SEGV,
-	INSTR_FAULT_ABORT,
-	INSTR_FAULT_EXIT,
-	INSTR_FAULT_LOOP,
-	INSTR_FAULT_BLOCK,  /* not a fault: a long synchronous task (3 s of computing), then back to work */
-	/* Not faults either: requests the worker carries out, answers in slot->arg, and clears. */
-	INSTR_FAULT_OPEN,   /* open a file of its own; arg: the new fd or -errno */
-	INSTR_FAULT_CLOSE,  /* arg: the fd to close; then 0 or -errno */
-	INSTR_FAULT_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
-};
-
 /* How long `inject block` keeps a worker busy. */
 #define INSTR_BLOCK_NS (3LL * 1000 * 1000 * 1000)
 /* eventloop: a task arrives every so often; the loop serves whatever has arrived. */
 #define INSTR_TASK_EVERY_NS (1000 * 1000)
-
-enum instr_sync { INSTR_SYNC_NONE = 0, INSTR_SYNC_MUTEX, INSTR_SYNC_ATOMIC };
-
-/* What every worker of a group does over and over. */
-enum instr_workload {
-	INSTR_WORK_COUNTER = 0,  /* counter = counter + 1 */
-	INSTR_WORK_WITHDRAW,     /* if (balance >= amount) balance = balance - amount */
-	INSTR_WORK_DEADLOCK,     /* take lock A and lock B (odd workers A first, even B first), counter++ */
-	INSTR_WORK_IO,           /* wait 2 ms as for I/O, then counter++ */
-	INSTR_WORK_CPU,          /* compute for a while, then counter++ */
-	INSTR_WORK_EVENTLOOP,    /* worker 1 serves tasks as they arrive (counter++ each); the others wait */
-};
 
 /* Gate flags. */
 #define INSTR_GATE_GIL 0x01u        /* one lock per process around the work, as CPython's GIL */
@@ -72,22 +33,6 @@ enum instr_workload {
 /* The account a `withdraw` workload starts from, and what each withdrawal takes. */
 #define INSTR_WITHDRAW_BALANCE 100
 #define INSTR_WITHDRAW_AMOUNT 100
-
-/*
- * One operation as separate micro-steps, which step mode gates one by one.
- * counter, sync none:   load, add, store          (mutex: lock+load ... store+unlock)
- * counter, sync atomic: fetch-add                 (one indivisible step)
- * withdraw, sync none:  check, load, store        (mutex: lock+check ... store+unlock)
- * withdraw, sync atomic: check, fetch-sub
- */
-enum instr_step {
-	INSTR_STEP_LOAD = 0,     /* register = counter */
-	INSTR_STEP_ADD,          /* register = register + 1 */
-	INSTR_STEP_STORE,        /* counter = register */
-	INSTR_STEP_FETCH_ADD,    /* counter = counter + 1, indivisibly */
-	INSTR_STEP_CHECK,        /* register = balance; go on only if it covers the amount */
-	INSTR_STEP_FETCH_SUB,    /* balance = balance - amount, indivisibly */
-};
 
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
 #define INSTR_CTL_PAUSE 0x01u

@@ -253,13 +253,10 @@ int lab_schedule_get(const struct lab *lab, const int **numbers, int *next);
 /* Switches a group (NULL: every group) to a workload; withdraw refills the account. */
 bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err);
 
-/* Names, for reports and messages. */
+/* Names, for reports and messages (sync modes, faults, workloads, steps and activities: vocab.h). */
 const char *lab_kind_name(enum lab_kind kind);
-const char *lab_sync_name(enum instr_sync sync);
-const char *lab_fault_name(enum instr_fault fault);
 const char *lab_end_name(enum lab_end end);
 const char *lab_signal_name(int sig);   /* "SIGSEGV" */
-const char *lab_workload_name(enum instr_workload workload);
 
 /* The deadlock workload's fix: every worker takes lock A before lock B. */
 bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err);
@@ -296,7 +293,5 @@ void lab_read_files(struct lab *lab, const char *group);
  * first fork on; it ends with its group (kill GROUP, reset).
  */
 bool lab_fork_child(struct lab *lab, const char *worker, struct lab_error *err);
-const char *lab_step_name(enum instr_step step);       /* "load", "fetch-add" */
-const char *lab_activity_name(enum instr_state state); /* "running", "waiting for a step" */
 
 #endif

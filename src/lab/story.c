@@ -8,14 +8,10 @@
 
 const char *story_fault(enum instr_fault fault)
 {
-	switch (fault) {
-	case INSTR_FAULT_SEGV: return "wrote through NULL";
-	case INSTR_FAULT_ABORT: return "called abort()";
-	case INSTR_FAULT_EXIT: return "called exit(1)";
-	case INSTR_FAULT_LOOP: return "started a runaway loop";
-	case INSTR_FAULT_BLOCK: return "ran a long task";
-	default: return "stopped";
-	}
+	static const char *const told[] = { VOCAB_INJECTS(VOCAB_HELP) };
+	unsigned i = (unsigned)fault - INSTR_FAULT_SEGV;
+
+	return i < sizeof(told) / sizeof(told[0]) ? told[i] : "stopped";
 }
 
 void story_death(const struct lab_worker *w, char *buf, size_t len)

@@ -74,34 +74,6 @@ static const struct help_section help_panes[] = {
 
 #define HELP_SYNTAX_COLUMN 38
 
-/* The command language, as src/cmd/parse.c reads it and the README lists it. */
-static const char *const help_commands[][2] = {
-	{ "spawn threads N [as NAME]", "N threads in one new process" },
-	{ "spawn processes N [shared] [as NAME]", "shared: one MAP_SHARED counter" },
-	{ "sync none|mutex|atomic [GROUP]", "how counter++ is guarded" },
-	{ "inject segv|abort|exit|loop WORKER", "the worker does it to itself" },
-	{ "inject block WORKER", "a 3-second task, run synchronously" },
-	{ "kill WORKER|GROUP", "end it from outside" },
-	{ "pause|resume WORKER|GROUP|all", "stop at an increment, or go on" },
-	{ "run SECONDS", "scripts only: let time pass" },
-	{ "report", "each group's figures, in the log" },
-	{ "reset", "end every group; defaults again" },
-	{ "quit", "leave" },
-	{ "step on|off [GROUP]", "load, add, store wait for 'step'" },
-	{ "step [WORKER]", "one micro-step: the next, or WORKER" },
-	{ "schedule N N ...", "the order of steps, e.g. '1 2 1 2'" },
-	{ "workload counter|withdraw|deadlock|io|cpu|eventloop [GROUP]", "what the workers do" },
-	{ "fix lockorder [GROUP]", "every worker locks A before B" },
-	{ "gil on|off [GROUP]", "one lock per process, as CPython's" },
-	{ "cpus 1|all [GROUP]", "pin to one CPU, or let them spread" },
-	{ "reap [on|off]", "reap now; off: leave zombies" },
-	{ "files on|off [GROUP]", "list each worker's open descriptors" },
-	{ "open WORKER", "the worker opens a file of its own" },
-	{ "close WORKER FD", "the worker closes descriptor FD" },
-	{ "fork WORKER", "the worker forks a child of its own" },
-	{ "bench create|forksize|switch|ipc|all", "measure a cost (the costs view, c)" },
-};
-
 static const char *help_key_name(int key, char *buf, size_t len)
 {
 	if (key >= KEY_F(1) && key <= KEY_F(12))
@@ -275,10 +247,31 @@ static void help_keys(struct help_out *o, bool lesson_keys)
 	}
 }
 
+/* A line of a command's record (src/cmd/verbs.c): its syntax glued and padded to one column, what it does beside it. */
+static void help_command(struct help_out *o, const struct cmd_usage *usage)
+{
+	char syntax[256], line[512];
+	int n = 0;
+
+	cmd_usage_text(usage, syntax, sizeof(syntax));
+	for (const char *p = syntax; *p != '\0' && n < 200; p++)
+		line[n++] = *p == ' ' ? HELP_GLUE : *p;
+	if (n >= HELP_SYNTAX_COLUMN - 1) {
+		/* Too long for the column: what it does goes on the next line, in the column. */
+		line[n] = '\0';
+		help_wrap(o, 4, 0, o->ui->role[ROLE_NORMAL], line);
+		help_wrap(o, 4 + HELP_SYNTAX_COLUMN, 0, o->ui->role[ROLE_NORMAL], usage->help);
+		return;
+	}
+	while (n < HELP_SYNTAX_COLUMN - 1)
+		line[n++] = HELP_GLUE;
+	snprintf(line + n, sizeof(line) - (size_t)n, " %s", usage->help);
+	help_wrap(o, 4, HELP_SYNTAX_COLUMN, o->ui->role[ROLE_NORMAL], line);
+}
+
 static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 {
 	struct help_out o = { ui, win, 1, h, w, scroll };
-	char line[512];
 	bool in_lesson = ui->play != NULL;
 
 	help_line(&o, 2, ui->role[ROLE_TITLE], "ptviz: real threads and real processes, side by side");
@@ -306,23 +299,9 @@ static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 	help_wrap(&o, 4, 0, ui->role[ROLE_SECONDARY],
 	          "GROUP is a group such as T or P; without it a command applies to every group. WORKER is one "
 	          "worker, such as T3. Separate commands with ';' or a new line; '#' starts a comment.");
-	for (size_t i = 0; i < sizeof(help_commands) / sizeof(help_commands[0]); i++) {
-		/* The syntax, glued and padded to one column; what it does beside it, wrapped under itself. */
-		const char *syntax = help_commands[i][0];
-		int n = 0;
-		for (const char *p = syntax; *p != '\0' && n < 200; p++)
-			line[n++] = *p == ' ' ? HELP_GLUE : *p;
-		if (n >= HELP_SYNTAX_COLUMN - 1) {
-			/* Too long for the column: what it does goes on the next line, in the column. */
-			line[n] = '\0';
-			help_wrap(&o, 4, 0, ui->role[ROLE_NORMAL], line);
-			help_wrap(&o, 4 + HELP_SYNTAX_COLUMN, 0, ui->role[ROLE_NORMAL], help_commands[i][1]);
-			continue;
-		}
-		while (n < HELP_SYNTAX_COLUMN - 1)
-			line[n++] = HELP_GLUE;
-		snprintf(line + n, sizeof(line) - (size_t)n, " %s", help_commands[i][1]);
-		help_wrap(&o, 4, HELP_SYNTAX_COLUMN, ui->role[ROLE_NORMAL], line);
+	for (const struct cmd_entry *e = cmd_entries; e->name != NULL; e++) {
+		for (size_t u = 0; u < sizeof(e->usage) / sizeof(e->usage[0]) && e->usage[u].syntax != NULL; u++)
+			help_command(&o, &e->usage[u]);
 	}
 	return o.y;
 }

@@ -43,22 +43,13 @@ static void prompt_remember(struct ui_prompt *p)
 	strlcpy(p->lines[p->nlines++], p->buf, sizeof(p->lines[0]));
 }
 
-/* Words that may follow a word: first the verbs, then per verb. */
-static const char *const *prompt_choices(const char *first, int nth)
+/* The i-th word that may stand nth in a command starting with first: a verb, then the words its record lists. */
+static const char *prompt_choice(const char *first, int nth, int i)
 {
-	static const char *const spawn[] = { "threads", "processes", NULL };
-	static const char *const sync[] = { "none", "mutex", "atomic", NULL };
-	static const char *const inject[] = { "segv", "abort", "exit", "loop", "block", NULL };
-
 	if (nth == 0)
-		return cmd_verbs;
-	if (nth == 1 && strcmp(first, "spawn") == 0)
-		return spawn;
-	if (nth == 1 && strcmp(first, "sync") == 0)
-		return sync;
-	if (nth == 1 && strcmp(first, "inject") == 0)
-		return inject;
-	return NULL;
+		return cmd_entries[i].name;
+	const struct cmd_entry *e = nth == 1 ? cmd_entry_find(first) : NULL;
+	return e != NULL && e->words != NULL ? e->words[i] : NULL;
 }
 
 /* Tab completes the word under the cursor when only one choice fits. */
@@ -90,14 +81,11 @@ static void prompt_complete(struct ui_prompt *p)
 			nth++;
 		}
 	}
-	const char *const *choices = prompt_choices(first, nth);
-	if (choices == NULL)
-		return;
-	const char *match = NULL;
+	const char *match = NULL, *choice;
 	int nmatch = 0, wl = p->cur - start;
-	for (int i = 0; choices[i] != NULL; i++) {
-		if (strncmp(choices[i], p->buf + start, (size_t)wl) == 0) {
-			match = choices[i];
+	for (int i = 0; (choice = prompt_choice(first, nth, i)) != NULL; i++) {
+		if (strncmp(choice, p->buf + start, (size_t)wl) == 0) {
+			match = choice;
 			nmatch++;
 		}
 	}

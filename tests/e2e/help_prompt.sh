@@ -51,4 +51,14 @@ keys ':' Up
 wait_for ':spawn threads 1'
 keys Escape
 wait_gone '^:spawn'
+# Tab completes a verb, then the word after it, from the verb's record.
+keys ':'
+t send-keys -l 'work'
+keys Tab
+wait_for '^:workload *$'
+t send-keys -l 'dea'
+keys Tab
+wait_for '^:workload deadlock *$'
+keys Escape
+wait_gone '^:workload'
 exit 0

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -94,6 +95,45 @@ static void test_every_verb(void **state)
 	assert_int_equal(l.items[2].verb, CMD_FORK);
 	assert_string_equal(l.items[2].target, "PB3");
 	cmd_list_free(&l);
+}
+
+/* Every word of the vocabularies' tables parses to its own value; the help shows them all. */
+static void test_table_words(void **state)
+{
+	(void)state;
+	char text[128];
+	for (int i = 0; lab_sync_words[i] != NULL; i++) {
+		snprintf(text, sizeof(text), "sync %s", lab_sync_words[i]);
+		struct cmd_list l = parse_ok(text);
+		assert_int_equal(l.items[0].sync, i);
+		assert_string_equal(lab_sync_name(l.items[0].sync), lab_sync_words[i]);
+		cmd_list_free(&l);
+	}
+	for (int i = 0; lab_inject_words[i] != NULL; i++) {
+		snprintf(text, sizeof(text), "inject %s T1", lab_inject_words[i]);
+		struct cmd_list l = parse_ok(text);
+		assert_string_equal(lab_fault_name(l.items[0].fault), lab_inject_words[i]);
+		cmd_list_free(&l);
+	}
+	for (int i = 0; lab_workload_words[i] != NULL; i++) {
+		snprintf(text, sizeof(text), "workload %s", lab_workload_words[i]);
+		struct cmd_list l = parse_ok(text);
+		assert_string_equal(lab_workload_name(l.items[0].workload), lab_workload_words[i]);
+		cmd_list_free(&l);
+	}
+	assert_string_equal(lab_fault_name(INSTR_FAULT_NONE), "none");
+	assert_string_equal(lab_fault_name(INSTR_FAULT_OPEN), "none");
+	assert_string_equal(lab_step_name(INSTR_STEP_FETCH_ADD), "fetch-add");
+	assert_string_equal(lab_activity_name(INSTR_STEPWAIT), "waiting for a step");
+
+	const struct cmd_entry *sync = cmd_entry_find("sync");
+	assert_non_null(sync);
+	cmd_usage_text(&sync->usage[0], text, sizeof(text));
+	assert_string_equal(text, "sync none|mutex|atomic [GROUP]");
+	expect_error("workload spin", 1, 10,
+	             "unknown workload 'spin': expected counter, withdraw, deadlock, io, cpu or eventloop");
+	expect_error("bench", 1, 6, "bench needs a measurement: create, forksize, switch, ipc or all");
+	expect_error("bench cpu", 1, 7, "unknown measurement 'cpu': expected create, forksize, switch, ipc or all");
 }
 
 static void test_comments_and_blank(void **state)
@@ -199,6 +239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spawn),
 		cmocka_unit_test(test_every_verb),
+		cmocka_unit_test(test_table_words),
 		cmocka_unit_test(test_comments_and_blank),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_words),

@@ -1,0 +1,54 @@
+/* The command language's inside: a command's words, and the pieces every verb's parser is made of. */
+#ifndef PTVIZ_CMD_PRIV_H
+#define PTVIZ_CMD_PRIV_H
+
+#include "cmd.h"
+
+/* schedule takes the most words: the verb and LAB_SCHEDULE_MAX numbers. */
+#define CMD_MAX_WORDS (LAB_SCHEDULE_MAX + 1)
+/* Every other command is short. */
+#define CMD_MAX_PLAIN_WORDS 8
+
+struct cmd_word {
+	char text[CMD_WORD_MAX];
+	int column;
+	bool too_long;
+};
+
+struct cmd_statement {
+	struct cmd_word words[CMD_MAX_WORDS];
+	int nwords;
+	bool too_many;
+	int line, column;
+	int end_column;     /* just past the last word, for "expected ... here" */
+	const char *start;  /* raw text, for cmd->text */
+	size_t len;
+};
+
+/* Fills err (line, column, message) and returns false. */
+bool cmd_fail(struct cmd_error *err, int line, int column, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* "a, b or c" (sep ", ", last " or "), or "a|b|c" (both "|"). */
+void cmd_words_join(const char *const *words, const char *sep, const char *last, char *buf, size_t len);
+
+/* A group name (letters) or, with allow_number, a worker (letters then a number from 1). */
+bool cmd_is_name(const char *s, bool allow_number);
+
+/* Nothing more after word i-1. */
+bool cmd_arg_end(const struct cmd_statement *st, int i, struct cmd_error *err);
+/*
+ * Word i is one of words (NULL-terminated): its index.  Missing: "VERB needs
+ * NEEDS: a, b or c"; unknown: "unknown WHAT 'x': expected a, b or c".
+ */
+bool cmd_arg_word(const struct cmd_statement *st, int i, const char *const *words, const char *needs,
+                  const char *what, int *index, struct cmd_error *err);
+/* Word i names what ("a worker or a group"), or all when allowed; into c->target. */
+bool cmd_arg_target(const struct cmd_statement *st, int i, struct cmd *c, const char *what, const char *example,
+                    bool allow_all, bool allow_worker, struct cmd_error *err);
+/* Word i is one worker, never a group: what only a single thread or process can do. */
+bool cmd_arg_worker(const struct cmd_statement *st, int i, struct cmd *c, const char *what, const char *example,
+                    struct cmd_error *err);
+/* Word i, if there, is a group; then the end. */
+bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const char *example, struct cmd_error *err);
+
+#endif

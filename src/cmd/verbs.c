@@ -1,0 +1,484 @@
+/* The command language's verbs: one record each (name, words, parse, exec, help), and their parse and exec. */
+#include "cmd_priv.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "../bench/bench.h"
+
+#define CMD_MAX_COUNT LAB_LIMIT_THREADS
+#define CMD_MAX_SECONDS 86400.0
+
+static const char *const on_off[] = { "on", "off", NULL };
+static const char *const one_all[] = { "1", "all", NULL };
+static const char *const spawn_kinds[] = { "threads", "processes", NULL };
+static const char *const fix_words[] = { "lockorder", NULL };
+/* inject's two lines of help: faults, and the task that is not one. */
+static const char *const fault_words[] = { VOCAB_FAULTS(VOCAB_WORD) NULL };
+static const char *const task_words[] = { VOCAB_TASKS(VOCAB_WORD) NULL };
+
+/* A whole number from lo to hi, written with digits only. */
+static bool whole_number(const char *text, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(text, &end, 10);
+	return isdigit((unsigned char)text[0]) && *end == '\0' && errno == 0 && *out >= lo && *out <= hi;
+}
+
+/* ---- spawn threads|processes N [shared] [as NAME] ---- */
+
+/* as NAME: the new group's name, at word i. */
+static bool parse_spawn_as(const struct cmd_statement *st, int i, struct cmd *c, struct cmd_error *err)
+{
+	if (i >= st->nwords)
+		return cmd_fail(err, st->line, st->end_column, "'as' needs a group name, e.g. 'as Web'");
+	const struct cmd_word *w = &st->words[i];
+	if (!cmd_is_name(w->text, false) || strcmp(w->text, "all") == 0)
+		return cmd_fail(err, st->line, w->column,
+		                "bad group name '%s': expected 1 to %d letters (not 'all'), e.g. 'as Web'",
+		                w->text, LAB_NAME_MAX);
+	strlcpy(c->target, w->text, sizeof(c->target));
+	c->target_column = w->column;
+	return true;
+}
+
+static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int i = 1;
+	long count;
+
+	if (i >= st->nwords)
+		return cmd_fail(err, st->line, st->end_column,
+		                "spawn needs what to start: 'spawn threads N' or 'spawn processes N'");
+	const struct cmd_word *kind = &st->words[i++];
+	if (strcmp(kind->text, "threads") == 0 || strcmp(kind->text, "thread") == 0)
+		c->kind = LAB_THREADS;
+	else if (strcmp(kind->text, "processes") == 0 || strcmp(kind->text, "process") == 0)
+		c->kind = LAB_PROCESSES;
+	else
+		return cmd_fail(err, st->line, kind->column, "cannot spawn '%s': expected threads or processes",
+		                kind->text);
+	if (i >= st->nwords)
+		return cmd_fail(err, st->line, st->end_column, "spawn %s needs a count, e.g. 'spawn %s 4'",
+		                kind->text, kind->text);
+	const struct cmd_word *n = &st->words[i++];
+	c->value_column = n->column;
+	if (!whole_number(n->text, 1, CMD_MAX_COUNT, &count))
+		return cmd_fail(err, st->line, n->column,
+		                "bad count '%s': expected a whole number of 1 or more, e.g. 'spawn threads 4' (the caps: "
+		                "--max-threads a group, --max-processes in all)",
+		                n->text);
+	c->count = (int)count;
+	if (i < st->nwords && strcmp(st->words[i].text, "shared") == 0) {
+		if (c->kind == LAB_THREADS)
+			return cmd_fail(err, st->line, st->words[i].column,
+			                "'shared' is only for processes: threads always share their memory");
+		c->shared = true;
+		i++;
+	}
+	if (i < st->nwords && strcmp(st->words[i].text, "as") == 0) {
+		if (!parse_spawn_as(st, i + 1, c, err))
+			return false;
+		i += 2;
+	}
+	if (i < st->nwords) {
+		const struct cmd_word *w = &st->words[i];
+		return cmd_fail(err, st->line, w->column, "unexpected '%s': expected %s'as NAME' or the end of the command",
+		                w->text, c->kind == LAB_PROCESSES && !c->shared ? "'shared', " : "");
+	}
+	return true;
+}
+
+static bool exec_spawn(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_spawn(lab, c->kind, c->count, c->shared, target, err);
+}
+
+/* ---- sync, inject, workload, fix, bench: a word from a table ---- */
+
+static bool parse_sync(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int k;
+
+	if (!cmd_arg_word(st, 1, lab_sync_words, "a mode", "sync mode", &k, err))
+		return false;
+	c->sync = (enum instr_sync)k;
+	return cmd_arg_group(st, 2, c, "sync mutex T", err);
+}
+
+static bool exec_sync(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_sync(lab, c->sync, target, err);
+}
+
+static bool parse_inject(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int k;
+
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column,
+		                "inject needs a fault and a worker, e.g. 'inject segv T3'");
+	if (!cmd_arg_word(st, 1, lab_inject_words, NULL, "fault", &k, err))
+		return false;
+	c->fault = (enum instr_fault)(INSTR_FAULT_SEGV + k);
+	return cmd_arg_worker(st, 2, c, "inject into one worker", "inject segv T3", err) && cmd_arg_end(st, 3, err);
+}
+
+static bool exec_inject(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_inject(lab, c->fault, target, err);
+}
+
+static bool parse_workload(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int k;
+
+	if (!cmd_arg_word(st, 1, lab_workload_words, "a kind", "workload", &k, err))
+		return false;
+	c->workload = (enum instr_workload)k;
+	return cmd_arg_group(st, 2, c, "workload withdraw T", err);
+}
+
+static bool exec_workload(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_workload(lab, c->workload, target, err);
+}
+
+static bool parse_fix(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int k;
+
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "fix needs what to fix: 'fix lockorder'");
+	return cmd_arg_word(st, 1, fix_words, NULL, "fix", &k, err) && cmd_arg_group(st, 2, c, "fix lockorder T", err);
+}
+
+static bool exec_fix(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)c;
+	return lab_fix_lockorder(lab, target, err);
+}
+
+/* bench NAME: the front end measures, in a child of its own. */
+static bool parse_bench(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	int k;
+
+	if (!cmd_arg_word(st, 1, bench_names, "a measurement", "measurement", &k, err))
+		return false;
+	strlcpy(c->bench, bench_names[k], sizeof(c->bench));
+	return cmd_arg_end(st, 2, err);
+}
+
+/* ---- kill, pause, resume, open, fork, close: a worker or a group ---- */
+
+static bool parse_kill(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return cmd_arg_target(st, 1, c, "a worker or a group", "kill P2", false, true, err) && cmd_arg_end(st, 2, err);
+}
+
+static bool exec_kill(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)c;
+	return lab_kill(lab, target, err);
+}
+
+static bool parse_pause(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return cmd_arg_target(st, 1, c, "a worker, a group or all", c->verb == CMD_PAUSE ? "pause T2" : "resume all",
+	                      true, true, err) &&
+	       cmd_arg_end(st, 2, err);
+}
+
+static bool exec_pause(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_pause(lab, target, c->verb == CMD_PAUSE, err);
+}
+
+static bool parse_open(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return cmd_arg_worker(st, 1, c, "one worker opens a file", "open T2", err) && cmd_arg_end(st, 2, err);
+}
+
+static bool exec_open(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)c;
+	return lab_open_file(lab, target, err);
+}
+
+static bool parse_fork(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return cmd_arg_worker(st, 1, c, "one worker forks a child", "fork P2", err) && cmd_arg_end(st, 2, err);
+}
+
+static bool exec_fork(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)c;
+	return lab_fork_child(lab, target, err);
+}
+
+/* close WORKER FD: a descriptor number, 0 included (a worker may close its stdin). */
+static bool parse_close(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	long fd;
+
+	if (!cmd_arg_worker(st, 1, c, "one worker closes its descriptor", "close P2 3", err))
+		return false;
+	if (st->nwords < 3)
+		return cmd_fail(err, st->line, st->end_column,
+		                "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
+	const struct cmd_word *w = &st->words[2];
+	if (!whole_number(w->text, 0, 65535, &fd))
+		return cmd_fail(err, st->line, w->column,
+		                "bad file descriptor '%s': expected a number from 0 to 65535, e.g. 'close P2 3'", w->text);
+	c->count = (int)fd;
+	c->value_column = w->column;
+	return cmd_arg_end(st, 3, err);
+}
+
+static bool exec_close(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_close_file(lab, target, c->count, err);
+}
+
+/* ---- run, report, reset, quit ---- */
+
+static bool parse_run(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "run needs seconds, e.g. 'run 2' or 'run 0.5'");
+	const struct cmd_word *w = &st->words[1];
+	char *end;
+	errno = 0;
+	double v = strtod(w->text, &end);
+	if (!(isdigit((unsigned char)w->text[0]) || w->text[0] == '.') || *end != '\0' || errno != 0 ||
+	    !isfinite(v) || v < 0 || v > CMD_MAX_SECONDS)
+		return cmd_fail(err, st->line, w->column,
+		                "bad duration '%s': expected seconds from 0 to %.0f, e.g. 'run 2' or 'run 0.5'",
+		                w->text, CMD_MAX_SECONDS);
+	c->seconds = v;
+	return cmd_arg_end(st, 2, err);
+}
+
+/* report, reset, quit: the verb alone. */
+static bool parse_alone(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	(void)c;
+	return cmd_arg_end(st, 1, err);
+}
+
+static bool exec_reset(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)c, (void)target, (void)err;
+	lab_reset(lab);
+	return true;
+}
+
+/* ---- step on|off [GROUP], step [WORKER], schedule N N ... ---- */
+
+static bool parse_step(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	if (st->nwords >= 2 && (strcmp(st->words[1].text, "on") == 0 || strcmp(st->words[1].text, "off") == 0)) {
+		c->verb = CMD_STEP_MODE;
+		c->on = st->words[1].text[1] == 'n';
+		return cmd_arg_group(st, 2, c, "step on T", err);
+	}
+	if (st->nwords == 1)
+		return true;
+	const struct cmd_word *w = &st->words[1];
+	if (cmd_is_name(w->text, false))
+		return cmd_fail(err, st->line, w->column,
+		                "'%s' is a group, not a worker: expected 'step on %s', 'step off %s' or a worker such as '%s1'",
+		                w->text, w->text, w->text, w->text);
+	if (!cmd_is_name(w->text, true))
+		return cmd_fail(err, st->line, w->column,
+		                "bad worker '%s': expected on, off, a worker such as T1, or nothing (the next in the schedule)",
+		                w->text);
+	strlcpy(c->target, w->text, sizeof(c->target));
+	c->target_column = w->column;
+	return cmd_arg_end(st, 2, err);
+}
+
+static bool exec_step(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	if (c->verb == CMD_STEP_MODE)
+		return lab_step_mode(lab, c->on, target, err);
+	return lab_step(lab, target, err);
+}
+
+/* schedule N N ...: worker numbers, from 1 */
+static bool parse_schedule(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	long v;
+
+	if (st->too_many)
+		return cmd_fail(err, st->line, st->words[CMD_MAX_WORDS - 1].column,
+		                "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
+	for (int i = 1; i < st->nwords; i++) {
+		const struct cmd_word *w = &st->words[i];
+		if (!whole_number(w->text, 1, LAB_LIMIT_THREADS, &v))
+			return cmd_fail(err, st->line, w->column,
+			                "bad worker number '%s': expected numbers from 1, e.g. 'schedule 1 2 1 2 1 2'",
+			                w->text);
+		c->schedule[c->nschedule++] = (int)v;
+	}
+	return true;
+}
+
+static bool exec_schedule(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)target;
+	return lab_schedule(lab, c->schedule, c->nschedule, err);
+}
+
+/* ---- gil, cpus, files, reap: a switch ---- */
+
+/* A word out of two (the record's words: on/off, 1/all), then an optional group. */
+static bool parse_switch(const struct cmd_statement *st, struct cmd *c, const char *example, struct cmd_error *err)
+{
+	const char *yes = c->entry->words[0], *no = c->entry->words[1];
+
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "%s needs %s or %s, e.g. '%s'", st->words[0].text, yes, no,
+		                example);
+	const struct cmd_word *w = &st->words[1];
+	if (strcmp(w->text, yes) != 0 && strcmp(w->text, no) != 0)
+		return cmd_fail(err, st->line, w->column, "unknown '%s': expected %s or %s, e.g. '%s'", w->text, yes, no,
+		                example);
+	c->on = strcmp(w->text, yes) == 0;
+	return cmd_arg_group(st, 2, c, example, err);
+}
+
+static bool parse_gil(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return parse_switch(st, c, "gil on T", err);
+}
+
+static bool exec_gil(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_gil(lab, c->on, target, err);
+}
+
+static bool parse_cpus(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return parse_switch(st, c, "cpus 1 T", err);
+}
+
+static bool exec_cpus(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_cpus(lab, c->on, target, err);
+}
+
+static bool parse_files(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return parse_switch(st, c, "files on P", err);
+}
+
+static bool exec_files(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_files(lab, c->on, target, err);
+}
+
+/* reap (now), reap on, reap off */
+static bool parse_reap(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	c->reap = LAB_REAP_NOW;
+	if (st->nwords == 1)
+		return true;
+	const struct cmd_word *w = &st->words[1];
+	if (strcmp(w->text, "on") == 0)
+		c->reap = LAB_REAP_ON;
+	else if (strcmp(w->text, "off") == 0)
+		c->reap = LAB_REAP_OFF;
+	else
+		return cmd_fail(err, st->line, w->column,
+		                "unknown '%s': expected 'reap' (now), 'reap off' (leave zombies) or 'reap on'", w->text);
+	return cmd_arg_end(st, 2, err);
+}
+
+static bool exec_reap(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	(void)target;
+	return lab_reaping(lab, c->reap, err);
+}
+
+/* ---- the records ---- */
+
+const struct cmd_entry cmd_entries[] = {
+	{ .name = "spawn", .verb = CMD_SPAWN, .words = spawn_kinds, .parse = parse_spawn, .exec = exec_spawn,
+	  .usage = { { "spawn threads N [as NAME]", NULL, "N threads in one new process" },
+	             { "spawn processes N [shared] [as NAME]", NULL, "shared: one MAP_SHARED counter" } } },
+	{ .name = "sync", .verb = CMD_SYNC, .words = lab_sync_words, .parse = parse_sync, .exec = exec_sync,
+	  .usage = { { "sync {} [GROUP]", lab_sync_words, "how counter++ is guarded" } } },
+	{ .name = "inject", .verb = CMD_INJECT, .words = lab_inject_words, .parse = parse_inject, .exec = exec_inject,
+	  .usage = { { "inject {} WORKER", fault_words, "the worker does it to itself" },
+	             { "inject {} WORKER", task_words, "a 3-second task, run synchronously" } } },
+	{ .name = "kill", .verb = CMD_KILL, .parse = parse_kill, .exec = exec_kill,
+	  .usage = { { "kill WORKER|GROUP", NULL, "end it from outside" } } },
+	{ .name = "pause", .verb = CMD_PAUSE, .parse = parse_pause, .exec = exec_pause,
+	  .usage = { { "pause|resume WORKER|GROUP|all", NULL, "stop at an increment, or go on" } } },
+	{ .name = "resume", .verb = CMD_RESUME, .parse = parse_pause, .exec = exec_pause },
+	{ .name = "run", .verb = CMD_RUN, .parse = parse_run,
+	  .usage = { { "run SECONDS", NULL, "scripts only: let time pass" } } },
+	{ .name = "report", .verb = CMD_REPORT, .parse = parse_alone,
+	  .usage = { { "report", NULL, "each group's figures, in the log" } } },
+	{ .name = "reset", .verb = CMD_RESET, .parse = parse_alone, .exec = exec_reset,
+	  .usage = { { "reset", NULL, "end every group; defaults again" } } },
+	{ .name = "quit", .verb = CMD_QUIT, .parse = parse_alone, .usage = { { "quit", NULL, "leave" } } },
+	{ .name = "step", .verb = CMD_STEP, .words = on_off, .parse = parse_step, .exec = exec_step,
+	  .usage = { { "step {} [GROUP]", on_off, "load, add, store wait for 'step'" },
+	             { "step [WORKER]", NULL, "one micro-step: the next, or WORKER" } } },
+	{ .name = "schedule", .verb = CMD_SCHEDULE, .list = true, .parse = parse_schedule, .exec = exec_schedule,
+	  .usage = { { "schedule N N ...", NULL, "the order of steps, e.g. '1 2 1 2'" } } },
+	{ .name = "workload", .verb = CMD_WORKLOAD, .words = lab_workload_words, .parse = parse_workload,
+	  .exec = exec_workload, .usage = { { "workload {} [GROUP]", lab_workload_words, "what the workers do" } } },
+	{ .name = "fix", .verb = CMD_FIX, .words = fix_words, .parse = parse_fix, .exec = exec_fix,
+	  .usage = { { "fix {} [GROUP]", fix_words, "every worker locks A before B" } } },
+	{ .name = "gil", .verb = CMD_GIL, .words = on_off, .parse = parse_gil, .exec = exec_gil,
+	  .usage = { { "gil {} [GROUP]", on_off, "one lock per process, as CPython's" } } },
+	{ .name = "cpus", .verb = CMD_CPUS, .words = one_all, .parse = parse_cpus, .exec = exec_cpus,
+	  .usage = { { "cpus {} [GROUP]", one_all, "pin to one CPU, or let them spread" } } },
+	{ .name = "reap", .verb = CMD_REAP, .words = on_off, .parse = parse_reap, .exec = exec_reap,
+	  .usage = { { "reap [{}]", on_off, "reap now; off: leave zombies" } } },
+	{ .name = "files", .verb = CMD_FILES, .words = on_off, .parse = parse_files, .exec = exec_files,
+	  .usage = { { "files {} [GROUP]", on_off, "list each worker's open descriptors" } } },
+	{ .name = "open", .verb = CMD_OPEN, .parse = parse_open, .exec = exec_open,
+	  .usage = { { "open WORKER", NULL, "the worker opens a file of its own" } } },
+	{ .name = "close", .verb = CMD_CLOSE, .parse = parse_close, .exec = exec_close,
+	  .usage = { { "close WORKER FD", NULL, "the worker closes descriptor FD" } } },
+	{ .name = "fork", .verb = CMD_FORK, .parse = parse_fork, .exec = exec_fork,
+	  .usage = { { "fork WORKER", NULL, "the worker forks a child of its own" } } },
+	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
+	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
+	{ .name = NULL },
+};
+
+const struct cmd_entry *cmd_entry_find(const char *name)
+{
+	for (const struct cmd_entry *e = cmd_entries; e->name != NULL; e++) {
+		if (strcmp(e->name, name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+void cmd_usage_text(const struct cmd_usage *u, char *buf, size_t len)
+{
+	const char *hole = u->words != NULL ? strstr(u->syntax, "{}") : NULL;
+	char words[256];
+
+	if (hole == NULL) {
+		strlcpy(buf, u->syntax, len);
+		return;
+	}
+	cmd_words_join(u->words, "|", "|", words, sizeof(words));
+	snprintf(buf, len, "%.*s%s%s", (int)(hole - u->syntax), u->syntax, words, hole + 2);
+}
