@@ -11,7 +11,7 @@
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
 #include "memmap.h"
-#include "trend.h"
+#include "../view/trend.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */

@@ -1,4 +1,4 @@
-/* The screen's figures over time, on real workers: work per second, CPU shares, and no history inherited. */
+/* The charts' histories on real workers: work per second, CPU shares, and no history inherited. */
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
-#include "ui/trend.h"
+#include "view/trend.h"
 
 static struct lab *trend_lab(void)
 {

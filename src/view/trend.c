@@ -1,4 +1,4 @@
-/* Figures over time, kept by the screen between observations: each group's work per second, each worker's share of a CPU. */
+/* The histories behind the charts, kept between observations: each group's work per second, each worker's share of a CPU. */
 #include "trend.h"
 
 #include <stdio.h>
