@@ -862,14 +862,9 @@ static int groups_memory(struct column *c, int y0, int lines)
 }
 
 /* Lost updates over the last second, or in the last frame when the screen only follows events. */
-static int64_t groups_lost_rate(const struct ui *ui, const struct ui_history *h)
+static int64_t groups_lost_rate(const struct ui *ui, const struct trend_frames *f)
 {
-	int64_t sum = 0;
-	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
-
-	for (int i = 0; h != NULL && i < span && i < h->n; i++)
-		sum += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-	return sum;
+	return trend_frames_sum(f, ui->opt.hz > 0 ? ui->opt.hz : 1);
 }
 
 /* "1.4M/s", or "12 per frame" on events: the unit always says what the figure counts. */
@@ -883,7 +878,7 @@ static void groups_rate_label(const struct ui *ui, int64_t rate, char *buf, size
 
 /* A figure over time, as the charts draw it: newest first, on a scale from 0 to max. */
 struct groups_series {
-	double v[UI_HISTORY];
+	double v[TREND_FRAMES];
 	int n;
 	double max;             /* the top of the scale; 0 when nothing happened */
 	bool moving;            /* the figure beside the chart is not 0 */
@@ -905,12 +900,12 @@ static bool groups_losing(const struct lab_group *g)
 	return g->shared && g->sync == INSTR_SYNC_NONE && g->workload == INSTR_WORK_COUNTER && !g->gil;
 }
 
-/* The lost updates of the last `room` frames, per second, as the screen's history holds them. */
+/* The lost updates of the last `room` frames, per second, as their history holds them. */
 static void groups_series_lost(struct column *c, int room, struct groups_series *s)
 {
 	struct ui *ui = c->ui;
-	const struct ui_history *h = ui_history_of(ui, c->gi);
-	int64_t per_second = groups_lost_rate(ui, h);
+	const struct trend_frames *f = trend_lost(&ui->trend, ui->lab, c->gi);
+	int64_t per_second = groups_lost_rate(ui, f);
 	double scale = ui->opt.hz > 0 ? ui->opt.hz : 1;
 
 	memset(s, 0, sizeof(*s));
@@ -926,9 +921,9 @@ static void groups_series_lost(struct column *c, int room, struct groups_series 
 		s->title[0] = " lost updates per frame";
 		s->title[1] = " lost per frame";
 	}
-	s->n = h == NULL ? 0 : h->n < room ? h->n : room;
+	s->n = trend_frame_count(f) < room ? trend_frame_count(f) : room;
 	for (int i = 0; i < s->n; i++) {
-		s->v[i] = (double)h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY] * scale;
+		s->v[i] = (double)trend_frame(f, i) * scale;
 		s->max = s->v[i] > s->max ? s->v[i] : s->max;
 	}
 }

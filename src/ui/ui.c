@@ -374,36 +374,10 @@ static void ui_select_check(struct ui *ui)
 	}
 }
 
-const struct ui_history *ui_history_of(const struct ui *ui, int group)
-{
-	return group >= 0 && group < LAB_MAX_GROUPS ? &ui->history[group] : NULL;
-}
-
-static void ui_history_update(struct ui *ui)
-{
-	for (int i = 0; i < lab_ngroups(ui->lab) && i < LAB_MAX_GROUPS; i++) {
-		const struct lab_group *g = lab_group_at(ui->lab, i);
-		struct ui_history *h = &ui->history[i];
-		if (strcmp(h->name, g->name) != 0 || h->spawned_at != g->spawned_at) {
-			memset(h, 0, sizeof(*h));
-			strlcpy(h->name, g->name, sizeof(h->name));
-			h->spawned_at = g->spawned_at;
-		}
-		int64_t d = h->primed ? g->lost - h->last_lost : 0;
-		h->last_lost = g->lost;
-		h->primed = true;
-		h->delta[h->head] = d > 0 ? d : 0;
-		h->head = (h->head + 1) % UI_HISTORY;
-		if (h->n < UI_HISTORY)
-			h->n++;
-	}
-}
-
 void ui_observe(struct ui *ui)
 {
 	lab_observe(ui->lab);
 	ui_drain_events(ui);
-	ui_history_update(ui);
 	trend_update(&ui->trend, ui->lab);
 	ui_select_check(ui);
 	ui_dirty(ui, PANE_HEADER);
