@@ -10,7 +10,7 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
-#include "memmap.h"
+#include "../view/memmap.h"
 #include "../view/trend.h"
 #include "ui.h"
 
