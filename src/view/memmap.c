@@ -1,4 +1,4 @@
-/* Reads /proc/PID/smaps and names each region in words a student knows. */
+/* Reads /proc/PID/smaps and names each region in words a student knows: what it is, and who can see it. */
 #include "memmap.h"
 
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bsd/string.h>
 
@@ -26,6 +27,11 @@ const char *memmap_kind_name(enum memmap_kind kind)
 	case MEMMAP_OTHER: return "mapped file";
 	}
 	return "?";
+}
+
+bool memmap_holds(const struct memmap_region *r, uintptr_t address)
+{
+	return address >= r->start && address < r->end;
 }
 
 static bool memmap_push(struct memmap *m, const struct memmap_region *r)
@@ -67,7 +73,7 @@ static enum memmap_kind memmap_classify(const struct memmap_region *r, const str
 		if (strcmp(r->perms, "---p") == 0)
 			return MEMMAP_GUARD;
 		for (int i = 0; i < nstacks; i++) {
-			if (stacks[i] >= r->start && stacks[i] < r->end)
+			if (memmap_holds(r, stacks[i]))
 				return MEMMAP_THREAD_STACK;
 		}
 		/* Zero-filled globals (.bss) continue right after the program's own data. */
@@ -166,8 +172,153 @@ void memmap_free(struct memmap *m)
 int memmap_find(const struct memmap *m, uintptr_t address)
 {
 	for (int i = 0; i < m->n; i++) {
-		if (address >= m->r[i].start && address < m->r[i].end)
+		if (memmap_holds(&m->r[i], address))
 			return i;
 	}
 	return -1;
+}
+
+int memmap_rows(const struct memmap *m, struct memmap_row *rows, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < m->n; i++) {
+		const struct memmap_region *r = &m->r[i];
+		const struct memmap_region *prev = n > 0 ? &m->r[rows[n - 1].last] : NULL;
+		bool join = prev != NULL && prev->kind == r->kind &&
+		            ((r->kind == MEMMAP_LIBRARY && strcmp(prev->path, r->path) == 0) ||
+		             r->kind == MEMMAP_OTHER || r->kind == MEMMAP_KERNEL);
+		if (!join) {
+			if (n == max)
+				break;
+			memset(&rows[n], 0, sizeof(rows[n]));
+			rows[n].first = i;
+			n++;
+		}
+		struct memmap_row *row = &rows[n - 1];
+		row->last = i;
+		row->kb += (unsigned long)((r->end - r->start) / 1024);
+		row->private_kb += r->private_kb;
+		row->shared_kb += r->shared_kb;
+	}
+	return n;
+}
+
+bool memmap_read_whose(const struct memmap_whose *w, struct memmap *m)
+{
+	static char exe[256];
+	uintptr_t stacks[LAB_DEFAULT_MAX_THREADS * 4];
+	int nstacks = 0;
+
+	if (exe[0] == '\0') {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+	}
+	for (int i = 0; i < w->g->nworkers && nstacks < (int)(sizeof(stacks) / sizeof(stacks[0])); i++) {
+		if (w->g->workers[i].pid == w->pid)
+			stacks[nstacks++] = w->g->workers[i].stack_address;
+	}
+	return memmap_read(w->pid, exe, stacks, nstacks, m);
+}
+
+/* The range ptviz mapped as its instrument panel, before any fork: in every process at the same place. */
+static bool memmap_is_instrument(const struct memmap_whose *w, const struct memmap_region *r)
+{
+	uintptr_t start, end;
+
+	lab_instrument_range(w->lab, &start, &end);
+	return start < end && r->start < end && start < r->end;
+}
+
+/* The shared group whose counter segment this region is, or NULL: it may be another group's, inherited by fork. */
+static const struct lab_group *memmap_segment_owner(const struct memmap_whose *w, const struct memmap_region *r)
+{
+	for (int i = 0; i < lab_ngroups(w->lab); i++) {
+		const struct lab_group *o = lab_group_at(w->lab, i);
+		if (o->segment != NULL && memmap_holds(r, (uintptr_t)o->segment))
+			return o;
+	}
+	return NULL;
+}
+
+/* A MAP_SHARED file other than /dev/zero (which is anonymous memory by another name). */
+static bool memmap_shared_file(const struct memmap_region *r)
+{
+	return r->path[0] == '/' && strncmp(r->path, "/dev/zero", 9) != 0;
+}
+
+void memmap_seen_by(const struct memmap_whose *w, const struct memmap_region *r, char *buf, size_t len)
+{
+	const struct lab_group *g = w->g;
+
+	if (r->kind == MEMMAP_SHARED) {
+		const struct lab_group *o = memmap_segment_owner(w, r);
+		if (memmap_is_instrument(w, r))
+			snprintf(buf, len, "all + ptviz");
+		else if (o != NULL && o->nworkers > 0)
+			/* Another group's segment is here too when this process was forked after it was made. */
+			snprintf(buf, len, "%s..%s + ptviz%s", o->workers[0].id, o->workers[o->nworkers - 1].id,
+			         o == g ? "" : " + this");
+		else if (memmap_shared_file(r))
+			snprintf(buf, len, "all who map the file");
+		else
+			snprintf(buf, len, "whoever maps it");
+		return;
+	}
+	if (g->kind == LAB_THREADS)
+		snprintf(buf, len, "%s..%s", g->workers[0].id, g->workers[g->nworkers - 1].id);
+	else
+		snprintf(buf, len, "%s only", w->worker);
+}
+
+static void memmap_label_shared(const struct memmap_whose *w, const struct memmap_region *r, const char *base,
+                                char *buf, size_t len)
+{
+	/* Only the range the engine names is the instrument panel; any other MAP_SHARED region is said as is. */
+	const struct lab_group *o = memmap_segment_owner(w, r);
+
+	if (memmap_is_instrument(w, r))
+		snprintf(buf, len, "ptviz's instrument panel");
+	else if (o != NULL)
+		snprintf(buf, len, "shared segment of group %s", o->name);
+	else if (memmap_shared_file(r))
+		snprintf(buf, len, "shared file %.60s", base);
+	else
+		snprintf(buf, len, "shared memory (anonymous)");
+}
+
+void memmap_label(const struct memmap_whose *w, const struct memmap_region *r, bool utf8, char *buf, size_t len)
+{
+	const struct lab_group *g = w->g;
+	const char *base = strrchr(r->path, '/');
+
+	base = base != NULL ? base + 1 : r->path;
+	switch (r->kind) {
+	case MEMMAP_LIBRARY:
+		snprintf(buf, len, "library %.60s", base);
+		break;
+	case MEMMAP_THREAD_STACK:
+		snprintf(buf, len, "thread stack");
+		for (int i = 0; i < g->nworkers; i++) {
+			if (g->workers[i].pid == w->pid && memmap_holds(r, g->workers[i].stack_address)) {
+				snprintf(buf, len, "thread stack of %s", g->workers[i].id);
+				break;
+			}
+		}
+		break;
+	case MEMMAP_SHARED:
+		memmap_label_shared(w, r, base, buf, len);
+		break;
+	case MEMMAP_STACK:
+		snprintf(buf, len, g->kind == LAB_THREADS ? "main thread's stack" : "the process's stack");
+		break;
+	case MEMMAP_OTHER:
+		snprintf(buf, len, strncmp(base, "LC_", 3) == 0 || strstr(r->path, "locale") ? "files: locale data" : "file %.60s", base);
+		break;
+	default:
+		strlcpy(buf, memmap_kind_name(r->kind), len);
+		break;
+	}
+	if (memmap_holds(r, g->counter_address))
+		strlcat(buf, utf8 ? " \u2190 counter" : " <- counter", len);
 }
