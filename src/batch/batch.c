@@ -14,7 +14,7 @@
 
 #include "../bench/bench.h"
 #include "../cmd/cmd.h"
-#include "../lab/story.h"
+#include "../view/story.h"
 
 struct batch {
 	struct lab *lab;

@@ -5,7 +5,7 @@
 
 #include <bsd/string.h>
 
-#include "../lab/story.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define GROUPS_COLUMN_MIN 38

@@ -17,7 +17,7 @@
 
 #include <bsd/string.h>
 
-#include "../lab/story.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define UI_MIN_COLS 80
