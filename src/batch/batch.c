@@ -14,6 +14,7 @@
 
 #include "../bench/bench.h"
 #include "../cmd/cmd.h"
+#include "../view/explain.h"
 #include "../view/story.h"
 
 struct batch {
@@ -179,14 +180,7 @@ static void batch_report_text(struct batch *b)
 			        g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter", n2, w->stack_address,
 			        why[0] ? "  " : "", why);
 			if (w->alive && (w->holds || w->wants)) {
-				fprintf(b->out, "          holds %s, %s\n",
-				        w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "locks A and B"
-				        : w->holds == INSTR_LOCK_A              ? "lock A"
-				        : w->holds == INSTR_LOCK_B              ? "lock B"
-				                                                : "no lock",
-				        w->wants == INSTR_LOCK_A ? "waits for lock A"
-				        : w->wants == INSTR_LOCK_B ? "waits for lock B"
-				                                   : "waits for nothing");
+				fprintf(b->out, "          holds %s, %s\n", explain_held(w->holds, false), explain_waits(w->wants));
 			}
 			if (w->alive && g->files) {
 				char files[256];
@@ -271,13 +265,13 @@ static void batch_report_json(struct batch *b)
 			if (g->workload == INSTR_WORK_EVENTLOOP)
 				json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
 			struct json_object *holds = json_object_new_array();
-			if (w->alive && (w->holds & INSTR_LOCK_A))
-				json_object_array_add(holds, json_object_new_string("A"));
-			if (w->alive && (w->holds & INSTR_LOCK_B))
-				json_object_array_add(holds, json_object_new_string("B"));
+			for (uint32_t lock = INSTR_LOCK_A; lock <= INSTR_LOCK_B; lock <<= 1) {
+				if (w->alive && (w->holds & lock))
+					json_object_array_add(holds, json_object_new_string(explain_lock_letter(lock)));
+			}
 			json_object_object_add(wo, "holds", holds);
 			json_object_object_add(wo, "wants", !w->alive || w->wants == 0 ? NULL
-			                                     : json_object_new_string(w->wants == INSTR_LOCK_A ? "A" : "B"));
+			                                     : json_object_new_string(explain_lock_letter(w->wants)));
 			if (g->workload == INSTR_WORK_WITHDRAW)
 				json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
 			if (w->alive && w->stepping) {
