@@ -17,6 +17,7 @@
 
 #include <bsd/string.h>
 
+#include "../view/report.h"
 #include "../view/story.h"
 #include "ui_priv.h"
 
@@ -389,29 +390,37 @@ void ui_observe(struct ui *ui)
 
 /* ---- commands ---- */
 
+/* The report, a line per group in the log; the events its observation brought come first. */
 static void ui_report(struct ui *ui)
 {
+	struct report r;
 	char a[32], b[32], c[32];
 
+	if (!report_gather(&r, ui->lab)) {
+		ui_log(ui, ROLE_ERROR, "report: out of memory");
+		return;
+	}
+	ui_drain_events(ui);
 	ui_log(ui, ROLE_NOTE, "report: ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)",
-	       lab_counter_address(), (long long)lab_parent_counter());
-	if (lab_ngroups(ui->lab) == 0)
+	       r.parent_counter_address, (long long)r.parent_counter);
+	if (r.ngroups == 0)
 		ui_log(ui, ROLE_NOTE, "report: no groups; t or s starts some");
-	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
-		const struct lab_group *g = lab_group_at(ui->lab, i);
+	for (int i = 0; i < r.ngroups; i++) {
+		const struct report_group *rg = &r.groups[i];
+		const struct lab_group *g = rg->g;
 		story_number(g->increments, a, sizeof(a));
 		story_number(g->counter, b, sizeof(b));
 		story_number(g->lost, c, sizeof(c));
-		if (g->shared)
+		if (rg->one_counter)
 			ui_log(ui, ROLE_NOTE, "report: %s %d/%d %s alive, sync %s, increments %s, counter %s, lost %s (%.1f%%)",
-			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c,
-			       g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0);
+			       g->name, g->alive, g->nworkers, rg->noun, lab_sync_name(g->sync), a, b, c, rg->lost_percent);
 		else
 			ui_log(ui, ROLE_NOTE,
 			       "report: %s %d/%d %s alive, sync %s, increments %s, private copies add up to %s but no counter "
 			       "holds that, lost %s",
-			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c);
+			       g->name, g->alive, g->nworkers, rg->noun, lab_sync_name(g->sync), a, b, c);
 	}
+	report_free(&r);
 }
 
 bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
@@ -432,8 +441,6 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 		ui_log(ui, ROLE_NOTE, "time runs on its own here: the screen stays live ('run' waits only in -c and --batch)");
 		break;
 	case CMD_REPORT:
-		lab_observe(ui->lab);
-		ui_drain_events(ui);
 		ui_report(ui);
 		break;
 	case CMD_QUIT:
