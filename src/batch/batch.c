@@ -1,9 +1,6 @@
 /* The screenless front end: runs commands and prints what happened, as text or JSON lines. */
 #include "batch.h"
 
-#include <errno.h>
-#include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +12,7 @@
 #include "../bench/bench.h"
 #include "../cmd/cmd.h"
 #include "../view/explain.h"
+#include "../view/frames.h"
 #include "../view/report.h"
 #include "../view/story.h"
 
@@ -24,6 +22,7 @@ struct batch {
 	FILE *out, *errout;
 	int sigfd;
 	bool interrupted;
+	struct frames clock;     /* time passing: every event printed as it comes */
 };
 
 static struct json_object *batch_time(double t)
@@ -58,8 +57,10 @@ static void batch_emit(struct batch *b, struct json_object *o)
 	json_object_put(o);
 }
 
-static void batch_print_event(struct batch *b, const struct lab_event *ev)
+static void batch_print_event(void *ctx, const struct lab_event *ev)
 {
+	struct batch *b = ctx;
+
 	if (!b->opt->json) {
 		char text[768];
 		story_event(b->lab, ev, false, text, sizeof(text));
@@ -97,16 +98,6 @@ static void batch_print_event(struct batch *b, const struct lab_event *ev)
 		json_object_object_add(o, "orphans", orphans);
 	}
 	batch_emit(b, o);
-}
-
-static void batch_drain_events(struct batch *b)
-{
-	struct lab_event ev;
-
-	while (lab_next_event(b->lab, &ev)) {
-		batch_print_event(b, &ev);
-		lab_event_clear(&ev);
-	}
 }
 
 static void batch_error(struct batch *b, const struct cmd_error *err)
@@ -346,7 +337,7 @@ static bool batch_report(struct batch *b)
 
 	if (!report_gather(&r, b->lab))
 		return false;
-	batch_drain_events(b);
+	frames_drain(&b->clock);
 	if (b->opt->json)
 		batch_report_json(b, &r);
 	else
@@ -356,8 +347,9 @@ static bool batch_report(struct batch *b)
 }
 
 /* Takes a pending SIGINT, SIGTERM or SIGHUP, so it stops the run instead of killing ptviz. */
-static bool batch_interrupted(struct batch *b)
+static bool batch_interrupted(void *ctx)
 {
+	struct batch *b = ctx;
 	struct signalfd_siginfo si;
 
 	if (b->sigfd >= 0 && read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -365,44 +357,17 @@ static bool batch_interrupted(struct batch *b)
 	return b->interrupted;
 }
 
-/* Lets time pass, reaping and observing as the screen would. */
-static void batch_run_for(struct batch *b, double seconds)
-{
-	double start = lab_now(b->lab), end = start + seconds;
-	double period = b->opt->hz > 0 ? 1.0 / b->opt->hz : 0.0;
-	double next = start + period;
-
-	for (;;) {
-		double now = lab_now(b->lab);
-		if (now >= end)
-			break;
-		double until = period > 0 && next < end ? next : end;
-		int ms = (int)ceil((until - now) * 1000.0);
-		struct pollfd pfd[2] = { { lab_fd(b->lab), POLLIN, 0 }, { b->sigfd, POLLIN, 0 } };
-		if (poll(pfd, 2, ms > 0 ? ms : 0) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN)
-			lab_dispatch(b->lab);
-		if (batch_interrupted(b))
-			return;
-		if (period > 0 && lab_now(b->lab) >= next) {
-			lab_observe(b->lab);
-			next += period;
-		}
-		batch_drain_events(b);
-	}
-	lab_dispatch(b->lab);
-	batch_drain_events(b);
-}
-
 int batch_run(struct lab *lab, const char *text, const struct batch_options *opt, FILE *out, FILE *errout)
 {
-	struct batch b = { lab, opt, out, errout, -1, false };
+	struct batch b = { .lab = lab, .opt = opt, .out = out, .errout = errout, .sigfd = -1 };
+	const struct frames_hooks hooks = { .event = batch_print_event, .stop = batch_interrupted, .ctx = &b };
 	struct cmd_list list;
 	struct cmd_error err;
 	sigset_t stop, old;
 	int rc = 0;
 
+	/* Time passes as the screen lets it, observing at opt->hz, reaping as workers end. */
+	frames_start(&b.clock, lab, opt->hz, &hooks);
 	/* The whole text is checked before anything starts: a typo on line 9 must not leave lines 1-8 half done. */
 	if (!cmd_parse(text, 1, &list, &err)) {
 		batch_error(&b, &err);
@@ -419,12 +384,12 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 		const struct cmd *c = &list.items[i];
 		char note[LAB_MSG_MAX];
 		if (!cmd_exec(lab, c, &err, note, sizeof(note))) {
-			batch_drain_events(&b);
+			frames_drain(&b.clock);
 			batch_error(&b, &err);
 			rc = 1;
 			break;
 		}
-		batch_drain_events(&b);
+		frames_drain(&b.clock);
 		if (note[0] != '\0' && !opt->json)
 			fprintf(out, "%6.2fs note: %s\n", lab_now(lab), note);
 		if (note[0] != '\0' && opt->json) {
@@ -435,7 +400,7 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 			batch_emit(&b, o);
 		}
 		if (c->verb == CMD_RUN)
-			batch_run_for(&b, c->seconds);
+			frames_run(&b.clock, c->seconds, b.sigfd);
 		else if (c->verb == CMD_REPORT && !batch_report(&b)) {
 			snprintf(err.message, sizeof(err.message), "report: out of memory");
 			err.line = c->line;
@@ -465,7 +430,7 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 	cmd_list_free(&list);
 	/* Every worker is ended and reaped before ptviz leaves. */
 	lab_reset(lab);
-	batch_drain_events(&b);
+	frames_drain(&b.clock);
 	if (b.sigfd >= 0)
 		close(b.sigfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

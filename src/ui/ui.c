@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -267,20 +266,16 @@ void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...)
 	ui_log_at(ui, lab_now(ui->lab), role, buf);
 }
 
-static bool ui_drain_events(struct ui *ui)
+/* Each event in the log, as the clock hands it on. */
+static void ui_event(void *ctx, const struct lab_event *ev)
 {
-	struct lab_event ev;
+	struct ui *ui = ctx;
 	char text[768];
-	bool any = false;
 
-	while (lab_next_event(ui->lab, &ev)) {
-		story_event(ui->lab, &ev, ui->utf8, text, sizeof(text));
-		ui_log_at(ui, ev.t, ev.kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
-		lab_event_clear(&ev);
-		any = true;
-	}
-	return any;
+	story_event(ui->lab, ev, ui->utf8, text, sizeof(text));
+	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
 }
+
 
 /* ---- groups, selection and history ---- */
 
@@ -375,17 +370,23 @@ static void ui_select_check(struct ui *ui)
 	}
 }
 
-void ui_observe(struct ui *ui)
+/* After each observation: the charts' histories, the selection, and what shows them. */
+static void ui_seen(void *ctx, const struct lab *lab)
 {
-	lab_observe(ui->lab);
-	ui_drain_events(ui);
-	trend_update(&ui->trend, ui->lab);
+	struct ui *ui = ctx;
+
+	trend_update(&ui->trend, lab);
 	ui_select_check(ui);
 	ui_dirty(ui, PANE_HEADER);
 	ui_dirty(ui, PANE_GROUPS);
 	ui_dirty(ui, PANE_BIG);
 	ui_dirty(ui, PANE_CAPTION);
 	ui_dirty(ui, PANE_KEYBAR);
+}
+
+void ui_observe(struct ui *ui)
+{
+	frames_observe(&ui->clock);
 }
 
 /* ---- commands ---- */
@@ -400,7 +401,7 @@ static void ui_report(struct ui *ui)
 		ui_log(ui, ROLE_ERROR, "report: out of memory");
 		return;
 	}
-	ui_drain_events(ui);
+	frames_drain(&ui->clock);
 	ui_log(ui, ROLE_NOTE, "report: ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)",
 	       r.parent_counter_address, (long long)r.parent_counter);
 	if (r.ngroups == 0)
@@ -429,7 +430,7 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 
 	ui_log(ui, ROLE_COMMAND, ":%s", c->text);
 	bool ok = cmd_exec(ui->lab, c, err, note, sizeof(note));
-	ui_drain_events(ui);
+	frames_drain(&ui->clock);
 	if (!ok) {
 		ui_log(ui, ROLE_ERROR, "%s", err->message);
 		return false;
@@ -554,35 +555,13 @@ static void ui_crashed(int sig)
 	raise(sig);
 }
 
-static void ui_frame(struct ui *ui)
-{
-	ui_observe(ui);
-	ui->frames++;
-	if (ui->overlay != PANE_COUNT)
-		ui_dirty(ui, ui->overlay);
-}
-
 static int ui_loop(struct ui *ui, int sigfd)
 {
-	double period = ui->opt.hz > 0 ? 1.0 / ui->opt.hz : 0.0;
 	int rc = 0;
 
-	ui->next_frame = lab_now(ui->lab);
 	while (!ui->quit) {
-		double now = lab_now(ui->lab);
-		int timeout = -1;
-		if (period > 0) {
-			timeout = (int)ceil((ui->next_frame - now) * 1000.0);
-			if (timeout < 0)
-				timeout = 0;
-		}
 		/* A lesson's wait ends on time even when frames are rare. */
-		double due = ui_play_deadline(ui);
-		if (due >= 0) {
-			int ms = due > now ? (int)ceil((due - now) * 1000.0) : 0;
-			if (timeout < 0 || ms < timeout)
-				timeout = ms;
-		}
+		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
 		struct pollfd pfd[4] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ lab_fd(ui->lab), POLLIN, 0 },
@@ -593,10 +572,13 @@ static int ui_loop(struct ui *ui, int sigfd)
 			rc = 1;
 			break;
 		}
-		if (pfd[1].revents & POLLIN) {
-			/* A death reaches the screen at once, not at the next frame. */
-			lab_dispatch(ui->lab);
-			ui_observe(ui);
+		/* A death reaches the screen at once, not at the next frame. */
+		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
+			ui->frames++;
+			if (ui->overlay != PANE_COUNT)
+				ui_dirty(ui, ui->overlay);
+		} else if (ui->clock.period == 0) {
+			ui->frames++;
 		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
 			ui_costs_dispatch(ui);
@@ -618,15 +600,6 @@ static int ui_loop(struct ui *ui, int sigfd)
 				else
 					ui->quit = true;
 			}
-		}
-		now = lab_now(ui->lab);
-		if (period > 0 && now >= ui->next_frame) {
-			ui_frame(ui);
-			ui->next_frame += period;
-			if (ui->next_frame < now)
-				ui->next_frame = now + period;
-		} else if (period == 0) {
-			ui->frames++;
 		}
 		if (!ui->quit)
 			ui_play_tick(ui);
@@ -653,6 +626,9 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	ui->prompt.walk = 0;
 	setlocale(LC_ALL, "");
 	ui->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	const struct frames_hooks hooks = { .event = ui_event, .frame = ui_seen, .ctx = ui };
+	frames_start(&ui->clock, lab, opt->hz, &hooks);
+	ui->clock.observe_deaths = true;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

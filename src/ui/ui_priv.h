@@ -11,6 +11,7 @@
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
 #include "../view/memmap.h"
+#include "../view/frames.h"
 #include "../view/trend.h"
 #include "ui.h"
 
@@ -153,8 +154,8 @@ struct ui {
 
 	bool quit;
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
-	long frames;
-	double next_frame;
+	long frames;               /* frames drawn, for --frames */
+	struct frames clock;       /* time passing: reaps, observes at opt.hz, logs each event */
 };
 
 /* ui.c */

@@ -4,11 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "view/frames.h"
 #include "view/report.h"
 
 static struct lab *report_lab(void)
@@ -31,21 +31,16 @@ static void must(bool ok, const struct lab_error *err)
 		fail_msg("%s", err->msg);
 }
 
-/* Waits (observing) until worker id is dead; fails after 5 s. */
+/* Lets time pass until worker id is dead; fails after 5 s. */
 static void wait_dead(struct lab *lab, const char *id)
 {
-	struct timespec tick = { 0, 20 * 1000 * 1000 };
-	struct lab_event ev;
+	struct frames clock;
 
-	for (int i = 0; i < 250; i++) {
-		lab_observe(lab);
-		while (lab_next_event(lab, &ev))
-			lab_event_clear(&ev);
-		if (!lab_find_worker(lab, id, NULL)->alive)
-			return;
-		nanosleep(&tick, NULL);
-	}
-	fail_msg("%s is still alive", id);
+	frames_start(&clock, lab, 10, NULL);
+	for (int i = 0; i < 50 && lab_find_worker(lab, id, NULL)->alive; i++)
+		frames_run(&clock, 0.1, -1);
+	if (lab_find_worker(lab, id, NULL)->alive)
+		fail_msg("%s is still alive", id);
 }
 
 static void test_empty(void **state)

@@ -1,5 +1,4 @@
 /* The charts' histories on real workers: work per second, CPU shares, and no history inherited. */
-#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +8,7 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "view/frames.h"
 #include "view/trend.h"
 
 static struct lab *trend_lab(void)
@@ -25,20 +25,18 @@ static struct lab *trend_lab(void)
 	return lab;
 }
 
-/* Observes at 10 Hz, as the screen does, and feeds the trend. */
+static void on_frame(void *ctx, const struct lab *lab)
+{
+	trend_update(ctx, lab);
+}
+
+/* Observes at 10 Hz, as the screen does, and feeds the trend each frame. */
 static void trend_run(struct lab *lab, struct trend *tr, double seconds)
 {
-	double end = lab_now(lab) + seconds;
-	struct lab_event ev;
+	struct frames clock;
 
-	while (lab_now(lab) < end) {
-		struct pollfd pfd = { lab_fd(lab), POLLIN, 0 };
-		poll(&pfd, 1, 100);
-		lab_observe(lab);
-		while (lab_next_event(lab, &ev))
-			lab_event_clear(&ev);
-		trend_update(tr, lab);
-	}
+	frames_start(&clock, lab, 10, &(struct frames_hooks){ .frame = on_frame, .ctx = tr });
+	frames_run(&clock, seconds, -1);
 }
 
 static void must(bool ok, const struct lab_error *err)
