@@ -263,6 +263,7 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	batch_json_worker_more(wo, rw);
 	return wo;
 }
+
 static struct json_object *batch_json_kid(const struct lab_kid *kid)
 {
 	struct json_object *ko = json_object_new_object();

@@ -8,19 +8,8 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/explain.h"
-
-static struct lab *explain_lab(void)
-{
-	struct lab_config cfg;
-	struct lab_error err;
-
-	lab_config_defaults(&cfg);
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
-	return lab;
-}
 
 static struct lab_group group_of(enum lab_kind kind, bool shared, enum instr_workload workload)
 {
@@ -31,7 +20,7 @@ static struct lab_group group_of(enum lab_kind kind, bool shared, enum instr_wor
 static void test_every_note(void **state)
 {
 	(void)state;
-	struct lab *lab = explain_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct {
 		struct lab_group g;
 		const char *starts;
@@ -83,7 +72,7 @@ static void test_every_note(void **state)
 static void test_step_schedule(void **state)
 {
 	(void)state;
-	struct lab *lab = explain_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	struct lab_group g = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
 	char lines[2][EXPLAIN_LINE_MAX];

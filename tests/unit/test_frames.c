@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/frames.h"
 
 struct seen {
@@ -40,31 +41,11 @@ static bool on_stop(void *ctx)
 	return ((struct seen *)ctx)->stop;
 }
 
-static struct lab *frames_lab(void)
-{
-	struct lab_config cfg;
-	struct lab_error err;
-
-	lab_config_defaults(&cfg);
-	cfg.max_threads = 4;
-	cfg.max_processes = 4;
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
-	return lab;
-}
-
-static void must(bool ok, const struct lab_error *err)
-{
-	if (!ok)
-		fail_msg("%s", err->msg);
-}
-
 /* How long a poll may sleep: at once when a frame is due, never without frames or an end. */
 static void test_wait(void **state)
 {
 	(void)state;
-	struct lab *lab = frames_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .frame = on_frame, .ctx = &s };
@@ -90,7 +71,7 @@ static void test_wait(void **state)
 static void test_rate(void **state)
 {
 	(void)state;
-	struct lab *lab = frames_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .frame = on_frame, .ctx = &s };
@@ -116,7 +97,7 @@ static void test_rate(void **state)
 static void test_events(void **state)
 {
 	(void)state;
-	struct lab *lab = frames_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .event = on_event, .frame = on_frame, .ctx = &s };
@@ -149,7 +130,7 @@ static void test_events(void **state)
 static void test_stop(void **state)
 {
 	(void)state;
-	struct lab *lab = frames_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct frames clock;
 	struct seen s = { .stop = true };
 	const struct frames_hooks hooks = { .stop = on_stop, .ctx = &s };

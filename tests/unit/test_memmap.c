@@ -13,16 +13,11 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/memmap.h"
 
 static int memmap_global = 1;   /* initialised: in the program's own data */
 static const char memmap_constant[] = "a string the program only reads";
-
-static void must(bool ok, const struct lab_error *err)
-{
-	if (!ok)
-		fail_msg("%s", err->msg);
-}
 
 /* The kind of the region that holds address in m, failing when none does. */
 static enum memmap_kind kind_at(const struct memmap *m, uintptr_t address)
@@ -177,17 +172,11 @@ static void label_at(const struct memmap_whose *whose, const struct memmap *m, u
 static void test_worker_words(void **state)
 {
 	(void)state;
-	struct lab_config cfg;
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	char label[96], seen[64];
 	struct memmap m;
 
-	lab_config_defaults(&cfg);
-	cfg.max_threads = 4;
-	cfg.max_processes = 4;
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, true, "S", &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);

@@ -8,28 +8,9 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/frames.h"
 #include "view/report.h"
-
-static struct lab *report_lab(void)
-{
-	struct lab_config cfg;
-	struct lab_error err;
-
-	lab_config_defaults(&cfg);
-	cfg.max_threads = 4;
-	cfg.max_processes = 4;
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
-	return lab;
-}
-
-static void must(bool ok, const struct lab_error *err)
-{
-	if (!ok)
-		fail_msg("%s", err->msg);
-}
 
 /* Lets time pass until worker id is dead; fails after 5 s. */
 static void wait_dead(struct lab *lab, const char *id)
@@ -46,7 +27,7 @@ static void wait_dead(struct lab *lab, const char *id)
 static void test_empty(void **state)
 {
 	(void)state;
-	struct lab *lab = report_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct report r;
 
 	assert_true(report_gather(&r, lab));
@@ -60,7 +41,7 @@ static void test_empty(void **state)
 static void test_threads_and_a_process(void **state)
 {
 	(void)state;
-	struct lab *lab = report_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	struct report r;
 
@@ -121,7 +102,7 @@ static void test_threads_and_a_process(void **state)
 static void test_withdraw_and_steps(void **state)
 {
 	(void)state;
-	struct lab *lab = report_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	struct report r;
 

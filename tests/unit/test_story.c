@@ -9,34 +9,37 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/story.h"
 
 static void test_numbers(void **state)
 {
 	(void)state;
+	static const struct {
+		int64_t n;
+		const char *words;
+	} numbers[] = {
+		{ 0, "0" }, { 999, "999" }, { 2917406, "2 917 406" }, { -1000, "-1 000" },
+		{ INT64_MIN, "-9 223 372 036 854 775 808" },
+	};
+	static const struct {
+		double rate;
+		const char *words;
+	} rates[] = {
+		{ 1310.4, "1 310" }, { 125000, "125 thousand" }, { 1.84e6, "1.8 million" }, { 2.5e9, "2.50 billion" },
+	};
 	char buf[48];
 
-	story_number(0, buf, sizeof(buf));
-	assert_string_equal(buf, "0");
-	story_number(999, buf, sizeof(buf));
-	assert_string_equal(buf, "999");
-	story_number(2917406, buf, sizeof(buf));
-	assert_string_equal(buf, "2 917 406");
-	story_number(-1000, buf, sizeof(buf));
-	assert_string_equal(buf, "-1 000");
-	story_number(INT64_MIN, buf, sizeof(buf));
-	assert_string_equal(buf, "-9 223 372 036 854 775 808");
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		story_number(numbers[i].n, buf, sizeof(buf));
+		assert_string_equal(buf, numbers[i].words);
+	}
 	story_number(123456, buf, 4);   /* cut, never overrun */
 	assert_string_equal(buf, "123");
-
-	story_rate(1310.4, buf, sizeof(buf));
-	assert_string_equal(buf, "1 310");
-	story_rate(125000, buf, sizeof(buf));
-	assert_string_equal(buf, "125 thousand");
-	story_rate(1.84e6, buf, sizeof(buf));
-	assert_string_equal(buf, "1.8 million");
-	story_rate(2.5e9, buf, sizeof(buf));
-	assert_string_equal(buf, "2.50 billion");
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		story_rate(rates[i].rate, buf, sizeof(buf));
+		assert_string_equal(buf, rates[i].words);
+	}
 }
 
 static void test_deaths_and_faults(void **state)
@@ -87,16 +90,11 @@ static void test_files(void **state)
 static void test_events(void **state)
 {
 	(void)state;
-	struct lab_config cfg;
-	struct lab_error err;
+	struct lab *lab = small_lab(4, 4);
 	char ids[3][LAB_ID_MAX] = { "T1", "T2", "T3" };
 	pid_t pids[3] = { 0 };
 	char buf[256];
 
-	lab_config_defaults(&cfg);
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
 	struct lab_event ev = { .kind = LAB_EVENT_SPAWN, .group = "T", .group_kind = LAB_THREADS, .pid = 4101,
 		                .nids = 3, .ids = ids, .pids = pids, .status = -1 };
 	story_event(lab, &ev, false, buf, sizeof(buf));

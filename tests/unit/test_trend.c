@@ -8,22 +8,9 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
+#include "small_lab.h"
 #include "view/frames.h"
 #include "view/trend.h"
-
-static struct lab *trend_lab(void)
-{
-	struct lab_config cfg;
-	struct lab_error err;
-
-	lab_config_defaults(&cfg);
-	cfg.max_threads = 4;
-	cfg.max_processes = 4;
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
-	return lab;
-}
 
 static void on_frame(void *ctx, const struct lab *lab)
 {
@@ -39,17 +26,11 @@ static void trend_run(struct lab *lab, struct trend *tr, double seconds)
 	frames_run(&clock, seconds, -1);
 }
 
-static void must(bool ok, const struct lab_error *err)
-{
-	if (!ok)
-		fail_msg("%s", err->msg);
-}
-
 static void test_rates_shares_and_a_fresh_start(void **state)
 {
 	(void)state;
 	static struct trend tr;
-	struct lab *lab = trend_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	double v;
 
@@ -110,7 +91,7 @@ static void test_lost_frame_by_frame(void **state)
 {
 	(void)state;
 	static struct trend tr;
-	struct lab *lab = trend_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
