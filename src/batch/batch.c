@@ -287,7 +287,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	json_object_object_add(go, "kind", json_object_new_string(lab_kind_name(g->kind)));
 	json_object_object_add(go, "memory", json_object_new_string(rg->memory));
 	json_object_object_add(go, "sync", json_object_new_string(lab_sync_name(g->sync)));
-	json_object_object_add(go, "pid", rg->host ? json_object_new_int(rg->host) : NULL);
+	json_object_object_add(go, "pid", g->kind == LAB_THREADS ? json_object_new_int(g->host) : NULL);
 	json_object_object_add(go, "alive", json_object_new_int(g->alive));
 	json_object_object_add(go, "increments", json_object_new_int64(g->increments));
 	json_object_object_add(go, "counter", rg->one_counter ? json_object_new_int64(g->counter) : NULL);

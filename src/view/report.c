@@ -52,7 +52,6 @@ static bool report_group(struct report_group *rg, const struct lab_group *g)
 	rg->variable = rg->withdraw ? "balance" : "counter";
 	rg->one_counter = g->shared;
 	rg->lost_percent = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
-	rg->host = g->kind == LAB_THREADS ? g->host : 0;
 	rg->workers = calloc(g->nworkers > 0 ? (size_t)g->nworkers : 1, sizeof(*rg->workers));
 	if (rg->workers == NULL)
 		return false;

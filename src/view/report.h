@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "../lab/lab.h"
 
@@ -33,7 +32,6 @@ struct report_group {
 	bool withdraw;
 	bool one_counter;        /* one counter holds the total (counter); else private copies, no total */
 	double lost_percent;     /* of the increments */
-	pid_t host;              /* threads: the process they share; 0 for processes */
 	int nworkers;
 	struct report_worker *workers;
 	int nkids;
