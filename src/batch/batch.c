@@ -1,9 +1,6 @@
 /* The screenless front end: runs commands and prints what happened, as text or JSON lines. */
 #include "batch.h"
 
-#include <errno.h>
-#include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +11,10 @@
 
 #include "../bench/bench.h"
 #include "../cmd/cmd.h"
-#include "../lab/story.h"
+#include "../view/explain.h"
+#include "../view/frames.h"
+#include "../view/report.h"
+#include "../view/story.h"
 
 struct batch {
 	struct lab *lab;
@@ -22,6 +22,7 @@ struct batch {
 	FILE *out, *errout;
 	int sigfd;
 	bool interrupted;
+	struct frames clock;     /* time passing: every event printed as it comes */
 };
 
 static struct json_object *batch_time(double t)
@@ -56,8 +57,10 @@ static void batch_emit(struct batch *b, struct json_object *o)
 	json_object_put(o);
 }
 
-static void batch_print_event(struct batch *b, const struct lab_event *ev)
+static void batch_print_event(void *ctx, const struct lab_event *ev)
 {
+	struct batch *b = ctx;
+
 	if (!b->opt->json) {
 		char text[768];
 		story_event(b->lab, ev, false, text, sizeof(text));
@@ -97,16 +100,6 @@ static void batch_print_event(struct batch *b, const struct lab_event *ev)
 	batch_emit(b, o);
 }
 
-static void batch_drain_events(struct batch *b)
-{
-	struct lab_event ev;
-
-	while (lab_next_event(b->lab, &ev)) {
-		batch_print_event(b, &ev);
-		lab_event_clear(&ev);
-	}
-}
-
 static void batch_error(struct batch *b, const struct cmd_error *err)
 {
 	if (b->opt->json) {
@@ -122,212 +115,242 @@ static void batch_error(struct batch *b, const struct cmd_error *err)
 	fflush(b->errout);
 }
 
-static double batch_percent(int64_t part, int64_t whole)
+/* The group's figures, in the words of its workload. */
+static void batch_text_figures(struct batch *b, const struct report_group *rg)
 {
-	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+	const struct lab_group *g = rg->g;
+	char inc[32], value[32], lost[32], refused[32];
+
+	story_number(g->increments, inc, sizeof(inc));
+	story_number(g->counter, value, sizeof(value));
+	story_number(g->lost, lost, sizeof(lost));
+	story_number(g->refused, refused, sizeof(refused));
+	if (rg->withdraw && rg->one_counter)
+		fprintf(b->out, "    withdrawals of %d from %lld: %s, balance @0x%" PRIxPTR " = %s%s, lost %s, refused %s\n",
+		        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address, value,
+		        g->overdrawn ? " (overdrawn)" : "", lost, refused);
+	else if (rg->withdraw)
+		fprintf(b->out, "    withdrawals of %d from %lld: %s, each process its own balance @0x%" PRIxPTR "%s, lost %s, refused %s\n",
+		        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address,
+		        g->overdrawn ? " (one is overdrawn)" : "", lost, refused);
+	else if (rg->one_counter)
+		fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", inc, g->counter_address,
+		        value, lost, rg->lost_percent);
+	else
+		fprintf(b->out, "    increments %s, each process its own counter @0x%" PRIxPTR ", no combined total, lost %s\n",
+		        inc, g->counter_address, lost);
 }
 
-static void batch_report_text(struct batch *b)
+static void batch_text_worker(struct batch *b, const struct report_group *rg, const struct report_worker *rw)
 {
-	char n1[32], n2[32], n3[32], death[32];
+	const struct lab_worker *w = rw->w;
+	char done[32], value[32];
 
-	fprintf(b->out, "%6.2fs report\n", lab_now(b->lab));
+	story_number(w->done, done, sizeof(done));
+	story_number(w->counter, value, sizeof(value));
+	fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  %s %12s  stack @0x%" PRIxPTR "%s%s\n", w->id,
+	        (int)w->pid, (int)w->tid, w->state, rw->death, done, rg->variable, value, w->stack_address,
+	        rw->why[0] ? "  " : "", rw->why);
+	if (rw->holds || rw->wants)
+		fprintf(b->out, "          holds %s, %s\n", explain_held(rw->holds, false), explain_waits(rw->wants));
+	if (rw->files) {
+		char files[256];
+		story_files(w, 0, files, sizeof(files));
+		fprintf(b->out, "          open files: %s\n", files);
+	}
+	if (rw->stepping) {
+		char reg[32] = "empty";
+		if (w->has_reg)
+			snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
+		fprintf(b->out, "          step mode: register %s, next %s%s, %u micro-step%s taken\n", reg,
+		        lab_step_name(w->next), w->activity == INSTR_LOCKWAIT ? " (waiting for the lock)"
+		                                : w->holds_lock ? " (holds the lock)" : "",
+		        w->steps, w->steps == 1 ? "" : "s");
+	}
+}
+
+static void batch_report_text(struct batch *b, const struct report *r)
+{
+	fprintf(b->out, "%6.2fs report\n", r->t);
 	fprintf(b->out, "  ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)\n",
-	        lab_counter_address(), (long long)lab_parent_counter());
-	if (lab_ngroups(b->lab) == 0)
+	        r->parent_counter_address, (long long)r->parent_counter);
+	if (r->ngroups == 0)
 		fprintf(b->out, "  no groups: start some with 'spawn threads 4' or 'spawn processes 4'\n");
-	for (int i = 0; i < lab_ngroups(b->lab); i++) {
-		const struct lab_group *g = lab_group_at(b->lab, i);
-		story_number(g->increments, n1, sizeof(n1));
-		story_number(g->lost, n3, sizeof(n3));
-		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers,
-		        g->nworkers == 1 ? (g->kind == LAB_THREADS ? "thread" : "process") : lab_kind_name(g->kind), g->shared ? "shared" : "private", lab_sync_name(g->sync), g->alive,
-		        g->nworkers);
-		if (g->workload == INSTR_WORK_WITHDRAW) {
-			char n4[32];
-			story_number(g->refused, n4, sizeof(n4));
-			if (g->shared) {
-				story_number(g->counter, n2, sizeof(n2));
-				fprintf(b->out, "    withdrawals of %d from %lld: %s, balance @0x%" PRIxPTR " = %s%s, lost %s, refused %s\n",
-				        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, n1, g->counter_address, n2,
-				        g->overdrawn ? " (overdrawn)" : "", n3, n4);
-			} else {
-				fprintf(b->out, "    withdrawals of %d from %lld: %s, each process its own balance @0x%" PRIxPTR "%s, lost %s, refused %s\n",
-				        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, n1, g->counter_address,
-				        g->overdrawn ? " (one is overdrawn)" : "", n3, n4);
-			}
-		} else if (g->shared) {
-			story_number(g->counter, n2, sizeof(n2));
-			fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", n1,
-			        g->counter_address, n2, n3, batch_percent(g->lost, g->increments));
-		} else {
-			fprintf(b->out, "    increments %s, each process its own counter @0x%" PRIxPTR ", no combined total, lost %s\n",
-			        n1, g->counter_address, n3);
-		}
-		for (int j = 0; j < g->nworkers; j++) {
-			const struct lab_worker *w = &g->workers[j];
-			story_number(w->done, n1, sizeof(n1));
-			story_number(w->counter, n2, sizeof(n2));
-			story_death(w, death, sizeof(death));
-			const char *why = w->end == LAB_END_FAULT     ? story_fault(w->fault)
-			                  : w->end == LAB_END_SIBLING ? "died with its process"
-			                  : w->alive && w->activity == INSTR_PAUSED  ? "paused"
-			                  : w->alive && w->activity == INSTR_LOOPING ? "spinning in a loop"
-			                                                             : "";
-			fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  %s %12s  stack @0x%" PRIxPTR "%s%s\n",
-			        w->id, (int)w->pid, (int)w->tid, w->state, death, n1,
-			        g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter", n2, w->stack_address,
-			        why[0] ? "  " : "", why);
-			if (w->alive && (w->holds || w->wants)) {
-				fprintf(b->out, "          holds %s, %s\n",
-				        w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "locks A and B"
-				        : w->holds == INSTR_LOCK_A              ? "lock A"
-				        : w->holds == INSTR_LOCK_B              ? "lock B"
-				                                                : "no lock",
-				        w->wants == INSTR_LOCK_A ? "waits for lock A"
-				        : w->wants == INSTR_LOCK_B ? "waits for lock B"
-				                                   : "waits for nothing");
-			}
-			if (w->alive && g->files) {
-				char files[256];
-				story_files(w, 0, files, sizeof(files));
-				fprintf(b->out, "          open files: %s\n", files);
-			}
-			if (w->alive && w->stepping) {
-				char reg[32] = "empty";
-				if (w->has_reg)
-					snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
-				fprintf(b->out, "          step mode: register %s, next %s%s, %u micro-step%s taken\n", reg,
-				        lab_step_name(w->next), w->activity == INSTR_LOCKWAIT ? " (waiting for the lock)"
-				                                : w->holds_lock ? " (holds the lock)" : "",
-				        w->steps, w->steps == 1 ? "" : "s");
-			}
-		}
-		for (int k = 0; k < g->nkids; k++) {
-			const struct lab_kid *kid = &g->kids[k];
+	for (int i = 0; i < r->ngroups; i++) {
+		const struct report_group *rg = &r->groups[i];
+		const struct lab_group *g = rg->g;
+		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers, rg->noun, rg->memory,
+		        lab_sync_name(g->sync), g->alive, g->nworkers);
+		batch_text_figures(b, rg);
+		for (int j = 0; j < rg->nworkers; j++)
+			batch_text_worker(b, rg, &rg->workers[j]);
+		for (int k = 0; k < rg->nkids; k++) {
+			const struct lab_kid *kid = rg->kids[k].kid;
 			fprintf(b->out, "    child %d of %s: %s, parent now %d%s, %c\n", (int)kid->pid, kid->parent_id,
-			        !kid->alive ? "reaped" : kid->adopted ? "orphaned, adopted by ptviz" : "its parent is alive",
-			        (int)kid->ppid, kid->adopted ? " (ptviz)" : "", kid->state);
+			        rg->kids[k].fate, (int)kid->ppid, kid->adopted ? " (ptviz)" : "", kid->state);
 		}
 	}
 	fflush(b->out);
 }
 
-static void batch_report_json(struct batch *b)
+static struct json_object *batch_state(char state)
 {
-	struct json_object *o = batch_object("report", lab_now(b->lab));
+	char s[2] = { state, '\0' };
+
+	return json_object_new_string(s);
+}
+
+/* What stepping and dying add to a worker's object, and its open files. */
+static void batch_json_worker_more(struct json_object *wo, const struct report_worker *rw)
+{
+	const struct lab_worker *w = rw->w;
+
+	if (rw->stepping) {
+		json_object_object_add(wo, "register", w->has_reg ? json_object_new_int64(w->reg) : NULL);
+		json_object_object_add(wo, "next", json_object_new_string(lab_step_name(w->next)));
+		json_object_object_add(wo, "steps", json_object_new_int64(w->steps));
+		json_object_object_add(wo, "holds_lock", json_object_new_boolean(w->holds_lock));
+	}
+	if (!w->alive) {
+		json_object_object_add(wo, "end", json_object_new_string(lab_end_name(w->end)));
+		json_object_object_add(wo, "signal", w->signal ? json_object_new_string(lab_signal_name(w->signal)) : NULL);
+		json_object_object_add(wo, "status", w->status >= 0 ? json_object_new_int(w->status) : NULL);
+		json_object_object_add(wo, "died_at", batch_time(w->died_at));
+	}
+	struct json_object *fds = json_object_new_array();
+	for (int f = 0; f < w->nfds; f++) {
+		struct json_object *fo = json_object_new_object();
+		json_object_object_add(fo, "fd", json_object_new_int(w->fds[f].fd));
+		json_object_object_add(fo, "file", json_object_new_string(w->fds[f].target));
+		json_object_array_add(fds, fo);
+	}
+	json_object_object_add(wo, "fds", fds);
+	json_object_object_add(wo, "fds_open", json_object_new_int(w->fds_total));
+}
+
+static struct json_object *batch_json_worker(const struct report_group *rg, const struct report_worker *rw)
+{
+	const struct lab_worker *w = rw->w;
+	struct json_object *wo = json_object_new_object();
+
+	json_object_object_add(wo, "id", json_object_new_string(w->id));
+	json_object_object_add(wo, "pid", json_object_new_int(w->pid));
+	json_object_object_add(wo, "tid", json_object_new_int(w->tid));
+	json_object_object_add(wo, "alive", json_object_new_boolean(w->alive));
+	json_object_object_add(wo, "state", batch_state(w->state));
+	json_object_object_add(wo, "cpu", w->cpu >= 0 ? json_object_new_int(w->cpu) : NULL);
+	json_object_object_add(wo, "done", json_object_new_int64(w->done));
+	json_object_object_add(wo, "counter_address", batch_address(w->counter_address));
+	json_object_object_add(wo, "counter", json_object_new_int64(w->counter));
+	json_object_object_add(wo, "stack_address", batch_address(w->stack_address));
+	json_object_object_add(wo, "paused", json_object_new_boolean(rw->paused));
+	json_object_object_add(wo, "looping", json_object_new_boolean(rw->looping));
+	json_object_object_add(wo, "activity", json_object_new_string(rw->activity));
+	json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
+	json_object_object_add(wo, "cpu_ns", json_object_new_int64((int64_t)w->cpu_ns));
+	json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
+	if (rg->g->workload == INSTR_WORK_EVENTLOOP)
+		json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
+	struct json_object *holds = json_object_new_array();
+	for (uint32_t lock = INSTR_LOCK_A; lock <= INSTR_LOCK_B; lock <<= 1) {
+		if (rw->holds & lock)
+			json_object_array_add(holds, json_object_new_string(explain_lock_letter(lock)));
+	}
+	json_object_object_add(wo, "holds", holds);
+	json_object_object_add(wo, "wants", rw->wants ? json_object_new_string(explain_lock_letter(rw->wants)) : NULL);
+	if (rg->withdraw)
+		json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
+	batch_json_worker_more(wo, rw);
+	return wo;
+}
+
+static struct json_object *batch_json_kid(const struct lab_kid *kid)
+{
+	struct json_object *ko = json_object_new_object();
+
+	json_object_object_add(ko, "pid", json_object_new_int(kid->pid));
+	json_object_object_add(ko, "parent", json_object_new_string(kid->parent_id));
+	json_object_object_add(ko, "parent_pid", json_object_new_int(kid->parent_pid));
+	json_object_object_add(ko, "ppid", json_object_new_int(kid->ppid));
+	json_object_object_add(ko, "state", batch_state(kid->state));
+	json_object_object_add(ko, "alive", json_object_new_boolean(kid->alive));
+	json_object_object_add(ko, "adopted", json_object_new_boolean(kid->adopted));
+	return ko;
+}
+
+static struct json_object *batch_json_group(const struct report_group *rg)
+{
+	const struct lab_group *g = rg->g;
+	struct json_object *go = json_object_new_object();
+
+	json_object_object_add(go, "name", json_object_new_string(g->name));
+	json_object_object_add(go, "kind", json_object_new_string(lab_kind_name(g->kind)));
+	json_object_object_add(go, "memory", json_object_new_string(rg->memory));
+	json_object_object_add(go, "sync", json_object_new_string(lab_sync_name(g->sync)));
+	json_object_object_add(go, "pid", g->kind == LAB_THREADS ? json_object_new_int(g->host) : NULL);
+	json_object_object_add(go, "alive", json_object_new_int(g->alive));
+	json_object_object_add(go, "increments", json_object_new_int64(g->increments));
+	json_object_object_add(go, "counter", rg->one_counter ? json_object_new_int64(g->counter) : NULL);
+	json_object_object_add(go, "counter_address", batch_address(g->counter_address));
+	json_object_object_add(go, "lost", json_object_new_int64(g->lost));
+	json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
+	json_object_object_add(go, "workload", json_object_new_string(lab_workload_name(g->workload)));
+	json_object_object_add(go, "gil", json_object_new_boolean(g->gil));
+	json_object_object_add(go, "lockorder_fixed", json_object_new_boolean(g->lockorder));
+	json_object_object_add(go, "pinned_cpu", g->pinned_cpu >= 0 ? json_object_new_int(g->pinned_cpu) : NULL);
+	json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
+	if (rg->withdraw) {
+		json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));
+		json_object_object_add(go, "amount", json_object_new_int(INSTR_WITHDRAW_AMOUNT));
+		json_object_object_add(go, "withdrawals", json_object_new_int64(g->increments));
+		json_object_object_add(go, "balance", rg->one_counter ? json_object_new_int64(g->counter) : NULL);
+		json_object_object_add(go, "refused", json_object_new_int64(g->refused));
+		json_object_object_add(go, "overdrawn", json_object_new_boolean(g->overdrawn));
+	}
+	struct json_object *workers = json_object_new_array();
+	for (int j = 0; j < rg->nworkers; j++)
+		json_object_array_add(workers, batch_json_worker(rg, &rg->workers[j]));
+	json_object_object_add(go, "workers", workers);
+	struct json_object *kids = json_object_new_array();
+	for (int k = 0; k < rg->nkids; k++)
+		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
+	json_object_object_add(go, "children", kids);
+	return go;
+}
+
+static void batch_report_json(struct batch *b, const struct report *r)
+{
+	struct json_object *o = batch_object("report", r->t);
 	struct json_object *groups = json_object_new_array();
 
-	json_object_object_add(o, "parent_counter", json_object_new_int64(lab_parent_counter()));
-	json_object_object_add(o, "parent_counter_address", batch_address(lab_counter_address()));
-	for (int i = 0; i < lab_ngroups(b->lab); i++) {
-		const struct lab_group *g = lab_group_at(b->lab, i);
-		struct json_object *go = json_object_new_object();
-		struct json_object *workers = json_object_new_array();
-		json_object_object_add(go, "name", json_object_new_string(g->name));
-		json_object_object_add(go, "kind", json_object_new_string(lab_kind_name(g->kind)));
-		json_object_object_add(go, "memory", json_object_new_string(g->shared ? "shared" : "private"));
-		json_object_object_add(go, "sync", json_object_new_string(lab_sync_name(g->sync)));
-		json_object_object_add(go, "pid", g->kind == LAB_THREADS ? json_object_new_int(g->host) : NULL);
-		json_object_object_add(go, "alive", json_object_new_int(g->alive));
-		json_object_object_add(go, "increments", json_object_new_int64(g->increments));
-		json_object_object_add(go, "counter", g->shared ? json_object_new_int64(g->counter) : NULL);
-		json_object_object_add(go, "counter_address", batch_address(g->counter_address));
-		json_object_object_add(go, "lost", json_object_new_int64(g->lost));
-		json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
-		json_object_object_add(go, "workload", json_object_new_string(lab_workload_name(g->workload)));
-		json_object_object_add(go, "gil", json_object_new_boolean(g->gil));
-		json_object_object_add(go, "lockorder_fixed", json_object_new_boolean(g->lockorder));
-		json_object_object_add(go, "pinned_cpu", g->pinned_cpu >= 0 ? json_object_new_int(g->pinned_cpu) : NULL);
-		json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
-		if (g->workload == INSTR_WORK_WITHDRAW) {
-			json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));
-			json_object_object_add(go, "amount", json_object_new_int(INSTR_WITHDRAW_AMOUNT));
-			json_object_object_add(go, "withdrawals", json_object_new_int64(g->increments));
-			json_object_object_add(go, "balance", g->shared ? json_object_new_int64(g->counter) : NULL);
-			json_object_object_add(go, "refused", json_object_new_int64(g->refused));
-			json_object_object_add(go, "overdrawn", json_object_new_boolean(g->overdrawn));
-		}
-		for (int j = 0; j < g->nworkers; j++) {
-			const struct lab_worker *w = &g->workers[j];
-			struct json_object *wo = json_object_new_object();
-			char state[2] = { w->state, '\0' };
-			json_object_object_add(wo, "id", json_object_new_string(w->id));
-			json_object_object_add(wo, "pid", json_object_new_int(w->pid));
-			json_object_object_add(wo, "tid", json_object_new_int(w->tid));
-			json_object_object_add(wo, "alive", json_object_new_boolean(w->alive));
-			json_object_object_add(wo, "state", json_object_new_string(state));
-			json_object_object_add(wo, "cpu", w->cpu >= 0 ? json_object_new_int(w->cpu) : NULL);
-			json_object_object_add(wo, "done", json_object_new_int64(w->done));
-			json_object_object_add(wo, "counter_address", batch_address(w->counter_address));
-			json_object_object_add(wo, "counter", json_object_new_int64(w->counter));
-			json_object_object_add(wo, "stack_address", batch_address(w->stack_address));
-			json_object_object_add(wo, "paused", json_object_new_boolean(w->alive && w->activity == INSTR_PAUSED));
-			json_object_object_add(wo, "looping", json_object_new_boolean(w->activity == INSTR_LOOPING));
-			json_object_object_add(wo, "activity", json_object_new_string(w->alive ? lab_activity_name(w->activity) : "dead"));
-			json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
-			json_object_object_add(wo, "cpu_ns", json_object_new_int64((int64_t)w->cpu_ns));
-			json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
-			if (g->workload == INSTR_WORK_EVENTLOOP)
-				json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
-			struct json_object *holds = json_object_new_array();
-			if (w->alive && (w->holds & INSTR_LOCK_A))
-				json_object_array_add(holds, json_object_new_string("A"));
-			if (w->alive && (w->holds & INSTR_LOCK_B))
-				json_object_array_add(holds, json_object_new_string("B"));
-			json_object_object_add(wo, "holds", holds);
-			json_object_object_add(wo, "wants", !w->alive || w->wants == 0 ? NULL
-			                                     : json_object_new_string(w->wants == INSTR_LOCK_A ? "A" : "B"));
-			if (g->workload == INSTR_WORK_WITHDRAW)
-				json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
-			if (w->alive && w->stepping) {
-				json_object_object_add(wo, "register", w->has_reg ? json_object_new_int64(w->reg) : NULL);
-				json_object_object_add(wo, "next", json_object_new_string(lab_step_name(w->next)));
-				json_object_object_add(wo, "steps", json_object_new_int64(w->steps));
-				json_object_object_add(wo, "holds_lock", json_object_new_boolean(w->holds_lock));
-			}
-			if (!w->alive) {
-				json_object_object_add(wo, "end", json_object_new_string(lab_end_name(w->end)));
-				json_object_object_add(wo, "signal", w->signal ? json_object_new_string(lab_signal_name(w->signal)) : NULL);
-				json_object_object_add(wo, "status", w->status >= 0 ? json_object_new_int(w->status) : NULL);
-				json_object_object_add(wo, "died_at", batch_time(w->died_at));
-			}
-			struct json_object *fds = json_object_new_array();
-			for (int f = 0; f < w->nfds; f++) {
-				struct json_object *fo = json_object_new_object();
-				json_object_object_add(fo, "fd", json_object_new_int(w->fds[f].fd));
-				json_object_object_add(fo, "file", json_object_new_string(w->fds[f].target));
-				json_object_array_add(fds, fo);
-			}
-			json_object_object_add(wo, "fds", fds);
-			json_object_object_add(wo, "fds_open", json_object_new_int(w->fds_total));
-			json_object_array_add(workers, wo);
-		}
-		json_object_object_add(go, "workers", workers);
-		struct json_object *kids = json_object_new_array();
-		for (int k = 0; k < g->nkids; k++) {
-			const struct lab_kid *kid = &g->kids[k];
-			struct json_object *ko = json_object_new_object();
-			char state[2] = { kid->state, '\0' };
-			json_object_object_add(ko, "pid", json_object_new_int(kid->pid));
-			json_object_object_add(ko, "parent", json_object_new_string(kid->parent_id));
-			json_object_object_add(ko, "parent_pid", json_object_new_int(kid->parent_pid));
-			json_object_object_add(ko, "ppid", json_object_new_int(kid->ppid));
-			json_object_object_add(ko, "state", json_object_new_string(state));
-			json_object_object_add(ko, "alive", json_object_new_boolean(kid->alive));
-			json_object_object_add(ko, "adopted", json_object_new_boolean(kid->adopted));
-			json_object_array_add(kids, ko);
-		}
-		json_object_object_add(go, "children", kids);
-		json_object_array_add(groups, go);
-	}
+	json_object_object_add(o, "parent_counter", json_object_new_int64(r->parent_counter));
+	json_object_object_add(o, "parent_counter_address", batch_address(r->parent_counter_address));
+	for (int i = 0; i < r->ngroups; i++)
+		json_object_array_add(groups, batch_json_group(&r->groups[i]));
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);
 }
 
-/* Takes a pending SIGINT, SIGTERM or SIGHUP, so it stops the run instead of killing ptviz. */
-static bool batch_interrupted(struct batch *b)
+/* Gathers the report, tells the events its observation brought first, then the report. */
+static bool batch_report(struct batch *b)
 {
+	struct report r;
+
+	if (!report_gather(&r, b->lab))
+		return false;
+	frames_drain(&b->clock);
+	if (b->opt->json)
+		batch_report_json(b, &r);
+	else
+		batch_report_text(b, &r);
+	report_free(&r);
+	return true;
+}
+
+/* Takes a pending SIGINT, SIGTERM or SIGHUP, so it stops the run instead of killing ptviz. */
+static bool batch_interrupted(void *ctx)
+{
+	struct batch *b = ctx;
 	struct signalfd_siginfo si;
 
 	if (b->sigfd >= 0 && read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -335,44 +358,17 @@ static bool batch_interrupted(struct batch *b)
 	return b->interrupted;
 }
 
-/* Lets time pass, reaping and observing as the screen would. */
-static void batch_run_for(struct batch *b, double seconds)
-{
-	double start = lab_now(b->lab), end = start + seconds;
-	double period = b->opt->hz > 0 ? 1.0 / b->opt->hz : 0.0;
-	double next = start + period;
-
-	for (;;) {
-		double now = lab_now(b->lab);
-		if (now >= end)
-			break;
-		double until = period > 0 && next < end ? next : end;
-		int ms = (int)ceil((until - now) * 1000.0);
-		struct pollfd pfd[2] = { { lab_fd(b->lab), POLLIN, 0 }, { b->sigfd, POLLIN, 0 } };
-		if (poll(pfd, 2, ms > 0 ? ms : 0) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN)
-			lab_dispatch(b->lab);
-		if (batch_interrupted(b))
-			return;
-		if (period > 0 && lab_now(b->lab) >= next) {
-			lab_observe(b->lab);
-			next += period;
-		}
-		batch_drain_events(b);
-	}
-	lab_dispatch(b->lab);
-	batch_drain_events(b);
-}
-
 int batch_run(struct lab *lab, const char *text, const struct batch_options *opt, FILE *out, FILE *errout)
 {
-	struct batch b = { lab, opt, out, errout, -1, false };
+	struct batch b = { .lab = lab, .opt = opt, .out = out, .errout = errout, .sigfd = -1 };
+	const struct frames_hooks hooks = { .event = batch_print_event, .stop = batch_interrupted, .ctx = &b };
 	struct cmd_list list;
 	struct cmd_error err;
 	sigset_t stop, old;
 	int rc = 0;
 
+	/* Time passes as the screen lets it, observing at opt->hz, reaping as workers end. */
+	frames_start(&b.clock, lab, opt->hz, &hooks);
 	/* The whole text is checked before anything starts: a typo on line 9 must not leave lines 1-8 half done. */
 	if (!cmd_parse(text, 1, &list, &err)) {
 		batch_error(&b, &err);
@@ -389,12 +385,12 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 		const struct cmd *c = &list.items[i];
 		char note[LAB_MSG_MAX];
 		if (!cmd_exec(lab, c, &err, note, sizeof(note))) {
-			batch_drain_events(&b);
+			frames_drain(&b.clock);
 			batch_error(&b, &err);
 			rc = 1;
 			break;
 		}
-		batch_drain_events(&b);
+		frames_drain(&b.clock);
 		if (note[0] != '\0' && !opt->json)
 			fprintf(out, "%6.2fs note: %s\n", lab_now(lab), note);
 		if (note[0] != '\0' && opt->json) {
@@ -405,15 +401,14 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 			batch_emit(&b, o);
 		}
 		if (c->verb == CMD_RUN)
-			batch_run_for(&b, c->seconds);
-		else if (c->verb == CMD_REPORT) {
-			lab_observe(lab);
-			lab_read_files(lab, NULL);
-			batch_drain_events(&b);
-			if (opt->json)
-				batch_report_json(&b);
-			else
-				batch_report_text(&b);
+			frames_run(&b.clock, c->seconds, b.sigfd);
+		else if (c->verb == CMD_REPORT && !batch_report(&b)) {
+			snprintf(err.message, sizeof(err.message), "report: out of memory");
+			err.line = c->line;
+			err.column = c->column;
+			batch_error(&b, &err);
+			rc = 1;
+			break;
 		} else if (c->verb == CMD_BENCH) {
 			/* Measured in a child of its own (src/bench); the groups run on meanwhile. */
 			if (!bench_report_command(c->bench, opt->json, lab_now(lab), out, errout, b.sigfd, err.message,
@@ -436,7 +431,7 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 	cmd_list_free(&list);
 	/* Every worker is ended and reaped before ptviz leaves. */
 	lab_reset(lab);
-	batch_drain_events(&b);
+	frames_drain(&b.clock);
 	if (b.sigfd >= 0)
 		close(b.sigfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 
 #include "bench.h"
-#include "../lab/story.h"
+#include "../view/story.h"
 
 #define US(utf8) ((utf8) ? "\u00b5s" : "us")
 #define TIMES(utf8) ((utf8) ? "\u00d7" : "x")

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "../lab/story.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 /* Walks s as multibyte text, stopping before maxw columns; returns columns used, and bytes taken when asked. */

@@ -6,7 +6,7 @@
 
 #include <bsd/string.h>
 
-#include "../lab/story.h"
+#include "../view/story.h"
 #include "lesson_play.h"
 
 /* What autoplay gives a pause, a question and an answer, in seconds before --speed. */

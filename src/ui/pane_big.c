@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lab/story.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define BIG_COLUMN_MIN 30

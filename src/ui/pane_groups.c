@@ -5,7 +5,8 @@
 
 #include <bsd/string.h>
 
-#include "../lab/story.h"
+#include "../view/explain.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define GROUPS_COLUMN_MIN 38
@@ -179,7 +180,7 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 		story_death(w, death, sizeof(death));
 		snprintf(state, sizeof(state), "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
 	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
-		snprintf(state, sizeof(state), "%c waits for %c", w->state, w->wants == INSTR_LOCK_A ? 'A' : 'B');
+		snprintf(state, sizeof(state), "%c waits for %s", w->state, explain_lock_letter(w->wants));
 	} else if (w->activity == INSTR_PAUSED) {
 		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
 	} else if (w->activity == INSTR_LOOPING) {
@@ -459,15 +460,8 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 	if (w->alive && (w->holds || w->wants || c->g->workload == INSTR_WORK_DEADLOCK)) {
 		/* The deadlock's picture: what each holds and what it waits for (its stack is on its first line). */
 		char text[128];
-		const char *held = w->holds == (INSTR_LOCK_A | INSTR_LOCK_B) ? "A and B"
-		                   : w->holds == INSTR_LOCK_A              ? "lock A"
-		                   : w->holds == INSTR_LOCK_B              ? "lock B"
-		                                                           : "no lock";
-		if (w->wants)
-			snprintf(text, sizeof(text), " %s     holds %s, waits for lock %c", bar, held,
-			         w->wants == INSTR_LOCK_A ? 'A' : 'B');
-		else
-			snprintf(text, sizeof(text), " %s     holds %s", bar, held);
+		snprintf(text, sizeof(text), " %s     holds %s%s%s", bar, explain_held(w->holds, true), w->wants ? ", " : "",
+		         w->wants ? explain_waits(w->wants) : "");
 		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
@@ -765,80 +759,19 @@ static int groups_memory(struct column *c, int y0, int lines)
 	}
 	for (int k = 0; k < kids; k++)
 		groups_kid(c, y++, &g->kids[k]);
-	/* Room to spare: say in two lines what this pane is showing. */
-	const char *note[2];
-	char step_note[2][128];
-	if (g->stepping) {
-		const int *order;
-		int next, n = lab_schedule_get(ui->lab, &order, &next);
-		size_t o = (size_t)snprintf(step_note[0], sizeof(step_note[0]), "   step mode: n steps %s",
-		                            n ? "the next in" : "each in turn");
-		if (n) {
-			o += (size_t)snprintf(step_note[0] + o, sizeof(step_note[0]) - o, " schedule");
-			for (int k = 0; k < n && o + 8 < sizeof(step_note[0]); k++)
-				o += (size_t)snprintf(step_note[0] + o, sizeof(step_note[0]) - o, k == next ? " [%d]" : " %d",
-				                      order[k]);
-		}
-		snprintf(step_note[1], sizeof(step_note[1]), "   N steps the selected worker; S leaves step mode");
-		note[0] = step_note[0];
-		note[1] = step_note[1];
-	} else if (g->nkids > 0) {
-		note[0] = "   a child whose parent dies is an orphan; ptviz asked to be";
-		note[1] = "   the child subreaper, so the kernel gives orphans to it";
-	} else if (g->files && g->kind == LAB_THREADS) {
-		note[0] = "   open files: one table for the whole process, so what";
-		note[1] = "   one thread opens or closes, every thread sees at once";
-	} else if (g->files) {
-		note[0] = "   open files: fork() copied ptviz's table, so each has fd 3;";
-		note[1] = "   what one opens or closes after that is in its table alone";
-	} else if (g->workload == INSTR_WORK_DEADLOCK) {
-		note[0] = g->lockorder ? "   fixed: every worker takes A, then B; nobody can hold"
-		                       : "   odd workers take lock A then B, even ones B then A:";
-		note[1] = g->lockorder ? "   one lock while waiting for the other, so all go on"
-		                       : "   each soon holds one and waits for the other, for ever";
-	} else if (g->gil && g->kind == LAB_THREADS) {
-		note[0] = "   GIL: one lock around all the work of this process, so";
-		note[1] = "   its threads take turns; two CPUs do no more than one";
-	} else if (g->gil) {
-		note[0] = "   GIL: each process has its own, as each Python process";
-		note[1] = "   has its own interpreter: processes still run side by side";
-	} else if (g->workload == INSTR_WORK_EVENTLOOP) {
-		note[0] = "   one loop serves a task each ms; 'inject block' on it freezes";
-		note[1] = "   everything; on a pool worker, the loop serves on";
-	} else if (g->workload == INSTR_WORK_IO) {
-		note[0] = "   io: each operation waits 2 ms, as for a disk or a socket;";
-		note[1] = "   a waiting worker needs no CPU, so more workers do more";
-	} else if (g->workload == INSTR_WORK_WITHDRAW && g->shared) {
-		note[0] = "   if (balance >= 100) balance -= 100: the check and the";
-		note[1] = "   take are separate, so two can pass the check at once";
-	} else if (g->workload == INSTR_WORK_WITHDRAW) {
-		note[0] = "   each process withdraws from its own copy of the account:";
-		note[1] = "   none can overdraw another's, and no total balance exists";
-	} else if (g->kind == LAB_THREADS) {
-		note[0] = "   one address space: the same counter for all, a stack each;";
-		note[1] = "   counter++ is load, add, store, so two threads can lose one";
-	} else if (g->shared) {
-		note[0] = "   one MAP_SHARED segment, at the same address in each process:";
-		note[1] = "   they race on it exactly as threads race on a global";
-	} else {
-		note[0] = "   fork() copied ptviz's memory: the same addresses, other pages;";
-		note[1] = "   each adds to its own copy, so nothing is shared and none lost";
-	}
+	/* Room to spare: say in two lines what this pane is showing, and what ps -eLf shows beside it. */
+	char note[2][EXPLAIN_LINE_MAX], line[2][EXPLAIN_LINE_MAX + 4], ps[EXPLAIN_LINE_MAX + 4];
+	explain_group(ui->lab, g, note);
 	int free_rows = y0 + lines - trailer - y;
-	if (free_rows >= 3 && ui_width(note[0]) <= iw && ui_width(note[1]) <= iw) {
+	snprintf(line[0], sizeof(line[0]), "   %s", note[0]);
+	snprintf(line[1], sizeof(line[1]), "   %s", note[1]);
+	if (free_rows >= 3 && ui_width(line[0]) <= iw && ui_width(line[1]) <= iw) {
 		int ny = y0 + lines - trailer - 2;
-		ui_put(win, ny, x, iw, ui->role[ROLE_SECONDARY], note[0]);
-		ui_put(win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], note[1]);
-		/* What ps -eLf shows beside the screen: one task more than the threads listed. */
-		char ps[96];
-		if (g->kind == LAB_THREADS && g->host_alive)
-			snprintf(ps, sizeof(ps), "   ps -eLf: pid %d has %d tasks, its main thread waits", (int)g->host,
-			         g->alive + 1);
-		else if (g->kind == LAB_PROCESSES)
-			snprintf(ps, sizeof(ps), "   ps -eLf: each pid one task, named 'ptviz: process %s1'..", g->name);
-		else
-			ps[0] = '\0';
-		if (free_rows >= 4 && ps[0] != '\0' && ui_width(ps) <= iw)
+		ui_put(win, ny, x, iw, ui->role[ROLE_SECONDARY], line[0]);
+		ui_put(win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], line[1]);
+		explain_ps(g, note[0], sizeof(note[0]));
+		snprintf(ps, sizeof(ps), "   %s", note[0]);
+		if (free_rows >= 4 && note[0][0] != '\0' && ui_width(ps) <= iw)
 			ui_put(win, ny - 1, x, iw, ui->role[ROLE_SECONDARY], ps);
 	}
 	/* ptviz itself: its own global, never run by the workload. */
@@ -862,14 +795,9 @@ static int groups_memory(struct column *c, int y0, int lines)
 }
 
 /* Lost updates over the last second, or in the last frame when the screen only follows events. */
-static int64_t groups_lost_rate(const struct ui *ui, const struct ui_history *h)
+static int64_t groups_lost_rate(const struct ui *ui, const struct trend_frames *f)
 {
-	int64_t sum = 0;
-	int span = ui->opt.hz > 0 ? ui->opt.hz : 1;
-
-	for (int i = 0; h != NULL && i < span && i < h->n; i++)
-		sum += h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY];
-	return sum;
+	return trend_frames_sum(f, ui->opt.hz > 0 ? ui->opt.hz : 1);
 }
 
 /* "1.4M/s", or "12 per frame" on events: the unit always says what the figure counts. */
@@ -883,7 +811,7 @@ static void groups_rate_label(const struct ui *ui, int64_t rate, char *buf, size
 
 /* A figure over time, as the charts draw it: newest first, on a scale from 0 to max. */
 struct groups_series {
-	double v[UI_HISTORY];
+	double v[TREND_FRAMES];
 	int n;
 	double max;             /* the top of the scale; 0 when nothing happened */
 	bool moving;            /* the figure beside the chart is not 0 */
@@ -905,12 +833,12 @@ static bool groups_losing(const struct lab_group *g)
 	return g->shared && g->sync == INSTR_SYNC_NONE && g->workload == INSTR_WORK_COUNTER && !g->gil;
 }
 
-/* The lost updates of the last `room` frames, per second, as the screen's history holds them. */
+/* The lost updates of the last `room` frames, per second, as their history holds them. */
 static void groups_series_lost(struct column *c, int room, struct groups_series *s)
 {
 	struct ui *ui = c->ui;
-	const struct ui_history *h = ui_history_of(ui, c->gi);
-	int64_t per_second = groups_lost_rate(ui, h);
+	const struct trend_frames *f = trend_lost(&ui->trend, ui->lab, c->gi);
+	int64_t per_second = groups_lost_rate(ui, f);
 	double scale = ui->opt.hz > 0 ? ui->opt.hz : 1;
 
 	memset(s, 0, sizeof(*s));
@@ -926,9 +854,9 @@ static void groups_series_lost(struct column *c, int room, struct groups_series 
 		s->title[0] = " lost updates per frame";
 		s->title[1] = " lost per frame";
 	}
-	s->n = h == NULL ? 0 : h->n < room ? h->n : room;
+	s->n = trend_frame_count(f) < room ? trend_frame_count(f) : room;
 	for (int i = 0; i < s->n; i++) {
-		s->v[i] = (double)h->delta[(h->head - 1 - i + UI_HISTORY) % UI_HISTORY] * scale;
+		s->v[i] = (double)trend_frame(f, i) * scale;
 		s->max = s->v[i] > s->max ? s->v[i] : s->max;
 	}
 }
@@ -1121,45 +1049,6 @@ static void groups_counters_withdraw(struct column *c, int y)
 	ui_put_first_cut(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
 }
 
-/*
- * Beside the lost updates, why more are lost or not.  "racing" only while two
- * workers at least run the unguarded counter++ on the one counter; otherwise
- * what stops them, or nothing.
- */
-static const char *groups_lost_why(const struct lab_group *g)
-{
-	int running = 0, paused = 0, blocked = 0;
-
-	if (g->kind == LAB_THREADS && !g->host_alive)
-		return "  frozen";
-	if (g->stepping)
-		return "  stepping";
-	for (int i = 0; i < g->nworkers; i++) {
-		const struct lab_worker *w = &g->workers[i];
-		if (!w->alive)
-			continue;
-		if (w->activity == INSTR_RUNNING || w->activity == INSTR_IOWAIT)
-			running++;
-		else if (w->activity == INSTR_PAUSED)
-			paused++;
-		else if (w->activity == INSTR_LOCKWAIT)
-			blocked++;
-	}
-	if (running == 0)
-		return blocked > 0 ? "  blocked" : paused > 0 ? "  paused" : "";
-	if (g->sync == INSTR_SYNC_MUTEX)
-		return "  mutex: none now";
-	if (g->sync == INSTR_SYNC_ATOMIC)
-		return "  atomic: none now";
-	if (g->gil)
-		return "  GIL: none now";
-	if (g->workload == INSTR_WORK_DEADLOCK)
-		return "  locks: none now";   /* counter++ under both locks */
-	if (g->workload == INSTR_WORK_EVENTLOOP)
-		return "";
-	return running >= 2 ? "  racing" : "  1 running";
-}
-
 static void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
@@ -1205,7 +1094,8 @@ static void groups_counters(struct column *c, int y)
 		if (ui_width(text) > iw)
 			snprintf(text, sizeof(text), " lost %s", lost);
 		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
-		const char *why = groups_lost_why(g);
+		char why[40];
+		snprintf(why, sizeof(why), "%s%s", explain_lost(g)[0] ? "  " : "", explain_lost(g));
 		/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
 		bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
 		if (!charted && tw + ui_width(why) <= iw)

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bsd/string.h>
 
@@ -11,31 +10,22 @@
 
 #define MEMMAP_REREAD_S 1.0
 
-static char memmap_exe[256];
-
-/* A row: consecutive regions of one kind and one file, merged (a library is four mappings). */
-struct memmap_row {
-	int first, last;
-	unsigned long kb, private_kb, shared_kb;
-};
+/* Whose map the overlay shows: the worker selected when it opened. */
+static struct memmap_whose memmap_whose(struct ui *ui, const struct lab_group *g)
+{
+	return (struct memmap_whose){ .lab = ui->lab, .g = g, .pid = ui->mm.pid, .worker = ui->mm.worker };
+}
 
 static void memmap_reread(struct ui *ui)
 {
 	struct ui_memmap_view *v = &ui->mm;
-	uintptr_t stacks[LAB_DEFAULT_MAX_THREADS * 4];
-	int nstacks = 0;
-	const struct lab_group *g;
 
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
 	if (v->group < 0 || v->group >= lab_ngroups(ui->lab))
 		return;
-	g = lab_group_at(ui->lab, v->group);
-	for (int i = 0; i < g->nworkers && nstacks < (int)(sizeof(stacks) / sizeof(stacks[0])); i++) {
-		if (g->workers[i].pid == v->pid)
-			stacks[nstacks++] = g->workers[i].stack_address;
-	}
-	memmap_read(v->pid, memmap_exe, stacks, nstacks, &v->map);
+	struct memmap_whose whose = memmap_whose(ui, lab_group_at(ui->lab, v->group));
+	memmap_read_whose(&whose, &v->map);
 }
 
 static void memmap_open(struct ui *ui)
@@ -43,10 +33,6 @@ static void memmap_open(struct ui *ui)
 	struct ui_memmap_view *v = &ui->mm;
 	int gi, wi;
 
-	if (memmap_exe[0] == '\0') {
-		ssize_t n = readlink("/proc/self/exe", memmap_exe, sizeof(memmap_exe) - 1);
-		memmap_exe[n > 0 ? n : 0] = '\0';
-	}
 	memset(v, 0, sizeof(*v));
 	v->group = -1;
 	if (!ui_selected(ui, &gi, &wi))
@@ -63,110 +49,11 @@ static void memmap_close(struct ui *ui)
 	memmap_free(&ui->mm.map);
 }
 
-static bool memmap_overlaps(const struct memmap_region *r, uintptr_t start, uintptr_t end)
-{
-	return r->start < end && start < r->end;
-}
-
-/* The range ptviz mapped as its instrument panel, before any fork: in every process at the same place. */
-static bool memmap_is_instrument(struct ui *ui, const struct memmap_region *r)
-{
-	uintptr_t start, end;
-
-	lab_instrument_range(ui->lab, &start, &end);
-	return start < end && memmap_overlaps(r, start, end);
-}
-
-/* The shared group whose counter segment this region is, or NULL: it may be another group's, inherited by fork. */
-static const struct lab_group *memmap_segment_owner(struct ui *ui, const struct memmap_region *r)
-{
-	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
-		const struct lab_group *o = lab_group_at(ui->lab, i);
-		uintptr_t start, end;
-		if (lab_segment_range(ui->lab, o, &start, &end) && start >= r->start && start < r->end)
-			return o;
-	}
-	return NULL;
-}
-
-/* Who can see a region: every thread of a host; one process, or a whole group for a shared segment. */
-static void memmap_seen_by(struct ui *ui, const struct lab_group *g, const struct memmap_region *r, char *buf,
-                           size_t len)
-{
-	const char *first = g->workers[0].id, *last = g->workers[g->nworkers - 1].id;
-
-	if (r->kind == MEMMAP_SHARED) {
-		const struct lab_group *o = memmap_segment_owner(ui, r);
-		if (memmap_is_instrument(ui, r))
-			snprintf(buf, len, "all + ptviz");
-		else if (o != NULL && o->nworkers > 0)
-			/* Another group's segment is here too when this process was forked after it was made. */
-			snprintf(buf, len, "%s..%s + ptviz%s", o->workers[0].id, o->workers[o->nworkers - 1].id,
-			         o == g ? "" : " + this");
-		else if (r->path[0] == '/' && strncmp(r->path, "/dev/zero", 9) != 0)
-			snprintf(buf, len, "all who map the file");
-		else
-			snprintf(buf, len, "whoever maps it");
-		return;
-	}
-	if (g->kind == LAB_THREADS)
-		snprintf(buf, len, "%s..%s", first, last);
-	else
-		snprintf(buf, len, "%s only", ui->mm.worker);
-}
-
-static void memmap_label(struct ui *ui, const struct lab_group *g, const struct memmap_region *r, char *buf,
-                         size_t len)
-{
-	const char *base = strrchr(r->path, '/');
-
-	base = base != NULL ? base + 1 : r->path;
-	switch (r->kind) {
-	case MEMMAP_LIBRARY:
-		snprintf(buf, len, "library %.60s", base);
-		break;
-	case MEMMAP_THREAD_STACK:
-		snprintf(buf, len, "thread stack");
-		for (int i = 0; i < g->nworkers; i++) {
-			if (g->workers[i].pid == ui->mm.pid && g->workers[i].stack_address >= r->start &&
-			    g->workers[i].stack_address < r->end) {
-				snprintf(buf, len, "thread stack of %s", g->workers[i].id);
-				break;
-			}
-		}
-		break;
-	case MEMMAP_SHARED: {
-		/* Only the range the engine names is the instrument panel; any other MAP_SHARED region is said as is. */
-		const struct lab_group *o = memmap_segment_owner(ui, r);
-		if (memmap_is_instrument(ui, r))
-			snprintf(buf, len, "ptviz's instrument panel");
-		else if (o != NULL)
-			snprintf(buf, len, "shared segment of group %s", o->name);
-		else if (r->path[0] == '/' && strncmp(r->path, "/dev/zero", 9) != 0)
-			snprintf(buf, len, "shared file %.60s", base);
-		else
-			snprintf(buf, len, "shared memory (anonymous)");
-		break;
-	}
-	case MEMMAP_STACK:
-		snprintf(buf, len, g->kind == LAB_THREADS ? "main thread's stack" : "the process's stack");
-		break;
-	case MEMMAP_OTHER:
-		snprintf(buf, len, strncmp(base, "LC_", 3) == 0 || strstr(r->path, "locale") ? "files: locale data" : "file %.60s", base);
-		break;
-	default:
-		strlcpy(buf, memmap_kind_name(r->kind), len);
-		break;
-	}
-	if (g->counter_address >= r->start && g->counter_address < r->end)
-		strlcat(buf, ui->utf8 ? " \u2190 counter" : " <- counter", len);
-}
-
 static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct memmap_region *r)
 {
 	if (r->kind == MEMMAP_SHARED)
 		return ui->role[ROLE_SHARED];
-	if (g->counter_address >= r->start && g->counter_address < r->end)
+	if (memmap_holds(r, g->counter_address))
 		return ui->role[g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE];
 	if (r->kind == MEMMAP_LIBRARY || r->kind == MEMMAP_KERNEL || r->kind == MEMMAP_GUARD)
 		return ui->role[ROLE_SECONDARY];
@@ -187,32 +74,6 @@ static void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
 		snprintf(buf, len, "%.3s..%s", hex, hex + strlen(hex) - 7);
 }
 
-static int memmap_rows(const struct memmap *m, struct memmap_row *rows, int max)
-{
-	int n = 0;
-
-	for (int i = 0; i < m->n; i++) {
-		const struct memmap_region *r = &m->r[i];
-		const struct memmap_region *prev = n > 0 ? &m->r[rows[n - 1].last] : NULL;
-		bool join = prev != NULL && prev->kind == r->kind &&
-		            ((r->kind == MEMMAP_LIBRARY && strcmp(prev->path, r->path) == 0) ||
-		             r->kind == MEMMAP_OTHER || r->kind == MEMMAP_KERNEL);
-		if (!join) {
-			if (n == max)
-				break;
-			memset(&rows[n], 0, sizeof(rows[n]));
-			rows[n].first = i;
-			n++;
-		}
-		struct memmap_row *row = &rows[n - 1];
-		row->last = i;
-		row->kb += (unsigned long)((r->end - r->start) / 1024);
-		row->private_kb += r->private_kb;
-		row->shared_kb += r->shared_kb;
-	}
-	return n;
-}
-
 static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 {
 	struct ui_memmap_view *v = &ui->mm;
@@ -231,6 +92,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		ui_put(win, 3, x, iw, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
 		return;
 	}
+	struct memmap_whose whose = memmap_whose(ui, g);
 	if (g->kind == LAB_THREADS)
 		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s..%s ", ui->g.dot,
 		         (int)v->pid, g->workers[0].id, g->workers[g->nworkers - 1].id);
@@ -262,7 +124,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	/* The region column is as wide as its longest label ("shared segment of group S ← counter"), within reason. */
 	int lwid = 24, lmax = iw - (12 + 1 + (perms ? 5 : 0) + 3 * (num + 1) + 1) - 12;
 	for (int i = 0; i < n; i++) {
-		memmap_label(ui, g, &v->map.r[rows[i].first], label, sizeof(label));
+		memmap_label(&whose, &v->map.r[rows[i].first], ui->utf8, label, sizeof(label));
 		int lw = ui_width(label);
 		lwid = lw > lwid ? lw : lwid;
 	}
@@ -286,8 +148,8 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		v->scroll = 0;
 	for (int i = v->scroll; i < n && y < h - 1; i++) {
 		const struct memmap_region *r = &v->map.r[rows[i].first];
-		memmap_label(ui, g, r, label, sizeof(label));
-		memmap_seen_by(ui, g, r, seen, sizeof(seen));
+		memmap_label(&whose, r, ui->utf8, label, sizeof(label));
+		memmap_seen_by(&whose, r, seen, sizeof(seen));
 		/* The label may hold an arrow: pad it by screen columns, not bytes. */
 		ui_put(win, y, x, lwid, memmap_role(ui, g, r), label);
 		char addr[32];

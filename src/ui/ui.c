@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +16,8 @@
 
 #include <bsd/string.h>
 
-#include "../lab/story.h"
+#include "../view/report.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define UI_MIN_COLS 80
@@ -266,20 +266,16 @@ void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...)
 	ui_log_at(ui, lab_now(ui->lab), role, buf);
 }
 
-static bool ui_drain_events(struct ui *ui)
+/* Each event in the log, as the clock hands it on. */
+static void ui_event(void *ctx, const struct lab_event *ev)
 {
-	struct lab_event ev;
+	struct ui *ui = ctx;
 	char text[768];
-	bool any = false;
 
-	while (lab_next_event(ui->lab, &ev)) {
-		story_event(ui->lab, &ev, ui->utf8, text, sizeof(text));
-		ui_log_at(ui, ev.t, ev.kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
-		lab_event_clear(&ev);
-		any = true;
-	}
-	return any;
+	story_event(ui->lab, ev, ui->utf8, text, sizeof(text));
+	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
 }
+
 
 /* ---- groups, selection and history ---- */
 
@@ -374,37 +370,12 @@ static void ui_select_check(struct ui *ui)
 	}
 }
 
-const struct ui_history *ui_history_of(const struct ui *ui, int group)
+/* After each observation: the charts' histories, the selection, and what shows them. */
+static void ui_seen(void *ctx, const struct lab *lab)
 {
-	return group >= 0 && group < LAB_MAX_GROUPS ? &ui->history[group] : NULL;
-}
+	struct ui *ui = ctx;
 
-static void ui_history_update(struct ui *ui)
-{
-	for (int i = 0; i < lab_ngroups(ui->lab) && i < LAB_MAX_GROUPS; i++) {
-		const struct lab_group *g = lab_group_at(ui->lab, i);
-		struct ui_history *h = &ui->history[i];
-		if (strcmp(h->name, g->name) != 0 || h->spawned_at != g->spawned_at) {
-			memset(h, 0, sizeof(*h));
-			strlcpy(h->name, g->name, sizeof(h->name));
-			h->spawned_at = g->spawned_at;
-		}
-		int64_t d = h->primed ? g->lost - h->last_lost : 0;
-		h->last_lost = g->lost;
-		h->primed = true;
-		h->delta[h->head] = d > 0 ? d : 0;
-		h->head = (h->head + 1) % UI_HISTORY;
-		if (h->n < UI_HISTORY)
-			h->n++;
-	}
-}
-
-void ui_observe(struct ui *ui)
-{
-	lab_observe(ui->lab);
-	ui_drain_events(ui);
-	ui_history_update(ui);
-	trend_update(&ui->trend, ui->lab);
+	trend_update(&ui->trend, lab);
 	ui_select_check(ui);
 	ui_dirty(ui, PANE_HEADER);
 	ui_dirty(ui, PANE_GROUPS);
@@ -413,31 +384,44 @@ void ui_observe(struct ui *ui)
 	ui_dirty(ui, PANE_KEYBAR);
 }
 
+void ui_observe(struct ui *ui)
+{
+	frames_observe(&ui->clock);
+}
+
 /* ---- commands ---- */
 
+/* The report, a line per group in the log; the events its observation brought come first. */
 static void ui_report(struct ui *ui)
 {
+	struct report r;
 	char a[32], b[32], c[32];
 
+	if (!report_gather(&r, ui->lab)) {
+		ui_log(ui, ROLE_ERROR, "report: out of memory");
+		return;
+	}
+	frames_drain(&ui->clock);
 	ui_log(ui, ROLE_NOTE, "report: ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)",
-	       lab_counter_address(), (long long)lab_parent_counter());
-	if (lab_ngroups(ui->lab) == 0)
+	       r.parent_counter_address, (long long)r.parent_counter);
+	if (r.ngroups == 0)
 		ui_log(ui, ROLE_NOTE, "report: no groups; t or s starts some");
-	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
-		const struct lab_group *g = lab_group_at(ui->lab, i);
+	for (int i = 0; i < r.ngroups; i++) {
+		const struct report_group *rg = &r.groups[i];
+		const struct lab_group *g = rg->g;
 		story_number(g->increments, a, sizeof(a));
 		story_number(g->counter, b, sizeof(b));
 		story_number(g->lost, c, sizeof(c));
-		if (g->shared)
+		if (rg->one_counter)
 			ui_log(ui, ROLE_NOTE, "report: %s %d/%d %s alive, sync %s, increments %s, counter %s, lost %s (%.1f%%)",
-			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c,
-			       g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0);
+			       g->name, g->alive, g->nworkers, rg->noun, lab_sync_name(g->sync), a, b, c, rg->lost_percent);
 		else
 			ui_log(ui, ROLE_NOTE,
 			       "report: %s %d/%d %s alive, sync %s, increments %s, private copies add up to %s but no counter "
 			       "holds that, lost %s",
-			       g->name, g->alive, g->nworkers, lab_kind_name(g->kind), lab_sync_name(g->sync), a, b, c);
+			       g->name, g->alive, g->nworkers, rg->noun, lab_sync_name(g->sync), a, b, c);
 	}
+	report_free(&r);
 }
 
 bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
@@ -446,7 +430,7 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 
 	ui_log(ui, ROLE_COMMAND, ":%s", c->text);
 	bool ok = cmd_exec(ui->lab, c, err, note, sizeof(note));
-	ui_drain_events(ui);
+	frames_drain(&ui->clock);
 	if (!ok) {
 		ui_log(ui, ROLE_ERROR, "%s", err->message);
 		return false;
@@ -458,8 +442,6 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 		ui_log(ui, ROLE_NOTE, "time runs on its own here: the screen stays live ('run' waits only in -c and --batch)");
 		break;
 	case CMD_REPORT:
-		lab_observe(ui->lab);
-		ui_drain_events(ui);
 		ui_report(ui);
 		break;
 	case CMD_QUIT:
@@ -573,35 +555,13 @@ static void ui_crashed(int sig)
 	raise(sig);
 }
 
-static void ui_frame(struct ui *ui)
-{
-	ui_observe(ui);
-	ui->frames++;
-	if (ui->overlay != PANE_COUNT)
-		ui_dirty(ui, ui->overlay);
-}
-
 static int ui_loop(struct ui *ui, int sigfd)
 {
-	double period = ui->opt.hz > 0 ? 1.0 / ui->opt.hz : 0.0;
 	int rc = 0;
 
-	ui->next_frame = lab_now(ui->lab);
 	while (!ui->quit) {
-		double now = lab_now(ui->lab);
-		int timeout = -1;
-		if (period > 0) {
-			timeout = (int)ceil((ui->next_frame - now) * 1000.0);
-			if (timeout < 0)
-				timeout = 0;
-		}
 		/* A lesson's wait ends on time even when frames are rare. */
-		double due = ui_play_deadline(ui);
-		if (due >= 0) {
-			int ms = due > now ? (int)ceil((due - now) * 1000.0) : 0;
-			if (timeout < 0 || ms < timeout)
-				timeout = ms;
-		}
+		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
 		struct pollfd pfd[4] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ lab_fd(ui->lab), POLLIN, 0 },
@@ -612,10 +572,13 @@ static int ui_loop(struct ui *ui, int sigfd)
 			rc = 1;
 			break;
 		}
-		if (pfd[1].revents & POLLIN) {
-			/* A death reaches the screen at once, not at the next frame. */
-			lab_dispatch(ui->lab);
-			ui_observe(ui);
+		/* A death reaches the screen at once, not at the next frame. */
+		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
+			ui->frames++;
+			if (ui->overlay != PANE_COUNT)
+				ui_dirty(ui, ui->overlay);
+		} else if (ui->clock.period == 0) {
+			ui->frames++;
 		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
 			ui_costs_dispatch(ui);
@@ -637,15 +600,6 @@ static int ui_loop(struct ui *ui, int sigfd)
 				else
 					ui->quit = true;
 			}
-		}
-		now = lab_now(ui->lab);
-		if (period > 0 && now >= ui->next_frame) {
-			ui_frame(ui);
-			ui->next_frame += period;
-			if (ui->next_frame < now)
-				ui->next_frame = now + period;
-		} else if (period == 0) {
-			ui->frames++;
 		}
 		if (!ui->quit)
 			ui_play_tick(ui);
@@ -672,6 +626,9 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 	ui->prompt.walk = 0;
 	setlocale(LC_ALL, "");
 	ui->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	const struct frames_hooks hooks = { .event = ui_event, .frame = ui_seen, .ctx = ui };
+	frames_start(&ui->clock, lab, opt->hz, &hooks);
+	ui->clock.observe_deaths = true;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);

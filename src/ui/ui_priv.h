@@ -10,8 +10,9 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
-#include "memmap.h"
-#include "trend.h"
+#include "../view/memmap.h"
+#include "../view/frames.h"
+#include "../view/trend.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */
@@ -81,17 +82,6 @@ struct ui_hit {
 };
 #define UI_HITS_MAX 2048
 
-/* Lost updates over time, per group, kept by the screen. */
-#define UI_HISTORY 256
-struct ui_history {
-	char name[LAB_NAME_MAX + 1];
-	double spawned_at;
-	int64_t last_lost;
-	bool primed;
-	int n, head;
-	int64_t delta[UI_HISTORY];
-};
-
 #define UI_LOG_MAX 256
 struct ui_log_entry {
 	double t;
@@ -145,8 +135,7 @@ struct ui {
 	char sel_worker[LAB_ID_MAX];
 	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
-	struct ui_history history[LAB_MAX_GROUPS];
-	struct trend trend;        /* work per second and CPU shares, over the last seconds */
+	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
 
 	struct ui_log_entry log[UI_LOG_MAX];
 	int log_n, log_head;
@@ -165,8 +154,8 @@ struct ui {
 
 	bool quit;
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
-	long frames;
-	double next_frame;
+	long frames;               /* frames drawn, for --frames */
+	struct frames clock;       /* time passing: reaps, observes at opt.hz, logs each event */
 };
 
 /* ui.c */
@@ -187,7 +176,6 @@ bool ui_selected(struct ui *ui, int *group, int *worker);
 void ui_select(struct ui *ui, int group, int worker);
 void ui_select_move(struct ui *ui, int dcol, int drow);
 void ui_order_groups(struct ui *ui);
-const struct ui_history *ui_history_of(const struct ui *ui, int group);
 
 /* theme.c */
 void ui_theme_init(struct ui *ui);

@@ -1,6 +1,5 @@
 /* Behaviour tests of the engine with real threads and processes: races, faults, control, cleanup. */
 #include <errno.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +16,7 @@
 
 #include "lab/lab.h"
 #include "lab/procfs.h"
+#include "view/frames.h"
 
 #define MAX_SEEN 256
 
@@ -24,9 +24,23 @@ struct fixture {
 	struct lab *lab;
 	pid_t seen[MAX_SEEN];   /* every process the test started, checked gone at the end */
 	int nseen;
-	struct lab_event last_exit;
+	struct lab_event last_exit;   /* its figures; its lists of ids and pids are not kept */
 	int exits;
+	struct frames clock;
 };
+
+/* Each event as the clock hands it on: an exit is counted and kept. */
+static void on_event(void *ctx, const struct lab_event *ev)
+{
+	struct fixture *fx = ctx;
+
+	if (ev->kind != LAB_EVENT_EXIT)
+		return;
+	fx->last_exit = *ev;
+	fx->last_exit.ids = NULL;
+	fx->last_exit.pids = NULL;
+	fx->exits++;
+}
 
 static int setup(void **state)
 {
@@ -41,6 +55,7 @@ static int setup(void **state)
 	fx.lab = lab_new(&cfg, &err);
 	if (fx.lab == NULL)
 		fail_msg("lab_new: %s", err.msg);
+	frames_start(&fx.clock, fx.lab, 10, &(struct frames_hooks){ .event = on_event, .ctx = &fx });
 	*state = &fx;
 	return 0;
 }
@@ -77,32 +92,14 @@ static int teardown(void **state)
 
 static void drain(struct fixture *fx)
 {
-	struct lab_event ev;
-
-	while (lab_next_event(fx->lab, &ev)) {
-		if (ev.kind == LAB_EVENT_EXIT) {
-			lab_event_clear(&fx->last_exit);
-			fx->last_exit = ev;
-			fx->exits++;
-		} else {
-			lab_event_clear(&ev);
-		}
-	}
+	frames_drain(&fx->clock);
 }
 
-/* Lets time pass as a front end would: reap on SIGCHLD, observe at 10 Hz. */
+/* Lets time pass as a front end would: reap as workers end, observe at 10 Hz, and once more at the end. */
 static void run_for(struct fixture *fx, double seconds)
 {
-	double end = lab_now(fx->lab) + seconds;
-
-	while (lab_now(fx->lab) < end) {
-		struct pollfd pfd = { lab_fd(fx->lab), POLLIN, 0 };
-		poll(&pfd, 1, 100);
-		lab_observe(fx->lab);
-		drain(fx);
-	}
-	lab_observe(fx->lab);
-	drain(fx);
+	frames_run(&fx->clock, seconds, -1);
+	frames_observe(&fx->clock);
 }
 
 /*
@@ -142,10 +139,7 @@ static bool until_by_cpu(struct fixture *fx, const char *what, bool (*met)(const
 			              what, used / 1e6, GUARD_S, budget_ns / 1e6);
 			return false;
 		}
-		struct pollfd pfd = { lab_fd(fx->lab), POLLIN, 0 };
-		poll(&pfd, 1, 20);
-		lab_observe(fx->lab);
-		drain(fx);
+		run_for(fx, 0.02);
 	}
 	return true;
 }

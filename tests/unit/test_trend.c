@@ -1,5 +1,4 @@
-/* The screen's figures over time, on real workers: work per second, CPU shares, and no history inherited. */
-#include <poll.h>
+/* The charts' histories on real workers: work per second, CPU shares, and no history inherited. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,49 +8,29 @@
 #include <cmocka.h>
 
 #include "lab/lab.h"
-#include "ui/trend.h"
+#include "small_lab.h"
+#include "view/frames.h"
+#include "view/trend.h"
 
-static struct lab *trend_lab(void)
+static void on_frame(void *ctx, const struct lab *lab)
 {
-	struct lab_config cfg;
-	struct lab_error err;
-
-	lab_config_defaults(&cfg);
-	cfg.max_threads = 4;
-	cfg.max_processes = 4;
-	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL)
-		fail_msg("lab_new: %s", err.msg);
-	return lab;
+	trend_update(ctx, lab);
 }
 
-/* Observes at 10 Hz, as the screen does, and feeds the trend. */
+/* Observes at 10 Hz, as the screen does, and feeds the trend each frame. */
 static void trend_run(struct lab *lab, struct trend *tr, double seconds)
 {
-	double end = lab_now(lab) + seconds;
-	struct lab_event ev;
+	struct frames clock;
 
-	while (lab_now(lab) < end) {
-		struct pollfd pfd = { lab_fd(lab), POLLIN, 0 };
-		poll(&pfd, 1, 100);
-		lab_observe(lab);
-		while (lab_next_event(lab, &ev))
-			lab_event_clear(&ev);
-		trend_update(tr, lab);
-	}
-}
-
-static void must(bool ok, const struct lab_error *err)
-{
-	if (!ok)
-		fail_msg("%s", err->msg);
+	frames_start(&clock, lab, 10, &(struct frames_hooks){ .frame = on_frame, .ctx = tr });
+	frames_run(&clock, seconds, -1);
 }
 
 static void test_rates_shares_and_a_fresh_start(void **state)
 {
 	(void)state;
 	static struct trend tr;
-	struct lab *lab = trend_lab();
+	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	double v;
 
@@ -107,10 +86,50 @@ static void test_rates_shares_and_a_fresh_start(void **state)
 	lab_free(lab);
 }
 
+/* Lost updates frame by frame: each frame holds what was lost since the one before, and they add up. */
+static void test_lost_frame_by_frame(void **state)
+{
+	(void)state;
+	static struct trend tr;
+	struct lab *lab = small_lab(4, 4);
+	struct lab_error err;
+
+	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
+	lab_observe(lab);
+	trend_update(&tr, lab);
+	int64_t first = lab_group_at(lab, 0)->lost;
+	const struct trend_frames *lost = trend_lost(&tr, lab, 0);
+	assert_int_equal(trend_frame_count(lost), 1);
+	assert_int_equal(trend_frame(lost, 0), 0);   /* the first sight: nothing to compare with */
+	trend_run(lab, &tr, 0.8);
+
+	int n = trend_frame_count(lost);
+	assert_true(n >= 2 && n < TREND_FRAMES);
+	assert_int_equal(trend_frames_sum(lost, n), lab_group_at(lab, 0)->lost - first);
+	assert_int_equal(trend_frames_sum(lost, 1), trend_frame(lost, 0));
+	assert_int_equal(trend_frame(lost, n), 0);   /* beyond the history */
+	print_message("2 threads: %lld lost over %d frames\n", (long long)trend_frames_sum(lost, n), n);
+	assert_null(trend_lost(&tr, lab, 1));
+
+	/* A group gone and spawned again under its name starts a history of its own. */
+	must(lab_kill(lab, "T", &err), &err);
+	lab_observe(lab);
+	trend_update(&tr, lab);
+	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
+	lab_observe(lab);
+	trend_update(&tr, lab);
+	assert_int_equal(lab_ngroups(lab), 1);
+	assert_int_equal(trend_frame_count(trend_lost(&tr, lab, 0)), 1);
+
+	trend_free(&tr);
+	lab_free(lab);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates_shares_and_a_fresh_start),
+		cmocka_unit_test(test_lost_frame_by_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "lab.h"
+#include "../lab/lab.h"
 
 /* "T3 wrote through NULL -> SIGSEGV: host 4101 died, taking T1 T2 T4 with it" */
 void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len);

@@ -1,8 +1,9 @@
-/* Figures over time, kept by the screen between observations: each group's work per second, each worker's share of a CPU. */
+/* The histories behind the charts, kept between observations: each group's work per second and lost updates per frame, each worker's share of a CPU. */
 #ifndef PTVIZ_TREND_H
 #define PTVIZ_TREND_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../lab/lab.h"
@@ -18,6 +19,15 @@ struct trend_series {
 	float cell[TREND_CELLS];
 };
 
+/* A count per frame (one update), newest last: what a figure that only grows gained since the frame before. */
+#define TREND_FRAMES 256
+struct trend_frames {
+	bool primed;
+	int64_t last;        /* the figure at the last frame */
+	int n, head;
+	int64_t delta[TREND_FRAMES];
+};
+
 struct trend_worker {
 	pid_t tid;
 	struct trend_series cpu;   /* seconds on a CPU per second: 1.0 is all of one CPU */
@@ -30,6 +40,7 @@ struct trend_group {
 	struct trend_series rate;  /* increments (operations, tasks served) per second */
 	enum instr_workload workload;   /* the rate's history is of this workload only, */
 	bool stepping;                  /* and of free running or of step mode only */
+	struct trend_frames lost;  /* lost updates, frame by frame */
 	int nworkers;
 	struct trend_worker *workers;
 };
@@ -51,6 +62,13 @@ void trend_free(struct trend *tr);
 /* The series of lab group `group` or of one of its workers; NULL before its first update. */
 const struct trend_series *trend_rate(const struct trend *tr, const struct lab *lab, int group);
 const struct trend_series *trend_cpu(const struct trend *tr, const struct lab *lab, int group, int worker);
+
+/* Lost updates frame by frame of lab group `group`; NULL before its first update. */
+const struct trend_frames *trend_lost(const struct trend *tr, const struct lab *lab, int group);
+/* Frames counted so far (at most TREND_FRAMES), the i-th newest (0: the newest), and the newest n added up. */
+int trend_frame_count(const struct trend_frames *f);
+int64_t trend_frame(const struct trend_frames *f, int i);
+int64_t trend_frames_sum(const struct trend_frames *f, int n);
 
 /* Whole cells so far (at most TREND_CELLS), and the i-th newest (0: the newest). */
 int trend_count(const struct trend_series *s);

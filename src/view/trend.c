@@ -1,4 +1,4 @@
-/* Figures over time, kept by the screen between observations: each group's work per second, each worker's share of a CPU. */
+/* The histories behind the charts, kept between observations: each group's work per second and lost updates per frame, each worker's share of a CPU. */
 #include "trend.h"
 
 #include <stdio.h>
@@ -22,6 +22,39 @@ static void trend_series_add(struct trend_series *s, double t, double v)
 		s->n++;
 	s->t0 = t;
 	s->v0 = v;
+}
+
+static void trend_frames_add(struct trend_frames *f, int64_t v)
+{
+	int64_t d = f->primed ? v - f->last : 0;
+
+	f->primed = true;
+	f->last = v;
+	f->delta[f->head] = d > 0 ? d : 0;
+	f->head = (f->head + 1) % TREND_FRAMES;
+	if (f->n < TREND_FRAMES)
+		f->n++;
+}
+
+int trend_frame_count(const struct trend_frames *f)
+{
+	return f != NULL ? f->n : 0;
+}
+
+int64_t trend_frame(const struct trend_frames *f, int i)
+{
+	if (f == NULL || i < 0 || i >= f->n)
+		return 0;
+	return f->delta[(f->head - 1 - i + TREND_FRAMES) % TREND_FRAMES];
+}
+
+int64_t trend_frames_sum(const struct trend_frames *f, int n)
+{
+	int64_t sum = 0;
+
+	for (int i = 0; i < n && i < trend_frame_count(f); i++)
+		sum += trend_frame(f, i);
+	return sum;
 }
 
 int trend_count(const struct trend_series *s)
@@ -77,6 +110,7 @@ static void trend_group_add(struct trend_group *t, const struct lab_group *g, do
 		t->stepping = g->stepping;
 	}
 	trend_series_add(&t->rate, now, (double)g->increments);
+	trend_frames_add(&t->lost, g->lost);
 	for (int i = 0; i < t->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];
 		struct trend_worker *tw = &t->workers[i];
@@ -126,21 +160,30 @@ void trend_free(struct trend *tr)
 		trend_group_clear(&tr->groups[k]);
 }
 
-const struct trend_series *trend_rate(const struct trend *tr, const struct lab *lab, int group)
+/* The history of lab group `group`, or NULL. */
+static const struct trend_group *trend_of(const struct trend *tr, const struct lab *lab, int group)
 {
 	if (group < 0 || group >= lab_ngroups(lab))
 		return NULL;
-	const struct trend_group *t = trend_find(tr, lab_group_at(lab, group));
+	return trend_find(tr, lab_group_at(lab, group));
+}
+
+const struct trend_series *trend_rate(const struct trend *tr, const struct lab *lab, int group)
+{
+	const struct trend_group *t = trend_of(tr, lab, group);
 	return t != NULL ? &t->rate : NULL;
+}
+
+const struct trend_frames *trend_lost(const struct trend *tr, const struct lab *lab, int group)
+{
+	const struct trend_group *t = trend_of(tr, lab, group);
+	return t != NULL ? &t->lost : NULL;
 }
 
 const struct trend_series *trend_cpu(const struct trend *tr, const struct lab *lab, int group, int worker)
 {
-	if (group < 0 || group >= lab_ngroups(lab))
-		return NULL;
-	const struct lab_group *g = lab_group_at(lab, group);
-	const struct trend_group *t = trend_find(tr, g);
-	if (t == NULL || worker < 0 || worker >= t->nworkers || t->workers[worker].tid != g->workers[worker].tid)
+	const struct trend_group *t = trend_of(tr, lab, group);
+	if (t == NULL || worker < 0 || worker >= t->nworkers || t->workers[worker].tid != lab_group_at(lab, group)->workers[worker].tid)
 		return NULL;
 	return &t->workers[worker].cpu;
 }

@@ -1,0 +1,162 @@
+/* The explanations beside the figures: the notes under a group, why updates are lost or not, and the locks, each worded once. */
+#include "explain.h"
+
+#include <stdio.h>
+
+/* What a group is and does, as facts a row of the notes' table asks for. */
+#define EXPLAIN_STEPPING (1u << 0)
+#define EXPLAIN_CHILDREN (1u << 1)
+#define EXPLAIN_FILES (1u << 2)
+#define EXPLAIN_THREADS (1u << 3)
+#define EXPLAIN_SHARED (1u << 4)    /* one counter for all: threads, or a shared segment */
+#define EXPLAIN_GIL (1u << 5)
+#define EXPLAIN_LOCKORDER (1u << 6)
+#define EXPLAIN_WORKLOAD(w) (1u << (8 + (w)))
+
+/* The first row whose facts the group all has gives the note; the last asks for none. */
+static const struct explain_note {
+	unsigned when;
+	const char *line[2];     /* line[0] NULL: composed (step mode's schedule) */
+} explain_notes[] = {
+	{ EXPLAIN_STEPPING, { NULL, "N steps the selected worker; S leaves step mode" } },
+	{ EXPLAIN_CHILDREN,
+	  { "a child whose parent dies is an orphan; ptviz asked to be", "the child subreaper, so the kernel gives orphans to it" } },
+	{ EXPLAIN_FILES | EXPLAIN_THREADS,
+	  { "open files: one table for the whole process, so what", "one thread opens or closes, every thread sees at once" } },
+	{ EXPLAIN_FILES,
+	  { "open files: fork() copied ptviz's table, so each has fd 3;", "what one opens or closes after that is in its table alone" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_DEADLOCK) | EXPLAIN_LOCKORDER,
+	  { "fixed: every worker takes A, then B; nobody can hold", "one lock while waiting for the other, so all go on" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_DEADLOCK),
+	  { "odd workers take lock A then B, even ones B then A:", "each soon holds one and waits for the other, for ever" } },
+	{ EXPLAIN_GIL | EXPLAIN_THREADS,
+	  { "GIL: one lock around all the work of this process, so", "its threads take turns; two CPUs do no more than one" } },
+	{ EXPLAIN_GIL,
+	  { "GIL: each process has its own, as each Python process", "has its own interpreter: processes still run side by side" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_EVENTLOOP),
+	  { "one loop serves a task each ms; 'inject block' on it freezes", "everything; on a pool worker, the loop serves on" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_IO),
+	  { "io: each operation waits 2 ms, as for a disk or a socket;", "a waiting worker needs no CPU, so more workers do more" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_WITHDRAW) | EXPLAIN_SHARED,
+	  { "if (balance >= 100) balance -= 100: the check and the", "take are separate, so two can pass the check at once" } },
+	{ EXPLAIN_WORKLOAD(INSTR_WORK_WITHDRAW),
+	  { "each process withdraws from its own copy of the account:", "none can overdraw another's, and no total balance exists" } },
+	{ EXPLAIN_THREADS,
+	  { "one address space: the same counter for all, a stack each;", "counter++ is load, add, store, so two threads can lose one" } },
+	{ EXPLAIN_SHARED,
+	  { "one MAP_SHARED segment, at the same address in each process:", "they race on it exactly as threads race on a global" } },
+	{ 0, { "fork() copied ptviz's memory: the same addresses, other pages;", "each adds to its own copy, so nothing is shared and none lost" } },
+};
+
+static unsigned explain_facts(const struct lab_group *g)
+{
+	return (g->stepping ? EXPLAIN_STEPPING : 0) | (g->nkids > 0 ? EXPLAIN_CHILDREN : 0) |
+	       (g->files ? EXPLAIN_FILES : 0) | (g->kind == LAB_THREADS ? EXPLAIN_THREADS : 0) |
+	       (g->shared ? EXPLAIN_SHARED : 0) | (g->gil ? EXPLAIN_GIL : 0) | (g->lockorder ? EXPLAIN_LOCKORDER : 0) |
+	       EXPLAIN_WORKLOAD(g->workload);
+}
+
+/* "step mode: n steps the next in schedule 1 [2] 1", or "... each in turn" without one. */
+static void explain_schedule(const struct lab *lab, char *buf, size_t len)
+{
+	const int *order;
+	int next, n = lab_schedule_get(lab, &order, &next);
+	size_t o = (size_t)snprintf(buf, len, "step mode: n steps %s", n ? "the next in schedule" : "each in turn");
+
+	for (int k = 0; k < n && o + 8 < len; k++)
+		o += (size_t)snprintf(buf + o, len - o, k == next ? " [%d]" : " %d", order[k]);
+}
+
+void explain_group(const struct lab *lab, const struct lab_group *g, char lines[2][EXPLAIN_LINE_MAX])
+{
+	unsigned facts = explain_facts(g);
+	size_t i = 0;
+
+	while ((explain_notes[i].when & facts) != explain_notes[i].when)
+		i++;
+	for (int k = 0; k < 2; k++) {
+		if (explain_notes[i].line[k] != NULL)
+			snprintf(lines[k], EXPLAIN_LINE_MAX, "%s", explain_notes[i].line[k]);
+		else
+			explain_schedule(lab, lines[k], EXPLAIN_LINE_MAX);
+	}
+}
+
+void explain_ps(const struct lab_group *g, char *buf, size_t len)
+{
+	/* One task more than the threads listed: the host's main thread. */
+	if (g->kind == LAB_THREADS && g->host_alive)
+		snprintf(buf, len, "ps -eLf: pid %d has %d tasks, its main thread waits", (int)g->host, g->alive + 1);
+	else if (g->kind == LAB_PROCESSES)
+		snprintf(buf, len, "ps -eLf: each pid one task, named 'ptviz: process %s1'..", g->name);
+	else
+		snprintf(buf, len, "%s", "");
+}
+
+/*
+ * "racing" only while two workers at least run the unguarded counter++ on
+ * the one counter; otherwise what stops them, or nothing.
+ */
+const char *explain_lost(const struct lab_group *g)
+{
+	int running = 0, paused = 0, blocked = 0;
+
+	if (g->kind == LAB_THREADS && !g->host_alive)
+		return "frozen";
+	if (g->stepping)
+		return "stepping";
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		running += w->alive && (w->activity == INSTR_RUNNING || w->activity == INSTR_IOWAIT);
+		paused += w->alive && w->activity == INSTR_PAUSED;
+		blocked += w->alive && w->activity == INSTR_LOCKWAIT;
+	}
+	if (running == 0)
+		return blocked > 0 ? "blocked" : paused > 0 ? "paused" : "";
+	if (g->sync == INSTR_SYNC_MUTEX)
+		return "mutex: none now";
+	if (g->sync == INSTR_SYNC_ATOMIC)
+		return "atomic: none now";
+	if (g->gil)
+		return "GIL: none now";
+	if (g->workload == INSTR_WORK_DEADLOCK)
+		return "locks: none now";   /* counter++ under both locks */
+	if (g->workload == INSTR_WORK_EVENTLOOP)
+		return "";
+	return running >= 2 ? "racing" : "1 running";
+}
+
+/* Every set of locks a worker can hold or wait for, worded once. */
+static const struct explain_lock {
+	uint32_t locks;
+	const char *held, *brief, *waits, *letter;
+} explain_locks[] = {
+	{ 0, "no lock", "no lock", "waits for nothing", "" },
+	{ INSTR_LOCK_A, "lock A", "lock A", "waits for lock A", "A" },
+	{ INSTR_LOCK_B, "lock B", "lock B", "waits for lock B", "B" },
+	{ INSTR_LOCK_A | INSTR_LOCK_B, "locks A and B", "A and B", "waits for locks A and B", "A and B" },
+};
+
+static const struct explain_lock *explain_lock(uint32_t locks)
+{
+	for (size_t i = 0; i < sizeof(explain_locks) / sizeof(explain_locks[0]); i++) {
+		if (explain_locks[i].locks == locks)
+			return &explain_locks[i];
+	}
+	return &explain_locks[0];
+}
+
+const char *explain_held(uint32_t locks, bool brief)
+{
+	return brief ? explain_lock(locks)->brief : explain_lock(locks)->held;
+}
+
+const char *explain_waits(uint32_t lock)
+{
+	return explain_lock(lock)->waits;
+}
+
+const char *explain_lock_letter(uint32_t lock)
+{
+	return explain_lock(lock)->letter;
+}

@@ -1,0 +1,165 @@
+/* The explanations: every row of the notes' table reached by the group it is for, why updates are lost, the locks' words. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lab/lab.h"
+#include "small_lab.h"
+#include "view/explain.h"
+
+static struct lab_group group_of(enum lab_kind kind, bool shared, enum instr_workload workload)
+{
+	return (struct lab_group){ .kind = kind, .shared = shared, .workload = workload, .pinned_cpu = -1 };
+}
+
+/* Each kind of group, and the first words of the note it must get: one for every row of the table. */
+static void test_every_note(void **state)
+{
+	(void)state;
+	struct lab *lab = small_lab(4, 4);
+	struct {
+		struct lab_group g;
+		const char *starts;
+	} cases[] = {
+		{ group_of(LAB_THREADS, true, INSTR_WORK_COUNTER), "step mode: n steps each in turn" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "a child whose parent dies" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_COUNTER), "open files: one table for the whole process" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "open files: fork() copied ptviz's table" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_DEADLOCK), "fixed: every worker takes A, then B" },
+		{ group_of(LAB_PROCESSES, true, INSTR_WORK_DEADLOCK), "odd workers take lock A then B" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_CPU), "GIL: one lock around all the work of this process" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_CPU), "GIL: each process has its own" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_EVENTLOOP), "one loop serves a task each ms" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_IO), "io: each operation waits 2 ms" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_WITHDRAW), "if (balance >= 100) balance -= 100" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_WITHDRAW), "each process withdraws from its own copy" },
+		{ group_of(LAB_THREADS, true, INSTR_WORK_CPU), "one address space: the same counter for all" },
+		{ group_of(LAB_PROCESSES, true, INSTR_WORK_COUNTER), "one MAP_SHARED segment" },
+		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "fork() copied ptviz's memory" },
+	};
+	int n = (int)(sizeof(cases) / sizeof(cases[0]));
+	char lines[2][EXPLAIN_LINE_MAX], seen[15][2][EXPLAIN_LINE_MAX];
+
+	cases[0].g.stepping = true;
+	cases[0].g.nkids = 1;          /* step mode comes first */
+	cases[1].g.nkids = 2;
+	cases[1].g.files = true;       /* orphans before files */
+	cases[2].g.files = true;
+	cases[2].g.workload = INSTR_WORK_DEADLOCK;
+	cases[3].g.files = true;
+	cases[4].g.lockorder = true;
+	cases[4].g.gil = true;         /* the deadlock before the GIL */
+	cases[6].g.gil = true;
+	cases[7].g.gil = true;
+	cases[8].g.lockorder = true;   /* fixed lock order means nothing outside the deadlock */
+	for (int i = 0; i < n; i++) {
+		explain_group(lab, &cases[i].g, lines);
+		if (strncmp(lines[0], cases[i].starts, strlen(cases[i].starts)) != 0)
+			fail_msg("case %d: \"%s\", not \"%s...\"", i, lines[0], cases[i].starts);
+		assert_true(lines[1][0] != '\0');
+		memcpy(seen[i], lines, sizeof(lines));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[j][1], seen[i][1]);
+	}
+	lab_free(lab);
+}
+
+/* Step mode's note names the schedule and where it stands. */
+static void test_step_schedule(void **state)
+{
+	(void)state;
+	struct lab *lab = small_lab(4, 4);
+	struct lab_error err;
+	struct lab_group g = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
+	char lines[2][EXPLAIN_LINE_MAX];
+	const int order[] = { 1, 2, 1 };
+
+	g.stepping = true;
+	assert_true(lab_schedule(lab, order, 3, &err));
+	explain_group(lab, &g, lines);
+	assert_string_equal(lines[0], "step mode: n steps the next in schedule [1] 2 1");
+	assert_string_equal(lines[1], "N steps the selected worker; S leaves step mode");
+	lab_free(lab);
+}
+
+static void test_ps(void **state)
+{
+	(void)state;
+	struct lab_group t = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
+	struct lab_group p = group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER);
+	char buf[EXPLAIN_LINE_MAX];
+
+	t.host = 4101;
+	t.host_alive = true;
+	t.alive = 4;
+	explain_ps(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "ps -eLf: pid 4101 has 5 tasks, its main thread waits");
+	t.host_alive = false;
+	explain_ps(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	strcpy(p.name, "Q");
+	explain_ps(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "ps -eLf: each pid one task, named 'ptviz: process Q1'..");
+}
+
+static void test_lost(void **state)
+{
+	(void)state;
+	struct lab_worker w[2] = { { .alive = true, .activity = INSTR_RUNNING }, { .alive = true, .activity = INSTR_RUNNING } };
+	struct lab_group g = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
+
+	g.host_alive = true;
+	g.workers = w;
+	g.nworkers = 2;
+	assert_string_equal(explain_lost(&g), "racing");
+	w[1].alive = false;
+	assert_string_equal(explain_lost(&g), "1 running");
+	w[1].alive = true;
+	g.sync = INSTR_SYNC_MUTEX;
+	assert_string_equal(explain_lost(&g), "mutex: none now");
+	g.sync = INSTR_SYNC_ATOMIC;
+	assert_string_equal(explain_lost(&g), "atomic: none now");
+	g.sync = INSTR_SYNC_NONE;
+	g.gil = true;
+	assert_string_equal(explain_lost(&g), "GIL: none now");
+	g.gil = false;
+	w[0].activity = w[1].activity = INSTR_PAUSED;
+	assert_string_equal(explain_lost(&g), "paused");
+	w[1].activity = INSTR_LOCKWAIT;
+	assert_string_equal(explain_lost(&g), "blocked");
+	g.stepping = true;
+	assert_string_equal(explain_lost(&g), "stepping");
+	g.host_alive = false;
+	assert_string_equal(explain_lost(&g), "frozen");
+}
+
+static void test_locks(void **state)
+{
+	(void)state;
+	assert_string_equal(explain_held(0, false), "no lock");
+	assert_string_equal(explain_held(INSTR_LOCK_A, false), "lock A");
+	assert_string_equal(explain_held(INSTR_LOCK_B, true), "lock B");
+	assert_string_equal(explain_held(INSTR_LOCK_A | INSTR_LOCK_B, false), "locks A and B");
+	assert_string_equal(explain_held(INSTR_LOCK_A | INSTR_LOCK_B, true), "A and B");
+	assert_string_equal(explain_waits(0), "waits for nothing");
+	assert_string_equal(explain_waits(INSTR_LOCK_B), "waits for lock B");
+	assert_string_equal(explain_lock_letter(INSTR_LOCK_A), "A");
+	assert_string_equal(explain_lock_letter(INSTR_LOCK_B), "B");
+	assert_string_equal(explain_lock_letter(0), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_note),
+		cmocka_unit_test(test_step_schedule),
+		cmocka_unit_test(test_ps),
+		cmocka_unit_test(test_lost),
+		cmocka_unit_test(test_locks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

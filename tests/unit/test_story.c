@@ -1,0 +1,128 @@
+/* The lecture's words for what happened: numbers read from the back of a room, deaths, faults, files and events. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lab/lab.h"
+#include "small_lab.h"
+#include "view/story.h"
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t n;
+		const char *words;
+	} numbers[] = {
+		{ 0, "0" }, { 999, "999" }, { 2917406, "2 917 406" }, { -1000, "-1 000" },
+		{ INT64_MIN, "-9 223 372 036 854 775 808" },
+	};
+	static const struct {
+		double rate;
+		const char *words;
+	} rates[] = {
+		{ 1310.4, "1 310" }, { 125000, "125 thousand" }, { 1.84e6, "1.8 million" }, { 2.5e9, "2.50 billion" },
+	};
+	char buf[48];
+
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		story_number(numbers[i].n, buf, sizeof(buf));
+		assert_string_equal(buf, numbers[i].words);
+	}
+	story_number(123456, buf, 4);   /* cut, never overrun */
+	assert_string_equal(buf, "123");
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		story_rate(rates[i].rate, buf, sizeof(buf));
+		assert_string_equal(buf, rates[i].words);
+	}
+}
+
+static void test_deaths_and_faults(void **state)
+{
+	(void)state;
+	struct lab_worker w = { .alive = true, .status = -1 };
+	char buf[32];
+
+	story_death(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "alive");
+	w.alive = false;
+	w.end = LAB_END_FAULT;
+	w.signal = SIGSEGV;
+	story_death(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "SIGSEGV");
+	w.signal = 0;
+	w.status = 1;
+	story_death(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "exit 1");
+	w.end = LAB_END_ENDED;
+	story_death(&w, buf, sizeof(buf));
+	assert_string_equal(buf, "ended");
+
+	assert_string_equal(story_fault(INSTR_FAULT_SEGV), "wrote through NULL");
+	assert_string_equal(story_fault(INSTR_FAULT_ABORT), "called abort()");
+	assert_string_equal(story_fault(INSTR_FAULT_LOOP), "started a runaway loop");
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	struct lab_worker w = { .alive = true, .nfds = 5, .fds_total = 6,
+		.fds = { { 0, "/dev/null" }, { 1, "/dev/null" }, { 2, "/dev/null" },
+		         { 3, "/memfd:inherited from ptviz (deleted)" }, { 4, "/memfd:opened by T2 (deleted)" } } };
+	char buf[128];
+
+	story_file("/memfd:opened by T2 (deleted)", buf, sizeof(buf));
+	assert_string_equal(buf, "opened by T2");
+	story_file("/etc/passwd", buf, sizeof(buf));
+	assert_string_equal(buf, "/etc/passwd");
+	story_files(&w, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "0-2 /dev/null, 3 inherited from ptviz, 4 opened by T2, 1 more");
+	story_files_brief(&w, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "3 inherited, 4 T2's file, 1 more");
+}
+
+/* A spawn and a thread's crash, told against a lab with no group of that name left. */
+static void test_events(void **state)
+{
+	(void)state;
+	struct lab *lab = small_lab(4, 4);
+	char ids[3][LAB_ID_MAX] = { "T1", "T2", "T3" };
+	pid_t pids[3] = { 0 };
+	char buf[256];
+
+	struct lab_event ev = { .kind = LAB_EVENT_SPAWN, .group = "T", .group_kind = LAB_THREADS, .pid = 4101,
+		                .nids = 3, .ids = ids, .pids = pids, .status = -1 };
+	story_event(lab, &ev, false, buf, sizeof(buf));
+	assert_string_equal(buf, "spawned 3 threads T1..T3 in one host process, pid 4101");
+
+	ev.kind = LAB_EVENT_EXIT;
+	strcpy(ev.cause, "T2");
+	ev.fault = INSTR_FAULT_SEGV;
+	ev.end = LAB_END_FAULT;
+	ev.signal = SIGSEGV;
+	story_event(lab, &ev, false, buf, sizeof(buf));
+	assert_string_equal(buf, "T2 wrote through NULL -> SIGSEGV -> host 4101 died, taking T1 T3 with it");
+	story_event(lab, &ev, true, buf, sizeof(buf));
+	assert_string_equal(buf, "T2 wrote through NULL \u2192 SIGSEGV \u2192 host 4101 died, taking T1 T3 with it");
+	ev.norphans = 1;
+	ev.orphans[0] = 4242;
+	story_event(lab, &ev, false, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "; its child 4242 is an orphan now, adopted by ptviz"));
+	lab_free(lab);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_deaths_and_faults),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_events),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
