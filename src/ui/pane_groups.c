@@ -760,19 +760,19 @@ static int groups_memory(struct column *c, int y0, int lines)
 	for (int k = 0; k < kids; k++)
 		groups_kid(c, y++, &g->kids[k]);
 	/* Room to spare: say in two lines what this pane is showing, and what ps -eLf shows beside it. */
-	char note[2][EXPLAIN_LINE_MAX], line[2][EXPLAIN_LINE_MAX + 4], ps[EXPLAIN_LINE_MAX + 4];
+	char note[2][EXPLAIN_LINE_MAX], ps[EXPLAIN_LINE_MAX], line[3][EXPLAIN_LINE_MAX + 4];
 	explain_group(ui->lab, g, note);
+	explain_ps(g, ps, sizeof(ps));
+	snprintf(line[0], sizeof(line[0]), "   %s", ps);
+	snprintf(line[1], sizeof(line[1]), "   %s", note[0]);
+	snprintf(line[2], sizeof(line[2]), "   %s", note[1]);
 	int free_rows = y0 + lines - trailer - y;
-	snprintf(line[0], sizeof(line[0]), "   %s", note[0]);
-	snprintf(line[1], sizeof(line[1]), "   %s", note[1]);
-	if (free_rows >= 3 && ui_width(line[0]) <= iw && ui_width(line[1]) <= iw) {
+	if (free_rows >= 3 && ui_width(line[1]) <= iw && ui_width(line[2]) <= iw) {
 		int ny = y0 + lines - trailer - 2;
-		ui_put(win, ny, x, iw, ui->role[ROLE_SECONDARY], line[0]);
-		ui_put(win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], line[1]);
-		explain_ps(g, note[0], sizeof(note[0]));
-		snprintf(ps, sizeof(ps), "   %s", note[0]);
-		if (free_rows >= 4 && note[0][0] != '\0' && ui_width(ps) <= iw)
-			ui_put(win, ny - 1, x, iw, ui->role[ROLE_SECONDARY], ps);
+		ui_put(win, ny, x, iw, ui->role[ROLE_SECONDARY], line[1]);
+		ui_put(win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], line[2]);
+		if (free_rows >= 4 && ps[0] != '\0' && ui_width(line[0]) <= iw)
+			ui_put(win, ny - 1, x, iw, ui->role[ROLE_SECONDARY], line[0]);
 	}
 	/* ptviz itself: its own global, never run by the workload. */
 	if (trailer && !g->shared) {

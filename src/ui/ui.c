@@ -276,7 +276,6 @@ static void ui_event(void *ctx, const struct lab_event *ev)
 	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
 }
 
-
 /* ---- groups, selection and history ---- */
 
 void ui_order_groups(struct ui *ui)
@@ -572,7 +571,7 @@ static int ui_loop(struct ui *ui, int sigfd)
 			rc = 1;
 			break;
 		}
-		/* A death reaches the screen at once, not at the next frame. */
+		/* Time passes: a death reaches the screen at once, the figures at each frame. */
 		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
 			ui->frames++;
 			if (ui->overlay != PANE_COUNT)
