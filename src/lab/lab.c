@@ -76,7 +76,7 @@ uintptr_t lab_counter_address(void)
 	return (uintptr_t)&worker_counter;
 }
 
-enum instr_sync lab_sync_default(const struct lab *lab)
+enum lab_sync lab_sync_default(const struct lab *lab)
 {
 	return lab->default_sync;
 }

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "instr.h"
+#include "vocab.h"   /* sync modes, faults, workloads, micro-steps, activities */
 
 #define LAB_NAME_MAX 8          /* letters in a group name */
 #define LAB_ID_MAX 16           /* "T3", "PB12" and the terminating NUL */
@@ -22,6 +22,14 @@
 #define LAB_LIMIT_PROCESSES 1024
 
 enum lab_kind { LAB_THREADS, LAB_PROCESSES };
+
+/* The group's locks, as bits of lab_worker.holds and values of lab_worker.wants. */
+#define LAB_LOCK_A 1u
+#define LAB_LOCK_B 2u
+
+/* The account a `withdraw` workload starts from, and what each withdrawal takes. */
+#define LAB_WITHDRAW_BALANCE 100
+#define LAB_WITHDRAW_AMOUNT 100
 
 /* Why a worker stopped. */
 enum lab_end {
@@ -64,26 +72,26 @@ struct lab_worker {
 	int cpu;                 /* CPU it last ran on, -1 unknown */
 	uint64_t cpu_ticks;      /* utime + stime, clock ticks */
 	uint64_t cpu_ns;         /* time it has run on a CPU, ns: schedstat, else the ticks */
-	enum instr_state activity;   /* what it says it is doing */
+	enum lab_activity activity; /* what it says it is doing */
 	int64_t done;            /* increments it made (consistent snapshot) */
 	int64_t counter;         /* the counter it increments, as last read */
 	uintptr_t counter_address;
 	uintptr_t stack_address; /* where its own `done` lives, on its stack */
 	/* once dead */
 	enum lab_end end;
-	enum instr_fault fault;  /* the fault it performed, if it was the cause */
+	enum lab_fault fault;    /* the fault it performed, if it was the cause */
 	int signal;              /* 0 when not killed by a signal */
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
-	enum instr_step next;    /* the micro-step it takes next */
+	enum lab_step next;      /* the micro-step it takes next */
 	bool has_reg;            /* reg holds a value loaded and not yet stored */
 	int64_t reg;             /* its register */
 	bool holds_lock;         /* it holds the group's lock between micro-steps */
 	uint32_t steps;          /* micro-steps it has taken since step mode began */
 	int64_t refused;         /* withdraw: checks that found too little money */
-	uint32_t wants;          /* the lock it is blocked on (INSTR_LOCK_A or _B), 0 when none */
+	uint32_t wants;          /* the lock it is blocked on (LAB_LOCK_A or _B), 0 when none */
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
 	int64_t backlog;         /* eventloop, worker 1: tasks arrived and not yet served */
@@ -97,7 +105,7 @@ struct lab_group {
 	char name[LAB_NAME_MAX + 1];
 	enum lab_kind kind;
 	bool shared;             /* one counter for all: threads, or processes with a shared segment */
-	enum instr_sync sync;
+	enum lab_sync sync;
 	int gate;
 	pid_t host;              /* the thread host; 0 for processes */
 	bool host_alive;
@@ -111,7 +119,7 @@ struct lab_group {
 	int64_t lost;            /* increments - counter, exact */
 	bool consistent;         /* false when some worker could not be held for the last snapshot */
 	double spawned_at;
-	enum instr_workload workload;
+	enum lab_workload workload;
 	bool stepping;           /* step mode: every micro-step waits for `step` */
 	/*
 	 * withdraw: counter is the balance (each private copy's, summed, for
@@ -145,7 +153,7 @@ struct lab_event {
 	char (*ids)[LAB_ID_MAX]; /* workers spawned, or that died with this exit */
 	pid_t *pids;             /* their pids (spawn of processes) */
 	char cause[LAB_ID_MAX];  /* worker that faulted, "" when none */
-	enum instr_fault fault;
+	enum lab_fault fault;
 	enum lab_end end;        /* of the cause, or of the workers */
 	int signal;              /* 0 when none */
 	int status;              /* -1 when none */
@@ -172,6 +180,14 @@ void lab_config_defaults(struct lab_config *cfg);
 struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err);
 /* Ends every worker, reaps them and frees the lab.  NULL is a no-op. */
 void lab_free(struct lab *lab);
+
+/*
+ * Run in every child ptviz forks (a worker, the costs lab's measuring child),
+ * straight after the fork: dies with ptviz, no core file, a process group of
+ * its own, default signals, the terminal left alone, the nkeep descriptors of
+ * keep on fds 3, 4, ... in that order and nothing else open, a title for ps.
+ */
+void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
 
 /* Seconds since lab_new. */
 double lab_now(const struct lab *lab);
@@ -208,7 +224,7 @@ const struct lab_group *lab_find_group(const struct lab *lab, const char *name);
 const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
                                          const struct lab_group **group);
 /* The sync mode new groups start with: the last `sync` given without a group. */
-enum instr_sync lab_sync_default(const struct lab *lab);
+enum lab_sync lab_sync_default(const struct lab *lab);
 /* Where the instrument panel is mapped (the same range in ptviz and every worker). */
 void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *end);
 /*
@@ -223,8 +239,8 @@ uintptr_t lab_counter_address(void);
 /* Commands.  Each returns false with err set when nothing was done. */
 bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
                struct lab_error *err);
-bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err);
-bool lab_inject(struct lab *lab, enum instr_fault fault, const char *worker, struct lab_error *err);
+bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err);
+bool lab_inject(struct lab *lab, enum lab_fault fault, const char *worker, struct lab_error *err);
 bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);
 /* target: a worker, a group, or "all".  On success err->msg may hold a note. */
 bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
@@ -251,7 +267,7 @@ bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *
 /* The schedule and the index of the entry the next `step` takes. */
 int lab_schedule_get(const struct lab *lab, const int **numbers, int *next);
 /* Switches a group (NULL: every group) to a workload; withdraw refills the account. */
-bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err);
+bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group, struct lab_error *err);
 
 /* Names, for reports and messages (sync modes, faults, workloads, steps and activities: vocab.h). */
 const char *lab_kind_name(enum lab_kind kind);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "instr.h"
 #include "lab.h"
 
 struct worker_segment;
@@ -18,7 +19,7 @@ struct worker_segment;
 /* How long a spawn waits for every worker to report in. */
 #define LAB_START_TIMEOUT_MS 5000
 /* How long an injected fault may take to show its effect. */
-#define LAB_FAULT_TIMEOUT_MS 3000
+#define LAB_ANSWER_TIMEOUT_MS 3000
 
 /* What the engine keeps of a worker for its own work, beside what a front end sees (struct lab_worker). */
 struct lab_worker_private {
@@ -45,8 +46,8 @@ struct lab {
 	sigset_t old_mask;
 	struct timespec t0;
 	uint32_t hold_gen;
-	enum instr_sync default_sync;
-	enum instr_workload default_workload;
+	enum lab_sync default_sync;
+	enum lab_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
 	int schedule[LAB_SCHEDULE_MAX];
@@ -180,7 +181,7 @@ bool lab_group_settled(struct lab *lab, const void *arg);
 /* Starts a held group's memory again where it lives: the counter (or balance) at start, each count at 0. */
 void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start);
 /* What a workload's counter starts at: the full account for withdraw, else 0. */
-int64_t lab_start_value(enum instr_workload workload);
+int64_t lab_start_value(enum lab_workload workload);
 /* Switches a held group to the workload *arg (a lab_group_fn). */
 void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg);
 

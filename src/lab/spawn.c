@@ -372,9 +372,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		goto unwind;
 	free(slots);
 	lab_group_follow(lab, g);
-	if (lab->default_workload != INSTR_WORK_COUNTER) {
+	if (lab->default_workload != LAB_WORK_COUNTER) {
 		/* Born under the workload last chosen for every group, with its account full. */
-		enum instr_workload workload = lab->default_workload;
+		enum lab_workload workload = lab->default_workload;
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 	lab_spawn_announce(lab, g);

@@ -31,7 +31,7 @@ static int *volatile worker_null;
 /* ptviz, which a worker's own child keeps in view (see worker_kid_main). */
 static pid_t worker_ptviz;
 
-void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
+void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
 	sigset_t all;
 	struct rlimit nocore = { 0, 0 };
@@ -86,7 +86,7 @@ void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *
 
 void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
-	worker_child_isolate(parent, keep, nkeep, title, comm);
+	lab_child_isolate(parent, keep, nkeep, title, comm);
 	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
 	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 }
@@ -98,23 +98,23 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	atomic_store(&s->fault_ns, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	atomic_store(&s->fault, fault);
-	if (fault == INSTR_FAULT_LOOP) {
+	if (fault == LAB_FAULT_LOOP) {
 		/* A runaway loop: no increments, no control, just burning a CPU. */
 		volatile uint64_t spins = 0;
-		atomic_store(&s->state, INSTR_LOOPING);
+		atomic_store(&s->state, LAB_ACT_LOOPING);
 		for (;;)
 			spins++;
 	}
-	atomic_store(&s->state, INSTR_FAULTING);
+	atomic_store(&s->state, LAB_ACT_FAULTING);
 	switch (fault) {
-	case INSTR_FAULT_SEGV:
+	case LAB_FAULT_SEGV:
 		/* Sanitizer runtimes catch SIGSEGV to print a report; the lesson needs the real death. */
 		signal(SIGSEGV, SIG_DFL);
 		*worker_null = 1;
 		break;
-	case INSTR_FAULT_ABORT:
+	case LAB_FAULT_ABORT:
 		abort();
-	case INSTR_FAULT_EXIT:
+	case LAB_FAULT_EXIT:
 		exit(1);
 	default:
 		break;
@@ -141,14 +141,14 @@ static void worker_block(struct instr_slot *s)
 	volatile uint64_t x = 1;
 	int64_t until = worker_ns() + INSTR_BLOCK_NS;
 
-	atomic_store(&s->state, INSTR_BLOCKING);
+	atomic_store(&s->state, LAB_ACT_BLOCKING);
 	while (worker_ns() < until) {
 		for (int i = 0; i < 20000; i++)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		if (atomic_load(&s->control) & INSTR_CTL_END)
 			return;
 	}
-	atomic_store(&s->state, INSTR_RUNNING);
+	atomic_store(&s->state, LAB_ACT_RUNNING);
 }
 
 /* The worker's name, "T2" or "P2", from the name the kernel keeps for the calling thread. */
@@ -190,7 +190,7 @@ static _Noreturn void worker_kid_main(pid_t parent, const char *id)
 	}
 }
 
-/* INSTR_FAULT_OPEN: a file of its own, in memory, named after the worker. */
+/* INSTR_ASK_OPEN: a file of its own, in memory, named after the worker. */
 static int32_t worker_open(void)
 {
 	char id[16], name[40];
@@ -229,13 +229,13 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 	int32_t answer;
 
 	switch (instr_ctl_fault(ctl)) {
-	case INSTR_FAULT_OPEN:
+	case INSTR_ASK_OPEN:
 		answer = worker_open();
 		break;
-	case INSTR_FAULT_CLOSE:
+	case INSTR_ASK_CLOSE:
 		answer = close(atomic_load(&s->arg)) == 0 ? 0 : -errno;
 		break;
-	case INSTR_FAULT_FORK:
+	case INSTR_ASK_FORK:
 		answer = worker_fork();
 		break;
 	default:
@@ -254,24 +254,24 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 struct worker_op {
 	bool busy;                 /* part of an operation is done: reg holds a loaded value */
 	bool locked;               /* it holds the group's lock */
-	enum instr_workload workload;
-	enum instr_sync sync;      /* both latched when the operation began */
-	enum instr_step next;
+	enum lab_workload workload;
+	enum lab_sync sync;        /* both latched when the operation began */
+	enum lab_step next;
 	int64_t reg;
 };
 
 /* The first micro-step of an operation under a workload and a sync mode. */
-enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync)
+enum lab_step worker_first_step(enum lab_workload workload, enum lab_sync sync)
 {
-	if (workload == INSTR_WORK_WITHDRAW)
-		return INSTR_STEP_CHECK;
-	return sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_ADD : INSTR_STEP_LOAD;
+	if (workload == LAB_WORK_WITHDRAW)
+		return LAB_STEP_CHECK;
+	return sync == LAB_SYNC_ATOMIC ? LAB_STEP_FETCH_ADD : LAB_STEP_LOAD;
 }
 
 /* Shows ptviz what the worker holds and what it will do next. */
 static void worker_publish(struct instr_gate *g, struct instr_slot *s, const struct worker_op *op)
 {
-	enum instr_step next = op->busy ? op->next
+	enum lab_step next = op->busy ? op->next
 	                                : worker_first_step(atomic_load_explicit(&g->workload, memory_order_relaxed),
 	                                                    atomic_load_explicit(&g->sync, memory_order_relaxed));
 	atomic_store_explicit(&s->reg, op->reg, memory_order_relaxed);
@@ -377,18 +377,18 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		if (ctl & INSTR_CTL_END) {
 			worker_unlock(op, lock);
-			atomic_store(&s->state, INSTR_ENDED);
+			atomic_store(&s->state, LAB_ACT_ENDED);
 			return true;
 		}
 		if (worker_request(s, ctl))
 			continue;
-		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
+		if (instr_ctl_fault(ctl) == LAB_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
 			worker_resume(s);
 			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
 			continue;
 		}
-		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
+		if (instr_ctl_fault(ctl) != LAB_FAULT_NONE)
 			worker_fault(s, instr_ctl_fault(ctl));
 		if (ctl & INSTR_CTL_DROP) {
 			worker_drop(g, s, op, lock);
@@ -396,21 +396,21 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		uint32_t wait_state;
 		if (ctl & INSTR_CTL_PAUSE) {
-			wait_state = INSTR_PAUSED;
+			wait_state = LAB_ACT_PAUSED;
 		} else if (ctl & INSTR_CTL_STEP) {
 			uint32_t taken = atomic_load(&s->taken);
 			if ((ctl >> INSTR_CTL_PERMIT_SHIFT) != (taken & 0xffffu)) {
 				/* Permitted.  Running first, then the hold once more (see below). */
-				atomic_store(&s->state, INSTR_RUNNING);
+				atomic_store(&s->state, LAB_ACT_RUNNING);
 				if (atomic_load(&g->hold) != 0)
 					continue;
 				atomic_store(&s->taken, taken + 1);
 				worker_resume(s);
 				return false;
 			}
-			wait_state = INSTR_STEPWAIT;
+			wait_state = LAB_ACT_STEPWAIT;
 		} else {
-			atomic_store(&s->state, INSTR_RUNNING);
+			atomic_store(&s->state, LAB_ACT_RUNNING);
 			worker_resume(s);
 			return false;
 		}
@@ -468,7 +468,7 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 
 	if (rc == EBUSY) {
 		atomic_store(&s->wants, id);
-		atomic_store(&s->state, INSTR_LOCKWAIT);
+		atomic_store(&s->state, LAB_ACT_LOCKWAIT);
 		for (;;) {
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
@@ -489,16 +489,16 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 			/* A request is answered where it waits: it still wants the lock. */
 			if (worker_request(s, ctl))
 				continue;
-			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE ||
+			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != LAB_FAULT_NONE ||
 			    (bail_on_fix && (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER))) {
 				atomic_store(&s->wants, 0);
-				atomic_store(&s->state, INSTR_RUNNING);
+				atomic_store(&s->state, LAB_ACT_RUNNING);
 				return false;
 			}
 		}
 		atomic_store(&s->wants, 0);
 		/* Running first, then the hold: ptviz did not wait for a worker blocked on a lock. */
-		atomic_store(&s->state, INSTR_RUNNING);
+		atomic_store(&s->state, LAB_ACT_RUNNING);
 		worker_park_if_held(g, s);
 	}
 	if (rc == EOWNERDEAD)
@@ -509,7 +509,7 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 /* Step mode's lock: the group's sync mutex, held from the load to the store. */
 static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
 {
-	if (!worker_lock_wait(g, s, lock, INSTR_LOCK_A, false))
+	if (!worker_lock_wait(g, s, lock, LAB_LOCK_A, false))
 		return false;
 	op->locked = true;
 	return true;
@@ -529,46 +529,46 @@ static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct work
 		op->sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
 		op->next = worker_first_step(op->workload, op->sync);
 	}
-	enum instr_step step = op->next;
+	enum lab_step step = op->next;
 	bool finished = false;
 
-	if ((step == INSTR_STEP_LOAD || step == INSTR_STEP_CHECK) && op->sync == INSTR_SYNC_MUTEX && !op->locked &&
+	if ((step == LAB_STEP_LOAD || step == LAB_STEP_CHECK) && op->sync == LAB_SYNC_MUTEX && !op->locked &&
 	    !worker_lock(g, s, op, lock))
 		return false;
 	switch (step) {
-	case INSTR_STEP_LOAD:
+	case LAB_STEP_LOAD:
 		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
-		op->next = op->workload == INSTR_WORK_WITHDRAW ? INSTR_STEP_STORE : INSTR_STEP_ADD;
+		op->next = op->workload == LAB_WORK_WITHDRAW ? LAB_STEP_STORE : LAB_STEP_ADD;
 		break;
-	case INSTR_STEP_ADD:
+	case LAB_STEP_ADD:
 		op->reg = op->reg + 1;
-		op->next = INSTR_STEP_STORE;
+		op->next = LAB_STEP_STORE;
 		break;
-	case INSTR_STEP_STORE: {
-		int64_t value = op->workload == INSTR_WORK_WITHDRAW ? op->reg - INSTR_WITHDRAW_AMOUNT : op->reg;
+	case LAB_STEP_STORE: {
+		int64_t value = op->workload == LAB_WORK_WITHDRAW ? op->reg - LAB_WITHDRAW_AMOUNT : op->reg;
 		atomic_store_explicit(counter, value, memory_order_relaxed);
 		op->reg = value;
 		*done = *done + 1;
 		finished = true;
 		break;
 	}
-	case INSTR_STEP_FETCH_ADD:
+	case LAB_STEP_FETCH_ADD:
 		op->reg = atomic_fetch_add_explicit(counter, 1, memory_order_relaxed) + 1;
 		*done = *done + 1;
 		finished = true;
 		break;
-	case INSTR_STEP_CHECK:
+	case LAB_STEP_CHECK:
 		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
-		if (op->reg >= INSTR_WITHDRAW_AMOUNT) {
-			op->next = op->sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_SUB : INSTR_STEP_LOAD;
+		if (op->reg >= LAB_WITHDRAW_AMOUNT) {
+			op->next = op->sync == LAB_SYNC_ATOMIC ? LAB_STEP_FETCH_SUB : LAB_STEP_LOAD;
 		} else {
 			atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
 			finished = true;
 		}
 		break;
-	case INSTR_STEP_FETCH_SUB:
-		op->reg = atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed) -
-		          INSTR_WITHDRAW_AMOUNT;
+	case LAB_STEP_FETCH_SUB:
+		op->reg = atomic_fetch_sub_explicit(counter, LAB_WITHDRAW_AMOUNT, memory_order_relaxed) -
+		          LAB_WITHDRAW_AMOUNT;
 		*done = *done + 1;
 		finished = true;
 		break;
@@ -582,40 +582,40 @@ static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct work
 }
 
 /* A whole withdrawal outside step mode: check the balance, then take the money. */
-static void worker_withdraw(struct instr_slot *s, enum instr_sync sync, _Atomic int64_t *counter,
+static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, _Atomic int64_t *counter,
                             pthread_mutex_t *lock, volatile int64_t *done)
 {
-	if (sync == INSTR_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
+	if (sync == LAB_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
 		pthread_mutex_consistent(lock);
 	int64_t balance = atomic_load_explicit(counter, memory_order_relaxed);
-	if (balance >= INSTR_WITHDRAW_AMOUNT) {
-		if (sync == INSTR_SYNC_ATOMIC) {
+	if (balance >= LAB_WITHDRAW_AMOUNT) {
+		if (sync == LAB_SYNC_ATOMIC) {
 			/* The update is indivisible, but the check before it is not. */
-			atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
+			atomic_fetch_sub_explicit(counter, LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
 		} else {
 			int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-			atomic_store_explicit(counter, v - INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
+			atomic_store_explicit(counter, v - LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
 		}
 		*done = *done + 1;
 	} else {
 		atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
 	}
-	if (sync == INSTR_SYNC_MUTEX)
+	if (sync == LAB_SYNC_MUTEX)
 		pthread_mutex_unlock(lock);
 }
 
 /* counter++ under the group's sync mode. */
-static void worker_increment(enum instr_sync sync, _Atomic int64_t *counter, pthread_mutex_t *lock)
+static void worker_increment(enum lab_sync sync, _Atomic int64_t *counter, pthread_mutex_t *lock)
 {
 	switch (sync) {
-	case INSTR_SYNC_MUTEX:
+	case LAB_SYNC_MUTEX:
 		if (pthread_mutex_lock(lock) == EOWNERDEAD)
 			pthread_mutex_consistent(lock);
 		atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
 		pthread_mutex_unlock(lock);
 		break;
-	case INSTR_SYNC_ATOMIC:
+	case LAB_SYNC_ATOMIC:
 		atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
 		break;
 	default: {
@@ -649,7 +649,7 @@ static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const st
 {
 	bool a_first = (s->number % 2 == 1) || (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER);
 	pthread_mutex_t *first = a_first ? m->lock : m->lock_b, *second = a_first ? m->lock_b : m->lock;
-	uint32_t first_id = a_first ? INSTR_LOCK_A : INSTR_LOCK_B, second_id = a_first ? INSTR_LOCK_B : INSTR_LOCK_A;
+	uint32_t first_id = a_first ? LAB_LOCK_A : LAB_LOCK_B, second_id = a_first ? LAB_LOCK_B : LAB_LOCK_A;
 	struct timespec work = { 0, 1000000L };
 
 	if (!worker_lock_wait(g, s, first, first_id, false))
@@ -661,7 +661,7 @@ static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const st
 		atomic_store(&s->holds_lock, 0);
 		return;
 	}
-	atomic_store(&s->holds_lock, INSTR_LOCK_A | INSTR_LOCK_B);
+	atomic_store(&s->holds_lock, LAB_LOCK_A | LAB_LOCK_B);
 	atomic_store_explicit(m->counter, atomic_load_explicit(m->counter, memory_order_relaxed) + 1,
 	                      memory_order_relaxed);
 	*done = *done + 1;
@@ -684,9 +684,9 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	struct timespec nap = { 0, 200000L };
 
 	if (s->number != 1) {
-		atomic_store(&s->state, INSTR_IOWAIT);
+		atomic_store(&s->state, LAB_ACT_IOWAIT);
 		nanosleep(&nap, NULL);
-		atomic_store(&s->state, INSTR_RUNNING);
+		atomic_store(&s->state, LAB_ACT_RUNNING);
 		worker_park_if_held(g, s);
 		return;
 	}
@@ -700,9 +700,9 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	int64_t arrived = (now - arrivals_from[0]) / INSTR_TASK_EVERY_NS;
 	int64_t waiting = arrived - *done;
 	if (waiting <= 0) {
-		atomic_store(&s->state, INSTR_IOWAIT);
+		atomic_store(&s->state, LAB_ACT_IOWAIT);
 		nanosleep(&nap, NULL);
-		atomic_store(&s->state, INSTR_RUNNING);
+		atomic_store(&s->state, LAB_ACT_RUNNING);
 		worker_park_if_held(g, s);
 		return;
 	}
@@ -719,9 +719,9 @@ static void worker_io(struct instr_gate *g, struct instr_slot *s)
 {
 	struct timespec wait = { 0, 2000000L };
 
-	atomic_store(&s->state, INSTR_IOWAIT);
+	atomic_store(&s->state, LAB_ACT_IOWAIT);
 	nanosleep(&wait, NULL);
-	atomic_store(&s->state, INSTR_RUNNING);
+	atomic_store(&s->state, LAB_ACT_RUNNING);
 	worker_park_if_held(g, s);
 }
 
@@ -735,11 +735,11 @@ static void worker_gil_slice(struct instr_gate *g, struct instr_slot *s, const s
 {
 	struct timespec t0, now;
 
-	if (!worker_lock_wait(g, s, m->gil, INSTR_LOCK_A, false))
+	if (!worker_lock_wait(g, s, m->gil, LAB_LOCK_A, false))
 		return;
-	atomic_store(&s->holds_lock, INSTR_LOCK_A);
+	atomic_store(&s->holds_lock, LAB_LOCK_A);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool cpu = atomic_load_explicit(&g->workload, memory_order_relaxed) == INSTR_WORK_CPU;
+	bool cpu = atomic_load_explicit(&g->workload, memory_order_relaxed) == LAB_WORK_CPU;
 	for (int i = 1;; i++) {
 		if (cpu)
 			worker_compute();
@@ -773,7 +773,7 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct 
 	worker_publish(g, s, &op);
 	/* Reported in first, at ptviz's priority, so a spawn of hundreds is quick. */
 	worker_go_idle();
-	atomic_store(&s->state, INSTR_RUNNING);
+	atomic_store(&s->state, LAB_ACT_RUNNING);
 	for (;;) {
 		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
@@ -787,29 +787,29 @@ static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct 
 			worker_publish(g, s, &op);
 			continue;
 		}
-		enum instr_sync sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
-		enum instr_workload workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
+		enum lab_sync sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
+		enum lab_workload workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
 		if ((atomic_load_explicit(&g->flags, memory_order_relaxed) & INSTR_GATE_GIL) &&
-		    (workload == INSTR_WORK_COUNTER || workload == INSTR_WORK_CPU)) {
+		    (workload == LAB_WORK_COUNTER || workload == LAB_WORK_CPU)) {
 			worker_gil_slice(g, s, m, &done);
 			continue;
 		}
 		switch (workload) {
-		case INSTR_WORK_WITHDRAW:
+		case LAB_WORK_WITHDRAW:
 			worker_withdraw(s, sync, m->counter, m->lock, &done);
 			break;
-		case INSTR_WORK_DEADLOCK:
+		case LAB_WORK_DEADLOCK:
 			worker_deadlock(g, s, m, &done);
 			continue;
-		case INSTR_WORK_IO:
+		case LAB_WORK_IO:
 			worker_io(g, s);
 			worker_increment(sync, m->counter, m->lock);
 			done = done + 1;
 			break;
-		case INSTR_WORK_EVENTLOOP:
+		case LAB_WORK_EVENTLOOP:
 			worker_eventloop(g, s, m, &done, arrivals_from);
 			break;
-		case INSTR_WORK_CPU:
+		case LAB_WORK_CPU:
 			worker_compute();
 			worker_increment(sync, m->counter, m->lock);
 			done = done + 1;

@@ -215,7 +215,7 @@ static void play_measured(struct ui *ui)
 			continue;
 		int paused = 0;
 		for (int i = 0; i < g->nworkers; i++)
-			paused += g->workers[i].alive && g->workers[i].activity == INSTR_PAUSED;
+			paused += g->workers[i].alive && g->workers[i].activity == LAB_ACT_PAUSED;
 		if (g->alive > 0 && paused == g->alive) {
 			/* Held on purpose while another group is measured: its zero says nothing. */
 			ui_log(ui, ROLE_NOTE, "measured: %s was paused", g->name);
@@ -223,8 +223,8 @@ static void play_measured(struct ui *ui)
 		}
 		story_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
 		/* What decides the rate: the lock for counter++, else the workload; and the CPUs when pinned. */
-		snprintf(how, sizeof(how), "%s%s%s", g->workload == INSTR_WORK_COUNTER ? "sync " : "",
-		         g->workload == INSTR_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
+		snprintf(how, sizeof(how), "%s%s%s", g->workload == LAB_WORK_COUNTER ? "sync " : "",
+		         g->workload == LAB_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
 		         g->pinned_cpu >= 0 ? ", 1 CPU" : "");
 		const char *who = g->kind == LAB_THREADS ? (g->alive == 1 ? "thread" : "threads")
 		                                         : (g->alive == 1 ? "process" : "processes");

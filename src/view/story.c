@@ -6,10 +6,10 @@
 
 #include <bsd/string.h>
 
-const char *story_fault(enum instr_fault fault)
+const char *story_fault(enum lab_fault fault)
 {
 	static const char *const told[] = { VOCAB_INJECTS(VOCAB_HELP) };
-	unsigned i = (unsigned)fault - INSTR_FAULT_SEGV;
+	unsigned i = (unsigned)fault - LAB_FAULT_SEGV;
 
 	return i < sizeof(told) / sizeof(told[0]) ? told[i] : "stopped";
 }

@@ -38,7 +38,7 @@ struct trend_group {
 	char name[LAB_NAME_MAX + 1];
 	double spawned_at;         /* with the name, what tells a new group from an old one */
 	struct trend_series rate;  /* increments (operations, tasks served) per second */
-	enum instr_workload workload;   /* the rate's history is of this workload only, */
+	enum lab_workload workload;   /* the rate's history is of this workload only, */
 	bool stepping;                  /* and of free running or of step mode only */
 	struct trend_frames lost;  /* lost updates, frame by frame */
 	int nworkers;
