@@ -97,6 +97,7 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 			json_object_array_add(orphans, json_object_new_int(ev->orphans[i]));
 		json_object_object_add(o, "orphans", orphans);
 	}
+	json_object_object_add(o, "group_serial", json_object_new_int64(ev->group_serial));
 	batch_emit(b, o);
 }
 
@@ -261,6 +262,7 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	if (rg->withdraw)
 		json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
 	batch_json_worker_more(wo, rw);
+	json_object_object_add(wo, "serial", json_object_new_int64(w->serial));
 	return wo;
 }
 
@@ -315,6 +317,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	for (int k = 0; k < rg->nkids; k++)
 		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
 	json_object_object_add(go, "children", kids);
+	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }
 

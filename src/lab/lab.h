@@ -61,7 +61,27 @@ struct lab_kid {
 	bool adopted;            /* orphaned, and ptviz (the child subreaper) is its parent now */
 };
 
+/*
+ * Identity.  Every group and every worker has a serial: a number the lab
+ * gives once in a run, from one counter, and never again, whatever is
+ * removed or whatever name is given anew.  Whatever keeps something from one
+ * snapshot to the next (the charts' histories, the lesson's measure, the
+ * screen's selection, the memory map's overlay) keys on serials, never on a
+ * name or a place in the list: names come back and groups move up the list.
+ *
+ * The snapshot is meant to take a second producer later, programs ptviz did
+ * not write, followed through /proc, with the view not caring which filled
+ * it: a process and its threads would be a group and its workers; a task
+ * that appears between two frames takes the next serial when it is first
+ * seen and keeps it until it ends, so its history starts then; a process's
+ * parent would be named by its serial, not by its place; a green thread,
+ * with no TID of its own, is a worker known by its serial alone (tid 0);
+ * memory per worker and a history of each worker's states belong in the
+ * view, keyed by the same serials.  Serials are never 0, so 0 means none.
+ */
+
 struct lab_worker {
+	uint32_t serial;         /* never reused in a run (see Identity above) */
 	char id[LAB_ID_MAX];     /* "T3" */
 	int number;              /* 3 */
 	int slot;                /* index in the instrument panel */
@@ -102,6 +122,7 @@ struct lab_worker {
 };
 
 struct lab_group {
+	uint32_t serial;         /* never reused in a run, unlike the name */
 	char name[LAB_NAME_MAX + 1];
 	enum lab_kind kind;
 	bool shared;             /* one counter for all: threads, or processes with a shared segment */
@@ -147,6 +168,7 @@ struct lab_event {
 	enum lab_event_kind kind;
 	double t;
 	char group[LAB_NAME_MAX + 1];
+	uint32_t group_serial;   /* the group, even after its name is given to another */
 	enum lab_kind group_kind;
 	pid_t pid;               /* process that exited (host or worker); host for a spawn of threads */
 	int nids;
@@ -223,6 +245,12 @@ const struct lab_group *lab_group_at(const struct lab *lab, int i);
 const struct lab_group *lab_find_group(const struct lab *lab, const char *name);
 const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
                                          const struct lab_group **group);
+/* By serial: the group, or the worker and its group; NULL once it is gone (or never was). */
+const struct lab_group *lab_group_by_serial(const struct lab *lab, uint32_t serial);
+const struct lab_worker *lab_worker_by_serial(const struct lab *lab, uint32_t serial,
+                                              const struct lab_group **group);
+/* Where a group of this snapshot stands in the list (lab_group_at), or -1. */
+int lab_group_index(const struct lab *lab, const struct lab_group *g);
 /* The sync mode new groups start with: the last `sync` given without a group. */
 enum lab_sync lab_sync_default(const struct lab *lab);
 /* Where the instrument panel is mapped (the same range in ptviz and every worker). */

@@ -42,6 +42,7 @@ struct lab {
 	bool gate_used[LAB_MAX_GROUPS];
 	struct lab_group groups[LAB_MAX_GROUPS];
 	int ngroups;
+	uint32_t last_serial;    /* the last serial given to a group or a worker */
 	int sigfd;
 	sigset_t old_mask;
 	struct timespec t0;
@@ -103,6 +104,8 @@ void lab_note(struct lab_error *err, const char *fmt, ...) __attribute__((format
 int64_t lab_ns(void);
 
 struct lab_group *lab_group_named(struct lab *lab, const char *name);
+/* A serial never given before in this run. */
+uint32_t lab_serial_next(struct lab *lab);
 /* The worker named id ("PB12") and its group; NULL when there is none. */
 struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group);
 /* Say why a name is no group or no worker, and what is there instead; they return false. */

@@ -263,6 +263,7 @@ static struct lab_group *lab_group_add(struct lab *lab, enum lab_kind kind, bool
 	struct lab_group *g = &lab->groups[lab->ngroups++];
 
 	memset(g, 0, sizeof(*g));
+	g->serial = lab_serial_next(lab);
 	strlcpy(g->name, name, sizeof(g->name));
 	g->kind = kind;
 	g->shared = kind == LAB_THREADS || shared;
@@ -291,6 +292,7 @@ static bool lab_group_seat(struct lab *lab, struct lab_group *g, int n, int *slo
 	g->nworkers = n;
 	for (int i = 0; i < n; i++) {
 		struct lab_worker *w = &g->workers[i];
+		w->serial = lab_serial_next(lab);
 		w->slot = slots[i];
 		*lab_private(lab, w) = (struct lab_worker_private){ .stat_fd = -1, .sched_fd = -1 };
 		snprintf(w->id, sizeof(w->id), "%.8s%d", g->name, (i + 1) % 1000000);

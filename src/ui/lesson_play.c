@@ -168,10 +168,7 @@ static void play_show(struct ui *ui, const struct lesson_item *it)
 		play_fail(ui, it, NULL, msg);
 		return;
 	}
-	for (int gi = 0; gi < lab_ngroups(ui->lab); gi++) {
-		if (lab_group_at(ui->lab, gi) == g)
-			ui_select(ui, gi, (int)(w - g->workers));
-	}
+	ui_select(ui, lab_group_index(ui->lab, g), (int)(w - g->workers));
 	/* Closed first, so the map is read afresh for this worker. */
 	ui_overlay(ui, PANE_COUNT);
 	ui_overlay(ui, PANE_MEMMAP);
@@ -189,8 +186,7 @@ static void play_measure_start(struct ui *ui)
 	m->n = 0;
 	for (int i = 0; i < lab_ngroups(ui->lab) && m->n < LAB_MAX_GROUPS; i++) {
 		const struct lab_group *g = lab_group_at(ui->lab, i);
-		strlcpy(m->name[m->n], g->name, sizeof(m->name[0]));
-		m->spawned_at[m->n] = g->spawned_at;
+		m->serial[m->n] = g->serial;
 		m->increments[m->n] = g->increments;
 		m->n++;
 	}
@@ -209,9 +205,9 @@ static void play_measured(struct ui *ui)
 	if (dt <= 0)
 		return;
 	for (int k = 0; k < m->n; k++) {
-		const struct lab_group *g = lab_find_group(ui->lab, m->name[k]);
+		const struct lab_group *g = lab_group_by_serial(ui->lab, m->serial[k]);
 		char rate[32], how[64];
-		if (g == NULL || g->spawned_at != m->spawned_at[k])
+		if (g == NULL)
 			continue;
 		int paused = 0;
 		for (int i = 0; i < g->nworkers; i++)
