@@ -84,7 +84,7 @@ struct lab_worker {
 	uint32_t serial;         /* never reused in a run (see Identity above) */
 	char id[LAB_ID_MAX];     /* "T3" */
 	int number;              /* 3 */
-	int slot;                /* index in the instrument panel */
+	int slot;                /* the engine's: where it keeps its own record of the worker */
 	pid_t pid;               /* its process: the host for a thread */
 	pid_t tid;               /* its kernel thread id (the pid for a process) */
 	bool alive;
@@ -127,7 +127,7 @@ struct lab_group {
 	enum lab_kind kind;
 	bool shared;             /* one counter for all: threads, or processes with a shared segment */
 	enum lab_sync sync;
-	int gate;
+	int gate;                /* the engine's: where it controls the group */
 	pid_t host;              /* the thread host; 0 for processes */
 	bool host_alive;
 	uintptr_t counter_address;
