@@ -97,6 +97,7 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 			json_object_array_add(orphans, json_object_new_int(ev->orphans[i]));
 		json_object_object_add(o, "orphans", orphans);
 	}
+	json_object_object_add(o, "group_serial", json_object_new_int64(ev->group_serial));
 	batch_emit(b, o);
 }
 
@@ -127,11 +128,11 @@ static void batch_text_figures(struct batch *b, const struct report_group *rg)
 	story_number(g->refused, refused, sizeof(refused));
 	if (rg->withdraw && rg->one_counter)
 		fprintf(b->out, "    withdrawals of %d from %lld: %s, balance @0x%" PRIxPTR " = %s%s, lost %s, refused %s\n",
-		        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address, value,
+		        LAB_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address, value,
 		        g->overdrawn ? " (overdrawn)" : "", lost, refused);
 	else if (rg->withdraw)
 		fprintf(b->out, "    withdrawals of %d from %lld: %s, each process its own balance @0x%" PRIxPTR "%s, lost %s, refused %s\n",
-		        INSTR_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address,
+		        LAB_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address,
 		        g->overdrawn ? " (one is overdrawn)" : "", lost, refused);
 	else if (rg->one_counter)
 		fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", inc, g->counter_address,
@@ -163,7 +164,7 @@ static void batch_text_worker(struct batch *b, const struct report_group *rg, co
 		if (w->has_reg)
 			snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
 		fprintf(b->out, "          step mode: register %s, next %s%s, %u micro-step%s taken\n", reg,
-		        lab_step_name(w->next), w->activity == INSTR_LOCKWAIT ? " (waiting for the lock)"
+		        lab_step_name(w->next), w->activity == LAB_ACT_LOCKWAIT ? " (waiting for the lock)"
 		                                : w->holds_lock ? " (holds the lock)" : "",
 		        w->steps, w->steps == 1 ? "" : "s");
 	}
@@ -249,10 +250,10 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
 	json_object_object_add(wo, "cpu_ns", json_object_new_int64((int64_t)w->cpu_ns));
 	json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
-	if (rg->g->workload == INSTR_WORK_EVENTLOOP)
+	if (rg->g->workload == LAB_WORK_EVENTLOOP)
 		json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
 	struct json_object *holds = json_object_new_array();
-	for (uint32_t lock = INSTR_LOCK_A; lock <= INSTR_LOCK_B; lock <<= 1) {
+	for (uint32_t lock = LAB_LOCK_A; lock <= LAB_LOCK_B; lock <<= 1) {
 		if (rw->holds & lock)
 			json_object_array_add(holds, json_object_new_string(explain_lock_letter(lock)));
 	}
@@ -261,6 +262,7 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	if (rg->withdraw)
 		json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
 	batch_json_worker_more(wo, rw);
+	json_object_object_add(wo, "serial", json_object_new_int64(w->serial));
 	return wo;
 }
 
@@ -301,7 +303,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
 	if (rg->withdraw) {
 		json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));
-		json_object_object_add(go, "amount", json_object_new_int(INSTR_WITHDRAW_AMOUNT));
+		json_object_object_add(go, "amount", json_object_new_int(LAB_WITHDRAW_AMOUNT));
 		json_object_object_add(go, "withdrawals", json_object_new_int64(g->increments));
 		json_object_object_add(go, "balance", rg->one_counter ? json_object_new_int64(g->counter) : NULL);
 		json_object_object_add(go, "refused", json_object_new_int64(g->refused));
@@ -315,6 +317,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	for (int k = 0; k < rg->nkids; k++)
 		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
 	json_object_object_add(go, "children", kids);
+	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }
 

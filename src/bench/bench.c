@@ -15,7 +15,7 @@
 
 #include <bsd/string.h>
 
-#include "../lab/worker.h"
+#include "../lab/lab.h"
 #include "bench_measure.h"
 
 #define BENCH_KIND_NAME(id, name) name,
@@ -139,7 +139,7 @@ static void bench_child_setup(pid_t parent, int fd, enum bench_kind kind)
 	char title[64];
 
 	snprintf(title, sizeof(title), "ptviz: bench %s", bench_names[kind]);
-	worker_child_isolate(parent, &fd, 1, title, "ptviz-bench");
+	lab_child_isolate(parent, &fd, 1, title, "ptviz-bench");
 	/* The programs posix_spawn starts must not hold ptviz's pipe open. */
 	fcntl(3, F_SETFD, FD_CLOEXEC);
 }

@@ -42,14 +42,15 @@ struct cmd {
 	const struct cmd_entry *entry;   /* its verb's record: how it is executed */
 	int line, column;            /* where the command starts */
 	enum lab_kind kind;          /* spawn */
-	int count;                   /* spawn; close: the file descriptor */
+	int count;                   /* spawn: how many workers */
+	int fd;                      /* close: the file descriptor */
 	bool shared;                 /* spawn processes ... shared */
-	enum instr_sync sync;        /* sync */
-	enum instr_fault fault;      /* inject */
+	enum lab_sync sync;          /* sync */
+	enum lab_fault fault;        /* inject */
 	double seconds;              /* run */
 	bool on;                     /* step on|off, gil on|off, files on|off, cpus 1 (on) or all */
 	enum lab_reap_mode reap;     /* reap, reap on, reap off */
-	enum instr_workload workload;
+	enum lab_workload workload;
 	int nschedule;               /* schedule */
 	int schedule[LAB_SCHEDULE_MAX];
 	char bench[CMD_WORD_MAX];    /* bench: which measurement */

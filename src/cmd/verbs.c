@@ -110,7 +110,7 @@ static bool parse_sync(const struct cmd_statement *st, struct cmd *c, struct cmd
 
 	if (!cmd_arg_word(st, 1, lab_sync_words, "a mode", "sync mode", &k, err))
 		return false;
-	c->sync = (enum instr_sync)k;
+	c->sync = (enum lab_sync)k;
 	return cmd_arg_group(st, 2, c, "sync mutex T", err);
 }
 
@@ -128,7 +128,7 @@ static bool parse_inject(const struct cmd_statement *st, struct cmd *c, struct c
 		                "inject needs a fault and a worker, e.g. 'inject segv T3'");
 	if (!cmd_arg_word(st, 1, lab_inject_words, NULL, "fault", &k, err))
 		return false;
-	c->fault = (enum instr_fault)(INSTR_FAULT_SEGV + k);
+	c->fault = (enum lab_fault)(LAB_FAULT_SEGV + k);
 	return cmd_arg_worker(st, 2, c, "inject into one worker", "inject segv T3", err) && cmd_arg_end(st, 3, err);
 }
 
@@ -143,7 +143,7 @@ static bool parse_workload(const struct cmd_statement *st, struct cmd *c, struct
 
 	if (!cmd_arg_word(st, 1, lab_workload_words, "a kind", "workload", &k, err))
 		return false;
-	c->workload = (enum instr_workload)k;
+	c->workload = (enum lab_workload)k;
 	return cmd_arg_group(st, 2, c, "workload withdraw T", err);
 }
 
@@ -239,14 +239,14 @@ static bool parse_close(const struct cmd_statement *st, struct cmd *c, struct cm
 	if (!whole_number(w->text, 0, 65535, &fd))
 		return cmd_fail(err, st->line, w->column,
 		                "bad file descriptor '%s': expected a number from 0 to 65535, e.g. 'close P2 3'", w->text);
-	c->count = (int)fd;
+	c->fd = (int)fd;
 	c->value_column = w->column;
 	return cmd_arg_end(st, 3, err);
 }
 
 static bool exec_close(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
-	return lab_close_file(lab, target, c->count, err);
+	return lab_close_file(lab, target, c->fd, err);
 }
 
 /* ---- run, report, reset, quit ---- */

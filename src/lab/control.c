@@ -18,7 +18,7 @@ void lab_control_update(struct instr_slot *s, uint32_t clear, uint32_t set)
 
 static void lab_switch_sync(struct lab *lab, struct lab_group *g, const void *arg)
 {
-	enum instr_sync sync = *(const enum instr_sync *)arg;
+	enum lab_sync sync = *(const enum lab_sync *)arg;
 
 	/* Read at the switch, so the figures for the old mode are complete. */
 	lab_read_if_consistent(lab, g, NULL);
@@ -26,7 +26,7 @@ static void lab_switch_sync(struct lab *lab, struct lab_group *g, const void *ar
 	atomic_store(&lab_gate(lab, g)->sync, sync);
 }
 
-bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err)
+bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err)
 {
 	uint32_t mask = 0;
 
@@ -55,28 +55,28 @@ static bool lab_worker_looping(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
 
-	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_LOOPING;
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == LAB_ACT_LOOPING;
 }
 
 static bool lab_worker_blocking(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
 
-	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_BLOCKING;
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == LAB_ACT_BLOCKING;
 }
 
 static bool lab_worker_ended(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
 
-	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_ENDED;
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == LAB_ACT_ENDED;
 }
 
 static bool lab_worker_paused(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
 
-	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == INSTR_PAUSED;
+	return !w->alive || atomic_load(&lab->in.slots[w->slot].state) == LAB_ACT_PAUSED;
 }
 
 /* Why a worker cannot take a request, or NULL when it can. */
@@ -90,18 +90,18 @@ const char *lab_worker_deaf(struct lab *lab, const struct lab_worker *w)
 		return why;
 	}
 	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
-	if (st == INSTR_LOOPING) {
+	if (st == LAB_ACT_LOOPING) {
 		snprintf(why, sizeof(why), "%s is spinning in a runaway loop and no longer reads its control word", w->id);
 		return why;
 	}
-	if (st == INSTR_FAULTING) {
+	if (st == LAB_ACT_FAULTING) {
 		snprintf(why, sizeof(why), "%s is already performing a fault", w->id);
 		return why;
 	}
 	return NULL;
 }
 
-bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct lab_error *err)
+bool lab_inject(struct lab *lab, enum lab_fault fault, const char *id, struct lab_error *err)
 {
 	struct lab_group *g = NULL;
 
@@ -118,20 +118,20 @@ bool lab_inject(struct lab *lab, enum instr_fault fault, const char *id, struct 
 	atomic_fetch_or(&lab_slot(lab, w)->control, (uint32_t)fault << INSTR_CTL_FAULT_SHIFT);
 	lab_poke(lab, g, w);
 
-	bool (*done)(struct lab *, const void *) = fault == INSTR_FAULT_LOOP    ? lab_worker_looping
-	                                           : fault == INSTR_FAULT_BLOCK ? lab_worker_blocking
+	bool (*done)(struct lab *, const void *) = fault == LAB_FAULT_LOOP    ? lab_worker_looping
+	                                           : fault == LAB_FAULT_BLOCK ? lab_worker_blocking
 	                                                                        : lab_worker_gone;
-	if (!lab_wait_until(lab, done, w, LAB_FAULT_TIMEOUT_MS))
+	if (!lab_wait_until(lab, done, w, LAB_ANSWER_TIMEOUT_MS))
 		return lab_fail(err, "%s did not perform the %s fault within %d ms", w->id,
-		                lab_fault_name(fault), LAB_FAULT_TIMEOUT_MS);
-	if (fault == INSTR_FAULT_LOOP)
-		w->activity = INSTR_LOOPING;
-	if (fault == INSTR_FAULT_BLOCK) {
-		w->activity = INSTR_BLOCKING;
-		if (g->workload == INSTR_WORK_EVENTLOOP && w->number == 1)
+		                lab_fault_name(fault), LAB_ANSWER_TIMEOUT_MS);
+	if (fault == LAB_FAULT_LOOP)
+		w->activity = LAB_ACT_LOOPING;
+	if (fault == LAB_FAULT_BLOCK) {
+		w->activity = LAB_ACT_BLOCKING;
+		if (g->workload == LAB_WORK_EVENTLOOP && w->number == 1)
 			lab_note(err, "%s, the event loop, runs a %lld-second task itself: no task is served until it ends",
 			         w->id, INSTR_BLOCK_NS / 1000000000LL);
-		else if (g->workload == INSTR_WORK_EVENTLOOP)
+		else if (g->workload == LAB_WORK_EVENTLOOP)
 			lab_note(err, "%s, a worker beside the loop, runs a %lld-second task: the loop goes on serving",
 			         w->id, INSTR_BLOCK_NS / 1000000000LL);
 		else
@@ -197,13 +197,13 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 		return true;
 	}
 	/* One thread cannot be killed from outside: any fatal signal ends its whole process. */
-	if (atomic_load(&lab_slot(lab, w)->state) == INSTR_LOOPING)
+	if (atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_LOOPING)
 		return lab_fail(err, "%s is spinning and no longer listens, and a signal would end every thread of its process: 'kill %s' ends the whole host",
 		                w->id, g->name);
 	atomic_fetch_or(&lab_slot(lab, w)->control, INSTR_CTL_END);
 	lab_poke(lab, g, w);
-	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_FAULT_TIMEOUT_MS))
-		return lab_fail(err, "%s did not end within %d ms", w->id, LAB_FAULT_TIMEOUT_MS);
+	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_ANSWER_TIMEOUT_MS))
+		return lab_fail(err, "%s did not end within %d ms", w->id, LAB_ANSWER_TIMEOUT_MS);
 	if (w->alive) {
 		struct lab_event *ev = lab_event_push(lab, LAB_EVENT_EXIT, g, 1);
 		lab_worker_bury(lab, g, w, LAB_END_ENDED, lab_now(lab));

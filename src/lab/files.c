@@ -98,7 +98,7 @@ static bool lab_request_answered(struct lab *lab, const void *arg)
 {
 	const struct lab_worker *w = arg;
 
-	return !w->alive || instr_ctl_fault(atomic_load(&lab_slot(lab, w)->control)) == INSTR_FAULT_NONE;
+	return !w->alive || instr_ctl_fault(atomic_load(&lab_slot(lab, w)->control)) == LAB_FAULT_NONE;
 }
 
 /* The live worker named id, able to carry out a request now. */
@@ -116,7 +116,7 @@ static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struc
 		lab_fail(err, "%s; live workers of %s: %s", deaf, (*g)->name, lab_live_list(*g));
 		return NULL;
 	}
-	if (atomic_load(&lab_slot(lab, w)->state) == INSTR_BLOCKING) {
+	if (atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_BLOCKING) {
 		lab_fail(err, "%s is running its long task (inject block) and answers nothing until it ends; try again in a few seconds",
 		         w->id);
 		return NULL;
@@ -125,7 +125,7 @@ static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struc
 }
 
 /* Asks a worker to carry out a request and waits for its answer (slot->arg). */
-static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_fault req,
+static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_ask req,
                         int32_t arg, int32_t *answer, struct lab_error *err)
 {
 	struct instr_slot *s = lab_slot(lab, w);
@@ -133,9 +133,9 @@ static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker 
 	atomic_store(&s->arg, arg);
 	atomic_fetch_or(&s->control, (uint32_t)req << INSTR_CTL_FAULT_SHIFT);
 	lab_poke(lab, g, w);
-	if (!lab_wait_until(lab, lab_request_answered, w, LAB_FAULT_TIMEOUT_MS)) {
+	if (!lab_wait_until(lab, lab_request_answered, w, LAB_ANSWER_TIMEOUT_MS)) {
 		atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
-		return lab_fail(err, "%s did not answer within %d ms", w->id, LAB_FAULT_TIMEOUT_MS);
+		return lab_fail(err, "%s did not answer within %d ms", w->id, LAB_ANSWER_TIMEOUT_MS);
 	}
 	if (!w->alive)
 		return lab_fail(err, "%s died before it answered", w->id);
@@ -149,7 +149,7 @@ bool lab_open_file(struct lab *lab, const char *id, struct lab_error *err)
 	int32_t fd;
 
 	struct lab_worker *w = lab_requestable(lab, id, &g, err);
-	if (w == NULL || !lab_request(lab, g, w, INSTR_FAULT_OPEN, 0, &fd, err))
+	if (w == NULL || !lab_request(lab, g, w, INSTR_ASK_OPEN, 0, &fd, err))
 		return false;
 	if (fd < 0)
 		return lab_fail(err, "%s could not open a file: %s", w->id, strerror(-fd));
@@ -181,7 +181,7 @@ bool lab_close_file(struct lab *lab, const char *id, int fd, struct lab_error *e
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %d", fds[i]);
 		return lab_fail_arg(err, 1, "%s has no fd %d open; its open fds:%s", w->id, fd, list);
 	}
-	if (!lab_request(lab, g, w, INSTR_FAULT_CLOSE, fd, &answer, err))
+	if (!lab_request(lab, g, w, INSTR_ASK_CLOSE, fd, &answer, err))
 		return false;
 	if (answer < 0)
 		return lab_fail_arg(err, 1, "%s could not close fd %d: %s", w->id, fd, strerror(-answer));
@@ -210,7 +210,7 @@ bool lab_fork_child(struct lab *lab, const char *id, struct lab_error *err)
 	if (!lab->subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		return lab_fail(err, "cannot become the child subreaper: %s", strerror(errno));
 	lab->subreaper = true;
-	if (!lab_request(lab, g, w, INSTR_FAULT_FORK, 0, &pid, err))
+	if (!lab_request(lab, g, w, INSTR_ASK_FORK, 0, &pid, err))
 		return false;
 	if (pid < 0)
 		return lab_fail(err, "%s could not fork: %s", w->id, strerror(-pid));

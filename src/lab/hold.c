@@ -16,14 +16,14 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 		return false;
 	uint32_t st = atomic_load(&s->state);
 	uint32_t ctl = atomic_load(&s->control);
-	if (st == INSTR_PAUSED)
+	if (st == LAB_ACT_PAUSED)
 		/* Asleep at a boundary until ptviz itself clears the bit. */
 		return !(ctl & INSTR_CTL_PAUSE);
-	if (st == INSTR_STEPWAIT)
+	if (st == LAB_ACT_STEPWAIT)
 		/* Asleep until ptviz permits a step; it only reads memory until then. */
 		return !(ctl & INSTR_CTL_STEP) || (ctl >> INSTR_CTL_PERMIT_SHIFT) != (atomic_load(&s->taken) & 0xffffu);
 	/* A worker waiting for the lock only loads once it has it, and parks before it stores. */
-	return st == INSTR_RUNNING || st == INSTR_STARTING;
+	return st == LAB_ACT_RUNNING || st == LAB_ACT_STARTING;
 }
 
 /* Tells the group's held workers that something changed. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lab.h"     /* the lock bits and the withdraw amounts */
 #include "vocab.h"   /* the enums of states, faults, sync modes, workloads and steps */
 
 /*
@@ -26,13 +27,16 @@
 #define INSTR_GATE_GIL 0x01u        /* one lock per process around the work, as CPython's GIL */
 #define INSTR_GATE_LOCKORDER 0x02u  /* deadlock workload: every worker takes A before B */
 
-/* Lock ids in slot->holds_lock (a mask) and slot->wants. */
-#define INSTR_LOCK_A 1u
-#define INSTR_LOCK_B 2u
-
-/* The account a `withdraw` workload starts from, and what each withdrawal takes. */
-#define INSTR_WITHDRAW_BALANCE 100
-#define INSTR_WITHDRAW_AMOUNT 100
+/*
+ * Requests a worker carries out at its boundary, sent in the control word's
+ * fault field after the faults' values.  They are not faults: the worker
+ * answers in slot->arg, clears the request and goes on working.
+ */
+enum instr_ask {
+	INSTR_ASK_OPEN = 1 VOCAB_INJECTS(VOCAB_ONE),  /* open a file of its own; arg: the new fd or -errno */
+	INSTR_ASK_CLOSE,  /* arg: the fd to close; then 0 or -errno */
+	INSTR_ASK_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
+};
 
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
 #define INSTR_CTL_PAUSE 0x01u
@@ -43,32 +47,33 @@
 #define INSTR_CTL_PERMIT_SHIFT 16
 #define INSTR_CTL_PERMIT_ONE (1u << INSTR_CTL_PERMIT_SHIFT)
 #define INSTR_CTL_PERMIT_MASK (0xffffu << INSTR_CTL_PERMIT_SHIFT)
+/* A fault to perform (enum lab_fault) or a request to carry out (enum instr_ask). */
 #define INSTR_CTL_FAULT_SHIFT 8
 #define INSTR_CTL_FAULT_MASK (0xffu << INSTR_CTL_FAULT_SHIFT)
 
 /* One worker's slot: two cache lines of its own, so workers never share a line. */
 struct instr_slot {
 	_Atomic uint32_t control;  /* ptviz -> worker */
-	_Atomic uint32_t state;    /* enum instr_state, worker -> ptviz */
+	_Atomic uint32_t state;    /* enum lab_activity, worker -> ptviz */
 	_Atomic uint32_t ack;      /* last hold generation this worker acknowledged */
 	_Atomic int32_t tid;       /* kernel thread id, set by the worker */
 	_Atomic int64_t done;      /* copy of the worker's own stack counter */
 	_Atomic uint64_t stack_address; /* address of that stack counter */
-	_Atomic uint32_t fault;    /* enum instr_fault being performed */
+	_Atomic uint32_t fault;    /* enum lab_fault being performed */
 	uint32_t group;            /* gate index */
 	_Atomic int64_t fault_ns;  /* CLOCK_MONOTONIC when it began its fault */
 	/* step mode */
 	_Atomic uint32_t taken;    /* micro-steps the worker has begun in step mode, ever (wraps) */
-	_Atomic uint32_t next;     /* enum instr_step it takes next */
+	_Atomic uint32_t next;     /* enum lab_step it takes next */
 	_Atomic uint32_t has_reg;  /* 1: reg holds a value it loaded and has not stored yet */
 	_Atomic int64_t reg;       /* its register: the value it loaded or computed */
-	_Atomic uint32_t holds_lock; /* the locks it holds (INSTR_LOCK_A | INSTR_LOCK_B) */
-	_Atomic uint32_t last;     /* enum instr_step it took last */
+	_Atomic uint32_t holds_lock; /* the locks it holds (LAB_LOCK_A | LAB_LOCK_B, lab.h) */
+	_Atomic uint32_t last;     /* enum lab_step it took last */
 	_Atomic int64_t refused;   /* withdraw: checks that found too little money */
 	uint32_t number;           /* its number in the group, from 1 (set before it starts) */
 	_Atomic uint32_t wants;    /* the lock it is blocked on, 0 when none */
 	_Atomic int64_t arrivals_ns; /* eventloop: CLOCK_MONOTONIC when its tasks began to arrive */
-	_Atomic int32_t arg;       /* a request's argument, then its answer (INSTR_FAULT_OPEN...) */
+	_Atomic int32_t arg;       /* a request's argument, then its answer (INSTR_ASK_OPEN...) */
 	_Atomic uint32_t parked;   /* 1: parked at a boundary for a hold; it re-reads the hold before it works again */
 	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
 	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
@@ -84,8 +89,8 @@ struct instr_slot {
 struct instr_gate {
 	_Atomic uint32_t seq;      /* bumped on every change; workers futex-wait on it */
 	_Atomic uint32_t hold;     /* non-zero: hold generation, park at the boundary */
-	_Atomic uint32_t sync;     /* enum instr_sync */
-	_Atomic uint32_t workload; /* enum instr_workload */
+	_Atomic uint32_t sync;     /* enum lab_sync */
+	_Atomic uint32_t workload; /* enum lab_workload */
 	_Atomic uint32_t flags;    /* INSTR_GATE_* */
 	uint8_t pad[44];
 	_Atomic uint32_t pending __attribute__((aligned(64))); /* workers ptviz still waits for in a hold */

@@ -1,4 +1,4 @@
-/* The lab itself: its lifetime, its clock, finding groups and workers by name, and the queue of events. */
+/* The lab itself: its lifetime, its clock, finding groups and workers by name or serial, and the queue of events. */
 #include "lab_priv.h"
 
 #include <errno.h>
@@ -76,7 +76,7 @@ uintptr_t lab_counter_address(void)
 	return (uintptr_t)&worker_counter;
 }
 
-enum instr_sync lab_sync_default(const struct lab *lab)
+enum lab_sync lab_sync_default(const struct lab *lab)
 {
 	return lab->default_sync;
 }
@@ -121,6 +121,45 @@ struct lab_group *lab_group_named(struct lab *lab, const char *name)
 const struct lab_group *lab_find_group(const struct lab *lab, const char *name)
 {
 	return lab_group_named((struct lab *)lab, name);
+}
+
+uint32_t lab_serial_next(struct lab *lab)
+{
+	return ++lab->last_serial;
+}
+
+const struct lab_group *lab_group_by_serial(const struct lab *lab, uint32_t serial)
+{
+	for (int i = 0; serial != 0 && i < lab->ngroups; i++) {
+		if (lab->groups[i].serial == serial)
+			return &lab->groups[i];
+	}
+	return NULL;
+}
+
+const struct lab_worker *lab_worker_by_serial(const struct lab *lab, uint32_t serial,
+                                              const struct lab_group **group)
+{
+	for (int i = 0; serial != 0 && i < lab->ngroups; i++) {
+		const struct lab_group *g = &lab->groups[i];
+		for (int j = 0; j < g->nworkers; j++) {
+			if (g->workers[j].serial != serial)
+				continue;
+			if (group != NULL)
+				*group = g;
+			return &g->workers[j];
+		}
+	}
+	return NULL;
+}
+
+int lab_group_index(const struct lab *lab, const struct lab_group *g)
+{
+	for (int i = 0; g != NULL && i < lab->ngroups; i++) {
+		if (&lab->groups[i] == g)
+			return i;
+	}
+	return -1;
 }
 
 /* Splits "PB12" into "PB" and 12; false when it is not shaped as a worker's name. */
@@ -274,6 +313,7 @@ struct lab_event *lab_event_push(struct lab *lab, enum lab_event_kind kind, cons
 	ev->kind = kind;
 	ev->t = lab_now(lab);
 	strlcpy(ev->group, g->name, sizeof(ev->group));
+	ev->group_serial = g->serial;
 	ev->group_kind = g->kind;
 	ev->status = -1;
 	return ev;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "instr.h"
+#include "vocab.h"   /* sync modes, faults, workloads, micro-steps, activities */
 
 #define LAB_NAME_MAX 8          /* letters in a group name */
 #define LAB_ID_MAX 16           /* "T3", "PB12" and the terminating NUL */
@@ -22,6 +22,14 @@
 #define LAB_LIMIT_PROCESSES 1024
 
 enum lab_kind { LAB_THREADS, LAB_PROCESSES };
+
+/* The group's locks, as bits of lab_worker.holds and values of lab_worker.wants. */
+#define LAB_LOCK_A 1u
+#define LAB_LOCK_B 2u
+
+/* The account a `withdraw` workload starts from, and what each withdrawal takes. */
+#define LAB_WITHDRAW_BALANCE 100
+#define LAB_WITHDRAW_AMOUNT 100
 
 /* Why a worker stopped. */
 enum lab_end {
@@ -53,10 +61,30 @@ struct lab_kid {
 	bool adopted;            /* orphaned, and ptviz (the child subreaper) is its parent now */
 };
 
+/*
+ * Identity.  Every group and every worker has a serial: a number the lab
+ * gives once in a run, from one counter, and never again, whatever is
+ * removed or whatever name is given anew.  Whatever keeps something from one
+ * snapshot to the next (the charts' histories, the lesson's measure, the
+ * screen's selection, the memory map's overlay) keys on serials, never on a
+ * name or a place in the list: names come back and groups move up the list.
+ *
+ * The snapshot is meant to take a second producer later, programs ptviz did
+ * not write, followed through /proc, with the view not caring which filled
+ * it: a process and its threads would be a group and its workers; a task
+ * that appears between two frames takes the next serial when it is first
+ * seen and keeps it until it ends, so its history starts then; a process's
+ * parent would be named by its serial, not by its place; a green thread,
+ * with no TID of its own, is a worker known by its serial alone (tid 0);
+ * memory per worker and a history of each worker's states belong in the
+ * view, keyed by the same serials.  Serials are never 0, so 0 means none.
+ */
+
 struct lab_worker {
+	uint32_t serial;         /* never reused in a run (see Identity above) */
 	char id[LAB_ID_MAX];     /* "T3" */
 	int number;              /* 3 */
-	int slot;                /* index in the instrument panel */
+	int slot;                /* the engine's: where it keeps its own record of the worker */
 	pid_t pid;               /* its process: the host for a thread */
 	pid_t tid;               /* its kernel thread id (the pid for a process) */
 	bool alive;
@@ -64,26 +92,26 @@ struct lab_worker {
 	int cpu;                 /* CPU it last ran on, -1 unknown */
 	uint64_t cpu_ticks;      /* utime + stime, clock ticks */
 	uint64_t cpu_ns;         /* time it has run on a CPU, ns: schedstat, else the ticks */
-	enum instr_state activity;   /* what it says it is doing */
+	enum lab_activity activity; /* what it says it is doing */
 	int64_t done;            /* increments it made (consistent snapshot) */
 	int64_t counter;         /* the counter it increments, as last read */
 	uintptr_t counter_address;
 	uintptr_t stack_address; /* where its own `done` lives, on its stack */
 	/* once dead */
 	enum lab_end end;
-	enum instr_fault fault;  /* the fault it performed, if it was the cause */
+	enum lab_fault fault;    /* the fault it performed, if it was the cause */
 	int signal;              /* 0 when not killed by a signal */
 	int status;              /* exit status, -1 when not exited */
 	double died_at;          /* seconds since the lab started */
 	/* step mode, as the worker published it in its slot */
 	bool stepping;           /* it waits for permission before each micro-step */
-	enum instr_step next;    /* the micro-step it takes next */
+	enum lab_step next;      /* the micro-step it takes next */
 	bool has_reg;            /* reg holds a value loaded and not yet stored */
 	int64_t reg;             /* its register */
 	bool holds_lock;         /* it holds the group's lock between micro-steps */
 	uint32_t steps;          /* micro-steps it has taken since step mode began */
 	int64_t refused;         /* withdraw: checks that found too little money */
-	uint32_t wants;          /* the lock it is blocked on (INSTR_LOCK_A or _B), 0 when none */
+	uint32_t wants;          /* the lock it is blocked on (LAB_LOCK_A or _B), 0 when none */
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
 	int64_t backlog;         /* eventloop, worker 1: tasks arrived and not yet served */
@@ -94,11 +122,12 @@ struct lab_worker {
 };
 
 struct lab_group {
+	uint32_t serial;         /* never reused in a run, unlike the name */
 	char name[LAB_NAME_MAX + 1];
 	enum lab_kind kind;
 	bool shared;             /* one counter for all: threads, or processes with a shared segment */
-	enum instr_sync sync;
-	int gate;
+	enum lab_sync sync;
+	int gate;                /* the engine's: where it controls the group */
 	pid_t host;              /* the thread host; 0 for processes */
 	bool host_alive;
 	uintptr_t counter_address;
@@ -111,7 +140,7 @@ struct lab_group {
 	int64_t lost;            /* increments - counter, exact */
 	bool consistent;         /* false when some worker could not be held for the last snapshot */
 	double spawned_at;
-	enum instr_workload workload;
+	enum lab_workload workload;
 	bool stepping;           /* step mode: every micro-step waits for `step` */
 	/*
 	 * withdraw: counter is the balance (each private copy's, summed, for
@@ -139,13 +168,14 @@ struct lab_event {
 	enum lab_event_kind kind;
 	double t;
 	char group[LAB_NAME_MAX + 1];
+	uint32_t group_serial;   /* the group, even after its name is given to another */
 	enum lab_kind group_kind;
 	pid_t pid;               /* process that exited (host or worker); host for a spawn of threads */
 	int nids;
 	char (*ids)[LAB_ID_MAX]; /* workers spawned, or that died with this exit */
 	pid_t *pids;             /* their pids (spawn of processes) */
 	char cause[LAB_ID_MAX];  /* worker that faulted, "" when none */
-	enum instr_fault fault;
+	enum lab_fault fault;
 	enum lab_end end;        /* of the cause, or of the workers */
 	int signal;              /* 0 when none */
 	int status;              /* -1 when none */
@@ -172,6 +202,14 @@ void lab_config_defaults(struct lab_config *cfg);
 struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err);
 /* Ends every worker, reaps them and frees the lab.  NULL is a no-op. */
 void lab_free(struct lab *lab);
+
+/*
+ * Run in every child ptviz forks (a worker, the costs lab's measuring child),
+ * straight after the fork: dies with ptviz, no core file, a process group of
+ * its own, default signals, the terminal left alone, the nkeep descriptors of
+ * keep on fds 3, 4, ... in that order and nothing else open, a title for ps.
+ */
+void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
 
 /* Seconds since lab_new. */
 double lab_now(const struct lab *lab);
@@ -207,8 +245,14 @@ const struct lab_group *lab_group_at(const struct lab *lab, int i);
 const struct lab_group *lab_find_group(const struct lab *lab, const char *name);
 const struct lab_worker *lab_find_worker(const struct lab *lab, const char *id,
                                          const struct lab_group **group);
+/* By serial: the group, or the worker and its group; NULL once it is gone (or never was). */
+const struct lab_group *lab_group_by_serial(const struct lab *lab, uint32_t serial);
+const struct lab_worker *lab_worker_by_serial(const struct lab *lab, uint32_t serial,
+                                              const struct lab_group **group);
+/* Where a group of this snapshot stands in the list (lab_group_at), or -1. */
+int lab_group_index(const struct lab *lab, const struct lab_group *g);
 /* The sync mode new groups start with: the last `sync` given without a group. */
-enum instr_sync lab_sync_default(const struct lab *lab);
+enum lab_sync lab_sync_default(const struct lab *lab);
 /* Where the instrument panel is mapped (the same range in ptviz and every worker). */
 void lab_instrument_range(const struct lab *lab, uintptr_t *start, uintptr_t *end);
 /*
@@ -223,8 +267,8 @@ uintptr_t lab_counter_address(void);
 /* Commands.  Each returns false with err set when nothing was done. */
 bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
                struct lab_error *err);
-bool lab_sync(struct lab *lab, enum instr_sync sync, const char *group, struct lab_error *err);
-bool lab_inject(struct lab *lab, enum instr_fault fault, const char *worker, struct lab_error *err);
+bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err);
+bool lab_inject(struct lab *lab, enum lab_fault fault, const char *worker, struct lab_error *err);
 bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);
 /* target: a worker, a group, or "all".  On success err->msg may hold a note. */
 bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
@@ -251,7 +295,7 @@ bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *
 /* The schedule and the index of the entry the next `step` takes. */
 int lab_schedule_get(const struct lab *lab, const int **numbers, int *next);
 /* Switches a group (NULL: every group) to a workload; withdraw refills the account. */
-bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err);
+bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group, struct lab_error *err);
 
 /* Names, for reports and messages (sync modes, faults, workloads, steps and activities: vocab.h). */
 const char *lab_kind_name(enum lab_kind kind);

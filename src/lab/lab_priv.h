@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "instr.h"
 #include "lab.h"
 
 struct worker_segment;
@@ -18,7 +19,7 @@ struct worker_segment;
 /* How long a spawn waits for every worker to report in. */
 #define LAB_START_TIMEOUT_MS 5000
 /* How long an injected fault may take to show its effect. */
-#define LAB_FAULT_TIMEOUT_MS 3000
+#define LAB_ANSWER_TIMEOUT_MS 3000
 
 /* What the engine keeps of a worker for its own work, beside what a front end sees (struct lab_worker). */
 struct lab_worker_private {
@@ -41,12 +42,13 @@ struct lab {
 	bool gate_used[LAB_MAX_GROUPS];
 	struct lab_group groups[LAB_MAX_GROUPS];
 	int ngroups;
+	uint32_t last_serial;    /* the last serial given to a group or a worker */
 	int sigfd;
 	sigset_t old_mask;
 	struct timespec t0;
 	uint32_t hold_gen;
-	enum instr_sync default_sync;
-	enum instr_workload default_workload;
+	enum lab_sync default_sync;
+	enum lab_workload default_workload;
 	bool reap_off;           /* exits are noted, not reaped: zombies until `reap` */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER is on: orphans in ptviz's tree come to it */
 	int schedule[LAB_SCHEDULE_MAX];
@@ -102,6 +104,8 @@ void lab_note(struct lab_error *err, const char *fmt, ...) __attribute__((format
 int64_t lab_ns(void);
 
 struct lab_group *lab_group_named(struct lab *lab, const char *name);
+/* A serial never given before in this run. */
+uint32_t lab_serial_next(struct lab *lab);
 /* The worker named id ("PB12") and its group; NULL when there is none. */
 struct lab_worker *lab_worker_named(struct lab *lab, const char *id, struct lab_group **group);
 /* Say why a name is no group or no worker, and what is there instead; they return false. */
@@ -180,7 +184,7 @@ bool lab_group_settled(struct lab *lab, const void *arg);
 /* Starts a held group's memory again where it lives: the counter (or balance) at start, each count at 0. */
 void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start);
 /* What a workload's counter starts at: the full account for withdraw, else 0. */
-int64_t lab_start_value(enum instr_workload workload);
+int64_t lab_start_value(enum lab_workload workload);
 /* Switches a held group to the workload *arg (a lab_group_fn). */
 void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg);
 

@@ -31,7 +31,7 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->has_reg = atomic_load(&s->has_reg);
 	w->reg = atomic_load(&s->reg);
 	/* Between operations its next step is the first under the group's modes, whatever they became. */
-	w->next = w->has_reg ? (enum instr_step)atomic_load(&s->next) : worker_first_step(g->workload, g->sync);
+	w->next = w->has_reg ? (enum lab_step)atomic_load(&s->next) : worker_first_step(g->workload, g->sync);
 	w->holds = atomic_load(&s->holds_lock);
 	w->holds_lock = w->holds != 0;
 	w->wants = atomic_load(&s->wants);
@@ -110,7 +110,7 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 	g->increments = increments;
 	g->counter = g->shared ? shared_value : counters;
 	g->refused = refused;
-	if (g->workload != INSTR_WORK_WITHDRAW) {
+	if (g->workload != LAB_WORK_WITHDRAW) {
 		g->lost = g->increments - g->counter;
 		return;
 	}
@@ -126,7 +126,7 @@ static void lab_group_read(struct lab *lab, struct lab_group *g)
 			g->overdrawn |= g->workers[i].counter < 0;
 		}
 	}
-	g->lost = g->increments - taken / INSTR_WITHDRAW_AMOUNT;
+	g->lost = g->increments - taken / LAB_WITHDRAW_AMOUNT;
 }
 
 /*

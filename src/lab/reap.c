@@ -42,7 +42,7 @@ static struct lab_worker *lab_find_cause(struct lab *lab, struct lab_group *g, p
 {
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
-		if (w->alive && w->pid == pid && atomic_load(&lab_slot(lab, w)->state) == INSTR_FAULTING)
+		if (w->alive && w->pid == pid && atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_FAULTING)
 			return w;
 	}
 	return NULL;

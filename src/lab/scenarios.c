@@ -62,20 +62,20 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 	g->overdrawn = start < 0;
 }
 
-int64_t lab_start_value(enum instr_workload workload)
+int64_t lab_start_value(enum lab_workload workload)
 {
-	return workload == INSTR_WORK_WITHDRAW ? INSTR_WITHDRAW_BALANCE : 0;
+	return workload == LAB_WORK_WITHDRAW ? LAB_WITHDRAW_BALANCE : 0;
 }
 
 void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg)
 {
-	enum instr_workload workload = *(const enum instr_workload *)arg;
+	enum lab_workload workload = *(const enum lab_workload *)arg;
 
 	if (!g->consistent)
 		return;
 	g->workload = workload;
 	atomic_store(&lab_gate(lab, g)->workload, workload);
-	if (workload == INSTR_WORK_DEADLOCK) {
+	if (workload == LAB_WORK_DEADLOCK) {
 		/* A fresh deadlock: the fix comes undone. */
 		atomic_fetch_and(&lab_gate(lab, g)->flags, ~INSTR_GATE_LOCKORDER);
 		g->lockorder = false;
@@ -83,7 +83,7 @@ void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg)
 	lab_group_restart(lab, g, lab_start_value(workload));
 }
 
-bool lab_workload(struct lab *lab, enum instr_workload workload, const char *group, struct lab_error *err)
+bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group, struct lab_error *err)
 {
 	uint32_t mask;
 
@@ -95,7 +95,7 @@ bool lab_workload(struct lab *lab, enum instr_workload workload, const char *gro
 		return false;
 	for (int i = 0; i < lab->ngroups; i++) {
 		const struct lab_group *g = &lab->groups[i];
-		if ((mask & (1u << i)) && g->stepping && workload != INSTR_WORK_COUNTER && workload != INSTR_WORK_WITHDRAW)
+		if ((mask & (1u << i)) && g->stepping && workload != LAB_WORK_COUNTER && workload != LAB_WORK_WITHDRAW)
 			return lab_fail(err, "%s is in step mode, which takes only counter++ and withdraw apart: "
 			                "'step off %s' first", g->name, g->name);
 	}
@@ -151,7 +151,7 @@ bool lab_fix_lockorder(struct lab *lab, const char *group, struct lab_error *err
 		if (!(mask & (1u << i)))
 			continue;
 		lab_set_flag(lab, g, &flag);
-		fixed += g->workload == INSTR_WORK_DEADLOCK;
+		fixed += g->workload == LAB_WORK_DEADLOCK;
 	}
 	if (fixed == 0)
 		lab_note(err, "no group runs the deadlock workload ('workload deadlock'); the fix waits for one");

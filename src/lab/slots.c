@@ -21,7 +21,7 @@ int lab_gate_alloc(struct lab *lab)
 			atomic_store(&gate->pending, 0);
 			atomic_store(&gate->sleepers, 0);
 			atomic_store(&gate->sync, lab->default_sync);
-			atomic_store(&gate->workload, INSTR_WORK_COUNTER);
+			atomic_store(&gate->workload, LAB_WORK_COUNTER);
 			atomic_store(&gate->flags, 0);
 			return i;
 		}
@@ -45,16 +45,16 @@ bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		s->number = (uint32_t)i + 1;
 		atomic_store(&s->wants, 0);
 		atomic_store(&s->control, 0);
-		atomic_store(&s->state, INSTR_STARTING);
+		atomic_store(&s->state, LAB_ACT_STARTING);
 		atomic_store(&s->ack, 0);
 		atomic_store(&s->tid, 0);
 		atomic_store(&s->done, 0);
 		atomic_store(&s->stack_address, 0);
-		atomic_store(&s->fault, INSTR_FAULT_NONE);
+		atomic_store(&s->fault, LAB_FAULT_NONE);
 		atomic_store(&s->fault_ns, 0);
 		atomic_store(&s->taken, 0);
-		atomic_store(&s->next, INSTR_STEP_LOAD);
-		atomic_store(&s->last, INSTR_STEP_LOAD);
+		atomic_store(&s->next, LAB_STEP_LOAD);
+		atomic_store(&s->last, LAB_STEP_LOAD);
 		atomic_store(&s->has_reg, 0);
 		atomic_store(&s->reg, 0);
 		atomic_store(&s->holds_lock, 0);
@@ -98,7 +98,7 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		if (p->sched_fd >= 0)
 			close(p->sched_fd);
 		lab->slot_used[w->slot] = 0;
-		atomic_store(&lab->in.slots[w->slot].state, INSTR_FREE);
+		atomic_store(&lab->in.slots[w->slot].state, LAB_ACT_FREE);
 	}
 	/* Their parents are reaped: ptviz, the subreaper, is their parent now. */
 	lab_kids_end(g, true);
@@ -151,8 +151,8 @@ void lab_reset(struct lab *lab)
 	/* Exits of what reset ended are not news. */
 	lab_dispatch(lab);
 	/* A fresh start: what the first scene had, whatever was set since. */
-	lab->default_sync = INSTR_SYNC_NONE;
-	lab->default_workload = INSTR_WORK_COUNTER;
+	lab->default_sync = LAB_SYNC_NONE;
+	lab->default_workload = LAB_WORK_COUNTER;
 	lab->reap_off = false;
 	lab->nschedule = 0;
 	lab->schedule_next = 0;

@@ -263,6 +263,7 @@ static struct lab_group *lab_group_add(struct lab *lab, enum lab_kind kind, bool
 	struct lab_group *g = &lab->groups[lab->ngroups++];
 
 	memset(g, 0, sizeof(*g));
+	g->serial = lab_serial_next(lab);
 	strlcpy(g->name, name, sizeof(g->name));
 	g->kind = kind;
 	g->shared = kind == LAB_THREADS || shared;
@@ -291,6 +292,7 @@ static bool lab_group_seat(struct lab *lab, struct lab_group *g, int n, int *slo
 	g->nworkers = n;
 	for (int i = 0; i < n; i++) {
 		struct lab_worker *w = &g->workers[i];
+		w->serial = lab_serial_next(lab);
 		w->slot = slots[i];
 		*lab_private(lab, w) = (struct lab_worker_private){ .stat_fd = -1, .sched_fd = -1 };
 		snprintf(w->id, sizeof(w->id), "%.8s%d", g->name, (i + 1) % 1000000);
@@ -372,9 +374,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		goto unwind;
 	free(slots);
 	lab_group_follow(lab, g);
-	if (lab->default_workload != INSTR_WORK_COUNTER) {
+	if (lab->default_workload != LAB_WORK_COUNTER) {
 		/* Born under the workload last chosen for every group, with its account full. */
-		enum instr_workload workload = lab->default_workload;
+		enum lab_workload workload = lab->default_workload;
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 	lab_spawn_announce(lab, g);

@@ -18,8 +18,8 @@ bool lab_group_settled(struct lab *lab, const void *arg)
 		struct instr_slot *s = lab_slot(lab, w);
 		uint32_t st = atomic_load(&s->state);
 		uint32_t ctl = atomic_load(&s->control);
-		bool waiting = st == INSTR_STEPWAIT || st == INSTR_LOCKWAIT || st == INSTR_PAUSED ||
-		               st == INSTR_LOOPING || st == INSTR_ENDED || st == INSTR_FAULTING;
+		bool waiting = st == LAB_ACT_STEPWAIT || st == LAB_ACT_LOCKWAIT || st == LAB_ACT_PAUSED ||
+		               st == LAB_ACT_LOOPING || st == LAB_ACT_ENDED || st == LAB_ACT_FAULTING;
 		if (!waiting || (ctl & INSTR_CTL_DROP))
 			return false;
 	}
@@ -55,7 +55,7 @@ bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error
 		return false;
 	for (int i = 0; on && i < lab->ngroups; i++) {
 		const struct lab_group *g = &lab->groups[i];
-		if ((mask & (1u << i)) && g->workload != INSTR_WORK_COUNTER && g->workload != INSTR_WORK_WITHDRAW)
+		if ((mask & (1u << i)) && g->workload != LAB_WORK_COUNTER && g->workload != LAB_WORK_WITHDRAW)
 			return lab_fail(err, "step mode takes counter++ and withdraw apart, and %s runs %s: "
 			                "'workload counter %s' first", g->name, lab_workload_name(g->workload), g->name);
 		if ((mask & (1u << i)) && g->gil)
@@ -148,9 +148,9 @@ static bool lab_grants_taken(struct lab *lab, const void *arg)
 			continue;
 		struct instr_slot *s = lab_slot(lab, x->w);
 		uint32_t st = atomic_load(&s->state);
-		if (st == INSTR_LOCKWAIT || st == INSTR_LOOPING || st == INSTR_FAULTING || st == INSTR_ENDED)
+		if (st == LAB_ACT_LOCKWAIT || st == LAB_ACT_LOOPING || st == LAB_ACT_FAULTING || st == LAB_ACT_ENDED)
 			continue;
-		if (atomic_load(&s->taken) == x->taken || st != INSTR_STEPWAIT)
+		if (atomic_load(&s->taken) == x->taken || st != LAB_ACT_STEPWAIT)
 			return false;
 	}
 	return true;
@@ -169,11 +169,11 @@ static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_grou
 		return why;
 	}
 	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
-	if (st == INSTR_PAUSED) {
+	if (st == LAB_ACT_PAUSED) {
 		snprintf(why, sizeof(why), "%s is paused: 'resume %s' first", w->id, w->id);
 		return why;
 	}
-	if (st == INSTR_LOCKWAIT) {
+	if (st == LAB_ACT_LOCKWAIT) {
 		const char *holder = NULL;
 		for (int i = 0; i < g->nworkers; i++) {
 			if (g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->holds_lock))
@@ -199,7 +199,7 @@ static void lab_grant(struct lab *lab, struct lab_grants *gr, struct lab_group *
 	x->taken = atomic_load(&s->taken);
 	x->nwaiters = 0;
 	for (int i = 0; i < g->nworkers && x->nwaiters < LAB_LOCK_WAITERS; i++) {
-		if (g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == INSTR_LOCKWAIT)
+		if (g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == LAB_ACT_LOCKWAIT)
 			x->waiters[x->nwaiters++] = i;
 	}
 	atomic_fetch_add(&s->control, INSTR_CTL_PERMIT_ONE);
@@ -211,14 +211,14 @@ static void lab_describe_step(struct lab *lab, const struct lab_grant *x, char *
 {
 	const struct lab_worker *w = x->w;
 	struct instr_slot *s = lab_slot(lab, w);
-	const char *what = x->g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
+	const char *what = x->g->workload == LAB_WORK_WITHDRAW ? "balance" : "counter";
 
 	if (!w->alive) {
 		snprintf(out, len, "%s died", w->id);
 		return;
 	}
 	uint32_t st = atomic_load(&s->state);
-	if (st == INSTR_LOCKWAIT) {
+	if (st == LAB_ACT_LOCKWAIT) {
 		const char *holder = "another worker";
 		for (int i = 0; i < x->g->nworkers; i++) {
 			const struct lab_worker *o = &x->g->workers[i];
@@ -234,28 +234,28 @@ static void lab_describe_step(struct lab *lab, const struct lab_grant *x, char *
 	}
 	long long reg = (long long)atomic_load(&s->reg);
 	bool busy = atomic_load(&s->has_reg);
-	enum instr_step last = atomic_load(&s->last);
+	enum lab_step last = atomic_load(&s->last);
 	switch (last) {
-	case INSTR_STEP_LOAD:
+	case LAB_STEP_LOAD:
 		snprintf(out, len, "%s load: register = %lld", w->id, reg);
 		break;
-	case INSTR_STEP_ADD:
+	case LAB_STEP_ADD:
 		snprintf(out, len, "%s add: register = %lld", w->id, reg);
 		break;
-	case INSTR_STEP_STORE:
+	case LAB_STEP_STORE:
 		snprintf(out, len, "%s store: %s = %lld", w->id, what, reg);
 		break;
-	case INSTR_STEP_FETCH_ADD:
+	case LAB_STEP_FETCH_ADD:
 		snprintf(out, len, "%s fetch-add: counter = %lld, in one indivisible step", w->id, reg);
 		break;
-	case INSTR_STEP_CHECK:
+	case LAB_STEP_CHECK:
 		if (busy)
-			snprintf(out, len, "%s check: balance %lld covers %d", w->id, reg, INSTR_WITHDRAW_AMOUNT);
+			snprintf(out, len, "%s check: balance %lld covers %d", w->id, reg, LAB_WITHDRAW_AMOUNT);
 		else
 			snprintf(out, len, "%s check: balance %lld is less than %d, refused", w->id, reg,
-			         INSTR_WITHDRAW_AMOUNT);
+			         LAB_WITHDRAW_AMOUNT);
 		break;
-	case INSTR_STEP_FETCH_SUB:
+	case LAB_STEP_FETCH_SUB:
 		snprintf(out, len, "%s fetch-sub: balance = %lld", w->id, reg);
 		break;
 	}
@@ -266,7 +266,7 @@ static int lab_lock_waiters(struct lab *lab, const struct lab_group *g)
 	int n = 0;
 
 	for (int i = 0; i < g->nworkers; i++)
-		n += g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == INSTR_LOCKWAIT;
+		n += g->workers[i].alive && atomic_load(&lab_slot(lab, &g->workers[i])->state) == LAB_ACT_LOCKWAIT;
 	return n;
 }
 
@@ -283,7 +283,7 @@ static void lab_describe_waiters(struct lab *lab, const struct lab_grant *x, cha
 {
 	for (int i = 0; i < x->nwaiters; i++) {
 		struct lab_worker *o = &x->g->workers[x->waiters[i]];
-		if (!o->alive || atomic_load(&lab_slot(lab, o)->state) == INSTR_LOCKWAIT)
+		if (!o->alive || atomic_load(&lab_slot(lab, o)->state) == LAB_ACT_LOCKWAIT)
 			continue;
 		struct lab_grant as = { .g = x->g, .w = o, .taken = atomic_load(&lab_slot(lab, o)->taken) - 1 };
 		char one[LAB_MSG_MAX];

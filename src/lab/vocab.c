@@ -16,27 +16,27 @@ static const char *vocab_word(const char *const *words, unsigned n, unsigned i, 
 	return i < n ? words[i] : outside;
 }
 
-const char *lab_sync_name(enum instr_sync sync)
+const char *lab_sync_name(enum lab_sync sync)
 {
 	return vocab_word(lab_sync_words, 0 VOCAB_SYNCS(VOCAB_ONE), (unsigned)sync, "none");
 }
 
-const char *lab_fault_name(enum instr_fault fault)
+const char *lab_fault_name(enum lab_fault fault)
 {
-	return vocab_word(lab_inject_words, 0 VOCAB_INJECTS(VOCAB_ONE), (unsigned)fault - INSTR_FAULT_SEGV, "none");
+	return vocab_word(lab_inject_words, 0 VOCAB_INJECTS(VOCAB_ONE), (unsigned)fault - LAB_FAULT_SEGV, "none");
 }
 
-const char *lab_workload_name(enum instr_workload workload)
+const char *lab_workload_name(enum lab_workload workload)
 {
 	return vocab_word(lab_workload_words, 0 VOCAB_WORKLOADS(VOCAB_ONE), (unsigned)workload, "?");
 }
 
-const char *lab_step_name(enum instr_step step)
+const char *lab_step_name(enum lab_step step)
 {
 	return vocab_word(step_words, 0 VOCAB_STEPS(VOCAB_ONE), (unsigned)step, "?");
 }
 
-const char *lab_activity_name(enum instr_state state)
+const char *lab_activity_name(enum lab_activity state)
 {
 	return vocab_word(activity_words, 0 VOCAB_ACTIVITIES(VOCAB_ONE), (unsigned)state, "?");
 }

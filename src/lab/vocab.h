@@ -71,37 +71,33 @@
 #define VOCAB_HELP(id, word, help) help,
 #define VOCAB_ONE(id, word, help) +1
 
-#define VOCAB_SYNC_ENUM(id, word, help) INSTR_SYNC_##id,
-#define VOCAB_FAULT_ENUM(id, word, help) INSTR_FAULT_##id,
-#define VOCAB_WORKLOAD_ENUM(id, word, help) INSTR_WORK_##id,
-#define VOCAB_STEP_ENUM(id, word, help) INSTR_STEP_##id,
-#define VOCAB_ACTIVITY_ENUM(id, word, help) INSTR_##id,
+#define VOCAB_SYNC_ENUM(id, word, help) LAB_SYNC_##id,
+#define VOCAB_FAULT_ENUM(id, word, help) LAB_FAULT_##id,
+#define VOCAB_WORKLOAD_ENUM(id, word, help) LAB_WORK_##id,
+#define VOCAB_STEP_ENUM(id, word, help) LAB_STEP_##id,
+#define VOCAB_ACTIVITY_ENUM(id, word, help) LAB_ACT_##id,
 
-enum instr_sync { VOCAB_SYNCS(VOCAB_SYNC_ENUM) };
-enum instr_workload { VOCAB_WORKLOADS(VOCAB_WORKLOAD_ENUM) };
-enum instr_step { VOCAB_STEPS(VOCAB_STEP_ENUM) };
-enum instr_state { VOCAB_ACTIVITIES(VOCAB_ACTIVITY_ENUM) };
+enum lab_sync { VOCAB_SYNCS(VOCAB_SYNC_ENUM) };
+enum lab_workload { VOCAB_WORKLOADS(VOCAB_WORKLOAD_ENUM) };
+enum lab_step { VOCAB_STEPS(VOCAB_STEP_ENUM) };
+enum lab_activity { VOCAB_ACTIVITIES(VOCAB_ACTIVITY_ENUM) };
 
-/* Faults a worker performs on itself, requested through its control word. */
-enum instr_fault {
-	INSTR_FAULT_NONE = 0,
+/* Faults a worker performs on itself (and the long task), requested through its control word. */
+enum lab_fault {
+	LAB_FAULT_NONE = 0,
 	VOCAB_INJECTS(VOCAB_FAULT_ENUM)
-	/* Not faults either: requests the worker carries out, answers in slot->arg, and clears. */
-	INSTR_FAULT_OPEN,   /* open a file of its own; arg: the new fd or -errno */
-	INSTR_FAULT_CLOSE,  /* arg: the fd to close; then 0 or -errno */
-	INSTR_FAULT_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
 };
 
-/* The words, NULL-terminated, in enum order ("inject": from INSTR_FAULT_SEGV on). */
+/* The words, NULL-terminated, in enum order ("inject": from LAB_FAULT_SEGV on). */
 extern const char *const lab_sync_words[];
 extern const char *const lab_inject_words[];
 extern const char *const lab_workload_words[];
 
 /* Names, for reports and messages. */
-const char *lab_sync_name(enum instr_sync sync);
-const char *lab_fault_name(enum instr_fault fault);   /* "none" for no fault and for requests */
-const char *lab_workload_name(enum instr_workload workload);
-const char *lab_step_name(enum instr_step step);       /* "load", "fetch-add" */
-const char *lab_activity_name(enum instr_state state); /* "running", "waiting for a step" */
+const char *lab_sync_name(enum lab_sync sync);
+const char *lab_fault_name(enum lab_fault fault);   /* "none" for no fault and outside the table */
+const char *lab_workload_name(enum lab_workload workload);
+const char *lab_step_name(enum lab_step step);       /* "load", "fetch-add" */
+const char *lab_activity_name(enum lab_activity state); /* "running", "waiting for a step" */
 
 #endif

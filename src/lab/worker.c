@@ -1,5 +1,5 @@
-/* The child side of the engine: the workload, the increment boundary, and the faults. */
-#include "worker.h"
+/* A worker's life: set up after the fork, the thread host and the process, the boundary where it answers ptviz, its faults and requests. */
+#include "worker_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +31,7 @@ static int *volatile worker_null;
 /* ptviz, which a worker's own child keeps in view (see worker_kid_main). */
 static pid_t worker_ptviz;
 
-void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
+void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
 	sigset_t all;
 	struct rlimit nocore = { 0, 0 };
@@ -86,7 +86,7 @@ void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *
 
 void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
-	worker_child_isolate(parent, keep, nkeep, title, comm);
+	lab_child_isolate(parent, keep, nkeep, title, comm);
 	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
 	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 }
@@ -98,23 +98,23 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	atomic_store(&s->fault_ns, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	atomic_store(&s->fault, fault);
-	if (fault == INSTR_FAULT_LOOP) {
+	if (fault == LAB_FAULT_LOOP) {
 		/* A runaway loop: no increments, no control, just burning a CPU. */
 		volatile uint64_t spins = 0;
-		atomic_store(&s->state, INSTR_LOOPING);
+		atomic_store(&s->state, LAB_ACT_LOOPING);
 		for (;;)
 			spins++;
 	}
-	atomic_store(&s->state, INSTR_FAULTING);
+	atomic_store(&s->state, LAB_ACT_FAULTING);
 	switch (fault) {
-	case INSTR_FAULT_SEGV:
+	case LAB_FAULT_SEGV:
 		/* Sanitizer runtimes catch SIGSEGV to print a report; the lesson needs the real death. */
 		signal(SIGSEGV, SIG_DFL);
 		*worker_null = 1;
 		break;
-	case INSTR_FAULT_ABORT:
+	case LAB_FAULT_ABORT:
 		abort();
-	case INSTR_FAULT_EXIT:
+	case LAB_FAULT_EXIT:
 		exit(1);
 	default:
 		break;
@@ -122,7 +122,7 @@ static void worker_fault(struct instr_slot *s, uint32_t fault)
 	abort();
 }
 
-static int64_t worker_ns(void)
+int64_t worker_ns(void)
 {
 	struct timespec ts;
 
@@ -141,14 +141,14 @@ static void worker_block(struct instr_slot *s)
 	volatile uint64_t x = 1;
 	int64_t until = worker_ns() + INSTR_BLOCK_NS;
 
-	atomic_store(&s->state, INSTR_BLOCKING);
+	atomic_store(&s->state, LAB_ACT_BLOCKING);
 	while (worker_ns() < until) {
 		for (int i = 0; i < 20000; i++)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		if (atomic_load(&s->control) & INSTR_CTL_END)
 			return;
 	}
-	atomic_store(&s->state, INSTR_RUNNING);
+	atomic_store(&s->state, LAB_ACT_RUNNING);
 }
 
 /* The worker's name, "T2" or "P2", from the name the kernel keeps for the calling thread. */
@@ -190,7 +190,7 @@ static _Noreturn void worker_kid_main(pid_t parent, const char *id)
 	}
 }
 
-/* INSTR_FAULT_OPEN: a file of its own, in memory, named after the worker. */
+/* INSTR_ASK_OPEN: a file of its own, in memory, named after the worker. */
 static int32_t worker_open(void)
 {
 	char id[16], name[40];
@@ -229,13 +229,13 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 	int32_t answer;
 
 	switch (instr_ctl_fault(ctl)) {
-	case INSTR_FAULT_OPEN:
+	case INSTR_ASK_OPEN:
 		answer = worker_open();
 		break;
-	case INSTR_FAULT_CLOSE:
+	case INSTR_ASK_CLOSE:
 		answer = close(atomic_load(&s->arg)) == 0 ? 0 : -errno;
 		break;
-	case INSTR_FAULT_FORK:
+	case INSTR_ASK_FORK:
 		answer = worker_fork();
 		break;
 	default:
@@ -246,62 +246,9 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 	return true;
 }
 
-/*
- * What a worker is in the middle of: one operation (an increment or a
- * withdrawal) taken as micro-steps.  Outside step mode a whole operation runs
- * between two boundaries; in step mode each micro-step is a boundary of its own.
- */
-struct worker_op {
-	bool busy;                 /* part of an operation is done: reg holds a loaded value */
-	bool locked;               /* it holds the group's lock */
-	enum instr_workload workload;
-	enum instr_sync sync;      /* both latched when the operation began */
-	enum instr_step next;
-	int64_t reg;
-};
-
-/* The first micro-step of an operation under a workload and a sync mode. */
-enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync)
-{
-	if (workload == INSTR_WORK_WITHDRAW)
-		return INSTR_STEP_CHECK;
-	return sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_ADD : INSTR_STEP_LOAD;
-}
-
-/* Shows ptviz what the worker holds and what it will do next. */
-static void worker_publish(struct instr_gate *g, struct instr_slot *s, const struct worker_op *op)
-{
-	enum instr_step next = op->busy ? op->next
-	                                : worker_first_step(atomic_load_explicit(&g->workload, memory_order_relaxed),
-	                                                    atomic_load_explicit(&g->sync, memory_order_relaxed));
-	atomic_store_explicit(&s->reg, op->reg, memory_order_relaxed);
-	atomic_store_explicit(&s->has_reg, op->busy, memory_order_relaxed);
-	atomic_store_explicit(&s->holds_lock, op->locked, memory_order_relaxed);
-	atomic_store_explicit(&s->next, next, memory_order_release);
-}
-
-static void worker_unlock(struct worker_op *op, pthread_mutex_t *lock)
-{
-	if (op->locked) {
-		pthread_mutex_unlock(lock);
-		op->locked = false;
-	}
-}
-
-/* Forgets a half-done operation: ptviz has reset the memory it was working on. */
-static void worker_drop(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
-{
-	worker_unlock(op, lock);
-	op->busy = false;
-	op->reg = 0;
-	atomic_fetch_and(&s->control, ~INSTR_CTL_DROP);
-	worker_publish(g, s, op);
-}
 
 /* How long a worker parked for a hold gives way with sched_yield before it sleeps instead. */
 #define WORKER_HOLD_YIELD_NS (2LL * 1000 * 1000)
-
-static int64_t worker_ns(void);
 
 /*
  * Parks for the hold in force: acknowledges it once, then gives way until
@@ -363,8 +310,7 @@ static void worker_resume(struct instr_slot *s)
  * own control word, so holds at the frame rate never wake it and /proc shows
  * it asleep.  Returns true when the worker should end.
  */
-static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct worker_op *op,
-                            pthread_mutex_t *lock)
+bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
 {
 	for (;;) {
 		uint32_t seq = atomic_load(&g->seq);
@@ -377,18 +323,18 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		if (ctl & INSTR_CTL_END) {
 			worker_unlock(op, lock);
-			atomic_store(&s->state, INSTR_ENDED);
+			atomic_store(&s->state, LAB_ACT_ENDED);
 			return true;
 		}
 		if (worker_request(s, ctl))
 			continue;
-		if (instr_ctl_fault(ctl) == INSTR_FAULT_BLOCK) {
+		if (instr_ctl_fault(ctl) == LAB_FAULT_BLOCK) {
 			atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
 			worker_resume(s);
 			worker_block(s);   /* told to end while busy, it stops early: END is seen next */
 			continue;
 		}
-		if (instr_ctl_fault(ctl) != INSTR_FAULT_NONE)
+		if (instr_ctl_fault(ctl) != LAB_FAULT_NONE)
 			worker_fault(s, instr_ctl_fault(ctl));
 		if (ctl & INSTR_CTL_DROP) {
 			worker_drop(g, s, op, lock);
@@ -396,21 +342,21 @@ static bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct w
 		}
 		uint32_t wait_state;
 		if (ctl & INSTR_CTL_PAUSE) {
-			wait_state = INSTR_PAUSED;
+			wait_state = LAB_ACT_PAUSED;
 		} else if (ctl & INSTR_CTL_STEP) {
 			uint32_t taken = atomic_load(&s->taken);
 			if ((ctl >> INSTR_CTL_PERMIT_SHIFT) != (taken & 0xffffu)) {
 				/* Permitted.  Running first, then the hold once more (see below). */
-				atomic_store(&s->state, INSTR_RUNNING);
+				atomic_store(&s->state, LAB_ACT_RUNNING);
 				if (atomic_load(&g->hold) != 0)
 					continue;
 				atomic_store(&s->taken, taken + 1);
 				worker_resume(s);
 				return false;
 			}
-			wait_state = INSTR_STEPWAIT;
+			wait_state = LAB_ACT_STEPWAIT;
 		} else {
-			atomic_store(&s->state, INSTR_RUNNING);
+			atomic_store(&s->state, LAB_ACT_RUNNING);
 			worker_resume(s);
 			return false;
 		}
@@ -440,7 +386,7 @@ void worker_go_idle(void)
 }
 
 /* Parks for a hold that began while the worker was blocked, before it touches memory again. */
-static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
+void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
 {
 	for (;;) {
 		uint32_t seq = atomic_load(&g->seq);
@@ -461,14 +407,14 @@ static void worker_park_if_held(struct instr_gate *g, struct instr_slot *s)
  * Returns false, without the lock, when it must answer its control word, or
  * when lockorder is fixed and bail_on_fix asks it to let go and start again.
  */
-static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread_mutex_t *lock, uint32_t id,
-                             bool bail_on_fix)
+bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread_mutex_t *lock, uint32_t id,
+                      bool bail_on_fix)
 {
 	int rc = pthread_mutex_trylock(lock);
 
 	if (rc == EBUSY) {
 		atomic_store(&s->wants, id);
-		atomic_store(&s->state, INSTR_LOCKWAIT);
+		atomic_store(&s->state, LAB_ACT_LOCKWAIT);
 		for (;;) {
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);
@@ -489,16 +435,16 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 			/* A request is answered where it waits: it still wants the lock. */
 			if (worker_request(s, ctl))
 				continue;
-			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != INSTR_FAULT_NONE ||
+			if ((ctl & (INSTR_CTL_END | INSTR_CTL_DROP)) || instr_ctl_fault(ctl) != LAB_FAULT_NONE ||
 			    (bail_on_fix && (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER))) {
 				atomic_store(&s->wants, 0);
-				atomic_store(&s->state, INSTR_RUNNING);
+				atomic_store(&s->state, LAB_ACT_RUNNING);
 				return false;
 			}
 		}
 		atomic_store(&s->wants, 0);
 		/* Running first, then the hold: ptviz did not wait for a worker blocked on a lock. */
-		atomic_store(&s->state, INSTR_RUNNING);
+		atomic_store(&s->state, LAB_ACT_RUNNING);
 		worker_park_if_held(g, s);
 	}
 	if (rc == EOWNERDEAD)
@@ -507,322 +453,6 @@ static bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread
 }
 
 /* Step mode's lock: the group's sync mutex, held from the load to the store. */
-static bool worker_lock(struct instr_gate *g, struct instr_slot *s, struct worker_op *op, pthread_mutex_t *lock)
-{
-	if (!worker_lock_wait(g, s, lock, INSTR_LOCK_A, false))
-		return false;
-	op->locked = true;
-	return true;
-}
-
-/*
- * One micro-step of the operation.  Only stores and the indivisible steps
- * change the counter and done; loads and checks only read, so a hold can
- * never catch an update half made.  Returns false when it could not begin
- * (it was waiting for the lock and must answer its boundary).
- */
-static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct worker_op *op,
-                         _Atomic int64_t *counter, pthread_mutex_t *lock, volatile int64_t *done)
-{
-	if (!op->busy) {
-		op->workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
-		op->sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
-		op->next = worker_first_step(op->workload, op->sync);
-	}
-	enum instr_step step = op->next;
-	bool finished = false;
-
-	if ((step == INSTR_STEP_LOAD || step == INSTR_STEP_CHECK) && op->sync == INSTR_SYNC_MUTEX && !op->locked &&
-	    !worker_lock(g, s, op, lock))
-		return false;
-	switch (step) {
-	case INSTR_STEP_LOAD:
-		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
-		op->next = op->workload == INSTR_WORK_WITHDRAW ? INSTR_STEP_STORE : INSTR_STEP_ADD;
-		break;
-	case INSTR_STEP_ADD:
-		op->reg = op->reg + 1;
-		op->next = INSTR_STEP_STORE;
-		break;
-	case INSTR_STEP_STORE: {
-		int64_t value = op->workload == INSTR_WORK_WITHDRAW ? op->reg - INSTR_WITHDRAW_AMOUNT : op->reg;
-		atomic_store_explicit(counter, value, memory_order_relaxed);
-		op->reg = value;
-		*done = *done + 1;
-		finished = true;
-		break;
-	}
-	case INSTR_STEP_FETCH_ADD:
-		op->reg = atomic_fetch_add_explicit(counter, 1, memory_order_relaxed) + 1;
-		*done = *done + 1;
-		finished = true;
-		break;
-	case INSTR_STEP_CHECK:
-		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
-		if (op->reg >= INSTR_WITHDRAW_AMOUNT) {
-			op->next = op->sync == INSTR_SYNC_ATOMIC ? INSTR_STEP_FETCH_SUB : INSTR_STEP_LOAD;
-		} else {
-			atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
-			finished = true;
-		}
-		break;
-	case INSTR_STEP_FETCH_SUB:
-		op->reg = atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed) -
-		          INSTR_WITHDRAW_AMOUNT;
-		*done = *done + 1;
-		finished = true;
-		break;
-	}
-	op->busy = !finished;
-	if (finished)
-		worker_unlock(op, lock);
-	atomic_store_explicit(&s->last, step, memory_order_relaxed);
-	atomic_store_explicit(&s->done, *done, memory_order_release);
-	return true;
-}
-
-/* A whole withdrawal outside step mode: check the balance, then take the money. */
-static void worker_withdraw(struct instr_slot *s, enum instr_sync sync, _Atomic int64_t *counter,
-                            pthread_mutex_t *lock, volatile int64_t *done)
-{
-	if (sync == INSTR_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
-		pthread_mutex_consistent(lock);
-	int64_t balance = atomic_load_explicit(counter, memory_order_relaxed);
-	if (balance >= INSTR_WITHDRAW_AMOUNT) {
-		if (sync == INSTR_SYNC_ATOMIC) {
-			/* The update is indivisible, but the check before it is not. */
-			atomic_fetch_sub_explicit(counter, INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
-		} else {
-			int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-			atomic_store_explicit(counter, v - INSTR_WITHDRAW_AMOUNT, memory_order_relaxed);
-		}
-		*done = *done + 1;
-	} else {
-		atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
-	}
-	if (sync == INSTR_SYNC_MUTEX)
-		pthread_mutex_unlock(lock);
-}
-
-/* counter++ under the group's sync mode. */
-static void worker_increment(enum instr_sync sync, _Atomic int64_t *counter, pthread_mutex_t *lock)
-{
-	switch (sync) {
-	case INSTR_SYNC_MUTEX:
-		if (pthread_mutex_lock(lock) == EOWNERDEAD)
-			pthread_mutex_consistent(lock);
-		atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1,
-		                      memory_order_relaxed);
-		pthread_mutex_unlock(lock);
-		break;
-	case INSTR_SYNC_ATOMIC:
-		atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
-		break;
-	default: {
-		/* A separate load and store: another worker's store in between is lost. */
-		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-		atomic_store_explicit(counter, v + 1, memory_order_relaxed);
-		break;
-	}
-	}
-}
-
-/* The cpu workload's work: arithmetic that keeps a CPU busy for some tens of microseconds. */
-static void worker_compute(void)
-{
-	static _Thread_local volatile uint64_t sink;
-	uint64_t x = sink + 1;
-
-	for (int i = 0; i < 20000; i++)
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-	sink = x;
-}
-
-/*
- * The deadlock workload: odd workers take A then B, even ones B then A, with
- * a moment's work between, so two of them soon hold one lock each and wait
- * for the other's, for ever.  With lockorder fixed every worker takes A
- * first, and one already stuck holding B lets go and starts again.
- */
-static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
-                            volatile int64_t *done)
-{
-	bool a_first = (s->number % 2 == 1) || (atomic_load(&g->flags) & INSTR_GATE_LOCKORDER);
-	pthread_mutex_t *first = a_first ? m->lock : m->lock_b, *second = a_first ? m->lock_b : m->lock;
-	uint32_t first_id = a_first ? INSTR_LOCK_A : INSTR_LOCK_B, second_id = a_first ? INSTR_LOCK_B : INSTR_LOCK_A;
-	struct timespec work = { 0, 1000000L };
-
-	if (!worker_lock_wait(g, s, first, first_id, false))
-		return;
-	atomic_store(&s->holds_lock, first_id);
-	nanosleep(&work, NULL);
-	if (!worker_lock_wait(g, s, second, second_id, !a_first)) {
-		pthread_mutex_unlock(first);
-		atomic_store(&s->holds_lock, 0);
-		return;
-	}
-	atomic_store(&s->holds_lock, INSTR_LOCK_A | INSTR_LOCK_B);
-	atomic_store_explicit(m->counter, atomic_load_explicit(m->counter, memory_order_relaxed) + 1,
-	                      memory_order_relaxed);
-	*done = *done + 1;
-	atomic_store_explicit(&s->done, *done, memory_order_release);
-	pthread_mutex_unlock(second);
-	pthread_mutex_unlock(first);
-	atomic_store(&s->holds_lock, 0);
-}
-
-/*
- * The event loop: worker 1 serves tasks from a queue as they arrive, one every
- * millisecond, each a small piece of work and counter++; when none is waiting
- * it sleeps as in epoll_wait.  The other workers are a pool that waits for work.
- * A long task in the loop (`inject block` on worker 1) stops all serving and
- * the backlog grows; the same task in a pool worker leaves the loop serving.
- */
-static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
-                             volatile int64_t *done, int64_t arrivals_from[2])
-{
-	struct timespec nap = { 0, 200000L };
-
-	if (s->number != 1) {
-		atomic_store(&s->state, INSTR_IOWAIT);
-		nanosleep(&nap, NULL);
-		atomic_store(&s->state, INSTR_RUNNING);
-		worker_park_if_held(g, s);
-		return;
-	}
-	int64_t now = worker_ns();
-	/* First time, or ptviz started the count again: tasks arrive from now on. */
-	if (arrivals_from[0] == 0 || *done < arrivals_from[1]) {
-		arrivals_from[0] = now - (*done) * INSTR_TASK_EVERY_NS;
-		/* ptviz counts the queue by the same clock, even while the loop is too busy to say. */
-		atomic_store(&s->arrivals_ns, arrivals_from[0]);
-	}
-	int64_t arrived = (now - arrivals_from[0]) / INSTR_TASK_EVERY_NS;
-	int64_t waiting = arrived - *done;
-	if (waiting <= 0) {
-		atomic_store(&s->state, INSTR_IOWAIT);
-		nanosleep(&nap, NULL);
-		atomic_store(&s->state, INSTR_RUNNING);
-		worker_park_if_held(g, s);
-		return;
-	}
-	/* One task: a little work, then its result counted. */
-	for (volatile int i = 0; i < 2000; i++)
-		;
-	worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
-	*done = *done + 1;
-	arrivals_from[1] = *done;
-}
-
-/* The io workload: asleep for 2 ms as if waiting for a disk, then counter++. */
-static void worker_io(struct instr_gate *g, struct instr_slot *s)
-{
-	struct timespec wait = { 0, 2000000L };
-
-	atomic_store(&s->state, INSTR_IOWAIT);
-	nanosleep(&wait, NULL);
-	atomic_store(&s->state, INSTR_RUNNING);
-	worker_park_if_held(g, s);
-}
-
-/*
- * Under the GIL: take the process's one interpreter lock, work for up to
- * 5 ms (CPython's switch interval), let it go.  Threads of one process take
- * turns; each process has its own GIL, so processes still run side by side.
- */
-static void worker_gil_slice(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m,
-                             volatile int64_t *done)
-{
-	struct timespec t0, now;
-
-	if (!worker_lock_wait(g, s, m->gil, INSTR_LOCK_A, false))
-		return;
-	atomic_store(&s->holds_lock, INSTR_LOCK_A);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool cpu = atomic_load_explicit(&g->workload, memory_order_relaxed) == INSTR_WORK_CPU;
-	for (int i = 1;; i++) {
-		if (cpu)
-			worker_compute();
-		worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
-		*done = *done + 1;
-		atomic_store_explicit(&s->done, *done, memory_order_release);
-		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
-		    atomic_load_explicit(&s->control, memory_order_acquire) != 0)
-			break;
-		if (cpu || i % 256 == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) >= 5000000L)
-				break;
-		}
-	}
-	atomic_store(&s->holds_lock, 0);
-	pthread_mutex_unlock(m->gil);
-	/* Let a waiting thread have it: a mutex handed straight back would starve the others. */
-	sched_yield();
-}
-
-/* The workload every worker runs, under the group's workload, sync mode and flags. */
-static void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m)
-{
-	volatile int64_t done = 0;   /* this worker's own count, on its own stack */
-	struct worker_op op = { 0 };
-	int64_t arrivals_from[2] = { 0, 0 };  /* eventloop: when tasks began to arrive; done then */
-
-	atomic_store(&s->stack_address, (uint64_t)(uintptr_t)&done);
-	atomic_store(&s->tid, (int32_t)gettid());
-	worker_publish(g, s, &op);
-	/* Reported in first, at ptviz's priority, so a spawn of hundreds is quick. */
-	worker_go_idle();
-	atomic_store(&s->state, INSTR_RUNNING);
-	for (;;) {
-		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
-		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
-			if (worker_boundary(g, s, &op, m->lock))
-				return;
-			ctl = atomic_load_explicit(&s->control, memory_order_acquire);
-		}
-		if ((ctl & INSTR_CTL_STEP) || op.busy) {
-			/* One micro-step: permitted in step mode, or finishing what step mode left half done. */
-			worker_micro(g, s, &op, m->counter, m->lock, &done);
-			worker_publish(g, s, &op);
-			continue;
-		}
-		enum instr_sync sync = atomic_load_explicit(&g->sync, memory_order_relaxed);
-		enum instr_workload workload = atomic_load_explicit(&g->workload, memory_order_relaxed);
-		if ((atomic_load_explicit(&g->flags, memory_order_relaxed) & INSTR_GATE_GIL) &&
-		    (workload == INSTR_WORK_COUNTER || workload == INSTR_WORK_CPU)) {
-			worker_gil_slice(g, s, m, &done);
-			continue;
-		}
-		switch (workload) {
-		case INSTR_WORK_WITHDRAW:
-			worker_withdraw(s, sync, m->counter, m->lock, &done);
-			break;
-		case INSTR_WORK_DEADLOCK:
-			worker_deadlock(g, s, m, &done);
-			continue;
-		case INSTR_WORK_IO:
-			worker_io(g, s);
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
-			break;
-		case INSTR_WORK_EVENTLOOP:
-			worker_eventloop(g, s, m, &done, arrivals_from);
-			break;
-		case INSTR_WORK_CPU:
-			worker_compute();
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
-			break;
-		default:
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
-			break;
-		}
-		atomic_store_explicit(&s->done, done, memory_order_release);
-	}
-}
-
 struct worker_thread_arg {
 	struct instr_gate *gate;
 	struct instr_slot *slot;

@@ -27,16 +27,10 @@ struct worker_mem {
 	pthread_mutex_t *gil;    /* always the process's own, as each Python process has its own */
 };
 
-/*
- * Run in every child straight after fork: dies with ptviz, no core file, a process
- * group of its own, default signals, the terminal left alone, the nkeep descriptors
- * of keep on fds 3, 4, ... in that order and nothing else open, a title for ps.
- */
-void worker_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
-/* worker_child_isolate, then a lower priority than ptviz. */
+/* lab_child_isolate (lab.h), then a lower priority than ptviz. */
 void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
 /* The first micro-step of an operation under a workload and a sync mode. */
-enum instr_step worker_first_step(enum instr_workload workload, enum instr_sync sync);
+enum lab_step worker_first_step(enum lab_workload workload, enum lab_sync sync);
 /* Puts the calling thread below every normal task (SCHED_IDLE). */
 void worker_go_idle(void);
 

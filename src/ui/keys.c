@@ -61,7 +61,7 @@ static void keys_pause(struct ui *ui, const struct ui_binding *b)
 		return;
 	}
 	const struct lab_worker *w = &lab_group_at(ui->lab, gi)->workers[wi];
-	snprintf(text, sizeof(text), "%s %s", w->activity == INSTR_PAUSED ? "resume" : "pause", w->id);
+	snprintf(text, sizeof(text), "%s %s", w->activity == LAB_ACT_PAUSED ? "resume" : "pause", w->id);
 	ui_command(ui, text, &err);
 }
 
@@ -79,7 +79,7 @@ static void keys_switch(struct ui *ui, bool (*is_on)(const struct lab_group *), 
 }
 
 static bool keys_is_stepping(const struct lab_group *g) { return g->stepping; }
-static bool keys_is_withdrawing(const struct lab_group *g) { return g->workload == INSTR_WORK_WITHDRAW; }
+static bool keys_is_withdrawing(const struct lab_group *g) { return g->workload == LAB_WORK_WITHDRAW; }
 
 /* S: step mode on for every group, or off when one is in it. */
 static void keys_step_mode(struct ui *ui, const struct ui_binding *b)

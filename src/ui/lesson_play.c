@@ -168,10 +168,7 @@ static void play_show(struct ui *ui, const struct lesson_item *it)
 		play_fail(ui, it, NULL, msg);
 		return;
 	}
-	for (int gi = 0; gi < lab_ngroups(ui->lab); gi++) {
-		if (lab_group_at(ui->lab, gi) == g)
-			ui_select(ui, gi, (int)(w - g->workers));
-	}
+	ui_select(ui, lab_group_index(ui->lab, g), (int)(w - g->workers));
 	/* Closed first, so the map is read afresh for this worker. */
 	ui_overlay(ui, PANE_COUNT);
 	ui_overlay(ui, PANE_MEMMAP);
@@ -189,8 +186,7 @@ static void play_measure_start(struct ui *ui)
 	m->n = 0;
 	for (int i = 0; i < lab_ngroups(ui->lab) && m->n < LAB_MAX_GROUPS; i++) {
 		const struct lab_group *g = lab_group_at(ui->lab, i);
-		strlcpy(m->name[m->n], g->name, sizeof(m->name[0]));
-		m->spawned_at[m->n] = g->spawned_at;
+		m->serial[m->n] = g->serial;
 		m->increments[m->n] = g->increments;
 		m->n++;
 	}
@@ -209,13 +205,13 @@ static void play_measured(struct ui *ui)
 	if (dt <= 0)
 		return;
 	for (int k = 0; k < m->n; k++) {
-		const struct lab_group *g = lab_find_group(ui->lab, m->name[k]);
+		const struct lab_group *g = lab_group_by_serial(ui->lab, m->serial[k]);
 		char rate[32], how[64];
-		if (g == NULL || g->spawned_at != m->spawned_at[k])
+		if (g == NULL)
 			continue;
 		int paused = 0;
 		for (int i = 0; i < g->nworkers; i++)
-			paused += g->workers[i].alive && g->workers[i].activity == INSTR_PAUSED;
+			paused += g->workers[i].alive && g->workers[i].activity == LAB_ACT_PAUSED;
 		if (g->alive > 0 && paused == g->alive) {
 			/* Held on purpose while another group is measured: its zero says nothing. */
 			ui_log(ui, ROLE_NOTE, "measured: %s was paused", g->name);
@@ -223,8 +219,8 @@ static void play_measured(struct ui *ui)
 		}
 		story_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
 		/* What decides the rate: the lock for counter++, else the workload; and the CPUs when pinned. */
-		snprintf(how, sizeof(how), "%s%s%s", g->workload == INSTR_WORK_COUNTER ? "sync " : "",
-		         g->workload == INSTR_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
+		snprintf(how, sizeof(how), "%s%s%s", g->workload == LAB_WORK_COUNTER ? "sync " : "",
+		         g->workload == LAB_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
 		         g->pinned_cpu >= 0 ? ", 1 CPU" : "");
 		const char *who = g->kind == LAB_THREADS ? (g->alive == 1 ? "thread" : "threads")
 		                                         : (g->alive == 1 ? "process" : "processes");

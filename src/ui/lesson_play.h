@@ -22,8 +22,7 @@ enum play_then { THEN_GO_ON, THEN_MEASURED, THEN_PAUSE_PASSED, THEN_ASK_PASSED, 
 struct play_measure {
 	int n;
 	double t;
-	char name[LAB_MAX_GROUPS][LAB_NAME_MAX + 1];
-	double spawned_at[LAB_MAX_GROUPS];
+	uint32_t serial[LAB_MAX_GROUPS];   /* each group's (lab.h) */
 	int64_t increments[LAB_MAX_GROUPS];
 };
 

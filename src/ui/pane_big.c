@@ -148,7 +148,7 @@ static void big_cpu_line(struct ui *ui, WINDOW *win, int gi, int y, int x, int w
 static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
 {
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
-	bool withdraw = g->workload == INSTR_WORK_WITHDRAW;
+	bool withdraw = g->workload == LAB_WORK_WITHDRAW;
 	int x = x0 + 2, w = cw - 4, y = 1, bottom = h - 1;
 	char title[64], buf[160], num[48];
 

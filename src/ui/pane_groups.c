@@ -63,7 +63,7 @@ static attr_t groups_worker_role(const struct ui *ui, const struct lab_worker *w
 {
 	if (!w->alive)
 		return ui->role[ROLE_DEAD];
-	if (w->activity == INSTR_PAUSED)
+	if (w->activity == LAB_ACT_PAUSED)
 		return ui->role[ROLE_PAUSED];
 	return ui->role[ROLE_NORMAL];
 }
@@ -72,7 +72,7 @@ static const char *groups_glyph(const struct ui *ui, const struct lab_worker *w)
 {
 	if (!w->alive)
 		return ui->g.dead;
-	return w->activity == INSTR_PAUSED ? ui->g.paused : ui->g.alive;
+	return w->activity == LAB_ACT_PAUSED ? ui->g.paused : ui->g.alive;
 }
 
 /* Text room in a column: from the first inner cell, leaving one blank before the right border. */
@@ -103,7 +103,7 @@ static void groups_row(const struct ui *ui, WINDOW *win, int y, int x, int w, at
 /* Where the scenario is about CPUs (io, cpu, pinned), a worker's share of one comes before its addresses. */
 static bool groups_cpu_story(const struct lab_group *g)
 {
-	return !g->stepping && (g->workload == INSTR_WORK_IO || g->workload == INSTR_WORK_CPU || g->pinned_cpu >= 0);
+	return !g->stepping && (g->workload == LAB_WORK_IO || g->workload == LAB_WORK_CPU || g->pinned_cpu >= 0);
 }
 
 
@@ -138,8 +138,8 @@ static bool groups_line2_address(const struct column *c, bool work_line)
 {
 	const struct lab_group *g = c->g;
 
-	return g->kind == LAB_THREADS && !g->stepping && g->workload != INSTR_WORK_EVENTLOOP &&
-	       g->workload != INSTR_WORK_DEADLOCK && !g->files && !(groups_cpu_story(g) && !work_line);
+	return g->kind == LAB_THREADS && !g->stepping && g->workload != LAB_WORK_EVENTLOOP &&
+	       g->workload != LAB_WORK_DEADLOCK && !g->files && !(groups_cpu_story(g) && !work_line);
 }
 
 /*
@@ -179,11 +179,11 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 	if (!w->alive) {
 		story_death(w, death, sizeof(death));
 		snprintf(state, sizeof(state), "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
-	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
+	} else if (w->activity == LAB_ACT_LOCKWAIT && w->wants) {
 		snprintf(state, sizeof(state), "%c waits for %s", w->state, explain_lock_letter(w->wants));
-	} else if (w->activity == INSTR_PAUSED) {
+	} else if (w->activity == LAB_ACT_PAUSED) {
 		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
-	} else if (w->activity == INSTR_LOOPING) {
+	} else if (w->activity == LAB_ACT_LOOPING) {
 		snprintf(state, sizeof(state), "%c looping", w->state);
 	} else {
 		snprintf(state, sizeof(state), "%c", w->state);
@@ -211,7 +211,7 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 	int64_t value = threads || c->g->shared ? w->done : w->counter;
 	const char *what = !w->alive                               ? "last"
 	                   : threads || c->g->shared               ? "done"
-	                   : c->g->workload == INSTR_WORK_WITHDRAW ? "balance"
+	                   : c->g->workload == LAB_WORK_WITHDRAW ? "balance"
 	                                                           : "counter";
 	int level = steps[k][0];
 	if (w->alive && c->g->stepping && !detail) {
@@ -222,7 +222,7 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 		else
 			snprintf(reg, sizeof(reg), "-");
 		snprintf(left, llen, " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
-		         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
+		         w->activity == LAB_ACT_LOCKWAIT ? "lock?" : lab_step_name(w->next));
 	} else if (cpu_story) {
 		/* Where the lesson is the CPU, its share of one says more than where the stack is. */
 		char cpu[96];
@@ -321,7 +321,7 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 	int x = c->x + 1, iw = groups_room(c);
 	char reg[48], next[64], text[128];
 
-	const char *what = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
+	const char *what = g->workload == LAB_WORK_WITHDRAW ? "balance" : "counter";
 	/* Long words when they fit, then short ones, then the bare step name. */
 	for (int level = 0; level < 3; level++) {
 		char value[24] = "-";
@@ -333,26 +333,26 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 			break;
 		}
 		switch (w->next) {
-		case INSTR_STEP_LOAD: snprintf(next, sizeof(next), level ? "load" : "load the %s", what); break;
-		case INSTR_STEP_ADD: snprintf(next, sizeof(next), level ? "add 1" : "add 1 to register"); break;
-		case INSTR_STEP_STORE:
-			if (g->workload == INSTR_WORK_WITHDRAW)
-				snprintf(next, sizeof(next), "store %lld-%d", (long long)w->reg, INSTR_WITHDRAW_AMOUNT);
+		case LAB_STEP_LOAD: snprintf(next, sizeof(next), level ? "load" : "load the %s", what); break;
+		case LAB_STEP_ADD: snprintf(next, sizeof(next), level ? "add 1" : "add 1 to register"); break;
+		case LAB_STEP_STORE:
+			if (g->workload == LAB_WORK_WITHDRAW)
+				snprintf(next, sizeof(next), "store %lld-%d", (long long)w->reg, LAB_WITHDRAW_AMOUNT);
 			else
 				snprintf(next, sizeof(next), level ? "store" : "store it");
 			break;
-		case INSTR_STEP_FETCH_ADD: snprintf(next, sizeof(next), level ? "fetch-add" : "fetch-add (one step)"); break;
-		case INSTR_STEP_CHECK:
-			snprintf(next, sizeof(next), level ? "check >= %d" : "check balance >= %d", INSTR_WITHDRAW_AMOUNT);
+		case LAB_STEP_FETCH_ADD: snprintf(next, sizeof(next), level ? "fetch-add" : "fetch-add (one step)"); break;
+		case LAB_STEP_CHECK:
+			snprintf(next, sizeof(next), level ? "check >= %d" : "check balance >= %d", LAB_WITHDRAW_AMOUNT);
 			break;
-		case INSTR_STEP_FETCH_SUB: snprintf(next, sizeof(next), "fetch-sub %d", INSTR_WITHDRAW_AMOUNT); break;
+		case LAB_STEP_FETCH_SUB: snprintf(next, sizeof(next), "fetch-sub %d", LAB_WITHDRAW_AMOUNT); break;
 		default: snprintf(next, sizeof(next), "?"); break;
 		}
 		if (ui_width(reg) + 9 + ui_width(next) <= iw)
 			break;
 	}
 	int used = ui_put(c->win, y, x, iw, ui->role[ROLE_NORMAL], reg);
-	if (w->activity == INSTR_LOCKWAIT) {
+	if (w->activity == LAB_ACT_LOCKWAIT) {
 		const char *holder = groups_lock_holder(g);
 		snprintf(text, sizeof(text), "  waits for the lock%s%s", holder ? ", held by " : "", holder ? holder : "");
 		ui_put(c->win, y, x + used, iw - used, ui->role[ROLE_PAUSED], text);
@@ -433,10 +433,10 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		groups_worker_step(c, y, i, bar);
 		return;
 	}
-	if (w->alive && c->g->workload == INSTR_WORK_EVENTLOOP) {
+	if (w->alive && c->g->workload == LAB_WORK_EVENTLOOP) {
 		/* The event loop's picture: the queue behind the loop, and what the pool does. */
 		char text[128];
-		bool busy = w->activity == INSTR_BLOCKING;
+		bool busy = w->activity == LAB_ACT_BLOCKING;
 		if (w->number == 1)
 			snprintf(text, sizeof(text), " %s     event loop: %lld task%s waiting%s", bar, (long long)w->backlog,
 			         w->backlog == 1 ? "" : "s", busy ? ", FROZEN by a long task" : "");
@@ -457,7 +457,7 @@ static void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return;
 	}
-	if (w->alive && (w->holds || w->wants || c->g->workload == INSTR_WORK_DEADLOCK)) {
+	if (w->alive && (w->holds || w->wants || c->g->workload == LAB_WORK_DEADLOCK)) {
 		/* The deadlock's picture: what each holds and what it waits for (its stack is on its first line). */
 		char text[128];
 		snprintf(text, sizeof(text), " %s     holds %s%s%s", bar, explain_held(w->holds, true), w->wants ? ", " : "",
@@ -660,7 +660,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 	const char *alt[5] = { a[0], a[1], a[2], NULL, NULL };
 	unsigned long addr = (unsigned long)g->counter_address;
 	/* The withdraw workload keeps a bank balance in the very same variable. */
-	const char *var = g->workload == INSTR_WORK_WITHDRAW ? "balance" : "counter";
+	const char *var = g->workload == LAB_WORK_WITHDRAW ? "balance" : "counter";
 	if (g->kind == LAB_THREADS) {
 		snprintf(a[0], sizeof(a[0]), " one shared %s @0x%lx", var, addr);
 		snprintf(a[1], sizeof(a[1]), " shared %s @0x%lx", var, addr);
@@ -830,7 +830,7 @@ struct groups_series {
  */
 static bool groups_losing(const struct lab_group *g)
 {
-	return g->shared && g->sync == INSTR_SYNC_NONE && g->workload == INSTR_WORK_COUNTER && !g->gil;
+	return g->shared && g->sync == LAB_SYNC_NONE && g->workload == LAB_WORK_COUNTER && !g->gil;
 }
 
 /* The lost updates of the last `room` frames, per second, as their history holds them. */
@@ -875,11 +875,11 @@ static void groups_series_rate(struct column *c, int room, struct groups_series 
 
 	memset(s, 0, sizeof(*s));
 	s->role = ROLE_ALIVE;
-	s->name = c->g->workload == INSTR_WORK_EVENTLOOP ? " served/s " : " increments/s ";
+	s->name = c->g->workload == LAB_WORK_EVENTLOOP ? " served/s " : " increments/s ";
 	snprintf(s->title_buf, sizeof(s->title_buf), " %s per second, last %.0f s",
-	         c->g->workload == INSTR_WORK_EVENTLOOP ? "tasks served" : "increments", room * TREND_STEP);
+	         c->g->workload == LAB_WORK_EVENTLOOP ? "tasks served" : "increments", room * TREND_STEP);
 	s->title[0] = s->title_buf;
-	s->title[1] = c->g->workload == INSTR_WORK_EVENTLOOP ? " tasks served per second" : " increments per second";
+	s->title[1] = c->g->workload == LAB_WORK_EVENTLOOP ? " tasks served per second" : " increments per second";
 	if (trend_now(t, &now)) {
 		ui_number((int64_t)(now + 0.5), 7, num, sizeof(num));
 		snprintf(s->label, sizeof(s->label), " %s/s", num);
@@ -1008,14 +1008,14 @@ static void groups_counters_withdraw(struct column *c, int y)
 		groups_figure(c, y, x + w1, iw - w1, "   balance ", bal);
 	} else {
 		char t2[64];
-		snprintf(text, sizeof(text), "   (%d from each account of %lld)", INSTR_WITHDRAW_AMOUNT,
+		snprintf(text, sizeof(text), "   (%d from each account of %lld)", LAB_WITHDRAW_AMOUNT,
 		         (long long)g->start_balance);
 		snprintf(t2, sizeof(t2), "   (each account %lld)", (long long)g->start_balance);
 		const char *const alt[] = { text, t2, "", NULL };
 		ui_put_first_cut(ui, c->win, y, x + w1, iw - w1, ui->role[ROLE_SECONDARY], alt);
 	}
 	if (g->overdrawn && g->shared) {
-		snprintf(text, sizeof(text), " OVERDRAWN: both passed the check, both took %d", INSTR_WITHDRAW_AMOUNT);
+		snprintf(text, sizeof(text), " OVERDRAWN: both passed the check, both took %d", LAB_WITHDRAW_AMOUNT);
 		const char *const alt[] = { text, " OVERDRAWN: both passed the check", " OVERDRAWN", NULL };
 		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
 	} else if (g->overdrawn) {
@@ -1031,19 +1031,19 @@ static void groups_counters_withdraw(struct column *c, int y)
 	} else {
 		char t2[96];
 		snprintf(text, sizeof(text), " started at %lld, %d a withdrawal; refused %s", (long long)g->start_balance,
-		         INSTR_WITHDRAW_AMOUNT, refused);
+		         LAB_WITHDRAW_AMOUNT, refused);
 		snprintf(t2, sizeof(t2), " started at %lld; refused %s", (long long)g->start_balance, refused);
 		const char *const alt[] = { text, t2, NULL };
 		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_NORMAL], alt);
 	}
 	char t2[96];
 	snprintf(text, sizeof(text), " sync %s: %s", lab_sync_name(g->sync),
-	         g->sync == INSTR_SYNC_MUTEX    ? "check and take under one lock"
-	         : g->sync == INSTR_SYNC_ATOMIC ? "the take is atomic, the check is not"
+	         g->sync == LAB_SYNC_MUTEX    ? "check and take under one lock"
+	         : g->sync == LAB_SYNC_ATOMIC ? "the take is atomic, the check is not"
 	                                        : "check, then load and store");
 	snprintf(t2, sizeof(t2), " sync %s: %s", lab_sync_name(g->sync),
-	         g->sync == INSTR_SYNC_MUTEX    ? "check and take, locked"
-	         : g->sync == INSTR_SYNC_ATOMIC ? "atomic take, not check"
+	         g->sync == LAB_SYNC_MUTEX    ? "check and take, locked"
+	         : g->sync == LAB_SYNC_ATOMIC ? "atomic take, not check"
 	                                        : "check, load, store");
 	const char *const alt[] = { text, t2, NULL };
 	ui_put_first_cut(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
@@ -1057,7 +1057,7 @@ static void groups_counters(struct column *c, int y)
 	char inc[32], cnt[32], lost[32], text[160];
 	const char *what = g->shared ? "counter" : "copies add up to";
 
-	if (g->workload == INSTR_WORK_WITHDRAW) {
+	if (g->workload == LAB_WORK_WITHDRAW) {
 		groups_counters_withdraw(c, y);
 		return;
 	}
@@ -1114,7 +1114,7 @@ static void groups_counters(struct column *c, int y)
 			" in no counter; lost 0",
 			NULL,
 		};
-		if (wide || g->workload == INSTR_WORK_COUNTER)
+		if (wide || g->workload == LAB_WORK_COUNTER)
 			ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_NORMAL], wide ? wide_alt : narrow_alt);
 		else
 			groups_sparkline(c, ly, x, iw, true);   /* io, cpu ...: the work done is the story */
@@ -1163,7 +1163,7 @@ static int groups_survivor_items(struct column *c, int y0, int lines, bool draw,
 				break;
 			}
 			if (draw && attempt == 1) {
-				attr_t a = i == c->sel ? ui->role[ROLE_SELECTED] : w->alive ? ui->role[w->activity == INSTR_PAUSED ? ROLE_PAUSED : ROLE_ALIVE] : ui->role[ROLE_DEAD];
+				attr_t a = i == c->sel ? ui->role[ROLE_SELECTED] : w->alive ? ui->role[w->activity == LAB_ACT_PAUSED ? ROLE_PAUSED : ROLE_ALIVE] : ui->role[ROLE_DEAD];
 				ui_put(c->win, y, x, wd, a, item);
 				ui_hit_add(ui, HIT_WORKER, c->win, y, x, wd, c->gi, i);
 			}
@@ -1227,8 +1227,8 @@ static void groups_column(struct column *c)
 	char cpu[24] = "";
 	if (g->pinned_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), ", CPU %d", g->pinned_cpu);
-	snprintf(sync, sizeof(sync), " %s%ssync %s%s%s ", g->workload > INSTR_WORK_WITHDRAW ? lab_workload_name(g->workload) : "",
-	         g->workload > INSTR_WORK_WITHDRAW ? ", " : "", lab_sync_name(g->sync),
+	snprintf(sync, sizeof(sync), " %s%ssync %s%s%s ", g->workload > LAB_WORK_WITHDRAW ? lab_workload_name(g->workload) : "",
+	         g->workload > LAB_WORK_WITHDRAW ? ", " : "", lab_sync_name(g->sync),
 	         g->stepping ? ", STEP" : g->gil ? ", GIL" : "", cpu);
 	int sw = ui_width(sync);
 	for (int level = 0; level < 4; level++) {
@@ -1250,7 +1250,7 @@ static void groups_column(struct column *c)
 	}
 	int tw = ui_put(c->win, 0, c->x + 1, c->w - 2, ui->role[ROLE_TITLE], title);
 	if (tw + sw + 2 <= c->w)
-		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == INSTR_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
+		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == LAB_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
 		       sync);
 
 	int counters = 3 + c->chart, memory, surv;

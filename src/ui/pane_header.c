@@ -11,7 +11,7 @@ static const char *header_sync(struct ui *ui)
 	/* No group yet: the mode the next group will start with. */
 	if (n == 0)
 		return lab_sync_name(lab_sync_default(ui->lab));
-	enum instr_sync first = lab_group_at(ui->lab, 0)->sync;
+	enum lab_sync first = lab_group_at(ui->lab, 0)->sync;
 	for (int i = 1; i < n; i++) {
 		if (lab_group_at(ui->lab, i)->sync != first)
 			return "mixed";
@@ -33,7 +33,7 @@ static const char *header_workload(struct ui *ui)
 		mixed |= (int)g->workload != first;
 		stepping |= g->stepping;
 	}
-	const char *name = first <= INSTR_WORK_COUNTER ? "counter++" : lab_workload_name((enum instr_workload)first);
+	const char *name = first <= LAB_WORK_COUNTER ? "counter++" : lab_workload_name((enum lab_workload)first);
 	snprintf(text, sizeof(text), "%s %s   ", stepping ? "step mode:" : "workload", mixed ? "mixed" : name);
 	return text;
 }

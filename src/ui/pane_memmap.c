@@ -22,9 +22,10 @@ static void memmap_reread(struct ui *ui)
 
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
-	if (v->group < 0 || v->group >= lab_ngroups(ui->lab))
+	const struct lab_group *g = lab_group_by_serial(ui->lab, v->group);
+	if (g == NULL)
 		return;
-	struct memmap_whose whose = memmap_whose(ui, lab_group_at(ui->lab, v->group));
+	struct memmap_whose whose = memmap_whose(ui, g);
 	memmap_read_whose(&whose, &v->map);
 }
 
@@ -34,11 +35,10 @@ static void memmap_open(struct ui *ui)
 	int gi, wi;
 
 	memset(v, 0, sizeof(*v));
-	v->group = -1;
 	if (!ui_selected(ui, &gi, &wi))
 		return;
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
-	v->group = gi;
+	v->group = g->serial;
 	v->pid = g->workers[wi].pid;
 	strlcpy(v->worker, g->workers[wi].id, sizeof(v->worker));
 	memmap_reread(ui);
@@ -81,10 +81,10 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	char line[256], label[96], seen[64];
 	int x = 2, iw = w - 4, y = 1;
 
-	if (v->group >= 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
+	if (v->group != 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
 		memmap_reread(ui);
 	ui_box(ui, win, 0, 0, h, w);
-	const struct lab_group *g = v->group >= 0 && v->group < lab_ngroups(ui->lab) ? lab_group_at(ui->lab, v->group) : NULL;
+	const struct lab_group *g = lab_group_by_serial(ui->lab, v->group);
 	if (g == NULL || v->map.n == 0) {
 		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
 		ui_putf(win, 2, x, iw, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",

@@ -292,40 +292,15 @@ void ui_order_groups(struct ui *ui)
 	}
 }
 
-static int ui_group_index(struct ui *ui, const char *name)
-{
-	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
-		if (strcmp(lab_group_at(ui->lab, i)->name, name) == 0)
-			return i;
-	}
-	return -1;
-}
-
 bool ui_selected(struct ui *ui, int *group, int *worker)
 {
-	int gi = ui_group_index(ui, ui->sel_group);
-
-	if (gi < 0)
-		return false;
-	const struct lab_group *g = lab_group_at(ui->lab, gi);
-	for (int i = 0; i < g->nworkers; i++) {
-		if (strcmp(g->workers[i].id, ui->sel_worker) == 0) {
-			*group = gi;
-			*worker = i;
-			return true;
-		}
-	}
-	return false;
+	return selection_find(&ui->sel, ui->lab, group, worker);
 }
 
 void ui_select(struct ui *ui, int group, int worker)
 {
-	const struct lab_group *g = lab_group_at(ui->lab, group);
-
-	if (g == NULL || worker < 0 || worker >= g->nworkers)
+	if (!selection_set(&ui->sel, ui->lab, group, worker))
 		return;
-	strlcpy(ui->sel_group, g->name, sizeof(ui->sel_group));
-	strlcpy(ui->sel_worker, g->workers[worker].id, sizeof(ui->sel_worker));
 	ui_dirty(ui, PANE_GROUPS);
 	ui_dirty(ui, PANE_KEYBAR);
 }
@@ -363,7 +338,7 @@ static void ui_select_check(struct ui *ui)
 
 	ui_order_groups(ui);
 	if (!ui_selected(ui, &gi, &wi)) {
-		ui->sel_group[0] = ui->sel_worker[0] = '\0';
+		ui->sel = (struct selection){ 0 };
 		if (ui->norder > 0)
 			ui_select(ui, ui->order[0], 0);
 	}

@@ -12,6 +12,7 @@
 #include "../lab/lab.h"
 #include "../view/memmap.h"
 #include "../view/frames.h"
+#include "../view/selection.h"
 #include "../view/trend.h"
 #include "ui.h"
 
@@ -107,7 +108,7 @@ struct ui_prompt {
 struct ui_memmap_view {
 	pid_t pid;
 	char who[64];              /* "T: host pid 4101 (threads T1..T4)" */
-	int group;                 /* lab group index when opened */
+	uint32_t group;            /* the group's serial (lab.h), 0 for none */
 	char worker[LAB_ID_MAX];
 	struct memmap map;
 	double read_at;
@@ -131,8 +132,7 @@ struct ui {
 	int order[LAB_MAX_GROUPS];
 	int norder;
 	int first_column;          /* first group column shown when not all fit */
-	char sel_group[LAB_NAME_MAX + 1];
-	char sel_worker[LAB_ID_MAX];
+	struct selection sel;      /* the selected worker, by serial */
 	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */

@@ -25,21 +25,21 @@ static const struct explain_note {
 	  { "open files: one table for the whole process, so what", "one thread opens or closes, every thread sees at once" } },
 	{ EXPLAIN_FILES,
 	  { "open files: fork() copied ptviz's table, so each has fd 3;", "what one opens or closes after that is in its table alone" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_DEADLOCK) | EXPLAIN_LOCKORDER,
+	{ EXPLAIN_WORKLOAD(LAB_WORK_DEADLOCK) | EXPLAIN_LOCKORDER,
 	  { "fixed: every worker takes A, then B; nobody can hold", "one lock while waiting for the other, so all go on" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_DEADLOCK),
+	{ EXPLAIN_WORKLOAD(LAB_WORK_DEADLOCK),
 	  { "odd workers take lock A then B, even ones B then A:", "each soon holds one and waits for the other, for ever" } },
 	{ EXPLAIN_GIL | EXPLAIN_THREADS,
 	  { "GIL: one lock around all the work of this process, so", "its threads take turns; two CPUs do no more than one" } },
 	{ EXPLAIN_GIL,
 	  { "GIL: each process has its own, as each Python process", "has its own interpreter: processes still run side by side" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_EVENTLOOP),
+	{ EXPLAIN_WORKLOAD(LAB_WORK_EVENTLOOP),
 	  { "one loop serves a task each ms; 'inject block' on it freezes", "everything; on a pool worker, the loop serves on" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_IO),
+	{ EXPLAIN_WORKLOAD(LAB_WORK_IO),
 	  { "io: each operation waits 2 ms, as for a disk or a socket;", "a waiting worker needs no CPU, so more workers do more" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_WITHDRAW) | EXPLAIN_SHARED,
+	{ EXPLAIN_WORKLOAD(LAB_WORK_WITHDRAW) | EXPLAIN_SHARED,
 	  { "if (balance >= 100) balance -= 100: the check and the", "take are separate, so two can pass the check at once" } },
-	{ EXPLAIN_WORKLOAD(INSTR_WORK_WITHDRAW),
+	{ EXPLAIN_WORKLOAD(LAB_WORK_WITHDRAW),
 	  { "each process withdraws from its own copy of the account:", "none can overdraw another's, and no total balance exists" } },
 	{ EXPLAIN_THREADS,
 	  { "one address space: the same counter for all, a stack each;", "counter++ is load, add, store, so two threads can lose one" } },
@@ -107,21 +107,21 @@ const char *explain_lost(const struct lab_group *g)
 		return "stepping";
 	for (int i = 0; i < g->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];
-		running += w->alive && (w->activity == INSTR_RUNNING || w->activity == INSTR_IOWAIT);
-		paused += w->alive && w->activity == INSTR_PAUSED;
-		blocked += w->alive && w->activity == INSTR_LOCKWAIT;
+		running += w->alive && (w->activity == LAB_ACT_RUNNING || w->activity == LAB_ACT_IOWAIT);
+		paused += w->alive && w->activity == LAB_ACT_PAUSED;
+		blocked += w->alive && w->activity == LAB_ACT_LOCKWAIT;
 	}
 	if (running == 0)
 		return blocked > 0 ? "blocked" : paused > 0 ? "paused" : "";
-	if (g->sync == INSTR_SYNC_MUTEX)
+	if (g->sync == LAB_SYNC_MUTEX)
 		return "mutex: none now";
-	if (g->sync == INSTR_SYNC_ATOMIC)
+	if (g->sync == LAB_SYNC_ATOMIC)
 		return "atomic: none now";
 	if (g->gil)
 		return "GIL: none now";
-	if (g->workload == INSTR_WORK_DEADLOCK)
+	if (g->workload == LAB_WORK_DEADLOCK)
 		return "locks: none now";   /* counter++ under both locks */
-	if (g->workload == INSTR_WORK_EVENTLOOP)
+	if (g->workload == LAB_WORK_EVENTLOOP)
 		return "";
 	return running >= 2 ? "racing" : "1 running";
 }
@@ -132,9 +132,9 @@ static const struct explain_lock {
 	const char *held, *brief, *waits, *letter;
 } explain_locks[] = {
 	{ 0, "no lock", "no lock", "waits for nothing", "" },
-	{ INSTR_LOCK_A, "lock A", "lock A", "waits for lock A", "A" },
-	{ INSTR_LOCK_B, "lock B", "lock B", "waits for lock B", "B" },
-	{ INSTR_LOCK_A | INSTR_LOCK_B, "locks A and B", "A and B", "waits for locks A and B", "A and B" },
+	{ LAB_LOCK_A, "lock A", "lock A", "waits for lock A", "A" },
+	{ LAB_LOCK_B, "lock B", "lock B", "waits for lock B", "B" },
+	{ LAB_LOCK_A | LAB_LOCK_B, "locks A and B", "A and B", "waits for locks A and B", "A and B" },
 };
 
 static const struct explain_lock *explain_lock(uint32_t locks)

@@ -25,7 +25,7 @@ void explain_ps(const struct lab_group *g, char *buf, size_t len);
  */
 const char *explain_lost(const struct lab_group *g);
 
-/* The locks a worker holds (a mask of INSTR_LOCK_*): "no lock", "lock A", "locks A and B" ("A and B" brief). */
+/* The locks a worker holds (a mask of LAB_LOCK_*): "no lock", "lock A", "locks A and B" ("A and B" brief). */
 const char *explain_held(uint32_t locks, bool brief);
 /* The lock it waits for: "waits for lock B", or "waits for nothing". */
 const char *explain_waits(uint32_t lock);

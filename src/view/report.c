@@ -12,9 +12,9 @@ static const char *report_why(const struct lab_worker *w)
 		return story_fault(w->fault);
 	if (w->end == LAB_END_SIBLING)
 		return "died with its process";
-	if (w->alive && w->activity == INSTR_PAUSED)
+	if (w->alive && w->activity == LAB_ACT_PAUSED)
 		return "paused";
-	if (w->alive && w->activity == INSTR_LOOPING)
+	if (w->alive && w->activity == LAB_ACT_LOOPING)
 		return "spinning in a loop";
 	return "";
 }
@@ -25,8 +25,8 @@ static void report_worker(struct report_worker *rw, const struct lab_group *g, c
 	story_death(w, rw->death, sizeof(rw->death));
 	rw->why = report_why(w);
 	rw->activity = w->alive ? lab_activity_name(w->activity) : "dead";
-	rw->paused = w->alive && w->activity == INSTR_PAUSED;
-	rw->looping = w->activity == INSTR_LOOPING;
+	rw->paused = w->alive && w->activity == LAB_ACT_PAUSED;
+	rw->looping = w->activity == LAB_ACT_LOOPING;
 	rw->holds = w->alive ? w->holds : 0;
 	rw->wants = w->alive ? w->wants : 0;
 	rw->stepping = w->alive && w->stepping;
@@ -48,7 +48,7 @@ static bool report_group(struct report_group *rg, const struct lab_group *g)
 	else
 		rg->noun = lab_kind_name(g->kind);
 	rg->memory = g->shared ? "shared" : "private";
-	rg->withdraw = g->workload == INSTR_WORK_WITHDRAW;
+	rg->withdraw = g->workload == LAB_WORK_WITHDRAW;
 	rg->variable = rg->withdraw ? "balance" : "counter";
 	rg->one_counter = g->shared;
 	rg->lost_percent = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;

@@ -14,7 +14,7 @@ struct report_worker {
 	const char *activity;    /* what it says it is doing; "dead" once dead */
 	bool paused;             /* alive and paused */
 	bool looping;            /* in a runaway loop, or in one when it died */
-	uint32_t holds, wants;   /* its locks (INSTR_LOCK_*), 0 once dead */
+	uint32_t holds, wants;   /* its locks (LAB_LOCK_*), 0 once dead */
 	bool stepping;           /* alive in step mode: its register, next micro-step and steps tell */
 	bool files;              /* alive, and its group's open files are watched */
 };

@@ -6,10 +6,10 @@
 
 #include <bsd/string.h>
 
-const char *story_fault(enum instr_fault fault)
+const char *story_fault(enum lab_fault fault)
 {
 	static const char *const told[] = { VOCAB_INJECTS(VOCAB_HELP) };
-	unsigned i = (unsigned)fault - INSTR_FAULT_SEGV;
+	unsigned i = (unsigned)fault - LAB_FAULT_SEGV;
 
 	return i < sizeof(told) / sizeof(told[0]) ? told[i] : "stopped";
 }
@@ -44,7 +44,7 @@ static void story_ids(const struct lab_event *ev, const char *skip, char *buf, s
 /* Who in the group is still running, other than those of the event. */
 static void story_survivors(const struct lab *lab, const struct lab_event *ev, char *buf, size_t len)
 {
-	const struct lab_group *g = lab_find_group(lab, ev->group);
+	const struct lab_group *g = lab_group_by_serial(lab, ev->group_serial);
 
 	buf[0] = '\0';
 	if (g == NULL)

@@ -9,7 +9,7 @@
 /* "T3 wrote through NULL -> SIGSEGV: host 4101 died, taking T1 T2 T4 with it" */
 void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len);
 /* "wrote through NULL", "called abort()", ... */
-const char *story_fault(enum instr_fault fault);
+const char *story_fault(enum lab_fault fault);
 /* What ended a dead worker, short: "SIGSEGV", "exit 1", "ended", "killed". */
 void story_death(const struct lab_worker *w, char *buf, size_t len);
 

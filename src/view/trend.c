@@ -1,7 +1,6 @@
 /* The histories behind the charts, kept between observations: each group's work per second and lost updates per frame, each worker's share of a CPU. */
 #include "trend.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +78,7 @@ bool trend_now(const struct trend_series *s, double *value)
 
 static bool trend_is(const struct trend_group *t, const struct lab_group *g)
 {
-	return t->used && t->spawned_at == g->spawned_at && strcmp(t->name, g->name) == 0;
+	return t->serial != 0 && t->serial == g->serial;
 }
 
 static void trend_group_clear(struct trend_group *t)
@@ -114,9 +113,9 @@ static void trend_group_add(struct trend_group *t, const struct lab_group *g, do
 	for (int i = 0; i < t->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];
 		struct trend_worker *tw = &t->workers[i];
-		if (tw->tid != w->tid) {
+		if (tw->serial != w->serial) {
 			memset(tw, 0, sizeof(*tw));
-			tw->tid = w->tid;
+			tw->serial = w->serial;
 		}
 		trend_series_add(&tw->cpu, now, (double)w->cpu_ns / 1e9);
 	}
@@ -128,25 +127,23 @@ void trend_update(struct trend *tr, const struct lab *lab)
 	int n = lab_ngroups(lab);
 	double now = lab_now(lab);
 
-	/* Groups keep their history wherever they stand in the lab's list. */
+	/* Groups keep their history, by serial, wherever they stand in the lab's list. */
 	for (int i = 0; i < n; i++) {
 		const struct trend_group *t = trend_find(tr, lab_group_at(lab, i));
 		if (t != NULL)
 			seen[t - tr->groups] = true;
 	}
 	for (int k = 0; k < LAB_MAX_GROUPS; k++) {
-		if (!seen[k] && tr->groups[k].used)
+		if (!seen[k] && tr->groups[k].serial != 0)
 			trend_group_clear(&tr->groups[k]);
 	}
 	for (int i = 0; i < n; i++) {
 		const struct lab_group *g = lab_group_at(lab, i);
 		struct trend_group *t = (struct trend_group *)trend_find(tr, g);
 		for (int k = 0; t == NULL && k < LAB_MAX_GROUPS; k++) {
-			if (!tr->groups[k].used) {
+			if (tr->groups[k].serial == 0) {
 				t = &tr->groups[k];
-				t->used = true;
-				snprintf(t->name, sizeof(t->name), "%s", g->name);
-				t->spawned_at = g->spawned_at;
+				t->serial = g->serial;
 			}
 		}
 		if (t != NULL)
@@ -183,7 +180,8 @@ const struct trend_frames *trend_lost(const struct trend *tr, const struct lab *
 const struct trend_series *trend_cpu(const struct trend *tr, const struct lab *lab, int group, int worker)
 {
 	const struct trend_group *t = trend_of(tr, lab, group);
-	if (t == NULL || worker < 0 || worker >= t->nworkers || t->workers[worker].tid != lab_group_at(lab, group)->workers[worker].tid)
+	if (t == NULL || worker < 0 || worker >= t->nworkers ||
+	    t->workers[worker].serial != lab_group_at(lab, group)->workers[worker].serial)
 		return NULL;
 	return &t->workers[worker].cpu;
 }

@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "../lab/lab.h"
 
@@ -29,16 +28,14 @@ struct trend_frames {
 };
 
 struct trend_worker {
-	pid_t tid;
+	uint32_t serial;           /* the worker's (lab.h): what the history is of */
 	struct trend_series cpu;   /* seconds on a CPU per second: 1.0 is all of one CPU */
 };
 
 struct trend_group {
-	bool used;
-	char name[LAB_NAME_MAX + 1];
-	double spawned_at;         /* with the name, what tells a new group from an old one */
+	uint32_t serial;           /* the group's (lab.h): what the history is of; 0 for an unused entry */
 	struct trend_series rate;  /* increments (operations, tasks served) per second */
-	enum instr_workload workload;   /* the rate's history is of this workload only, */
+	enum lab_workload workload;   /* the rate's history is of this workload only, */
 	bool stepping;                  /* and of free running or of step mode only */
 	struct trend_frames lost;  /* lost updates, frame by frame */
 	int nworkers;
@@ -50,7 +47,8 @@ struct trend {
 };
 
 /*
- * Takes the lab's latest snapshot.  A group seen for the first time (a new
+ * Takes the lab's latest snapshot.  Histories are kept by serial, wherever a
+ * group stands in the lab's list.  A group seen for the first time (a new
  * spawn, a reset, a name given again) starts with no history; so does a
  * group's rate when its workload changes or it goes into or out of step
  * mode, since a million counter increments a second, a few hundred served

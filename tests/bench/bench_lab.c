@@ -238,7 +238,7 @@ static int bench_fault(void)
 			const char *victim = kind == 0 ? "T2" : "P2";
 			struct lab_event ev;
 			if (!lab_spawn(lab, kind == 0 ? LAB_THREADS : LAB_PROCESSES, 2, false, NULL, &err) ||
-			    !lab_inject(lab, INSTR_FAULT_SEGV, victim, &err)) {
+			    !lab_inject(lab, LAB_FAULT_SEGV, victim, &err)) {
 				fprintf(stderr, "bench: %s\n", err.msg);
 				return 1;
 			}

@@ -11,7 +11,7 @@
 #include "small_lab.h"
 #include "view/explain.h"
 
-static struct lab_group group_of(enum lab_kind kind, bool shared, enum instr_workload workload)
+static struct lab_group group_of(enum lab_kind kind, bool shared, enum lab_workload workload)
 {
 	return (struct lab_group){ .kind = kind, .shared = shared, .workload = workload, .pinned_cpu = -1 };
 }
@@ -25,21 +25,21 @@ static void test_every_note(void **state)
 		struct lab_group g;
 		const char *starts;
 	} cases[] = {
-		{ group_of(LAB_THREADS, true, INSTR_WORK_COUNTER), "step mode: n steps each in turn" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "a child whose parent dies" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_COUNTER), "open files: one table for the whole process" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "open files: fork() copied ptviz's table" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_DEADLOCK), "fixed: every worker takes A, then B" },
-		{ group_of(LAB_PROCESSES, true, INSTR_WORK_DEADLOCK), "odd workers take lock A then B" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_CPU), "GIL: one lock around all the work of this process" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_CPU), "GIL: each process has its own" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_EVENTLOOP), "one loop serves a task each ms" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_IO), "io: each operation waits 2 ms" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_WITHDRAW), "if (balance >= 100) balance -= 100" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_WITHDRAW), "each process withdraws from its own copy" },
-		{ group_of(LAB_THREADS, true, INSTR_WORK_CPU), "one address space: the same counter for all" },
-		{ group_of(LAB_PROCESSES, true, INSTR_WORK_COUNTER), "one MAP_SHARED segment" },
-		{ group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER), "fork() copied ptviz's memory" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_COUNTER), "step mode: n steps each in turn" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_COUNTER), "a child whose parent dies" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_COUNTER), "open files: one table for the whole process" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_COUNTER), "open files: fork() copied ptviz's table" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_DEADLOCK), "fixed: every worker takes A, then B" },
+		{ group_of(LAB_PROCESSES, true, LAB_WORK_DEADLOCK), "odd workers take lock A then B" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_CPU), "GIL: one lock around all the work of this process" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_CPU), "GIL: each process has its own" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_EVENTLOOP), "one loop serves a task each ms" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_IO), "io: each operation waits 2 ms" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_WITHDRAW), "if (balance >= 100) balance -= 100" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_WITHDRAW), "each process withdraws from its own copy" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_CPU), "one address space: the same counter for all" },
+		{ group_of(LAB_PROCESSES, true, LAB_WORK_COUNTER), "one MAP_SHARED segment" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_COUNTER), "fork() copied ptviz's memory" },
 	};
 	int n = (int)(sizeof(cases) / sizeof(cases[0]));
 	char lines[2][EXPLAIN_LINE_MAX], seen[15][2][EXPLAIN_LINE_MAX];
@@ -49,7 +49,7 @@ static void test_every_note(void **state)
 	cases[1].g.nkids = 2;
 	cases[1].g.files = true;       /* orphans before files */
 	cases[2].g.files = true;
-	cases[2].g.workload = INSTR_WORK_DEADLOCK;
+	cases[2].g.workload = LAB_WORK_DEADLOCK;
 	cases[3].g.files = true;
 	cases[4].g.lockorder = true;
 	cases[4].g.gil = true;         /* the deadlock before the GIL */
@@ -74,7 +74,7 @@ static void test_step_schedule(void **state)
 	(void)state;
 	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
-	struct lab_group g = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
+	struct lab_group g = group_of(LAB_THREADS, true, LAB_WORK_COUNTER);
 	char lines[2][EXPLAIN_LINE_MAX];
 	const int order[] = { 1, 2, 1 };
 
@@ -89,8 +89,8 @@ static void test_step_schedule(void **state)
 static void test_ps(void **state)
 {
 	(void)state;
-	struct lab_group t = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
-	struct lab_group p = group_of(LAB_PROCESSES, false, INSTR_WORK_COUNTER);
+	struct lab_group t = group_of(LAB_THREADS, true, LAB_WORK_COUNTER);
+	struct lab_group p = group_of(LAB_PROCESSES, false, LAB_WORK_COUNTER);
 	char buf[EXPLAIN_LINE_MAX];
 
 	t.host = 4101;
@@ -109,8 +109,8 @@ static void test_ps(void **state)
 static void test_lost(void **state)
 {
 	(void)state;
-	struct lab_worker w[2] = { { .alive = true, .activity = INSTR_RUNNING }, { .alive = true, .activity = INSTR_RUNNING } };
-	struct lab_group g = group_of(LAB_THREADS, true, INSTR_WORK_COUNTER);
+	struct lab_worker w[2] = { { .alive = true, .activity = LAB_ACT_RUNNING }, { .alive = true, .activity = LAB_ACT_RUNNING } };
+	struct lab_group g = group_of(LAB_THREADS, true, LAB_WORK_COUNTER);
 
 	g.host_alive = true;
 	g.workers = w;
@@ -119,17 +119,17 @@ static void test_lost(void **state)
 	w[1].alive = false;
 	assert_string_equal(explain_lost(&g), "1 running");
 	w[1].alive = true;
-	g.sync = INSTR_SYNC_MUTEX;
+	g.sync = LAB_SYNC_MUTEX;
 	assert_string_equal(explain_lost(&g), "mutex: none now");
-	g.sync = INSTR_SYNC_ATOMIC;
+	g.sync = LAB_SYNC_ATOMIC;
 	assert_string_equal(explain_lost(&g), "atomic: none now");
-	g.sync = INSTR_SYNC_NONE;
+	g.sync = LAB_SYNC_NONE;
 	g.gil = true;
 	assert_string_equal(explain_lost(&g), "GIL: none now");
 	g.gil = false;
-	w[0].activity = w[1].activity = INSTR_PAUSED;
+	w[0].activity = w[1].activity = LAB_ACT_PAUSED;
 	assert_string_equal(explain_lost(&g), "paused");
-	w[1].activity = INSTR_LOCKWAIT;
+	w[1].activity = LAB_ACT_LOCKWAIT;
 	assert_string_equal(explain_lost(&g), "blocked");
 	g.stepping = true;
 	assert_string_equal(explain_lost(&g), "stepping");
@@ -141,14 +141,14 @@ static void test_locks(void **state)
 {
 	(void)state;
 	assert_string_equal(explain_held(0, false), "no lock");
-	assert_string_equal(explain_held(INSTR_LOCK_A, false), "lock A");
-	assert_string_equal(explain_held(INSTR_LOCK_B, true), "lock B");
-	assert_string_equal(explain_held(INSTR_LOCK_A | INSTR_LOCK_B, false), "locks A and B");
-	assert_string_equal(explain_held(INSTR_LOCK_A | INSTR_LOCK_B, true), "A and B");
+	assert_string_equal(explain_held(LAB_LOCK_A, false), "lock A");
+	assert_string_equal(explain_held(LAB_LOCK_B, true), "lock B");
+	assert_string_equal(explain_held(LAB_LOCK_A | LAB_LOCK_B, false), "locks A and B");
+	assert_string_equal(explain_held(LAB_LOCK_A | LAB_LOCK_B, true), "A and B");
 	assert_string_equal(explain_waits(0), "waits for nothing");
-	assert_string_equal(explain_waits(INSTR_LOCK_B), "waits for lock B");
-	assert_string_equal(explain_lock_letter(INSTR_LOCK_A), "A");
-	assert_string_equal(explain_lock_letter(INSTR_LOCK_B), "B");
+	assert_string_equal(explain_waits(LAB_LOCK_B), "waits for lock B");
+	assert_string_equal(explain_lock_letter(LAB_LOCK_A), "A");
+	assert_string_equal(explain_lock_letter(LAB_LOCK_B), "B");
 	assert_string_equal(explain_lock_letter(0), "");
 }
 

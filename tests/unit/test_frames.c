@@ -107,7 +107,7 @@ static void test_events(void **state)
 	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);
 	frames_drain(&clock);
 	assert_int_equal(s.spawns, 1);
-	must(lab_inject(lab, INSTR_FAULT_SEGV, "P2", &err), &err);
+	must(lab_inject(lab, LAB_FAULT_SEGV, "P2", &err), &err);
 	for (int i = 0; i < 50 && s.exits == 0; i++)
 		frames_run(&clock, 0.1, -1);
 	assert_int_equal(s.exits, 1);
@@ -116,7 +116,7 @@ static void test_events(void **state)
 
 	/* The screen's way: an end is observed at once. */
 	clock.observe_deaths = true;
-	must(lab_inject(lab, INSTR_FAULT_SEGV, "P1", &err), &err);
+	must(lab_inject(lab, LAB_FAULT_SEGV, "P1", &err), &err);
 	for (int i = 0; i < 500 && s.exits == 1; i++) {
 		usleep(10000);
 		frames_step(&clock, true);

@@ -190,8 +190,8 @@ static void test_threads_lose_updates_then_locks_stop_it(void **state)
 		assert_true(t->workers[i].tid != t->host);
 	}
 
-	for (int mode = INSTR_SYNC_MUTEX; mode <= INSTR_SYNC_ATOMIC; mode++) {
-		must(lab_sync(fx->lab, (enum instr_sync)mode, NULL, &err), &err);
+	for (int mode = LAB_SYNC_MUTEX; mode <= LAB_SYNC_ATOMIC; mode++) {
+		must(lab_sync(fx->lab, (enum lab_sync)mode, NULL, &err), &err);
 		lab_observe(fx->lab);
 		int64_t lost = t->lost, before = t->increments;
 		run_for(fx, 0.7);
@@ -248,7 +248,7 @@ static void test_thread_segv_kills_the_host(void **state)
 	spawn(fx, LAB_THREADS, 4, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	run_for(fx, 0.2);
-	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T3", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T3", &err), &err);
 	drain(fx);
 	const struct lab_group *t = group(fx, "T");
 	assert_int_equal(t->alive, 0);
@@ -273,7 +273,7 @@ static void test_thread_segv_kills_the_host(void **state)
 	assert_int_equal(p->alive, 2);
 	assert_true(p->workers[0].done > before);
 	/* the dead cannot take requests */
-	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err));
+	assert_false(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err));
 	assert_non_null(strstr(err.msg, "already dead"));
 }
 
@@ -284,7 +284,7 @@ static void test_process_segv_kills_only_it(void **state)
 
 	spawn(fx, LAB_PROCESSES, 4, false, NULL);
 	run_for(fx, 0.2);
-	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "P3", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "P3", &err), &err);
 	drain(fx);
 	const struct lab_group *p = group(fx, "P");
 	assert_int_equal(p->alive, 3);
@@ -312,13 +312,13 @@ static void test_abort_and_exit(void **state)
 
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	spawn(fx, LAB_THREADS, 3, false, NULL);
-	must(lab_inject(fx->lab, INSTR_FAULT_ABORT, "P1", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_ABORT, "P1", &err), &err);
 	drain(fx);
 	assert_int_equal(group(fx, "P")->workers[0].signal, SIGABRT);
 	assert_int_equal(group(fx, "P")->alive, 1);
 
 	/* exit() from one thread ends its whole process */
-	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "T2", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "T2", &err), &err);
 	drain(fx);
 	const struct lab_group *t = group(fx, "T");
 	assert_int_equal(t->alive, 0);
@@ -334,13 +334,13 @@ static void test_loop_spins_while_siblings_go_on(void **state)
 	struct lab_error err;
 
 	spawn(fx, LAB_THREADS, 3, false, NULL);
-	must(lab_inject(fx->lab, INSTR_FAULT_LOOP, "T2", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_LOOP, "T2", &err), &err);
 	run_for(fx, 0.2);
 	const struct lab_group *t = group(fx, "T");
 	int64_t looper = t->workers[1].done, sibling = t->workers[0].done;
 	run_for(fx, 0.5);
 	assert_true(t->workers[1].alive);
-	assert_int_equal(t->workers[1].activity, INSTR_LOOPING);
+	assert_int_equal(t->workers[1].activity, LAB_ACT_LOOPING);
 	assert_int_equal(t->workers[1].done, looper);
 	assert_true(t->workers[0].done > sibling);
 	assert_int_equal(t->workers[1].state, 'R');
@@ -372,7 +372,7 @@ static void test_pause_resume_kill(void **state)
 	assert_int_equal(t->workers[0].done, t1);
 	assert_true(t->workers[1].done > t2);
 	assert_int_equal(p->workers[0].done, p1);
-	assert_int_equal(t->workers[0].activity, INSTR_PAUSED);
+	assert_int_equal(t->workers[0].activity, LAB_ACT_PAUSED);
 	assert_int_equal(t->workers[0].state, 'S');
 	must(lab_pause(fx->lab, "all", false, &err), &err);
 	run_for(fx, 0.3);
@@ -399,7 +399,7 @@ static void test_pause_resume_kill(void **state)
 	run_for(fx, 0.2);
 	assert_true(p->lost >= 0);
 	assert_int_equal(p->lost, p->increments - p->counter);
-	must(lab_sync(fx->lab, INSTR_SYNC_ATOMIC, "P", &err), &err);
+	must(lab_sync(fx->lab, LAB_SYNC_ATOMIC, "P", &err), &err);
 	int64_t lost = p->lost;
 	run_for(fx, 0.2);
 	assert_int_equal(p->lost, lost);
@@ -421,17 +421,17 @@ static void test_bad_requests(void **state)
 	assert_non_null(strstr(err.msg, "already exists"));
 	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, false, "T9", &err));
 	assert_false(lab_spawn(fx->lab, LAB_THREADS, 1, true, NULL, &err));
-	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "Q1", &err));
+	assert_false(lab_inject(fx->lab, LAB_FAULT_SEGV, "Q1", &err));
 	assert_non_null(strstr(err.msg, "no worker named 'Q1': there is no group Q; the groups are P"));
-	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "P7", &err));
+	assert_false(lab_inject(fx->lab, LAB_FAULT_SEGV, "P7", &err));
 	assert_non_null(strstr(err.msg, "no worker named 'P7': P has P1..P6"));
-	assert_false(lab_inject(fx->lab, INSTR_FAULT_SEGV, "p2", &err));
+	assert_false(lab_inject(fx->lab, LAB_FAULT_SEGV, "p2", &err));
 	assert_non_null(strstr(err.msg, "names are case-sensitive; did you mean P2?"));
 	assert_false(lab_kill(fx->lab, "Nope", &err));
 	assert_non_null(strstr(err.msg, "no group named 'Nope': the groups are P"));
 	assert_false(lab_pause(fx->lab, "Nope", true, &err));
-	assert_false(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "Nope", &err));
-	assert_false(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "p", &err));
+	assert_false(lab_sync(fx->lab, LAB_SYNC_MUTEX, "Nope", &err));
+	assert_false(lab_sync(fx->lab, LAB_SYNC_MUTEX, "p", &err));
 	assert_non_null(strstr(err.msg, "did you mean P?"));
 	/* a second default group of the same kind gets the next name */
 	spawn(fx, LAB_PROCESSES, 1, false, NULL);
@@ -488,13 +488,13 @@ static void test_step_lost_update(void **state)
 	assert_int_equal(t->increments, 0);
 	assert_int_equal(t->counter, 0);
 	assert_int_equal(p->workers[0].counter, 0);
-	assert_int_equal(t->workers[0].next, INSTR_STEP_LOAD);
+	assert_int_equal(t->workers[0].next, LAB_STEP_LOAD);
 	assert_false(t->workers[0].has_reg);
 
 	step(fx, NULL, "T1 load: register = 0");
 	step(fx, NULL, "T2 load: register = 0");
 	assert_true(t->workers[0].has_reg && t->workers[1].has_reg);
-	assert_int_equal(t->workers[0].next, INSTR_STEP_ADD);
+	assert_int_equal(t->workers[0].next, LAB_STEP_ADD);
 	step(fx, NULL, "T1 add: register = 1");
 	step(fx, NULL, "P2 add: register = 1");
 	step(fx, NULL, "T1 store: counter = 1");
@@ -502,7 +502,7 @@ static void test_step_lost_update(void **state)
 	run_for(fx, 0.3);
 	assert_int_equal(t->counter, 1);
 	assert_int_equal(t->workers[1].done, 0);
-	assert_int_equal(t->workers[1].activity, INSTR_STEPWAIT);
+	assert_int_equal(t->workers[1].activity, LAB_ACT_STEPWAIT);
 	assert_int_equal(t->workers[1].state, 'S');
 	step(fx, NULL, "T2 store: counter = 1");
 	lab_observe(fx->lab);
@@ -535,17 +535,17 @@ static void test_step_withdraw_overdraws(void **state)
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
-	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, NULL, &err), &err);
 	must(lab_step_mode(fx->lab, true, NULL, &err), &err);
 	must(lab_schedule(fx->lab, order, 6, &err), &err);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
-	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE);
-	assert_int_equal(t->workers[0].next, INSTR_STEP_CHECK);
+	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE);
+	assert_int_equal(t->workers[0].next, LAB_STEP_CHECK);
 	for (int i = 0; i < 6; i++)
 		step(fx, NULL, NULL);
 	lab_observe(fx->lab);
 	assert_int_equal(t->increments, 2);
-	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE - 2 * INSTR_WITHDRAW_AMOUNT);
+	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE - 2 * LAB_WITHDRAW_AMOUNT);
 	assert_true(t->overdrawn);
 	/* each process withdrew from its own account of 100 */
 	assert_int_equal(p->workers[0].counter, 0);
@@ -559,12 +559,12 @@ static void test_step_withdraw_overdraws(void **state)
 	assert_int_equal(t->increments, 2);
 
 	/* with the lock around check and withdraw, the same schedule cannot overdraw */
-	must(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "T", &err), &err);
-	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "T", &err), &err);
-	assert_int_equal(t->counter, INSTR_WITHDRAW_BALANCE);
+	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "T", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "T", &err), &err);
+	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE);
 	step(fx, "T1", "T1 check: balance 100 covers 100");
 	step(fx, "T2", "T2 waits for the lock: T1 holds it");
-	assert_int_equal(t->workers[1].activity, INSTR_LOCKWAIT);
+	assert_int_equal(t->workers[1].activity, LAB_ACT_LOCKWAIT);
 	assert_false(lab_step(fx->lab, "T2", &err));
 	assert_non_null(strstr(err.msg, "step T1 first"));
 	step(fx, "T1", "T1 load");
@@ -576,7 +576,7 @@ static void test_step_withdraw_overdraws(void **state)
 	assert_false(t->overdrawn);
 	assert_int_equal(t->refused, 1);
 	/* a thread ended in step mode while it holds the lock lets it go */
-	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "T", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "T", &err), &err);
 	step(fx, "T2", "T2 check: balance 100 covers 100");
 	assert_true(t->workers[1].holds_lock);
 	must(lab_kill(fx->lab, "T2", &err), &err);
@@ -588,8 +588,8 @@ static void test_step_withdraw_overdraws(void **state)
 
 	/* the same for a process of a shared group, killed outright: the robust lock recovers */
 	spawn(fx, LAB_PROCESSES, 2, true, "S");
-	must(lab_sync(fx->lab, INSTR_SYNC_MUTEX, "S", &err), &err);
-	must(lab_workload(fx->lab, INSTR_WORK_WITHDRAW, "S", &err), &err);
+	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "S", &err), &err);
 	must(lab_step_mode(fx->lab, true, "S", &err), &err);
 	step(fx, "S1", "S1 check: balance 100 covers 100");
 	must(lab_kill(fx->lab, "S1", &err), &err);
@@ -629,7 +629,7 @@ static void test_step_bad_requests(void **state)
 	must(lab_pause(fx->lab, "T2", true, &err), &err);
 	assert_false(lab_step(fx->lab, "T2", &err));
 	assert_non_null(strstr(err.msg, "resume T2"));
-	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err);
 	drain(fx);
 	assert_false(group(fx, "T")->host_alive);
 	assert_int_equal(fx->last_exit.signal, SIGSEGV);
@@ -644,7 +644,7 @@ static void test_deadlock_and_its_fix(void **state)
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, true, NULL);
-	must(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_DEADLOCK, NULL, &err), &err);
 	run_for(fx, 0.6);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
 	int64_t before = t->increments, pbefore = p->increments;
@@ -666,7 +666,7 @@ static void test_deadlock_and_its_fix(void **state)
 			seen[2 + i][look] = p->workers[i].state;
 			asleep[i] += t->workers[i].state == 'S';
 			asleep[2 + i] += p->workers[i].state == 'S';
-			assert_int_equal(t->workers[i].activity, INSTR_LOCKWAIT);
+			assert_int_equal(t->workers[i].activity, LAB_ACT_LOCKWAIT);
 		}
 	}
 	for (int i = 0; i < 4; i++) {
@@ -675,11 +675,11 @@ static void test_deadlock_and_its_fix(void **state)
 	}
 	assert_int_equal(t->increments, before);
 	assert_int_equal(p->increments, pbefore);
-	assert_int_equal(t->workers[0].holds, INSTR_LOCK_A);
-	assert_int_equal(t->workers[0].wants, INSTR_LOCK_B);
-	assert_int_equal(t->workers[1].holds, INSTR_LOCK_B);
-	assert_int_equal(t->workers[1].wants, INSTR_LOCK_A);
-	assert_int_equal(p->workers[1].wants, INSTR_LOCK_A);
+	assert_int_equal(t->workers[0].holds, LAB_LOCK_A);
+	assert_int_equal(t->workers[0].wants, LAB_LOCK_B);
+	assert_int_equal(t->workers[1].holds, LAB_LOCK_B);
+	assert_int_equal(t->workers[1].wants, LAB_LOCK_A);
+	assert_int_equal(p->workers[1].wants, LAB_LOCK_A);
 	/* observation does not wait for them */
 	assert_true(t->consistent);
 
@@ -691,7 +691,7 @@ static void test_deadlock_and_its_fix(void **state)
 	assert_int_equal(p->lost, 0);
 
 	/* a deadlocked thread still answers kill */
-	must(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, "T", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_DEADLOCK, "T", &err), &err);
 	run_for(fx, 0.5);
 	must(lab_kill(fx->lab, "T1", &err), &err);
 	drain(fx);
@@ -699,9 +699,9 @@ static void test_deadlock_and_its_fix(void **state)
 	/* step mode refuses a workload it cannot take apart, either way round */
 	assert_false(lab_step_mode(fx->lab, true, "P", &err));
 	assert_non_null(strstr(err.msg, "workload counter P"));
-	must(lab_workload(fx->lab, INSTR_WORK_COUNTER, "P", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_COUNTER, "P", &err), &err);
 	must(lab_step_mode(fx->lab, true, "P", &err), &err);
-	assert_false(lab_workload(fx->lab, INSTR_WORK_DEADLOCK, "P", &err));
+	assert_false(lab_workload(fx->lab, LAB_WORK_DEADLOCK, "P", &err));
 	assert_non_null(strstr(err.msg, "'step off P' first"));
 }
 
@@ -714,7 +714,7 @@ static void test_zombie_until_reaped(void **state)
 
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	must(lab_reaping(fx->lab, LAB_REAP_OFF, &err), &err);
-	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "P1", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "P1", &err), &err);
 	drain(fx);
 	const struct lab_group *p = group(fx, "P");
 	assert_false(p->workers[0].alive);
@@ -735,7 +735,7 @@ static void test_zombie_until_reaped(void **state)
 	assert_int_equal(errno, ESRCH);
 	/* reaping back on: the next exit leaves nothing behind */
 	must(lab_reaping(fx->lab, LAB_REAP_ON, &err), &err);
-	must(lab_inject(fx->lab, INSTR_FAULT_EXIT, "P2", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "P2", &err), &err);
 	drain(fx);
 	assert_false(p->workers[1].zombie);
 	assert_int_equal(kill(p->workers[1].pid, 0), -1);
@@ -787,7 +787,7 @@ static void test_cpus_and_gil(void **state)
 	must(lab_kill(fx->lab, "P", &err), &err);
 	drain(fx);
 	must(lab_gil(fx->lab, true, "T", &err), &err);
-	must(lab_workload(fx->lab, INSTR_WORK_COUNTER, "T", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_COUNTER, "T", &err), &err);
 	double threads = parallelism(fx, t, 1.0);
 	assert_int_equal(t->lost, 0);
 	print_message("gil on: 2 threads ran %.2f at a time\n", threads);
@@ -883,7 +883,7 @@ static void test_gil_throughput(void **state)
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 2, false, "TW");
-	must(lab_workload(fx->lab, INSTR_WORK_CPU, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_CPU, NULL, &err), &err);
 	must(lab_gil(fx->lab, true, NULL, &err), &err);
 	rates_in_turns(fx, "T", "TW", &r1, &r2);
 	print_message("gil on: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx)\n", r1, r2, r2 / (r1 > 0 ? r1 : 1));
@@ -900,8 +900,8 @@ static void test_gil_throughput(void **state)
 
 	spawn(fx, LAB_PROCESSES, 1, false, "P");
 	spawn(fx, LAB_PROCESSES, 2, false, "PW");
-	must(lab_workload(fx->lab, INSTR_WORK_CPU, "P", &err), &err);
-	must(lab_workload(fx->lab, INSTR_WORK_CPU, "PW", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_CPU, "P", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_CPU, "PW", &err), &err);
 	must(lab_gil(fx->lab, true, "P", &err), &err);
 	must(lab_gil(fx->lab, true, "PW", &err), &err);
 	rates_in_turns(fx, "P", "PW", &r1, &r2);
@@ -926,7 +926,7 @@ static void test_io_threads_help_on_one_cpu(void **state)
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 4, false, "F");
-	must(lab_workload(fx->lab, INSTR_WORK_IO, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_IO, NULL, &err), &err);
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
 	run_for(fx, 0.3);
 	const struct lab_group *one = group(fx, "T"), *four = group(fx, "F");
@@ -962,7 +962,7 @@ static void test_cpu_workers_gain_nothing_on_one_cpu(void **state)
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 2, false, "TW");
-	must(lab_workload(fx->lab, INSTR_WORK_CPU, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_CPU, NULL, &err), &err);
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
 	const struct lab_group *pair = group(fx, "TW");
 	double cpu0 = cpu_seconds(pair), busy = rates_in_turns(fx, "T", "TW", &r1, &r2);
@@ -987,24 +987,24 @@ static void test_eventloop_block(void **state)
 	struct lab_error err;
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
-	must(lab_workload(fx->lab, INSTR_WORK_EVENTLOOP, NULL, &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_EVENTLOOP, NULL, &err), &err);
 	run_for(fx, 0.3);
 	const struct lab_group *t = group(fx, "T");
 	assert_true(t->increments > 0);
 	/* the long task on the pool worker: the loop goes on */
-	must(lab_inject(fx->lab, INSTR_FAULT_BLOCK, "T2", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_BLOCK, "T2", &err), &err);
 	assert_non_null(strstr(err.msg, "the loop goes on serving"));
 	int64_t before = t->increments;
 	run_for(fx, 0.4);
 	assert_true(t->increments > before);
 	/* the long task on the loop itself: nothing is served, the queue grows */
-	must(lab_inject(fx->lab, INSTR_FAULT_BLOCK, "T1", &err), &err);
-	assert_int_equal(t->workers[0].activity, INSTR_BLOCKING);
+	must(lab_inject(fx->lab, LAB_FAULT_BLOCK, "T1", &err), &err);
+	assert_int_equal(t->workers[0].activity, LAB_ACT_BLOCKING);
 	lab_observe(fx->lab);
 	before = t->increments;
 	run_for(fx, 0.5);
 	assert_int_equal(t->increments, before);
-	assert_int_equal(t->workers[0].activity, INSTR_BLOCKING);
+	assert_int_equal(t->workers[0].activity, LAB_ACT_BLOCKING);
 	assert_true(t->host_alive);
 }
 
@@ -1141,7 +1141,7 @@ static void test_orphans_are_adopted(void **state)
 
 	/* The parents die: the kernel hands the children to ptviz, the subreaper, not to init. */
 	must(lab_kill(fx->lab, "P1", &err), &err);
-	must(lab_inject(fx->lab, INSTR_FAULT_SEGV, "T1", &err), &err);
+	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err);
 	run_for(fx, 0.3);
 	/* The host's exit tells of its orphan. */
 	assert_int_equal(fx->last_exit.norphans, 1);
@@ -1227,8 +1227,8 @@ static void test_snapshots_are_exact(void **state)
 	              (long long)lost[0], (long long)lost[1]);
 	assert_true(consistent * 2 > taken);
 
-	for (int mode = INSTR_SYNC_MUTEX; mode <= INSTR_SYNC_ATOMIC; mode++) {
-		must(lab_sync(fx->lab, (enum instr_sync)mode, NULL, &err), &err);
+	for (int mode = LAB_SYNC_MUTEX; mode <= LAB_SYNC_ATOMIC; mode++) {
+		must(lab_sync(fx->lab, (enum lab_sync)mode, NULL, &err), &err);
 		lab_observe(fx->lab);
 		for (int k = 0; k < GROUPS; k++)
 			lost[k] = group(fx, names[k])->lost;

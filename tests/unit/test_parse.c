@@ -61,15 +61,15 @@ static void test_every_verb(void **state)
 	                             "kill P2\nkill T\npause all\nresume T2\nrun 0.5\nreport\nreset\nquit\n");
 	assert_int_equal(l.n, 12);
 	assert_int_equal(l.items[0].verb, CMD_SYNC);
-	assert_int_equal(l.items[0].sync, INSTR_SYNC_MUTEX);
+	assert_int_equal(l.items[0].sync, LAB_SYNC_MUTEX);
 	assert_string_equal(l.items[0].target, "");
-	assert_int_equal(l.items[1].sync, INSTR_SYNC_ATOMIC);
+	assert_int_equal(l.items[1].sync, LAB_SYNC_ATOMIC);
 	assert_string_equal(l.items[1].target, "T");
 	assert_int_equal(l.items[2].verb, CMD_INJECT);
-	assert_int_equal(l.items[2].fault, INSTR_FAULT_SEGV);
+	assert_int_equal(l.items[2].fault, LAB_FAULT_SEGV);
 	assert_string_equal(l.items[2].target, "T3");
 	assert_int_equal(l.items[2].target_column, 13);
-	assert_int_equal(l.items[3].fault, INSTR_FAULT_LOOP);
+	assert_int_equal(l.items[3].fault, LAB_FAULT_LOOP);
 	assert_string_equal(l.items[3].target, "PB12");
 	assert_int_equal(l.items[4].verb, CMD_KILL);
 	assert_int_equal(l.items[6].verb, CMD_PAUSE);
@@ -91,7 +91,7 @@ static void test_every_verb(void **state)
 	assert_string_equal(l.items[0].target, "T2");
 	assert_int_equal(l.items[1].verb, CMD_CLOSE);
 	assert_string_equal(l.items[1].target, "P1");
-	assert_int_equal(l.items[1].count, 0);
+	assert_int_equal(l.items[1].fd, 0);
 	assert_int_equal(l.items[2].verb, CMD_FORK);
 	assert_string_equal(l.items[2].target, "PB3");
 	cmd_list_free(&l);
@@ -121,10 +121,10 @@ static void test_table_words(void **state)
 		assert_string_equal(lab_workload_name(l.items[0].workload), lab_workload_words[i]);
 		cmd_list_free(&l);
 	}
-	assert_string_equal(lab_fault_name(INSTR_FAULT_NONE), "none");
-	assert_string_equal(lab_fault_name(INSTR_FAULT_OPEN), "none");
-	assert_string_equal(lab_step_name(INSTR_STEP_FETCH_ADD), "fetch-add");
-	assert_string_equal(lab_activity_name(INSTR_STEPWAIT), "waiting for a step");
+	assert_string_equal(lab_fault_name(LAB_FAULT_NONE), "none");
+	assert_string_equal(lab_fault_name((enum lab_fault)(1 VOCAB_INJECTS(VOCAB_ONE))), "none");
+	assert_string_equal(lab_step_name(LAB_STEP_FETCH_ADD), "fetch-add");
+	assert_string_equal(lab_activity_name(LAB_ACT_STEPWAIT), "waiting for a step");
 
 	const struct cmd_entry *sync = cmd_entry_find("sync");
 	assert_non_null(sync);

@@ -83,7 +83,7 @@ static void test_threads_and_a_process(void **state)
 	report_free(&r);
 
 	/* P1 dies: its fault, its end, and its child orphaned. */
-	must(lab_inject(lab, INSTR_FAULT_SEGV, "P1", &err), &err);
+	must(lab_inject(lab, LAB_FAULT_SEGV, "P1", &err), &err);
 	wait_dead(lab, "P1");
 	assert_true(report_gather(&r, lab));
 	const struct report_worker *p1 = &r.groups[1].workers[0];
@@ -104,7 +104,7 @@ static void test_withdraw_and_steps(void **state)
 	struct lab_error err;
 	struct report r;
 
-	must(lab_workload(lab, INSTR_WORK_WITHDRAW, NULL, &err), &err);
+	must(lab_workload(lab, LAB_WORK_WITHDRAW, NULL, &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, true, "S", &err), &err);
 	must(lab_step_mode(lab, true, NULL, &err), &err);
 	must(lab_step(lab, "S1", &err), &err);

@@ -63,9 +63,9 @@ static void test_deaths_and_faults(void **state)
 	story_death(&w, buf, sizeof(buf));
 	assert_string_equal(buf, "ended");
 
-	assert_string_equal(story_fault(INSTR_FAULT_SEGV), "wrote through NULL");
-	assert_string_equal(story_fault(INSTR_FAULT_ABORT), "called abort()");
-	assert_string_equal(story_fault(INSTR_FAULT_LOOP), "started a runaway loop");
+	assert_string_equal(story_fault(LAB_FAULT_SEGV), "wrote through NULL");
+	assert_string_equal(story_fault(LAB_FAULT_ABORT), "called abort()");
+	assert_string_equal(story_fault(LAB_FAULT_LOOP), "started a runaway loop");
 }
 
 static void test_files(void **state)
@@ -102,7 +102,7 @@ static void test_events(void **state)
 
 	ev.kind = LAB_EVENT_EXIT;
 	strcpy(ev.cause, "T2");
-	ev.fault = INSTR_FAULT_SEGV;
+	ev.fault = LAB_FAULT_SEGV;
 	ev.end = LAB_END_FAULT;
 	ev.signal = SIGSEGV;
 	story_event(lab, &ev, false, buf, sizeof(buf));

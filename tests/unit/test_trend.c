@@ -35,7 +35,7 @@ static void test_rates_shares_and_a_fresh_start(void **state)
 	double v;
 
 	must(lab_spawn(lab, LAB_PROCESSES, 2, false, NULL, &err), &err);
-	must(lab_workload(lab, INSTR_WORK_IO, NULL, &err), &err);
+	must(lab_workload(lab, LAB_WORK_IO, NULL, &err), &err);
 	trend_update(&tr, lab);
 	assert_false(trend_now(trend_rate(&tr, lab, 0), &v));
 	trend_run(lab, &tr, 1.3);
@@ -57,7 +57,7 @@ static void test_rates_shares_and_a_fresh_start(void **state)
 
 	/* Another workload: the rate starts afresh, the CPU shares go on. */
 	int cpu_cells = trend_count(trend_cpu(&tr, lab, 0, 0));
-	must(lab_workload(lab, INSTR_WORK_COUNTER, NULL, &err), &err);
+	must(lab_workload(lab, LAB_WORK_COUNTER, NULL, &err), &err);
 	lab_observe(lab);
 	trend_update(&tr, lab);
 	assert_int_equal(trend_count(trend_rate(&tr, lab, 0)), 0);

@@ -1,0 +1,24 @@
+/* The selected worker, kept by its serial: it stays selected while groups before it are removed or names come back. */
+#include "selection.h"
+
+bool selection_find(const struct selection *sel, const struct lab *lab, int *group, int *worker)
+{
+	const struct lab_group *g = NULL;
+	const struct lab_worker *w = lab_worker_by_serial(lab, sel->worker, &g);
+
+	if (w == NULL)
+		return false;
+	*group = lab_group_index(lab, g);
+	*worker = (int)(w - g->workers);
+	return *group >= 0;
+}
+
+bool selection_set(struct selection *sel, const struct lab *lab, int group, int worker)
+{
+	const struct lab_group *g = lab_group_at(lab, group);
+
+	if (g == NULL || worker < 0 || worker >= g->nworkers)
+		return false;
+	sel->worker = g->workers[worker].serial;
+	return true;
+}
