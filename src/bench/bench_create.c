@@ -1,4 +1,4 @@
-/* Creating: what a thread, a process and a program cost to start, and how fork's cost grows with the memory it holds. */
+/* Creating: what a thread, a process and a program cost to start, and how fork's cost grows with memory held. */
 #include "bench_priv.h"
 
 #include <errno.h>
@@ -247,7 +247,7 @@ static int forksize_sizes(struct measure *m, struct bench_forksize *r)
 	return max;
 }
 
-/* The memory a series holds: ordinary 4 KiB pages, or 2 MiB ones asked for (the kernel decides whether it gives them). */
+/* The memory a series holds: ordinary 4 KiB pages, or 2 MiB ones asked for (the kernel decides if it gives them). */
 static char *forksize_memory(size_t len, bool huge)
 {
 	size_t hp = 2 * MIB;

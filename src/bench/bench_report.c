@@ -1,4 +1,4 @@
-/* The costs lab's results as JSON lines, and the screenless runs (--bench, and `bench` in -c or --batch) that wait for them. */
+/* The costs lab's results as JSON lines, and the screenless runs (--bench, `bench` in -c or --batch) that wait. */
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>

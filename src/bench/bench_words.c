@@ -142,7 +142,7 @@ static void verdict_address_spaces(const struct bench_result *r, bool utf8, char
 		report_add(buf, len, "Allowed any CPU it cost about the same (%.2f%s).", wake, TIMES(utf8));
 }
 
-/* ipc: the kernel in the middle costs system calls per message; once memory is shared, processes are threads' equals. */
+/* ipc: the kernel in the middle costs system calls per message; with memory shared, processes equal threads. */
 static void verdict_kernel_in_the_middle(const struct bench_result *r, bool utf8, char *buf, size_t len)
 {
 	const struct bench_ipc *k = &r->u.ipc;

@@ -1,4 +1,4 @@
-/* The directives: title and summary, caption, pause, wait and measure, ask and answer, show, and chance picks in commands. */
+/* The directives: title, summary, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
 #include "lesson_priv.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* What the lesson parser's files share: the line being read, the parser's state, and the checks every directive uses. */
+/* What the lesson parser's files share: the line being read, the parser's state, the checks every directive uses. */
 #ifndef PTVIZ_LESSON_PRIV_H
 #define PTVIZ_LESSON_PRIV_H
 
