@@ -361,6 +361,59 @@ static bool batch_interrupted(void *ctx)
 	return b->interrupted;
 }
 
+/* What the run does after a command: goes on, stops (quit, or interrupted), or stops on the error it was given. */
+enum batch_next { BATCH_ON, BATCH_STOP, BATCH_FAILED };
+
+/* A failure the command language cannot place: it is told at the command's line and column. */
+static enum batch_next batch_failed_at(const struct cmd *c, struct cmd_error *err)
+{
+	err->line = c->line;
+	err->column = c->column;
+	return BATCH_FAILED;
+}
+
+/* What a command had to say beside doing it (e.g. a default it took), as text or as a "note" object. */
+static void batch_note(struct batch *b, const struct cmd *c, const char *note)
+{
+	if (note[0] == '\0')
+		return;
+	if (!b->opt->json) {
+		fprintf(b->out, "%6.2fs note: %s\n", lab_now(b->lab), note);
+		return;
+	}
+	struct json_object *o = batch_object("note", lab_now(b->lab));
+	json_object_object_add(o, "line", json_object_new_int(c->line));
+	json_object_object_add(o, "command", json_object_new_string(c->text));
+	json_object_object_add(o, "message", json_object_new_string(note));
+	batch_emit(b, o);
+}
+
+/* One command, the events it brought, and what it asks of batch: time to pass, a report, a measurement, the end. */
+static enum batch_next batch_command(struct batch *b, const struct cmd *c, struct cmd_error *err)
+{
+	char note[LAB_MSG_MAX];
+
+	if (!cmd_exec(b->lab, c, err, note, sizeof(note))) {
+		frames_drain(&b->clock);
+		return BATCH_FAILED;
+	}
+	frames_drain(&b->clock);
+	batch_note(b, c, note);
+	if (c->verb == CMD_RUN)
+		frames_run(&b->clock, c->seconds, b->sigfd);
+	else if (c->verb == CMD_REPORT && !batch_report(b)) {
+		snprintf(err->message, sizeof(err->message), "report: out of memory");
+		return batch_failed_at(c, err);
+	} else if (c->verb == CMD_BENCH) {
+		/* Measured in a child of its own (src/bench); the groups run on meanwhile. */
+		if (!bench_report_command(c->bench, b->opt->json, lab_now(b->lab), b->out, b->errout, b->sigfd, err->message,
+		                          sizeof(err->message)))
+			return batch_interrupted(b) ? BATCH_STOP : batch_failed_at(c, err);
+	} else if (c->verb == CMD_QUIT)
+		return BATCH_STOP;
+	return BATCH_ON;
+}
+
 int batch_run(struct lab *lab, const char *text, const struct batch_options *opt, FILE *out, FILE *errout)
 {
 	struct batch b = { .lab = lab, .opt = opt, .out = out, .errout = errout, .sigfd = -1 };
@@ -385,46 +438,12 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 	b.sigfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
 
 	for (int i = 0; i < list.n && !batch_interrupted(&b); i++) {
-		const struct cmd *c = &list.items[i];
-		char note[LAB_MSG_MAX];
-		if (!cmd_exec(lab, c, &err, note, sizeof(note))) {
-			frames_drain(&b.clock);
+		enum batch_next next = batch_command(&b, &list.items[i], &err);
+		if (next == BATCH_FAILED) {
 			batch_error(&b, &err);
 			rc = 1;
-			break;
 		}
-		frames_drain(&b.clock);
-		if (note[0] != '\0' && !opt->json)
-			fprintf(out, "%6.2fs note: %s\n", lab_now(lab), note);
-		if (note[0] != '\0' && opt->json) {
-			struct json_object *o = batch_object("note", lab_now(lab));
-			json_object_object_add(o, "line", json_object_new_int(c->line));
-			json_object_object_add(o, "command", json_object_new_string(c->text));
-			json_object_object_add(o, "message", json_object_new_string(note));
-			batch_emit(&b, o);
-		}
-		if (c->verb == CMD_RUN)
-			frames_run(&b.clock, c->seconds, b.sigfd);
-		else if (c->verb == CMD_REPORT && !batch_report(&b)) {
-			snprintf(err.message, sizeof(err.message), "report: out of memory");
-			err.line = c->line;
-			err.column = c->column;
-			batch_error(&b, &err);
-			rc = 1;
-			break;
-		} else if (c->verb == CMD_BENCH) {
-			/* Measured in a child of its own (src/bench); the groups run on meanwhile. */
-			if (!bench_report_command(c->bench, opt->json, lab_now(lab), out, errout, b.sigfd, err.message,
-			                          sizeof(err.message))) {
-				if (batch_interrupted(&b))
-					break;
-				err.line = c->line;
-				err.column = c->column;
-				batch_error(&b, &err);
-				rc = 1;
-				break;
-			}
-		} else if (c->verb == CMD_QUIT)
+		if (next != BATCH_ON)
 			break;
 	}
 	if (b.interrupted) {

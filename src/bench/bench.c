@@ -1,5 +1,5 @@
 /* The costs lab's runner: one measuring child at a time, its pipe, its progress, its cancel. */
-#include "bench.h"
+#include "bench_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,6 @@
 #include <bsd/string.h>
 
 #include "../lab/lab.h"
-#include "bench_measure.h"
 
 #define BENCH_KIND_NAME(id, name) name,
 const char *const bench_names[BENCH_ALL + 2] = { BENCH_KINDS(BENCH_KIND_NAME) "all", NULL };
@@ -86,12 +85,22 @@ const struct bench_options *bench_defaults(void)
 	return &bench_chosen;
 }
 
-static double bench_now(void)
+double bench_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+pid_t bench_wait(pid_t pid, int *status)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, 0);
+	while (r < 0 && errno == EINTR);
+	return r;
 }
 
 void bench_machine_read(struct bench_machine *m)
@@ -251,13 +260,10 @@ static void bench_take(struct bench *b, const struct bench_msg *msg)
 static void bench_reap(struct bench *b, bool got_result)
 {
 	int st = 0;
-	pid_t r;
 
 	close(b->fd);
 	b->fd = -1;
-	do
-		r = waitpid(b->pid, &st, 0);
-	while (r < 0 && errno == EINTR);
+	pid_t r = bench_wait(b->pid, &st);
 	if (!got_result && b->error[0] == '\0') {
 		if (r == b->pid && WIFSIGNALED(st))
 			snprintf(b->error, sizeof(b->error), "the measuring child died of signal %d (%s)", WTERMSIG(st),
@@ -312,8 +318,7 @@ void bench_cancel(struct bench *b)
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	bench_wait(pid, NULL);
 	/*
 	 * Its own children may outlive it by a moment.  If ptviz is their subreaper they are
 	 * ptviz's to reap now, and only those of that process group are taken here.

@@ -163,7 +163,7 @@ bool bench_running(const struct bench *b);
 /* The last result of kind, or NULL. */
 const struct bench_result *bench_last(const struct bench *b, enum bench_kind kind);
 
-/* bench_report.c: results in words and as JSON, and the runs that wait for them. */
+/* bench_words.c: results in words; bench_report.c: as JSON, and the runs that wait for them. */
 struct json_object;
 /* utf8: µ and × where the terminal has them, "us" and "x" where not. */
 void bench_report_text(const struct bench_result *r, bool utf8, FILE *out);
