@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@ struct run {
 	char out[1 << 16];
 	char err[1 << 16];
 	int status;     /* exit code, or 128+signal */
+	double wall_s;  /* how long it ran */
+	double cpu_s;   /* CPU time of ptviz and of every worker it reaped (all of them, at its end) */
 };
 
 static inline double now(void)
@@ -99,7 +102,22 @@ static inline void finish(struct run *r, pid_t pid)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Runs ptviz to the end (at most 90 s). */
+static inline double children_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/*
+ * How long a run may last before it is taken for a hang, in seconds.  A run
+ * ends as soon as its script does; on a busy machine ptviz's workers, at idle
+ * priority, may take seconds to start and to end.
+ */
+#define RUN_GUARD_S 600
+
+/* Runs ptviz to the end (at most RUN_GUARD_S). */
 static inline void run(struct run *r, ...)
 {
 	const char *args[32];
@@ -113,13 +131,16 @@ static inline void run(struct run *r, ...)
 	va_end(ap);
 	args[n] = NULL;
 	memset(r, 0, sizeof(*r));
+	double cpu0 = children_cpu_s(), t0 = now();
 	pid_t pid = start(args, &outfd, &errfd);
-	if (!collect(r, outfd, errfd, now() + 90, &olen, &elen)) {
+	if (!collect(r, outfd, errfd, now() + RUN_GUARD_S, &olen, &elen)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		fail_msg("ptviz did not finish within 90 s");
+		fail_msg("ptviz did not finish within %d s", RUN_GUARD_S);
 	}
 	finish(r, pid);
+	r->wall_s = now() - t0;
+	r->cpu_s = children_cpu_s() - cpu0;
 }
 
 #endif

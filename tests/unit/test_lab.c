@@ -102,48 +102,6 @@ static void run_for(struct fixture *fx, double seconds)
 	frames_observe(&fx->clock);
 }
 
-/*
- * Checks that need the workers to run are judged by the CPU time the workers got, never by
- * how long the test waited: on a machine loaded by other work, idle-priority workers may get
- * no CPU for seconds.  until_by_cpu lets time pass until met() holds, and fails only once the
- * workers of g have had budget_ns of CPU between them with met() still false.  When they get
- * less than that in GUARD_S seconds, it says that the check cannot be judged and returns false,
- * and the caller skips what depends on it.
- */
-#define GUARD_S 60.0
-
-static uint64_t group_cpu_ns(const struct lab_group *g, int only)
-{
-	uint64_t ns = 0;
-
-	for (int j = 0; j < g->nworkers; j++)
-		if (only < 0 || j == only)
-			ns += g->workers[j].cpu_ns;
-	return ns;
-}
-
-static bool until_by_cpu(struct fixture *fx, const char *what, bool (*met)(const struct lab_group *, int),
-                         const struct lab_group *g, int only, uint64_t budget_ns)
-{
-	lab_observe(fx->lab);
-	uint64_t cpu0 = group_cpu_ns(g, only);
-	double guard = lab_now(fx->lab) + GUARD_S;
-
-	while (!met(g, only)) {
-		uint64_t used = group_cpu_ns(g, only) - cpu0;
-		if (used >= budget_ns)
-			fail_msg("%s: still not so after %.0f ms of the workers' CPU", what, used / 1e6);
-		if (lab_now(fx->lab) > guard) {
-			print_message("SKIP one check: %s cannot be judged: the workers had %.0f ms of CPU in %.0f s "
-			              "(the machine is busy); it needs %.0f ms\n",
-			              what, used / 1e6, GUARD_S, budget_ns / 1e6);
-			return false;
-		}
-		run_for(fx, 0.02);
-	}
-	return true;
-}
-
 static void must(bool ok, const struct lab_error *err)
 {
 	if (!ok)
@@ -166,22 +124,375 @@ static const struct lab_group *group(struct fixture *fx, const char *name)
 	return g;
 }
 
+/*
+ * Judged by CPU, not by the wall clock.  On a machine loaded by other work the
+ * workers, at idle priority, may get no CPU for seconds, so a check that needs
+ * them to run is judged by the CPU time they got.  A judge measures the CPU of
+ * a group's workers (or of one of them) from the moment it is made: all of it
+ * (ANY_CPU), or only what they had beyond one CPU's worth of the time that
+ * passed (SIDE_BY_SIDE), which is time two of them surely ran at once on two
+ * CPUs, as a lost update needs.  A check fails only when a snapshot taken after
+ * its workers had their budget shows it wrong.  When they cannot get the
+ * budget in GUARD_S seconds, or after GUARD_MIN_S seconds get CPU too slowly
+ * to reach it by then, the check says why it cannot be judged and is skipped;
+ * the caller skips what depends on it.
+ */
+#define GUARD_S 60.0
+#define GUARD_MIN_S 5.0
+/* CPU in which a worker that runs at all surely counts: an increment takes well under a microsecond. */
+#define COUNT_BUDGET_MS 200
+
+enum measure { ANY_CPU, SIDE_BY_SIDE };
+
+struct judge {
+	struct fixture *fx;
+	char what[160];
+	const struct lab_group *g;    /* whose CPU is measured */
+	int only;                     /* one worker of g (its index), or -1 for all of them */
+	enum measure measure;
+	uint64_t budget_ns;
+	uint64_t cpu0;
+	double t0;
+	const struct lab_group *read; /* whose figures the check reads (g unless a witness measures) */
+	bool met;                     /* it came true (UNTIL), or stayed true for the whole budget (HOLDS) */
+};
+
+static int skipped_checks;
+
+static uint64_t group_cpu_ns(const struct lab_group *g, int only)
+{
+	uint64_t ns = 0;
+
+	for (int j = 0; j < g->nworkers; j++)
+		if (only < 0 || j == only)
+			ns += g->workers[j].cpu_ns;
+	return ns;
+}
+
+static struct judge judge(struct fixture *fx, const struct lab_group *g, int only, enum measure measure,
+                          int budget_ms, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Starts judging from a fresh observation; the check is named by fmt. */
+static struct judge judge(struct fixture *fx, const struct lab_group *g, int only, enum measure measure,
+                          int budget_ms, const char *fmt, ...)
+{
+	struct judge j = { .fx = fx, .g = g, .only = only, .measure = measure, .read = g };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j.what, sizeof(j.what), fmt, ap);
+	va_end(ap);
+	j.budget_ns = (uint64_t)budget_ms * 1000000u;
+	frames_observe(&fx->clock);
+	j.cpu0 = group_cpu_ns(g, only);
+	j.t0 = lab_now(fx->lab);
+	return j;
+}
+
+/* The CPU the judged workers had since the judge began, as it measures it. */
+static uint64_t judged_ns(const struct judge *j)
+{
+	uint64_t used = group_cpu_ns(j->g, j->only) - j->cpu0;
+
+	if (j->measure == SIDE_BY_SIDE) {
+		uint64_t wall = (uint64_t)((lab_now(j->fx->lab) - j->t0) * 1e9);
+		used = used > wall ? used - wall : 0;
+	}
+	return used;
+}
+
+static const char *judged_as(const struct judge *j)
+{
+	return j->measure == SIDE_BY_SIDE ? "of the workers' CPU beyond one CPU's worth" : "of the workers' CPU";
+}
+
+/* Gives up, with a message, when the budget cannot come in GUARD_S seconds. */
+static bool give_up(struct judge *j, uint64_t used)
+{
+	double t = lab_now(j->fx->lab) - j->t0;
+
+	if (t < GUARD_MIN_S || (t < GUARD_S && (double)used * (GUARD_S / t) >= (double)j->budget_ns))
+		return false;
+	skipped_checks++;
+	if (used >= j->budget_ns)
+		print_message("SKIP one check: %s cannot be judged: its workers had their %.0f ms of CPU, but in %.0f s "
+		              "no snapshot could hold them all at a boundary (the machine is busy)\n",
+		              j->what, (double)j->budget_ns / 1e6, t);
+	else if (j->measure == SIDE_BY_SIDE)
+		print_message("SKIP one check: %s cannot be judged: its workers ran side by side for %.0f ms in %.0f s "
+		              "(the machine is busy or has one CPU); it needs %.0f ms\n",
+		              j->what, (double)used / 1e6, t, (double)j->budget_ns / 1e6);
+	else
+		print_message("SKIP one check: %s cannot be judged: its workers had %.0f ms of CPU in %.0f s "
+		              "(the machine is busy); it needs %.0f ms\n",
+		              j->what, (double)used / 1e6, t, (double)j->budget_ns / 1e6);
+	return true;
+}
+
+/*
+ * One turn of UNTIL: false once met holds (j->met) or the check is skipped;
+ * fails when a snapshot taken after the budget was spent shows it not so.
+ */
+static bool until(struct judge *j, bool met)
+{
+	if (met) {
+		j->met = true;
+		return false;
+	}
+	uint64_t used = judged_ns(j);
+	if (used >= j->budget_ns && j->read->consistent)
+		fail_msg("%s: still not so after %.0f ms %s", j->what, (double)used / 1e6, judged_as(j));
+	if (give_up(j, used))
+		return false;
+	run_for(j->fx, 0.02);
+	return true;
+}
+
+/* One turn of HOLDS: fails the moment holds is false; done once it held while the budget was spent. */
+static bool holding(struct judge *j, bool holds)
+{
+	uint64_t used = judged_ns(j);
+
+	if (!holds)
+		fail_msg("%s: no longer so after %.0f ms %s", j->what, (double)used / 1e6, judged_as(j));
+	if (used >= j->budget_ns && j->read->consistent) {
+		j->met = true;
+		return false;
+	}
+	if (give_up(j, used))
+		return false;
+	run_for(j->fx, 0.02);
+	return true;
+}
+
+/* Lets time pass until cond holds, observing between looks; cond is read again after each. */
+#define UNTIL(j, cond) do { } while (until((j), (cond)))
+/* Lets time pass while the workers spend the budget, cond true at every look. */
+#define HOLDS(j, cond) do { } while (holding((j), (cond)))
+
+/* What a group has counted (its increments), or one of its workers (its done). */
+static int64_t count(const struct lab_group *g, int only)
+{
+	return only < 0 ? g->increments : g->workers[only].done;
+}
+
+/* Until g (or its worker only) has counted more than from, judged by their CPU; false when skipped. */
+static bool counts_past(struct fixture *fx, const struct lab_group *g, int only, int64_t from, const char *what)
+{
+	struct judge j = judge(fx, g, only, ANY_CPU, COUNT_BUDGET_MS, "%s", what);
+
+	UNTIL(&j, g->consistent && count(g, only) > from);
+	return j.met;
+}
+
+/* Until a snapshot holds every worker of g at a boundary, so that what is read of g is now. */
+static bool read_now(struct fixture *fx, const struct lab_group *g)
+{
+	struct judge j = judge(fx, g, -1, ANY_CPU, COUNT_BUDGET_MS, "a snapshot of %s", g->name);
+
+	UNTIL(&j, g->consistent);
+	return j.met;
+}
+
+/*
+ * Commands that need the workers to answer (a fault, an end, a hold for a
+ * switch or for step mode) wait for them some seconds by the clock, then fail
+ * or say in their note that the machine is busy.  Judged by CPU: when a
+ * worker asked had less than ANSWER_BUDGET_MS of CPU meanwhile (for a step:
+ * when no stepping worker had that much), the command cannot be judged and the
+ * caller skips what depends on it; workers that had that much and did not
+ * answer are a failure.
+ */
+#define ANSWER_BUDGET_MS 50
+
+struct asked {
+	struct fixture *fx;
+	const struct lab_group *g;  /* NULL: every group */
+	int only;                   /* the worker asked, or -1 for every worker */
+	bool any;                   /* one of them must answer (a step), not every one (a hold) */
+	uint64_t cpu0[LAB_MAX_GROUPS][8];
+};
+
+static struct asked ask(struct fixture *fx, const struct lab_group *g, int only)
+{
+	struct asked a = { .fx = fx, .g = g, .only = only };
+
+	lab_observe(fx->lab);
+	for (int i = 0; i < lab_ngroups(fx->lab); i++) {
+		const struct lab_group *gi = lab_group_at(fx->lab, i);
+		assert_true(gi->nworkers <= 8);
+		for (int k = 0; k < gi->nworkers; k++)
+			a.cpu0[i][k] = gi->workers[k].cpu_ns;
+	}
+	return a;
+}
+
+/* The least (or, for `any`, the most) CPU a worker asked had since ask, in ms; -1 when none is alive. */
+static double asked_cpu_ms(const struct asked *a)
+{
+	double found = -1;
+
+	for (int i = 0; i < lab_ngroups(a->fx->lab); i++) {
+		const struct lab_group *gi = lab_group_at(a->fx->lab, i);
+		if ((a->g != NULL && gi != a->g) || (a->any && !gi->stepping))
+			continue;
+		for (int k = 0; k < gi->nworkers; k++) {
+			const struct lab_worker *w = &gi->workers[k];
+			if ((a->only >= 0 && k != a->only) || !w->alive)
+				continue;
+			double ms = (double)(w->cpu_ns - a->cpu0[i][k]) / 1e6;
+			if (found < 0 || (a->any ? ms > found : ms < found))
+				found = ms;
+		}
+	}
+	return found;
+}
+
+static bool answered(struct asked *a, bool ok, const struct lab_error *err, const char *what)
+{
+	bool busy = ok ? strstr(err->msg, "could not be held at a boundary") != NULL ||
+	                     strstr(err->msg, "the machine is busy") != NULL ||
+	                     strstr(err->msg, "has not taken its step yet") != NULL
+	               : strstr(err->msg, " within ") != NULL;
+
+	if (ok && !busy)
+		return true;
+	if (!busy)
+		fail_msg("%s: %s", what, err->msg);
+	lab_observe(a->fx->lab);
+	double ms = asked_cpu_ms(a);
+	if (ms >= ANSWER_BUDGET_MS)
+		fail_msg("%s: \"%s\" although the workers asked had %.0f ms of CPU meanwhile", what, err->msg, ms);
+	skipped_checks++;
+	print_message("SKIP one check: %s cannot be judged: \"%s\", and the workers asked had %.0f ms of CPU "
+	              "meanwhile (the machine is busy); it needs %d ms\n", what, err->msg, ms < 0 ? 0.0 : ms,
+	              ANSWER_BUDGET_MS);
+	return false;
+}
+
+static void not_judged(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A figure that needs free CPUs, not judged: says why, and counts the check skipped. */
+static void not_judged(const char *what, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	skipped_checks++;
+	print_message("SKIP one check: %s cannot be judged: %s\n", what, why);
+}
+
+/* Until every live worker of g has counted more than it had at the start, each judged by its own CPU. */
+static bool each_counts(struct fixture *fx, const struct lab_group *g, const char *what)
+{
+	int64_t from[64];
+
+	assert_true(g->nworkers <= 64);
+	if (!read_now(fx, g))
+		return false;
+	for (int i = 0; i < g->nworkers; i++)
+		from[i] = g->workers[i].done;
+	for (int i = 0; i < g->nworkers; i++) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s: %s counts", what, g->workers[i].id);
+		if (g->workers[i].alive && !counts_past(fx, g, i, from[i], name))
+			return false;
+	}
+	return true;
+}
+
+/* A step, and what its note says; false (with a message) when it was not taken for want of CPU. */
+static bool step(struct fixture *fx, const char *worker, const char *expect_in_note)
+{
+	struct lab_error err = { 0 };
+	struct asked a = ask(fx, NULL, -1);
+	char what[64];
+
+	a.any = true;
+	snprintf(what, sizeof(what), "step %s", worker ? worker : "");
+	must(lab_step(fx->lab, worker, &err), &err);
+	if (!answered(&a, true, &err, what))
+		return false;
+	if (expect_in_note != NULL && strstr(err.msg, expect_in_note) == NULL)
+		fail_msg("step %s said '%s', expected it to mention '%s'", worker ? worker : "", err.msg, expect_in_note);
+	drain(fx);
+	return true;
+}
+
+/* A step the rest of the test depends on: the test ends there when it could not be taken. */
+#define STEP(fx, worker, note) do { if (!step((fx), (worker), (note))) return; } while (0)
+
+/* step on (or off) for a group, or every group: false when it could not hold them for want of CPU. */
+static bool step_mode(struct fixture *fx, bool on, const char *name)
+{
+	struct lab_error err = { 0 };
+	struct asked a = ask(fx, name ? group(fx, name) : NULL, -1);
+
+	return answered(&a, lab_step_mode(fx->lab, on, name, &err), &err, on ? "step on" : "step off");
+}
+
+/* workload for a group, or every group: false when it could not hold them for want of CPU. */
+static bool workload(struct fixture *fx, enum lab_workload w, const char *name)
+{
+	struct lab_error err = { 0 };
+	struct asked a = ask(fx, name ? group(fx, name) : NULL, -1);
+
+	return answered(&a, lab_workload(fx->lab, w, name, &err), &err, "workload");
+}
+
+/*
+ * Switches the sync mode of a group (every group: name NULL), and says so for
+ * each group whose workers the switch could not find at a boundary: then an
+ * update begun before it may still be stored after it, and the figures read at
+ * the switch are not those of that moment.
+ */
+static void sync_mode(struct fixture *fx, enum lab_sync mode, const char *name)
+{
+	struct lab_error err;
+
+	must(lab_sync(fx->lab, mode, name, &err), &err);
+	for (int i = 0; i < lab_ngroups(fx->lab); i++) {
+		const struct lab_group *g = lab_group_at(fx->lab, i);
+		if ((name == NULL || strcmp(name, g->name) == 0) && !g->consistent)
+			print_message("NOTE: sync %s was switched while %s could not be held at a boundary\n",
+			              lab_sync_name(mode), g->name);
+	}
+}
+
+/*
+ * A witness: one thread at the workers' own priority, counting.  The CPU it
+ * gets while others are expected to stand still is CPU they could have had.
+ */
+static const struct lab_group *witness(struct fixture *fx)
+{
+	spawn(fx, LAB_THREADS, 1, false, "W");
+	const struct lab_group *w = group(fx, "W");
+	return w->workload == LAB_WORK_COUNTER || workload(fx, LAB_WORK_COUNTER, "W") ? w : NULL;
+}
+
+/* Judges cond of group g to hold while the witness w has budget_ms of CPU. */
+static struct judge witnessed(struct fixture *fx, const struct lab_group *w, const struct lab_group *g,
+                              int budget_ms, const char *what)
+{
+	struct judge j = judge(fx, w, -1, ANY_CPU, budget_ms, "%s (while a witness at the same priority ran)", what);
+
+	j.read = g;
+	return j;
+}
+
 static void test_threads_lose_updates_then_locks_stop_it(void **state)
 {
 	struct fixture *fx = *state;
-	struct lab_error err;
 
 	spawn(fx, LAB_THREADS, 4, false, NULL);
 	const struct lab_group *t = group(fx, "T");
 	assert_string_equal(t->name, "T");
 	assert_int_equal(t->alive, 4);
-	run_for(fx, 1.5);
-	assert_true(t->consistent);
-	assert_true(t->increments > 0);
-	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-		assert_true(t->lost > 0);
-	assert_true(t->lost >= 0);
-	assert_int_equal(t->lost, t->increments - t->counter);
+	if (!counts_past(fx, t, -1, 0, "T counts"))
+		return;
 	/* every thread sees the one counter */
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(t->workers[i].counter, t->counter);
@@ -189,15 +500,23 @@ static void test_threads_lose_updates_then_locks_stop_it(void **state)
 		assert_int_equal(t->workers[i].pid, t->host);
 		assert_true(t->workers[i].tid != t->host);
 	}
+	/* An update is lost only while two threads run at once, on two CPUs. */
+	struct judge j = judge(fx, t, -1, SIDE_BY_SIDE, 300, "T loses updates without a lock");
+	UNTIL(&j, t->consistent && t->lost > 0);
+	assert_true(t->lost >= 0);
+	assert_int_equal(t->lost, t->increments - t->counter);
 
 	for (int mode = LAB_SYNC_MUTEX; mode <= LAB_SYNC_ATOMIC; mode++) {
-		must(lab_sync(fx->lab, (enum lab_sync)mode, NULL, &err), &err);
-		lab_observe(fx->lab);
-		int64_t lost = t->lost, before = t->increments;
-		run_for(fx, 0.7);
-		assert_true(t->increments > before);
-		assert_int_equal(t->lost, lost);   /* not a single update more */
+		sync_mode(fx, (enum lab_sync)mode, NULL);
 		assert_int_equal(t->sync, mode);
+		if (!read_now(fx, t))
+			return;
+		int64_t lost = t->lost, before = t->increments;
+		if (!counts_past(fx, t, -1, before, "T counts under a lock"))
+			return;
+		/* not a single update more, however long the threads ran side by side */
+		j = judge(fx, t, -1, SIDE_BY_SIDE, 300, "T loses nothing under sync %s", lab_sync_name(t->sync));
+		HOLDS(&j, t->lost == lost);
 	}
 	assert_int_equal(lab_parent_counter(), 0);
 }
@@ -207,8 +526,9 @@ static void test_private_processes(void **state)
 	struct fixture *fx = *state;
 
 	spawn(fx, LAB_PROCESSES, 4, false, NULL);
-	run_for(fx, 0.5);
 	const struct lab_group *p = group(fx, "P");
+	if (!each_counts(fx, p, "private processes"))
+		return;
 	assert_false(p->shared);
 	assert_int_equal(p->lost, 0);
 	for (int i = 0; i < 4; i++) {
@@ -228,12 +548,12 @@ static void test_shared_processes_race(void **state)
 	struct fixture *fx = *state;
 
 	spawn(fx, LAB_PROCESSES, 4, true, "Shm");
-	run_for(fx, 1.5);
 	const struct lab_group *s = group(fx, "Shm");
 	assert_true(s->shared);
 	assert_int_equal(s->workers[0].id[0], 'S');
-	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-		assert_true(s->lost > 0);
+	/* As threads do: only while two of them run at once, on two CPUs. */
+	struct judge j = judge(fx, s, -1, SIDE_BY_SIDE, 300, "processes sharing a segment lose updates");
+	UNTIL(&j, s->consistent && s->lost > 0);
 	assert_int_equal(s->lost, s->increments - s->counter);
 	for (int i = 1; i < 4; i++)
 		assert_int_equal(s->workers[i].counter_address, s->workers[0].counter_address);
@@ -247,10 +567,12 @@ static void test_thread_segv_kills_the_host(void **state)
 
 	spawn(fx, LAB_THREADS, 4, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
-	run_for(fx, 0.2);
-	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T3", &err), &err);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	bool counted = counts_past(fx, t, -1, 0, "T counts before the fault");
+	struct asked a = ask(fx, t, 2);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_SEGV, "T3", &err), &err, "inject segv T3"))
+		return;
 	drain(fx);
-	const struct lab_group *t = group(fx, "T");
 	assert_int_equal(t->alive, 0);
 	assert_false(t->host_alive);
 	for (int i = 0; i < 4; i++) {
@@ -264,14 +586,12 @@ static void test_thread_segv_kills_the_host(void **state)
 	assert_int_equal(fx->last_exit.nids, 4);
 	assert_int_equal(fx->last_exit.pid, t->host);
 	/* the figures of its last moment stay, and stay consistent */
-	assert_true(t->increments > 0);
+	if (counted)
+		assert_true(t->increments > 0);
 	assert_int_equal(t->lost, t->increments - t->counter);
 	/* the processes and ptviz go on */
-	const struct lab_group *p = group(fx, "P");
-	int64_t before = p->workers[0].done;
-	run_for(fx, 0.3);
-	assert_int_equal(p->alive, 2);
-	assert_true(p->workers[0].done > before);
+	if (read_now(fx, p) && counts_past(fx, p, 0, p->workers[0].done, "P1 counts on after T died"))
+		assert_int_equal(p->alive, 2);
 	/* the dead cannot take requests */
 	assert_false(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err));
 	assert_non_null(strstr(err.msg, "already dead"));
@@ -283,25 +603,22 @@ static void test_process_segv_kills_only_it(void **state)
 	struct lab_error err;
 
 	spawn(fx, LAB_PROCESSES, 4, false, NULL);
-	run_for(fx, 0.2);
-	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "P3", &err), &err);
-	drain(fx);
 	const struct lab_group *p = group(fx, "P");
+	struct asked a = ask(fx, p, 2);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_SEGV, "P3", &err), &err, "inject segv P3"))
+		return;
+	drain(fx);
 	assert_int_equal(p->alive, 3);
 	assert_false(p->workers[2].alive);
 	assert_int_equal(p->workers[2].signal, SIGSEGV);
 	assert_string_equal(fx->last_exit.cause, "P3");
 	assert_int_equal(fx->last_exit.nids, 1);
-	int64_t before[4];
-	for (int i = 0; i < 4; i++)
-		before[i] = p->workers[i].done;
-	run_for(fx, 0.3);
-	for (int i = 0; i < 4; i++) {
-		if (i == 2)
-			assert_int_equal(p->workers[i].done, before[i]);
-		else
-			assert_true(p->workers[i].done > before[i]);
-	}
+	int64_t dead = p->workers[2].done;
+	/* the others count on, each judged by its own CPU; the dead one never again */
+	if (!each_counts(fx, p, "the survivors of P3"))
+		return;
+	assert_int_equal(p->workers[2].done, dead);
+	assert_int_equal(p->alive, 3);
 	assert_int_equal(p->lost, 0);
 }
 
@@ -312,15 +629,19 @@ static void test_abort_and_exit(void **state)
 
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	spawn(fx, LAB_THREADS, 3, false, NULL);
-	must(lab_inject(fx->lab, LAB_FAULT_ABORT, "P1", &err), &err);
+	struct asked a = ask(fx, group(fx, "P"), 0);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_ABORT, "P1", &err), &err, "inject abort P1"))
+		return;
 	drain(fx);
 	assert_int_equal(group(fx, "P")->workers[0].signal, SIGABRT);
 	assert_int_equal(group(fx, "P")->alive, 1);
 
 	/* exit() from one thread ends its whole process */
-	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "T2", &err), &err);
-	drain(fx);
 	const struct lab_group *t = group(fx, "T");
+	a = ask(fx, t, 1);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_EXIT, "T2", &err), &err, "inject exit T2"))
+		return;
+	drain(fx);
 	assert_int_equal(t->alive, 0);
 	assert_int_equal(fx->last_exit.status, 1);
 	assert_int_equal(fx->last_exit.signal, 0);
@@ -334,17 +655,22 @@ static void test_loop_spins_while_siblings_go_on(void **state)
 	struct lab_error err;
 
 	spawn(fx, LAB_THREADS, 3, false, NULL);
-	must(lab_inject(fx->lab, LAB_FAULT_LOOP, "T2", &err), &err);
-	run_for(fx, 0.2);
 	const struct lab_group *t = group(fx, "T");
-	int64_t looper = t->workers[1].done, sibling = t->workers[0].done;
-	run_for(fx, 0.5);
+	struct asked a = ask(fx, t, 1);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_LOOP, "T2", &err), &err, "inject loop T2"))
+		return;
+	/* read once it spins: its count is final then */
+	if (read_now(fx, t)) {
+		int64_t looper = t->workers[1].done;
+		if (counts_past(fx, t, 0, t->workers[0].done, "T1 counts while T2 spins")) {
+			/* the spinning thread has CPU, and counts nothing with it */
+			struct judge j = judge(fx, t, 1, ANY_CPU, 100, "T2 counts nothing while it spins");
+			HOLDS(&j, t->workers[1].done == looper && t->workers[1].state == 'R');
+			assert_true(t->consistent);
+		}
+	}
 	assert_true(t->workers[1].alive);
 	assert_int_equal(t->workers[1].activity, LAB_ACT_LOOPING);
-	assert_int_equal(t->workers[1].done, looper);
-	assert_true(t->workers[0].done > sibling);
-	assert_int_equal(t->workers[1].state, 'R');
-	assert_true(t->consistent);
 	/* a spinning thread hears nothing, and cannot be killed alone */
 	assert_false(lab_pause(fx->lab, "T2", true, &err));
 	assert_non_null(strstr(err.msg, "runaway loop"));
@@ -363,31 +689,33 @@ static void test_pause_resume_kill(void **state)
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, true, NULL);
+	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
 	must(lab_pause(fx->lab, "T1", true, &err), &err);
 	must(lab_pause(fx->lab, "P", true, &err), &err);
-	lab_observe(fx->lab);
-	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
-	int64_t t1 = t->workers[0].done, t2 = t->workers[1].done, p1 = p->workers[0].done;
-	run_for(fx, 0.4);
-	assert_int_equal(t->workers[0].done, t1);
-	assert_true(t->workers[1].done > t2);
-	assert_int_equal(p->workers[0].done, p1);
+	if (!read_now(fx, t) || !read_now(fx, p))
+		return;
+	int64_t t1 = t->workers[0].done, p1 = p->workers[0].done;
+	/* T2 works on; the paused stand still while it has CPU they could have had */
+	if (!counts_past(fx, t, 1, t->workers[1].done, "T2 counts while T1 is paused"))
+		return;
+	struct judge j = judge(fx, t, 1, ANY_CPU, 200, "T1 and P stay paused");
+	HOLDS(&j, t->workers[0].done == t1 && p->workers[0].done == p1);
 	assert_int_equal(t->workers[0].activity, LAB_ACT_PAUSED);
 	assert_int_equal(t->workers[0].state, 'S');
 	must(lab_pause(fx->lab, "all", false, &err), &err);
-	run_for(fx, 0.3);
-	assert_true(t->workers[0].done > t1);
-	assert_true(p->workers[0].done > p1);
+	if (!counts_past(fx, t, 0, t1, "T1 counts once resumed") || !counts_past(fx, p, 0, p1, "P1 counts once resumed"))
+		return;
 
 	/* one thread ends alone; the host and its sibling go on */
-	must(lab_kill(fx->lab, "T1", &err), &err);
+	struct asked a = ask(fx, t, 0);
+	if (!answered(&a, lab_kill(fx->lab, "T1", &err), &err, "kill T1"))
+		return;
 	drain(fx);
 	assert_false(t->workers[0].alive);
 	assert_int_equal(t->workers[0].end, LAB_END_ENDED);
 	assert_true(t->host_alive);
-	t2 = t->workers[1].done;
-	run_for(fx, 0.2);
-	assert_true(t->workers[1].done > t2);
+	if (!read_now(fx, t) || !counts_past(fx, t, 1, t->workers[1].done, "T2 counts on after T1 ended"))
+		return;
 	assert_int_equal(t->lost, t->increments - t->counter);
 
 	/* a process killed while parked: the shared count stays exact */
@@ -396,13 +724,16 @@ static void test_pause_resume_kill(void **state)
 	assert_false(p->workers[1].alive);
 	assert_int_equal(p->workers[1].signal, SIGKILL);
 	assert_int_equal(fx->last_exit.end, LAB_END_KILLED);
-	run_for(fx, 0.2);
+	if (!read_now(fx, p) || !counts_past(fx, p, 0, p->workers[0].done, "P1 counts on after P2 was killed"))
+		return;
 	assert_true(p->lost >= 0);
 	assert_int_equal(p->lost, p->increments - p->counter);
-	must(lab_sync(fx->lab, LAB_SYNC_ATOMIC, "P", &err), &err);
+	sync_mode(fx, LAB_SYNC_ATOMIC, "P");
+	if (!read_now(fx, p))
+		return;
 	int64_t lost = p->lost;
-	run_for(fx, 0.2);
-	assert_int_equal(p->lost, lost);
+	j = judge(fx, p, -1, ANY_CPU, 100, "P loses nothing under sync atomic");
+	HOLDS(&j, p->lost == lost);
 }
 
 static void test_bad_requests(void **state)
@@ -451,24 +782,17 @@ static void test_outside_kill_is_attributed(void **state)
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	const struct lab_group *p = group(fx, "P");
 	kill(p->workers[0].pid, SIGTERM);
-	run_for(fx, 0.2);
-	assert_false(p->workers[0].alive);
+	/* it dies when it next runs */
+	struct judge j = judge(fx, p, 0, ANY_CPU, 50, "P1 dies of a SIGTERM from outside");
+	UNTIL(&j, !p->workers[0].alive);
+	if (!j.met)
+		return;
 	assert_int_equal(p->workers[0].end, LAB_END_SIGNAL);
 	assert_int_equal(p->workers[0].signal, SIGTERM);
 	assert_string_equal(fx->last_exit.cause, "");
 	assert_int_equal(p->alive, 1);
 }
 
-
-static void step(struct fixture *fx, const char *worker, const char *expect_in_note)
-{
-	struct lab_error err = { 0 };
-
-	must(lab_step(fx->lab, worker, &err), &err);
-	if (expect_in_note != NULL && strstr(err.msg, expect_in_note) == NULL)
-		fail_msg("step %s said '%s', expected it to mention '%s'", worker ? worker : "", err.msg, expect_in_note);
-	drain(fx);
-}
 
 /* The seed texts' interleaving: both load 0, both store 1.  Threads lose one; processes lose none. */
 static void test_step_lost_update(void **state)
@@ -480,7 +804,8 @@ static void test_step_lost_update(void **state)
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	run_for(fx, 0.2);
-	must(lab_step_mode(fx->lab, true, NULL, &err), &err);
+	if (!step_mode(fx, true, NULL))
+		return;
 	must(lab_schedule(fx->lab, order, 6, &err), &err);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
 	assert_true(t->stepping && p->stepping);
@@ -491,20 +816,24 @@ static void test_step_lost_update(void **state)
 	assert_int_equal(t->workers[0].next, LAB_STEP_LOAD);
 	assert_false(t->workers[0].has_reg);
 
-	step(fx, NULL, "T1 load: register = 0");
-	step(fx, NULL, "T2 load: register = 0");
+	STEP(fx, NULL, "T1 load: register = 0");
+	STEP(fx, NULL, "T2 load: register = 0");
 	assert_true(t->workers[0].has_reg && t->workers[1].has_reg);
 	assert_int_equal(t->workers[0].next, LAB_STEP_ADD);
-	step(fx, NULL, "T1 add: register = 1");
-	step(fx, NULL, "P2 add: register = 1");
-	step(fx, NULL, "T1 store: counter = 1");
-	/* the real workers wait: nothing moves between steps */
-	run_for(fx, 0.3);
+	STEP(fx, NULL, "T1 add: register = 1");
+	STEP(fx, NULL, "P2 add: register = 1");
+	STEP(fx, NULL, "T1 store: counter = 1");
+	/* the real workers wait: nothing moves between steps, while a witness has CPU they could have had */
+	const struct lab_group *w = witness(fx);
+	if (w == NULL)
+		return;
+	struct judge j = witnessed(fx, w, t, 100, "nothing moves between steps");
+	HOLDS(&j, t->counter == 1 && t->workers[1].done == 0);
 	assert_int_equal(t->counter, 1);
 	assert_int_equal(t->workers[1].done, 0);
 	assert_int_equal(t->workers[1].activity, LAB_ACT_STEPWAIT);
 	assert_int_equal(t->workers[1].state, 'S');
-	step(fx, NULL, "T2 store: counter = 1");
+	STEP(fx, NULL, "T2 store: counter = 1");
 	lab_observe(fx->lab);
 
 	assert_int_equal(t->increments, 2);
@@ -517,12 +846,12 @@ static void test_step_lost_update(void **state)
 	assert_int_equal(t->workers[0].steps, 3);
 
 	/* the schedule wraps: a seventh step is T1 again */
-	step(fx, NULL, "T1 load: register = 1");
+	STEP(fx, NULL, "T1 load: register = 1");
 	/* step off: they finish what they began and run free again */
 	must(lab_step_mode(fx->lab, false, NULL, &err), &err);
-	run_for(fx, 0.3);
-	assert_true(t->increments > 2);
 	assert_false(t->workers[0].stepping);
+	if (!counts_past(fx, t, -1, 2, "T counts freely after step off"))
+		return;
 	assert_int_equal(p->lost, 0);
 }
 
@@ -535,14 +864,14 @@ static void test_step_withdraw_overdraws(void **state)
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
-	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, NULL, &err), &err);
-	must(lab_step_mode(fx->lab, true, NULL, &err), &err);
+	if (!workload(fx, LAB_WORK_WITHDRAW, NULL) || !step_mode(fx, true, NULL))
+		return;
 	must(lab_schedule(fx->lab, order, 6, &err), &err);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
 	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE);
 	assert_int_equal(t->workers[0].next, LAB_STEP_CHECK);
 	for (int i = 0; i < 6; i++)
-		step(fx, NULL, NULL);
+		STEP(fx, NULL, NULL);
 	lab_observe(fx->lab);
 	assert_int_equal(t->increments, 2);
 	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE - 2 * LAB_WITHDRAW_AMOUNT);
@@ -553,48 +882,52 @@ static void test_step_withdraw_overdraws(void **state)
 	assert_false(p->overdrawn);
 	assert_int_equal(p->lost, 0);
 	/* a third check finds nothing left and is refused */
-	step(fx, "T1", "refused");
+	STEP(fx, "T1", "refused");
 	lab_observe(fx->lab);
 	assert_int_equal(t->refused, 1);
 	assert_int_equal(t->increments, 2);
 
 	/* with the lock around check and withdraw, the same schedule cannot overdraw */
 	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "T", &err), &err);
-	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "T", &err), &err);
+	if (!workload(fx, LAB_WORK_WITHDRAW, "T"))
+		return;
 	assert_int_equal(t->counter, LAB_WITHDRAW_BALANCE);
-	step(fx, "T1", "T1 check: balance 100 covers 100");
-	step(fx, "T2", "T2 waits for the lock: T1 holds it");
+	STEP(fx, "T1", "T1 check: balance 100 covers 100");
+	STEP(fx, "T2", "T2 waits for the lock: T1 holds it");
 	assert_int_equal(t->workers[1].activity, LAB_ACT_LOCKWAIT);
 	assert_false(lab_step(fx->lab, "T2", &err));
 	assert_non_null(strstr(err.msg, "step T1 first"));
-	step(fx, "T1", "T1 load");
+	STEP(fx, "T1", "T1 load");
 	/* T1 lets go of the lock: T2, blocked since its step, takes it, checks, and finds nothing */
-	step(fx, "T1", "T1 store: balance = 0; T2 took the lock: T2 check: balance 0 is less than 100, refused");
+	STEP(fx, "T1", "T1 store: balance = 0; T2 took the lock: T2 check: balance 0 is less than 100, refused");
 	lab_observe(fx->lab);
 	assert_int_equal(t->counter, 0);
 	assert_int_equal(t->increments, 1);
 	assert_false(t->overdrawn);
 	assert_int_equal(t->refused, 1);
 	/* a thread ended in step mode while it holds the lock lets it go */
-	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "T", &err), &err);
-	step(fx, "T2", "T2 check: balance 100 covers 100");
+	if (!workload(fx, LAB_WORK_WITHDRAW, "T"))
+		return;
+	STEP(fx, "T2", "T2 check: balance 100 covers 100");
 	assert_true(t->workers[1].holds_lock);
-	must(lab_kill(fx->lab, "T2", &err), &err);
+	struct asked a = ask(fx, t, 1);
+	if (!answered(&a, lab_kill(fx->lab, "T2", &err), &err, "kill T2"))
+		return;
 	drain(fx);
 	assert_false(t->workers[1].alive);
-	step(fx, "T1", "T1 check: balance 100 covers 100");
-	step(fx, "T1", "T1 load");
-	step(fx, "T1", "T1 store: balance = 0");
+	STEP(fx, "T1", "T1 check: balance 100 covers 100");
+	STEP(fx, "T1", "T1 load");
+	STEP(fx, "T1", "T1 store: balance = 0");
 
 	/* the same for a process of a shared group, killed outright: the robust lock recovers */
 	spawn(fx, LAB_PROCESSES, 2, true, "S");
-	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err);
-	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "S", &err), &err);
-	must(lab_step_mode(fx->lab, true, "S", &err), &err);
-	step(fx, "S1", "S1 check: balance 100 covers 100");
+	sync_mode(fx, LAB_SYNC_MUTEX, "S");
+	if (!workload(fx, LAB_WORK_WITHDRAW, "S") || !step_mode(fx, true, "S"))
+		return;
+	STEP(fx, "S1", "S1 check: balance 100 covers 100");
 	must(lab_kill(fx->lab, "S1", &err), &err);
 	drain(fx);
-	step(fx, "S2", "S2 check: balance 100 covers 100");
+	STEP(fx, "S2", "S2 check: balance 100 covers 100");
 }
 
 static void test_step_bad_requests(void **state)
@@ -614,7 +947,8 @@ static void test_step_bad_requests(void **state)
 	assert_false(lab_step_mode(fx->lab, true, "Q", &err));
 	assert_non_null(strstr(err.msg, "no group named 'Q'"));
 	assert_false(lab_schedule(fx->lab, bad, 1, &err));
-	must(lab_step_mode(fx->lab, true, "T", &err), &err);
+	if (!step_mode(fx, true, "T"))
+		return;
 	/* a schedule naming a worker the group lacks says so and moves nothing */
 	static const int far[] = { 5 };
 	must(lab_schedule(fx->lab, far, 1, &err), &err);
@@ -622,14 +956,16 @@ static void test_step_bad_requests(void **state)
 	assert_non_null(strstr(err.msg, "T has no worker 5"));
 	/* no schedule: the group's workers take turns */
 	must(lab_schedule(fx->lab, NULL, 0, &err), &err);
-	step(fx, NULL, "T1 load");
-	step(fx, NULL, "T2 load");
-	step(fx, NULL, "T1 add");
+	STEP(fx, NULL, "T1 load");
+	STEP(fx, NULL, "T2 load");
+	STEP(fx, NULL, "T1 add");
 	/* paused, it cannot step; a fault still reaches it while it waits */
 	must(lab_pause(fx->lab, "T2", true, &err), &err);
 	assert_false(lab_step(fx->lab, "T2", &err));
 	assert_non_null(strstr(err.msg, "resume T2"));
-	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err);
+	struct asked a = ask(fx, group(fx, "T"), 0);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err, "inject segv T1 while it steps"))
+		return;
 	drain(fx);
 	assert_false(group(fx, "T")->host_alive);
 	assert_int_equal(fx->last_exit.signal, SIGSEGV);
@@ -637,6 +973,17 @@ static void test_step_bad_requests(void **state)
 
 
 /* Two locks taken in opposite orders: both workers stop for good, each holding what the other wants. */
+static bool deadlocked(const struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		uint32_t first = w->number % 2 == 1 ? LAB_LOCK_A : LAB_LOCK_B;
+		if (w->alive && (w->holds != first || w->wants != (LAB_LOCK_A | LAB_LOCK_B) - first))
+			return false;
+	}
+	return g->consistent;
+}
+
 static void test_deadlock_and_its_fix(void **state)
 {
 	struct fixture *fx = *state;
@@ -644,63 +991,73 @@ static void test_deadlock_and_its_fix(void **state)
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, true, NULL);
-	must(lab_workload(fx->lab, LAB_WORK_DEADLOCK, NULL, &err), &err);
-	run_for(fx, 0.6);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
+	if (!workload(fx, LAB_WORK_DEADLOCK, NULL))
+		return;
+	/* soon each holds one lock and wants the other: running, they would use their CPU */
+	struct judge j = judge(fx, t, -1, ANY_CPU, COUNT_BUDGET_MS, "T deadlocks");
+	UNTIL(&j, deadlocked(t));
+	if (!j.met)
+		return;
+	j = judge(fx, p, -1, ANY_CPU, COUNT_BUDGET_MS, "P deadlocks");
+	UNTIL(&j, deadlocked(p));
+	if (!j.met)
+		return;
+	const struct lab_group *w = witness(fx);
+	if (w == NULL)
+		return;
 	int64_t before = t->increments, pbefore = p->increments;
-	run_for(fx, 0.4);
-	/* stuck: no progress, asleep in the kernel, each holding one lock and wanting the other */
-	assert_int_equal(t->increments, before);
-	assert_int_equal(p->increments, pbefore);
+	uint64_t stuck0 = group_cpu_ns(t, -1) + group_cpu_ns(p, -1), w0 = group_cpu_ns(w, -1);
 	/*
-	 * Asleep: a blocked worker wakes twice a second to read its control
-	 * word, and on a busy machine may wait a while for a CPU then (R), so
-	 * most of ten looks, not every one, must find it asleep.
+	 * Stuck, and asleep in the kernel: while a witness at their priority has
+	 * CPU they could have had, they make no progress and use next to none (a
+	 * blocked worker wakes twice a second to read its control word).
 	 */
-	int asleep[4] = { 0 };
-	char seen[4][11] = { "", "", "", "" };
-	for (int look = 0; look < 10; look++) {
-		run_for(fx, 0.05);
-		for (int i = 0; i < 2; i++) {
-			seen[i][look] = t->workers[i].state;
-			seen[2 + i][look] = p->workers[i].state;
-			asleep[i] += t->workers[i].state == 'S';
-			asleep[2 + i] += p->workers[i].state == 'S';
-			assert_int_equal(t->workers[i].activity, LAB_ACT_LOCKWAIT);
-		}
+	j = witnessed(fx, w, t, 200, "T and P make no progress while deadlocked");
+	HOLDS(&j, t->increments == before && p->increments == pbefore && deadlocked(t) && deadlocked(p));
+	if (j.met) {
+		double stuck = (double)(group_cpu_ns(t, -1) + group_cpu_ns(p, -1) - stuck0) / 1e6;
+		double witnessed_ms = (double)(group_cpu_ns(w, -1) - w0) / 1e6;
+		print_message("deadlocked: the 4 workers used %.1f ms of CPU while the witness used %.0f ms; states %c%c%c%c\n",
+		              stuck, witnessed_ms, t->workers[0].state, t->workers[1].state, p->workers[0].state,
+		              p->workers[1].state);
+		assert_true(stuck <= witnessed_ms / 10);
 	}
-	for (int i = 0; i < 4; i++) {
-		print_message("deadlocked worker %d asleep (S) in %d of 10 looks: %s\n", i, asleep[i], seen[i]);
-		assert_true(asleep[i] >= 6);
-	}
-	assert_int_equal(t->increments, before);
-	assert_int_equal(p->increments, pbefore);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(t->workers[i].activity, LAB_ACT_LOCKWAIT);
 	assert_int_equal(t->workers[0].holds, LAB_LOCK_A);
 	assert_int_equal(t->workers[0].wants, LAB_LOCK_B);
 	assert_int_equal(t->workers[1].holds, LAB_LOCK_B);
 	assert_int_equal(t->workers[1].wants, LAB_LOCK_A);
 	assert_int_equal(p->workers[1].wants, LAB_LOCK_A);
 	/* observation does not wait for them */
-	assert_true(t->consistent);
+	lab_observe(fx->lab);
+	assert_true(t->consistent && p->consistent);
 
 	must(lab_fix_lockorder(fx->lab, NULL, &err), &err);
-	run_for(fx, 0.5);
-	assert_true(t->increments > before);
-	assert_true(p->increments > pbefore);
+	if (!counts_past(fx, t, -1, before, "T counts once the lock order is fixed") ||
+	    !counts_past(fx, p, -1, pbefore, "P counts once the lock order is fixed"))
+		return;
 	assert_int_equal(t->lost, 0);
 	assert_int_equal(p->lost, 0);
 
 	/* a deadlocked thread still answers kill */
-	must(lab_workload(fx->lab, LAB_WORK_DEADLOCK, "T", &err), &err);
-	run_for(fx, 0.5);
-	must(lab_kill(fx->lab, "T1", &err), &err);
+	if (!workload(fx, LAB_WORK_DEADLOCK, "T"))
+		return;
+	j = judge(fx, t, -1, ANY_CPU, COUNT_BUDGET_MS, "T deadlocks again");
+	UNTIL(&j, deadlocked(t));
+	if (!j.met)
+		return;
+	struct asked a = ask(fx, t, 0);
+	if (!answered(&a, lab_kill(fx->lab, "T1", &err), &err, "kill T1 while deadlocked"))
+		return;
 	drain(fx);
 	assert_false(t->workers[0].alive);
 	/* step mode refuses a workload it cannot take apart, either way round */
 	assert_false(lab_step_mode(fx->lab, true, "P", &err));
 	assert_non_null(strstr(err.msg, "workload counter P"));
-	must(lab_workload(fx->lab, LAB_WORK_COUNTER, "P", &err), &err);
-	must(lab_step_mode(fx->lab, true, "P", &err), &err);
+	if (!workload(fx, LAB_WORK_COUNTER, "P") || !step_mode(fx, true, "P"))
+		return;
 	assert_false(lab_workload(fx->lab, LAB_WORK_DEADLOCK, "P", &err));
 	assert_non_null(strstr(err.msg, "'step off P' first"));
 }
@@ -713,10 +1070,12 @@ static void test_zombie_until_reaped(void **state)
 	char path[64], buf[256];
 
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
-	must(lab_reaping(fx->lab, LAB_REAP_OFF, &err), &err);
-	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "P1", &err), &err);
-	drain(fx);
 	const struct lab_group *p = group(fx, "P");
+	must(lab_reaping(fx->lab, LAB_REAP_OFF, &err), &err);
+	struct asked a = ask(fx, p, 0);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_EXIT, "P1", &err), &err, "inject exit P1"))
+		return;
+	drain(fx);
 	assert_false(p->workers[0].alive);
 	assert_true(p->workers[0].zombie);
 	assert_int_equal(p->workers[0].state, 'Z');
@@ -735,32 +1094,70 @@ static void test_zombie_until_reaped(void **state)
 	assert_int_equal(errno, ESRCH);
 	/* reaping back on: the next exit leaves nothing behind */
 	must(lab_reaping(fx->lab, LAB_REAP_ON, &err), &err);
-	must(lab_inject(fx->lab, LAB_FAULT_EXIT, "P2", &err), &err);
+	a = ask(fx, p, 1);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_EXIT, "P2", &err), &err, "inject exit P2"))
+		return;
 	drain(fx);
 	assert_false(p->workers[1].zombie);
 	assert_int_equal(kill(p->workers[1].pid, 0), -1);
 }
 
-/* Other work on the machine: figures that need free CPUs are not judged then. */
-static bool machine_busy(double *load)
+/*
+ * Lets g's workers have budget_ms of CPU, and returns how many of them ran at
+ * once meanwhile (their CPU over the time it took); -1 when skipped.
+ */
+static double parallelism(struct fixture *fx, const struct lab_group *g, int budget_ms, const char *what)
 {
-	return getloadavg(load, 1) == 1 && load[0] > 1.0;
+	struct judge j = judge(fx, g, -1, ANY_CPU, budget_ms, "%s", what);
+
+	HOLDS(&j, true);
+	if (!j.met)
+		return -1;
+	return (double)(group_cpu_ns(g, -1) - j.cpu0) / 1e9 / (lab_now(fx->lab) - j.t0);
 }
 
-/* Sum of the workers' CPU time over the wall time it took: how many ran at once. */
-static double parallelism(struct fixture *fx, const struct lab_group *g, double seconds)
-{
-	uint64_t t0 = 0, t1 = 0;
-	long hz = sysconf(_SC_CLK_TCK);
+/* What a group did in its turns: increments per second, and CPUs used (its CPU over the time). */
+struct turn {
+	const char *name;
+	double rate, cpus;
+};
 
-	lab_observe(fx->lab);
-	for (int i = 0; i < g->nworkers; i++)
-		t0 += g->workers[i].cpu_ticks;
-	double start = lab_now(fx->lab);
-	run_for(fx, seconds);
-	for (int i = 0; i < g->nworkers; i++)
-		t1 += g->workers[i].cpu_ticks;
-	return (double)(t1 - t0) / (double)hz / (lab_now(fx->lab) - start);
+/*
+ * Groups take turns, one running while the others are paused, three rounds,
+ * so that the machine's busy moments fall on all alike.  Each turn lasts until
+ * the group had a third of budget_ms of CPU, so that there is something to
+ * count however busy the machine is.  false when a turn was skipped.
+ */
+static bool take_turns(struct fixture *fx, struct turn *turns, int n, int budget_ms)
+{
+	struct lab_error err;
+	double cpu[8] = { 0 }, wall[8] = { 0 };
+	int64_t done[8] = { 0 };
+
+	assert_true(n <= 8);
+	for (int round = 0; round < 3; round++) {
+		for (int k = 0; k < n; k++) {
+			for (int o = 0; o < n; o++)
+				must(lab_pause(fx->lab, turns[o].name, o != k, &err), &err);
+			const struct lab_group *g = group(fx, turns[k].name);
+			if (!read_now(fx, g))
+				return false;
+			int64_t before = g->increments;
+			struct judge j = judge(fx, g, -1, ANY_CPU, budget_ms / 3, "a turn of %s", g->name);
+			HOLDS(&j, true);
+			if (!j.met)
+				return false;
+			cpu[k] += (double)(group_cpu_ns(g, -1) - j.cpu0) / 1e9;
+			wall[k] += lab_now(fx->lab) - j.t0;
+			done[k] += g->increments - before;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		turns[k].rate = (double)done[k] / wall[k];
+		turns[k].cpus = cpu[k] / wall[k];
+	}
+	must(lab_pause(fx->lab, "all", false, &err), &err);
+	return true;
 }
 
 static void test_cpus_and_gil(void **state)
@@ -771,14 +1168,17 @@ static void test_cpus_and_gil(void **state)
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	spawn(fx, LAB_PROCESSES, 2, false, NULL);
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
-	run_for(fx, 0.3);
 	const struct lab_group *t = group(fx, "T"), *p = group(fx, "P");
-	int cpu = t->workers[0].cpu;
-	assert_true(cpu >= 0);
-	assert_int_equal(t->pinned_cpu, cpu);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(t->workers[i].cpu, cpu);
-		assert_int_equal(p->workers[i].cpu, cpu);
+	assert_true(t->pinned_cpu >= 0);
+	assert_int_equal(p->pinned_cpu, t->pinned_cpu);
+	/* each shows the one CPU once it has run there */
+	const struct lab_group *groups[2] = { t, p };
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 2; i++) {
+			const struct lab_group *g = groups[k];
+			struct judge j = judge(fx, g, i, ANY_CPU, 50, "%s runs on CPU %d", g->workers[i].id, t->pinned_cpu);
+			UNTIL(&j, g->workers[i].cpu == t->pinned_cpu);
+		}
 	}
 	must(lab_cpus(fx->lab, false, NULL, &err), &err);
 	assert_int_equal(t->pinned_cpu, -1);
@@ -787,25 +1187,33 @@ static void test_cpus_and_gil(void **state)
 	must(lab_kill(fx->lab, "P", &err), &err);
 	drain(fx);
 	must(lab_gil(fx->lab, true, "T", &err), &err);
-	must(lab_workload(fx->lab, LAB_WORK_COUNTER, "T", &err), &err);
-	double threads = parallelism(fx, t, 1.0);
+	if (!workload(fx, LAB_WORK_COUNTER, "T"))
+		return;
+	double threads = parallelism(fx, t, 300, "2 threads under one GIL");
+	if (threads >= 0) {
+		print_message("gil on: 2 threads ran %.2f at a time\n", threads);
+		assert_true(threads <= 1.2);
+	}
 	assert_int_equal(t->lost, 0);
-	print_message("gil on: 2 threads ran %.2f at a time\n", threads);
-	assert_true(threads <= 1.2);
-	/* each process has its own GIL: where two CPUs are free, both run */
+	/*
+	 * Each process has its own GIL: where two CPUs are free, both run.  Free
+	 * for them or not is told by two processes without a GIL, in turns with them.
+	 */
 	spawn(fx, LAB_PROCESSES, 2, false, "Q");
+	spawn(fx, LAB_PROCESSES, 2, false, "C");
 	must(lab_kill(fx->lab, "T", &err), &err);
 	drain(fx);
 	must(lab_gil(fx->lab, true, "Q", &err), &err);
-	double processes = parallelism(fx, group(fx, "Q"), 1.0);
-	print_message("gil on: 2 processes ran %.2f at a time\n", processes);
-	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && processes < 1.6) {
-		double load[1];
-		if (machine_busy(load))
-			print_message("the machine is busy (load %.1f): not judging the processes' parallelism\n", load[0]);
-		else
-			fail_msg("2 processes under their own GILs ran only %.2f at a time on an idle machine", processes);
-	}
+	struct turn turns[2] = { { .name = "Q" }, { .name = "C" } };
+	if (!take_turns(fx, turns, 2, 600))
+		return;
+	print_message("gil on: 2 processes ran %.2f at a time; without a GIL, %.2f\n", turns[0].cpus, turns[1].cpus);
+	if (turns[1].cpus < 1.6)
+		not_judged("2 processes under their own GILs run side by side",
+		           "two processes without a GIL ran only %.2f at a time (the machine is busy)", turns[1].cpus);
+	else if (turns[0].cpus < 0.8 * turns[1].cpus)
+		fail_msg("2 processes under their own GILs ran %.2f at a time, without a GIL %.2f", turns[0].cpus,
+		         turns[1].cpus);
 }
 
 
@@ -825,50 +1233,10 @@ static void test_schedstat_parse(void **state)
 	assert_false(procfs_parse_schedstat("99999999999999999999 0 0", &ns));
 }
 
-/* A group's increments per second over about `seconds`, by the lab's own clock. */
-static double work_rate(struct fixture *fx, const char *name, double seconds)
-{
-	const struct lab_group *g = group(fx, name);
-
-	lab_observe(fx->lab);
-	int64_t before = g->increments;
-	double start = lab_now(fx->lab);
-	run_for(fx, seconds);
-	return (double)(g->increments - before) / (lab_now(fx->lab) - start);
-}
-
 /* Seconds on a CPU that a group's workers used, from schedstat (or the ticks). */
 static double cpu_seconds(const struct lab_group *g)
 {
-	uint64_t ns = 0;
-
-	for (int i = 0; i < g->nworkers; i++)
-		ns += g->workers[i].cpu_ns;
-	return (double)ns / 1e9;
-}
-
-/*
- * The mean rates of groups a and b over three rounds of 0.25 s each, taking
- * turns (one paused while the other runs), so the machine's busy moments fall
- * on both alike.  Returns the seconds b ran.
- */
-static double rates_in_turns(struct fixture *fx, const char *a, const char *b, double *ra, double *rb)
-{
-	struct lab_error err;
-	double busy = 0;
-
-	*ra = *rb = 0;
-	for (int round = 0; round < 3; round++) {
-		must(lab_pause(fx->lab, b, true, &err), &err);
-		must(lab_pause(fx->lab, a, false, &err), &err);
-		*ra += work_rate(fx, a, 0.25) / 3;
-		must(lab_pause(fx->lab, a, true, &err), &err);
-		must(lab_pause(fx->lab, b, false, &err), &err);
-		double t0 = lab_now(fx->lab);
-		*rb += work_rate(fx, b, 0.25) / 3;
-		busy += lab_now(fx->lab) - t0;
-	}
-	return busy;
+	return (double)group_cpu_ns(g, -1) / 1e9;
 }
 
 /*
@@ -879,40 +1247,52 @@ static void test_gil_throughput(void **state)
 {
 	struct fixture *fx = *state;
 	struct lab_error err;
-	double r1, r2, load[1];
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 2, false, "TW");
-	must(lab_workload(fx->lab, LAB_WORK_CPU, NULL, &err), &err);
+	if (!workload(fx, LAB_WORK_CPU, NULL))
+		return;
 	must(lab_gil(fx->lab, true, NULL, &err), &err);
-	rates_in_turns(fx, "T", "TW", &r1, &r2);
-	print_message("gil on: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx)\n", r1, r2, r2 / (r1 > 0 ? r1 : 1));
-	assert_true(r1 > 0);
-	if (r2 > 1.2 * r1) {
-		if (machine_busy(load))
-			print_message("the machine is busy (load %.1f): not judging the threads' throughput\n", load[0]);
-		else
-			fail_msg("2 threads under one GIL did %.0f/s against one thread's %.0f/s", r2, r1);
-	}
+	struct turn th[2] = { { .name = "T" }, { .name = "TW" } };
+	if (!take_turns(fx, th, 2, 600))
+		return;
+	print_message("gil on: 1 thread %.0f/s on %.2f CPUs, 2 threads %.0f/s on %.2f CPUs (%.2fx)\n", th[0].rate,
+	              th[0].cpus, th[1].rate, th[1].cpus, th[1].rate / (th[0].rate > 0 ? th[0].rate : 1));
+	assert_true(th[0].rate > 0);
+	/* However busy the machine, two threads under one GIL never have more than one CPU. */
+	assert_true(th[1].cpus <= 1.1);
+	/* Where one thread alone had a whole CPU, the pair does no more: the GIL is all that holds it back. */
+	if (th[0].cpus < 0.9)
+		not_judged("2 threads under one GIL do no more than one",
+		           "one thread alone had %.2f of a CPU (the machine is busy)", th[0].cpus);
+	else if (th[1].rate > 1.2 * th[0].rate)
+		fail_msg("2 threads under one GIL did %.0f/s against one thread's %.0f/s", th[1].rate, th[0].rate);
 	must(lab_kill(fx->lab, "T", &err), &err);
 	must(lab_kill(fx->lab, "TW", &err), &err);
 	drain(fx);
 
+	/* Each process has its own GIL.  Two processes without one tell whether two CPUs are free. */
 	spawn(fx, LAB_PROCESSES, 1, false, "P");
 	spawn(fx, LAB_PROCESSES, 2, false, "PW");
-	must(lab_workload(fx->lab, LAB_WORK_CPU, "P", &err), &err);
-	must(lab_workload(fx->lab, LAB_WORK_CPU, "PW", &err), &err);
+	spawn(fx, LAB_PROCESSES, 2, false, "PC");
+	if (!workload(fx, LAB_WORK_CPU, "P") || !workload(fx, LAB_WORK_CPU, "PW") ||
+	    !workload(fx, LAB_WORK_CPU, "PC"))
+		return;
 	must(lab_gil(fx->lab, true, "P", &err), &err);
 	must(lab_gil(fx->lab, true, "PW", &err), &err);
-	rates_in_turns(fx, "P", "PW", &r1, &r2);
-	print_message("gil on: 1 process %.0f/s, 2 processes %.0f/s (%.2fx)\n", r1, r2, r2 / (r1 > 0 ? r1 : 1));
-	assert_true(r1 > 0);
-	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && r2 < 1.6 * r1) {
-		if (machine_busy(load))
-			print_message("the machine is busy (load %.1f): not judging the processes' throughput\n", load[0]);
-		else
-			fail_msg("2 processes with a GIL each did %.0f/s against one's %.0f/s on an idle machine", r2, r1);
-	}
+	struct turn pr[3] = { { .name = "P" }, { .name = "PW" }, { .name = "PC" } };
+	if (!take_turns(fx, pr, 3, 600))
+		return;
+	print_message("gil on: 1 process %.0f/s, 2 processes %.0f/s (%.2fx) on %.2f CPUs; without a GIL %.2f CPUs\n",
+	              pr[0].rate, pr[1].rate, pr[1].rate / (pr[0].rate > 0 ? pr[0].rate : 1), pr[1].cpus, pr[2].cpus);
+	assert_true(pr[0].rate > 0);
+	if (pr[0].cpus < 0.9 || pr[2].cpus < 1.6)
+		not_judged("2 processes with a GIL each do nearly twice what one does",
+		           "one process alone had %.2f of a CPU, two without a GIL %.2f (the machine is busy)",
+		           pr[0].cpus, pr[2].cpus);
+	else if (pr[1].rate < 1.6 * pr[0].rate)
+		fail_msg("2 processes with a GIL each did %.0f/s against one's %.0f/s where two CPUs were free",
+		         pr[1].rate, pr[0].rate);
 }
 
 /*
@@ -926,22 +1306,32 @@ static void test_io_threads_help_on_one_cpu(void **state)
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 4, false, "F");
-	must(lab_workload(fx->lab, LAB_WORK_IO, NULL, &err), &err);
+	if (!workload(fx, LAB_WORK_IO, NULL))
+		return;
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
-	run_for(fx, 0.3);
 	const struct lab_group *one = group(fx, "T"), *four = group(fx, "F");
+	/* each shows the one CPU once it has worked there */
+	if (!each_counts(fx, four, "io threads pinned to one CPU"))
+		return;
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(four->workers[i].cpu, four->pinned_cpu);
-	/* Both at once, so a busy moment of the machine falls on both alike. */
+	/*
+	 * Both at once, so a busy moment of the machine falls on both alike, for
+	 * as long as one thread takes to make 200 waits: counted, not timed.
+	 */
+	if (!read_now(fx, one) || !read_now(fx, four))
+		return;
 	int64_t one0 = one->increments, four0 = four->increments;
 	double cpu0 = cpu_seconds(four), t0 = lab_now(fx->lab);
-	run_for(fx, 1.0);
+	struct judge j = judge(fx, one, -1, ANY_CPU, COUNT_BUDGET_MS, "one io thread makes 200 waits");
+	UNTIL(&j, one->consistent && four->consistent && one->increments >= one0 + 200);
+	if (!j.met)
+		return;
 	double dt = lab_now(fx->lab) - t0;
 	double r1 = (double)(one->increments - one0) / dt, r4 = (double)(four->increments - four0) / dt;
 	double cpu = (cpu_seconds(four) - cpu0) / dt;
 	print_message("io on one CPU: 1 thread %.0f/s, 4 threads %.0f/s (%.2fx), the 4 used %.1f%% of a CPU\n", r1, r4,
 	              r4 / (r1 > 0 ? r1 : 1), 100.0 * cpu);
-	assert_true(r1 > 0);
 	assert_true(r4 >= 2.5 * r1);
 	/* Mostly waiting: far below one CPU, although four run on it. */
 	assert_true(cpu < 0.5);
@@ -958,26 +1348,26 @@ static void test_cpu_workers_gain_nothing_on_one_cpu(void **state)
 {
 	struct fixture *fx = *state;
 	struct lab_error err;
-	double r1 = 0, r2 = 0, load[1];
 
 	spawn(fx, LAB_THREADS, 1, false, "T");
 	spawn(fx, LAB_THREADS, 2, false, "TW");
-	must(lab_workload(fx->lab, LAB_WORK_CPU, NULL, &err), &err);
+	if (!workload(fx, LAB_WORK_CPU, NULL))
+		return;
 	must(lab_cpus(fx->lab, true, NULL, &err), &err);
-	const struct lab_group *pair = group(fx, "TW");
-	double cpu0 = cpu_seconds(pair), busy = rates_in_turns(fx, "T", "TW", &r1, &r2);
+	struct turn turns[2] = { { .name = "T" }, { .name = "TW" } };
+	if (!take_turns(fx, turns, 2, 600))
+		return;
+	double r1 = turns[0].rate, r2 = turns[1].rate;
+	print_message("cpu on one CPU: 1 thread %.0f/s on %.2f CPUs, 2 threads %.0f/s (%.2fx) on %.2f CPUs\n", r1,
+	              turns[0].cpus, r2, r2 / (r1 > 0 ? r1 : 1), turns[1].cpus);
 	/* However busy the machine, a pinned pair never has more than its one CPU. */
-	double cpus = (cpu_seconds(pair) - cpu0) / busy;
-	print_message("cpu on one CPU: 1 thread %.0f/s, 2 threads %.0f/s (%.2fx), the pair used %.2f CPUs\n", r1, r2,
-	              r2 / (r1 > 0 ? r1 : 1), cpus);
-	assert_true(cpus <= 1.1);
-	if (r1 < 1000 || r2 > 1.3 * r1) {
-		if (machine_busy(load)) {
-			print_message("the machine is busy (load %.1f): not judging the throughput\n", load[0]);
-			return;
-		}
+	assert_true(turns[1].cpus <= 1.1);
+	/* Where one thread alone had the whole CPU, the pair does about what it does. */
+	if (turns[0].cpus < 0.9)
+		not_judged("2 CPU-bound threads on one CPU do no more than one",
+		           "one thread alone had %.2f of its CPU (the machine is busy)", turns[0].cpus);
+	else if (r1 < 1000 || r2 > 1.3 * r1)
 		fail_msg("2 CPU-bound threads on one CPU did %.0f/s against one's %.0f/s", r2, r1);
-	}
 }
 
 /* One slow task in the event loop stops all serving; the same task beside it does not. */
@@ -987,24 +1377,41 @@ static void test_eventloop_block(void **state)
 	struct lab_error err;
 
 	spawn(fx, LAB_THREADS, 2, false, NULL);
-	must(lab_workload(fx->lab, LAB_WORK_EVENTLOOP, NULL, &err), &err);
-	run_for(fx, 0.3);
 	const struct lab_group *t = group(fx, "T");
-	assert_true(t->increments > 0);
-	/* the long task on the pool worker: the loop goes on */
-	must(lab_inject(fx->lab, LAB_FAULT_BLOCK, "T2", &err), &err);
+	if (!workload(fx, LAB_WORK_EVENTLOOP, NULL) || !counts_past(fx, t, -1, 0, "the event loop serves"))
+		return;
+	/* the long task on the pool worker: the loop goes on, while the task lasts */
+	struct asked a = ask(fx, t, 1);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_BLOCK, "T2", &err), &err, "inject block T2"))
+		return;
 	assert_non_null(strstr(err.msg, "the loop goes on serving"));
+	if (!read_now(fx, t))
+		return;
+	if (!counts_past(fx, t, 0, t->workers[0].done, "the loop serves while T2 runs a long task"))
+		return;
+	if (t->workers[1].activity != LAB_ACT_BLOCKING)
+		not_judged("the loop serves while T2 runs a long task",
+		           "T2's 3-second task ended before the loop had CPU (the machine is busy)");
+	/*
+	 * The long task on the loop itself: nothing is served, the queue grows.
+	 * Judged while the task lasts (3 s by the clock), by the CPU it had.
+	 */
+	a = ask(fx, t, 0);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_BLOCK, "T1", &err), &err, "inject block T1"))
+		return;
+	assert_int_equal(t->workers[0].activity, LAB_ACT_BLOCKING);
+	if (!read_now(fx, t))
+		return;
 	int64_t before = t->increments;
-	run_for(fx, 0.4);
-	assert_true(t->increments > before);
-	/* the long task on the loop itself: nothing is served, the queue grows */
-	must(lab_inject(fx->lab, LAB_FAULT_BLOCK, "T1", &err), &err);
-	assert_int_equal(t->workers[0].activity, LAB_ACT_BLOCKING);
-	lab_observe(fx->lab);
-	before = t->increments;
-	run_for(fx, 0.5);
-	assert_int_equal(t->increments, before);
-	assert_int_equal(t->workers[0].activity, LAB_ACT_BLOCKING);
+	struct judge j = judge(fx, t, 0, ANY_CPU, 50, "nothing is served while the loop runs a long task");
+	uint64_t blocked_ns = 0;
+	while (t->workers[0].activity == LAB_ACT_BLOCKING &&
+	       (blocked_ns = judged_ns(&j), holding(&j, t->increments == before)))
+		;
+	if (!j.met && t->workers[0].activity != LAB_ACT_BLOCKING)
+		not_judged("nothing is served while the loop runs a long task",
+		           "T1's 3-second task ended after %.0f ms of its CPU (the machine is busy); it needs 50 ms",
+		           (double)blocked_ns / 1e6);
 	assert_true(t->host_alive);
 }
 
@@ -1036,7 +1443,9 @@ static void test_threads_share_one_fd_table(void **state)
 
 	spawn(fx, LAB_THREADS, 3, false, NULL);
 	const struct lab_group *t = group(fx, "T");
-	must(lab_open_file(fx->lab, "T2", &err), &err);
+	struct asked a = ask(fx, t, 1);
+	if (!answered(&a, lab_open_file(fx->lab, "T2", &err), &err, "open T2"))
+		return;
 	assert_non_null(strstr(err.msg, "every thread of T has fd 4"));
 	lab_observe(fx->lab);
 	/* Read from each thread's own /proc/PID/task/TID/fd: one table, so all see both. */
@@ -1048,7 +1457,9 @@ static void test_threads_share_one_fd_table(void **state)
 		assert_non_null(own);
 		assert_non_null(strstr(own->target, "opened by T2"));
 	}
-	must(lab_close_file(fx->lab, "T1", LAB_INHERITED_FD, &err), &err);
+	a = ask(fx, t, 0);
+	if (!answered(&a, lab_close_file(fx->lab, "T1", LAB_INHERITED_FD, &err), &err, "close T1 3"))
+		return;
 	lab_observe(fx->lab);
 	for (int i = 0; i < 3; i++) {
 		assert_null(worker_fd(&t->workers[i], LAB_INHERITED_FD));
@@ -1079,9 +1490,13 @@ static void test_processes_copy_then_diverge(void **state)
 	ino_t ino = fd_inode(p->workers[0].pid, LAB_INHERITED_FD);
 	for (int i = 1; i < 3; i++)
 		assert_int_equal(fd_inode(p->workers[i].pid, LAB_INHERITED_FD), ino);
-	must(lab_open_file(fx->lab, "P2", &err), &err);
+	struct asked a = ask(fx, p, 1);
+	if (!answered(&a, lab_open_file(fx->lab, "P2", &err), &err, "open P2"))
+		return;
 	assert_non_null(strstr(err.msg, "do not have it"));
-	must(lab_close_file(fx->lab, "P1", LAB_INHERITED_FD, &err), &err);
+	a = ask(fx, p, 0);
+	if (!answered(&a, lab_close_file(fx->lab, "P1", LAB_INHERITED_FD, &err), &err, "close P1 3"))
+		return;
 	lab_observe(fx->lab);
 	/* Then they diverge: what one opens or closes is in its own table only. */
 	assert_null(worker_fd(&p->workers[0], LAB_INHERITED_FD));
@@ -1093,9 +1508,8 @@ static void test_processes_copy_then_diverge(void **state)
 	assert_null(worker_fd(&p->workers[2], 4));
 	assert_int_equal(p->alive, 3);
 	/* The workers went on counting through all of it. */
-	int64_t before = p->increments;
-	run_for(fx, 0.2);
-	assert_true(p->increments > before);
+	if (read_now(fx, p))
+		counts_past(fx, p, -1, p->increments, "P counts on after open and close");
 }
 
 /* The parent of a process now, from /proc, as the engine reads it; -1 when it is gone. */
@@ -1125,8 +1539,12 @@ static void test_orphans_are_adopted(void **state)
 	spawn(fx, LAB_THREADS, 2, false, NULL);
 	const struct lab_group *p = group(fx, "P");
 	const struct lab_group *t = group(fx, "T");
-	must(lab_fork_child(fx->lab, "P1", &err), &err);
-	must(lab_fork_child(fx->lab, "T2", &err), &err);
+	struct asked a = ask(fx, p, 0);
+	if (!answered(&a, lab_fork_child(fx->lab, "P1", &err), &err, "fork P1"))
+		return;
+	a = ask(fx, t, 1);
+	if (!answered(&a, lab_fork_child(fx->lab, "T2", &err), &err, "fork T2"))
+		return;
 	assert_int_equal(p->nkids, 1);
 	assert_int_equal(t->nkids, 1);
 	pid_t pkid = p->kids[0].pid, tkid = t->kids[0].pid;
@@ -1141,8 +1559,17 @@ static void test_orphans_are_adopted(void **state)
 
 	/* The parents die: the kernel hands the children to ptviz, the subreaper, not to init. */
 	must(lab_kill(fx->lab, "P1", &err), &err);
-	must(lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err);
-	run_for(fx, 0.3);
+	a = ask(fx, t, 0);
+	if (!answered(&a, lab_inject(fx->lab, LAB_FAULT_SEGV, "T1", &err), &err, "inject segv T1"))
+		return;
+	/*
+	 * Told of its new parent, each child wakes, and sleeps again once it has
+	 * run: judged by the CPU of P2, a worker at the children's priority.
+	 */
+	struct judge j = judge(fx, p, 1, ANY_CPU, 100, "the orphans are adopted and asleep");
+	UNTIL(&j, p->kids[0].adopted && p->kids[0].state == 'S' && t->kids[0].adopted);
+	if (!j.met)
+		return;
 	/* The host's exit tells of its orphan. */
 	assert_int_equal(fx->last_exit.norphans, 1);
 	assert_int_equal(fx->last_exit.orphans[0], tkid);
@@ -1157,9 +1584,12 @@ static void test_orphans_are_adopted(void **state)
 	assert_int_equal(kill(pkid, 0), 0);
 	assert_true(p->workers[1].alive);
 
-	/* An adopted child that dies is reaped by ptviz, its parent now. */
+	/* An adopted child that dies (once it runs) is reaped by ptviz, its parent now. */
 	kill(tkid, SIGKILL);
-	run_for(fx, 0.3);
+	j = judge(fx, p, 1, ANY_CPU, 100, "the adopted child of T2 is reaped once killed");
+	UNTIL(&j, !t->kids[0].alive);
+	if (!j.met)
+		return;
 	assert_false(t->kids[0].alive);
 	assert_int_equal(kill(tkid, 0), -1);
 	/* The rest end with their group; teardown checks the adopted child is gone too. */
@@ -1184,7 +1614,6 @@ static void pause_us(long us)
 static void test_snapshots_are_exact(void **state)
 {
 	struct fixture *fx = *state;
-	struct lab_error err;
 	enum { ROUNDS = 300, GROUPS = 3 };
 	static const char *const names[GROUPS] = { "T", "S", "P" };
 	int64_t lost[GROUPS], increments[GROUPS];
@@ -1195,6 +1624,11 @@ static void test_snapshots_are_exact(void **state)
 	spawn(fx, LAB_PROCESSES, 4, false, "P");
 	for (int k = 0; k < GROUPS; k++)
 		lost[k] = increments[k] = 0;
+	lab_observe(fx->lab);
+	uint64_t cpu0 = 0;
+	for (int k = 0; k < GROUPS; k++)
+		cpu0 += group_cpu_ns(group(fx, names[k]), -1);
+	double t0 = lab_now(fx->lab);
 	for (int i = 0; i < ROUNDS; i++) {
 		pause_us(i % 3 == 0 ? 0 : (i % 7) * 300);
 		lab_observe(fx->lab);
@@ -1223,15 +1657,31 @@ static void test_snapshots_are_exact(void **state)
 	struct lab_pass pass;
 	lab_last_pass(fx->lab, &pass);
 	assert_int_equal(pass.workers, 16);
-	print_message("sync none: %d of %d snapshots consistent; lost T %lld, S %lld\n", consistent, taken,
-	              (long long)lost[0], (long long)lost[1]);
-	assert_true(consistent * 2 > taken);
+	/*
+	 * Most snapshots find every worker at a boundary within the hold's 80 ms,
+	 * where the workers have the CPUs: on a busy machine an idle-priority
+	 * worker may not run at all in that time.  How free the CPUs were is told
+	 * by the CPU the 16 workers had over the rounds.
+	 */
+	uint64_t cpu1 = 0;
+	for (int k = 0; k < GROUPS; k++)
+		cpu1 += group_cpu_ns(group(fx, names[k]), -1);
+	double cpus = (double)(cpu1 - cpu0) / 1e9 / (lab_now(fx->lab) - t0);
+	print_message("sync none: %d of %d snapshots consistent, the workers on %.2f CPUs; lost T %lld, S %lld\n",
+	              consistent, taken, cpus, (long long)lost[0], (long long)lost[1]);
+	if (cpus >= 1.5)
+		assert_true(consistent * 2 > taken);
+	else if (consistent * 2 <= taken)
+		not_judged("most snapshots are consistent", "the workers had only %.2f CPUs (the machine is busy); it needs 1.5",
+		           cpus);
 
 	for (int mode = LAB_SYNC_MUTEX; mode <= LAB_SYNC_ATOMIC; mode++) {
-		must(lab_sync(fx->lab, (enum lab_sync)mode, NULL, &err), &err);
-		lab_observe(fx->lab);
-		for (int k = 0; k < GROUPS; k++)
+		sync_mode(fx, (enum lab_sync)mode, NULL);
+		for (int k = 0; k < GROUPS; k++) {
+			if (!read_now(fx, group(fx, names[k])))
+				return;
 			lost[k] = group(fx, names[k])->lost;
+		}
 		for (int i = 0; i < ROUNDS / 2; i++) {
 			pause_us(i % 3 == 0 ? 0 : (i % 5) * 400);
 			lab_observe(fx->lab);
@@ -1244,8 +1694,12 @@ static void test_snapshots_are_exact(void **state)
 					         lab_sync_name(g->sync), (long long)lost[k], (long long)g->lost, i);
 			}
 		}
-		for (int k = 0; k < GROUPS; k++)
-			assert_true(group(fx, names[k])->increments > increments[k]);
+		for (int k = 0; k < GROUPS; k++) {
+			const struct lab_group *g = group(fx, names[k]);
+			if (!counts_past(fx, g, -1, increments[k], "every group counts under a lock"))
+				return;
+			increments[k] = g->increments;
+		}
 	}
 }
 
@@ -1256,24 +1710,6 @@ static void test_snapshots_are_exact(void **state)
  * between two passes, and their stat is not read again unless something
  * could have changed it.
  */
-static bool is_stopped(const struct lab_group *g, int w)
-{
-	return g->workers[w].state == 'T';
-}
-
-static int64_t done_before;
-
-static bool works_again(const struct lab_group *g, int w)
-{
-	return g->workers[w].state != 'T' && g->workers[w].done > done_before;
-}
-
-static bool consistent(const struct lab_group *g, int w)
-{
-	(void)w;
-	return g->consistent;
-}
-
 static void test_stopped_from_outside(void **state)
 {
 	struct fixture *fx = *state;
@@ -1286,19 +1722,29 @@ static void test_stopped_from_outside(void **state)
 	}
 	for (int j = 0; j < p->nworkers; j++)
 		assert_int_not_equal(p->workers[j].state, 'T');
+	if (!read_now(fx, p))
+		return;
 	pid_t stopped = p->workers[7].pid;
+	int64_t done = p->workers[7].done;
 	assert_int_equal(kill(stopped, SIGSTOP), 0);
 	/* The stop takes effect when P8 next runs: within a few ms of its CPU. */
-	if (!until_by_cpu(fx, "P8 shows T once stopped", is_stopped, p, 7, 100 * 1000000ull))
+	struct judge j = judge(fx, p, 7, ANY_CPU, 100, "P8 shows T once stopped");
+	UNTIL(&j, p->workers[7].state == 'T');
+	if (!j.met)
 		return;
-	done_before = p->workers[7].done;
-	run_for(fx, 0.3);
-	assert_int_equal(p->workers[7].state, 'T');
-	assert_int_equal(p->workers[7].done, done_before);
+	/* Stopped, it has no CPU, while a witness at its priority has CPU it could have had. */
+	const struct lab_group *w = witness(fx);
+	if (w == NULL)
+		return;
+	uint64_t cpu = p->workers[7].cpu_ns;
+	j = witnessed(fx, w, w, 100, "P8 stays stopped");
+	HOLDS(&j, p->workers[7].state == 'T' && p->workers[7].cpu_ns == cpu);
 	assert_int_equal(kill(stopped, SIGCONT), 0);
-	if (!until_by_cpu(fx, "P8 counts again once continued", works_again, p, 7, 300 * 1000000ull))
+	j = judge(fx, p, 7, ANY_CPU, COUNT_BUDGET_MS, "P8 counts again once continued");
+	UNTIL(&j, p->consistent && p->workers[7].state != 'T' && p->workers[7].done > done);
+	if (!j.met)
 		return;
-	until_by_cpu(fx, "the group is read at a boundary again", consistent, p, -1, 1000 * 1000000ull);
+	assert_true(p->workers[7].cpu_ns > cpu);
 }
 
 /* The stat parser: the three fields ptviz needs, whatever the task's name holds. */
