@@ -2,15 +2,11 @@
 # The help overlay, and a prompt error shown in place with its column.
 . "$(dirname "$0")/lib.sh"
 
-# Presses KEY up to N times until the screen shows PATTERN (a fixed string), then waits for it.
+# Presses KEY up to N times, one press a frame, until the help shows PATTERN (a fixed string).
 scroll_to() {
-	local pattern=$1 key=$2 n=$3
-	for i in $(seq 1 "$n"); do
-		cap | grep -qF "$pattern" && break
-		keys "$key"
-		sleep 0.05
-	done
-	wait_for "$(printf '%s' "$pattern" | sed 's/[(]/\\(/g')"
+	local pattern
+	pattern=$(printf '%s' "$1" | sed 's/[(]/\\(/g')
+	page_to "$pattern" "$2" "$3" 'HELP' || fail "the help never showed /$pattern/"
 }
 
 e2e_start --empty

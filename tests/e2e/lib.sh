@@ -21,19 +21,17 @@ fail() {
 	exit 1
 }
 
-# The ptviz process and every child of it, by pid (no name matching).
+# The ptviz process and every child of it, by pid (no name matching).  One pass of cat and awk: a
+# machine busy forking has many processes, and a fork per process would take seconds.
 e2e_children() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ -r "$p/stat" ] || continue
-		# field 4 of stat is the parent; the name in ( ) may hold spaces, so cut after the last ')'
-		local rest
-		rest=$(sed 's/.*) //' "$p/stat" 2>/dev/null) || continue
-		set -- $rest
-		if [ "${2:-}" = "$PID" ]; then
-			echo "${p#/proc/}"
-		fi
-	done
+	[ -n "$PID" ] || return 0
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v parent="$PID" '
+		{
+			# field 4 is the parent; the name in ( ) may hold spaces, so count after the last ")"
+			n = split($0, part, ")")
+			split(part[n], f, " ")
+			if (f[2] == parent) print $1
+		}'
 }
 
 # Remembers every worker seen so far, so cleanup can prove they are gone.
@@ -56,29 +54,68 @@ e2e_alive() {
 		{ [ -z "${STARTS[$1]:-}" ] || [ "$(e2e_starttime "$1")" = "${STARTS[$1]}" ]; }
 }
 
-# Waits until every pid in $@ is gone; prints those left.  A dying worker at idle priority
-# needs a CPU to finish, so on a busy machine the bound is generous: it only guards a hang.
+# Time on a CPU of a whole process, its threads that ended included (utime + stime of stat), in
+# ms; 0 once it is gone.
+E2E_HZ=$(getconf CLK_TCK)
+proc_cpu_ms() {
+	local rest
+	rest=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+	set -- $rest
+	echo $(( (${12:-0} + ${13:-0}) * 1000 / E2E_HZ ))
+}
+
+# Waits until every pid in $@ is gone.  A killed worker at idle priority ends as soon as it runs,
+# and on a busy machine it may not run for seconds: so the wait is judged by CPU.  Returns 1, and
+# prints those left, once one of them had DYING_MS of CPU since the wait began and is still there,
+# or when ptviz alone ($PID, at normal priority) is left after E2E_GUARD seconds.  Returns 2, and
+# says the end cannot be judged, when workers are left after E2E_GUARD seconds without that CPU.
+DYING_MS=50
 e2e_gone() {
-	local left i
+	local left stuck i p
+	local -A cpu0=()
+	for p in "$@"; do cpu0[$p]=$(proc_cpu_ms "$p"); done
 	for i in $(seq 1 $(( E2E_GUARD * 10 ))); do
 		left=""
-		for p in "$@"; do e2e_alive "$p" && left="$left $p"; done
+		stuck=""
+		for p in "$@"; do
+			e2e_alive "$p" || continue
+			left="$left $p"
+			if [ "$p" != "$PID" ] && [ $(( $(proc_cpu_ms "$p") - ${cpu0[$p]} )) -ge "$DYING_MS" ]; then
+				stuck="$stuck $p"
+			fi
+		done
 		[ -z "$left" ] && return 0
+		[ -n "$stuck" ] && { echo "$stuck (each had $DYING_MS ms of CPU or more meanwhile)"; return 1; }
 		sleep 0.1
 	done
 	echo "$left"
-	return 1
+	[ "$left" = " $PID" ] && return 1
+	echo "SKIP one check: the end of$left cannot be judged: none had $DYING_MS ms of CPU in" \
+		"$E2E_GUARD s (the machine is busy)" >&2
+	return 2
+}
+
+# all_gone WHAT PID...: the test fails when e2e_gone finds a process that does not end.
+all_gone() {
+	local what=$1 left rc
+	shift
+	left=$(e2e_gone "$@")
+	rc=$?
+	[ "$rc" = 1 ] && fail "$what: still running:$left"
+	return 0
 }
 
 e2e_cleanup() {
 	local rc=$?
 	[ -n "$PID" ] && e2e_alive "$PID" && e2e_collect
 	t kill-server 2>/dev/null
-	local left
-	if [ -n "$PID$WORKERS" ] && ! left=$(e2e_gone $PID $WORKERS); then
-		echo "FAIL: processes left after the test:$left" >&2
-		for p in $left; do kill -KILL "$p" 2>/dev/null; done
-		rc=1
+	local left gone=0
+	if [ -n "$PID$WORKERS" ]; then
+		left=$(e2e_gone $PID $WORKERS) || gone=$?
+	fi
+	if [ "$gone" != 0 ]; then
+		[ "$gone" = 1 ] && echo "FAIL: processes left after the test:$left" >&2 && rc=1
+		for p in $left; do e2e_alive "$p" && kill -KILL "$p" 2>/dev/null; done
 	fi
 	[ "$FAILED" = 1 ] && rc=1
 	exit $rc
@@ -106,21 +143,54 @@ keys() { t send-keys "$@"; }
 # Types a command at the ':' prompt.
 prompt() { t send-keys ':'; t send-keys -l "$1"; t send-keys Enter; }
 
-# wait_for TEXT [seconds]: until the screen shows TEXT (a grep -E pattern).
+# The screen's clock (the header's t=), which moves with every frame ptviz draws.
+clock() { cap | head -1 | grep -oE 't=[0-9.]+s'; }
+
+# region TOP: the lines of the box whose top line matches TOP, down to its bottom corner.
+region() { cap | sed -n "/$1/,/└/p"; }
+
+# until_moved TOP BEFORE: after a key, until the box TOP differs from BEFORE (0), or ptviz has
+# drawn three more frames without a change (1: the key changed nothing).  Counted in frames, so
+# a slow frame on a busy machine cannot make a test look before the key took effect.
+until_moved() {
+	local c c0 drawn=0 i
+	c0=$(clock)
+	for i in $(seq 1 $(( E2E_GUARD * 20 ))); do
+		[ "$(region "$1")" != "$2" ] && return 0
+		c=$(clock)
+		[ "$c" != "$c0" ] && { drawn=$((drawn + 1)); c0=$c; }
+		[ "$drawn" -ge 3 ] && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# page_to PATTERN KEY N TOP: presses KEY until the box TOP shows PATTERN (grep -E), at most N
+# times, one press at a time: each waits until the box has moved, so none is pressed twice for
+# one page; a press that moves nothing is the end.  False when PATTERN never showed.
+page_to() {
+	local pattern=$1 key=$2 n=$3 top=$4 i before
+	for i in $(seq 1 "$n"); do
+		before=$(region "$top")
+		echo "$before" | grep -Eq -- "$pattern" && return 0
+		keys "$key"
+		until_moved "$top" "$before" || break
+	done
+	region "$top" | grep -Eq -- "$pattern"
+}
+
 # Pages through the open memory map from the top until PATTERN shows; a sanitizer
 # build maps hundreds of shadow regions, so a label may be many pages down.
 # Leaves the view where PATTERN is, so the caller can read that row.
 map_find() {
-	local i
+	local before
+	before=$(region 'MEMORY MAP')
 	keys Home
-	sleep 0.2
-	for i in $(seq 1 80); do
-		cap | grep -Eq -- "$1" && return 0
-		keys NPage
-		sleep 0.1
-	done
-	fail "memory map never showed /$1/"
+	until_moved 'MEMORY MAP' "$before"
+	page_to "$1" NPage 80 'MEMORY MAP' || fail "memory map never showed /$1/"
 }
+
+# wait_for TEXT [seconds]: until the screen shows TEXT (a grep -E pattern).
 
 # The seconds given are what the wait needs on a quiet machine; the bound is E2E_GUARD at least.
 wait_limit() { local s=${1:-5}; [ "$s" -lt "$E2E_GUARD" ] && s=$E2E_GUARD; echo $(( s * 10 )); }
@@ -211,6 +281,42 @@ judge_by_cpu() {
 	echo "SKIP one check: $what cannot be judged: the workers had only $used ms of CPU" \
 		"in ${E2E_GUARD} s (the machine is busy); it needs $budget ms" >&2
 	return 1
+}
+
+# ask_mark, then a key or a command that a worker must answer, then wait_answer PATTERN WHAT: waits
+# until the screen shows PATTERN.  The engine waits a few seconds by the clock for a worker to
+# answer (a fault, a spawn) and then says "... within N ms" instead: that fails the test only when
+# every worker process had ANSWER_MS of CPU since ask_mark; with less, it says WHAT cannot be
+# judged, and the test ends there (exit 0), for what follows depends on the answer.
+ANSWER_MS=50
+declare -A ASKED=()
+ask_mark() {
+	local p
+	e2e_collect
+	ASKED=()
+	for p in $WORKERS; do ASKED[$p]=$(proc_cpu_ms "$p"); done
+}
+wait_answer() {
+	local pattern=$1 what=$2 i n=$(wait_limit) screen said least p ms
+	for i in $(seq 1 "$n"); do
+		screen=$(cap)
+		echo "$screen" | grep -Eq -- "$pattern" && { e2e_collect; return 0; }
+		said=$(echo "$screen" | grep -E ' within [0-9]+ ms' | head -1)
+		[ -n "$said" ] && break
+		sleep 0.1
+	done
+	[ -n "$said" ] || fail "screen never showed /$pattern/"
+	least=""
+	for p in "${!ASKED[@]}"; do
+		e2e_alive "$p" || continue
+		ms=$(( $(proc_cpu_ms "$p") - ${ASKED[$p]} ))
+		[ -z "$least" ] || [ "$ms" -lt "$least" ] && least=$ms
+	done
+	[ -n "$least" ] && [ "$least" -ge "$ANSWER_MS" ] &&
+		fail "$what: the screen says '$said' although every worker had $least ms of CPU or more meanwhile"
+	echo "SKIP one check: $what cannot be judged: the screen says '$(echo $said)', and a worker had only" \
+		"${least:-0} ms of CPU meanwhile (the machine is busy); it needs $ANSWER_MS ms" >&2
+	exit 0
 }
 
 # Measures for judge_by_cpu, over the processes in $JUDGED: CPU used since the start, and CPU

@@ -20,8 +20,9 @@ set -- $(where ' T2  ' 2)
 click "$1" "$2"
 wait_for 'selected T2'
 # The selection is what x acts on.
+ask_mark
 keys x
-wait_for 'T2 wrote through NULL'
+wait_answer 'T2 wrote through NULL' "inject segv T2 (x)"
 
 # The key bar: F1 Help opens the help, as F1 does.
 set -- $(where 'F1Help')

@@ -14,7 +14,7 @@ wait_for 'COUNTERS'
 # Bold and reverse still mark the header and the selection.
 t capture-pane -p -e | grep -q $'\e\\[[0-9;]*7[0-9;]*m' || fail "nothing in reverse video under NO_COLOR"
 keys q
-e2e_gone "$PID" $WORKERS >/dev/null || fail "ptviz did not leave"
+all_gone "ptviz did not leave" "$PID" $WORKERS
 t kill-server 2>/dev/null; PID=""; WORKERS=""
 
 # vt100 and the C locale: plain ASCII, no colour, every pane and overlay drawn.
@@ -35,8 +35,9 @@ ascii_only() {
 	[ -z "$bad" ] || fail "not ASCII on a vt100 in the C locale: $bad"
 }
 ascii_only
+ask_mark
 keys Tab Down Down x
-wait_for 'P3 wrote through NULL -> SIGSEGV'
+wait_answer 'P3 wrote through NULL -> SIGSEGV' "inject segv P3 (x)"
 wait_for 'X P3 SIGSEGV'
 ascii_only
 keys Up m

@@ -15,7 +15,7 @@ for how in q TERM HUP; do
 	q) keys q ;;
 	*) kill -"$how" "$PID" ;;
 	esac
-	left=$(e2e_gone "$PID" $WORKERS) || fail "after $how, still running:$left"
+	all_gone "after $how" "$PID" $WORKERS
 	t kill-server 2>/dev/null
 	PID=""
 	WORKERS=""

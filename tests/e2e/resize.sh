@@ -21,8 +21,9 @@ t resize-window -x 80 -y 24
 wait_for 'SURVIVORS'
 # More survivors than the lines hold: dots with a margin before the border, and "+N" for the rest.
 t resize-window -x 120 -y 36
+ask_mark
 prompt 'spawn threads 200 as Big'
-wait_for '200/200 alive' 10
+wait_answer '200/200 alive' "spawn threads 200"
 wait_for '●+ \+[0-9]+ '
 cap | grep -qE '●│' && fail "the survivor dots run into the border"
 dots=$(cap | grep -oE '●{10,}( \+[0-9]+)?' | grep -o '●' | wc -l)
