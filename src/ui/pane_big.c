@@ -256,5 +256,6 @@ static void big_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_big_ops = {
 	.name = "big",
+	.shows = UI_LAB,
 	.draw = big_draw,
 };

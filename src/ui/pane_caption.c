@@ -204,5 +204,6 @@ static void caption_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_caption_ops = {
 	.name = "caption",
+	.shows = UI_LAB | UI_LESSON,
 	.draw = caption_draw,
 };

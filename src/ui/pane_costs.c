@@ -76,19 +76,18 @@ int ui_costs_fd(struct ui *ui)
 	return costs.ready ? bench_fd(&costs.bench) : -1;
 }
 
-void ui_costs_dispatch(struct ui *ui)
+unsigned ui_costs_dispatch(struct ui *ui)
 {
 	char line[400];
 
 	if (!costs.ready)
-		return;
+		return 0;
 	struct bench *b = &costs.bench;
 	enum bench_news news = bench_dispatch(b);
 	if (news == BENCH_NEWS_NONE)
-		return;
-	ui_dirty(ui, PANE_COSTS);
+		return 0;
 	if (news != BENCH_NEWS_DONE)
-		return;
+		return UI_BENCH;
 	costs.workers_at[b->done] = costs.busy_workers;
 	costs.note[0] = '\0';
 	if (b->done_ok) {
@@ -102,9 +101,10 @@ void ui_costs_dispatch(struct ui *ui)
 		costs.page = b->kind;
 		costs.scroll = 0;
 	}
+	return UI_BENCH;
 }
 
-void ui_costs_start(struct ui *ui, const char *name)
+unsigned ui_costs_start(struct ui *ui, const char *name)
 {
 	enum bench_kind kind;
 
@@ -114,14 +114,13 @@ void ui_costs_start(struct ui *ui, const char *name)
 	if (!bench_kind_parse(name, &kind)) {
 		snprintf(costs.note, sizeof(costs.note), "no measurement called '%s'", name);
 		ui_log(ui, ROLE_ERROR, "%s", costs.note);
-		return;
+		return UI_HANDLED;
 	}
 	if (bench_running(&costs.bench)) {
 		snprintf(costs.note, sizeof(costs.note), "%s is still running: Esc or c cancels it first",
 		         bench_kind_name(costs.bench.kind));
 		ui_log(ui, ROLE_ERROR, "%s", costs.note);
-		ui_dirty(ui, PANE_COSTS);
-		return;
+		return UI_BENCH;
 	}
 	costs.note[0] = '\0';
 	costs.busy_workers = costs_alive_workers(ui);
@@ -133,7 +132,7 @@ void ui_costs_start(struct ui *ui, const char *name)
 		costs.scroll = 0;
 		ui_log(ui, ROLE_NOTE, "bench %s: measuring in child pid %d (Esc cancels)", name, (int)costs.bench.pid);
 	}
-	ui_dirty(ui, PANE_COSTS);
+	return UI_BENCH;
 }
 
 void ui_costs_end(struct ui *ui)
@@ -143,7 +142,7 @@ void ui_costs_end(struct ui *ui)
 		bench_cancel(&costs.bench);
 }
 
-static void costs_cancel(struct ui *ui)
+static unsigned costs_cancel(struct ui *ui)
 {
 	struct bench *b = &costs.bench;
 	pid_t pid = b->pid;
@@ -152,7 +151,7 @@ static void costs_cancel(struct ui *ui)
 	snprintf(costs.note, sizeof(costs.note), "%s cancelled: child pid %d was killed and reaped",
 	         bench_kind_name(b->kind), (int)pid);
 	ui_log(ui, ROLE_NOTE, "bench %s", costs.note);
-	ui_dirty(ui, PANE_COSTS);
+	return UI_BENCH;
 }
 
 /* ---- drawing helpers ---- */
@@ -498,7 +497,7 @@ static void costs_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
 
-static bool costs_key(struct ui *ui, int key)
+static unsigned costs_key(struct ui *ui, int key)
 {
 	struct bench *b = &costs.bench;
 
@@ -507,14 +506,13 @@ static bool costs_key(struct ui *ui, int key)
 	case 27:
 	case 'c':
 		if (bench_running(b))
-			costs_cancel(ui);
-		else
-			ui_overlay(ui, PANE_COUNT);
-		return true;
+			return costs_cancel(ui);
+		ui_overlay(ui, PANE_COUNT);
+		return UI_HANDLED;
 	case 'q':
 		/* Closes the view; a measurement still running goes on and reports in the log. */
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case '1':
 	case '2':
 	case '3':
@@ -526,16 +524,13 @@ static bool costs_key(struct ui *ui, int key)
 			         bench_kind_name(b->kind));
 			break;
 		}
-		ui_costs_start(ui, bench_names[key - '1']);
-		return true;
+		return ui_costs_start(ui, bench_names[key - '1']);
 	case 'a':
-		ui_costs_start(ui, "all");
-		return true;
+		return ui_costs_start(ui, "all");
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		ui_costs_start(ui, bench_names[costs.page]);
-		return true;
+		return ui_costs_start(ui, bench_names[costs.page]);
 	case '\t':
 	case KEY_RIGHT:
 		costs.page = (enum bench_kind)((costs.page + 1) % BENCH_COUNT);
@@ -556,10 +551,9 @@ static bool costs_key(struct ui *ui, int key)
 		costs.scroll++;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_COSTS);
-	return true;
+	return UI_REDRAW;
 }
 
 static void costs_open(struct ui *ui)
@@ -573,6 +567,7 @@ static void costs_open(struct ui *ui)
 
 const struct ui_pane_ops ui_costs_ops = {
 	.name = "costs",
+	.shows = UI_FRAME | UI_BENCH,
 	.draw = costs_draw,
 	.key = costs_key,
 	.open = costs_open,

@@ -1372,5 +1372,6 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_groups_ops = {
 	.name = "groups",
+	.shows = UI_LAB | UI_SELECTION,
 	.draw = groups_draw,
 };

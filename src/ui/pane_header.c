@@ -70,5 +70,6 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_header_ops = {
 	.name = "header",
+	.shows = UI_LAB,
 	.draw = header_draw,
 };

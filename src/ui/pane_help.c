@@ -324,7 +324,7 @@ static void help_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_put(win, h - 1, w - 2 - hw, hw, ui->role[ROLE_NOTE], hint);
 }
 
-static bool help_key(struct ui *ui, int key)
+static unsigned help_key(struct ui *ui, int key)
 {
 	int page = ui->pane[PANE_HELP].h - 3;
 
@@ -334,7 +334,7 @@ static bool help_key(struct ui *ui, int key)
 	case '?':
 	case KEY_F(1):
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case KEY_UP:
 	case 'K':
 		ui->help_scroll--;
@@ -358,10 +358,9 @@ static bool help_key(struct ui *ui, int key)
 		ui->help_scroll = 1 << 20;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_HELP);
-	return true;
+	return UI_REDRAW;
 }
 
 static void help_open(struct ui *ui)
@@ -371,6 +370,7 @@ static void help_open(struct ui *ui)
 
 const struct ui_pane_ops ui_help_ops = {
 	.name = "help",
+	.shows = UI_FRAME,
 	.draw = help_draw,
 	.key = help_key,
 	.open = help_open,

@@ -66,5 +66,6 @@ static void keybar_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_keybar_ops = {
 	.name = "keybar",
+	.shows = UI_LAB | UI_SELECTION | UI_LESSON | UI_PROMPT,
 	.draw = keybar_draw,
 };

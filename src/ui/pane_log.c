@@ -80,5 +80,6 @@ static void log_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_log_ops = {
 	.name = "log",
+	.shows = UI_LOG,
 	.draw = log_draw,
 };

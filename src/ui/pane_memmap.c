@@ -169,7 +169,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
 
-static bool memmap_key(struct ui *ui, int key)
+static unsigned memmap_key(struct ui *ui, int key)
 {
 	int page = ui->pane[PANE_MEMMAP].h - 6;
 
@@ -178,7 +178,7 @@ static bool memmap_key(struct ui *ui, int key)
 	case 'q':
 	case 'm':
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case KEY_UP:
 	case 'K':
 		ui->mm.scroll--;
@@ -202,14 +202,14 @@ static bool memmap_key(struct ui *ui, int key)
 		ui->mm.scroll = 1 << 20;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_MEMMAP);
-	return true;
+	return UI_REDRAW;
 }
 
 const struct ui_pane_ops ui_memmap_ops = {
 	.name = "memmap",
+	.shows = UI_FRAME,
 	.draw = memmap_draw,
 	.key = memmap_key,
 	.open = memmap_open,

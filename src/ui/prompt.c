@@ -14,7 +14,7 @@ static void prompt_set(struct ui_prompt *p, const char *text)
 	p->cur = p->len;
 }
 
-void ui_prompt_open(struct ui *ui, const char *text)
+unsigned ui_prompt_open(struct ui *ui, const char *text)
 {
 	struct ui_prompt *p = &ui->prompt;
 
@@ -22,14 +22,14 @@ void ui_prompt_open(struct ui *ui, const char *text)
 	p->has_error = false;
 	p->walk = p->nlines;
 	prompt_set(p, text);
-	ui_relayout(ui);
+	return UI_RELAYOUT;
 }
 
-static void prompt_close(struct ui *ui)
+static unsigned prompt_close(struct ui *ui)
 {
 	ui->prompt.open = false;
 	ui->prompt.has_error = false;
-	ui_relayout(ui);
+	return UI_RELAYOUT;
 }
 
 static void prompt_remember(struct ui_prompt *p)
@@ -117,51 +117,43 @@ static void prompt_delete(struct ui_prompt *p, int from, int to)
 		p->cur = from;
 }
 
-static void prompt_run(struct ui *ui)
+static unsigned prompt_run(struct ui *ui)
 {
 	struct ui_prompt *p = &ui->prompt;
 	struct cmd_error err;
 
-	if (p->len == 0) {
-		prompt_close(ui);
-		return;
-	}
+	if (p->len == 0)
+		return prompt_close(ui);
 	prompt_remember(p);
 	p->walk = p->nlines;
-	if (ui_command(ui, p->buf, &err)) {
-		if (p->open)
-			prompt_close(ui);
-		return;
-	}
+	if (ui_command(ui, p->buf, &err))
+		return p->open ? prompt_close(ui) : UI_HANDLED;
 	/* Stay open with the text, so the mistake can be fixed where it is. */
 	p->has_error = true;
 	p->error_column = err.column;
 	strlcpy(p->error, err.message, sizeof(p->error));
-	ui_relayout(ui);   /* a long error wraps onto rows of its own */
+	return UI_RELAYOUT;   /* a long error wraps onto rows of its own */
 }
 
-bool ui_prompt_key(struct ui *ui, int key)
+unsigned ui_prompt_key(struct ui *ui, int key)
 {
 	struct ui_prompt *p = &ui->prompt;
+	unsigned change = UI_PROMPT;
 
 	switch (key) {
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		prompt_run(ui);
-		return true;
+		return prompt_run(ui) | UI_HANDLED;
 	case 27:
 	case CTRL('c'):
 	case CTRL('g'):
-		prompt_close(ui);
-		return true;
+		return prompt_close(ui);
 	case KEY_BACKSPACE:
 	case 127:
 	case CTRL('h'):
-		if (p->len == 0) {
-			prompt_close(ui);
-			return true;
-		}
+		if (p->len == 0)
+			return prompt_close(ui);
 		prompt_delete(p, p->cur - 1, p->cur);
 		break;
 	case KEY_DC:
@@ -221,15 +213,14 @@ bool ui_prompt_key(struct ui *ui, int key)
 		else if (key >= 32 && key < 127)
 			prompt_insert(p, (char)key);
 		else
-			return true;
+			return UI_HANDLED;
 		break;
 	}
 	if (p->has_error) {
 		p->has_error = false;
-		ui_relayout(ui);
+		change |= UI_RELAYOUT;
 	}
-	ui_dirty(ui, PANE_KEYBAR);
-	return true;
+	return change;
 }
 
 #define PROMPT_ERROR_ROWS 4

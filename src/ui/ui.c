@@ -39,17 +39,6 @@ static const struct ui_pane_ops *const ui_pane_ops[PANE_COUNT] = {
 
 /* ---- panes and layout ---- */
 
-void ui_dirty(struct ui *ui, enum ui_pane_id id)
-{
-	ui->pane[id].dirty = true;
-}
-
-void ui_dirty_all(struct ui *ui)
-{
-	for (int i = 0; i < PANE_COUNT; i++)
-		ui->pane[i].dirty = true;
-}
-
 static void ui_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
 {
 	struct ui_pane *p = &ui->pane[id];
@@ -74,7 +63,7 @@ static void ui_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int
 }
 
 /* Resize is handled here and only here. */
-void ui_relayout(struct ui *ui)
+static void ui_relayout(struct ui *ui)
 {
 	int rows = ui->rows, cols = ui->cols;
 
@@ -129,7 +118,37 @@ void ui_overlay(struct ui *ui, enum ui_pane_id id)
 	ui->overlay = id;
 	if (id != PANE_COUNT && ui_pane_ops[id]->open != NULL)
 		ui_pane_ops[id]->open(ui);
-	ui_relayout(ui);
+	ui->changed |= UI_RELAYOUT;
+}
+
+/* What changed, to what is laid out and drawn again: the one place panes are marked dirty. */
+static void ui_apply(struct ui *ui, unsigned change)
+{
+	change |= ui->changed;
+	ui->changed = 0;
+	if (change & UI_QUIT)
+		ui->quit = true;
+	/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
+	if ((change & UI_LESSON) && !ui->too_small && ui_play_rows(ui, ui->cols) != ui->pane[PANE_CAPTION].h)
+		change |= UI_RELAYOUT;
+	if (change & UI_RELAYOUT)
+		ui_relayout(ui);
+	if (change & UI_REPAINT)
+		clearok(curscr, TRUE);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if ((change & UI_REPAINT) || (ui_pane_ops[i]->shows & change))
+			ui->pane[i].dirty = true;
+	}
+}
+
+/* An overlay's key: its own pane is marked here, the rest of what changed goes back to the loop. */
+static unsigned ui_pane_key(struct ui *ui, enum ui_pane_id id, int key)
+{
+	unsigned change = ui_pane_ops[id]->key != NULL ? ui_pane_ops[id]->key(ui, key) : 0;
+
+	if (change & UI_REDRAW)
+		ui->pane[id].dirty = true;
+	return change;
 }
 
 void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b)
@@ -238,7 +257,7 @@ static void ui_log_at(struct ui *ui, double t, enum ui_role role, const char *te
 	if (ui->log_n > 0 && e->role == role && strncmp(e->text, text, sizeof(e->text) - 1) == 0) {
 		e->t = t;
 		e->repeat++;
-		ui_dirty(ui, PANE_LOG);
+		ui->changed |= UI_LOG;
 		return;
 	}
 	e = &ui->log[ui->log_head];
@@ -252,7 +271,7 @@ static void ui_log_at(struct ui *ui, double t, enum ui_role role, const char *te
 	ui->log_head = (ui->log_head + 1) % UI_LOG_MAX;
 	if (ui->log_n < UI_LOG_MAX)
 		ui->log_n++;
-	ui_dirty(ui, PANE_LOG);
+	ui->changed |= UI_LOG;
 }
 
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...)
@@ -327,8 +346,7 @@ void ui_select(struct ui *ui, int group, int worker)
 		return;
 	strlcpy(ui->sel_group, g->name, sizeof(ui->sel_group));
 	strlcpy(ui->sel_worker, g->workers[worker].id, sizeof(ui->sel_worker));
-	ui_dirty(ui, PANE_GROUPS);
-	ui_dirty(ui, PANE_KEYBAR);
+	ui->changed |= UI_SELECTION;
 }
 
 void ui_select_move(struct ui *ui, int dcol, int drow)
@@ -377,11 +395,7 @@ static void ui_seen(void *ctx, const struct lab *lab)
 
 	trend_update(&ui->trend, lab);
 	ui_select_check(ui);
-	ui_dirty(ui, PANE_HEADER);
-	ui_dirty(ui, PANE_GROUPS);
-	ui_dirty(ui, PANE_BIG);
-	ui_dirty(ui, PANE_CAPTION);
-	ui_dirty(ui, PANE_KEYBAR);
+	ui->changed |= UI_LAB;
 }
 
 void ui_observe(struct ui *ui)
@@ -448,7 +462,7 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 		ui->quit = true;
 		break;
 	case CMD_BENCH:
-		ui_costs_start(ui, c->bench);
+		ui->changed |= ui_costs_start(ui, c->bench);
 		break;
 	default:
 		break;
@@ -474,26 +488,24 @@ bool ui_command(struct ui *ui, const char *text, struct cmd_error *err)
 
 /* ---- input ---- */
 
-static void ui_click(struct ui *ui, const MEVENT *me)
+static unsigned ui_click(struct ui *ui, const MEVENT *me)
 {
 	if (me->bstate & BUTTON4_PRESSED) {
-		if (ui->overlay == PANE_COUNT)
-			ui_select_move(ui, 0, -1);
-		else if (ui_pane_ops[ui->overlay]->key != NULL)
-			ui_pane_ops[ui->overlay]->key(ui, KEY_UP);
-		return;
+		if (ui->overlay != PANE_COUNT)
+			return ui_pane_key(ui, ui->overlay, KEY_UP);
+		ui_select_move(ui, 0, -1);
+		return UI_HANDLED;
 	}
 #ifdef BUTTON5_PRESSED
 	if (me->bstate & BUTTON5_PRESSED) {
-		if (ui->overlay == PANE_COUNT)
-			ui_select_move(ui, 0, 1);
-		else if (ui_pane_ops[ui->overlay]->key != NULL)
-			ui_pane_ops[ui->overlay]->key(ui, KEY_DOWN);
-		return;
+		if (ui->overlay != PANE_COUNT)
+			return ui_pane_key(ui, ui->overlay, KEY_DOWN);
+		ui_select_move(ui, 0, 1);
+		return UI_HANDLED;
 	}
 #endif
 	if (!(me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED)))
-		return;
+		return 0;
 	for (int i = 0; i < ui->nhits; i++) {
 		const struct ui_hit *h = &ui->hits[i];
 		if (me->y != h->y || me->x < h->x || me->x >= h->x + h->w)
@@ -501,48 +513,50 @@ static void ui_click(struct ui *ui, const MEVENT *me)
 		if (h->kind == HIT_KEY) {
 			/* Only on press, so one click runs a key once. */
 			if (me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
-				ui_binding_run(ui, h->binding);
+				return ui_binding_run(ui, h->binding);
 		} else if (ui->overlay == PANE_COUNT) {
 			ui_select(ui, h->group, h->worker);
 		}
-		return;
+		return UI_HANDLED;
 	}
+	return 0;
 }
 
-static void ui_input(struct ui *ui, int key)
+/* A key, to whichever handler it is for: the prompt, a lesson, the overlay, then the key table.  Returns what changed. */
+static unsigned ui_input(struct ui *ui, int key)
 {
+	unsigned change;
+
 	if (key == KEY_RESIZE) {
 		ui_resize(ui, false);
-		return;
+		return UI_HANDLED;
 	}
 	if (key == KEY_MOUSE) {
 		MEVENT me;
 		if (getmouse(&me) == OK && !ui->too_small && !ui->prompt.open)
-			ui_click(ui, &me);
-		return;
+			return ui_click(ui, &me);
+		return UI_HANDLED;
 	}
-	if (ui->prompt.open && !ui->too_small) {
-		ui_prompt_key(ui, key);
-		return;
-	}
+	if (ui->prompt.open && !ui->too_small)
+		return ui_prompt_key(ui, key);
 	if (ui->too_small) {
 		if (key == 'q' || key == KEY_F(10) || key == 3)
-			ui->quit = true;
-		else if (key == 27 && ui->overlay != PANE_COUNT)
+			return UI_QUIT;
+		if (key == 27 && ui->overlay != PANE_COUNT)
 			ui_overlay(ui, PANE_COUNT);
-		return;
+		return UI_HANDLED;
 	}
-	if (ui->play != NULL && ui_lesson_key(ui, key))
-		return;
-	if (ui->overlay != PANE_COUNT && ui_pane_ops[ui->overlay]->key != NULL &&
-	    ui_pane_ops[ui->overlay]->key(ui, key))
-		return;
-	if (ui_key(ui, key))
-		return;
+	if (ui->play != NULL && (change = ui_lesson_key(ui, key)) != 0)
+		return change;
+	if (ui->overlay != PANE_COUNT && (change = ui_pane_key(ui, ui->overlay, key)) != 0)
+		return change;
+	if ((change = ui_key(ui, key)) != 0)
+		return change;
 	if (key == 27)
-		return;
+		return UI_HANDLED;
 	const char *name = keyname(key);
 	ui_log(ui, ROLE_NOTE, "key %s does nothing here: F1 or ? lists the keys", name ? name : "?");
+	return UI_HANDLED;
 }
 
 /* ---- the loop ---- */
@@ -575,13 +589,12 @@ static int ui_loop(struct ui *ui, int sigfd)
 		/* A death reaches the screen at once, not at the next frame. */
 		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
 			ui->frames++;
-			if (ui->overlay != PANE_COUNT)
-				ui_dirty(ui, ui->overlay);
+			ui_apply(ui, UI_FRAME);
 		} else if (ui->clock.period == 0) {
 			ui->frames++;
 		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
-			ui_costs_dispatch(ui);
+			ui_apply(ui, ui_costs_dispatch(ui));
 		/* Keys before a resize: a key typed just before the terminal shrank still counts. */
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui->quit = true; /* the terminal is gone */
@@ -590,7 +603,7 @@ static int ui_loop(struct ui *ui, int sigfd)
 		if (pfd[0].revents & POLLIN) {
 			int key;
 			while (!ui->quit && (key = getch()) != ERR)
-				ui_input(ui, key);
+				ui_apply(ui, ui_input(ui, key));
 		}
 		if (pfd[2].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -602,7 +615,7 @@ static int ui_loop(struct ui *ui, int sigfd)
 			}
 		}
 		if (!ui->quit)
-			ui_play_tick(ui);
+			ui_apply(ui, ui_play_tick(ui));
 		if (!ui->quit)
 			ui_draw(ui);
 		if (ui->opt.frames > 0 && ui->frames >= ui->opt.frames)
@@ -677,12 +690,13 @@ int ui_run(struct lab *lab, const struct ui_options *opt)
 
 	struct cmd_error err;
 	if (opt->lesson != NULL)
-		ui_play_start(ui);
+		ui_apply(ui, ui_play_start(ui));
 	else if (!opt->empty)
 		ui_command(ui, "spawn threads 4; spawn processes 4", &err);
 	else
 		ui_log(ui, ROLE_NOTE, "no groups yet: t starts 4 threads, s starts 4 processes, : takes any command");
 	ui_observe(ui);
+	ui_apply(ui, 0);
 	ui_draw(ui);
 
 	rc = ui_loop(ui, sigfd);

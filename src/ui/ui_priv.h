@@ -54,11 +54,32 @@ enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PA
 struct ui;
 struct ui_play;
 
+/*
+ * What a handler changed, for the loop to act on (htop's HandlerResult).  Handlers return it; the
+ * services below them (the log, the selection, the overlay, observing) note theirs in ui->changed.
+ * The loop alone turns changes into a new layout and dirty panes, each pane saying what it shows.
+ */
+enum ui_change {
+	UI_HANDLED = 1 << 0,    /* the key was the handler's, whether or not anything else changed */
+	UI_REDRAW = 1 << 1,     /* the handler's own pane draws again */
+	UI_RELAYOUT = 1 << 2,   /* a pane opened, closed or wants another height: place them all again */
+	UI_REPAINT = 1 << 3,    /* the whole terminal again, as if garbled (^L) */
+	UI_LAB = 1 << 4,        /* the lab was observed: whatever shows it */
+	UI_FRAME = 1 << 5,      /* a frame fell due: the overlays that follow time */
+	UI_SELECTION = 1 << 6,  /* another worker is selected */
+	UI_LOG = 1 << 7,        /* the log has news, or scrolled */
+	UI_LESSON = 1 << 8,     /* the lesson moved: its caption and keys, perhaps the caption's height */
+	UI_PROMPT = 1 << 9,     /* the prompt's line */
+	UI_BENCH = 1 << 10,     /* the costs lab has news */
+	UI_QUIT = 1 << 11,      /* leave the screen */
+};
+
 /* One file per pane, each exporting a table of these. */
 struct ui_pane_ops {
 	const char *name;
+	unsigned shows;         /* the changes (enum ui_change) after which it draws again */
 	void (*draw)(struct ui *ui, WINDOW *win, int h, int w);
-	bool (*key)(struct ui *ui, int key);   /* overlays: true when the key was theirs */
+	unsigned (*key)(struct ui *ui, int key);   /* overlays: what the key changed; 0 when it was not theirs */
 	void (*open)(struct ui *ui);
 	void (*close)(struct ui *ui);
 };
@@ -153,15 +174,13 @@ struct ui {
 	struct ui_play *play;      /* the lesson being played, NULL when none */
 
 	bool quit;
+	unsigned changed;          /* what the services below the loop changed since it last looked (enum ui_change) */
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
 	long frames;               /* frames drawn, for --frames */
 	struct frames clock;       /* time passing: reaps, observes at opt.hz, logs each event */
 };
 
 /* ui.c */
-void ui_dirty(struct ui *ui, enum ui_pane_id id);
-void ui_dirty_all(struct ui *ui);
-void ui_relayout(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Runs command text through the command language.  Returns false with err set on a parse or run error. */
 bool ui_command(struct ui *ui, const char *text, struct cmd_error *err);
@@ -207,22 +226,23 @@ struct ui_binding {
 	const char *command;       /* the command it stands for; "%w" is the selected worker */
 	const char *help;
 	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
-	void (*run)(struct ui *ui, const struct ui_binding *b);
+	unsigned (*run)(struct ui *ui, const struct ui_binding *b);   /* returns what it changed */
 	enum ui_when when;         /* lesson keys: only while a lesson plays (or asks) */
 };
 extern const struct ui_binding ui_bindings[];
 extern const int ui_nbindings;
-bool ui_key(struct ui *ui, int key);
-bool ui_lesson_key(struct ui *ui, int key);
+/* What the key's binding changed; 0 when no binding has the key. */
+unsigned ui_key(struct ui *ui, int key);
+unsigned ui_lesson_key(struct ui *ui, int key);
 /* False, with the reason logged, when the lab has no worker at all. */
 bool ui_have_workers(struct ui *ui);
-void ui_binding_run(struct ui *ui, int index);
+unsigned ui_binding_run(struct ui *ui, int index);
 /* Whether a binding applies now (lesson keys only while a lesson plays). */
 bool ui_binding_active(const struct ui *ui, const struct ui_binding *b);
 
 /* lesson_play.c: a lesson played on the lab, item by item, between frames */
-void ui_play_start(struct ui *ui);
-void ui_play_tick(struct ui *ui);
+unsigned ui_play_start(struct ui *ui);
+unsigned ui_play_tick(struct ui *ui);
 /* Lab time at which ui_play_tick must run next; a negative number when nothing waits on time. */
 double ui_play_deadline(const struct ui *ui);
 /* Rows the caption bar wants at width w; 0 without a lesson. */
@@ -231,22 +251,22 @@ bool ui_play_asking(const struct ui *ui);
 /* 1 when the lesson stopped on an error, else 0. */
 int ui_play_status(const struct ui *ui);
 void ui_play_free(struct ui *ui);
-void ui_play_next(struct ui *ui, const struct ui_binding *b);
-void ui_play_again(struct ui *ui, const struct ui_binding *b);
-void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b);
+unsigned ui_play_next(struct ui *ui, const struct ui_binding *b);
+unsigned ui_play_again(struct ui *ui, const struct ui_binding *b);
+unsigned ui_play_answer_hint(struct ui *ui, const struct ui_binding *b);
 
 /* prompt.c */
-void ui_prompt_open(struct ui *ui, const char *text);
-bool ui_prompt_key(struct ui *ui, int key);
+unsigned ui_prompt_open(struct ui *ui, const char *text);
+unsigned ui_prompt_key(struct ui *ui, int key);
 void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
 /* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
 int ui_prompt_rows(const struct ui *ui, int w);
 
 /* pane_costs.c: the costs view and its measuring child (src/bench) */
 int ui_costs_fd(struct ui *ui);
-void ui_costs_dispatch(struct ui *ui);
+unsigned ui_costs_dispatch(struct ui *ui);
 /* `bench NAME`: opens the view and starts the measurement there. */
-void ui_costs_start(struct ui *ui, const char *name);
+unsigned ui_costs_start(struct ui *ui, const char *name);
 /* Ends a measurement still running, for leaving the screen. */
 void ui_costs_end(struct ui *ui);
 
