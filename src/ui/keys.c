@@ -4,11 +4,15 @@
 
 #include <bsd/string.h>
 
-#include "ui_priv.h"
+#include "command.h"
+#include "keys.h"
+#include "lesson_play.h"
+#include "prompt.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
-bool ui_have_workers(struct ui *ui)
+/* False, with the reason logged, when the lab has no worker at all. */
+static bool keys_have_workers(struct ui *ui)
 {
 	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
 		if (lab_group_at(ui->lab, i)->nworkers > 0)
@@ -27,7 +31,7 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 
 	for (const char *p = b->command; *p != '\0' && o + 1 < sizeof(text); p++) {
 		if (p[0] == '%' && p[1] == 'w') {
-			if (!ui_have_workers(ui))
+			if (!keys_have_workers(ui))
 				return UI_HANDLED;
 			if (!ui_selected(ui, &gi, &wi)) {
 				ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
@@ -55,7 +59,7 @@ static unsigned keys_pause(struct ui *ui, const struct ui_binding *b)
 	char text[64];
 	struct cmd_error err;
 
-	if (!ui_have_workers(ui))
+	if (!keys_have_workers(ui))
 		return UI_HANDLED;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
@@ -73,7 +77,7 @@ static unsigned keys_switch(struct ui *ui, bool (*is_on)(const struct lab_group 
 	bool any = false;
 	struct cmd_error err;
 
-	if (!ui_have_workers(ui))
+	if (!keys_have_workers(ui))
 		return UI_HANDLED;
 	for (int i = 0; i < lab_ngroups(ui->lab); i++)
 		any |= is_on(lab_group_at(ui->lab, i));
@@ -113,7 +117,7 @@ static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
 		ui_overlay(ui, PANE_COUNT);
 		return UI_HANDLED;
 	}
-	if (!ui_have_workers(ui))
+	if (!keys_have_workers(ui))
 		return UI_HANDLED;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
@@ -179,15 +183,19 @@ static unsigned keys_redraw(struct ui *ui, const struct ui_binding *b)
 	return UI_REPAINT;
 }
 
+static unsigned keys_play_next(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_next(ui); }
+static unsigned keys_play_again(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_again(ui); }
+static unsigned keys_play_hint(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_answer_hint(ui); }
+
 const struct ui_binding ui_bindings[] = {
 	/* A lesson's keys come first, so the key bar leads with them while a lesson plays. */
-	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = ui_play_next,
+	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = keys_play_next,
 	  .when = UI_WHEN_LESSON, .help = "go on after a pause, or cut a wait short" },
-	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = ui_play_again,
+	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = keys_play_again,
 	  .when = UI_WHEN_LESSON,
 	  .help = "play the current step again from the pause before it: the lab is reset and the steps before "
 	          "it run again at once" },
-	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = ui_play_answer_hint, .when = UI_WHEN_ASK,
+	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = keys_play_hint, .when = UI_WHEN_ASK,
 	  .help = "at a question: the number of the answer the audience predicts" },
 	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
 	  .help = "this help; Esc or ? closes it" },
@@ -269,10 +277,11 @@ bool ui_binding_active(const struct ui *ui, const struct ui_binding *b)
 }
 
 /* A lesson's keys, asked before an open overlay's: Space must move the lesson on even over a memory map. */
-unsigned ui_lesson_key(struct ui *ui, int key)
+/* Runs the first binding that applies now and has the key, a lesson's only when asked; 0 when none has it. */
+static unsigned keys_press(struct ui *ui, int key, bool lesson_only)
 {
 	for (int i = 0; i < ui_nbindings; i++) {
-		if (ui_bindings[i].when != UI_WHEN_LESSON || !ui_binding_active(ui, &ui_bindings[i]))
+		if ((lesson_only && ui_bindings[i].when != UI_WHEN_LESSON) || !ui_binding_active(ui, &ui_bindings[i]))
 			continue;
 		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
 			if (ui_bindings[i].keys[k] == key)
@@ -282,15 +291,12 @@ unsigned ui_lesson_key(struct ui *ui, int key)
 	return 0;
 }
 
+unsigned ui_lesson_key(struct ui *ui, int key)
+{
+	return keys_press(ui, key, true);
+}
+
 unsigned ui_key(struct ui *ui, int key)
 {
-	for (int i = 0; i < ui_nbindings; i++) {
-		if (!ui_binding_active(ui, &ui_bindings[i]))
-			continue;
-		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
-			if (ui_bindings[i].keys[k] == key)
-				return ui_binding_run(ui, i);
-		}
-	}
-	return 0;
+	return keys_press(ui, key, false);
 }

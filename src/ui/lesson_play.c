@@ -7,6 +7,7 @@
 #include <bsd/string.h>
 
 #include "../view/story.h"
+#include "command.h"
 #include "lesson_play.h"
 
 /* What autoplay gives a pause, a question and an answer, in seconds before --speed. */
@@ -427,15 +428,6 @@ bool play_choose(struct ui *ui, int n)
 	return true;
 }
 
-int ui_play_rows(const struct ui *ui, int w)
-{
-	if (ui->play == NULL || w <= 0)
-		return 0;
-	int want = play_caption_render(ui, NULL, 0, w);
-	int most = (ui->rows - 1) / 2;
-	return want < most ? want : most > 2 ? most : 2;
-}
-
 int ui_play_status(const struct ui *ui)
 {
 	return ui->play != NULL && ui->play->failed ? 1 : 0;
@@ -472,11 +464,10 @@ void ui_play_free(struct ui *ui)
 }
 
 /* Space or Enter: on after a pause, a wait cut short, a question passed without a prediction. */
-unsigned ui_play_next(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_next(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
-	(void)b;
 	if (p == NULL)
 		return UI_HANDLED;
 	switch (p->state) {
@@ -540,11 +531,10 @@ static bool play_replay(struct ui *ui, int upto)
  * that has just finished and waits at its pause.  The lab is reset and every command before the step is run again
  * at once (no waits), so the same workers are there when it starts; chance picks fall the same way.
  */
-unsigned ui_play_again(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_again(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
-	(void)b;
 	if (p == NULL)
 		return UI_HANDLED;
 	const struct lesson *l = p->lesson;
@@ -583,9 +573,8 @@ unsigned ui_play_again(struct ui *ui, const struct ui_binding *b)
 }
 
 /* The key bar's "1-9 Predict", clicked: say what to press. */
-unsigned ui_play_answer_hint(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_answer_hint(struct ui *ui)
 {
-	(void)b;
 	if (!ui_play_asking(ui))
 		return UI_HANDLED;
 	int n = ui->play->lesson->items[ui->play->ask].ask.nanswers;

@@ -6,7 +6,7 @@
 #include <bsd/string.h>
 
 #include "../bench/bench.h"
-#include "ui_priv.h"
+#include "pane_costs.h"
 
 /* One screen has one costs lab: the runner, the page shown, and what was true when it started. */
 static struct costs_state {

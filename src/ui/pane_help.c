@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui_priv.h"
+#include "keys.h"
 
 struct help_section {
 	const char *title;

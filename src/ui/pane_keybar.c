@@ -1,7 +1,8 @@
 /* The bottom line: the key bar, built from the key table, or the command prompt. */
 #include <string.h>
 
-#include "ui_priv.h"
+#include "keys.h"
+#include "prompt.h"
 
 static int keybar_item_width(const struct ui_binding *b)
 {

@@ -3,7 +3,8 @@
 
 #include <bsd/string.h>
 
-#include "ui_priv.h"
+#include "command.h"
+#include "prompt.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

@@ -1,4 +1,4 @@
-/* What the screen's files share: the state of one screen, its panes, roles and helpers. */
+/* The bottom of the screen, which every file of src/ui may use: the state of one screen, its panes, roles, and the services below the loop (ui.c, draw.c, theme.c). */
 #ifndef PTVIZ_UI_PRIV_H
 #define PTVIZ_UI_PRIV_H
 
@@ -82,6 +82,7 @@ struct ui_pane_ops {
 	unsigned (*key)(struct ui *ui, int key);   /* overlays: what the key changed; 0 when it was not theirs */
 	void (*open)(struct ui *ui);
 	void (*close)(struct ui *ui);
+	int (*rows)(const struct ui *ui, int w);  /* the height it asks for at width w, where the layout asks */
 };
 
 struct ui_pane {
@@ -175,19 +176,17 @@ struct ui {
 
 	bool quit;
 	unsigned changed;          /* what the services below the loop changed since it last looked (enum ui_change) */
-	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
-	long frames;               /* frames drawn, for --frames */
 	struct frames clock;       /* time passing: reaps, observes at opt.hz, logs each event */
 };
 
-/* ui.c */
+/* ui.c: the services below the loop */
+/* A screen on lab, with no panes placed yet; its clock logs each event and notes each observation. */
+void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt);
+void ui_free(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Runs command text through the command language.  Returns false with err set on a parse or run error. */
-bool ui_command(struct ui *ui, const char *text, struct cmd_error *err);
-/* Runs one parsed command as the prompt does: echoed, errors logged, front-end verbs acted on. */
-bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err);
-/* Observes the lab and marks what shows it dirty. */
+/* Observes the lab now; what shows it is noted as changed. */
 void ui_observe(struct ui *ui);
+/* Opens overlay id over the groups (PANE_COUNT: none), closing the one open; the layout is noted as changed. */
 void ui_overlay(struct ui *ui, enum ui_pane_id id);
 void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b);
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */
@@ -216,64 +215,5 @@ void ui_percent(double share, char *buf, size_t len);
 const char *ui_cpu_glyph(const struct ui *ui, double share);
 void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w);
 void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title);
-
-/* keys.c: one table drives the keys, the key bar and the help */
-enum ui_when { UI_WHEN_ALWAYS = 0, UI_WHEN_LESSON, UI_WHEN_ASK };
-struct ui_binding {
-	int keys[4];               /* 0 ends the list */
-	const char *name;          /* as shown: "F1", "x", "Up" */
-	const char *bar;           /* label in the key bar, NULL to leave it out */
-	const char *command;       /* the command it stands for; "%w" is the selected worker */
-	const char *help;
-	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
-	unsigned (*run)(struct ui *ui, const struct ui_binding *b);   /* returns what it changed */
-	enum ui_when when;         /* lesson keys: only while a lesson plays (or asks) */
-};
-extern const struct ui_binding ui_bindings[];
-extern const int ui_nbindings;
-/* What the key's binding changed; 0 when no binding has the key. */
-unsigned ui_key(struct ui *ui, int key);
-unsigned ui_lesson_key(struct ui *ui, int key);
-/* False, with the reason logged, when the lab has no worker at all. */
-bool ui_have_workers(struct ui *ui);
-unsigned ui_binding_run(struct ui *ui, int index);
-/* Whether a binding applies now (lesson keys only while a lesson plays). */
-bool ui_binding_active(const struct ui *ui, const struct ui_binding *b);
-
-/* lesson_play.c: a lesson played on the lab, item by item, between frames */
-unsigned ui_play_start(struct ui *ui);
-unsigned ui_play_tick(struct ui *ui);
-/* Lab time at which ui_play_tick must run next; a negative number when nothing waits on time. */
-double ui_play_deadline(const struct ui *ui);
-/* Rows the caption bar wants at width w; 0 without a lesson. */
-int ui_play_rows(const struct ui *ui, int w);
-bool ui_play_asking(const struct ui *ui);
-/* 1 when the lesson stopped on an error, else 0. */
-int ui_play_status(const struct ui *ui);
-void ui_play_free(struct ui *ui);
-unsigned ui_play_next(struct ui *ui, const struct ui_binding *b);
-unsigned ui_play_again(struct ui *ui, const struct ui_binding *b);
-unsigned ui_play_answer_hint(struct ui *ui, const struct ui_binding *b);
-
-/* prompt.c */
-unsigned ui_prompt_open(struct ui *ui, const char *text);
-unsigned ui_prompt_key(struct ui *ui, int key);
-void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
-/* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
-int ui_prompt_rows(const struct ui *ui, int w);
-
-/* pane_costs.c: the costs view and its measuring child (src/bench) */
-int ui_costs_fd(struct ui *ui);
-unsigned ui_costs_dispatch(struct ui *ui);
-/* `bench NAME`: opens the view and starts the measurement there. */
-unsigned ui_costs_start(struct ui *ui, const char *name);
-/* Ends a measurement still running, for leaving the screen. */
-void ui_costs_end(struct ui *ui);
-
-/* The panes. */
-extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
-    ui_memmap_ops, ui_small_ops;
-extern const struct ui_pane_ops ui_costs_ops;
-extern const struct ui_pane_ops ui_caption_ops, ui_ask_ops, ui_big_ops;
 
 #endif
