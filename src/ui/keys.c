@@ -153,28 +153,9 @@ static unsigned keys_down(struct ui *ui, const struct ui_binding *b) { (void)b; 
 static unsigned keys_left(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, -1, 0); return UI_HANDLED; }
 static unsigned keys_right(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 1, 0); return UI_HANDLED; }
 
-/* The event log scrolls by whole entries, so a :report stays readable after it has scrolled away. */
-static unsigned keys_log(struct ui *ui, int by)
-{
-	int shown = ui->log_top - ui->log_scroll;   /* entries in view, less one */
-
-	/* A page back puts the entry at the top (perhaps cut) at the bottom, whole; a page on undoes it. */
-	if (by > 0)
-		ui->log_scroll = ui->log_top > ui->log_scroll ? ui->log_top : ui->log_scroll + 1;
-	else if (by < 0)
-		ui->log_scroll -= shown > 1 ? shown : 1;
-	else
-		ui->log_scroll = 0;
-	if (ui->log_scroll > ui->log_n - 1)
-		ui->log_scroll = ui->log_n - 1;
-	if (ui->log_scroll < 0)
-		ui->log_scroll = 0;
-	return UI_LOG;
-}
-
-static unsigned keys_log_back(struct ui *ui, const struct ui_binding *b) { (void)b; return keys_log(ui, 1); }
-static unsigned keys_log_on(struct ui *ui, const struct ui_binding *b) { (void)b; return keys_log(ui, -1); }
-static unsigned keys_log_newest(struct ui *ui, const struct ui_binding *b) { (void)b; return keys_log(ui, 0); }
+static unsigned keys_log_back(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, 1); }
+static unsigned keys_log_on(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, -1); }
+static unsigned keys_log_newest(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, 0); }
 
 static unsigned keys_redraw(struct ui *ui, const struct ui_binding *b)
 {

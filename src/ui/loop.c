@@ -27,6 +27,7 @@ static const struct ui_pane_ops *const loop_panes[PANE_COUNT] = {
 	[PANE_GROUPS] = &ui_groups_ops,
 	[PANE_LOG] = &ui_log_ops,
 	[PANE_KEYBAR] = &ui_keybar_ops,
+	[PANE_PROMPT] = &ui_prompt_ops,
 	[PANE_HELP] = &ui_help_ops,
 	[PANE_MEMMAP] = &ui_memmap_ops,
 	[PANE_SMALL] = &ui_small_ops,
@@ -84,12 +85,12 @@ static void loop_relayout(struct ui *ui)
 		loop_place(ui, PANE_SMALL, 0, 0, rows, cols);
 		return;
 	}
-	int bar = ui->prompt.open ? ui_prompt_rows(ui, cols) : ui->opt.no_keybar ? 0 : 1;
+	int bar = ui->prompting ? ui_prompt_ops.rows(ui, &ui->pane[PANE_PROMPT], cols) : ui->opt.no_keybar ? 0 : 1;
 	int logh = 3 + (rows - LOOP_MIN_ROWS) / 4;
 	if (logh > 10)
 		logh = 10;
 	/* A lesson's caption bar sits above the key bar; the log gives it room. */
-	int caption = loop_panes[PANE_CAPTION]->rows(ui, cols);
+	int caption = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
 	if ((caption > 0 || ui->opt.big) && logh > 3)
 		logh = ui->opt.big ? 2 : 3;
 	int body = rows - 1 - logh - bar - caption;
@@ -97,7 +98,7 @@ static void loop_relayout(struct ui *ui)
 	loop_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
 	loop_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
 	loop_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
-	loop_place(ui, PANE_KEYBAR, rows - bar, 0, bar, cols);
+	loop_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
 	if (ui->overlay != PANE_COUNT)
 		loop_place(ui, ui->overlay, 1, 0, body, cols);
 }
@@ -126,7 +127,7 @@ static void loop_apply(struct ui *ui, unsigned change)
 	if (change & UI_QUIT)
 		ui->quit = true;
 	/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
-	if ((change & UI_LESSON) && !ui->too_small && loop_panes[PANE_CAPTION]->rows(ui, ui->cols) != ui->pane[PANE_CAPTION].h)
+	if ((change & UI_LESSON) && !ui->too_small && ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
 		change |= UI_RELAYOUT;
 	if (change & UI_RELAYOUT)
 		loop_relayout(ui);
@@ -141,7 +142,7 @@ static void loop_apply(struct ui *ui, unsigned change)
 /* An overlay's key: its own pane is marked here, the rest of what changed goes back to the loop. */
 static unsigned loop_pane_key(struct ui *ui, enum ui_pane_id id, int key)
 {
-	unsigned change = loop_panes[id]->key != NULL ? loop_panes[id]->key(ui, key) : 0;
+	unsigned change = loop_panes[id]->key != NULL ? loop_panes[id]->key(ui, &ui->pane[id], key) : 0;
 
 	if (change & UI_REDRAW)
 		ui->pane[id].dirty = true;
@@ -168,7 +169,7 @@ static void loop_draw_pane(struct ui *ui, enum ui_pane_id id)
 	loop_hits_forget(ui, id);
 	ui->drawing = id;
 	werase(p->win);
-	loop_panes[id]->draw(ui, p->win, p->h, p->w);
+	loop_panes[id]->draw(ui, p);
 	wnoutrefresh(p->win);
 	p->dirty = false;
 }
@@ -219,11 +220,12 @@ static void loop_draw(struct loop *l)
 		}
 		loop_draw_pane(ui, PANE_LOG);
 		loop_draw_pane(ui, PANE_CAPTION);
-		if (ui->prompt.open)
-			ui->pane[PANE_KEYBAR].dirty = true; /* drawn last, so the cursor stays in the prompt */
 		loop_draw_pane(ui, PANE_KEYBAR);
+		if (ui->prompting)
+			ui->pane[PANE_PROMPT].dirty = true; /* drawn last, so the cursor stays in the prompt */
+		loop_draw_pane(ui, PANE_PROMPT);
 	}
-	curs_set(ui->prompt.open && !ui->too_small ? 1 : 0);
+	curs_set(ui->prompting && !ui->too_small ? 1 : 0);
 	doupdate();
 	/* Full: the whole layout, with the starting scene's groups in it. */
 	if (!l->first_frame_noted && !ui->too_small && (ui->opt.empty || lab_ngroups(ui->lab) > 0))
@@ -275,12 +277,12 @@ static unsigned loop_input(struct ui *ui, int key)
 	}
 	if (key == KEY_MOUSE) {
 		MEVENT me;
-		if (getmouse(&me) == OK && !ui->too_small && !ui->prompt.open)
+		if (getmouse(&me) == OK && !ui->too_small && !ui->prompting)
 			return loop_click(ui, &me);
 		return UI_HANDLED;
 	}
-	if (ui->prompt.open && !ui->too_small)
-		return ui_prompt_key(ui, key);
+	if (ui->prompting && !ui->too_small)
+		return loop_pane_key(ui, PANE_PROMPT, key);
 	if (ui->too_small) {
 		if (key == 'q' || key == KEY_F(10) || key == 3)
 			return UI_QUIT;
@@ -471,34 +473,57 @@ static void loop_first_frame(struct loop *l)
 	loop_draw(l);
 }
 
+/* Each pane gets its table and its own state, zeroed.  False when there is no memory for it. */
+static bool loop_panes_new(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		ui->pane[i].ops = loop_panes[i];
+		if (loop_panes[i]->size > 0 && (ui->pane[i].data = calloc(1, loop_panes[i]->size)) == NULL) {
+			fprintf(stderr, "ptviz: out of memory for the %s pane\n", loop_panes[i]->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void loop_panes_free(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct ui_pane *p = &ui->pane[i];
+		if (p->data != NULL && p->ops->free != NULL)
+			p->ops->free(ui, p);
+		free(p->data);
+		p->data = NULL;
+	}
+}
+
 int ui_run(struct lab *lab, const struct ui_options *opt)
 {
 	static struct ui uis; /* large: keep it off the stack */
 	struct loop l = { .ui = &uis };
 	struct ui *ui = &uis;
-	int rc;
+	int rc = 1;
 
 	ui_init(ui, lab, opt);
-	for (int i = 0; i < PANE_COUNT; i++)
-		ui->pane[i].ops = loop_panes[i];
+	if (!loop_panes_new(ui))
+		goto out;
 	if ((rc = loop_block_signals(&l)) != 0)
-		return rc;
-	if ((rc = loop_open_terminal(&l)) != 0) {
-		loop_unblock_signals(&l);
-		return rc;
-	}
+		goto out;
+	if ((rc = loop_open_terminal(&l)) != 0)
+		goto out_signals;
 	loop_first_frame(&l);
 	rc = loop_run(&l);
 	if (rc == 0)
 		rc = ui_play_status(ui);
 	ui_play_free(ui);
-	if (ui->overlay == PANE_MEMMAP)
-		memmap_free(&ui->mm.map);
-	ui_free(ui);
 	loop_close_terminal(&l);
-	ui_costs_end(ui);
 	/* The workers end before ptviz returns: main calls lab_free; end them here too, for SIGTERM's sake. */
 	lab_reset(lab);
+out_signals:
 	loop_unblock_signals(&l);
+out:
+	/* A measurement still running ends here, with the costs pane. */
+	loop_panes_free(ui);
+	ui_free(ui);
 	return rc;
 }

@@ -69,8 +69,11 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 	return y - top;
 }
 
-static void ask_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void ask_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+
 	if (ui->play == NULL || ui->play->ask < 0)
 		return;
 	ui_box(ui, win, 0, 0, h, w);
@@ -81,8 +84,9 @@ static void ask_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ask_render(ui, win, top, h, w);
 }
 
-static unsigned ask_key(struct ui *ui, int key)
+static unsigned ask_key(struct ui *ui, struct ui_pane *p, int key)
 {
+	(void)p;
 	if (key >= '1' && key <= '9') {
 		if (play_choose(ui, key - '0'))
 			return UI_LESSON;

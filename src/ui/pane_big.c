@@ -235,8 +235,11 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 		big_cpu_line(ui, win, gi, y, x, w);
 }
 
-static void big_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void big_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+
 	ui_order_groups(ui);
 	int n = ui->norder;
 

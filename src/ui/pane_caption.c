@@ -199,8 +199,9 @@ static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 }
 
 /* The rows the bar wants at width w: all its text, up to half the screen; none without a lesson. */
-static int caption_rows(const struct ui *ui, int w)
+static int caption_rows(const struct ui *ui, const struct ui_pane *p, int w)
 {
+	(void)p;
 	if (ui->play == NULL || w <= 0)
 		return 0;
 	int want = caption_render(ui, NULL, 0, w);
@@ -208,9 +209,9 @@ static int caption_rows(const struct ui *ui, int w)
 	return want < most ? want : most > 2 ? most : 2;
 }
 
-static void caption_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void caption_draw(struct ui *ui, struct ui_pane *p)
 {
-	caption_render(ui, win, h, w);
+	caption_render(ui, p->win, p->h, p->w);
 }
 
 const struct ui_pane_ops ui_caption_ops = {

@@ -10,7 +10,5 @@ int ui_costs_fd(struct ui *ui);
 unsigned ui_costs_dispatch(struct ui *ui);
 /* `bench NAME`: opens the view and starts the measurement there; returns what changed. */
 unsigned ui_costs_start(struct ui *ui, const char *name);
-/* Ends a measurement still running, for leaving the screen. */
-void ui_costs_end(struct ui *ui);
 
 #endif

@@ -12,8 +12,15 @@
 #define GROUPS_COLUMN_MIN 38
 #define GROUPS_VISIBLE_MAX 64   /* columns side by side, at most */
 
+/* The pane's own: which columns show and how far each has scrolled. */
+struct groups_view {
+	int first_column;               /* first group column shown when not all fit */
+	int scroll[LAB_MAX_GROUPS];     /* worker rows scrolled in each column, by display position */
+};
+
 struct column {
 	struct ui *ui;
+	struct groups_view *view;
 	WINDOW *win;
 	const struct lab_group *g;
 	int gi, pos;          /* lab index, display position */
@@ -718,7 +725,7 @@ static int groups_memory(struct column *c, int y0, int lines)
 	int visible = n > rows ? rows - 1 : n;
 	if (visible < 1)
 		visible = rows > 0 ? 1 : 0;
-	int *scroll = &ui->scroll[c->pos];
+	int *scroll = &c->view->scroll[c->pos];
 	if (c->sel >= 0 && c->sel < *scroll)
 		*scroll = c->sel;
 	if (c->sel >= 0 && c->sel >= *scroll + visible)
@@ -1284,8 +1291,11 @@ static void groups_empty(struct ui *ui, WINDOW *win, int h, int w)
 		       lines[i]);
 }
 
-static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void groups_draw(struct ui *ui, struct ui_pane *p)
 {
+	struct groups_view *view = p->data;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
 	int gsel = -1, wsel = -1;
 
 	ui_order_groups(ui);
@@ -1306,14 +1316,14 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 		if (ui->order[i] == gsel)
 			selpos = i;
 	}
-	if (selpos < ui->first_column)
-		ui->first_column = selpos;
-	if (selpos >= ui->first_column + nvis)
-		ui->first_column = selpos - nvis + 1;
-	if (ui->first_column > ui->norder - nvis)
-		ui->first_column = ui->norder - nvis;
-	if (ui->first_column < 0)
-		ui->first_column = 0;
+	if (selpos < view->first_column)
+		view->first_column = selpos;
+	if (selpos >= view->first_column + nvis)
+		view->first_column = selpos - nvis + 1;
+	if (view->first_column > ui->norder - nvis)
+		view->first_column = ui->norder - nvis;
+	if (view->first_column < 0)
+		view->first_column = 0;
 
 	int colw = w / nvis, surv = 0, chart = GROUPS_CHART_MAX;
 	int own[GROUPS_VISIBLE_MAX];
@@ -1324,9 +1334,9 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 	 */
 	for (int pass = 0; pass < 4; pass++) {
 	for (int v = 0; v < nvis; v++) {
-		int pos = ui->first_column + v;
+		int pos = view->first_column + v;
 		struct column c = {
-			.ui = ui, .win = win, .gi = ui->order[pos], .pos = pos,
+			.ui = ui, .view = view, .win = win, .gi = ui->order[pos], .pos = pos,
 			.x = v * colw, .w = v == nvis - 1 ? w - v * colw : colw, .h = h,
 		};
 		c.g = lab_group_at(ui->lab, c.gi);
@@ -1358,10 +1368,10 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 	}
 	}
 	/* Groups that do not fit: say so where the eye goes, on the border. */
-	if (ui->first_column > 0)
+	if (view->first_column > 0)
 		ui_putf(win, h - 1, 1, w / 2, ui->role[ROLE_NOTE], "%s %d more (Left) ", ui->g.more_left,
-		        ui->first_column);
-	int right = ui->norder - ui->first_column - nvis;
+		        view->first_column);
+	int right = ui->norder - view->first_column - nvis;
 	if (right > 0) {
 		char more[48];
 		snprintf(more, sizeof(more), " %d more (Right) %s", right, ui->g.more_right);
@@ -1372,6 +1382,7 @@ static void groups_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_groups_ops = {
 	.name = "groups",
+	.size = sizeof(struct groups_view),
 	.shows = UI_LAB | UI_SELECTION,
 	.draw = groups_draw,
 };

@@ -6,31 +6,40 @@
 
 #include <bsd/string.h>
 
+#include "../view/memmap.h"
 #include "ui_priv.h"
 
 #define MEMMAP_REREAD_S 1.0
 
+/* The overlay's own: whose map, read when, scrolled how far. */
+struct memmap_view {
+	pid_t pid;
+	int group;                 /* lab group index when opened */
+	char worker[LAB_ID_MAX];
+	struct memmap map;
+	double read_at;
+	int scroll;
+};
+
 /* Whose map the overlay shows: the worker selected when it opened. */
-static struct memmap_whose memmap_whose(struct ui *ui, const struct lab_group *g)
+static struct memmap_whose memmap_whose(struct ui *ui, struct memmap_view *v, const struct lab_group *g)
 {
-	return (struct memmap_whose){ .lab = ui->lab, .g = g, .pid = ui->mm.pid, .worker = ui->mm.worker };
+	return (struct memmap_whose){ .lab = ui->lab, .g = g, .pid = v->pid, .worker = v->worker };
 }
 
-static void memmap_reread(struct ui *ui)
+static void memmap_reread(struct ui *ui, struct memmap_view *v)
 {
-	struct ui_memmap_view *v = &ui->mm;
-
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
 	if (v->group < 0 || v->group >= lab_ngroups(ui->lab))
 		return;
-	struct memmap_whose whose = memmap_whose(ui, lab_group_at(ui->lab, v->group));
+	struct memmap_whose whose = memmap_whose(ui, v, lab_group_at(ui->lab, v->group));
 	memmap_read_whose(&whose, &v->map);
 }
 
-static void memmap_open(struct ui *ui)
+static void memmap_open(struct ui *ui, struct ui_pane *p)
 {
-	struct ui_memmap_view *v = &ui->mm;
+	struct memmap_view *v = p->data;
 	int gi, wi;
 
 	memset(v, 0, sizeof(*v));
@@ -41,12 +50,15 @@ static void memmap_open(struct ui *ui)
 	v->group = gi;
 	v->pid = g->workers[wi].pid;
 	strlcpy(v->worker, g->workers[wi].id, sizeof(v->worker));
-	memmap_reread(ui);
+	memmap_reread(ui, v);
 }
 
-static void memmap_close(struct ui *ui)
+static void memmap_close(struct ui *ui, struct ui_pane *p)
 {
-	memmap_free(&ui->mm.map);
+	struct memmap_view *v = p->data;
+
+	(void)ui;
+	memmap_free(&v->map);
 }
 
 static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct memmap_region *r)
@@ -74,15 +86,17 @@ static void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
 		snprintf(buf, len, "%.3s..%s", hex, hex + strlen(hex) - 7);
 }
 
-static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void memmap_draw(struct ui *ui, struct ui_pane *p)
 {
-	struct ui_memmap_view *v = &ui->mm;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+	struct memmap_view *v = p->data;
 	struct memmap_row rows[512];
 	char line[256], label[96], seen[64];
 	int x = 2, iw = w - 4, y = 1;
 
 	if (v->group >= 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
-		memmap_reread(ui);
+		memmap_reread(ui, v);
 	ui_box(ui, win, 0, 0, h, w);
 	const struct lab_group *g = v->group >= 0 && v->group < lab_ngroups(ui->lab) ? lab_group_at(ui->lab, v->group) : NULL;
 	if (g == NULL || v->map.n == 0) {
@@ -92,7 +106,7 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 		ui_put(win, 3, x, iw, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
 		return;
 	}
-	struct memmap_whose whose = memmap_whose(ui, g);
+	struct memmap_whose whose = memmap_whose(ui, v, g);
 	if (g->kind == LAB_THREADS)
 		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s..%s ", ui->g.dot,
 		         (int)v->pid, g->workers[0].id, g->workers[g->nworkers - 1].id);
@@ -169,9 +183,10 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
 
-static unsigned memmap_key(struct ui *ui, int key)
+static unsigned memmap_key(struct ui *ui, struct ui_pane *p, int key)
 {
-	int page = ui->pane[PANE_MEMMAP].h - 6;
+	struct memmap_view *v = p->data;
+	int page = p->h - 6;
 
 	switch (key) {
 	case 27:
@@ -181,25 +196,25 @@ static unsigned memmap_key(struct ui *ui, int key)
 		return UI_HANDLED;
 	case KEY_UP:
 	case 'K':
-		ui->mm.scroll--;
+		v->scroll--;
 		break;
 	case KEY_DOWN:
 	case 'j':
 	case 'J':
-		ui->mm.scroll++;
+		v->scroll++;
 		break;
 	case KEY_PPAGE:
-		ui->mm.scroll -= page;
+		v->scroll -= page;
 		break;
 	case KEY_NPAGE:
 	case ' ':
-		ui->mm.scroll += page;
+		v->scroll += page;
 		break;
 	case KEY_HOME:
-		ui->mm.scroll = 0;
+		v->scroll = 0;
 		break;
 	case KEY_END:
-		ui->mm.scroll = 1 << 20;
+		v->scroll = 1 << 20;
 		break;
 	default:
 		return 0;
@@ -209,9 +224,11 @@ static unsigned memmap_key(struct ui *ui, int key)
 
 const struct ui_pane_ops ui_memmap_ops = {
 	.name = "memmap",
+	.size = sizeof(struct memmap_view),
 	.shows = UI_FRAME,
 	.draw = memmap_draw,
 	.key = memmap_key,
 	.open = memmap_open,
 	.close = memmap_close,
+	.free = memmap_close,
 };

@@ -13,26 +13,27 @@
 
 static void ui_log_at(struct ui *ui, double t, enum ui_role role, const char *text)
 {
-	struct ui_log_entry *e = &ui->log[(ui->log_head - 1 + UI_LOG_MAX) % UI_LOG_MAX];
+	struct ui_log *log = &ui->log;
+	struct ui_log_entry *e = &log->entry[(log->head - 1 + UI_LOG_MAX) % UI_LOG_MAX];
 
 	/* The same message again (a dead key held down) is counted, not repeated. */
-	if (ui->log_n > 0 && e->role == role && strncmp(e->text, text, sizeof(e->text) - 1) == 0) {
+	if (log->n > 0 && e->role == role && strncmp(e->text, text, sizeof(e->text) - 1) == 0) {
 		e->t = t;
 		e->repeat++;
 		ui->changed |= UI_LOG;
 		return;
 	}
-	e = &ui->log[ui->log_head];
+	e = &log->entry[log->head];
 	e->t = t;
 	e->role = role;
 	e->repeat = 1;
 	strlcpy(e->text, text, sizeof(e->text));
 	/* Scrolled back: the view stays on what is being read. */
-	if (ui->log_scroll > 0 && ui->log_scroll < UI_LOG_MAX - 1)
-		ui->log_scroll++;
-	ui->log_head = (ui->log_head + 1) % UI_LOG_MAX;
-	if (ui->log_n < UI_LOG_MAX)
-		ui->log_n++;
+	if (log->scroll > 0 && log->scroll < UI_LOG_MAX - 1)
+		log->scroll++;
+	log->head = (log->head + 1) % UI_LOG_MAX;
+	if (log->n < UI_LOG_MAX)
+		log->n++;
 	ui->changed |= UI_LOG;
 }
 
@@ -45,6 +46,26 @@ void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	ui_log_at(ui, lab_now(ui->lab), role, buf);
+}
+
+/* The log scrolls by whole entries, so a :report stays readable after it has scrolled away. */
+unsigned ui_log_scroll(struct ui *ui, int by)
+{
+	struct ui_log *log = &ui->log;
+	int shown = log->top - log->scroll;   /* entries in view, less one */
+
+	/* A page back puts the entry at the top (perhaps cut) at the bottom, whole; a page on undoes it. */
+	if (by > 0)
+		log->scroll = log->top > log->scroll ? log->top : log->scroll + 1;
+	else if (by < 0)
+		log->scroll -= shown > 1 ? shown : 1;
+	else
+		log->scroll = 0;
+	if (log->scroll > log->n - 1)
+		log->scroll = log->n - 1;
+	if (log->scroll < 0)
+		log->scroll = 0;
+	return UI_LOG;
 }
 
 /* Each event in the log, as the clock hands it on. */
@@ -191,10 +212,10 @@ void ui_overlay(struct ui *ui, enum ui_pane_id id)
 	if (ui->overlay == id)
 		return;
 	if (ui->overlay != PANE_COUNT && ui->pane[ui->overlay].ops->close != NULL)
-		ui->pane[ui->overlay].ops->close(ui);
+		ui->pane[ui->overlay].ops->close(ui, &ui->pane[ui->overlay]);
 	ui->overlay = id;
 	if (id != PANE_COUNT && ui->pane[id].ops->open != NULL)
-		ui->pane[id].ops->open(ui);
+		ui->pane[id].ops->open(ui, &ui->pane[id]);
 	ui->changed |= UI_RELAYOUT;
 }
 

@@ -10,7 +10,6 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
-#include "../view/memmap.h"
 #include "../view/frames.h"
 #include "../view/trend.h"
 #include "ui.h"
@@ -48,8 +47,8 @@ struct ui_glyphs {
 	const char *spark[8];
 };
 
-enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL,
-	PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
+enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_PROMPT, PANE_HELP, PANE_MEMMAP,
+	PANE_SMALL, PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
 
 struct ui;
 struct ui_play;
@@ -69,24 +68,32 @@ enum ui_change {
 	UI_SELECTION = 1 << 6,  /* another worker is selected */
 	UI_LOG = 1 << 7,        /* the log has news, or scrolled */
 	UI_LESSON = 1 << 8,     /* the lesson moved: its caption and keys, perhaps the caption's height */
-	UI_PROMPT = 1 << 9,     /* the prompt's line */
-	UI_BENCH = 1 << 10,     /* the costs lab has news */
-	UI_QUIT = 1 << 11,      /* leave the screen */
+	UI_BENCH = 1 << 9,      /* the costs lab has news */
+	UI_QUIT = 1 << 10,      /* leave the screen */
 };
 
-/* One file per pane, each exporting a table of these. */
+struct ui_pane;
+
+/*
+ * One file per pane, each exporting a table of these (tmux's window_mode).  What a pane keeps
+ * between draws is its own: size bytes, zeroed when the screen starts, in pane->data.
+ */
 struct ui_pane_ops {
 	const char *name;
+	size_t size;            /* of the pane's own state; 0: it keeps none */
 	unsigned shows;         /* the changes (enum ui_change) after which it draws again */
-	void (*draw)(struct ui *ui, WINDOW *win, int h, int w);
-	unsigned (*key)(struct ui *ui, int key);   /* overlays: what the key changed; 0 when it was not theirs */
-	void (*open)(struct ui *ui);
-	void (*close)(struct ui *ui);
-	int (*rows)(const struct ui *ui, int w);  /* the height it asks for at width w, where the layout asks */
+	void (*draw)(struct ui *ui, struct ui_pane *p);
+	/* Overlays and the prompt: what the key changed; 0 when it was not theirs. */
+	unsigned (*key)(struct ui *ui, struct ui_pane *p, int key);
+	void (*open)(struct ui *ui, struct ui_pane *p);
+	void (*close)(struct ui *ui, struct ui_pane *p);
+	void (*free)(struct ui *ui, struct ui_pane *p);   /* leaving the screen: what data holds besides itself */
+	int (*rows)(const struct ui *ui, const struct ui_pane *p, int w);   /* the height it asks for at width w */
 };
 
 struct ui_pane {
 	const struct ui_pane_ops *ops;
+	void *data;             /* its own state, ops->size bytes */
 	WINDOW *win;
 	int y, x, h, w;
 	bool visible;
@@ -112,28 +119,12 @@ struct ui_log_entry {
 	char text[480];
 };
 
-#define UI_PROMPT_MAX 256
-#define UI_HISTORY_LINES 64
-struct ui_prompt {
-	bool open;
-	char buf[UI_PROMPT_MAX];
-	int len, cur;
-	char saved[UI_PROMPT_MAX];          /* what was typed before walking the history */
-	char lines[UI_HISTORY_LINES][UI_PROMPT_MAX];
-	int nlines, walk;                    /* walk: index while browsing, nlines when not */
-	bool has_error;
-	int error_column;
-	char error[LAB_MSG_MAX + 32];
-};
-
-struct ui_memmap_view {
-	pid_t pid;
-	char who[64];              /* "T: host pid 4101 (threads T1..T4)" */
-	int group;                 /* lab group index when opened */
-	char worker[LAB_ID_MAX];
-	struct memmap map;
-	double read_at;
-	int scroll;
+/* The event log: everything writes to it, the log pane shows it, keys scroll it back. */
+struct ui_log {
+	struct ui_log_entry entry[UI_LOG_MAX];
+	int n, head;
+	int scroll;        /* entries hidden below the view: 0 shows the newest */
+	int top;           /* the entry drawn at the top of the view, as counted from the newest */
 };
 
 struct ui {
@@ -147,26 +138,17 @@ struct ui {
 	int rows, cols;
 	bool too_small;
 	struct ui_pane pane[PANE_COUNT];
-	enum ui_pane_id overlay;   /* PANE_HELP, PANE_MEMMAP or PANE_COUNT for none */
+	enum ui_pane_id overlay;   /* PANE_HELP, PANE_MEMMAP, PANE_COSTS, PANE_ASK or PANE_COUNT for none */
+	bool prompting;            /* the prompt takes the key bar's place and every key */
 
 	/* Groups in the order shown: threads first, then processes. */
 	int order[LAB_MAX_GROUPS];
 	int norder;
-	int first_column;          /* first group column shown when not all fit */
 	char sel_group[LAB_NAME_MAX + 1];
 	char sel_worker[LAB_ID_MAX];
-	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
-
-	struct ui_log_entry log[UI_LOG_MAX];
-	int log_n, log_head;
-	int log_scroll;            /* entries hidden below the view: 0 shows the newest */
-	int log_top;               /* the entry drawn at the top of the view, as counted from the newest */
-
-	struct ui_prompt prompt;
-	int help_scroll;
-	struct ui_memmap_view mm;
+	struct ui_log log;
 
 	struct ui_hit hits[UI_HITS_MAX];
 	int nhits;
@@ -184,6 +166,8 @@ struct ui {
 void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt);
 void ui_free(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Scrolls the log a page back (by > 0), a page on (by < 0), or to the newest (0); returns what changed. */
+unsigned ui_log_scroll(struct ui *ui, int by);
 /* Observes the lab now; what shows it is noted as changed. */
 void ui_observe(struct ui *ui);
 /* Opens overlay id over the groups (PANE_COUNT: none), closing the one open; the layout is noted as changed. */
