@@ -427,23 +427,12 @@ static void costs_draw_status(struct ui *ui, struct costs_state *cs, WINDOW *win
 	ui_put_first(win, y, x, iw, ui->role[ROLE_NORMAL], alt);
 }
 
-static void costs_draw(struct ui *ui, struct ui_pane *p)
+/* The pages, as keys: the one shown stands out. */
+static void costs_draw_pages(struct ui *ui, const struct costs_state *cs, WINDOW *win, int y, int x, int iw)
 {
-	struct costs_state *cs = p->data;
-	WINDOW *win = p->win;
-	int h = p->h, w = p->w;
-	struct bench *b = &cs->bench;
-	int x = 2, iw = w - 4, y = 1;
-	char line[256], text[2048];
-
-	costs_ready(cs);
-	ui_box(ui, win, 0, 0, h, w);
-	snprintf(line, sizeof(line), " COSTS %s measured on this machine: %d CPUs, %s ", ui->g.dot, cs->machine.cpus,
-	         cs->machine.kernel);
-	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);
-
-	/* The pages, as keys: the one shown stands out. */
+	char line[64];
 	int cx = x;
+
 	for (int i = 0; i < BENCH_COUNT; i++) {
 		snprintf(line, sizeof(line), " %d %s ", i + 1, bench_names[i]);
 		cx += ui_put(win, y, cx, x + iw - cx, ui->role[i == (int)cs->page ? ROLE_SELECTED : ROLE_KEY], line);
@@ -451,40 +440,37 @@ static void costs_draw(struct ui *ui, struct ui_pane *p)
 	}
 	cx += ui_put(win, y, cx, x + iw - cx, ui->role[ROLE_KEY], " a all ");
 	static const char *const hint[] = { "  Tab next page  Up/Down scroll", "  Tab next page", NULL };
-	ui_put_first(win, y++, cx, x + iw - cx, ui->role[ROLE_SECONDARY], hint);
-	costs_draw_status(ui, cs, win, y++, x, iw);
-	y++;
+	ui_put_first(win, y, cx, x + iw - cx, ui->role[ROLE_SECONDARY], hint);
+}
 
-	const struct bench_result *r = bench_last(b, cs->page);
-	int bottom = h - 1;
-	text[0] = '\0';
-	if (r != NULL) {
-		switch (cs->page) {
-		case BENCH_CREATE:
-			y = costs_draw_create(ui, win, y, x, iw, r);
-			break;
-		case BENCH_FORKSIZE:
-			y = costs_draw_forksize(ui, win, y, x, iw, bottom - y - 1, r);
-			break;
-		case BENCH_SWITCH:
-			y = costs_draw_switch(ui, win, y, x, iw, r);
-			break;
-		case BENCH_IPC:
-			y = costs_draw_ipc(ui, win, y, x, iw, r);
-			break;
-		default:
-			break;
-		}
-		y++;
-		bench_report_verdict(r, ui->utf8, text, sizeof(text));
+/* The page's figures, when it has any.  Returns the next row. */
+static int costs_draw_figures(struct ui *ui, const struct costs_state *cs, WINDOW *win, int y, int x, int iw,
+                              int bottom, const struct bench_result *r)
+{
+	switch (cs->page) {
+	case BENCH_CREATE:
+		return costs_draw_create(ui, win, y, x, iw, r);
+	case BENCH_FORKSIZE:
+		return costs_draw_forksize(ui, win, y, x, iw, bottom - y - 1, r);
+	case BENCH_SWITCH:
+		return costs_draw_switch(ui, win, y, x, iw, r);
+	case BENCH_IPC:
+		return costs_draw_ipc(ui, win, y, x, iw, r);
+	default:
+		return y;
 	}
+}
 
-	/* The explanation: what the figures say, then what was measured; the rest a scroll away. */
+/* The explanation from y to bottom: what the figures say (verdict), then what was measured; the rest a scroll away. */
+static void costs_draw_explanation(struct ui *ui, struct costs_state *cs, WINDOW *win, int y, int x, int iw,
+                                   int bottom, const char *verdict)
+{
 	static char lines[40][256];
 	enum ui_role roles[40];
 	int n = 0;
-	if (text[0] != '\0') {
-		int k = costs_wrap(text, iw, lines, 30);
+
+	if (verdict[0] != '\0') {
+		int k = costs_wrap(verdict, iw, lines, 30);
 		for (int i = 0; i < k; i++)
 			roles[n++] = ROLE_NORMAL;
 		lines[n][0] = '\0';
@@ -501,7 +487,32 @@ static void costs_draw(struct ui *ui, struct ui_pane *p)
 	for (int i = cs->scroll; i < n && y < bottom; i++)
 		ui_put(win, y++, x, iw, ui->role[roles[i]], lines[i]);
 	cs->more = n - cs->scroll - room;
+}
 
+static void costs_draw(struct ui *ui, struct ui_pane *p)
+{
+	struct costs_state *cs = p->data;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+	struct bench *b = &cs->bench;
+	int x = 2, iw = w - 4, y = 1, bottom = h - 1;
+	char line[256], text[2048];
+
+	costs_ready(cs);
+	ui_box(ui, win, 0, 0, h, w);
+	snprintf(line, sizeof(line), " COSTS %s measured on this machine: %d CPUs, %s ", ui->g.dot, cs->machine.cpus,
+	         cs->machine.kernel);
+	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);
+	costs_draw_pages(ui, cs, win, y++, x, iw);
+	costs_draw_status(ui, cs, win, y++, x, iw);
+	y++;
+	const struct bench_result *r = bench_last(b, cs->page);
+	text[0] = '\0';
+	if (r != NULL) {
+		y = costs_draw_figures(ui, cs, win, y, x, iw, bottom, r) + 1;
+		bench_report_verdict(r, ui->utf8, text, sizeof(text));
+	}
+	costs_draw_explanation(ui, cs, win, y, x, iw, bottom, text);
 	if (bench_running(b))
 		snprintf(line, sizeof(line), " Esc or c cancels %s ", bench_kind_name(b->kind));
 	else

@@ -205,19 +205,9 @@ static void groups_empty(struct ui *ui, WINDOW *win, int h, int w)
 		       lines[i]);
 }
 
-static void groups_draw(struct ui *ui, struct ui_pane *p)
+/* How many columns fit side by side; the first shown follows the selected group into view. */
+static int groups_visible(struct ui *ui, struct groups_view *view, int gsel, int w)
 {
-	struct groups_view *view = p->data;
-	WINDOW *win = p->win;
-	int h = p->h, w = p->w;
-	int gsel = -1, wsel = -1;
-
-	ui_order_groups(ui);
-	if (ui->norder == 0) {
-		groups_empty(ui, win, h, w);
-		return;
-	}
-	ui_selected(ui, &gsel, &wsel);
 	int nvis = w / GROUPS_COLUMN_MIN;
 	if (nvis < 1)
 		nvis = 1;
@@ -238,50 +228,47 @@ static void groups_draw(struct ui *ui, struct ui_pane *p)
 		view->first_column = ui->norder - nvis;
 	if (view->first_column < 0)
 		view->first_column = 0;
+	return nvis;
+}
 
-	int colw = w / nvis, surv = 0, chart = GROUPS_CHART_MAX;
+/* What the visible columns share, so their panes line up: the survivors' lines, the chart's rows, and each column's own. */
+struct groups_sizes {
+	int surv, chart;
 	int own[GROUPS_VISIBLE_MAX];
-	/*
-	 * Pass 0 sizes each column's survivors, pass 1 the chart, the same in every column.  Pass 2
-	 * lines the columns' panes up, unless that costs a column detail: then the column keeps its
-	 * own survivors' height, so each shows the most its own rows allow.  Pass 3 draws.
-	 */
-	for (int pass = 0; pass < 4; pass++) {
-	for (int v = 0; v < nvis; v++) {
-		int pos = view->first_column + v;
-		struct column c = {
-			.ui = ui, .view = view, .win = win, .gi = ui->order[pos], .pos = pos,
-			.x = v * colw, .w = v == nvis - 1 ? w - v * colw : colw, .h = h,
-		};
-		c.g = lab_group_at(ui->lab, c.gi);
-		c.sel = c.gi == gsel ? wsel : -1;
-		c.surv = pass == 0 ? 0 : own[v];
-		c.chart = chart;
-		if (pass == 0) {
-			/* Names when they fit the most survivors may take, else dots. */
-			own[v] = 1 + groups_survivor_items(&c, 0, 1000, false, false);
-			if (own[v] > (h - 2) / 4)
-				own[v] = 1 + groups_survivor_items(&c, 0, 1000, false, true);
-			surv = own[v] > surv ? own[v] : surv;
-		} else if (pass == 1) {
-			int room = groups_chart_room(&c);
-			chart = room < chart ? room : chart;
-		} else if (pass == 2) {
-			struct groups_plan mine, lined;
-			int memory, rows;
-			groups_split(&c, chart, &memory, &rows);
-			groups_plan(&c, memory, &mine);
-			c.surv = surv;
-			groups_split(&c, chart, &memory, &rows);
-			groups_plan(&c, memory, &lined);
-			if (groups_plan_score(&lined) >= groups_plan_score(&mine))
-				own[v] = surv;
-		} else {
-			groups_column(&c);
-		}
+};
+
+/*
+ * Pass 0 sizes each column's survivors, pass 1 the chart, the same in every column.  Pass 2
+ * lines the columns' panes up, unless that costs a column detail: then the column keeps its
+ * own survivors' height, so each shows the most its own rows allow.
+ */
+static void groups_size(struct column *c, int pass, int v, struct groups_sizes *z)
+{
+	if (pass == 0) {
+		/* Names when they fit the most survivors may take, else dots. */
+		z->own[v] = 1 + groups_survivor_items(c, 0, 1000, false, false);
+		if (z->own[v] > (c->h - 2) / 4)
+			z->own[v] = 1 + groups_survivor_items(c, 0, 1000, false, true);
+		z->surv = z->own[v] > z->surv ? z->own[v] : z->surv;
+	} else if (pass == 1) {
+		int room = groups_chart_room(c);
+		z->chart = room < z->chart ? room : z->chart;
+	} else {
+		struct groups_plan mine, lined;
+		int memory, rows;
+		groups_split(c, z->chart, &memory, &rows);
+		groups_plan(c, memory, &mine);
+		c->surv = z->surv;
+		groups_split(c, z->chart, &memory, &rows);
+		groups_plan(c, memory, &lined);
+		if (groups_plan_score(&lined) >= groups_plan_score(&mine))
+			z->own[v] = z->surv;
 	}
-	}
-	/* Groups that do not fit: say so where the eye goes, on the border. */
+}
+
+/* Groups that do not fit: say so where the eye goes, on the border. */
+static void groups_more(struct ui *ui, const struct groups_view *view, WINDOW *win, int h, int w, int nvis)
+{
 	if (view->first_column > 0)
 		ui_putf(win, h - 1, 1, w / 2, ui->role[ROLE_NOTE], "%s %d more (Left) ", ui->g.more_left,
 		        view->first_column);
@@ -292,6 +279,43 @@ static void groups_draw(struct ui *ui, struct ui_pane *p)
 		int mw = ui_width(more);
 		ui_put(win, h - 1, w - 1 - mw, mw, ui->role[ROLE_NOTE], more);
 	}
+}
+
+static void groups_draw(struct ui *ui, struct ui_pane *p)
+{
+	struct groups_view *view = p->data;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+	int gsel = -1, wsel = -1;
+
+	ui_order_groups(ui);
+	if (ui->norder == 0) {
+		groups_empty(ui, win, h, w);
+		return;
+	}
+	ui_selected(ui, &gsel, &wsel);
+	int nvis = groups_visible(ui, view, gsel, w);
+	int colw = w / nvis;
+	struct groups_sizes z = { .surv = 0, .chart = GROUPS_CHART_MAX };
+	/* Three passes size the columns, the fourth draws them. */
+	for (int pass = 0; pass < 4; pass++) {
+		for (int v = 0; v < nvis; v++) {
+			int pos = view->first_column + v;
+			struct column c = {
+				.ui = ui, .view = view, .win = win, .gi = ui->order[pos], .pos = pos,
+				.x = v * colw, .w = v == nvis - 1 ? w - v * colw : colw, .h = h,
+			};
+			c.g = lab_group_at(ui->lab, c.gi);
+			c.sel = c.gi == gsel ? wsel : -1;
+			c.surv = pass == 0 ? 0 : z.own[v];
+			c.chart = z.chart;
+			if (pass < 3)
+				groups_size(&c, pass, v, &z);
+			else
+				groups_column(&c);
+		}
+	}
+	groups_more(ui, view, win, h, w, nvis);
 }
 
 const struct ui_pane_ops ui_groups_ops = {

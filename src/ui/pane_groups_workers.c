@@ -96,60 +96,69 @@ static int groups_worker_steps(const struct column *c, const int (**steps)[2])
 	return 7;
 }
 
-/* A worker's line in form k of its column: left and right parts; right may be empty. */
-static void groups_worker_compose(struct column *c, int i, int k, char *left, size_t llen, char *right, size_t rlen)
+/* What a worker is doing, in a word or three: R or S, paused, looping, waiting for a lock, or how it died. */
+static void groups_worker_state(const struct ui *ui, const struct lab_worker *w, char *state, size_t len)
+{
+	char death[32];
+
+	if (!w->alive) {
+		story_death(w, death, sizeof(death));
+		snprintf(state, len, "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
+	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
+		snprintf(state, len, "%c waits for %s", w->state, explain_lock_letter(w->wants));
+	} else if (w->activity == INSTR_PAUSED) {
+		snprintf(state, len, "%s paused", ui->g.paused);
+	} else if (w->activity == INSTR_LOOPING) {
+		snprintf(state, len, "%c looping", w->state);
+	} else {
+		snprintf(state, len, "%c", w->state);
+	}
+}
+
+/* One line each and files on: the table of open files is the lesson, more than the count. */
+static void groups_worker_files(struct column *c, const struct lab_worker *w, int k, const char *tree,
+                                const char *state, char *left, size_t llen, char *right, size_t rlen)
+{
+	bool threads = c->g->kind == LAB_THREADS;
+	char files[160], num[32];
+
+	if (w->alive)
+		story_files_brief(w, 3, files, sizeof(files));
+	else
+		files[0] = '\0';
+	if (!w->alive) {
+		story_number(threads || c->g->shared ? w->done : w->counter, num, sizeof(num));
+		snprintf(left, llen, " %s %-3s %s %d %s", tree, w->id, threads ? "tid" : "pid",
+		         threads ? (int)w->tid : (int)w->pid, state);
+		snprintf(right, rlen, "last %s", num);
+	} else if (k == 0)
+		snprintf(left, llen, " %s %-3s %s %d %s  fd %s", tree, w->id, threads ? "tid" : "pid",
+		         threads ? (int)w->tid : (int)w->pid, state, files[0] ? files : "0-2 only");
+	else
+		snprintf(left, llen, " %s %-3s fd %s", tree, w->id, files[0] ? files : "0-2 only");
+}
+
+/* A thread's stack address at a level: whole, shortened to its last digits, or gone. */
+static void groups_worker_stack(const struct ui *ui, const struct lab_worker *w, int level, char *stack, size_t len)
+{
+	if (level == 0)
+		snprintf(stack, len, " stack 0x%lx", (unsigned long)w->stack_address);
+	else if (level < 3)
+		snprintf(stack, len, " %s%s%06lx", level == 1 ? "stack " : "@", ui->g.ellipsis,
+		         (unsigned long)(w->stack_address & 0xffffff));
+	else
+		stack[0] = '\0';
+}
+
+/* The left part of a worker's line at a level: its name, id and state, and what the scenario adds. */
+static void groups_worker_left(struct column *c, int i, int level, const char *tree, const char *state, char *left,
+                               size_t llen)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
 	bool threads = c->g->kind == LAB_THREADS;
-	bool detail = c->detail;
-	const char *tree = i == c->g->nworkers - 1 ? ui->g.tree_end : ui->g.tree_mid;
-	char num[32], death[32], state[48];
-	const int(*steps)[2];
-	int nsteps = groups_worker_steps(c, &steps);
 
-	if (k >= nsteps)
-		k = nsteps - 1;
-	right[0] = '\0';
-	if (!w->alive) {
-		story_death(w, death, sizeof(death));
-		snprintf(state, sizeof(state), "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
-	} else if (w->activity == INSTR_LOCKWAIT && w->wants) {
-		snprintf(state, sizeof(state), "%c waits for %s", w->state, explain_lock_letter(w->wants));
-	} else if (w->activity == INSTR_PAUSED) {
-		snprintf(state, sizeof(state), "%s paused", ui->g.paused);
-	} else if (w->activity == INSTR_LOOPING) {
-		snprintf(state, sizeof(state), "%c looping", w->state);
-	} else {
-		snprintf(state, sizeof(state), "%c", w->state);
-	}
-	if (!detail && c->g->files) {
-		/* One line each and files on: the table is the lesson, more than the count. */
-		char files[160];
-		if (w->alive)
-			story_files_brief(w, 3, files, sizeof(files));
-		else
-			files[0] = '\0';
-		if (!w->alive) {
-			story_number(threads || c->g->shared ? w->done : w->counter, num, sizeof(num));
-			snprintf(left, llen, " %s %-3s %s %d %s", tree, w->id, threads ? "tid" : "pid",
-			         threads ? (int)w->tid : (int)w->pid, state);
-			snprintf(right, rlen, "last %s", num);
-		} else if (k == 0)
-			snprintf(left, llen, " %s %-3s %s %d %s  fd %s", tree, w->id, threads ? "tid" : "pid",
-			         threads ? (int)w->tid : (int)w->pid, state, files[0] ? files : "0-2 only");
-		else
-			snprintf(left, llen, " %s %-3s fd %s", tree, w->id, files[0] ? files : "0-2 only");
-		return;
-	}
-	bool cpu_story = !detail && w->alive && groups_cpu_story(c->g);
-	int64_t value = threads || c->g->shared ? w->done : w->counter;
-	const char *what = !w->alive                               ? "last"
-	                   : threads || c->g->shared               ? "done"
-	                   : c->g->workload == INSTR_WORK_WITHDRAW ? "balance"
-	                                                           : "counter";
-	int level = steps[k][0];
-	if (w->alive && c->g->stepping && !detail) {
+	if (w->alive && c->g->stepping && !c->detail) {
 		/* No second line: in step mode the register and the next step matter more than the ids. */
 		char reg[24];
 		if (w->has_reg)
@@ -158,7 +167,7 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 			snprintf(reg, sizeof(reg), "-");
 		snprintf(left, llen, " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
 		         w->activity == INSTR_LOCKWAIT ? "lock?" : lab_step_name(w->next));
-	} else if (cpu_story) {
+	} else if (!c->detail && w->alive && groups_cpu_story(c->g)) {
 		/* Where the lesson is the CPU, its share of one says more than where the stack is. */
 		char cpu[96];
 		groups_cpu_fragment(c, i, level, cpu, sizeof(cpu));
@@ -171,17 +180,38 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 		snprintf(left, llen, " %s %-3s %s", tree, w->id, state);
 	} else if (threads) {
 		char stack[40];
-		if (level == 0)
-			snprintf(stack, sizeof(stack), " stack 0x%lx", (unsigned long)w->stack_address);
-		else if (level < 3)
-			snprintf(stack, sizeof(stack), " %s%s%06lx", level == 1 ? "stack " : "@", ui->g.ellipsis,
-			         (unsigned long)(w->stack_address & 0xffffff));
-		else
-			stack[0] = '\0';
+		groups_worker_stack(ui, w, level, stack, sizeof(stack));
 		snprintf(left, llen, " %s %-3s tid %d %s%s", tree, w->id, (int)w->tid, state, w->alive ? stack : "");
 	} else {
 		snprintf(left, llen, " %s %-3s pid %d %s", tree, w->id, (int)w->pid, state);
 	}
+}
+
+/* A worker's line in form k of its column: left and right parts; right may be empty. */
+static void groups_worker_compose(struct column *c, int i, int k, char *left, size_t llen, char *right, size_t rlen)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	bool threads = c->g->kind == LAB_THREADS;
+	const char *tree = i == c->g->nworkers - 1 ? ui->g.tree_end : ui->g.tree_mid;
+	char num[32], state[48];
+	const int(*steps)[2];
+	int nsteps = groups_worker_steps(c, &steps);
+
+	if (k >= nsteps)
+		k = nsteps - 1;
+	right[0] = '\0';
+	groups_worker_state(ui, w, state, sizeof(state));
+	if (!c->detail && c->g->files) {
+		groups_worker_files(c, w, k, tree, state, left, llen, right, rlen);
+		return;
+	}
+	int64_t value = threads || c->g->shared ? w->done : w->counter;
+	const char *what = !w->alive                               ? "last"
+	                   : threads || c->g->shared               ? "done"
+	                   : c->g->workload == INSTR_WORK_WITHDRAW ? "balance"
+	                                                           : "counter";
+	groups_worker_left(c, i, steps[k][0], tree, state, left, llen);
 	/* One number style for the column: every digit, or every figure abbreviated (12.3M). */
 	if (steps[k][1])
 		ui_number(value, 3, num, sizeof(num));
@@ -356,52 +386,95 @@ static void groups_cpu_line(struct column *c, int y, int i, const char *const *t
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, iw, c->gi, i);
 }
 
-/* With room to spare, a second line per worker: where its memory is and where it runs. */
-void groups_worker_detail(struct column *c, int y, int i, bool work_line)
+/*
+ * The second line where a scenario has a picture of its own: the event loop's queue and pool, the
+ * files a worker holds open, or the locks a worker holds and waits for.  False when it has none.
+ */
+static bool groups_detail_picture(struct column *c, int y, int i, const char *bar)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
-	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
-	char cpu[24];
+	char text[200];
+	enum ui_role role = ROLE_SECONDARY;
 
-	if (w->alive && c->g->stepping) {
-		groups_worker_step(c, y, i, bar);
-		return;
-	}
-	if (w->alive && c->g->workload == INSTR_WORK_EVENTLOOP) {
+	if (c->g->workload == INSTR_WORK_EVENTLOOP) {
 		/* The event loop's picture: the queue behind the loop, and what the pool does. */
-		char text[128];
 		bool busy = w->activity == INSTR_BLOCKING;
 		if (w->number == 1)
 			snprintf(text, sizeof(text), " %s     event loop: %lld task%s waiting%s", bar, (long long)w->backlog,
 			         w->backlog == 1 ? "" : "s", busy ? ", FROZEN by a long task" : "");
 		else
 			snprintf(text, sizeof(text), " %s     %s", bar, busy ? "worker pool: runs the long task" : "worker pool: idle");
-		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY], text);
-		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
-		return;
-	}
-	if (w->alive && c->g->files) {
+		role = busy && w->number == 1 ? ROLE_LOST : ROLE_SECONDARY;
+	} else if (c->g->files) {
 		/* What threads share: the descriptors /proc lists for this very task. */
-		char files[160], text[200];
+		char files[160];
 		const char *alt[2] = { text, NULL };
 		/* One form for every row, so the eye compares numbers and names, not wording. */
 		story_files_brief(w, 3, files, sizeof(files));
 		snprintf(text, sizeof(text), " %s     fd %s", bar, files[0] ? files : "0-2 only, nothing else open");
 		ui_put_first_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
-		return;
-	}
-	if (w->alive && (w->holds || w->wants || c->g->workload == INSTR_WORK_DEADLOCK)) {
+		return true;
+	} else if (w->holds || w->wants || c->g->workload == INSTR_WORK_DEADLOCK) {
 		/* The deadlock's picture: what each holds and what it waits for (its stack is on its first line). */
-		char text[128];
 		snprintf(text, sizeof(text), " %s     holds %s%s%s", bar, explain_held(w->holds, true), w->wants ? ", " : "",
 		         w->wants ? explain_waits(w->wants) : "");
-		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->wants ? ROLE_LOST : ROLE_SECONDARY], text);
-		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+		role = w->wants ? ROLE_LOST : ROLE_SECONDARY;
+	} else {
+		return false;
+	}
+	ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[role], text);
+	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
+	return true;
+}
+
+/* A dead worker's second line: when it died, and how. */
+static void groups_detail_death(struct column *c, int y, const struct lab_worker *w, const char *bar)
+{
+	char text[160];
+
+	if (w->end == LAB_END_FAULT)
+		snprintf(text, sizeof(text), " %s     at %.1fs it %s", bar, w->died_at, story_fault(w->fault));
+	else if (w->end == LAB_END_SIBLING)
+		snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);
+	else
+		snprintf(text, sizeof(text), " %s     at %.1fs (%s)", bar, w->died_at, lab_end_name(w->end));
+	ui_put_cut(c->ui, c->win, y, c->x + 1, groups_room(c),
+	           c->ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY], text);
+}
+
+/* A live worker's second line: a thread's own stack, or a process's counter, and the CPU it last ran on. */
+static void groups_detail_address(struct column *c, int y, const struct lab_worker *w, const char *bar)
+{
+	char text[128], cpu[24];
+
+	for (int pass = 0; pass < 2; pass++) {
+		/* The CPU goes first when the column is narrow: the address is the lesson. */
+		if (pass == 0 && w->cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
+		else
+			cpu[0] = '\0';
+		snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar, c->g->kind == LAB_THREADS ? "own stack" : "counter",
+		         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address), cpu);
+		if (ui_width(text) <= groups_room(c))
+			break;
+	}
+	ui_put_cut(c->ui, c->win, y, c->x + 1, groups_room(c), c->ui->role[ROLE_SECONDARY], text);
+}
+
+void groups_worker_detail(struct column *c, int y, int i, bool work_line)
+{
+	struct ui *ui = c->ui;
+	const struct lab_worker *w = &c->g->workers[i];
+	const char *bar = i == c->g->nworkers - 1 ? "  " : c->ui->utf8 ? "\u2502 " : "| ";
+
+	if (w->alive && c->g->stepping) {
+		groups_worker_step(c, y, i, bar);
 		return;
 	}
-
+	if (w->alive && groups_detail_picture(c, y, i, bar))
+		return;
 	if (w->alive && !work_line && groups_cpu_story(c->g)) {
 		/* No third line: the CPU chart takes the address's place, the lesson here being the CPU. */
 		char where[24] = "";
@@ -411,32 +484,10 @@ void groups_worker_detail(struct column *c, int y, int i, bool work_line)
 		groups_cpu_line(c, y, i, tails);
 		return;
 	}
-	if (!w->alive) {
-		char text[160];
-		if (w->end == LAB_END_FAULT)
-			snprintf(text, sizeof(text), " %s     at %.1fs it %s", bar, w->died_at, story_fault(w->fault));
-		else if (w->end == LAB_END_SIBLING)
-			snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);
-		else
-			snprintf(text, sizeof(text), " %s     at %.1fs (%s)", bar, w->died_at, lab_end_name(w->end));
-		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[w->end == LAB_END_FAULT ? ROLE_DEAD : ROLE_SECONDARY],
-		             text);
-	} else {
-		char text[128];
-		for (int pass = 0; pass < 2; pass++) {
-			/* The CPU goes first when the column is narrow: the address is the lesson. */
-			if (pass == 0 && w->cpu >= 0)
-				snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
-			else
-				cpu[0] = '\0';
-			snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar,
-			         c->g->kind == LAB_THREADS ? "own stack" : "counter",
-			         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address), cpu);
-			if (ui_width(text) <= groups_room(c))
-				break;
-		}
-		ui_put_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[ROLE_SECONDARY], text);
-	}
+	if (!w->alive)
+		groups_detail_death(c, y, w, bar);
+	else
+		groups_detail_address(c, y, w, bar);
 	ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 }
 
