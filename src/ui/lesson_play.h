@@ -1,4 +1,4 @@
-/* The lesson player's state, shared by the player and the panes that show it (caption bar, question). */
+/* The lesson player: its state, for the panes that show it (caption bar, question), and its face to the loop and the keys. */
 #ifndef PTVIZ_LESSON_PLAY_H
 #define PTVIZ_LESSON_PLAY_H
 
