@@ -127,7 +127,8 @@ static void loop_apply(struct ui *ui, unsigned change)
 	if (change & UI_QUIT)
 		ui->quit = true;
 	/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
-	if ((change & UI_LESSON) && !ui->too_small && ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
+	if ((change & UI_LESSON) && !ui->too_small &&
+	    ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
 		change |= UI_RELAYOUT;
 	if (change & UI_RELAYOUT)
 		loop_relayout(ui);
@@ -139,7 +140,7 @@ static void loop_apply(struct ui *ui, unsigned change)
 	}
 }
 
-/* An overlay's key: its own pane is marked here, the rest of what changed goes back to the loop. */
+/* A key for an overlay or the prompt: its own pane is marked here, the rest of what changed goes back to the loop. */
 static unsigned loop_pane_key(struct ui *ui, enum ui_pane_id id, int key)
 {
 	unsigned change = loop_panes[id]->key != NULL ? loop_panes[id]->key(ui, &ui->pane[id], key) : 0;
