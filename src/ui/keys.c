@@ -4,11 +4,15 @@
 
 #include <bsd/string.h>
 
-#include "ui_priv.h"
+#include "command.h"
+#include "keys.h"
+#include "lesson_play.h"
+#include "prompt.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
-bool ui_have_workers(struct ui *ui)
+/* False, with the reason logged, when the lab has no worker at all. */
+static bool keys_have_workers(struct ui *ui)
 {
 	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
 		if (lab_group_at(ui->lab, i)->nworkers > 0)
@@ -19,7 +23,7 @@ bool ui_have_workers(struct ui *ui)
 }
 
 /* Builds the command text, "%w" standing for the selected worker, and runs it. */
-static void keys_command(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 {
 	char text[128];
 	size_t o = 0;
@@ -27,11 +31,11 @@ static void keys_command(struct ui *ui, const struct ui_binding *b)
 
 	for (const char *p = b->command; *p != '\0' && o + 1 < sizeof(text); p++) {
 		if (p[0] == '%' && p[1] == 'w') {
-			if (!ui_have_workers(ui))
-				return;
+			if (!keys_have_workers(ui))
+				return UI_HANDLED;
 			if (!ui_selected(ui, &gi, &wi)) {
 				ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
-				return;
+				return UI_HANDLED;
 			}
 			const struct lab_group *g = lab_group_at(ui->lab, gi);
 			o += strlcpy(text + o, g->workers[wi].id, sizeof(text) - o);
@@ -45,142 +49,134 @@ static void keys_command(struct ui *ui, const struct ui_binding *b)
 	text[o] = '\0';
 	struct cmd_error err;
 	ui_command(ui, text, &err);
+	return UI_HANDLED;
 }
 
 /* p: pause the selected worker, or resume it when it is paused. */
-static void keys_pause(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_pause(struct ui *ui, const struct ui_binding *b)
 {
 	int gi, wi;
 	char text[64];
 	struct cmd_error err;
 
-	if (!ui_have_workers(ui))
-		return;
+	if (!keys_have_workers(ui))
+		return UI_HANDLED;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
-		return;
+		return UI_HANDLED;
 	}
 	const struct lab_worker *w = &lab_group_at(ui->lab, gi)->workers[wi];
 	snprintf(text, sizeof(text), "%s %s", w->activity == LAB_ACT_PAUSED ? "resume" : "pause", w->id);
 	ui_command(ui, text, &err);
+	return UI_HANDLED;
 }
 
 /* A key that switches every group one way, or back when some group already is that way. */
-static void keys_switch(struct ui *ui, bool (*is_on)(const struct lab_group *), const char *on, const char *off)
+static unsigned keys_switch(struct ui *ui, bool (*is_on)(const struct lab_group *), const char *on, const char *off)
 {
 	bool any = false;
 	struct cmd_error err;
 
-	if (!ui_have_workers(ui))
-		return;
+	if (!keys_have_workers(ui))
+		return UI_HANDLED;
 	for (int i = 0; i < lab_ngroups(ui->lab); i++)
 		any |= is_on(lab_group_at(ui->lab, i));
 	ui_command(ui, any ? off : on, &err);
+	return UI_HANDLED;
 }
 
 static bool keys_is_stepping(const struct lab_group *g) { return g->stepping; }
 static bool keys_is_withdrawing(const struct lab_group *g) { return g->workload == LAB_WORK_WITHDRAW; }
 
 /* S: step mode on for every group, or off when one is in it. */
-static void keys_step_mode(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_step_mode(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
-	keys_switch(ui, keys_is_stepping, "step on", "step off");
+	return keys_switch(ui, keys_is_stepping, "step on", "step off");
 }
 
 /* w: the withdraw workload for every group, or back to the counter. */
-static void keys_workload(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_workload(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
-	keys_switch(ui, keys_is_withdrawing, "workload withdraw", "workload counter");
+	return keys_switch(ui, keys_is_withdrawing, "workload withdraw", "workload counter");
 }
 
-static void keys_help(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_help(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
 	ui_overlay(ui, ui->overlay == PANE_HELP ? PANE_COUNT : PANE_HELP);
+	return UI_HANDLED;
 }
 
-static void keys_memmap(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
 {
 	int gi, wi;
 
 	if (ui->overlay == PANE_MEMMAP) {
 		ui_overlay(ui, PANE_COUNT);
-		return;
+		return UI_HANDLED;
 	}
-	if (!ui_have_workers(ui))
-		return;
+	if (!keys_have_workers(ui))
+		return UI_HANDLED;
 	if (!ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
-		return;
+		return UI_HANDLED;
 	}
 	ui_overlay(ui, PANE_MEMMAP);
+	return UI_HANDLED;
 }
 
 /* c: the costs view, where the measurements run. */
-static void keys_costs(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_costs(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
 	ui_overlay(ui, ui->overlay == PANE_COSTS ? PANE_COUNT : PANE_COSTS);
+	return UI_HANDLED;
 }
 
-static void keys_prompt(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_prompt(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
-	ui_prompt_open(ui, "");
+	return ui_prompt_open(ui, "");
 }
 
-static void keys_quit(struct ui *ui, const struct ui_binding *b)
+static unsigned keys_quit(struct ui *ui, const struct ui_binding *b)
 {
+	(void)ui;
 	(void)b;
-	ui->quit = true;
+	return UI_QUIT;
 }
 
-static void keys_up(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, -1); }
-static void keys_down(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, 1); }
-static void keys_left(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, -1, 0); }
-static void keys_right(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 1, 0); }
+static unsigned keys_up(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, -1); return UI_HANDLED; }
+static unsigned keys_down(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 0, 1); return UI_HANDLED; }
+static unsigned keys_left(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, -1, 0); return UI_HANDLED; }
+static unsigned keys_right(struct ui *ui, const struct ui_binding *b) { (void)b; ui_select_move(ui, 1, 0); return UI_HANDLED; }
 
-/* The event log scrolls by whole entries, so a :report stays readable after it has scrolled away. */
-static void keys_log(struct ui *ui, int by)
+static unsigned keys_log_back(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, 1); }
+static unsigned keys_log_on(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, -1); }
+static unsigned keys_log_newest(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_log_scroll(ui, 0); }
+
+static unsigned keys_redraw(struct ui *ui, const struct ui_binding *b)
 {
-	int shown = ui->log_top - ui->log_scroll;   /* entries in view, less one */
-
-	/* A page back puts the entry at the top (perhaps cut) at the bottom, whole; a page on undoes it. */
-	if (by > 0)
-		ui->log_scroll = ui->log_top > ui->log_scroll ? ui->log_top : ui->log_scroll + 1;
-	else if (by < 0)
-		ui->log_scroll -= shown > 1 ? shown : 1;
-	else
-		ui->log_scroll = 0;
-	if (ui->log_scroll > ui->log_n - 1)
-		ui->log_scroll = ui->log_n - 1;
-	if (ui->log_scroll < 0)
-		ui->log_scroll = 0;
-	ui_dirty(ui, PANE_LOG);
-}
-
-static void keys_log_back(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, 1); }
-static void keys_log_on(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, -1); }
-static void keys_log_newest(struct ui *ui, const struct ui_binding *b) { (void)b; keys_log(ui, 0); }
-
-static void keys_redraw(struct ui *ui, const struct ui_binding *b)
-{
+	(void)ui;
 	(void)b;
-	clearok(curscr, TRUE);
-	ui_dirty_all(ui);
+	return UI_REPAINT;
 }
+
+static unsigned keys_play_next(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_next(ui); }
+static unsigned keys_play_again(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_again(ui); }
+static unsigned keys_play_hint(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_answer_hint(ui); }
 
 const struct ui_binding ui_bindings[] = {
 	/* A lesson's keys come first, so the key bar leads with them while a lesson plays. */
-	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = ui_play_next,
+	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = keys_play_next,
 	  .when = UI_WHEN_LESSON, .help = "go on after a pause, or cut a wait short" },
-	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = ui_play_again,
+	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = keys_play_again,
 	  .when = UI_WHEN_LESSON,
 	  .help = "play the current step again from the pause before it: the lab is reset and the steps before "
 	          "it run again at once" },
-	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = ui_play_answer_hint, .when = UI_WHEN_ASK,
+	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = keys_play_hint, .when = UI_WHEN_ASK,
 	  .help = "at a question: the number of the answer the audience predicts" },
 	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
 	  .help = "this help; Esc or ? closes it" },
@@ -242,10 +238,11 @@ const struct ui_binding ui_bindings[] = {
 
 const int ui_nbindings = (int)(sizeof(ui_bindings) / sizeof(ui_bindings[0]));
 
-void ui_binding_run(struct ui *ui, int index)
+unsigned ui_binding_run(struct ui *ui, int index)
 {
-	if (index >= 0 && index < ui_nbindings)
-		ui_bindings[index].run(ui, &ui_bindings[index]);
+	if (index < 0 || index >= ui_nbindings)
+		return 0;
+	return ui_bindings[index].run(ui, &ui_bindings[index]) | UI_HANDLED;
 }
 
 bool ui_binding_active(const struct ui *ui, const struct ui_binding *b)
@@ -261,32 +258,26 @@ bool ui_binding_active(const struct ui *ui, const struct ui_binding *b)
 }
 
 /* A lesson's keys, asked before an open overlay's: Space must move the lesson on even over a memory map. */
-bool ui_lesson_key(struct ui *ui, int key)
+/* Runs the first binding that applies now and has the key, a lesson's only when asked; 0 when none has it. */
+static unsigned keys_press(struct ui *ui, int key, bool lesson_only)
 {
 	for (int i = 0; i < ui_nbindings; i++) {
-		if (ui_bindings[i].when != UI_WHEN_LESSON || !ui_binding_active(ui, &ui_bindings[i]))
+		if ((lesson_only && ui_bindings[i].when != UI_WHEN_LESSON) || !ui_binding_active(ui, &ui_bindings[i]))
 			continue;
 		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
-			if (ui_bindings[i].keys[k] == key) {
-				ui_binding_run(ui, i);
-				return true;
-			}
+			if (ui_bindings[i].keys[k] == key)
+				return ui_binding_run(ui, i);
 		}
 	}
-	return false;
+	return 0;
 }
 
-bool ui_key(struct ui *ui, int key)
+unsigned ui_lesson_key(struct ui *ui, int key)
 {
-	for (int i = 0; i < ui_nbindings; i++) {
-		if (!ui_binding_active(ui, &ui_bindings[i]))
-			continue;
-		for (int k = 0; k < 4 && ui_bindings[i].keys[k] != 0; k++) {
-			if (ui_bindings[i].keys[k] == key) {
-				ui_binding_run(ui, i);
-				return true;
-			}
-		}
-	}
-	return false;
+	return keys_press(ui, key, true);
+}
+
+unsigned ui_key(struct ui *ui, int key)
+{
+	return keys_press(ui, key, false);
 }

@@ -7,6 +7,7 @@
 #include <bsd/string.h>
 
 #include "../view/story.h"
+#include "command.h"
 #include "lesson_play.h"
 
 /* What autoplay gives a pause, a question and an answer, in seconds before --speed. */
@@ -39,15 +40,6 @@ int play_step(const struct ui_play *p)
 	if (p->pc < l->nitems)
 		return l->items[p->pc].step;
 	return l->nsteps > 0 ? l->nsteps - 1 : 0;
-}
-
-/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
-static void play_fit(struct ui *ui)
-{
-	if (!ui->too_small && ui_play_rows(ui, ui->cols) != ui->pane[PANE_CAPTION].h)
-		ui_relayout(ui);
-	ui_dirty(ui, PANE_CAPTION);
-	ui_dirty(ui, PANE_KEYBAR);
 }
 
 static void play_wait(struct ui *ui, double seconds, enum play_then then)
@@ -348,7 +340,8 @@ static void play_item(struct ui *ui)
 	}
 }
 
-static void play_wait_over(struct ui *ui)
+/* What comes when a timed wait is over; UI_QUIT when that is leaving. */
+static unsigned play_wait_over(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 	const struct lesson *l = p->lesson;
@@ -373,25 +366,26 @@ static void play_wait_over(struct ui *ui)
 		break;
 	case THEN_LEAVE:
 		p->state = p->failed ? PLAY_FAILED : PLAY_DONE;
-		ui->quit = true;
-		break;
+		return UI_QUIT;
 	}
+	return 0;
 }
 
-void ui_play_tick(struct ui *ui)
+unsigned ui_play_tick(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
 	if (p == NULL)
-		return;
+		return 0;
+	unsigned change = UI_LESSON;
 	if (p->state == PLAY_WAIT && lab_now(ui->lab) >= p->until)
-		play_wait_over(ui);
+		change |= play_wait_over(ui);
 	for (int budget = PLAY_BUDGET; p->state == PLAY_RUN && !ui->quit && budget > 0; budget--)
 		play_item(ui);
 	/* The question comes back when the help or a memory map closes over it. */
 	if (ui_play_asking(ui) && ui->overlay == PANE_COUNT)
 		ui_overlay(ui, PANE_ASK);
-	play_fit(ui);
+	return change;
 }
 
 double ui_play_deadline(const struct ui *ui)
@@ -427,17 +421,7 @@ bool play_choose(struct ui *ui, int n)
 		ui_overlay(ui, PANE_COUNT);
 	p->pc++;
 	p->state = PLAY_RUN;
-	play_fit(ui);
 	return true;
-}
-
-int ui_play_rows(const struct ui *ui, int w)
-{
-	if (ui->play == NULL || w <= 0)
-		return 0;
-	int want = play_caption_render(ui, NULL, 0, w);
-	int most = (ui->rows - 1) / 2;
-	return want < most ? want : most > 2 ? most : 2;
 }
 
 int ui_play_status(const struct ui *ui)
@@ -445,14 +429,14 @@ int ui_play_status(const struct ui *ui)
 	return ui->play != NULL && ui->play->failed ? 1 : 0;
 }
 
-void ui_play_start(struct ui *ui)
+unsigned ui_play_start(struct ui *ui)
 {
 	struct ui_play *p = calloc(1, sizeof(*p));
 	const struct lesson *l = ui->opt.lesson;
 
 	if (p == NULL) {
 		ui_log(ui, ROLE_ERROR, "out of memory: the lesson cannot start");
-		return;
+		return 0;
 	}
 	p->lesson = l;
 	p->ask = -1;
@@ -463,7 +447,7 @@ void ui_play_start(struct ui *ui)
 	ui->play = p;
 	ui_log(ui, ROLE_NOTE, "lesson '%s': %d step%s; Space goes on after a pause, Backspace plays a step again, q leaves",
 	       l->title, l->nsteps, l->nsteps == 1 ? "" : "s");
-	ui_relayout(ui);
+	return UI_RELAYOUT;
 }
 
 void ui_play_free(struct ui *ui)
@@ -476,20 +460,19 @@ void ui_play_free(struct ui *ui)
 }
 
 /* Space or Enter: on after a pause, a wait cut short, a question passed without a prediction. */
-void ui_play_next(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_next(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
-	(void)b;
 	if (p == NULL)
-		return;
+		return UI_HANDLED;
 	switch (p->state) {
 	case PLAY_PAUSE:
 		play_pass_pause(ui);
 		break;
 	case PLAY_WAIT:
 		if (p->then == THEN_LEAVE)
-			ui->quit = true;
+			return UI_QUIT | UI_LESSON;
 		else
 			p->until = lab_now(ui->lab);
 		break;
@@ -506,7 +489,7 @@ void ui_play_next(struct ui *ui, const struct ui_binding *b)
 	case PLAY_RUN:
 		break;
 	}
-	play_fit(ui);
+	return UI_LESSON;
 }
 
 /* Runs the items before a step again at once, so the step starts from the same workers (not the same counts). */
@@ -544,13 +527,12 @@ static bool play_replay(struct ui *ui, int upto)
  * that has just finished and waits at its pause.  The lab is reset and every command before the step is run again
  * at once (no waits), so the same workers are there when it starts; chance picks fall the same way.
  */
-void ui_play_again(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_again(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
-	(void)b;
 	if (p == NULL)
-		return;
+		return UI_HANDLED;
 	const struct lesson *l = p->lesson;
 	int step = play_step(p), first = 0;
 	while (first < l->nitems && l->items[first].step < step)
@@ -583,15 +565,15 @@ void ui_play_again(struct ui *ui, const struct ui_binding *b)
 		}
 	}
 	ui_observe(ui);
-	play_fit(ui);
+	return UI_LESSON;
 }
 
 /* The key bar's "1-9 Predict", clicked: say what to press. */
-void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b)
+unsigned ui_play_answer_hint(struct ui *ui)
 {
-	(void)b;
 	if (!ui_play_asking(ui))
-		return;
+		return UI_HANDLED;
 	int n = ui->play->lesson->items[ui->play->ask].ask.nanswers;
 	ui_log(ui, ROLE_NOTE, "press the number of an answer, %s%d", n == 2 ? "1 or " : "1 to ", n);
+	return UI_HANDLED;
 }

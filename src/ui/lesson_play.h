@@ -1,4 +1,4 @@
-/* The lesson player's state, shared by the player and the panes that show it (caption bar, question). */
+/* The lesson player: its state, for the panes that show it (caption bar, question), and its face to the loop and the keys. */
 #ifndef PTVIZ_LESSON_PLAY_H
 #define PTVIZ_LESSON_PLAY_H
 
@@ -50,7 +50,20 @@ struct ui_play {
 int play_step(const struct ui_play *p);
 /* The audience predicts answer n (from 1).  False when no question is open or n does not fit. */
 bool play_choose(struct ui *ui, int n);
-/* pane_caption.c: draws the caption bar, or with win NULL only counts the rows it needs. */
-int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w);
+
+/* For the loop: start, a turn, when the next turn is due, how it ended. */
+unsigned ui_play_start(struct ui *ui);
+unsigned ui_play_tick(struct ui *ui);
+/* Lab time at which ui_play_tick must run next; a negative number when nothing waits on time. */
+double ui_play_deadline(const struct ui *ui);
+/* 1 when the lesson stopped on an error, else 0. */
+int ui_play_status(const struct ui *ui);
+void ui_play_free(struct ui *ui);
+
+/* For the keys: whether a question waits for its prediction, and what Space, Backspace and 1-9 do. */
+bool ui_play_asking(const struct ui *ui);
+unsigned ui_play_next(struct ui *ui);
+unsigned ui_play_again(struct ui *ui);
+unsigned ui_play_answer_hint(struct ui *ui);
 
 #endif

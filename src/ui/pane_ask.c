@@ -69,8 +69,11 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 	return y - top;
 }
 
-static void ask_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void ask_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+
 	if (ui->play == NULL || ui->play->ask < 0)
 		return;
 	ui_box(ui, win, 0, 0, h, w);
@@ -81,21 +84,24 @@ static void ask_draw(struct ui *ui, WINDOW *win, int h, int w)
 	ask_render(ui, win, top, h, w);
 }
 
-static bool ask_key(struct ui *ui, int key)
+static unsigned ask_key(struct ui *ui, struct ui_pane *p, int key)
 {
+	(void)p;
 	if (key >= '1' && key <= '9') {
-		if (!play_choose(ui, key - '0'))
-			ui_log(ui, ROLE_NOTE, "%c is not an answer here: press %s%d", key,
-			       ui->play->lesson->items[ui->play->ask].ask.nanswers == 2 ? "1 or " : "1 to ",
-			       ui->play->lesson->items[ui->play->ask].ask.nanswers);
-		return true;
+		if (play_choose(ui, key - '0'))
+			return UI_LESSON;
+		ui_log(ui, ROLE_NOTE, "%c is not an answer here: press %s%d", key,
+		       ui->play->lesson->items[ui->play->ask].ask.nanswers == 2 ? "1 or " : "1 to ",
+		       ui->play->lesson->items[ui->play->ask].ask.nanswers);
+		return UI_HANDLED;
 	}
 	/* Esc would only hide the question the lesson is waiting on. */
-	return key == 27;
+	return key == 27 ? UI_HANDLED : 0;
 }
 
 const struct ui_pane_ops ui_ask_ops = {
 	.name = "ask",
+	.shows = UI_FRAME,
 	.draw = ask_draw,
 	.key = ask_key,
 };

@@ -145,21 +145,13 @@ static void big_cpu_line(struct ui *ui, WINDOW *win, int gi, int y, int x, int w
 	}
 }
 
-static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
+/* Who is alive: the count, then each worker's mark and name while they fit. */
+static void big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w)
 {
-	const struct lab_group *g = lab_group_at(ui->lab, gi);
-	bool withdraw = g->workload == LAB_WORK_WITHDRAW;
-	int x = x0 + 2, w = cw - 4, y = 1, bottom = h - 1;
-	char title[64], buf[160], num[48];
-
-	ui_box(ui, win, 0, x0, h, cw);
-	snprintf(title, sizeof(title), " %s %s %s sync %s ", g->kind == LAB_THREADS ? "THREADS" : "PROCESSES", g->name,
-	         ui->g.dot, lab_sync_name(g->sync));
-	ui_put(win, 0, x0 + 2, cw - 4, ui->role[ROLE_TITLE], title);
-
-	/* Who is alive. */
+	char buf[160];
 	int cx = x + ui_putf(win, y, x, w, ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD,
 	                     "%d/%d alive ", g->alive, g->nworkers);
+
 	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
 		const struct lab_worker *wk = &g->workers[i];
 		snprintf(buf, sizeof(buf), " %s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id);
@@ -167,9 +159,14 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 			break;
 		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
 	}
-	y += h >= 18 ? 2 : 1;
+}
 
-	/* What memory holds. */
+/* What memory holds: the one shared counter in large digits, or each process's own copy.  Returns the next row. */
+static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w, int bottom)
+{
+	bool withdraw = g->workload == LAB_WORK_WITHDRAW;
+	char num[48];
+
 	if (g->shared) {
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
 		       withdraw ? "the shared balance" : g->kind == LAB_THREADS ? "the one shared counter" : "one shared segment");
@@ -189,22 +186,33 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 	}
 	if (withdraw && g->overdrawn && y < bottom)
 		ui_put(win, y++, x, w, ui->role[ROLE_LOST], "OVERDRAWN: below zero");
+	return y;
+}
 
-	/* Step mode: each worker's register and next micro-step, the essence of the lost update. */
-	if (g->stepping) {
-		for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
-			const struct lab_worker *wk = &g->workers[i];
-			if (wk->has_reg)
-				story_number(wk->reg, num, sizeof(num));
-			else
-				snprintf(num, sizeof(num), "-");
-			ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num,
-			        wk->alive ? lab_step_name(wk->next) : "-");
-		}
-		y++;
+/* Step mode: each worker's register and next micro-step, the essence of the lost update.  Returns the next row. */
+static int big_steps(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w, int bottom)
+{
+	char num[48];
+
+	for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+		const struct lab_worker *wk = &g->workers[i];
+		if (wk->has_reg)
+			story_number(wk->reg, num, sizeof(num));
+		else
+			snprintf(num, sizeof(num), "-");
+		ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num,
+		        wk->alive ? lab_step_name(wk->next) : "-");
 	}
+	return y + 1;
+}
 
-	/* What was lost. */
+/* What was lost, in large digits, then the work done as a rate (what a lock costs) and the CPUs in use. */
+static void big_work(struct ui *ui, WINDOW *win, int gi, int y, int x, int w, int bottom)
+{
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	bool withdraw = g->workload == LAB_WORK_WITHDRAW;
+	char buf[160], num[48];
+
 	if (y + 4 <= bottom) {
 		if (g->shared)
 			snprintf(buf, sizeof(buf), "%s", withdraw ? "withdrawals the balance never saw" : "lost updates");
@@ -213,8 +221,6 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
 		y += big_number(ui, win, y, x, w, bottom - y - 2, ui->role[ROLE_LOST], g->lost) + 1;
 	}
-
-	/* The work done, as a rate: what a lock costs. */
 	double rate = -1;
 	trend_now(trend_rate(&ui->trend, ui->lab, gi), &rate);
 	if (y < bottom && (g->stepping || withdraw)) {
@@ -235,8 +241,29 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 		big_cpu_line(ui, win, gi, y, x, w);
 }
 
-static void big_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h)
 {
+	const struct lab_group *g = lab_group_at(ui->lab, gi);
+	int x = x0 + 2, w = cw - 4, y = 1, bottom = h - 1;
+	char title[64];
+
+	ui_box(ui, win, 0, x0, h, cw);
+	snprintf(title, sizeof(title), " %s %s %s sync %s ", g->kind == LAB_THREADS ? "THREADS" : "PROCESSES", g->name,
+	         ui->g.dot, lab_sync_name(g->sync));
+	ui_put(win, 0, x0 + 2, cw - 4, ui->role[ROLE_TITLE], title);
+	big_alive(ui, win, g, y, x, w);
+	y += h >= 18 ? 2 : 1;
+	y = big_memory(ui, win, g, y, x, w, bottom);
+	if (g->stepping)
+		y = big_steps(ui, win, g, y, x, w, bottom);
+	big_work(ui, win, gi, y, x, w, bottom);
+}
+
+static void big_draw(struct ui *ui, struct ui_pane *p)
+{
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+
 	ui_order_groups(ui);
 	int n = ui->norder;
 
@@ -256,5 +283,6 @@ static void big_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_big_ops = {
 	.name = "big",
+	.shows = UI_LAB,
 	.draw = big_draw,
 };

@@ -150,7 +150,8 @@ static void caption_progress(struct caption_out *o)
 	o->y++;
 }
 
-int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w)
+/* Draws the caption bar, or with win NULL only counts the rows it needs. */
+static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 {
 	const struct ui_play *p = ui->play;
 	struct caption_out o = { ui, win, 0, h, w };
@@ -197,12 +198,25 @@ int play_caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 	return o.y;
 }
 
-static void caption_draw(struct ui *ui, WINDOW *win, int h, int w)
+/* The rows the bar wants at width w: all its text, up to half the screen; none without a lesson. */
+static int caption_rows(const struct ui *ui, const struct ui_pane *p, int w)
 {
-	play_caption_render(ui, win, h, w);
+	(void)p;
+	if (ui->play == NULL || w <= 0)
+		return 0;
+	int want = caption_render(ui, NULL, 0, w);
+	int most = (ui->rows - 1) / 2;
+	return want < most ? want : most > 2 ? most : 2;
+}
+
+static void caption_draw(struct ui *ui, struct ui_pane *p)
+{
+	caption_render(ui, p->win, p->h, p->w);
 }
 
 const struct ui_pane_ops ui_caption_ops = {
 	.name = "caption",
+	.shows = UI_LAB | UI_LESSON,
 	.draw = caption_draw,
+	.rows = caption_rows,
 };

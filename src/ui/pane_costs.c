@@ -6,10 +6,10 @@
 #include <bsd/string.h>
 
 #include "../bench/bench.h"
-#include "ui_priv.h"
+#include "pane_costs.h"
 
-/* One screen has one costs lab: the runner, the page shown, and what was true when it started. */
-static struct costs_state {
+/* The pane's own, its one costs lab: the runner, the page shown, and what was true when it started. */
+struct costs_state {
 	struct bench bench;
 	bool ready;
 	enum bench_kind page;
@@ -19,7 +19,7 @@ static struct costs_state {
 	int busy_workers;          /* workers alive when the measurement started */
 	int workers_at[BENCH_COUNT];
 	char note[160];            /* a refusal or a cancel, until the next start */
-} costs;
+};
 
 /* What each measurement does, before any figure is in: plain words for a student. */
 static const char *const costs_what[BENCH_COUNT] = {
@@ -49,14 +49,14 @@ static double costs_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void costs_ready(void)
+static void costs_ready(struct costs_state *cs)
 {
-	if (costs.ready)
+	if (cs->ready)
 		return;
-	bench_init(&costs.bench);
-	bench_machine_read(&costs.machine);
-	costs.page = BENCH_CREATE;
-	costs.ready = true;
+	bench_init(&cs->bench);
+	bench_machine_read(&cs->machine);
+	cs->page = BENCH_CREATE;
+	cs->ready = true;
 }
 
 static int costs_alive_workers(struct ui *ui)
@@ -68,29 +68,35 @@ static int costs_alive_workers(struct ui *ui)
 	return n;
 }
 
-/* ---- for the loop in ui.c ---- */
+/* ---- for the loop and the bench command ---- */
+
+static struct costs_state *costs_of(struct ui *ui)
+{
+	return ui->pane[PANE_COSTS].data;
+}
 
 int ui_costs_fd(struct ui *ui)
 {
-	(void)ui;
-	return costs.ready ? bench_fd(&costs.bench) : -1;
+	struct costs_state *cs = costs_of(ui);
+
+	return cs->ready ? bench_fd(&cs->bench) : -1;
 }
 
-void ui_costs_dispatch(struct ui *ui)
+unsigned ui_costs_dispatch(struct ui *ui)
 {
+	struct costs_state *cs = costs_of(ui);
 	char line[400];
 
-	if (!costs.ready)
-		return;
-	struct bench *b = &costs.bench;
+	if (!cs->ready)
+		return 0;
+	struct bench *b = &cs->bench;
 	enum bench_news news = bench_dispatch(b);
 	if (news == BENCH_NEWS_NONE)
-		return;
-	ui_dirty(ui, PANE_COSTS);
+		return 0;
 	if (news != BENCH_NEWS_DONE)
-		return;
-	costs.workers_at[b->done] = costs.busy_workers;
-	costs.note[0] = '\0';
+		return UI_BENCH;
+	cs->workers_at[b->done] = cs->busy_workers;
+	cs->note[0] = '\0';
 	if (b->done_ok) {
 		bench_report_line(bench_last(b, b->done), ui->utf8, line, sizeof(line));
 		ui_log(ui, ROLE_NOTE, "%s", line);
@@ -99,60 +105,64 @@ void ui_costs_dispatch(struct ui *ui)
 	}
 	/* The view follows `all` from one measurement to the next. */
 	if (bench_running(b)) {
-		costs.page = b->kind;
-		costs.scroll = 0;
+		cs->page = b->kind;
+		cs->scroll = 0;
 	}
+	return UI_BENCH;
 }
 
-void ui_costs_start(struct ui *ui, const char *name)
+unsigned ui_costs_start(struct ui *ui, const char *name)
 {
+	struct costs_state *cs = costs_of(ui);
 	enum bench_kind kind;
 
-	costs_ready();
+	costs_ready(cs);
 	if (ui->overlay != PANE_COSTS)
 		ui_overlay(ui, PANE_COSTS);
 	if (!bench_kind_parse(name, &kind)) {
-		snprintf(costs.note, sizeof(costs.note), "no measurement called '%s'", name);
-		ui_log(ui, ROLE_ERROR, "%s", costs.note);
-		return;
+		snprintf(cs->note, sizeof(cs->note), "no measurement called '%s'", name);
+		ui_log(ui, ROLE_ERROR, "%s", cs->note);
+		return UI_HANDLED;
 	}
-	if (bench_running(&costs.bench)) {
-		snprintf(costs.note, sizeof(costs.note), "%s is still running: Esc or c cancels it first",
-		         bench_kind_name(costs.bench.kind));
-		ui_log(ui, ROLE_ERROR, "%s", costs.note);
-		ui_dirty(ui, PANE_COSTS);
-		return;
+	if (bench_running(&cs->bench)) {
+		snprintf(cs->note, sizeof(cs->note), "%s is still running: Esc or c cancels it first",
+		         bench_kind_name(cs->bench.kind));
+		ui_log(ui, ROLE_ERROR, "%s", cs->note);
+		return UI_BENCH;
 	}
-	costs.note[0] = '\0';
-	costs.busy_workers = costs_alive_workers(ui);
-	if (!bench_start(&costs.bench, kind, bench_defaults())) {
-		strlcpy(costs.note, costs.bench.error, sizeof(costs.note));
-		ui_log(ui, ROLE_ERROR, "bench %s: %s", name, costs.note);
+	cs->note[0] = '\0';
+	cs->busy_workers = costs_alive_workers(ui);
+	if (!bench_start(&cs->bench, kind, bench_defaults())) {
+		strlcpy(cs->note, cs->bench.error, sizeof(cs->note));
+		ui_log(ui, ROLE_ERROR, "bench %s: %s", name, cs->note);
 	} else {
-		costs.page = costs.bench.kind;
-		costs.scroll = 0;
-		ui_log(ui, ROLE_NOTE, "bench %s: measuring in child pid %d (Esc cancels)", name, (int)costs.bench.pid);
+		cs->page = cs->bench.kind;
+		cs->scroll = 0;
+		ui_log(ui, ROLE_NOTE, "bench %s: measuring in child pid %d (Esc cancels)", name, (int)cs->bench.pid);
 	}
-	ui_dirty(ui, PANE_COSTS);
+	return UI_BENCH;
 }
 
-void ui_costs_end(struct ui *ui)
+/* Leaving the screen: a measurement still running ends with it. */
+static void costs_free(struct ui *ui, struct ui_pane *p)
 {
+	struct costs_state *cs = p->data;
+
 	(void)ui;
-	if (costs.ready)
-		bench_cancel(&costs.bench);
+	if (cs->ready)
+		bench_cancel(&cs->bench);
 }
 
-static void costs_cancel(struct ui *ui)
+static unsigned costs_cancel(struct ui *ui, struct costs_state *cs)
 {
-	struct bench *b = &costs.bench;
+	struct bench *b = &cs->bench;
 	pid_t pid = b->pid;
 
 	bench_cancel(b);
-	snprintf(costs.note, sizeof(costs.note), "%s cancelled: child pid %d was killed and reaped",
+	snprintf(cs->note, sizeof(cs->note), "%s cancelled: child pid %d was killed and reaped",
 	         bench_kind_name(b->kind), (int)pid);
-	ui_log(ui, ROLE_NOTE, "bench %s", costs.note);
-	ui_dirty(ui, PANE_COSTS);
+	ui_log(ui, ROLE_NOTE, "bench %s", cs->note);
+	return UI_BENCH;
 }
 
 /* ---- drawing helpers ---- */
@@ -369,10 +379,10 @@ static int costs_draw_ipc(struct ui *ui, WINDOW *win, int y, int x, int iw, cons
 }
 
 /* The top: which page, and what is going on. */
-static void costs_draw_status(struct ui *ui, WINDOW *win, int y, int x, int iw)
+static void costs_draw_status(struct ui *ui, struct costs_state *cs, WINDOW *win, int y, int x, int iw)
 {
-	struct bench *b = &costs.bench;
-	const struct bench_result *r = bench_last(b, costs.page);
+	struct bench *b = &cs->bench;
+	const struct bench_result *r = bench_last(b, cs->page);
 
 	if (bench_running(b)) {
 		int bw = 20, filled = (int)(b->fraction * bw + 0.5);
@@ -386,21 +396,21 @@ static void costs_draw_status(struct ui *ui, WINDOW *win, int y, int x, int iw)
 		ui_put_words(win, y, cx, x + iw - cx, ui->role[ROLE_NORMAL], b->progress);
 		return;
 	}
-	if (costs.note[0] != '\0') {
-		ui_put(win, y, x, iw, ui->role[costs.bench.cancelled ? ROLE_NOTE : ROLE_ERROR], costs.note);
+	if (cs->note[0] != '\0') {
+		ui_put(win, y, x, iw, ui->role[cs->bench.cancelled ? ROLE_NOTE : ROLE_ERROR], cs->note);
 		return;
 	}
 	if (r == NULL) {
 		double s = bench_defaults()->seconds;
 		ui_putf(win, y, x, iw, ui->role[ROLE_NOTE], "not measured yet: press %d to measure (about %.0f s), a for all four",
-		        costs.page + 1, s);
+		        cs->page + 1, s);
 		return;
 	}
 	char when[16];
 	struct tm tm;
 	localtime_r(&r->when, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	int n = costs.workers_at[costs.page];
+	int n = cs->workers_at[cs->page];
 	char t1[160], t2[160], t3[160];
 	if (n > 0) {
 		snprintf(t1, sizeof(t1), "measured at %s in %.1f s, while %d workers ran at idle priority (R ends them)", when,
@@ -409,171 +419,186 @@ static void costs_draw_status(struct ui *ui, WINDOW *win, int y, int x, int iw)
 		snprintf(t3, sizeof(t3), "measured at %s, %d workers running", when, n);
 	} else {
 		snprintf(t1, sizeof(t1), "measured at %s in %.1f s, nothing else of ptviz running; %d measures again", when,
-		         r->seconds, costs.page + 1);
-		snprintf(t2, sizeof(t2), "measured at %s in %.1f s; %d measures again", when, r->seconds, costs.page + 1);
+		         r->seconds, cs->page + 1);
+		snprintf(t2, sizeof(t2), "measured at %s in %.1f s; %d measures again", when, r->seconds, cs->page + 1);
 		snprintf(t3, sizeof(t3), "measured at %s", when);
 	}
 	const char *const alt[] = { t1, t2, t3, NULL };
 	ui_put_first(win, y, x, iw, ui->role[ROLE_NORMAL], alt);
 }
 
-static void costs_draw(struct ui *ui, WINDOW *win, int h, int w)
+/* The pages, as keys: the one shown stands out. */
+static void costs_draw_pages(struct ui *ui, const struct costs_state *cs, WINDOW *win, int y, int x, int iw)
 {
-	struct bench *b = &costs.bench;
-	int x = 2, iw = w - 4, y = 1;
-	char line[256], text[2048];
-
-	costs_ready();
-	ui_box(ui, win, 0, 0, h, w);
-	snprintf(line, sizeof(line), " COSTS %s measured on this machine: %d CPUs, %s ", ui->g.dot, costs.machine.cpus,
-	         costs.machine.kernel);
-	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);
-
-	/* The pages, as keys: the one shown stands out. */
+	char line[64];
 	int cx = x;
+
 	for (int i = 0; i < BENCH_COUNT; i++) {
 		snprintf(line, sizeof(line), " %d %s ", i + 1, bench_names[i]);
-		cx += ui_put(win, y, cx, x + iw - cx, ui->role[i == (int)costs.page ? ROLE_SELECTED : ROLE_KEY], line);
+		cx += ui_put(win, y, cx, x + iw - cx, ui->role[i == (int)cs->page ? ROLE_SELECTED : ROLE_KEY], line);
 		cx += ui_put(win, y, cx, x + iw - cx, ui->role[ROLE_NORMAL], " ");
 	}
 	cx += ui_put(win, y, cx, x + iw - cx, ui->role[ROLE_KEY], " a all ");
 	static const char *const hint[] = { "  Tab next page  Up/Down scroll", "  Tab next page", NULL };
-	ui_put_first(win, y++, cx, x + iw - cx, ui->role[ROLE_SECONDARY], hint);
-	costs_draw_status(ui, win, y++, x, iw);
-	y++;
+	ui_put_first(win, y, cx, x + iw - cx, ui->role[ROLE_SECONDARY], hint);
+}
 
-	const struct bench_result *r = bench_last(b, costs.page);
-	int bottom = h - 1;
-	text[0] = '\0';
-	if (r != NULL) {
-		switch (costs.page) {
-		case BENCH_CREATE:
-			y = costs_draw_create(ui, win, y, x, iw, r);
-			break;
-		case BENCH_FORKSIZE:
-			y = costs_draw_forksize(ui, win, y, x, iw, bottom - y - 1, r);
-			break;
-		case BENCH_SWITCH:
-			y = costs_draw_switch(ui, win, y, x, iw, r);
-			break;
-		case BENCH_IPC:
-			y = costs_draw_ipc(ui, win, y, x, iw, r);
-			break;
-		default:
-			break;
-		}
-		y++;
-		bench_report_verdict(r, ui->utf8, text, sizeof(text));
+/* The page's figures, when it has any.  Returns the next row. */
+static int costs_draw_figures(struct ui *ui, const struct costs_state *cs, WINDOW *win, int y, int x, int iw,
+                              int bottom, const struct bench_result *r)
+{
+	switch (cs->page) {
+	case BENCH_CREATE:
+		return costs_draw_create(ui, win, y, x, iw, r);
+	case BENCH_FORKSIZE:
+		return costs_draw_forksize(ui, win, y, x, iw, bottom - y - 1, r);
+	case BENCH_SWITCH:
+		return costs_draw_switch(ui, win, y, x, iw, r);
+	case BENCH_IPC:
+		return costs_draw_ipc(ui, win, y, x, iw, r);
+	default:
+		return y;
 	}
+}
 
-	/* The explanation: what the figures say, then what was measured; the rest a scroll away. */
+/* The explanation from y to bottom: what the figures say (verdict), then what was measured; the rest a scroll away. */
+static void costs_draw_explanation(struct ui *ui, struct costs_state *cs, WINDOW *win, int y, int x, int iw,
+                                   int bottom, const char *verdict)
+{
 	static char lines[40][256];
 	enum ui_role roles[40];
 	int n = 0;
-	if (text[0] != '\0') {
-		int k = costs_wrap(text, iw, lines, 30);
+
+	if (verdict[0] != '\0') {
+		int k = costs_wrap(verdict, iw, lines, 30);
 		for (int i = 0; i < k; i++)
 			roles[n++] = ROLE_NORMAL;
 		lines[n][0] = '\0';
 		roles[n++] = ROLE_NORMAL;
 	}
-	int k = costs_wrap(costs_what[costs.page], iw, lines + n, 40 - n);
+	int k = costs_wrap(costs_what[cs->page], iw, lines + n, 40 - n);
 	for (int i = 0; i < k; i++)
 		roles[n++] = ROLE_SECONDARY;
 	int room = bottom - y;
-	if (costs.scroll > n - room)
-		costs.scroll = n - room;
-	if (costs.scroll < 0)
-		costs.scroll = 0;
-	for (int i = costs.scroll; i < n && y < bottom; i++)
+	if (cs->scroll > n - room)
+		cs->scroll = n - room;
+	if (cs->scroll < 0)
+		cs->scroll = 0;
+	for (int i = cs->scroll; i < n && y < bottom; i++)
 		ui_put(win, y++, x, iw, ui->role[roles[i]], lines[i]);
-	costs.more = n - costs.scroll - room;
+	cs->more = n - cs->scroll - room;
+}
 
+static void costs_draw(struct ui *ui, struct ui_pane *p)
+{
+	struct costs_state *cs = p->data;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+	struct bench *b = &cs->bench;
+	int x = 2, iw = w - 4, y = 1, bottom = h - 1;
+	char line[256], text[2048];
+
+	costs_ready(cs);
+	ui_box(ui, win, 0, 0, h, w);
+	snprintf(line, sizeof(line), " COSTS %s measured on this machine: %d CPUs, %s ", ui->g.dot, cs->machine.cpus,
+	         cs->machine.kernel);
+	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);
+	costs_draw_pages(ui, cs, win, y++, x, iw);
+	costs_draw_status(ui, cs, win, y++, x, iw);
+	y++;
+	const struct bench_result *r = bench_last(b, cs->page);
+	text[0] = '\0';
+	if (r != NULL) {
+		y = costs_draw_figures(ui, cs, win, y, x, iw, bottom, r) + 1;
+		bench_report_verdict(r, ui->utf8, text, sizeof(text));
+	}
+	costs_draw_explanation(ui, cs, win, y, x, iw, bottom, text);
 	if (bench_running(b))
 		snprintf(line, sizeof(line), " Esc or c cancels %s ", bench_kind_name(b->kind));
 	else
 		snprintf(line, sizeof(line), " %s1-4 measure %s a all %s Esc or c closes ",
-		         costs.more > 0 ? (ui->utf8 ? "\u25bc more: Down " : "v more: Down ") : "", ui->g.dot, ui->g.dot);
+		         cs->more > 0 ? (ui->utf8 ? "\u25bc more: Down " : "v more: Down ") : "", ui->g.dot, ui->g.dot);
 	int lw = ui_width(line);
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
 
-static bool costs_key(struct ui *ui, int key)
+static unsigned costs_key(struct ui *ui, struct ui_pane *p, int key)
 {
-	struct bench *b = &costs.bench;
+	struct costs_state *cs = p->data;
+	struct bench *b = &cs->bench;
 
-	costs_ready();
+	costs_ready(cs);
 	switch (key) {
 	case 27:
 	case 'c':
 		if (bench_running(b))
-			costs_cancel(ui);
-		else
-			ui_overlay(ui, PANE_COUNT);
-		return true;
+			return costs_cancel(ui, cs);
+		ui_overlay(ui, PANE_COUNT);
+		return UI_HANDLED;
 	case 'q':
 		/* Closes the view; a measurement still running goes on and reports in the log. */
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case '1':
 	case '2':
 	case '3':
 	case '4':
 		if (bench_running(b)) {
-			costs.page = (enum bench_kind)(key - '1');
-			costs.scroll = 0;
-			snprintf(costs.note, sizeof(costs.note), "%s is still running: Esc or c cancels it first",
+			cs->page = (enum bench_kind)(key - '1');
+			cs->scroll = 0;
+			snprintf(cs->note, sizeof(cs->note), "%s is still running: Esc or c cancels it first",
 			         bench_kind_name(b->kind));
 			break;
 		}
-		ui_costs_start(ui, bench_names[key - '1']);
-		return true;
+		return ui_costs_start(ui, bench_names[key - '1']);
 	case 'a':
-		ui_costs_start(ui, "all");
-		return true;
+		return ui_costs_start(ui, "all");
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		ui_costs_start(ui, bench_names[costs.page]);
-		return true;
+		return ui_costs_start(ui, bench_names[cs->page]);
 	case '\t':
 	case KEY_RIGHT:
-		costs.page = (enum bench_kind)((costs.page + 1) % BENCH_COUNT);
-		costs.scroll = 0;
+		cs->page = (enum bench_kind)((cs->page + 1) % BENCH_COUNT);
+		cs->scroll = 0;
 		break;
 	case KEY_BTAB:
 	case KEY_LEFT:
-		costs.page = (enum bench_kind)((costs.page + BENCH_COUNT - 1) % BENCH_COUNT);
-		costs.scroll = 0;
+		cs->page = (enum bench_kind)((cs->page + BENCH_COUNT - 1) % BENCH_COUNT);
+		cs->scroll = 0;
 		break;
 	case KEY_UP:
 	case 'K':
-		costs.scroll--;
+		cs->scroll--;
 		break;
 	case KEY_DOWN:
 	case 'j':
 	case 'J':
-		costs.scroll++;
+		cs->scroll++;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_COSTS);
-	return true;
+	return UI_REDRAW;
 }
 
-static void costs_open(struct ui *ui)
+static void costs_open(struct ui *ui, struct ui_pane *p)
 {
+	struct costs_state *cs = p->data;
+
 	(void)ui;
-	costs_ready();
-	costs.scroll = 0;
-	if (!bench_running(&costs.bench))
-		costs.note[0] = '\0';
+	costs_ready(cs);
+	cs->scroll = 0;
+	if (!bench_running(&cs->bench))
+		cs->note[0] = '\0';
 }
 
 const struct ui_pane_ops ui_costs_ops = {
 	.name = "costs",
+	.size = sizeof(struct costs_state),
+	.shows = UI_FRAME | UI_BENCH,
 	.draw = costs_draw,
 	.key = costs_key,
 	.open = costs_open,
+	.free = costs_free,
 };

@@ -38,12 +38,13 @@ static const char *header_workload(struct ui *ui)
 	return text;
 }
 
-static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void header_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
+	int w = p->w;
 	char right[128];
 	attr_t a = ui->role[ROLE_HEADER];
 
-	(void)h;
 	ui_fill(win, 0, 0, w, a);
 	char rate[16], left[64], seed[40] = "";
 	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
@@ -70,5 +71,6 @@ static void header_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_header_ops = {
 	.name = "header",
+	.shows = UI_LAB,
 	.draw = header_draw,
 };

@@ -2,7 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui_priv.h"
+#include "keys.h"
+
+/* The help's own: how far it is scrolled. */
+struct help_view {
+	int scroll;
+};
 
 struct help_section {
 	const char *title;
@@ -306,27 +311,31 @@ static int help_render(struct ui *ui, WINDOW *win, int h, int w, int scroll)
 	return o.y;
 }
 
-static void help_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void help_draw(struct ui *ui, struct ui_pane *p)
 {
+	struct help_view *v = p->data;
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
 	int total = help_render(ui, NULL, h, w, 1 << 20);
 	int room = h - 2;
 
-	if (ui->help_scroll > total - room)
-		ui->help_scroll = total - room;
-	if (ui->help_scroll < 0)
-		ui->help_scroll = 0;
+	if (v->scroll > total - room)
+		v->scroll = total - room;
+	if (v->scroll < 0)
+		v->scroll = 0;
 	ui_box(ui, win, 0, 0, h, w);
 	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " HELP ");
-	help_render(ui, win, h, w, ui->help_scroll);
+	help_render(ui, win, h, w, v->scroll);
 	char hint[64];
 	snprintf(hint, sizeof(hint), " Up/Down scroll %s Esc or ? closes ", ui->g.dot);
 	int hw = ui_width(hint);
 	ui_put(win, h - 1, w - 2 - hw, hw, ui->role[ROLE_NOTE], hint);
 }
 
-static bool help_key(struct ui *ui, int key)
+static unsigned help_key(struct ui *ui, struct ui_pane *p, int key)
 {
-	int page = ui->pane[PANE_HELP].h - 3;
+	struct help_view *v = p->data;
+	int page = p->h - 3;
 
 	switch (key) {
 	case 27:
@@ -334,43 +343,47 @@ static bool help_key(struct ui *ui, int key)
 	case '?':
 	case KEY_F(1):
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case KEY_UP:
 	case 'K':
-		ui->help_scroll--;
+		v->scroll--;
 		break;
 	case KEY_DOWN:
 	case 'j':
 	case 'J':
 	case ' ':
-		ui->help_scroll++;
+		v->scroll++;
 		break;
 	case KEY_PPAGE:
-		ui->help_scroll -= page;
+		v->scroll -= page;
 		break;
 	case KEY_NPAGE:
-		ui->help_scroll += page;
+		v->scroll += page;
 		break;
 	case KEY_HOME:
-		ui->help_scroll = 0;
+		v->scroll = 0;
 		break;
 	case KEY_END:
-		ui->help_scroll = 1 << 20;
+		v->scroll = 1 << 20;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_HELP);
-	return true;
+	return UI_REDRAW;
 }
 
-static void help_open(struct ui *ui)
+static void help_open(struct ui *ui, struct ui_pane *p)
 {
-	ui->help_scroll = 0;
+	struct help_view *v = p->data;
+
+	(void)ui;
+	v->scroll = 0;
 }
 
 const struct ui_pane_ops ui_help_ops = {
 	.name = "help",
+	.size = sizeof(struct help_view),
+	.shows = UI_FRAME,
 	.draw = help_draw,
 	.key = help_key,
 	.open = help_open,

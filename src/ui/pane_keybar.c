@@ -1,7 +1,7 @@
-/* The bottom line: the key bar, built from the key table, or the command prompt. */
+/* The bottom line: the key bar, built from the key table. */
 #include <string.h>
 
-#include "ui_priv.h"
+#include "keys.h"
 
 static int keybar_item_width(const struct ui_binding *b)
 {
@@ -13,17 +13,14 @@ static int keybar_item_width(const struct ui_binding *b)
  * no label is ever cut; F1 Help and q Quit (keep 0) always stay, and so does the selection when
  * it can.
  */
-static void keybar_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void keybar_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
 	bool shown[64];
-	int n = ui_nbindings < 64 ? ui_nbindings : 64, total = 0, count = 0, x = 0;
+	int n = ui_nbindings < 64 ? ui_nbindings : 64, total = 0, count = 0, x = 0, w = p->w;
 	char sel[48] = "";
 	int gi, wi;
 
-	if (ui->prompt.open) {
-		ui_prompt_draw(ui, win, h, w);
-		return;
-	}
 	if (ui_selected(ui, &gi, &wi))
 		snprintf(sel, sizeof(sel), "selected %s", lab_group_at(ui->lab, gi)->workers[wi].id);
 	int selw = sel[0] != '\0' ? ui_width(sel) + 1 : 0;
@@ -66,5 +63,6 @@ static void keybar_draw(struct ui *ui, WINDOW *win, int h, int w)
 
 const struct ui_pane_ops ui_keybar_ops = {
 	.name = "keybar",
+	.shows = UI_LAB | UI_SELECTION | UI_LESSON,
 	.draw = keybar_draw,
 };

@@ -41,16 +41,18 @@ static int log_lines(const char *text, int room, int *breaks, int max)
  * Newest at the bottom; long entries wrap under their text, not under the time.  Scrolled back
  * (PgUp), the entries below the view are hidden and the time column says which way there is more.
  */
-static void log_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void log_draw(struct ui *ui, struct ui_pane *p)
 {
-	int y = h, room = w - LOG_INDENT, k;
+	struct ui_log *log = &ui->log;
+	WINDOW *win = p->win;
+	int h = p->h, y = h, room = p->w - LOG_INDENT, k;
 
 	if (room < 10)
 		return;
-	if (ui->log_scroll > ui->log_n - 1)
-		ui->log_scroll = ui->log_n > 0 ? ui->log_n - 1 : 0;
-	for (k = ui->log_scroll; k < ui->log_n && y > 0; k++) {
-		const struct ui_log_entry *e = &ui->log[(ui->log_head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX];
+	if (log->scroll > log->n - 1)
+		log->scroll = log->n > 0 ? log->n - 1 : 0;
+	for (k = log->scroll; k < log->n && y > 0; k++) {
+		const struct ui_log_entry *e = &log->entry[(log->head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX];
 		char text[512];
 		if (e->repeat > 1)
 			snprintf(text, sizeof(text), "%s (%s%d)", e->text, ui->utf8 ? "\u00d7" : "x", e->repeat);
@@ -70,15 +72,16 @@ static void log_draw(struct ui *ui, WINDOW *win, int h, int w)
 			ui_put(win, y + i, LOG_INDENT, room, ui->role[e->role], part);
 		}
 	}
-	ui->log_top = k - 1;
+	log->top = k - 1;
 	/* Older entries above the view, or an entry cut at the top: PgUp shows them. */
-	if (k < ui->log_n || y < 0)
+	if (k < log->n || y < 0)
 		ui_putf(win, 0, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgUp  ", ui->g.more_up);
-	if (ui->log_scroll > 0)
+	if (log->scroll > 0)
 		ui_putf(win, h - 1, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgDn  ", ui->g.more_down);
 }
 
 const struct ui_pane_ops ui_log_ops = {
 	.name = "log",
+	.shows = UI_LOG,
 	.draw = log_draw,
 };

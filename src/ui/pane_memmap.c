@@ -6,32 +6,41 @@
 
 #include <bsd/string.h>
 
+#include "../view/memmap.h"
 #include "ui_priv.h"
 
 #define MEMMAP_REREAD_S 1.0
 
+/* The overlay's own: whose map, read when, scrolled how far. */
+struct memmap_view {
+	pid_t pid;
+	uint32_t group;            /* the group's serial (lab.h), 0 for none */
+	char worker[LAB_ID_MAX];
+	struct memmap map;
+	double read_at;
+	int scroll;
+};
+
 /* Whose map the overlay shows: the worker selected when it opened. */
-static struct memmap_whose memmap_whose(struct ui *ui, const struct lab_group *g)
+static struct memmap_whose memmap_whose(struct ui *ui, struct memmap_view *v, const struct lab_group *g)
 {
-	return (struct memmap_whose){ .lab = ui->lab, .g = g, .pid = ui->mm.pid, .worker = ui->mm.worker };
+	return (struct memmap_whose){ .lab = ui->lab, .g = g, .pid = v->pid, .worker = v->worker };
 }
 
-static void memmap_reread(struct ui *ui)
+static void memmap_reread(struct ui *ui, struct memmap_view *v)
 {
-	struct ui_memmap_view *v = &ui->mm;
-
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
 	const struct lab_group *g = lab_group_by_serial(ui->lab, v->group);
 	if (g == NULL)
 		return;
-	struct memmap_whose whose = memmap_whose(ui, g);
+	struct memmap_whose whose = memmap_whose(ui, v, g);
 	memmap_read_whose(&whose, &v->map);
 }
 
-static void memmap_open(struct ui *ui)
+static void memmap_open(struct ui *ui, struct ui_pane *p)
 {
-	struct ui_memmap_view *v = &ui->mm;
+	struct memmap_view *v = p->data;
 	int gi, wi;
 
 	memset(v, 0, sizeof(*v));
@@ -41,12 +50,15 @@ static void memmap_open(struct ui *ui)
 	v->group = g->serial;
 	v->pid = g->workers[wi].pid;
 	strlcpy(v->worker, g->workers[wi].id, sizeof(v->worker));
-	memmap_reread(ui);
+	memmap_reread(ui, v);
 }
 
-static void memmap_close(struct ui *ui)
+static void memmap_close(struct ui *ui, struct ui_pane *p)
 {
-	memmap_free(&ui->mm.map);
+	struct memmap_view *v = p->data;
+
+	(void)ui;
+	memmap_free(&v->map);
 }
 
 static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct memmap_region *r)
@@ -74,25 +86,21 @@ static void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
 		snprintf(buf, len, "%.3s..%s", hex, hex + strlen(hex) - 7);
 }
 
-static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
+/* The process is gone, or its map could not be read: say so, and how to go on. */
+static void memmap_gone(struct ui *ui, const struct memmap_view *v, WINDOW *win, int w)
 {
-	struct ui_memmap_view *v = &ui->mm;
-	struct memmap_row rows[512];
-	char line[256], label[96], seen[64];
+	ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
+	ui_putf(win, 2, 2, w - 4, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",
+	        (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
+	ui_put(win, 3, 2, w - 4, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
+}
+
+/* The title (whose address space), the totals, and what "shared" and "seen by" each mean.  Returns the next row. */
+static int memmap_head(struct ui *ui, const struct memmap_view *v, const struct lab_group *g, WINDOW *win, int w)
+{
+	char line[256];
 	int x = 2, iw = w - 4, y = 1;
 
-	if (v->group != 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
-		memmap_reread(ui);
-	ui_box(ui, win, 0, 0, h, w);
-	const struct lab_group *g = lab_group_by_serial(ui->lab, v->group);
-	if (g == NULL || v->map.n == 0) {
-		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
-		ui_putf(win, 2, x, iw, ui->role[ROLE_ERROR], "process %d cannot be read (%s): it is gone, nothing left to map",
-		        (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
-		ui_put(win, 3, x, iw, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live worker and press m again");
-		return;
-	}
-	struct memmap_whose whose = memmap_whose(ui, g);
 	if (g->kind == LAB_THREADS)
 		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s..%s ", ui->g.dot,
 		         (int)v->pid, g->workers[0].id, g->workers[g->nworkers - 1].id);
@@ -118,100 +126,157 @@ static void memmap_draw(struct ui *ui, WINDOW *win, int h, int w)
 	};
 	ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], shared_alt);
 	ui_put_first(win, y++, x, iw, ui->role[ROLE_SECONDARY], seen_alt);
-	bool perms = iw >= 100;
-	int num = perms ? 7 : 6;   /* kB columns: narrower at 80 columns so "seen by" keeps its room */
-	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
+	return y;
+}
+
+/* The table's columns: the region's words as wide as the longest, within reason; permissions when there is room. */
+struct memmap_table {
+	int x, iw;
+	int lwid;      /* the region column */
+	bool perms;
+	int num;       /* each kB column */
+};
+
+static void memmap_table(struct ui *ui, const struct memmap_whose *whose, const struct memmap *map,
+                         const struct memmap_row *rows, int n, int w, struct memmap_table *t)
+{
+	char label[96];
+
+	t->x = 2;
+	t->iw = w - 4;
+	t->perms = t->iw >= 100;
+	t->num = t->perms ? 7 : 6;   /* kB columns: narrower at 80 columns so "seen by" keeps its room */
 	/* The region column is as wide as its longest label ("shared segment of group S ← counter"), within reason. */
-	int lwid = 24, lmax = iw - (12 + 1 + (perms ? 5 : 0) + 3 * (num + 1) + 1) - 12;
+	int lmax = t->iw - (12 + 1 + (t->perms ? 5 : 0) + 3 * (t->num + 1) + 1) - 12;
+	t->lwid = 24;
 	for (int i = 0; i < n; i++) {
-		memmap_label(&whose, &v->map.r[rows[i].first], ui->utf8, label, sizeof(label));
+		memmap_label(whose, &map->r[rows[i].first], ui->utf8, label, sizeof(label));
 		int lw = ui_width(label);
-		lwid = lw > lwid ? lw : lwid;
+		t->lwid = lw > t->lwid ? lw : t->lwid;
 	}
-	if (lwid > lmax)
-		lwid = lmax > 24 ? lmax : 24;
-	if (lwid > 40)
-		lwid = 40;
-	ui_put(win, y, x, lwid, ui->role[ROLE_TITLE], "region");
-	if (perms)
+	if (t->lwid > lmax)
+		t->lwid = lmax > 24 ? lmax : 24;
+	if (t->lwid > 40)
+		t->lwid = 40;
+}
+
+static void memmap_table_head(struct ui *ui, WINDOW *win, int y, const struct memmap_table *t)
+{
+	char line[256];
+	int num = t->num;
+
+	ui_put(win, y, t->x, t->lwid, ui->role[ROLE_TITLE], "region");
+	if (t->perms)
 		snprintf(line, sizeof(line), "%-12s %-4s %*s %*s %*s  %s", "address", "perm", num, "size kB", num,
 		         "private", num, "shared", "seen by");
 	else
 		snprintf(line, sizeof(line), "%-12s %*s %*s %*s  %s", "address", num, "size kB", num, "private", num,
 		         "shared", "seen by");
-	ui_put(win, y++, x + lwid + 1, iw - lwid - 1, ui->role[ROLE_TITLE], line);
+	ui_put(win, y, t->x + t->lwid + 1, t->iw - t->lwid - 1, ui->role[ROLE_TITLE], line);
+}
 
+/* One row: what the region is to a worker, where, how big, how much private and shared, and who can see it. */
+static void memmap_table_row(struct ui *ui, WINDOW *win, int y, const struct memmap_table *t,
+                             const struct memmap_whose *whose, const struct memmap *map, const struct memmap_row *row)
+{
+	const struct memmap_region *r = &map->r[row->first];
+	char line[256], label[96], seen[64], addr[32];
+	int num = t->num;
+
+	memmap_label(whose, r, ui->utf8, label, sizeof(label));
+	memmap_seen_by(whose, r, seen, sizeof(seen));
+	/* The label may hold an arrow: pad it by screen columns, not bytes. */
+	ui_put(win, y, t->x, t->lwid, memmap_role(ui, whose->g, r), label);
+	memmap_address(ui, r->start, addr, sizeof(addr));
+	if (t->perms)
+		snprintf(line, sizeof(line), "%s %-4s %*lu %*lu %*lu  %s", addr, row->first == row->last ? r->perms : "...",
+		         num, row->kb, num, row->private_kb, num, row->shared_kb, seen);
+	else
+		snprintf(line, sizeof(line), "%s %*lu %*lu %*lu  %s", addr, num, row->kb, num, row->private_kb, num,
+		         row->shared_kb, seen);
+	ui_put(win, y, t->x + t->lwid + 1, t->iw - t->lwid - 1, memmap_role(ui, whose->g, r), line);
+}
+
+static void memmap_draw(struct ui *ui, struct ui_pane *p)
+{
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
+	struct memmap_view *v = p->data;
+	struct memmap_row rows[512];
+	struct memmap_table t;
+	char line[256];
+
+	if (v->group != 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
+		memmap_reread(ui, v);
+	ui_box(ui, win, 0, 0, h, w);
+	const struct lab_group *g = lab_group_by_serial(ui->lab, v->group);
+	if (g == NULL || v->map.n == 0) {
+		memmap_gone(ui, v, win, w);
+		return;
+	}
+	struct memmap_whose whose = memmap_whose(ui, v, g);
+	int y = memmap_head(ui, v, g, win, w);
+	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
+	memmap_table(ui, &whose, &v->map, rows, n, w, &t);
+	memmap_table_head(ui, win, y++, &t);
 	int room = h - 1 - y;
 	if (v->scroll > n - room)
 		v->scroll = n - room;
 	if (v->scroll < 0)
 		v->scroll = 0;
-	for (int i = v->scroll; i < n && y < h - 1; i++) {
-		const struct memmap_region *r = &v->map.r[rows[i].first];
-		memmap_label(&whose, r, ui->utf8, label, sizeof(label));
-		memmap_seen_by(&whose, r, seen, sizeof(seen));
-		/* The label may hold an arrow: pad it by screen columns, not bytes. */
-		ui_put(win, y, x, lwid, memmap_role(ui, g, r), label);
-		char addr[32];
-		memmap_address(ui, r->start, addr, sizeof(addr));
-		if (perms)
-			snprintf(line, sizeof(line), "%s %-4s %*lu %*lu %*lu  %s", addr,
-			         rows[i].first == rows[i].last ? r->perms : "...", num, rows[i].kb, num, rows[i].private_kb,
-			         num, rows[i].shared_kb, seen);
-		else
-			snprintf(line, sizeof(line), "%s %*lu %*lu %*lu  %s", addr, num, rows[i].kb, num,
-			         rows[i].private_kb, num, rows[i].shared_kb, seen);
-		ui_put(win, y++, x + lwid + 1, iw - lwid - 1, memmap_role(ui, g, r), line);
-	}
+	for (int i = v->scroll; i < n && y < h - 1; i++)
+		memmap_table_row(ui, win, y++, &t, &whose, &v->map, &rows[i]);
 	snprintf(line, sizeof(line), " %d-%d of %d %s Up/Down scroll %s m or Esc closes ", n ? v->scroll + 1 : 0,
 	         v->scroll + room < n ? v->scroll + room : n, n, ui->g.dot, ui->g.dot);
 	int lw = ui_width(line);
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
-
-static bool memmap_key(struct ui *ui, int key)
+static unsigned memmap_key(struct ui *ui, struct ui_pane *p, int key)
 {
-	int page = ui->pane[PANE_MEMMAP].h - 6;
+	struct memmap_view *v = p->data;
+	int page = p->h - 6;
 
 	switch (key) {
 	case 27:
 	case 'q':
 	case 'm':
 		ui_overlay(ui, PANE_COUNT);
-		return true;
+		return UI_HANDLED;
 	case KEY_UP:
 	case 'K':
-		ui->mm.scroll--;
+		v->scroll--;
 		break;
 	case KEY_DOWN:
 	case 'j':
 	case 'J':
-		ui->mm.scroll++;
+		v->scroll++;
 		break;
 	case KEY_PPAGE:
-		ui->mm.scroll -= page;
+		v->scroll -= page;
 		break;
 	case KEY_NPAGE:
 	case ' ':
-		ui->mm.scroll += page;
+		v->scroll += page;
 		break;
 	case KEY_HOME:
-		ui->mm.scroll = 0;
+		v->scroll = 0;
 		break;
 	case KEY_END:
-		ui->mm.scroll = 1 << 20;
+		v->scroll = 1 << 20;
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	ui_dirty(ui, PANE_MEMMAP);
-	return true;
+	return UI_REDRAW;
 }
 
 const struct ui_pane_ops ui_memmap_ops = {
 	.name = "memmap",
+	.size = sizeof(struct memmap_view),
+	.shows = UI_FRAME,
 	.draw = memmap_draw,
 	.key = memmap_key,
 	.open = memmap_open,
 	.close = memmap_close,
+	.free = memmap_close,
 };

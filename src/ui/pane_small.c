@@ -1,8 +1,10 @@
 /* What a too-small terminal shows instead of a broken layout. */
 #include "ui_priv.h"
 
-static void small_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void small_draw(struct ui *ui, struct ui_pane *p)
 {
+	WINDOW *win = p->win;
+	int h = p->h, w = p->w;
 	char now[64];
 	const char *lines[] = { "ptviz needs more room:", "make the terminal at least 80x24", now, "(q quits)" };
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));

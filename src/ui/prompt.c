@@ -3,41 +3,57 @@
 
 #include <bsd/string.h>
 
-#include "ui_priv.h"
+#include "command.h"
+#include "prompt.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
-static void prompt_set(struct ui_prompt *p, const char *text)
+#define PROMPT_MAX 256
+#define PROMPT_HISTORY_LINES 64
+
+/* The prompt's own: the line being typed, the lines typed before, and an error it stays open on. */
+struct prompt {
+	char buf[PROMPT_MAX];
+	int len, cur;
+	char saved[PROMPT_MAX];             /* what was typed before walking the history */
+	char lines[PROMPT_HISTORY_LINES][PROMPT_MAX];
+	int nlines, walk;                    /* walk: index while browsing, nlines when not */
+	bool has_error;
+	int error_column;
+	char error[LAB_MSG_MAX + 32];
+};
+
+static void prompt_set(struct prompt *p, const char *text)
 {
 	strlcpy(p->buf, text, sizeof(p->buf));
 	p->len = (int)strlen(p->buf);
 	p->cur = p->len;
 }
 
-void ui_prompt_open(struct ui *ui, const char *text)
+unsigned ui_prompt_open(struct ui *ui, const char *text)
 {
-	struct ui_prompt *p = &ui->prompt;
+	struct prompt *p = ui->pane[PANE_PROMPT].data;
 
-	p->open = true;
+	ui->prompting = true;
 	p->has_error = false;
 	p->walk = p->nlines;
 	prompt_set(p, text);
-	ui_relayout(ui);
+	return UI_RELAYOUT;
 }
 
-static void prompt_close(struct ui *ui)
+static unsigned prompt_close(struct ui *ui, struct prompt *p)
 {
-	ui->prompt.open = false;
-	ui->prompt.has_error = false;
-	ui_relayout(ui);
+	ui->prompting = false;
+	p->has_error = false;
+	return UI_RELAYOUT;
 }
 
-static void prompt_remember(struct ui_prompt *p)
+static void prompt_remember(struct prompt *p)
 {
 	if (p->nlines > 0 && strcmp(p->lines[p->nlines - 1], p->buf) == 0)
 		return;
-	if (p->nlines == UI_HISTORY_LINES) {
-		memmove(p->lines[0], p->lines[1], sizeof(p->lines[0]) * (UI_HISTORY_LINES - 1));
+	if (p->nlines == PROMPT_HISTORY_LINES) {
+		memmove(p->lines[0], p->lines[1], sizeof(p->lines[0]) * (PROMPT_HISTORY_LINES - 1));
 		p->nlines--;
 	}
 	strlcpy(p->lines[p->nlines++], p->buf, sizeof(p->lines[0]));
@@ -53,7 +69,7 @@ static const char *prompt_choice(const char *first, int nth, int i)
 }
 
 /* Tab completes the word under the cursor when only one choice fits. */
-static void prompt_complete(struct ui_prompt *p)
+static void prompt_complete(struct prompt *p)
 {
 	int start = p->cur, nth = 0;
 	char first[CMD_WORD_MAX] = "";
@@ -91,21 +107,21 @@ static void prompt_complete(struct ui_prompt *p)
 	}
 	if (nmatch != 1)
 		return;
-	char text[UI_PROMPT_MAX];
+	char text[PROMPT_MAX];
 	snprintf(text, sizeof(text), "%.*s%s ", start, p->buf, match);
 	prompt_set(p, text);
 }
 
-static void prompt_insert(struct ui_prompt *p, char ch)
+static void prompt_insert(struct prompt *p, char ch)
 {
-	if (p->len + 1 >= UI_PROMPT_MAX)
+	if (p->len + 1 >= PROMPT_MAX)
 		return;
 	memmove(p->buf + p->cur + 1, p->buf + p->cur, (size_t)(p->len - p->cur + 1));
 	p->buf[p->cur++] = ch;
 	p->len++;
 }
 
-static void prompt_delete(struct ui_prompt *p, int from, int to)
+static void prompt_delete(struct prompt *p, int from, int to)
 {
 	if (from < 0 || to > p->len || from >= to)
 		return;
@@ -117,103 +133,97 @@ static void prompt_delete(struct ui_prompt *p, int from, int to)
 		p->cur = from;
 }
 
-static void prompt_run(struct ui *ui)
+static unsigned prompt_run(struct ui *ui, struct prompt *p)
 {
-	struct ui_prompt *p = &ui->prompt;
 	struct cmd_error err;
 
-	if (p->len == 0) {
-		prompt_close(ui);
-		return;
-	}
+	if (p->len == 0)
+		return prompt_close(ui, p);
 	prompt_remember(p);
 	p->walk = p->nlines;
-	if (ui_command(ui, p->buf, &err)) {
-		if (p->open)
-			prompt_close(ui);
-		return;
-	}
+	if (ui_command(ui, p->buf, &err))
+		return ui->prompting ? prompt_close(ui, p) : UI_HANDLED;
 	/* Stay open with the text, so the mistake can be fixed where it is. */
 	p->has_error = true;
 	p->error_column = err.column;
 	strlcpy(p->error, err.message, sizeof(p->error));
-	ui_relayout(ui);   /* a long error wraps onto rows of its own */
+	return UI_RELAYOUT;   /* a long error wraps onto rows of its own */
 }
 
-bool ui_prompt_key(struct ui *ui, int key)
+/* Up and Down: the lines typed before, the one being typed kept aside while walking them. */
+static void prompt_walk(struct prompt *p, int by)
 {
-	struct ui_prompt *p = &ui->prompt;
+	if (by < 0 && p->walk > 0) {
+		if (p->walk == p->nlines)
+			strlcpy(p->saved, p->buf, sizeof(p->saved));
+		prompt_set(p, p->lines[--p->walk]);
+	} else if (by > 0 && p->walk < p->nlines) {
+		p->walk++;
+		prompt_set(p, p->walk == p->nlines ? p->saved : p->lines[p->walk]);
+	}
+}
 
+/* Moves the cursor or walks the history; false when the key does neither. */
+static bool prompt_move(struct prompt *p, int key)
+{
 	switch (key) {
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		prompt_run(ui);
-		return true;
-	case 27:
-	case CTRL('c'):
-	case CTRL('g'):
-		prompt_close(ui);
-		return true;
-	case KEY_BACKSPACE:
-	case 127:
-	case CTRL('h'):
-		if (p->len == 0) {
-			prompt_close(ui);
-			return true;
-		}
-		prompt_delete(p, p->cur - 1, p->cur);
-		break;
-	case KEY_DC:
-	case CTRL('d'):
-		prompt_delete(p, p->cur, p->cur + 1);
-		break;
 	case KEY_LEFT:
 	case CTRL('b'):
 		if (p->cur > 0)
 			p->cur--;
-		break;
+		return true;
 	case KEY_RIGHT:
 	case CTRL('f'):
 		if (p->cur < p->len)
 			p->cur++;
-		break;
+		return true;
 	case KEY_HOME:
 	case CTRL('a'):
 		p->cur = 0;
-		break;
+		return true;
 	case KEY_END:
 	case CTRL('e'):
 		p->cur = p->len;
-		break;
+		return true;
+	case KEY_UP:
+		prompt_walk(p, -1);
+		return true;
+	case KEY_DOWN:
+		prompt_walk(p, 1);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Deletes, completes or types; false when the key does none of these. */
+static bool prompt_edit(struct prompt *p, int key)
+{
+	int s = p->cur;
+
+	switch (key) {
+	case KEY_BACKSPACE:
+	case 127:
+	case CTRL('h'):
+		prompt_delete(p, p->cur - 1, p->cur);
+		return true;
+	case KEY_DC:
+	case CTRL('d'):
+		prompt_delete(p, p->cur, p->cur + 1);
+		return true;
 	case CTRL('u'):
 		prompt_delete(p, 0, p->cur);
-		break;
-	case CTRL('w'): {
-		int s = p->cur;
+		return true;
+	case CTRL('w'):
 		while (s > 0 && p->buf[s - 1] == ' ')
 			s--;
 		while (s > 0 && p->buf[s - 1] != ' ')
 			s--;
 		prompt_delete(p, s, p->cur);
-		break;
-	}
-	case KEY_UP:
-		if (p->walk > 0) {
-			if (p->walk == p->nlines)
-				strlcpy(p->saved, p->buf, sizeof(p->saved));
-			prompt_set(p, p->lines[--p->walk]);
-		}
-		break;
-	case KEY_DOWN:
-		if (p->walk < p->nlines) {
-			p->walk++;
-			prompt_set(p, p->walk == p->nlines ? p->saved : p->lines[p->walk]);
-		}
-		break;
+		return true;
 	case '\t':
 		prompt_complete(p);
-		break;
+		return true;
 	default:
 		/* No command holds a ':': after an error, a ':' typed from habit starts a fresh line. */
 		if (key == ':' && p->has_error)
@@ -221,21 +231,46 @@ bool ui_prompt_key(struct ui *ui, int key)
 		else if (key >= 32 && key < 127)
 			prompt_insert(p, (char)key);
 		else
-			return true;
+			return false;
+		return true;
+	}
+}
+
+/* Every key while the prompt is open: Enter runs the line, Esc leaves it, the rest edit it. */
+static unsigned prompt_key(struct ui *ui, struct ui_pane *pane, int key)
+{
+	struct prompt *p = pane->data;
+	unsigned change = UI_REDRAW;
+
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		return prompt_run(ui, p) | UI_HANDLED;
+	case 27:
+	case CTRL('c'):
+	case CTRL('g'):
+		return prompt_close(ui, p);
+	case KEY_BACKSPACE:
+	case 127:
+	case CTRL('h'):
+		if (p->len == 0)
+			return prompt_close(ui, p);
 		break;
 	}
+	if (!prompt_move(p, key) && !prompt_edit(p, key))
+		return UI_HANDLED;
 	if (p->has_error) {
 		p->has_error = false;
-		ui_relayout(ui);
+		change |= UI_RELAYOUT;
 	}
-	ui_dirty(ui, PANE_KEYBAR);
-	return true;
+	return change;
 }
 
 #define PROMPT_ERROR_ROWS 4
 
 /* The error under the caret: " column N: message", wrapped at words in rows of width w. */
-static int prompt_error_lines(const struct ui_prompt *p, int first, int w, char lines[][256], int max)
+static int prompt_error_lines(const struct prompt *p, int first, int w, char lines[][256], int max)
 {
 	char text[LAB_MSG_MAX + 64];
 	const char *s = text;
@@ -267,7 +302,7 @@ static int prompt_error_lines(const struct ui_prompt *p, int first, int w, char 
 }
 
 /* Where the input is shown from: the cursor in view, and an error's column too. */
-static int prompt_offset(const struct ui_prompt *p, int room)
+static int prompt_offset(const struct prompt *p, int room)
 {
 	int off = p->cur > room ? p->cur - room : 0;
 
@@ -281,7 +316,7 @@ static int prompt_offset(const struct ui_prompt *p, int room)
 	return off;
 }
 
-static int prompt_caret(const struct ui_prompt *p, int w)
+static int prompt_caret(const struct prompt *p, int w)
 {
 	int off = prompt_offset(p, w - 2);
 	int cx = 1 + p->error_column - 1 - off;
@@ -289,21 +324,24 @@ static int prompt_caret(const struct ui_prompt *p, int w)
 	return cx < 1 ? 1 : cx >= w ? w - 1 : cx;
 }
 
-int ui_prompt_rows(const struct ui *ui, int w)
+/* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
+static int prompt_rows(const struct ui *ui, const struct ui_pane *pane, int w)
 {
-	const struct ui_prompt *p = &ui->prompt;
+	const struct prompt *p = pane->data;
 	char lines[PROMPT_ERROR_ROWS][256];
 
+	(void)ui;
 	if (!p->has_error)
 		return 2;
 	int cx = prompt_caret(p, w);
 	return 1 + prompt_error_lines(p, w - cx - 3, w, lines, PROMPT_ERROR_ROWS);
 }
 
-void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w)
+static void prompt_draw(struct ui *ui, struct ui_pane *pane)
 {
-	struct ui_prompt *p = &ui->prompt;
-	int room = w - 2;
+	struct prompt *p = pane->data;
+	WINDOW *win = pane->win;
+	int h = pane->h, w = pane->w, room = w - 2;
 	int off = prompt_offset(p, room);
 
 	leaveok(win, FALSE);
@@ -333,3 +371,11 @@ void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w)
 	int cur = 1 + p->cur - off;
 	wmove(win, 0, cur < w ? cur : w - 1);
 }
+
+const struct ui_pane_ops ui_prompt_ops = {
+	.name = "prompt",
+	.size = sizeof(struct prompt),
+	.draw = prompt_draw,
+	.key = prompt_key,
+	.rows = prompt_rows,
+};

@@ -1,4 +1,4 @@
-/* What the screen's files share: the state of one screen, its panes, roles and helpers. */
+/* The bottom of the screen, which every file of src/ui may use: the state of one screen, its panes, roles, and the services below the loop (ui.c, draw.c, theme.c). */
 #ifndef PTVIZ_UI_PRIV_H
 #define PTVIZ_UI_PRIV_H
 
@@ -10,7 +10,6 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
-#include "../view/memmap.h"
 #include "../view/frames.h"
 #include "../view/selection.h"
 #include "../view/trend.h"
@@ -49,23 +48,53 @@ struct ui_glyphs {
 	const char *spark[8];
 };
 
-enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_HELP, PANE_MEMMAP, PANE_SMALL,
-	PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
+enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_PROMPT, PANE_HELP, PANE_MEMMAP,
+	PANE_SMALL, PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
 
 struct ui;
 struct ui_play;
 
-/* One file per pane, each exporting a table of these. */
+/*
+ * What a handler changed, for the loop to act on (htop's HandlerResult).  Handlers return it; the
+ * services below them (the log, the selection, the overlay, observing) note theirs in ui->changed.
+ * The loop alone turns changes into a new layout and dirty panes, each pane saying what it shows.
+ */
+enum ui_change {
+	UI_HANDLED = 1 << 0,    /* the key was the handler's, whether or not anything else changed */
+	UI_REDRAW = 1 << 1,     /* the handler's own pane draws again */
+	UI_RELAYOUT = 1 << 2,   /* a pane opened, closed or wants another height: place them all again */
+	UI_REPAINT = 1 << 3,    /* the whole terminal again, as if garbled (^L) */
+	UI_LAB = 1 << 4,        /* the lab was observed: whatever shows it */
+	UI_FRAME = 1 << 5,      /* a frame fell due: the overlays that follow time */
+	UI_SELECTION = 1 << 6,  /* another worker is selected */
+	UI_LOG = 1 << 7,        /* the log has news, or scrolled */
+	UI_LESSON = 1 << 8,     /* the lesson moved: its caption and keys, perhaps the caption's height */
+	UI_BENCH = 1 << 9,      /* the costs lab has news */
+	UI_QUIT = 1 << 10,      /* leave the screen */
+};
+
+struct ui_pane;
+
+/*
+ * One file per pane, each exporting a table of these (tmux's window_mode).  What a pane keeps
+ * between draws is its own: size bytes, zeroed when the screen starts, in pane->data.
+ */
 struct ui_pane_ops {
 	const char *name;
-	void (*draw)(struct ui *ui, WINDOW *win, int h, int w);
-	bool (*key)(struct ui *ui, int key);   /* overlays: true when the key was theirs */
-	void (*open)(struct ui *ui);
-	void (*close)(struct ui *ui);
+	size_t size;            /* of the pane's own state; 0: it keeps none */
+	unsigned shows;         /* the changes (enum ui_change) after which it draws again */
+	void (*draw)(struct ui *ui, struct ui_pane *p);
+	/* Overlays and the prompt: what the key changed; 0 when it was not theirs. */
+	unsigned (*key)(struct ui *ui, struct ui_pane *p, int key);
+	void (*open)(struct ui *ui, struct ui_pane *p);
+	void (*close)(struct ui *ui, struct ui_pane *p);
+	void (*free)(struct ui *ui, struct ui_pane *p);   /* leaving the screen: what data holds besides itself */
+	int (*rows)(const struct ui *ui, const struct ui_pane *p, int w);   /* the height it asks for at width w */
 };
 
 struct ui_pane {
 	const struct ui_pane_ops *ops;
+	void *data;             /* its own state, ops->size bytes */
 	WINDOW *win;
 	int y, x, h, w;
 	bool visible;
@@ -91,28 +120,12 @@ struct ui_log_entry {
 	char text[480];
 };
 
-#define UI_PROMPT_MAX 256
-#define UI_HISTORY_LINES 64
-struct ui_prompt {
-	bool open;
-	char buf[UI_PROMPT_MAX];
-	int len, cur;
-	char saved[UI_PROMPT_MAX];          /* what was typed before walking the history */
-	char lines[UI_HISTORY_LINES][UI_PROMPT_MAX];
-	int nlines, walk;                    /* walk: index while browsing, nlines when not */
-	bool has_error;
-	int error_column;
-	char error[LAB_MSG_MAX + 32];
-};
-
-struct ui_memmap_view {
-	pid_t pid;
-	char who[64];              /* "T: host pid 4101 (threads T1..T4)" */
-	uint32_t group;            /* the group's serial (lab.h), 0 for none */
-	char worker[LAB_ID_MAX];
-	struct memmap map;
-	double read_at;
-	int scroll;
+/* The event log: everything writes to it, the log pane shows it, keys scroll it back. */
+struct ui_log {
+	struct ui_log_entry entry[UI_LOG_MAX];
+	int n, head;
+	int scroll;        /* entries hidden below the view: 0 shows the newest */
+	int top;           /* the entry drawn at the top of the view, as counted from the newest */
 };
 
 struct ui {
@@ -126,25 +139,16 @@ struct ui {
 	int rows, cols;
 	bool too_small;
 	struct ui_pane pane[PANE_COUNT];
-	enum ui_pane_id overlay;   /* PANE_HELP, PANE_MEMMAP or PANE_COUNT for none */
+	enum ui_pane_id overlay;   /* PANE_HELP, PANE_MEMMAP, PANE_COSTS, PANE_ASK or PANE_COUNT for none */
+	bool prompting;            /* the prompt takes the key bar's place and every key */
 
 	/* Groups in the order shown: threads first, then processes. */
 	int order[LAB_MAX_GROUPS];
 	int norder;
-	int first_column;          /* first group column shown when not all fit */
 	struct selection sel;      /* the selected worker, by serial */
-	int scroll[LAB_MAX_GROUPS];   /* worker rows scrolled in each column, by display position */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
-
-	struct ui_log_entry log[UI_LOG_MAX];
-	int log_n, log_head;
-	int log_scroll;            /* entries hidden below the view: 0 shows the newest */
-	int log_top;               /* the entry drawn at the top of the view, as counted from the newest */
-
-	struct ui_prompt prompt;
-	int help_scroll;
-	struct ui_memmap_view mm;
+	struct ui_log log;
 
 	struct ui_hit hits[UI_HITS_MAX];
 	int nhits;
@@ -153,22 +157,20 @@ struct ui {
 	struct ui_play *play;      /* the lesson being played, NULL when none */
 
 	bool quit;
-	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
-	long frames;               /* frames drawn, for --frames */
+	unsigned changed;          /* what the services below the loop changed since it last looked (enum ui_change) */
 	struct frames clock;       /* time passing: reaps, observes at opt.hz, logs each event */
 };
 
-/* ui.c */
-void ui_dirty(struct ui *ui, enum ui_pane_id id);
-void ui_dirty_all(struct ui *ui);
-void ui_relayout(struct ui *ui);
+/* ui.c: the services below the loop */
+/* A screen on lab, with no panes placed yet; its clock logs each event and notes each observation. */
+void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt);
+void ui_free(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Runs command text through the command language.  Returns false with err set on a parse or run error. */
-bool ui_command(struct ui *ui, const char *text, struct cmd_error *err);
-/* Runs one parsed command as the prompt does: echoed, errors logged, front-end verbs acted on. */
-bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err);
-/* Observes the lab and marks what shows it dirty. */
+/* Scrolls the log a page back (by > 0), a page on (by < 0), or to the newest (0); returns what changed. */
+unsigned ui_log_scroll(struct ui *ui, int by);
+/* Observes the lab now; what shows it is noted as changed. */
 void ui_observe(struct ui *ui);
+/* Opens overlay id over the groups (PANE_COUNT: none), closing the one open; the layout is noted as changed. */
 void ui_overlay(struct ui *ui, enum ui_pane_id id);
 void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b);
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */
@@ -197,63 +199,5 @@ void ui_percent(double share, char *buf, size_t len);
 const char *ui_cpu_glyph(const struct ui *ui, double share);
 void ui_box(struct ui *ui, WINDOW *win, int y, int x, int h, int w);
 void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title);
-
-/* keys.c: one table drives the keys, the key bar and the help */
-enum ui_when { UI_WHEN_ALWAYS = 0, UI_WHEN_LESSON, UI_WHEN_ASK };
-struct ui_binding {
-	int keys[4];               /* 0 ends the list */
-	const char *name;          /* as shown: "F1", "x", "Up" */
-	const char *bar;           /* label in the key bar, NULL to leave it out */
-	const char *command;       /* the command it stands for; "%w" is the selected worker */
-	const char *help;
-	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
-	void (*run)(struct ui *ui, const struct ui_binding *b);
-	enum ui_when when;         /* lesson keys: only while a lesson plays (or asks) */
-};
-extern const struct ui_binding ui_bindings[];
-extern const int ui_nbindings;
-bool ui_key(struct ui *ui, int key);
-bool ui_lesson_key(struct ui *ui, int key);
-/* False, with the reason logged, when the lab has no worker at all. */
-bool ui_have_workers(struct ui *ui);
-void ui_binding_run(struct ui *ui, int index);
-/* Whether a binding applies now (lesson keys only while a lesson plays). */
-bool ui_binding_active(const struct ui *ui, const struct ui_binding *b);
-
-/* lesson_play.c: a lesson played on the lab, item by item, between frames */
-void ui_play_start(struct ui *ui);
-void ui_play_tick(struct ui *ui);
-/* Lab time at which ui_play_tick must run next; a negative number when nothing waits on time. */
-double ui_play_deadline(const struct ui *ui);
-/* Rows the caption bar wants at width w; 0 without a lesson. */
-int ui_play_rows(const struct ui *ui, int w);
-bool ui_play_asking(const struct ui *ui);
-/* 1 when the lesson stopped on an error, else 0. */
-int ui_play_status(const struct ui *ui);
-void ui_play_free(struct ui *ui);
-void ui_play_next(struct ui *ui, const struct ui_binding *b);
-void ui_play_again(struct ui *ui, const struct ui_binding *b);
-void ui_play_answer_hint(struct ui *ui, const struct ui_binding *b);
-
-/* prompt.c */
-void ui_prompt_open(struct ui *ui, const char *text);
-bool ui_prompt_key(struct ui *ui, int key);
-void ui_prompt_draw(struct ui *ui, WINDOW *win, int h, int w);
-/* Rows the prompt needs at width w: its line, and the hint or the error wrapped under it. */
-int ui_prompt_rows(const struct ui *ui, int w);
-
-/* pane_costs.c: the costs view and its measuring child (src/bench) */
-int ui_costs_fd(struct ui *ui);
-void ui_costs_dispatch(struct ui *ui);
-/* `bench NAME`: opens the view and starts the measurement there. */
-void ui_costs_start(struct ui *ui, const char *name);
-/* Ends a measurement still running, for leaving the screen. */
-void ui_costs_end(struct ui *ui);
-
-/* The panes. */
-extern const struct ui_pane_ops ui_header_ops, ui_groups_ops, ui_log_ops, ui_keybar_ops, ui_help_ops,
-    ui_memmap_ops, ui_small_ops;
-extern const struct ui_pane_ops ui_costs_ops;
-extern const struct ui_pane_ops ui_caption_ops, ui_ask_ops, ui_big_ops;
 
 #endif

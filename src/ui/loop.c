@@ -1,0 +1,530 @@
+/* The screen's loop, on top of src/ui: one poll over the keyboard, the engine, signals and the costs lab; the layout; what changed, drawn. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "keys.h"
+#include "lesson_play.h"
+#include "pane_costs.h"
+#include "panes.h"
+#include "prompt.h"
+#include "ui_priv.h"
+
+#define LOOP_MIN_COLS 80
+#define LOOP_MIN_ROWS 24
+
+static const struct ui_pane_ops *const loop_panes[PANE_COUNT] = {
+	[PANE_HEADER] = &ui_header_ops,
+	[PANE_GROUPS] = &ui_groups_ops,
+	[PANE_LOG] = &ui_log_ops,
+	[PANE_KEYBAR] = &ui_keybar_ops,
+	[PANE_PROMPT] = &ui_prompt_ops,
+	[PANE_HELP] = &ui_help_ops,
+	[PANE_MEMMAP] = &ui_memmap_ops,
+	[PANE_SMALL] = &ui_small_ops,
+	[PANE_COSTS] = &ui_costs_ops,
+	[PANE_CAPTION] = &ui_caption_ops,
+	[PANE_ASK] = &ui_ask_ops,
+	[PANE_BIG] = &ui_big_ops,
+};
+
+/* What the loop keeps for itself, beside the screen it runs. */
+struct loop {
+	struct ui *ui;
+	SCREEN *screen;
+	int sigfd;                 /* SIGINT, SIGTERM, SIGHUP and SIGWINCH, read in the poll */
+	sigset_t old_mask;         /* the signal mask before the screen */
+	long frames;               /* frames drawn, for --frames */
+	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
+};
+
+/* ---- panes and layout ---- */
+
+static void loop_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
+{
+	struct ui_pane *p = &ui->pane[id];
+
+	if (p->win != NULL) {
+		delwin(p->win);
+		p->win = NULL;
+	}
+	p->visible = h > 0 && w > 0;
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+	if (p->visible) {
+		p->win = newwin(h, w, y, x);
+		if (p->win == NULL)
+			p->visible = false;
+		else
+			leaveok(p->win, TRUE);
+	}
+	p->dirty = true;
+}
+
+/* Resize is handled here and only here. */
+static void loop_relayout(struct ui *ui)
+{
+	int rows = ui->rows, cols = ui->cols;
+
+	ui->too_small = cols < LOOP_MIN_COLS || rows < LOOP_MIN_ROWS;
+	ui->nhits = 0;
+	for (int i = 0; i < PANE_COUNT; i++)
+		loop_place(ui, (enum ui_pane_id)i, 0, 0, 0, 0);
+	if (ui->too_small) {
+		loop_place(ui, PANE_SMALL, 0, 0, rows, cols);
+		return;
+	}
+	int bar = ui->prompting ? ui_prompt_ops.rows(ui, &ui->pane[PANE_PROMPT], cols) : ui->opt.no_keybar ? 0 : 1;
+	int logh = 3 + (rows - LOOP_MIN_ROWS) / 4;
+	if (logh > 10)
+		logh = 10;
+	/* A lesson's caption bar sits above the key bar; the log gives it room. */
+	int caption = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
+	if ((caption > 0 || ui->opt.big) && logh > 3)
+		logh = ui->opt.big ? 2 : 3;
+	int body = rows - 1 - logh - bar - caption;
+	loop_place(ui, PANE_HEADER, 0, 0, 1, cols);
+	loop_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
+	loop_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
+	loop_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
+	loop_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
+	if (ui->overlay != PANE_COUNT)
+		loop_place(ui, ui->overlay, 1, 0, body, cols);
+}
+
+/* From SIGWINCH (ask the terminal) or from KEY_RESIZE (ncurses has already resized). */
+static void loop_resize(struct ui *ui, bool ask)
+{
+	struct winsize ws;
+
+	/* resizeterm queues a KEY_RESIZE of its own, which lands back here with ask false. */
+	if (ask && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui->rows = LINES;
+	ui->cols = COLS;
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	loop_relayout(ui);
+}
+
+/* What changed, to what is laid out and drawn again: the one place panes are marked dirty. */
+static void loop_apply(struct ui *ui, unsigned change)
+{
+	change |= ui->changed;
+	ui->changed = 0;
+	if (change & UI_QUIT)
+		ui->quit = true;
+	/* The caption bar grows and shrinks with its text: lay the screen out again only when its height changes. */
+	if ((change & UI_LESSON) && !ui->too_small &&
+	    ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
+		change |= UI_RELAYOUT;
+	if (change & UI_RELAYOUT)
+		loop_relayout(ui);
+	if (change & UI_REPAINT)
+		clearok(curscr, TRUE);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if ((change & UI_REPAINT) || (loop_panes[i]->shows & change))
+			ui->pane[i].dirty = true;
+	}
+}
+
+/* A key for an overlay or the prompt: its own pane is marked here, the rest of what changed goes back to the loop. */
+static unsigned loop_pane_key(struct ui *ui, enum ui_pane_id id, int key)
+{
+	unsigned change = loop_panes[id]->key != NULL ? loop_panes[id]->key(ui, &ui->pane[id], key) : 0;
+
+	if (change & UI_REDRAW)
+		ui->pane[id].dirty = true;
+	return change;
+}
+
+static void loop_hits_forget(struct ui *ui, enum ui_pane_id id)
+{
+	int o = 0;
+
+	for (int i = 0; i < ui->nhits; i++) {
+		if (ui->hits[i].pane != id)
+			ui->hits[o++] = ui->hits[i];
+	}
+	ui->nhits = o;
+}
+
+static void loop_draw_pane(struct ui *ui, enum ui_pane_id id)
+{
+	struct ui_pane *p = &ui->pane[id];
+
+	if (!p->visible || !p->dirty)
+		return;
+	loop_hits_forget(ui, id);
+	ui->drawing = id;
+	werase(p->win);
+	loop_panes[id]->draw(ui, p);
+	wnoutrefresh(p->win);
+	p->dirty = false;
+}
+
+/*
+ * A hidden hook for benchmarks and tests: with PTVIZ_FIRST_FRAME=FILE in the environment, the
+ * CLOCK_MONOTONIC time (seconds) at which the first full frame reached the terminal is written
+ * to FILE, so "start to first frame" is measured from outside without scraping the screen.
+ */
+static void loop_note_first_frame(struct loop *l)
+{
+	const char *path = getenv("PTVIZ_FIRST_FRAME");
+	struct timespec ts;
+	char line[64];
+
+	l->first_frame_noted = true;
+	if (path == NULL || path[0] == '\0')
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int n = snprintf(line, sizeof(line), "%lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) != n)
+		ui_log(l->ui, ROLE_ERROR, "PTVIZ_FIRST_FRAME: cannot write %s", path);
+	close(fd);
+}
+
+/* One doupdate per loop turn: only the cells that changed reach the terminal. */
+static void loop_draw(struct loop *l)
+{
+	struct ui *ui = l->ui;
+	bool any = false;
+
+	for (int i = 0; i < PANE_COUNT; i++)
+		any |= ui->pane[i].visible && ui->pane[i].dirty;
+	if (!any)
+		return;
+	if (ui->too_small) {
+		loop_draw_pane(ui, PANE_SMALL);
+	} else {
+		loop_draw_pane(ui, PANE_HEADER);
+		if (ui->overlay == PANE_COUNT) {
+			loop_draw_pane(ui, PANE_GROUPS);
+			loop_draw_pane(ui, PANE_BIG);
+		} else {
+			loop_draw_pane(ui, ui->overlay);
+		}
+		loop_draw_pane(ui, PANE_LOG);
+		loop_draw_pane(ui, PANE_CAPTION);
+		loop_draw_pane(ui, PANE_KEYBAR);
+		if (ui->prompting)
+			ui->pane[PANE_PROMPT].dirty = true; /* drawn last, so the cursor stays in the prompt */
+		loop_draw_pane(ui, PANE_PROMPT);
+	}
+	curs_set(ui->prompting && !ui->too_small ? 1 : 0);
+	doupdate();
+	/* Full: the whole layout, with the starting scene's groups in it. */
+	if (!l->first_frame_noted && !ui->too_small && (ui->opt.empty || lab_ngroups(ui->lab) > 0))
+		loop_note_first_frame(l);
+}
+
+static unsigned loop_click(struct ui *ui, const MEVENT *me)
+{
+	if (me->bstate & BUTTON4_PRESSED) {
+		if (ui->overlay != PANE_COUNT)
+			return loop_pane_key(ui, ui->overlay, KEY_UP);
+		ui_select_move(ui, 0, -1);
+		return UI_HANDLED;
+	}
+#ifdef BUTTON5_PRESSED
+	if (me->bstate & BUTTON5_PRESSED) {
+		if (ui->overlay != PANE_COUNT)
+			return loop_pane_key(ui, ui->overlay, KEY_DOWN);
+		ui_select_move(ui, 0, 1);
+		return UI_HANDLED;
+	}
+#endif
+	if (!(me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED)))
+		return 0;
+	for (int i = 0; i < ui->nhits; i++) {
+		const struct ui_hit *h = &ui->hits[i];
+		if (me->y != h->y || me->x < h->x || me->x >= h->x + h->w)
+			continue;
+		if (h->kind == HIT_KEY) {
+			/* Only on press, so one click runs a key once. */
+			if (me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+				return ui_binding_run(ui, h->binding);
+		} else if (ui->overlay == PANE_COUNT) {
+			ui_select(ui, h->group, h->worker);
+		}
+		return UI_HANDLED;
+	}
+	return 0;
+}
+
+/* A key, to whichever handler it is for: the prompt, a lesson, the overlay, then the key table.  Returns what changed. */
+static unsigned loop_input(struct ui *ui, int key)
+{
+	unsigned change;
+
+	if (key == KEY_RESIZE) {
+		loop_resize(ui, false);
+		return UI_HANDLED;
+	}
+	if (key == KEY_MOUSE) {
+		MEVENT me;
+		if (getmouse(&me) == OK && !ui->too_small && !ui->prompting)
+			return loop_click(ui, &me);
+		return UI_HANDLED;
+	}
+	if (ui->prompting && !ui->too_small)
+		return loop_pane_key(ui, PANE_PROMPT, key);
+	if (ui->too_small) {
+		if (key == 'q' || key == KEY_F(10) || key == 3)
+			return UI_QUIT;
+		if (key == 27 && ui->overlay != PANE_COUNT)
+			ui_overlay(ui, PANE_COUNT);
+		return UI_HANDLED;
+	}
+	if (ui->play != NULL && (change = ui_lesson_key(ui, key)) != 0)
+		return change;
+	if (ui->overlay != PANE_COUNT && (change = loop_pane_key(ui, ui->overlay, key)) != 0)
+		return change;
+	if ((change = ui_key(ui, key)) != 0)
+		return change;
+	if (key == 27)
+		return UI_HANDLED;
+	const char *name = keyname(key);
+	ui_log(ui, ROLE_NOTE, "key %s does nothing here: F1 or ? lists the keys", name ? name : "?");
+	return UI_HANDLED;
+}
+
+static void loop_crashed(int sig)
+{
+	/* ptviz itself is broken: give the terminal back; the workers die with ptviz (PDEATHSIG). */
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* ---- the loop ---- */
+
+/* One turn's signals: a resize is laid out at once, any other ends the screen. */
+static void loop_signals(struct loop *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH)
+			loop_resize(l->ui, true);
+		else
+			l->ui->quit = true;
+	}
+}
+
+static int loop_run(struct loop *l)
+{
+	struct ui *ui = l->ui;
+	int rc = 0;
+
+	while (!ui->quit) {
+		/* A lesson's wait ends on time even when frames are rare. */
+		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
+		struct pollfd pfd[4] = {
+			{ STDIN_FILENO, POLLIN, 0 },
+			{ lab_fd(ui->lab), POLLIN, 0 },
+			{ l->sigfd, POLLIN, 0 },
+			{ ui_costs_fd(ui), POLLIN, 0 },   /* a measuring child's pipe, or -1 */
+		};
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
+			rc = 1;
+			break;
+		}
+		/* A death reaches the screen at once, not at the next frame. */
+		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
+			l->frames++;
+			loop_apply(ui, UI_FRAME);
+		} else if (ui->clock.period == 0) {
+			l->frames++;
+		}
+		if (pfd[3].revents & (POLLIN | POLLHUP))
+			loop_apply(ui, ui_costs_dispatch(ui));
+		/* Keys before a resize: a key typed just before the terminal shrank still counts. */
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			ui->quit = true; /* the terminal is gone */
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			int key;
+			while (!ui->quit && (key = getch()) != ERR)
+				loop_apply(ui, loop_input(ui, key));
+		}
+		if (pfd[2].revents & POLLIN)
+			loop_signals(l);
+		if (!ui->quit)
+			loop_apply(ui, ui_play_tick(ui));
+		if (!ui->quit)
+			loop_draw(l);
+		if (ui->opt.frames > 0 && l->frames >= ui->opt.frames)
+			ui->quit = true;
+	}
+	return rc;
+}
+
+/* ---- start and end ---- */
+
+/* The signals the loop reads in its poll, blocked and handed to a signalfd.  Returns 0, or main's exit status. */
+static int loop_block_signals(struct loop *l)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &mask, &l->old_mask);
+	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (l->sigfd < 0) {
+		fprintf(stderr, "ptviz: signalfd: %s\n", strerror(errno));
+		pthread_sigmask(SIG_SETMASK, &l->old_mask, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+static void loop_unblock_signals(struct loop *l)
+{
+	close(l->sigfd);
+	pthread_sigmask(SIG_SETMASK, &l->old_mask, NULL);
+}
+
+static void loop_catch_crashes(void (*handler)(int))
+{
+	signal(SIGSEGV, handler);
+	signal(SIGBUS, handler);
+	signal(SIGFPE, handler);
+	signal(SIGABRT, handler);
+}
+
+/* curses on the terminal: raw keys, the mouse, the theme, the first layout.  Returns 0, or main's exit status. */
+static int loop_open_terminal(struct loop *l)
+{
+	struct ui *ui = l->ui;
+
+	l->screen = newterm(NULL, stdout, stdin);
+	if (l->screen == NULL) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "ptviz: cannot drive terminal type '%s'; try TERM=xterm, or run without a screen with -c or --batch\n",
+		        term ? term : "(unset)");
+		return 2;
+	}
+	loop_catch_crashes(loop_crashed);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	              | BUTTON5_PRESSED
+#endif
+	          ,
+	          NULL);
+	mouseinterval(0);
+	ui_theme_init(ui);
+	ui->rows = LINES;
+	ui->cols = COLS;
+	loop_relayout(ui);
+	return 0;
+}
+
+static void loop_close_terminal(struct loop *l)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if (l->ui->pane[i].win != NULL)
+			delwin(l->ui->pane[i].win);
+	}
+	endwin();
+	delscreen(l->screen);
+	loop_catch_crashes(SIG_DFL);
+}
+
+/* The lesson, or the first scene, or a word on how to start one; then the first frame. */
+static void loop_first_frame(struct loop *l)
+{
+	struct ui *ui = l->ui;
+	struct cmd_error err;
+
+	if (ui->opt.lesson != NULL)
+		loop_apply(ui, ui_play_start(ui));
+	else if (!ui->opt.empty)
+		ui_command(ui, "spawn threads 4; spawn processes 4", &err);
+	else
+		ui_log(ui, ROLE_NOTE, "no groups yet: t starts 4 threads, s starts 4 processes, : takes any command");
+	ui_observe(ui);
+	loop_apply(ui, 0);
+	loop_draw(l);
+}
+
+/* Each pane gets its table and its own state, zeroed.  False when there is no memory for it. */
+static bool loop_panes_new(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		ui->pane[i].ops = loop_panes[i];
+		if (loop_panes[i]->size > 0 && (ui->pane[i].data = calloc(1, loop_panes[i]->size)) == NULL) {
+			fprintf(stderr, "ptviz: out of memory for the %s pane\n", loop_panes[i]->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void loop_panes_free(struct ui *ui)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct ui_pane *p = &ui->pane[i];
+		if (p->data != NULL && p->ops->free != NULL)
+			p->ops->free(ui, p);
+		free(p->data);
+		p->data = NULL;
+	}
+}
+
+int ui_run(struct lab *lab, const struct ui_options *opt)
+{
+	static struct ui uis; /* large: keep it off the stack */
+	struct loop l = { .ui = &uis };
+	struct ui *ui = &uis;
+	int rc = 1;
+
+	ui_init(ui, lab, opt);
+	if (!loop_panes_new(ui))
+		goto out;
+	if ((rc = loop_block_signals(&l)) != 0)
+		goto out;
+	if ((rc = loop_open_terminal(&l)) != 0)
+		goto out_signals;
+	loop_first_frame(&l);
+	rc = loop_run(&l);
+	if (rc == 0)
+		rc = ui_play_status(ui);
+	ui_play_free(ui);
+	loop_close_terminal(&l);
+	/* The workers end before ptviz returns: main calls lab_free; end them here too, for SIGTERM's sake. */
+	lab_reset(lab);
+out_signals:
+	loop_unblock_signals(&l);
+out:
+	/* A measurement still running ends here, with the costs pane. */
+	loop_panes_free(ui);
+	ui_free(ui);
+	return rc;
+}
