@@ -102,7 +102,16 @@ static void test_bench_all_json(void **state)
 	 * one) can slow any number of them but never speed one up.
 	 */
 	assert_true(num(first, "fork_min_us") > 0 && num(first, "fork_min_us") <= num(first, "fork_us"));
-	if (!(num(last, "fork_min_us") > num(first, "fork_min_us")))
+	/*
+	 * A fork holding 1 MiB takes some 100 us when nothing interrupts it.  When even the fastest
+	 * took over a millisecond, every one of them waited for a CPU, and the slope is the machine's
+	 * load, not the page tables: that one check cannot be judged here.
+	 */
+	if (num(first, "fork_min_us") > 1000)
+		print_message("SKIP one check: fork's growth with memory cannot be judged: the fastest fork holding "
+		              "1 MiB took %.0f us (the machine is busy; it takes some 100 us on a free CPU)\n",
+		              num(first, "fork_min_us"));
+	else if (!(num(last, "fork_min_us") > num(first, "fork_min_us")))
 		fail_msg("the fastest fork took %.1f us holding 64 MiB, %.1f us holding 1 MiB (medians %.1f and %.1f)",
 		         num(last, "fork_min_us"), num(first, "fork_min_us"), num(last, "fork_us"), num(first, "fork_us"));
 	json_object_put(o);
