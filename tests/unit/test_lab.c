@@ -1524,6 +1524,37 @@ static pid_t proc_ppid(pid_t pid)
 	return ok ? st.ppid : -1;
 }
 
+/* A process's state letter from /proc ('Z' once it has died and is not reaped), or 0 once it is gone. */
+static char proc_state(pid_t pid)
+{
+	struct procfs_stat st;
+	int fd = procfs_open_stat(pid, pid);
+	bool ok = fd >= 0 && procfs_read_stat(fd, &st);
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? st.state : 0;
+}
+
+/*
+ * A killed task dies only once the scheduler runs it, which no test can hasten: waits for
+ * that, with a guard, then says whether it died.  Its reaping is ptviz's part, judged apart.
+ */
+static bool died(struct fixture *fx, pid_t pid, const char *what)
+{
+	double guard = lab_now(fx->lab) + GUARD_S;
+
+	while (proc_state(pid) != 'Z' && proc_state(pid) != 0) {
+		if (lab_now(fx->lab) > guard) {
+			print_message("SKIP one check: %s cannot be judged: the killed child got no CPU to die in %.0f s "
+			              "(the machine is busy)\n", what, GUARD_S);
+			return false;
+		}
+		run_for(fx, 0.02);
+	}
+	return true;
+}
+
 static void remember_pid(struct fixture *fx, pid_t pid)
 {
 	if (fx->nseen < MAX_SEEN)
@@ -1593,10 +1624,11 @@ static void test_orphans_are_adopted(void **state)
 
 	/* An adopted child that dies (once it runs) is reaped by ptviz, its parent now. */
 	kill(tkid, SIGKILL);
-	j = judge(fx, p, 1, ANY_CPU, ORPHAN_WITNESS_MS, "the adopted child of T2 is reaped once killed");
-	UNTIL(&j, !t->kids[0].alive);
-	if (!j.met)
+	if (!died(fx, tkid, "the adopted child of T2 is reaped once killed"))
 		return;
+	/* Dead, it is ptviz's to reap: within a few turns of the clock, each of which reaps. */
+	for (int turn = 0; turn < 5 && t->kids[0].alive; turn++)
+		run_for(fx, 0.02);
 	assert_false(t->kids[0].alive);
 	assert_int_equal(kill(tkid, 0), -1);
 	/* The rest end with their group; teardown checks the adopted child is gone too. */
