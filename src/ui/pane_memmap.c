@@ -242,32 +242,8 @@ static unsigned memmap_key(struct ui *ui, struct ui_pane *p, int key)
 	case 'm':
 		ui_overlay(ui, PANE_COUNT);
 		return UI_HANDLED;
-	case KEY_UP:
-	case 'K':
-		v->scroll--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-	case 'J':
-		v->scroll++;
-		break;
-	case KEY_PPAGE:
-		v->scroll -= page;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		v->scroll += page;
-		break;
-	case KEY_HOME:
-		v->scroll = 0;
-		break;
-	case KEY_END:
-		v->scroll = 1 << 20;
-		break;
-	default:
-		return 0;
 	}
-	return UI_REDRAW;
+	return ui_scroll_key(key, &v->scroll, page) ? UI_REDRAW : 0;
 }
 
 const struct ui_pane_ops ui_memmap_ops = {

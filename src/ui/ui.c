@@ -181,6 +181,35 @@ void ui_free(struct ui *ui)
 }
 
 /* Each pane's open and close come through the table the loop gave it (ui->pane[].ops). */
+bool ui_scroll_key(int key, int *scroll, int page)
+{
+	switch (key) {
+	case KEY_UP:
+	case 'K':
+		*scroll -= 1;
+		return true;
+	case KEY_DOWN:
+	case 'j':
+	case 'J':
+		*scroll += 1;
+		return true;
+	case KEY_PPAGE:
+		*scroll -= page;
+		return true;
+	case KEY_NPAGE:
+	case ' ':
+		*scroll += page;
+		return true;
+	case KEY_HOME:
+		*scroll = 0;
+		return true;
+	case KEY_END:
+		*scroll = 1 << 20;
+		return true;
+	}
+	return false;
+}
+
 void ui_overlay(struct ui *ui, enum ui_pane_id id)
 {
 	if (ui->overlay == id)
