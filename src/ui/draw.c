@@ -1,4 +1,4 @@
-/* Drawing helpers: text clipped to a width in screen columns (never wrapping), numbers, boxes. */
+/* Drawing helpers: text clipped to a width in screen columns or broken into lines at spaces, numbers, boxes. */
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -279,4 +279,59 @@ void ui_rule(struct ui *ui, WINDOW *win, int y, int x, int w, const char *title)
 	draw_put(ui, win, y, x + w - 1, LINE_RT, a);
 	if (title != NULL && w > 6)
 		ui_putf(win, y, x + 2, w - 4, ui->role[ROLE_TITLE], " %s ", title);
+}
+
+/*
+ * Breaks text into lines of at most width columns, at spaces; a word longer
+ * than a line is cut.  Returns the number of lines; starts[i] and lens[i]
+ * say where each is in text.
+ */
+int ui_wrap(const char *text, int width, int *starts, int *lens, int max)
+{
+	int n = 0, at = 0, len = (int)strlen(text);
+	char buf[1024];
+
+	if (width < 8)
+		width = 8;
+	while (at < len && n < max) {
+		while (text[at] == ' ')
+			at++;
+		if (at >= len)
+			break;
+		int end = at, fit = at;
+		/* The longest run of whole words that fits. */
+		while (end < len) {
+			int next = end;
+			while (next < len && text[next] == ' ')
+				next++;
+			while (next < len && text[next] != ' ')
+				next++;
+			int k = next - at < (int)sizeof(buf) - 1 ? next - at : (int)sizeof(buf) - 1;
+			memcpy(buf, text + at, (size_t)k);
+			buf[k] = '\0';
+			if (ui_width(buf) > width)
+				break;
+			fit = end = next;
+		}
+		if (fit == at) {
+			/* One word wider than the line: cut it where it stops fitting, never inside a UTF-8 character. */
+			int k = at;
+			while (k < len && text[k] != ' ') {
+				int next = k + 1;
+				while (next < len && ((unsigned char)text[next] & 0xc0) == 0x80)
+					next++;
+				memcpy(buf, text + at, (size_t)(next - at));
+				buf[next - at] = '\0';
+				if (ui_width(buf) > width)
+					break;
+				k = next;
+			}
+			fit = k > at ? k : at + 1;
+		}
+		starts[n] = at;
+		lens[n] = fit - at;
+		n++;
+		at = fit;
+	}
+	return n;
 }

@@ -9,61 +9,6 @@
 #define CAPTION_MARGIN 2
 #define CAPTION_LINES_MAX 16
 
-/*
- * Breaks text into lines of at most width columns, at spaces; a word longer
- * than a line is cut.  Returns the number of lines; starts[i] and lens[i]
- * say where each is in text.
- */
-static int caption_wrap(const char *text, int width, int *starts, int *lens, int max)
-{
-	int n = 0, at = 0, len = (int)strlen(text);
-	char buf[1024];
-
-	if (width < 8)
-		width = 8;
-	while (at < len && n < max) {
-		while (text[at] == ' ')
-			at++;
-		if (at >= len)
-			break;
-		int end = at, fit = at;
-		/* The longest run of whole words that fits. */
-		while (end < len) {
-			int next = end;
-			while (next < len && text[next] == ' ')
-				next++;
-			while (next < len && text[next] != ' ')
-				next++;
-			int k = next - at < (int)sizeof(buf) - 1 ? next - at : (int)sizeof(buf) - 1;
-			memcpy(buf, text + at, (size_t)k);
-			buf[k] = '\0';
-			if (ui_width(buf) > width)
-				break;
-			fit = end = next;
-		}
-		if (fit == at) {
-			/* One word wider than the line: cut it where it stops fitting, never inside a UTF-8 character. */
-			int k = at;
-			while (k < len && text[k] != ' ') {
-				int next = k + 1;
-				while (next < len && ((unsigned char)text[next] & 0xc0) == 0x80)
-					next++;
-				memcpy(buf, text + at, (size_t)(next - at));
-				buf[next - at] = '\0';
-				if (ui_width(buf) > width)
-					break;
-				k = next;
-			}
-			fit = k > at ? k : at + 1;
-		}
-		starts[n] = at;
-		lens[n] = fit - at;
-		n++;
-		at = fit;
-	}
-	return n;
-}
-
 /* Emits lines, or only counts them when win is NULL: the same code lays out and draws. */
 struct caption_out {
 	const struct ui *ui;
@@ -83,7 +28,7 @@ static void caption_text(struct caption_out *o, const char *badge, attr_t badge_
 {
 	int starts[CAPTION_LINES_MAX], lens[CAPTION_LINES_MAX];
 	int indent = CAPTION_MARGIN + (badge != NULL ? ui_width(badge) + 1 : 0);
-	int n = caption_wrap(text, o->w - indent - CAPTION_MARGIN, starts, lens, CAPTION_LINES_MAX);
+	int n = ui_wrap(text, o->w - indent - CAPTION_MARGIN, starts, lens, CAPTION_LINES_MAX);
 
 	if (n == 0)
 		n = 1, starts[0] = 0, lens[0] = 0;

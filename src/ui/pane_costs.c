@@ -199,40 +199,14 @@ static void costs_rate(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", v);
 }
 
-/* Splits text into lines of at most w columns, at spaces. */
+/* Splits text into lines of at most w columns, at spaces (ui_wrap), each copied out. */
 static int costs_wrap(const char *text, int w, char lines[][256], int max)
 {
-	int n = 0;
-	const char *p = text;
+	int starts[40], lens[40];
+	int n = ui_wrap(text, w, starts, lens, max < 40 ? max : 40);
 
-	while (*p != '\0' && n < max) {
-		int best = 0, i = 0;
-		char buf[256];
-		while (p[i] != '\0' && i < 255) {
-			if (p[i] == ' ') {
-				memcpy(buf, p, (size_t)i);
-				buf[i] = '\0';
-				if (ui_width(buf) > w)
-					break;
-				best = i;
-			}
-			i++;
-		}
-		if (p[i] == '\0') {
-			memcpy(buf, p, (size_t)i);
-			buf[i] = '\0';
-			if (ui_width(buf) <= w)
-				best = i;
-		}
-		if (best == 0)
-			best = i < w ? i : w;
-		memcpy(lines[n], p, (size_t)best);
-		lines[n][best] = '\0';
-		n++;
-		p += best;
-		while (*p == ' ')
-			p++;
-	}
+	for (int i = 0; i < n; i++)
+		snprintf(lines[i], 256, "%.*s", lens[i] < 255 ? lens[i] : 255, text + starts[i]);
 	return n;
 }
 

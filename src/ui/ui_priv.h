@@ -184,7 +184,7 @@ void ui_order_groups(struct ui *ui);
 /* theme.c */
 void ui_theme_init(struct ui *ui);
 
-/* draw.c: text that never wraps, clipped to a width in screen columns */
+/* draw.c: text clipped to a width in screen columns, or broken into lines */
 int ui_width(const char *s);
 int ui_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
 int ui_putf(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
@@ -195,6 +195,12 @@ int ui_put_first(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *c
 int ui_put_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *s);
 int ui_put_first_cut(const struct ui *ui, WINDOW *win, int y, int x, int w, attr_t attr, const char *const *texts);
 void ui_fill(WINDOW *win, int y, int x, int w, attr_t attr);
+/*
+ * Breaks text into lines of at most width columns, at spaces; a word longer
+ * than a line is cut.  Returns the number of lines; starts[i] and lens[i]
+ * say where each is in text.
+ */
+int ui_wrap(const char *text, int width, int *starts, int *lens, int max);
 /* Digits grouped; abbreviated (12.3M) when wider than maxw. */
 void ui_number(int64_t n, int maxw, char *buf, size_t len);
 void ui_percent(double share, char *buf, size_t len);
