@@ -8,6 +8,7 @@
 
 #include <bsd/unistd.h>
 
+#include "crash.h"
 #include "lesson/lesson.h"
 #include "options.h"
 
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 	struct options o;
 	int rc;
 
+	crash_catch();
 	setproctitle_init(argc, argv, environ);
 	if ((rc = options_parse(&o, argc, argv)) >= 0)
 		return rc;

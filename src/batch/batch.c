@@ -350,7 +350,7 @@ static bool batch_report(struct batch *b)
 	return true;
 }
 
-/* Takes a pending SIGINT, SIGTERM or SIGHUP, so it stops the run instead of killing ptviz. */
+/* Takes a pending SIGINT, SIGTERM, SIGHUP or SIGQUIT, so it stops the run instead of killing ptviz. */
 static bool batch_interrupted(void *ctx)
 {
 	struct batch *b = ctx;
@@ -434,6 +434,8 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
+	/* Ctrl-\ ends the run as Ctrl-C does: no core file for a person who only wanted out. */
+	sigaddset(&stop, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	b.sigfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
 

@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <term.h>
+
+#include "../crash.h"
 #include "command.h"
 #include "keys.h"
 #include "lesson_play.h"
@@ -41,7 +44,8 @@ static const struct ui_pane_ops *const loop_panes[PANE_COUNT] = {
 struct loop {
 	struct ui *ui;
 	SCREEN *screen;
-	int sigfd;                 /* SIGINT, SIGTERM, SIGHUP and SIGWINCH, read in the poll */
+	int sigfd;                 /* SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH and SIGCONT, read in the poll */
+	double turn_at;            /* CLOCK_MONOTONIC seconds when this turn of the loop began */
 	sigset_t old_mask;         /* the signal mask before the screen */
 	long frames;               /* frames drawn, for --frames */
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
@@ -179,6 +183,7 @@ static void loop_draw_pane(struct ui *ui, enum ui_pane_id id)
  * A hidden hook for benchmarks and tests: with PTVIZ_FIRST_FRAME=FILE in the environment, the
  * CLOCK_MONOTONIC time (seconds) at which the first full frame reached the terminal is written
  * to FILE, so "start to first frame" is measured from outside without scraping the screen.
+ * ptviz creates FILE: it must not exist yet, and a symlink there is not followed.
  */
 static void loop_note_first_frame(struct loop *l)
 {
@@ -191,9 +196,13 @@ static void loop_note_first_frame(struct loop *l)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	int n = snprintf(line, sizeof(line), "%lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	/* A new file only: never through a symlink, never over a file that is there (a hook must not clobber). */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ui_log(l->ui, ROLE_ERROR, "PTVIZ_FIRST_FRAME: cannot create %s: %s (it must not exist yet)", path,
+		       strerror(errno));
 		return;
+	}
 	if (write(fd, line, (size_t)n) != n)
 		ui_log(l->ui, ROLE_ERROR, "PTVIZ_FIRST_FRAME: cannot write %s", path);
 	close(fd);
@@ -267,6 +276,32 @@ static unsigned loop_click(struct ui *ui, const MEVENT *me)
 	return 0;
 }
 
+#define LOOP_CTRL_Z 0x1a
+
+static double loop_now(void);
+/* When Ctrl-Z stopped ptviz, for the message on its return; 0 when it was not Ctrl-Z. */
+static double loop_suspended_at;
+
+/*
+ * Ctrl-Z: ptviz steps aside as any terminal program does, and `fg` brings it
+ * back (curses gives the terminal back and takes it again, see its SIGTSTP
+ * handler).  Only ptviz stops: the workers are programs of their own, each in
+ * its own process group, and go on running; the SIGCONT that comes with `fg`
+ * says so in the log (loop_signals).
+ */
+static unsigned loop_suspend(struct ui *ui)
+{
+	struct sigaction now;
+
+	if (sigaction(SIGTSTP, NULL, &now) == 0 && now.sa_handler == SIG_IGN) {
+		ui_log(ui, ROLE_NOTE, "Ctrl-Z: this shell cannot suspend programs (it has no job control); q quits");
+		return UI_HANDLED;
+	}
+	loop_suspended_at = loop_now();
+	raise(SIGTSTP);
+	return UI_HANDLED;
+}
+
 /* A key, to whichever handler it is for: the prompt, a lesson, the overlay, then the key table.  Returns what changed. */
 static unsigned loop_input(struct ui *ui, int key)
 {
@@ -276,6 +311,8 @@ static unsigned loop_input(struct ui *ui, int key)
 		loop_resize(ui, false);
 		return UI_HANDLED;
 	}
+	if (key == LOOP_CTRL_Z)
+		return loop_suspend(ui);
 	if (key == KEY_MOUSE) {
 		MEVENT me;
 		if (getmouse(&me) == OK && !ui->too_small && !ui->prompting)
@@ -304,17 +341,37 @@ static unsigned loop_input(struct ui *ui, int key)
 	return UI_HANDLED;
 }
 
-static void loop_crashed(int sig)
+/* ptviz itself is broken: the terminal comes back first (see crash.c). */
+static void loop_restore_terminal(void)
 {
-	/* ptviz itself is broken: give the terminal back; the workers die with ptviz (PDEATHSIG). */
 	endwin();
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 /* ---- the loop ---- */
 
-/* One turn's signals: a resize is laid out at once, any other ends the screen. */
+static double loop_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Back from Ctrl-Z or an outside stop: the whole screen drawn again, and the log says what went on meanwhile. */
+static void loop_continued(struct loop *l)
+{
+	struct ui *ui = l->ui;
+	/* Stopped from outside, ptviz stopped in this turn's poll. */
+	double since = loop_suspended_at > 0 ? loop_suspended_at : l->turn_at;
+
+	loop_suspended_at = 0;
+	clearok(curscr, TRUE);
+	loop_resize(ui, true);
+	ui_log(ui, ROLE_NOTE, "ptviz was stopped %.1f s; its workers ran on: they are programs of their own",
+	       loop_now() - since);
+}
+
+/* One turn's signals: a resize is laid out at once, a continue redraws, any other ends the screen. */
 static void loop_signals(struct loop *l)
 {
 	struct signalfd_siginfo si;
@@ -322,6 +379,8 @@ static void loop_signals(struct loop *l)
 	while (read(l->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGWINCH)
 			loop_resize(l->ui, true);
+		else if (si.ssi_signo == SIGCONT)
+			loop_continued(l);
 		else
 			l->ui->quit = true;
 	}
@@ -333,6 +392,7 @@ static int loop_run(struct loop *l)
 	int rc = 0;
 
 	while (!ui->quit) {
+		l->turn_at = loop_now();
 		/* A lesson's wait ends on time even when frames are rare. */
 		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
 		struct pollfd pfd[4] = {
@@ -387,7 +447,11 @@ static int loop_block_signals(struct loop *l)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	/* SIGQUIT's default would leave the terminal raw and a core file behind: it quits as q does. */
+	sigaddset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGWINCH);
+	/* Blocked, SIGCONT still continues ptviz; read here, it says ptviz was stopped. */
+	sigaddset(&mask, SIGCONT);
 	pthread_sigmask(SIG_BLOCK, &mask, &l->old_mask);
 	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l->sigfd < 0) {
@@ -404,12 +468,12 @@ static void loop_unblock_signals(struct loop *l)
 	pthread_sigmask(SIG_SETMASK, &l->old_mask, NULL);
 }
 
-static void loop_catch_crashes(void (*handler)(int))
+/* Can the terminal put text anywhere on it?  Without cursor addressing there is no screen to draw. */
+static bool loop_can_place_text(void)
 {
-	signal(SIGSEGV, handler);
-	signal(SIGBUS, handler);
-	signal(SIGFPE, handler);
-	signal(SIGABRT, handler);
+	const char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (const char *)-1;
 }
 
 /* curses on the terminal: raw keys, the mouse, the theme, the first layout.  Returns 0, or main's exit status. */
@@ -417,14 +481,21 @@ static int loop_open_terminal(struct loop *l)
 {
 	struct ui *ui = l->ui;
 
+	const char *term = getenv("TERM");
 	l->screen = newterm(NULL, stdout, stdin);
+	if (l->screen != NULL && !loop_can_place_text()) {
+		/* A terminal that cannot move the cursor (TERM=dumb) would show only the last line drawn. */
+		endwin();
+		delscreen(l->screen);
+		l->screen = NULL;
+	}
 	if (l->screen == NULL) {
-		const char *term = getenv("TERM");
-		fprintf(stderr, "ptviz: cannot drive terminal type '%s'; try TERM=xterm, or run without a screen with -c or --batch\n",
+		fprintf(stderr, "ptviz: cannot drive terminal type '%s': it must be able to move the cursor; "
+		        "try TERM=xterm-256color, or run without a screen with -c or --batch\n",
 		        term ? term : "(unset)");
 		return 2;
 	}
-	loop_catch_crashes(loop_crashed);
+	crash_on_restore(loop_restore_terminal);
 	raw();
 	noecho();
 	nonl();
@@ -454,7 +525,7 @@ static void loop_close_terminal(struct loop *l)
 	}
 	endwin();
 	delscreen(l->screen);
-	loop_catch_crashes(SIG_DFL);
+	crash_on_restore(NULL);
 }
 
 /* The lesson, or the first scene, or a word on how to start one; then the first frame. */

@@ -8,6 +8,10 @@ wait_for '1/1 alive.*1/1 alive'
 t resize-window -x 60 -y 20
 wait_for 'make the terminal at least 80x24'
 wait_for 'it is 60x20 now'
+# Far too small, the size needed still reads whole.
+t resize-window -x 20 -y 5
+wait_for 'need 80x24'
+wait_for 'it is 20x5 now'
 t resize-window -x 120 -y 36
 wait_for 'THREADS T'
 wait_for 'COUNTERS'
