@@ -31,6 +31,38 @@ static int *volatile worker_null;
 /* ptviz, which a worker's own child keeps in view (see worker_kid_main). */
 static pid_t worker_ptviz;
 
+/*
+ * Keeps only the descriptors in keep, moved to 3, 4, ... in that order.
+ * Everything else ptviz had open is closed first, so the moves need only a
+ * few free numbers above 2 + nkeep and work under any open-file limit ptviz
+ * itself can run with (a fixed place such as 64 fails under `ulimit -n 64`).
+ */
+static void worker_keep_only(const int *keep, int nkeep)
+{
+	int moved[8];
+
+	if (nkeep > 8)
+		nkeep = 8;
+	for (int fd = 3, open_max = (int)sysconf(_SC_OPEN_MAX); fd < open_max; ) {
+		int next = open_max;
+		for (int i = 0; i < nkeep; i++) {
+			if (keep[i] >= fd && keep[i] < next)
+				next = keep[i];
+		}
+		if (next > fd)
+			close_range((unsigned)fd, (unsigned)next - 1, 0);
+		fd = next + 1;
+	}
+	/* Above the places they go to, so moving one onto 3, 4, ... never closes another still to move. */
+	for (int i = 0; i < nkeep; i++)
+		moved[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, 3 + nkeep);
+	for (int i = 0; i < nkeep; i++) {
+		if (moved[i] >= 0)
+			dup2(moved[i], 3 + i);   /* dup2 clears close-on-exec, as the fds had it before */
+	}
+	closefrom(3 + nkeep);
+}
+
 void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
 {
 	sigset_t all;
@@ -68,17 +100,7 @@ void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *tit
 		if (null > 2)
 			close(null);
 	}
-	/* Out of the way first, so moving one onto 3, 4, ... never closes another still to move. */
-	int moved[8];
-	if (nkeep > 8)
-		nkeep = 8;
-	for (int i = 0; i < nkeep; i++)
-		moved[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, 64);
-	for (int i = 0; i < nkeep; i++) {
-		if (moved[i] >= 0)
-			dup2(moved[i], 3 + i);   /* dup2 clears close-on-exec, as the fds had it before */
-	}
-	closefrom(3 + nkeep);
+	worker_keep_only(keep, nkeep);
 
 	setproctitle("-%s", title);
 	prctl(PR_SET_NAME, comm);
