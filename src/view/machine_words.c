@@ -1,0 +1,63 @@
+/* What the machine is doing, in words: the header's machine line and the report's, from the engine's figures. */
+#include "machine_words.h"
+
+#include <stdio.h>
+
+static const char *machine_words_cpus(int cpus)
+{
+	return cpus == 1 ? "CPU" : "CPUs";
+}
+
+bool machine_words_other(const struct lab_machine *m, bool brief, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!m->measured || m->other_cpu < MACHINE_WORDS_OTHER_LEAST)
+		return false;
+	snprintf(buf, len, brief ? "others use %.1f/%d %s" : "other programs use %.1f of %d %s", m->other_cpu, m->cpus,
+	         machine_words_cpus(m->cpus));
+	return true;
+}
+
+bool machine_words_rate(const struct lab_observation *o, int target, char *buf, size_t len)
+{
+	if (target <= 0) {
+		snprintf(buf, len, "on events");
+		return false;
+	}
+	/* Behind once the rate, rounded, is below the target. */
+	if (o->window_s < MACHINE_WORDS_RATE_SECONDS || o->hz >= target - 0.5) {
+		snprintf(buf, len, "%d Hz", target);
+		return false;
+	}
+	snprintf(buf, len, o->hz >= 1 ? "%.0f of %d Hz" : "%.1f of %d Hz", o->hz, target);
+	return true;
+}
+
+void machine_words_report(const struct lab_machine *m, char *buf, size_t len)
+{
+	char load[64] = "";
+
+	if (m->load1 >= 0)
+		snprintf(load, sizeof(load), ", load average %.2f over the last minute", m->load1);
+	if (!m->measured) {
+		snprintf(buf, len, "machine: %d %s%s; what other programs use is not known yet (ptviz has looked for less "
+		         "than a quarter of a second)", m->cpus, machine_words_cpus(m->cpus), load);
+		return;
+	}
+	snprintf(buf, len, "machine: %d %s%s; over the last %.1f s other programs used %.1f of %d %s, ptviz and its "
+	         "workers %.1f", m->cpus, machine_words_cpus(m->cpus), load, m->window_s, m->other_cpu, m->cpus,
+	         machine_words_cpus(m->cpus), m->own_cpu);
+}
+
+void machine_words_passes(const struct lab_observation *o, char *buf, size_t len)
+{
+	if (o->passes == 0)
+		snprintf(buf, len, "observation: no pass yet");
+	else if (o->hz <= 0)
+		snprintf(buf, len, "observation: %llu pass%s so far, too few for a rate; the last took %.0f µs",
+		         (unsigned long long)o->passes, o->passes == 1 ? "" : "es", o->pass_median_us);
+	else
+		snprintf(buf, len, "observation: %llu passes, %.1f a second over the last %.1f s; a pass took %.0f µs (the "
+		         "median), nine in ten %.0f µs or less", (unsigned long long)o->passes, o->hz, o->window_s,
+		         o->pass_median_us, o->pass_p90_us);
+}

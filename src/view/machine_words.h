@@ -1,0 +1,30 @@
+/* What the machine is doing, in words: the header's machine line and the report's, from the engine's figures. */
+#ifndef PTVIZ_MACHINE_WORDS_H
+#define PTVIZ_MACHINE_WORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lab/lab.h"
+
+/* Other programs are named once they use this many CPUs' worth or more (shown rounded: 0.1). */
+#define MACHINE_WORDS_OTHER_LEAST 0.095
+/* The delivered rate is told once it has been counted over this many seconds. */
+#define MACHINE_WORDS_RATE_SECONDS 2.0
+
+/*
+ * "other programs use 1.4 of 2 CPUs", or briefly "others use 1.4/2 CPUs".
+ * False, with "" in buf, while they use less than about a tenth of a CPU or
+ * ptviz has not looked long enough to tell.
+ */
+bool machine_words_other(const struct lab_machine *m, bool brief, char *buf, size_t len);
+/*
+ * The frame rate: "10 Hz" when the passes keep up with target, "6 of 10 Hz"
+ * when fewer are delivered (true then), "on events" when target is 0.
+ */
+bool machine_words_rate(const struct lab_observation *o, int target, char *buf, size_t len);
+/* The report's sentences: what the machine did, and how the lab was observed. */
+void machine_words_report(const struct lab_machine *m, char *buf, size_t len);
+void machine_words_passes(const struct lab_observation *o, char *buf, size_t len);
+
+#endif
