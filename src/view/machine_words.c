@@ -49,15 +49,24 @@ void machine_words_report(const struct lab_machine *m, char *buf, size_t len)
 	         machine_words_cpus(m->cpus), m->own_cpu);
 }
 
+/* A pass's duration: µs when short, ms when long. */
+static void machine_words_duration(double us, char *buf, size_t len)
+{
+	snprintf(buf, len, us < 1000 ? "%.0f µs" : "%.1f ms", us < 1000 ? us : us / 1000);
+}
+
 void machine_words_passes(const struct lab_observation *o, char *buf, size_t len)
 {
+	char median[32], p90[32];
+
+	machine_words_duration(o->pass_median_us, median, sizeof(median));
+	machine_words_duration(o->pass_p90_us, p90, sizeof(p90));
 	if (o->passes == 0)
 		snprintf(buf, len, "observation: no pass yet");
 	else if (o->hz <= 0)
-		snprintf(buf, len, "observation: %llu pass%s so far, too few for a rate; the last took %.0f µs",
-		         (unsigned long long)o->passes, o->passes == 1 ? "" : "es", o->pass_median_us);
+		snprintf(buf, len, "observation: %llu pass%s, too few in the last %.0f s for a rate; the last took %s",
+		         (unsigned long long)o->passes, o->passes == 1 ? "" : "es", MACHINE_WORDS_PASS_SECONDS, median);
 	else
-		snprintf(buf, len, "observation: %llu passes, %.1f a second over the last %.1f s; a pass took %.0f µs (the "
-		         "median), nine in ten %.0f µs or less", (unsigned long long)o->passes, o->hz, o->window_s,
-		         o->pass_median_us, o->pass_p90_us);
+		snprintf(buf, len, "observation: %llu passes, %.1f a second over the last %.1f s; a pass took %s (the "
+		         "median), nine in ten %s or less", (unsigned long long)o->passes, o->hz, o->window_s, median, p90);
 }

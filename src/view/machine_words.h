@@ -11,6 +11,8 @@
 #define MACHINE_WORDS_OTHER_LEAST 0.095
 /* The delivered rate is told once it has been counted over this many seconds. */
 #define MACHINE_WORDS_RATE_SECONDS 2.0
+/* The seconds the engine counts the rate over (MACHINE_PASS_WINDOW_NS). */
+#define MACHINE_WORDS_PASS_SECONDS 3.0
 
 /*
  * "other programs use 1.4 of 2 CPUs", or briefly "others use 1.4/2 CPUs".

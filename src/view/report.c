@@ -74,6 +74,8 @@ bool report_gather(struct report *r, struct lab *lab)
 	r->t = lab_now(lab);
 	r->parent_counter = lab_parent_counter();
 	r->parent_counter_address = lab_counter_address();
+	lab_observation_read(lab, &r->observation);
+	lab_machine_read(lab, &r->machine);
 	for (int i = 0; i < lab_ngroups(lab) && i < LAB_MAX_GROUPS; i++) {
 		if (!report_group(&r->groups[i], lab_group_at(lab, i))) {
 			report_free(r);
