@@ -56,8 +56,8 @@ enum header_part {
  * the clock always stay.  When all is as it should be: the workload goes
  * first, then the seed, then the rate and the title's subtitle.  When other
  * programs take CPUs or the frames fall behind, that news is kept longest:
- * the subtitle goes first (the panes' titles say threads and processes),
- * then the workload and the seed, then the news is said briefly.
+ * the workload and the seed go, then the subtitle (the panes' titles say
+ * threads and processes), then the news is said briefly.
  */
 static const unsigned header_plain[] = {
 	HEADER_ALL,
@@ -67,12 +67,19 @@ static const unsigned header_plain[] = {
 };
 static const unsigned header_busy[] = {
 	HEADER_ALL,
-	HEADER_ALL & ~HEADER_SUBTITLE,
-	HEADER_SEED | HEADER_RATE | HEADER_MACHINE,
+	HEADER_ALL & ~HEADER_WORKLOAD,
+	HEADER_ALL & ~(HEADER_WORKLOAD | HEADER_SEED),
 	HEADER_RATE | HEADER_MACHINE,
 	HEADER_RATE | HEADER_MACHINE | HEADER_BRIEF,
 	HEADER_MACHINE | HEADER_BRIEF,
 	0,
+};
+
+/* What the header keeps from one frame to the next, so its news does not come and go with every wobble. */
+struct header_state {
+	bool named;              /* other programs' CPUs were named */
+	bool behind;             /* the frames were behind */
+	double costs_at;         /* when the costs lab last measured; 0 never */
 };
 
 /* What the machine is doing, for the header: other programs' CPUs (long and brief) and the frame rate. */
@@ -81,17 +88,26 @@ struct header_machine {
 	bool busy, behind;
 };
 
-static void header_machine(struct ui *ui, struct header_machine *hm)
+static void header_machine(struct ui *ui, struct header_state *st, struct header_machine *hm)
 {
 	struct lab_machine m;
 	struct lab_observation o;
+	double now = lab_now(ui->lab);
 
 	lab_machine_read(ui->lab, &m);
 	lab_observation_read(ui->lab, &o);
-	/* The costs lab's measuring child is ptviz's own, not another program: say nothing while it measures. */
-	hm->busy = ui_costs_fd(ui) < 0 && machine_words_other(&m, false, hm->other, sizeof(hm->other));
-	machine_words_other(&m, true, hm->brief, sizeof(hm->brief));
-	hm->behind = machine_words_rate(&o, ui->opt.hz, hm->rate, sizeof(hm->rate));
+	/*
+	 * The costs lab's measuring child is ptviz's own, not another program:
+	 * nothing is said while it measures, nor for the window after.
+	 */
+	if (ui_costs_fd(ui) >= 0)
+		st->costs_at = now;
+	bool costs = st->costs_at > 0 && now - st->costs_at < m.window_s + 0.2;
+	hm->busy = !costs && machine_words_other(&m, st->named, false, hm->other, sizeof(hm->other));
+	machine_words_other(&m, st->named, true, hm->brief, sizeof(hm->brief));
+	hm->behind = machine_words_rate(&o, ui->opt.hz, st->behind, hm->rate, sizeof(hm->rate));
+	st->named = hm->busy;
+	st->behind = hm->behind;
 }
 
 static void header_draw(struct ui *ui, struct ui_pane *p)
@@ -103,7 +119,7 @@ static void header_draw(struct ui *ui, struct ui_pane *p)
 	struct header_machine hm;
 
 	ui_fill(win, 0, 0, w, a);
-	header_machine(ui, &hm);
+	header_machine(ui, p->data, &hm);
 	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
 	if (ui->opt.seeded || ui->play != NULL)
 		snprintf(seed, sizeof(seed), "seed %lu   ", ui->opt.seed);
@@ -130,6 +146,7 @@ static void header_draw(struct ui *ui, struct ui_pane *p)
 
 const struct ui_pane_ops ui_header_ops = {
 	.name = "header",
+	.size = sizeof(struct header_state),
 	.shows = UI_LAB,
 	.draw = header_draw,
 };

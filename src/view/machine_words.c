@@ -8,28 +8,28 @@ static const char *machine_words_cpus(int cpus)
 	return cpus == 1 ? "CPU" : "CPUs";
 }
 
-bool machine_words_other(const struct lab_machine *m, bool brief, char *buf, size_t len)
+bool machine_words_other(const struct lab_machine *m, bool named, bool brief, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (!m->measured || m->other_cpu < MACHINE_WORDS_OTHER_LEAST)
+	if (!m->measured || m->other_cpu < (named ? MACHINE_WORDS_OTHER_STAYS : MACHINE_WORDS_OTHER_LEAST))
 		return false;
 	snprintf(buf, len, brief ? "others use %.1f/%d %s" : "other programs use %.1f of %d %s", m->other_cpu, m->cpus,
 	         machine_words_cpus(m->cpus));
 	return true;
 }
 
-bool machine_words_rate(const struct lab_observation *o, int target, char *buf, size_t len)
+bool machine_words_rate(const struct lab_observation *o, int target, bool behind, char *buf, size_t len)
 {
 	if (target <= 0) {
 		snprintf(buf, len, "on events");
 		return false;
 	}
-	/* Behind once the rate, rounded, is below the target. */
-	if (o->window_s < MACHINE_WORDS_RATE_SECONDS || o->hz >= target - 0.5) {
+	if (o->window_s < MACHINE_WORDS_RATE_SECONDS || o->hz >= target - (behind ? 0.2 : 0.5)) {
 		snprintf(buf, len, "%d Hz", target);
 		return false;
 	}
-	snprintf(buf, len, o->hz >= 1 ? "%.0f of %d Hz" : "%.1f of %d Hz", o->hz, target);
+	snprintf(buf, len, o->hz >= target - 1 ? "%.1f of %d Hz" : o->hz >= 1 ? "%.0f of %d Hz" : "%.1f of %d Hz", o->hz,
+	         target);
 	return true;
 }
 

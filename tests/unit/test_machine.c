@@ -141,30 +141,41 @@ static void test_words(void **state)
 	struct lab_observation o = { .passes = 100, .hz = 6.2, .window_s = 3, .pass_median_us = 400, .pass_p90_us = 2500 };
 	char buf[384];
 
-	assert_true(machine_words_other(&m, false, buf, sizeof(buf)));
+	assert_true(machine_words_other(&m, false, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "other programs use 1.4 of 2 CPUs");
-	assert_true(machine_words_other(&m, true, buf, sizeof(buf)));
+	assert_true(machine_words_other(&m, false, true, buf, sizeof(buf)));
 	assert_string_equal(buf, "others use 1.4/2 CPUs");
-	m.other_cpu = 0.08;   /* less than a tenth of a CPU: not worth a word */
-	assert_false(machine_words_other(&m, false, buf, sizeof(buf)));
+	m.other_cpu = 0.08;   /* less than a tenth of a CPU: not worth a word, unless named the moment before */
+	assert_false(machine_words_other(&m, false, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "");
+	assert_true(machine_words_other(&m, true, false, buf, sizeof(buf)));
+	assert_string_equal(buf, "other programs use 0.1 of 2 CPUs");
+	m.other_cpu = 0.04;
+	assert_false(machine_words_other(&m, true, false, buf, sizeof(buf)));
 	m.other_cpu = 1.5;
 	m.measured = false;
-	assert_false(machine_words_other(&m, false, buf, sizeof(buf)));
+	assert_false(machine_words_other(&m, false, false, buf, sizeof(buf)));
 	m = (struct lab_machine){ .cpus = 1, .measured = true, .window_s = 1, .other_cpu = 0.5 };
-	assert_true(machine_words_other(&m, false, buf, sizeof(buf)));
+	assert_true(machine_words_other(&m, false, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "other programs use 0.5 of 1 CPU");
 
-	assert_true(machine_words_rate(&o, 10, buf, sizeof(buf)));
+	assert_true(machine_words_rate(&o, 10, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "6 of 10 Hz");
-	o.hz = 9.6;   /* rounds to the target */
-	assert_false(machine_words_rate(&o, 10, buf, sizeof(buf)));
+	o.hz = 0.4;
+	assert_true(machine_words_rate(&o, 10, false, buf, sizeof(buf)));
+	assert_string_equal(buf, "0.4 of 10 Hz");
+	o.hz = 9.6;   /* rounds to the target: on time, unless behind the moment before */
+	assert_false(machine_words_rate(&o, 10, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "10 Hz");
+	assert_true(machine_words_rate(&o, 10, true, buf, sizeof(buf)));
+	assert_string_equal(buf, "9.6 of 10 Hz");
+	o.hz = 9.85;
+	assert_false(machine_words_rate(&o, 10, true, buf, sizeof(buf)));
 	o.hz = 2;
 	o.window_s = 1;   /* too short to tell */
-	assert_false(machine_words_rate(&o, 10, buf, sizeof(buf)));
+	assert_false(machine_words_rate(&o, 10, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "10 Hz");
-	assert_false(machine_words_rate(&o, 0, buf, sizeof(buf)));
+	assert_false(machine_words_rate(&o, 0, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "on events");
 
 	m = (struct lab_machine){ .cpus = 2, .measured = true, .window_s = 1.04, .other_cpu = 1.43, .own_cpu = 0.5,
