@@ -56,8 +56,9 @@ enum header_part {
  * the clock always stay.  When all is as it should be: the workload goes
  * first, then the seed, then the rate and the title's subtitle.  When other
  * programs take CPUs or the frames fall behind, that news is kept longest:
- * the workload and the seed go, then the subtitle (the panes' titles say
- * threads and processes), then the news is said briefly.
+ * the workload goes, then the subtitle (the panes' titles say threads and
+ * processes), then the news is said briefly, and only then the seed (a
+ * lesson's run is repeated with it).
  */
 static const unsigned header_plain[] = {
 	HEADER_ALL,
@@ -68,8 +69,8 @@ static const unsigned header_plain[] = {
 static const unsigned header_busy[] = {
 	HEADER_ALL,
 	HEADER_ALL & ~HEADER_WORKLOAD,
-	HEADER_ALL & ~(HEADER_WORKLOAD | HEADER_SEED),
-	HEADER_RATE | HEADER_MACHINE,
+	HEADER_SEED | HEADER_RATE | HEADER_MACHINE,
+	HEADER_SEED | HEADER_RATE | HEADER_MACHINE | HEADER_BRIEF,
 	HEADER_RATE | HEADER_MACHINE | HEADER_BRIEF,
 	HEADER_MACHINE | HEADER_BRIEF,
 	0,
