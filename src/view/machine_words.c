@@ -62,7 +62,7 @@ void machine_words_passes(const struct lab_observation *o, char *buf, size_t len
 	machine_words_duration(o->pass_median_us, median, sizeof(median));
 	machine_words_duration(o->pass_p90_us, p90, sizeof(p90));
 	if (o->passes == 0)
-		snprintf(buf, len, "observation: no pass yet");
+		snprintf(buf, len, "observation: no pass before this report (time has not run)");
 	else if (o->hz <= 0)
 		snprintf(buf, len, "observation: %llu pass%s, too few in the last %.0f s for a rate; the last took %s",
 		         (unsigned long long)o->passes, o->passes == 1 ? "" : "es", MACHINE_WORDS_PASS_SECONDS, median);
