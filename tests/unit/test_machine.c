@@ -292,7 +292,7 @@ static void test_other_programs(void **state)
 	(void)state;
 	struct lab *lab = small_lab(4, 4);
 	static struct looks l;
-	struct lab_machine m;
+	struct lab_machine m = { 0 };
 	double share = 0, until = wall() + GUARD_S;
 	pid_t a = busy_loop(), b = busy_loop();
 
@@ -349,7 +349,7 @@ static void test_own_workers(void **state)
 	struct lab *lab = small_lab(4, 4);
 	struct lab_error err;
 	static struct looks l;
-	struct lab_machine m;
+	struct lab_machine m = { 0 };
 	double share = 0, until = wall() + GUARD_S;
 
 	memset(&l, 0, sizeof(l));
