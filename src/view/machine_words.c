@@ -24,7 +24,9 @@ bool machine_words_rate(const struct lab_observation *o, int target, bool behind
 		snprintf(buf, len, "on events");
 		return false;
 	}
-	if (o->window_s < MACHINE_WORDS_RATE_SECONDS || o->hz >= target - (behind ? 0.2 : 0.5)) {
+	/* Counted long enough: two seconds, or a hundred passes at a high rate (the engine keeps 256). */
+	bool counted = o->window_s >= MACHINE_WORDS_RATE_SECONDS || o->window_s * o->hz >= 100;
+	if (!counted || o->hz >= target - (behind ? 0.2 : 0.5)) {
 		snprintf(buf, len, "%d Hz", target);
 		return false;
 	}

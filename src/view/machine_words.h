@@ -14,7 +14,7 @@
  */
 #define MACHINE_WORDS_OTHER_LEAST 0.095
 #define MACHINE_WORDS_OTHER_STAYS 0.055
-/* The delivered rate is told once it has been counted over this many seconds. */
+/* The delivered rate is told once it has been counted over this many seconds (or a hundred passes). */
 #define MACHINE_WORDS_RATE_SECONDS 2.0
 /* The seconds the engine counts the rate over (MACHINE_PASS_WINDOW_NS). */
 #define MACHINE_WORDS_PASS_SECONDS 3.0

@@ -175,6 +175,9 @@ static void test_words(void **state)
 	o.window_s = 1;   /* too short to tell */
 	assert_false(machine_words_rate(&o, 10, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "10 Hz");
+	o = (struct lab_observation){ .passes = 2000, .hz = 190, .window_s = 1.34 };   /* 256 passes at 200 Hz */
+	assert_true(machine_words_rate(&o, 200, false, buf, sizeof(buf)));
+	assert_string_equal(buf, "190 of 200 Hz");
 	assert_false(machine_words_rate(&o, 0, false, buf, sizeof(buf)));
 	assert_string_equal(buf, "on events");
 
