@@ -13,6 +13,7 @@
 #include "../cmd/cmd.h"
 #include "../view/explain.h"
 #include "../view/frames.h"
+#include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
 
@@ -170,11 +171,23 @@ static void batch_text_worker(struct batch *b, const struct report_group *rg, co
 	}
 }
 
+/* What the machine did and how the lab was observed, in words. */
+static void batch_text_machine(struct batch *b, const struct report *r)
+{
+	char text[384];
+
+	machine_words_report(&r->machine, text, sizeof(text));
+	fprintf(b->out, "  %s\n", text);
+	machine_words_passes(&r->observation, text, sizeof(text));
+	fprintf(b->out, "  %s\n", text);
+}
+
 static void batch_report_text(struct batch *b, const struct report *r)
 {
 	fprintf(b->out, "%6.2fs report\n", r->t);
 	fprintf(b->out, "  ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)\n",
 	        r->parent_counter_address, (long long)r->parent_counter);
+	batch_text_machine(b, r);
 	if (r->ngroups == 0)
 		fprintf(b->out, "  no groups: start some with 'spawn threads 4' or 'spawn processes 4'\n");
 	for (int i = 0; i < r->ngroups; i++) {
@@ -321,6 +334,34 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	return go;
 }
 
+/* A figure with the decimals it deserves. */
+static struct json_object *batch_figure(double x, const char *format)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), format, x);
+	return json_object_new_double_s(x, buf);
+}
+
+/* "observation": how often the lab was observed, and how long a pass took; "machine": the CPUs and the load. */
+static void batch_json_machine(struct json_object *o, const struct report *r)
+{
+	const struct lab_observation *ob = &r->observation;
+	const struct lab_machine *m = &r->machine;
+	struct json_object *oo = json_object_new_object();
+	struct json_object *mo = json_object_new_object();
+
+	json_object_object_add(oo, "passes", json_object_new_int64((int64_t)ob->passes));
+	json_object_object_add(oo, "hz", batch_figure(ob->hz, "%.2f"));
+	json_object_object_add(oo, "pass_median_us", ob->passes ? batch_figure(ob->pass_median_us, "%.1f") : NULL);
+	json_object_object_add(oo, "pass_p90_us", ob->passes ? batch_figure(ob->pass_p90_us, "%.1f") : NULL);
+	json_object_object_add(o, "observation", oo);
+	json_object_object_add(mo, "cpus", json_object_new_int(m->cpus));
+	json_object_object_add(mo, "other_cpu", m->measured ? batch_figure(m->other_cpu, "%.2f") : NULL);
+	json_object_object_add(mo, "load1", m->load1 >= 0 ? batch_figure(m->load1, "%.2f") : NULL);
+	json_object_object_add(o, "machine", mo);
+}
+
 static void batch_report_json(struct batch *b, const struct report *r)
 {
 	struct json_object *o = batch_object("report", r->t);
@@ -328,6 +369,7 @@ static void batch_report_json(struct batch *b, const struct report *r)
 
 	json_object_object_add(o, "parent_counter", json_object_new_int64(r->parent_counter));
 	json_object_object_add(o, "parent_counter_address", batch_address(r->parent_counter_address));
+	batch_json_machine(o, r);
 	for (int i = 0; i < r->ngroups; i++)
 		json_object_array_add(groups, batch_json_group(&r->groups[i]));
 	json_object_object_add(o, "groups", groups);

@@ -338,4 +338,30 @@ void lab_read_files(struct lab *lab, const char *group);
  */
 bool lab_fork_child(struct lab *lab, const char *worker, struct lab_error *err);
 
+/*
+ * What the machine is doing beside ptviz (machine.c).  Every observation
+ * pass is logged: when it began and how long it took.  With it, now and
+ * then, how busy the CPUs were (/proc/stat) and how much of that was
+ * ptviz's own tree: ptviz itself and every worker it started, alive or
+ * dead, by their CPU time.  The rest is other programs'.
+ */
+struct lab_observation {
+	uint64_t passes;         /* observation passes since the lab started */
+	double hz;               /* passes a second delivered over the last few seconds; 0 before two */
+	double window_s;         /* the seconds hz and the durations are taken over */
+	double pass_median_us;   /* how long a pass took, the median of those */
+	double pass_p90_us;      /* nine passes in ten took this long or less */
+};
+void lab_observation_read(const struct lab *lab, struct lab_observation *o);
+
+struct lab_machine {
+	int cpus;                /* online */
+	bool measured;           /* ptviz has looked long enough to tell the CPU figures below */
+	double window_s;         /* the last second or so they are taken over */
+	double other_cpu;        /* CPUs' worth other programs used: all busy time less ptviz's tree */
+	double own_cpu;          /* CPUs' worth ptviz and its workers used */
+	double load1;            /* load average over the last minute (/proc/loadavg); -1 unknown */
+};
+void lab_machine_read(const struct lab *lab, struct lab_machine *m);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "instr.h"
 #include "lab.h"
+#include "machine.h"
 
 struct worker_segment;
 
@@ -55,6 +56,7 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	struct machine_log machine;  /* every pass's time, and how busy the CPUs were (machine.c) */
 	/*
 	 * Bumped when something may have changed what /proc says of a worker
 	 * that has not worked: a SIGCHLD (a child stopped, continued or died),

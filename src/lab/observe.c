@@ -243,6 +243,7 @@ void lab_observe(struct lab *lab)
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;
+	lab_note_pass(lab, t);
 }
 
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass)

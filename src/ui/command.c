@@ -1,6 +1,7 @@
 /* Commands from the screen: run through the command language, echoed in the log, and the screen's own verbs (report, quit, bench) acted on. */
 #include <inttypes.h>
 
+#include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
 #include "command.h"
@@ -10,7 +11,7 @@
 static void command_report(struct ui *ui)
 {
 	struct report r;
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], words[384];
 
 	if (!report_gather(&r, ui->lab)) {
 		ui_log(ui, ROLE_ERROR, "report: out of memory");
@@ -19,6 +20,10 @@ static void command_report(struct ui *ui)
 	frames_drain(&ui->clock);
 	ui_log(ui, ROLE_NOTE, "report: ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)",
 	       r.parent_counter_address, (long long)r.parent_counter);
+	machine_words_report(&r.machine, words, sizeof(words));
+	ui_log(ui, ROLE_NOTE, "report: %s", words);
+	machine_words_passes(&r.observation, words, sizeof(words));
+	ui_log(ui, ROLE_NOTE, "report: %s", words);
 	if (r.ngroups == 0)
 		ui_log(ui, ROLE_NOTE, "report: no groups; t or s starts some");
 	for (int i = 0; i < r.ngroups; i++) {

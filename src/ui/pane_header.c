@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../view/machine_words.h"
+#include "pane_costs.h"
 #include "ui_priv.h"
 
 static const char *header_sync(struct ui *ui)
@@ -38,29 +40,103 @@ static const char *header_workload(struct ui *ui)
 	return text;
 }
 
+/* The parts of the header line that give way when it is too narrow. */
+enum header_part {
+	HEADER_SUBTITLE = 1 << 0,   /* "processes vs threads" */
+	HEADER_WORKLOAD = 1 << 1,
+	HEADER_SEED = 1 << 2,
+	HEADER_RATE = 1 << 3,       /* "10 Hz", or "6 of 10 Hz" when the frames fall behind */
+	HEADER_MACHINE = 1 << 4,    /* "other programs use 1.4 of 2 CPUs" */
+	HEADER_BRIEF = 1 << 5,      /* ... said briefly: "others use 1.4/2 CPUs" */
+};
+#define HEADER_ALL (HEADER_SUBTITLE | HEADER_WORKLOAD | HEADER_SEED | HEADER_RATE | HEADER_MACHINE)
+
+/*
+ * What stays as the line narrows, whole parts at a time; the sync mode and
+ * the clock always stay.  When all is as it should be: the workload goes
+ * first, then the seed, then the rate and the title's subtitle.  When other
+ * programs take CPUs or the frames fall behind, that news is kept longest:
+ * the workload goes, then the subtitle (the panes' titles say threads and
+ * processes), then the news is said briefly, and only then the seed (a
+ * lesson's run is repeated with it).
+ */
+static const unsigned header_plain[] = {
+	HEADER_ALL,
+	HEADER_ALL & ~HEADER_WORKLOAD,
+	HEADER_ALL & ~(HEADER_WORKLOAD | HEADER_SEED),
+	0,
+};
+static const unsigned header_busy[] = {
+	HEADER_ALL,
+	HEADER_ALL & ~HEADER_WORKLOAD,
+	HEADER_SEED | HEADER_RATE | HEADER_MACHINE,
+	HEADER_SEED | HEADER_RATE | HEADER_MACHINE | HEADER_BRIEF,
+	HEADER_RATE | HEADER_MACHINE | HEADER_BRIEF,
+	HEADER_MACHINE | HEADER_BRIEF,
+	0,
+};
+
+/* What the header keeps from one frame to the next, so its news does not come and go with every wobble. */
+struct header_state {
+	bool named;              /* other programs' CPUs were named */
+	bool behind;             /* the frames were behind */
+	double costs_at;         /* when the costs lab last measured; 0 never */
+};
+
+/* What the machine is doing, for the header: other programs' CPUs (long and brief) and the frame rate. */
+struct header_machine {
+	char other[64], brief[48], rate[32];
+	bool busy, behind;
+};
+
+static void header_machine(struct ui *ui, struct header_state *st, struct header_machine *hm)
+{
+	struct lab_machine m;
+	struct lab_observation o;
+	double now = lab_now(ui->lab);
+
+	lab_machine_read(ui->lab, &m);
+	lab_observation_read(ui->lab, &o);
+	/*
+	 * The costs lab's measuring child is ptviz's own, not another program:
+	 * nothing is said while it measures, nor for the window after.
+	 */
+	if (ui_costs_fd(ui) >= 0)
+		st->costs_at = now;
+	bool costs = st->costs_at > 0 && now - st->costs_at < m.window_s + 0.2;
+	hm->busy = !costs && machine_words_other(&m, st->named, false, hm->other, sizeof(hm->other));
+	machine_words_other(&m, st->named, true, hm->brief, sizeof(hm->brief));
+	hm->behind = machine_words_rate(&o, ui->opt.hz, st->behind, hm->rate, sizeof(hm->rate));
+	st->named = hm->busy;
+	st->behind = hm->behind;
+}
+
 static void header_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
 	int w = p->w;
-	char right[128];
+	char right[256], left[64], seed[40] = "", machine[72] = "";
 	attr_t a = ui->role[ROLE_HEADER];
+	struct header_machine hm;
 
 	ui_fill(win, 0, 0, w, a);
-	char rate[16], left[64], seed[40] = "";
+	header_machine(ui, p->data, &hm);
 	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
 	if (ui->opt.seeded || ui->play != NULL)
 		snprintf(seed, sizeof(seed), "seed %lu   ", ui->opt.seed);
-	if (ui->opt.hz > 0)
-		snprintf(rate, sizeof(rate), "%d Hz", ui->opt.hz);
-	else
-		snprintf(rate, sizeof(rate), "on events");
-	/* Whole parts give way, least needed first: the sync mode and the clock stay. */
-	for (int level = 0; level < 4; level++) {
-		snprintf(left, sizeof(left), level < 3 ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
-		snprintf(right, sizeof(right), "%s%ssync %s   %s%st=%.1fs ", level == 0 ? header_workload(ui) : "",
-		         level < 3 ? seed : "", header_sync(ui), level < 2 ? rate : "", level < 2 ? "   " : "",
-		         lab_now(ui->lab));
-		if (ui_width(left) + 2 + ui_width(right) <= w)
+	const unsigned *ladder = hm.busy || hm.behind ? header_busy : header_plain;
+	for (int level = 0;; level++) {
+		unsigned show = ladder[level];
+		bool last = show == 0;
+		/* Frames that fall behind are news, kept as long as other programs' CPUs. */
+		if (hm.behind && (show & HEADER_MACHINE))
+			show |= HEADER_RATE;
+		snprintf(machine, sizeof(machine), "%s   ", show & HEADER_BRIEF ? hm.brief : hm.other);
+		snprintf(left, sizeof(left), show & HEADER_SUBTITLE ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
+		snprintf(right, sizeof(right), "%s%ssync %s   %s%s%st=%.1fs ", show & HEADER_WORKLOAD ? header_workload(ui) : "",
+		         show & HEADER_SEED ? seed : "", header_sync(ui), hm.busy && (show & HEADER_MACHINE) ? machine : "",
+		         show & HEADER_RATE ? hm.rate : "", show & HEADER_RATE ? "   " : "", lab_now(ui->lab));
+		if (last || ui_width(left) + 2 + ui_width(right) <= w)
 			break;
 	}
 	int x = ui_put(win, 0, 0, w, a | A_BOLD, left);
@@ -71,6 +147,7 @@ static void header_draw(struct ui *ui, struct ui_pane *p)
 
 const struct ui_pane_ops ui_header_ops = {
 	.name = "header",
+	.size = sizeof(struct header_state),
 	.shows = UI_LAB,
 	.draw = header_draw,
 };

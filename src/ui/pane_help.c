@@ -20,6 +20,12 @@ static const struct help_section help_panes[] = {
 	  "Each column is one group of workers running the same loop, counter++, as fast as it can: threads on the "
 	  "left, processes on the right. Nothing is simulated: every figure is read from the running workers, "
 	  "from their memory and from /proc, at the rate in the top line." },
+	{ "The top line",
+	  "The workload, the sync mode, how often the screen looks (10 Hz) and the time since ptviz started. "
+	  "When other programs on this machine use a tenth of a CPU or more, it says how much: 'other programs "
+	  "use 1.4 of 2 CPUs' means that over the last second the CPUs were busy 1.4 CPUs' worth with work that "
+	  "is neither ptviz's nor its workers'. The workers share the CPUs with those programs, and get less. "
+	  "When fewer frames come than asked for, '10 Hz' becomes '6 of 10 Hz'." },
 	{ "Memory",
 	  "Threads: one counter at one address, because the threads of a process share all of its memory; each "
 	  "thread owns only its stack, so every stack address differs. Processes: the counter sits at the SAME "

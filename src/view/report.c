@@ -69,11 +69,14 @@ static bool report_group(struct report_group *rg, const struct lab_group *g)
 bool report_gather(struct report *r, struct lab *lab)
 {
 	memset(r, 0, sizeof(*r));
+	/* The passes as time brought them, before the report's own: the frame rate delivered. */
+	lab_observation_read(lab, &r->observation);
 	lab_observe(lab);
 	lab_read_files(lab, NULL);
 	r->t = lab_now(lab);
 	r->parent_counter = lab_parent_counter();
 	r->parent_counter_address = lab_counter_address();
+	lab_machine_read(lab, &r->machine);
 	for (int i = 0; i < lab_ngroups(lab) && i < LAB_MAX_GROUPS; i++) {
 		if (!report_group(&r->groups[i], lab_group_at(lab, i))) {
 			report_free(r);

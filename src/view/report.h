@@ -42,6 +42,8 @@ struct report {
 	double t;
 	int64_t parent_counter;  /* ptviz's own copy of the counter: it never runs the workload */
 	uintptr_t parent_counter_address;
+	struct lab_observation observation;  /* how often the lab was observed before the report, and how long a pass took */
+	struct lab_machine machine;          /* the CPUs, what other programs used of them, the load */
 	int ngroups;
 	struct report_group groups[LAB_MAX_GROUPS];
 };

@@ -636,6 +636,65 @@ static void test_step_json(void **state)
 	free(r);
 }
 
+/* A number in a JSON object, which must be there and be a number. */
+static double figure(struct json_object *o, const char *key)
+{
+	struct json_object *v = get(o, key);
+
+	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+		fail_msg("\"%s\" is not a number: %s", key, json_object_to_json_string(v));
+	return json_object_get_double(v);
+}
+
+/*
+ * The report says what the machine is doing: "observation" (passes, the rate
+ * delivered, how long a pass took) and "machine" (CPUs, other programs' share,
+ * the load), and the text report says the same in words.  Only sane values are
+ * asked for: what other programs use is not this test's to decide.
+ */
+static void test_report_machine(void **state)
+{
+	(void)state;
+	struct run *r = malloc(sizeof(*r));
+	run(r, "--json", "-c", "spawn processes 2; run 1.5; report", NULL);
+	assert_int_equal(r->status, 0);
+	struct json_object *rep = event(r->out, "report", 0);
+	assert_non_null(rep);
+	struct json_object *ob = get(rep, "observation"), *m = get(rep, "machine");
+	/* Ten passes a second for 1.5 s, when the machine lets them come: two at the very least. */
+	int64_t passes = json_object_get_int64(get(ob, "passes"));
+	assert_true(passes >= 2);
+	double hz = figure(ob, "hz"), median = figure(ob, "pass_median_us"), p90 = figure(ob, "pass_p90_us");
+	assert_true(hz > 0 && hz <= 100);
+	assert_true(median > 0 && median <= p90);
+	assert_true(p90 < 60e6);
+	int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	assert_int_equal(json_object_get_int(get(m, "cpus")), cpus);
+	double other = figure(m, "other_cpu");
+	assert_true(other >= 0 && other <= cpus);
+	assert_true(figure(m, "load1") >= 0);
+	json_object_put(rep);
+
+	/* At once, before time ran: no pass but the report's own, so no rate; other programs' CPUs not known. */
+	run(r, "--json", "-c", "report", NULL);
+	assert_int_equal(r->status, 0);
+	rep = event(r->out, "report", 0);
+	ob = get(rep, "observation");
+	assert_int_equal(json_object_get_int64(get(ob, "passes")), 0);
+	assert_true(figure(ob, "hz") == 0);
+	assert_true(json_object_is_type(get(ob, "pass_median_us"), json_type_null));
+	assert_true(json_object_is_type(get(get(rep, "machine"), "other_cpu"), json_type_null));
+	json_object_put(rep);
+
+	run(r, "-c", "run 0.5; report", NULL);
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "  machine: "));
+	assert_non_null(strstr(r->out, " other programs used "));
+	assert_non_null(strstr(r->out, "  observation: "));
+	assert_non_null(strstr(r->out, " a second over the last "));
+	free(r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,6 +706,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_kill_9_ends_workers_children),
 		cmocka_unit_test(test_no_core_files),
 		cmocka_unit_test(test_step_json),
+		cmocka_unit_test(test_report_machine),
 	};
 	if (argc < 2) {
 		fprintf(stderr, "usage: test_batch PATH-TO-PTVIZ\n");
