@@ -16,8 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_ui_busy.h"
+
 /*
- * Usage: bench_ui PTVIZ cpu-small | cpu-large | first-frame
+ * Usage: bench_ui PTVIZ cpu-small | cpu-large | first-frame | key-latency | htop | fair-share | batch-exit
+ * (the last four: bench_ui_busy.c and bench_ui_batch.c)
  *
  * cpu-*: ptviz on 4 threads + 4 processes (small) or 256 threads + 64 processes (large) at 10 Hz,
  * and beside it, in the same run and the same window of time, htop -d 1 (10 Hz) showing only
@@ -591,7 +594,8 @@ static int bench_first_frame(void)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: bench_ui PTVIZ cpu-small|cpu-large|first-frame\n");
+		fprintf(stderr, "usage: bench_ui PTVIZ cpu-small|cpu-large|first-frame|key-latency|htop|fair-share|"
+		        "batch-exit\n");
 		return 2;
 	}
 	ptviz = argv[1];
@@ -607,6 +611,14 @@ int main(int argc, char **argv)
 		return bench_cpu(256, 64, 3.0);
 	if (strcmp(argv[2], "first-frame") == 0)
 		return bench_first_frame();
+	if (strcmp(argv[2], "key-latency") == 0)
+		return bench_key_latency(ptviz);
+	if (strcmp(argv[2], "htop") == 0)
+		return bench_htop(ptviz);
+	if (strcmp(argv[2], "fair-share") == 0)
+		return bench_fair_share(ptviz);
+	if (strcmp(argv[2], "batch-exit") == 0)
+		return bench_batch_exit(ptviz);
 	fprintf(stderr, "bench_ui: unknown benchmark '%s'\n", argv[2]);
 	return 2;
 }
