@@ -234,6 +234,28 @@ static void term_byte(struct term *t, unsigned char c)
 	}
 }
 
+/* The watched word, when it changed since the last look. */
+static void term_watch(struct term *t)
+{
+	const char *line = t->cell[t->watch_row];
+	size_t n = strlen(t->watch);
+	char now[sizeof(t->watched)];
+
+	for (int c = 0; c + (int)n <= TERM_COLS; c++) {
+		if (memcmp(line + c, t->watch, n) != 0)
+			continue;
+		size_t k = 0;
+		for (int i = c + (int)n; i < TERM_COLS && line[i] != ' ' && k + 1 < sizeof(now); i++)
+			now[k++] = line[i];
+		now[k] = '\0';
+		if (strcmp(now, t->watched) != 0) {
+			t->changes++;
+			memcpy(t->watched, now, sizeof(now));
+		}
+		return;
+	}
+}
+
 int term_pump(struct term *t, int timeout_ms)
 {
 	char buf[65536];
@@ -255,6 +277,8 @@ int term_pump(struct term *t, int timeout_ms)
 			term_byte(t, (unsigned char)buf[i]);
 		got += (int)n;
 	}
+	if (got > 0 && t->watch != NULL)
+		term_watch(t);
 	return got;
 }
 

@@ -26,6 +26,11 @@ struct term {
 	long bytes;
 	long bursts;            /* runs of output with no gap of TERM_BURST_GAP: frames drawn, near enough */
 	double last_read;
+	/* set by the caller: a text on row watch_row whose following word changes with each frame ("t=") */
+	const char *watch;
+	int watch_row;
+	char watched[32];
+	long changes;           /* times that word changed: frames drawn */
 };
 
 /* forkpty, TERM=xterm-256color at TERM_COLSxTERM_ROWS, execvp argv; home (may be NULL) for HOME and XDG_CONFIG_HOME. */
