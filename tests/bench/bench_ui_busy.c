@@ -1,4 +1,4 @@
-/* Benchmarks of the binary among busy programs: key press to screen, CPU beside htop, two workers' fair share, batch start to exit. */
+/* Benchmarks of the screen among busy programs: key press to screen with outside load, and ptviz's CPU and frame rate beside htop. */
 #include "bench_ui_busy.h"
 
 #include <dirent.h>
