@@ -88,7 +88,7 @@ static bool run(char *const argv[], line_fn fn, void *ctx, double limit_s, struc
 struct share {
 	int reports;
 	double t[2], recv[2], workers_ns[2], loops_ns[2];
-	char machine[160];
+	char machine[320];   /* the report's "machine" and "observation" objects, when it has them */
 };
 
 static double loops_cpu_ns(void)
@@ -126,8 +126,14 @@ static void share_line(void *ctx, const char *line, double t)
 					s->workers_ns[k] += json_object_get_double(v);
 			}
 		}
+		json_object *obs;
 		if (json_object_object_get_ex(o, "machine", &v))
-			snprintf(s->machine, sizeof(s->machine), "%s", json_object_to_json_string(v));
+			snprintf(s->machine, sizeof(s->machine), "\"machine\": %s", json_object_to_json_string(v));
+		if (json_object_object_get_ex(o, "observation", &obs)) {
+			size_t at = strlen(s->machine);
+			snprintf(s->machine + at, sizeof(s->machine) - at, "%s\"observation\": %s", at ? ", " : "",
+			         json_object_to_json_string(obs));
+		}
 	}
 	json_object_put(o);
 }
@@ -148,7 +154,7 @@ static bool share_once(const char *ptviz, bool one_cpu, int seconds, double *wor
 	*workers = (s.workers_ns[1] - s.workers_ns[0]) / 1e9 / (s.t[1] - s.t[0]);
 	*loops = (s.loops_ns[1] - s.loops_ns[0]) / 1e9 / (s.recv[1] - s.recv[0]);
 	if (s.machine[0] != '\0')
-		snprintf(machine, 160, "%s", s.machine);
+		snprintf(machine, sizeof(s.machine), "%s", s.machine);
 	return true;
 }
 
@@ -166,7 +172,7 @@ int bench_fair_share(const char *ptviz)
 {
 	int pairs = bench_rounds(4, 1), seconds = bench_quick() ? 2 : 4, n[2] = { 0, 0 };
 	double w[2][8], l[2][8], fair[2][8];
-	char machine[160] = "";
+	char machine[320] = "";
 
 	printf("two free worker processes (workload cpu) beside two outside busy loops, `ptviz -j -c 'workload cpu; "
 	       "spawn processes 2; [cpus 1;] run 1; report; run %d; report'`, %d alternated pairs, CPU from the "
@@ -185,9 +191,9 @@ int bench_fair_share(const char *ptviz)
 	bench_print_machine("with the load running");
 	bench_load_stop();
 	if (machine[0] != '\0')
-		printf("  ptviz's report, \"machine\": %s\n", machine);
+		printf("  ptviz's last report: %s\n", machine);
 	else
-		printf("  ptviz's report has no \"machine\" object: the load average above is the benchmark's\n");
+		printf("  ptviz's report has no \"machine\" object: the load average above is the benchmark's own reading\n");
 	double all = bench_quantile(w[0], n[0], 0.5), one = bench_quantile(w[1], n[1], 0.5);
 	double fa = bench_quantile(fair[0], n[0], 0.5);
 	share_print("all CPUs:", w[0], l[0], fair[0], n[0]);
