@@ -162,10 +162,10 @@ static void share_print(const char *name, double *w, double *l, double *fair, in
 {
 	char buf[160];
 
-	printf("  %s\n    the two workers, CPUs together: %s\n", name, bench_mqq(w, n, "%.2f", buf, sizeof(buf)));
+	printf("  %s\n    the two workers, CPUs together: %s\n", name, bench_mqq(w, n, "%.3f", buf, sizeof(buf)));
 	printf("    the two outside loops, CPUs together: %s\n", bench_mqq(l, n, "%.2f", buf, sizeof(buf)));
 	printf("    workers / their fair share (half of what the four got): %s\n",
-	       bench_mqq(fair, n, "%.2f", buf, sizeof(buf)));
+	       bench_mqq(fair, n, "%.3f", buf, sizeof(buf)));
 }
 
 int bench_fair_share(const char *ptviz)
