@@ -14,6 +14,20 @@
 #define HZ 10
 #define MAX_FRAMES 4096
 
+/* One spawn, tried up to three times: on a busy machine a big one can miss the engine's start timeout; each miss is printed. */
+static bool live_spawn(struct lab *lab, enum lab_kind kind, int n)
+{
+	struct lab_error err;
+
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		if (lab_spawn(lab, kind, n, false, NULL, &err))
+			return true;
+		printf("  spawn %s %d, try %d: %s\n", lab_kind_name(kind), n, attempt, err.msg);
+		bench_sleep(1.0);
+	}
+	return false;
+}
+
 static struct lab *live_lab(int threads, int processes)
 {
 	struct lab_config cfg;
@@ -23,9 +37,14 @@ static struct lab *live_lab(int threads, int processes)
 	cfg.max_threads = threads > cfg.max_threads ? threads : cfg.max_threads;
 	cfg.max_processes = processes > cfg.max_processes ? processes : cfg.max_processes;
 	struct lab *lab = lab_new(&cfg, &err);
-	if (lab == NULL || (threads > 0 && !lab_spawn(lab, LAB_THREADS, threads, false, NULL, &err)) ||
-	    (processes > 0 && !lab_spawn(lab, LAB_PROCESSES, processes, false, NULL, &err))) {
+	if (lab == NULL) {
 		fprintf(stderr, "bench: %s\n", err.msg);
+		exit(1);
+	}
+	if ((threads > 0 && !live_spawn(lab, LAB_THREADS, threads)) ||
+	    (processes > 0 && !live_spawn(lab, LAB_PROCESSES, processes))) {
+		printf("  the workers could not be started: nothing measured\n");
+		lab_free(lab);
 		exit(1);
 	}
 	return lab;
