@@ -43,7 +43,7 @@ static struct lab *live_lab(int threads, int processes)
 	}
 	if ((threads > 0 && !live_spawn(lab, LAB_THREADS, threads)) ||
 	    (processes > 0 && !live_spawn(lab, LAB_PROCESSES, processes))) {
-		printf("  the workers could not be started: nothing measured\n");
+		printf("  the workers could not be started: nothing measured\n  goal: not judged (no workers)\n");
 		lab_free(lab);
 		exit(1);
 	}
