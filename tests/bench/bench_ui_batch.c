@@ -177,6 +177,7 @@ int bench_fair_share(const char *ptviz)
 	printf("two free worker processes (workload cpu) beside two outside busy loops, `ptviz -j -c 'workload cpu; "
 	       "spawn processes 2; [cpus 1;] run 1; report; run %d; report'`, %d alternated pairs, CPU from the "
 	       "reports' cpu_ns and the loops' /proc schedstat:\n", seconds, pairs);
+	bench_print_machine("before");
 	bench_load_start(2, 100);
 	bench_sleep(0.3);
 	for (int i = 0; i < pairs; i++) {
@@ -214,6 +215,7 @@ int bench_batch_exit(const char *ptviz)
 	char *pv[] = { (char *)ptviz, "-c", "spawn threads 4; spawn processes 4; report", NULL };
 	char *ps[] = { "ps", "-eLf", NULL };
 
+	bench_print_machine("before");
 	for (int i = 0; i < runs; i++) {
 		for (int k = 0; k < 2; k++) {
 			int which = (i + k) % 2;

@@ -211,6 +211,7 @@ int bench_key_latency(const char *ptviz)
 	printf("key press to screen: ptviz at %dx%d on a pty, 256 threads + 64 processes busy, two outside busy "
 	       "loops; j (select the worker below) until the key bar names the new worker, %d presses:\n",
 	       TERM_COLS, TERM_ROWS, presses);
+	bench_print_machine("before");
 	bench_load_start(2, 110);
 	if (!screen_start(&t, ptviz, 256, 64)) {
 		bench_load_stop();
@@ -340,6 +341,7 @@ int bench_htop(const char *ptviz)
 
 	printf("ptviz's own CPU against htop -d 1 (-p ptviz and its children), both on ptys of ours at %dx%d, 256 "
 	       "threads + 64 processes, the same %d one-second windows:\n", TERM_COLS, TERM_ROWS, windows);
+	bench_print_machine("before");
 	if (!screen_start(&t, ptviz, 256, 64))
 		return 1;
 	if (htop && !htop_start(&h, t.pid, dir, sizeof(dir))) {
