@@ -366,6 +366,9 @@ int bench_observed(int threads, int processes)
 	double seconds = 1.0, ratio[12], on[12], off[12], cpus[2][12];
 	char buf[160];
 
+	printf("worker increments per CPU-second, %d threads + %d processes, sync none, observed at %d Hz against "
+	       "not, %d alternated pairs of %.0f s windows (CPU from /proc/PID/task/TID/schedstat):\n",
+	       threads, processes, HZ, pairs, seconds);
 	bench_print_machine("before spawning");
 	struct lab *lab = live_lab(threads, processes);
 	bench_sleep(0.5);
@@ -379,9 +382,6 @@ int bench_observed(int threads, int processes)
 		}
 		ratio[i] = off[i] > 0 ? on[i] / off[i] : 0;
 	}
-	printf("worker increments per CPU-second, %d threads + %d processes, sync none, observed at %d Hz against "
-	       "not, %d alternated pairs of %.0f s windows (CPU from /proc/PID/task/TID/schedstat):\n",
-	       threads, processes, HZ, pairs, seconds);
 	for (int i = 0; i < pairs; i++) {
 		on[i] /= 1e6;
 		off[i] /= 1e6;
