@@ -215,6 +215,8 @@ int bench_batch_exit(const char *ptviz)
 	char *pv[] = { (char *)ptviz, "-c", "spawn threads 4; spawn processes 4; report", NULL };
 	char *ps[] = { "ps", "-eLf", NULL };
 
+	printf("batch start to exit: `ptviz -c 'spawn threads 4; spawn processes 4; report'` against `ps -eLf`, "
+	       "%d alternated runs each, output read from a pipe:\n", runs);
 	bench_print_machine("before");
 	for (int i = 0; i < runs; i++) {
 		for (int k = 0; k < 2; k++) {
@@ -228,8 +230,6 @@ int bench_batch_exit(const char *ptviz)
 			bench_sleep(0.05);
 		}
 	}
-	printf("batch start to exit: `ptviz -c 'spawn threads 4; spawn processes 4; report'` against `ps -eLf`, "
-	       "%d alternated runs each, output read from a pipe:\n", runs);
 	printf("  ptviz, ms:             %s\n", bench_mqq(t[0], n[0], "%.1f", buf, sizeof(buf)));
 	printf("  ptviz's last output, ms: %s\n", bench_mqq(out, n[0], "%.1f", buf, sizeof(buf)));
 	printf("  ps -eLf, ms:           %s\n", bench_mqq(t[1], n[1], "%.1f", buf, sizeof(buf)));
