@@ -1,7 +1,7 @@
+/* The switch measurement beside `perf bench sched pipe`, in the same run: ptviz's pipe ping-pong and perf's. */
 /*
- * The switch measurement beside `perf bench sched pipe`, in the same run: ptviz's pipe
- * ping-pong and perf's, pinned to one CPU and free, processes and threads (-T).  Prints
- * both medians and the difference.  Exit 77 (skipped) where perf is missing or refuses.
+ * Pinned to one CPU and free, processes and threads (-T).  Prints both medians and the
+ * difference.  Exit 77 (skipped) where perf is missing or refuses.
  */
 #include <errno.h>
 #include <poll.h>

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_lab_live.h"
 #include "lab/lab.h"
 
 static double now_us(void)
@@ -271,6 +272,13 @@ int main(int argc, char **argv)
 		return bench_throughput(argc > 2 ? atoi(argv[2]) : 4, argc > 3 ? atoi(argv[3]) : 4);
 	if (strcmp(which, "fault") == 0)
 		return bench_fault();
-	fprintf(stderr, "usage: bench_lab observe [THREADS PROCESSES]|throughput [THREADS PROCESSES]|fault\n");
+	if (strcmp(which, "frames") == 0 && argc > 3)
+		return bench_frames(atoi(argv[2]), atoi(argv[3]));
+	if (strcmp(which, "stopped") == 0)
+		return bench_stopped();
+	if (strcmp(which, "observed") == 0)
+		return bench_observed(argc > 2 ? atoi(argv[2]) : 256, argc > 3 ? atoi(argv[3]) : 64);
+	fprintf(stderr, "usage: bench_lab observe [THREADS PROCESSES]|throughput [THREADS PROCESSES]|fault|"
+	        "frames THREADS PROCESSES|stopped|observed [THREADS PROCESSES]\n");
 	return 2;
 }

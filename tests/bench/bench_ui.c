@@ -16,8 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_ui_busy.h"
+
 /*
- * Usage: bench_ui PTVIZ cpu-small | cpu-large | first-frame
+ * Usage: bench_ui PTVIZ cpu-small | cpu-large | first-frame | key-latency | htop | fair-share | batch-exit
+ * (the last four: bench_ui_busy.c and bench_ui_batch.c)
  *
  * cpu-*: ptviz on 4 threads + 4 processes (small) or 256 threads + 64 processes (large) at 10 Hz,
  * and beside it, in the same run and the same window of time, htop -d 1 (10 Hz) showing only
@@ -333,6 +336,74 @@ static void cpu_report(const char *who, pid_t pid, struct cpu_sample a, struct c
 	*pct = by_ns > 0 ? by_ns : by_ticks;
 }
 
+/* Until the host has all its threads and every process is there; returns ptviz's children (the host in *host). */
+static int wait_workers(pid_t ptviz_pid, int nthreads, int nprocs, pid_t *kids, pid_t *host)
+{
+	int nkids = 0;
+	double deadline = mono() + 20.0;
+
+	while (!stop && mono() < deadline) {
+		nkids = children(ptviz_pid, kids, MAX_PIDS);
+		*host = 0;
+		for (int i = 0; i < nkids; i++) {
+			remember(kids[i]);
+			if (ntasks(kids[i]) > 1)
+				*host = kids[i];
+		}
+		if (nkids == 1 + nprocs && *host != 0 && ntasks(*host) == 1 + nthreads)
+			break;
+		nap(0.1);
+	}
+	return nkids;
+}
+
+/* Quits htop and ptviz, timing ptviz's end; whatever is left is ended by pid.  Returns how many were left. */
+static int quit_all(pid_t ptviz_pid, pid_t htop_pid, int nkids)
+{
+	if (htop_pid > 0)
+		tmux("send-keys -t htop q");
+	/* Quitting ends every worker: how long that takes is worth a figure of its own. */
+	double q0 = mono();
+	tmux("send-keys -t ptviz q");
+	while (alive(ptviz_pid) && mono() - q0 < QUIT_WAIT_S) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (alive(ptviz_pid))
+		printf("  quit: ptviz still ending its workers after %.0f s; the benchmark ends them by pid\n", QUIT_WAIT_S);
+	else
+		printf("  quit: ptviz ended %d workers' processes and left in %.2f s\n", nkids, mono() - q0);
+	for (int i = 0; alive(ptviz_pid) && i < nstarted; i++) {
+		if (started[i] != ptviz_pid && started[i] != htop_pid)
+			kill(started[i], SIGKILL);
+	}
+	tmux("kill-server");
+	int left = end_all();
+	remove_tmpdir();
+	return left;
+}
+
+/* htop shows only ptviz and its workers; its settings go to a folder of ours, not the user's.  -1 when it cannot. */
+static pid_t start_htop(pid_t ptviz_pid, const pid_t *kids, int nkids)
+{
+	char pids[4096];
+	size_t o = (size_t)snprintf(pids, sizeof(pids), "%d", (int)ptviz_pid);
+
+	for (int i = 0; i < nkids && o < sizeof(pids) - 16; i++)
+		o += (size_t)snprintf(pids + o, sizeof(pids) - o, ",%d", (int)kids[i]);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ptviz-bench-XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		tmpdir[0] = '\0';
+		printf("ui-cpu: no temporary folder for htop's settings: %s\n", strerror(errno));
+		return -1;
+	}
+	tmux("new-session -d -s htop -x %d -y %d 'exec env HOME=%s XDG_CONFIG_HOME=%s htop -d 1 -p %s'", COLS, ROWS,
+	     tmpdir, tmpdir, pids);
+	pid_t pid = tmux_pane_pid("htop");
+	remember(pid);
+	return pid;
+}
+
 static int bench_cpu(int nthreads, int nprocs, double goal)
 {
 	pid_t kids[MAX_PIDS], ptviz_pid, htop_pid = 0, host = 0;
@@ -356,43 +427,17 @@ static int bench_cpu(int nthreads, int nprocs, double goal)
 	tmux("send-keys -t ptviz -l 'spawn threads %d; spawn processes %d'", nthreads, nprocs);
 	tmux("send-keys -t ptviz Enter");
 
-	/* Until the host has all its threads and every process is there. */
-	double deadline = mono() + 20.0;
-	while (!stop && mono() < deadline) {
-		nkids = children(ptviz_pid, kids, MAX_PIDS);
-		host = 0;
-		for (int i = 0; i < nkids; i++) {
-			remember(kids[i]);
-			if (ntasks(kids[i]) > 1)
-				host = kids[i];
-		}
-		if (nkids == 1 + nprocs && host != 0 && ntasks(host) == 1 + nthreads)
-			break;
-		nap(0.1);
-	}
+	nkids = wait_workers(ptviz_pid, nthreads, nprocs, kids, &host);
 	if (nkids != 1 + nprocs || host == 0 || ntasks(host) != 1 + nthreads) {
 		printf("ui-cpu: ptviz did not start %d threads + %d processes (saw %d children)\n", nthreads, nprocs, nkids);
 		rc = 1;
 		goto out;
 	}
 
-	if (htop) {
-		/* htop shows only ptviz and its workers; its settings go to a folder of ours, not the user's. */
-		char pids[4096];
-		size_t o = (size_t)snprintf(pids, sizeof(pids), "%d", (int)ptviz_pid);
-		for (int i = 0; i < nkids && o < sizeof(pids) - 16; i++)
-			o += (size_t)snprintf(pids + o, sizeof(pids) - o, ",%d", (int)kids[i]);
-		snprintf(tmpdir, sizeof(tmpdir), "/tmp/ptviz-bench-XXXXXX");
-		if (mkdtemp(tmpdir) == NULL) {
-			tmpdir[0] = '\0';
-			printf("ui-cpu: no temporary folder for htop's settings: %s\n", strerror(errno));
-			rc = 1;
-			goto out;
-		}
-		tmux("new-session -d -s htop -x %d -y %d 'exec env HOME=%s XDG_CONFIG_HOME=%s htop -d 1 -p %s'", COLS,
-		     ROWS, tmpdir, tmpdir, pids);
-		htop_pid = tmux_pane_pid("htop");
-		remember(htop_pid);
+	if (htop && (htop_pid = start_htop(ptviz_pid, kids, nkids)) < 0) {
+		htop_pid = 0;
+		rc = 1;
+		goto out;
 	}
 	nap(2.0); /* both settled: first reads of /proc done, screens drawn */
 	if (stop)
@@ -426,27 +471,8 @@ static int bench_cpu(int nthreads, int nprocs, double goal)
 	}
 
 out:
-	if (htop_pid > 0)
-		tmux("send-keys -t htop q");
-	/* Quitting ends every worker: how long that takes is worth a figure of its own. */
-	double q0 = mono();
-	tmux("send-keys -t ptviz q");
-	while (alive(ptviz_pid) && mono() - q0 < QUIT_WAIT_S) {
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	if (alive(ptviz_pid))
-		printf("  quit: ptviz still ending its workers after %.0f s; the benchmark ends them by pid\n", QUIT_WAIT_S);
-	else
-		printf("  quit: ptviz ended %d workers' processes and left in %.2f s\n", nkids, mono() - q0);
-	for (int i = 0; alive(ptviz_pid) && i < nstarted; i++) {
-		if (started[i] != ptviz_pid && started[i] != htop_pid)
-			kill(started[i], SIGKILL);
-	}
-	tmux("kill-server");
-	if (end_all() != 0)
+	if (quit_all(ptviz_pid, htop_pid, nkids) != 0)
 		rc = 1;
-	remove_tmpdir();
 	return rc;
 }
 
@@ -591,7 +617,8 @@ static int bench_first_frame(void)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: bench_ui PTVIZ cpu-small|cpu-large|first-frame\n");
+		fprintf(stderr, "usage: bench_ui PTVIZ cpu-small|cpu-large|first-frame|key-latency|htop|fair-share|"
+		        "batch-exit\n");
 		return 2;
 	}
 	ptviz = argv[1];
@@ -607,6 +634,14 @@ int main(int argc, char **argv)
 		return bench_cpu(256, 64, 3.0);
 	if (strcmp(argv[2], "first-frame") == 0)
 		return bench_first_frame();
+	if (strcmp(argv[2], "key-latency") == 0)
+		return bench_key_latency(ptviz);
+	if (strcmp(argv[2], "htop") == 0)
+		return bench_htop(ptviz);
+	if (strcmp(argv[2], "fair-share") == 0)
+		return bench_fair_share(ptviz);
+	if (strcmp(argv[2], "batch-exit") == 0)
+		return bench_batch_exit(ptviz);
 	fprintf(stderr, "bench_ui: unknown benchmark '%s'\n", argv[2]);
 	return 2;
 }

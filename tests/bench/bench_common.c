@@ -1,0 +1,196 @@
+/* What the benchmarks share: medians with quartiles, the machine's load, bounded outside busy loops, the goal line. */
+#include "bench_common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static pid_t load_pids[BENCH_LOAD_MAX];
+static int nload;
+
+double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bench_sleep(double seconds)
+{
+	if (seconds <= 0)
+		return;
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+bool bench_quick(void)
+{
+	const char *q = getenv("BENCH_QUICK");
+
+	return q != NULL && q[0] != '\0' && strcmp(q, "0") != 0;
+}
+
+int bench_rounds(int n, int quick)
+{
+	return bench_quick() ? quick : n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double bench_quantile(double *v, int n, double p)
+{
+	if (n <= 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	double at = p * (n - 1);
+	int i = (int)at;
+	if (i >= n - 1)
+		return v[n - 1];
+	return v[i] + (at - i) * (v[i + 1] - v[i]);
+}
+
+const char *bench_mqq(double *v, int n, const char *fmt, char *buf, size_t len)
+{
+	char f[96];
+
+	if (n <= 0) {
+		snprintf(buf, len, "no samples");
+		return buf;
+	}
+	snprintf(f, sizeof(f), "median %s (quartiles %s .. %s, n=%%d)", fmt, fmt, fmt);
+	double q1 = bench_quantile(v, n, 0.25), m = bench_quantile(v, n, 0.5), q3 = bench_quantile(v, n, 0.75);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(buf, len, f, m, q1, q3, n);
+#pragma GCC diagnostic pop
+	return buf;
+}
+
+void bench_print_machine(const char *when)
+{
+	char line[128] = "";
+	FILE *f = fopen("/proc/loadavg", "re");
+
+	if (f != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	printf("  machine%s%s: %ld CPUs online, /proc/loadavg %s\n", when[0] ? " " : "", when,
+	       sysconf(_SC_NPROCESSORS_ONLN), line);
+}
+
+void bench_goal(const char *text, bool met)
+{
+	printf("  goal: %s: %s\n", text, met ? "met" : "NOT met");
+}
+
+/* The child: normal priority, dies with the benchmark or at the alarm, spins. */
+static void load_child(pid_t parent, int max_seconds)
+{
+	sigset_t none;
+	struct sched_param sp = { 0 };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	setpriority(PRIO_PROCESS, 0, 0);
+	alarm((unsigned)max_seconds);
+	for (volatile unsigned long spin = 0;; spin++)
+		;
+}
+
+int bench_load_start(int n, int max_seconds)
+{
+	pid_t parent = getpid();
+
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < n && nload < BENCH_LOAD_MAX; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			load_child(parent, max_seconds);
+		if (pid < 0) {
+			fprintf(stderr, "bench: fork: %s\n", strerror(errno));
+			break;
+		}
+		load_pids[nload++] = pid;
+	}
+	return nload;
+}
+
+void bench_load_stop(void)
+{
+	for (int i = 0; i < nload; i++)
+		kill(load_pids[i], SIGKILL);
+	for (int i = 0; i < nload; i++) {
+		while (waitpid(load_pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	nload = 0;
+}
+
+int bench_load_pids(pid_t *out, int max)
+{
+	int n = nload < max ? nload : max;
+
+	memcpy(out, load_pids, (size_t)n * sizeof(*out));
+	return n;
+}
+
+static double schedstat_ns(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	double ns = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lf", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+double bench_task_cpu_ns(pid_t pid, pid_t tid)
+{
+	char path[300];
+
+	if (tid != 0) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+		return schedstat_ns(path);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	double sum = 0;
+	struct dirent *e;
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		sum += schedstat_ns(path);
+	}
+	closedir(d);
+	return sum;
+}
