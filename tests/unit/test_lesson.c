@@ -279,12 +279,20 @@ static void test_wait_errors(void **state)
 {
 	(void)state;
 	expect_error("title T\nwait\n", 2, 5, "wait needs seconds, e.g. 'wait 2'");
-	expect_error("title T\nwait soon\n", 2, 6, "bad duration 'soon': expected seconds from 0 to 600");
+	expect_error("title T\nwait soon\n", 2, 6,
+	             "bad duration 'soon': expected seconds as a decimal number, e.g. 'wait 2' or 'wait 0.5', from 0 to 600");
 	expect_error("title T\nwait 2 3\n", 2, 8, "unexpected '3' after 'wait 2': expected the end of the line");
 	expect_error("title T\nwait 601\n", 2, 6, "bad duration '601'");
 	expect_error("title T\nwait -1\n", 2, 6, "bad duration '-1'");
-	expect_error("title T\nwait nan\n", 2, 6, "bad duration 'nan'");
-	expect_error("title T\nmeasure 0\n", 2, 9, "bad duration '0': expected seconds from 0.1");
+	expect_error("title T\nwait nan\n", 2, 6, "bad duration 'nan' ('not a number')");
+	/* the command language's rule: decimal as a person writes it, "-0" is 0, no hexadecimal or exponent */
+	expect_error("title T\nwait 0x10\n", 2, 6, "bad duration '0x10' (written in hexadecimal): expected seconds as a");
+	expect_error("title T\nwait 1e2\n", 2, 6, "bad duration '1e2' (written with an exponent: in decimal, 100)");
+	struct lesson l = parse_ok("title T\nwait -0\n");
+	assert_true(l.items[0].kind == LESSON_WAIT && l.items[0].seconds == 0);
+	lesson_free(&l);
+	expect_error("title T\nmeasure 0\n", 2, 9, "bad duration '0': expected seconds as a decimal number, e.g. "
+	             "'measure 2' or 'measure 0.5', from 0.1 to 600");
 	expect_error("title T\nmeasure\n", 2, 8, "measure needs seconds");
 	expect_error("title T\npause # fine\nwait 1 now\n", 3, 8, "unexpected 'now'");
 }

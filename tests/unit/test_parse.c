@@ -1,4 +1,5 @@
 /* Unit tests of the command language's parser: every command, every error with its line and column. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,7 +182,7 @@ static void test_errors(void **state)
 	expect_error("fork P2 now", 1, 9, "unexpected 'now'");
 	expect_error("fork 2", 1, 6, "bad worker '2'");
 	expect_error("close P2", 1, 9, "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
-	expect_error("close P2 three", 1, 10, "bad file descriptor 'three': expected a number from 0 to 65535");
+	expect_error("close P2 three", 1, 10, "bad file descriptor 'three': expected a whole number from 0 to 65535");
 	expect_error("close P2 -1", 1, 10, "bad file descriptor '-1'");
 	expect_error("close P2 3 4", 1, 12, "unexpected '4'");
 	expect_error("pause", 1, 6, "needs a worker, a group or all");
@@ -194,6 +195,76 @@ static void test_errors(void **state)
 	expect_error("  spawn threads 2;  kill T T", 1, 28, "unexpected 'T'");
 	expect_error("spawn threads 2\x01", 1, 16, "control character");
 	expect_error("a b c d e f g h i j", 1, 17, "too many words");
+}
+
+/* Every number is decimal, as a person writes it; a refusal says why and names the accepted form and range. */
+static void test_numbers(void **state)
+{
+	(void)state;
+	struct cmd_list l = parse_ok("run -0; run +0.5; run .25; run 2.; run 86400; spawn threads 4096; "
+	                             "spawn processes 1024; close P1 -0; spawn threads 007");
+	assert_int_equal(l.n, 9);
+	assert_true(l.items[0].seconds == 0 && !signbit(l.items[0].seconds));
+	assert_true(l.items[1].seconds == 0.5 && l.items[2].seconds == 0.25 && l.items[3].seconds == 2);
+	assert_int_equal(l.items[5].count, 4096);
+	assert_int_equal(l.items[6].count, 1024);
+	assert_int_equal(l.items[7].fd, 0);
+	assert_int_equal(l.items[8].count, 7);
+	cmd_list_free(&l);
+
+	static const char form[] = "expected seconds as a decimal number, e.g. 2 or 0.5, from 0 to 86400";
+	expect_error("run 0x10", 1, 5, "bad duration '0x10' (written in hexadecimal): expected seconds as a decimal");
+	expect_error("run 0x1p3", 1, 5, "(written in hexadecimal)");
+	expect_error("run 1e-400", 1, 5, "bad duration '1e-400' (written with an exponent, and too small to tell from 0)");
+	expect_error("run 1e3", 1, 5, "bad duration '1e3' (written with an exponent: in decimal, 1000)");
+	expect_error("run 1e999", 1, 5, "(written with an exponent, and far too large)");
+	expect_error("run inf", 1, 5, "bad duration 'inf' (infinity)");
+	expect_error("run -nan", 1, 5, "bad duration '-nan' ('not a number')");
+	expect_error("run -0.5", 1, 5, form);
+	expect_error("run 86400.5", 1, 5, form);
+	expect_error("run 1,5", 1, 5, "bad duration '1,5': expected seconds as a decimal number");
+	expect_error("run .", 1, 5, form);
+
+	/* counts: the parser's limit, and the flag that sets the cap below it */
+	expect_error("spawn threads 4097", 1, 15,
+	             "bad count '4097': at most 4096 threads in one group, however ptviz is started (the cap is 256 by "
+	             "default; --max-threads N raises it as far as 4096)");
+	expect_error("spawn threads 100000", 1, 15, "at most 4096 threads in one group");
+	expect_error("spawn threads 99999999999999999999999", 1, 15, "at most 4096 threads in one group");
+	expect_error("spawn processes 1025", 1, 17,
+	             "bad count '1025': at most 1024 processes in all, however ptviz is started (the cap is 64 by "
+	             "default; --max-processes N raises it as far as 1024)");
+	expect_error("spawn threads 0", 1, 15, "bad count '0': expected a whole number from 1 to 4096, e.g. 'spawn threads 4'");
+	expect_error("spawn process 0x10", 1, 15, "bad count '0x10' (written in hexadecimal): expected a whole number from 1 "
+	                                          "to 1024, e.g. 'spawn process 4'");
+	expect_error("spawn threads 2.5", 1, 15, "(a fraction, where a whole number is needed)");
+	expect_error("spawn threads 1e2", 1, 15, "(written with an exponent: in decimal, 100)");
+	expect_error("close P2 0x3", 1, 10, "bad file descriptor '0x3' (written in hexadecimal): expected a whole number");
+	expect_error("schedule 1 2 4097", 1, 14, "bad worker number '4097': expected whole numbers from 1 to 4096");
+	expect_error("schedule 1 0x2", 1, 12, "bad worker number '0x2' (written in hexadecimal)");
+}
+
+/* The same rule for a lesson's own numbers as for the commands'. */
+static void test_number_form(void **state)
+{
+	(void)state;
+	char why[96];
+	double v = -1;
+
+	assert_true(cmd_number("-0", true, &v, why, sizeof(why)));
+	assert_true(v == 0 && !signbit(v));
+	assert_string_equal(why, "");
+	assert_true(cmd_number("12", false, &v, why, sizeof(why)));
+	assert_true(v == 12);
+	assert_false(cmd_number("", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("+", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("- 1", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("1.5", false, &v, why, sizeof(why)));
+	assert_string_equal(why, "a fraction, where a whole number is needed");
+	assert_false(cmd_number("INF", true, &v, why, sizeof(why)));
+	assert_string_equal(why, "infinity");
+	assert_false(cmd_number("0X1A", false, &v, why, sizeof(why)));
+	assert_string_equal(why, "written in hexadecimal");
 }
 
 static void test_long_words(void **state)
@@ -242,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_table_words),
 		cmocka_unit_test(test_comments_and_blank),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_number_form),
 		cmocka_unit_test(test_long_words),
 		cmocka_unit_test(test_garbage),
 	};
