@@ -13,28 +13,40 @@
 
 #include "lesson/lesson.h"
 
+/* The lesson a test parsed, kept where the teardown frees it however the test ends. */
+static struct lesson l;
+
+static int lesson_teardown(void **state)
+{
+	(void)state;
+	lesson_free(&l);
+	return 0;
+}
+
 static struct lesson parse_ok(const char *text)
 {
-	struct lesson l;
+	struct lesson parsed;
 	struct lesson_error err;
 
-	if (!lesson_parse(text, strlen(text), "t.lesson", &l, &err)) {
+	if (!lesson_parse(text, strlen(text), "t.lesson", &parsed, &err)) {
 		char msg[1024];
 		lesson_error_format(&err, msg, sizeof(msg));
 		fail_msg("did not parse: %s\n---\n%s", msg, text);
 	}
-	return l;
+	return parsed;
 }
 
 static void expect_error_n(const char *text, size_t len, int line, int column, const char *needle)
 {
-	struct lesson l;
+	struct lesson refused;
 	struct lesson_error err;
 
-	if (lesson_parse(text, len, "t.lesson", &l, &err))
+	if (lesson_parse(text, len, "t.lesson", &refused, &err)) {
+		lesson_free(&refused);
 		fail_msg("parsed but should not have:\n%s", text);
-	assert_int_equal(l.nitems, 0);
-	assert_null(l.items);
+	}
+	assert_int_equal(refused.nitems, 0);
+	assert_null(refused.items);
 	if (err.line != line || err.column != column || strstr(err.message, needle) == NULL)
 		fail_msg("got %d:%d '%s', expected %d:%d containing '%s'\n---\n%s", err.line, err.column, err.message,
 		         line, column, needle, text);
@@ -50,7 +62,7 @@ static void expect_error(const char *text, int line, int column, const char *nee
 static void test_header_and_caption(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("# a comment first\n\ntitle  The title \nsummary One line\ncaption Hello, # not a comment\n"
+	l = parse_ok("# a comment first\n\ntitle  The title \nsummary One line\ncaption Hello, # not a comment\n"
 	                           "caption\n");
 	assert_string_equal(l.title, "The title");
 	assert_string_equal(l.summary, "One line");
@@ -69,7 +81,6 @@ static void test_header_and_caption(void **state)
 static void test_summary_optional_and_name(void **state)
 {
 	(void)state;
-	struct lesson l;
 	struct lesson_error err;
 	const char *text = "title T\ncaption x";
 
@@ -84,7 +95,7 @@ static void test_summary_optional_and_name(void **state)
 static void test_pause_wait_measure_and_steps(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\ncaption one\npause\nwait 2.5 # a comment\nmeasure .5\npause   # end of step 2\n"
+	l = parse_ok("title T\ncaption one\npause\nwait 2.5 # a comment\nmeasure .5\npause   # end of step 2\n"
 	                           "wait 0\n\tpause\n");
 	assert_int_equal(l.nitems, 7);
 	assert_int_equal(l.items[1].kind, LESSON_PAUSE);
@@ -115,7 +126,7 @@ static void test_pause_wait_measure_and_steps(void **state)
 static void test_pause_command(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\npause T2\npause all; resume all\npause\n");
+	l = parse_ok("title T\npause T2\npause all; resume all\npause\n");
 	assert_int_equal(l.nitems, 3);
 	assert_int_equal(l.items[0].kind, LESSON_COMMANDS);
 	assert_int_equal(l.items[0].cmds.n, 1);
@@ -130,7 +141,7 @@ static void test_pause_command(void **state)
 static void test_ask(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nask  Who dies? | only T3 |all four| every worker | correct=2 | why=They share one "
+	l = parse_ok("title T\nask  Who dies? | only T3 |all four| every worker | correct=2 | why=They share one "
 	                           "process: a = b, too.\npause\nask Again? | yes | no | why=Because. | correct=1\n");
 	assert_int_equal(l.nitems, 3);
 	const struct lesson_ask *a = &l.items[0].ask;
@@ -161,7 +172,7 @@ static void test_ask(void **state)
 static void test_answer(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\nstep\npause\nanswer # now\n"
+	l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\nstep\npause\nanswer # now\n"
 	                           "caption after\nask R | a | b | correct=2 | why=v\npause\n");
 	assert_int_equal(l.nitems, 9);
 	assert_int_equal(l.items[5].kind, LESSON_ANSWER);
@@ -193,7 +204,7 @@ static void test_answer(void **state)
 static void test_show(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nshow map T1\nshow map PB12 # its process\nshow map P?\nshow none\n");
+	l = parse_ok("title T\nshow map T1\nshow map PB12 # its process\nshow map P?\nshow none\n");
 	assert_int_equal(l.nitems, 4);
 	assert_int_equal(l.items[0].kind, LESSON_SHOW);
 	assert_string_equal(l.items[0].text, "T1");
@@ -209,7 +220,7 @@ static void test_show(void **state)
 static void test_commands(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\n\nspawn threads 4; spawn processes 2 # both\n  run 1.5\ninject segv T?\n"
+	l = parse_ok("title T\n\nspawn threads 4; spawn processes 2 # both\n  run 1.5\ninject segv T?\n"
 	                           "step on; schedule 1 2 1 2 1 2; step\nworkload withdraw T\n");
 	assert_int_equal(l.nitems, 5);
 	const struct lesson_item *it = &l.items[0];
@@ -240,7 +251,7 @@ static void test_commands(void **state)
 static void test_crlf_tabs_and_no_final_newline(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title\tT\r\ncaption a\tb\r\nwait 1\r\nspawn threads 2");
+	l = parse_ok("title\tT\r\ncaption a\tb\r\nwait 1\r\nspawn threads 2");
 	assert_string_equal(l.title, "T");
 	assert_string_equal(l.items[0].text, "a b");
 	assert_int_equal(l.items[2].cmds.items[0].count, 2);
@@ -265,7 +276,6 @@ static void test_header_errors(void **state)
 	expect_error("title 1234567890123456789012345678901234567890123456789012345678901\n", 1, 67,
 	             "the title is too long: at most 60");
 
-	struct lesson l;
 	struct lesson_error err;
 	assert_false(lesson_parse("title T\n", 8, "x.lesson", &l, &err));
 	assert_int_equal(err.line, 0);
@@ -288,7 +298,7 @@ static void test_wait_errors(void **state)
 	/* the command language's rule: decimal as a person writes it, "-0" is 0, no hexadecimal or exponent */
 	expect_error("title T\nwait 0x10\n", 2, 6, "bad duration '0x10' (written in hexadecimal): expected seconds as a");
 	expect_error("title T\nwait 1e2\n", 2, 6, "bad duration '1e2' (written with an exponent: in decimal, 100)");
-	struct lesson l = parse_ok("title T\nwait -0\n");
+	l = parse_ok("title T\nwait -0\n");
 	assert_true(l.items[0].kind == LESSON_WAIT && l.items[0].seconds == 0);
 	lesson_free(&l);
 	expect_error("title T\nmeasure 0\n", 2, 9, "bad duration '0': expected seconds as a decimal number, e.g. "
@@ -361,7 +371,7 @@ static void test_text_errors(void **state)
 	expect_error("title T\ncaption \xe2\x82\n", 2, 9, "not UTF-8");          /* cut short */
 	expect_error("title T\ncaption \xc2\x85\n", 2, 9, "a control character (0x85)"); /* C1 */
 	snprintf(text, sizeof(text), "title T\ncaption %0320d\n", 0);
-	struct lesson l = parse_ok(text);
+	l = parse_ok(text);
 	lesson_free(&l);
 	snprintf(text, sizeof(text), "title T\ncaption %0321d\n", 0);
 	expect_error(text, 2, 329, "the caption is too long: at most 320 characters");
@@ -436,7 +446,6 @@ static void test_builtin_lessons(void **state)
 		if (len < 8 || strcmp(de->d_name + len - 7, ".lesson") != 0)
 			continue;
 		char path[4096];
-		struct lesson l;
 		struct lesson_error err;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (!lesson_load(path, &l, &err)) {
@@ -486,7 +495,6 @@ static void test_find_and_list(void **state)
 	free(errs);
 
 	/* --check: OK on out, nothing kept; a broken file: FILE:LINE:COLUMN on err, status 2. */
-	struct lesson l;
 	fo = open_memstream(&out, &outlen);
 	fe = open_memstream(&errs, &errlen);
 	assert_int_equal(lesson_open("quiz", true, &l, fo, fe), 0);
@@ -513,24 +521,24 @@ static void test_find_and_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_and_caption),
-		cmocka_unit_test(test_summary_optional_and_name),
-		cmocka_unit_test(test_pause_wait_measure_and_steps),
-		cmocka_unit_test(test_pause_command),
-		cmocka_unit_test(test_ask),
-		cmocka_unit_test(test_answer),
-		cmocka_unit_test(test_show),
-		cmocka_unit_test(test_commands),
-		cmocka_unit_test(test_crlf_tabs_and_no_final_newline),
-		cmocka_unit_test(test_header_errors),
-		cmocka_unit_test(test_wait_errors),
-		cmocka_unit_test(test_ask_errors),
-		cmocka_unit_test(test_show_errors),
-		cmocka_unit_test(test_command_errors),
-		cmocka_unit_test(test_text_errors),
-		cmocka_unit_test(test_fill_chance),
-		cmocka_unit_test(test_builtin_lessons),
-		cmocka_unit_test(test_find_and_list),
+		cmocka_unit_test_teardown(test_header_and_caption, lesson_teardown),
+		cmocka_unit_test_teardown(test_summary_optional_and_name, lesson_teardown),
+		cmocka_unit_test_teardown(test_pause_wait_measure_and_steps, lesson_teardown),
+		cmocka_unit_test_teardown(test_pause_command, lesson_teardown),
+		cmocka_unit_test_teardown(test_ask, lesson_teardown),
+		cmocka_unit_test_teardown(test_answer, lesson_teardown),
+		cmocka_unit_test_teardown(test_show, lesson_teardown),
+		cmocka_unit_test_teardown(test_commands, lesson_teardown),
+		cmocka_unit_test_teardown(test_crlf_tabs_and_no_final_newline, lesson_teardown),
+		cmocka_unit_test_teardown(test_header_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_wait_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_ask_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_show_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_command_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_text_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_fill_chance, lesson_teardown),
+		cmocka_unit_test_teardown(test_builtin_lessons, lesson_teardown),
+		cmocka_unit_test_teardown(test_find_and_list, lesson_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

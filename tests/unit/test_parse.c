@@ -11,6 +11,16 @@
 
 #include "cmd/cmd.h"
 
+/* The commands a test parsed, kept where the teardown frees them however the test ends. */
+static struct cmd_list l;
+
+static int list_teardown(void **state)
+{
+	(void)state;
+	cmd_list_free(&l);
+	return 0;
+}
+
 static struct cmd_list parse_ok(const char *text)
 {
 	struct cmd_list list;
@@ -26,8 +36,10 @@ static void expect_error(const char *text, int line, int column, const char *nee
 	struct cmd_list list;
 	struct cmd_error err;
 
-	if (cmd_parse(text, 1, &list, &err))
+	if (cmd_parse(text, 1, &list, &err)) {
+		cmd_list_free(&list);
 		fail_msg("'%s' parsed but should not have", text);
+	}
 	assert_int_equal(list.n, 0);
 	if (err.line != line || err.column != column || strstr(err.message, needle) == NULL)
 		fail_msg("'%s': got %d:%d '%s', expected %d:%d containing '%s'", text, err.line, err.column,
@@ -37,7 +49,7 @@ static void expect_error(const char *text, int line, int column, const char *nee
 static void test_spawn(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("spawn threads 4; spawn processes 3 shared as Web\nspawn processes 2");
+	l = parse_ok("spawn threads 4; spawn processes 3 shared as Web\nspawn processes 2");
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.items[0].verb, CMD_SPAWN);
 	assert_int_equal(l.items[0].kind, LAB_THREADS);
@@ -58,7 +70,7 @@ static void test_spawn(void **state)
 static void test_every_verb(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("sync mutex\nsync atomic T\ninject segv T3\ninject loop PB12\n"
+	l = parse_ok("sync mutex\nsync atomic T\ninject segv T3\ninject loop PB12\n"
 	                             "kill P2\nkill T\npause all\nresume T2\nrun 0.5\nreport\nreset\nquit\n");
 	assert_int_equal(l.n, 12);
 	assert_int_equal(l.items[0].verb, CMD_SYNC);
@@ -105,20 +117,20 @@ static void test_table_words(void **state)
 	char text[128];
 	for (int i = 0; lab_sync_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "sync %s", lab_sync_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_int_equal(l.items[0].sync, i);
 		assert_string_equal(lab_sync_name(l.items[0].sync), lab_sync_words[i]);
 		cmd_list_free(&l);
 	}
 	for (int i = 0; lab_inject_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "inject %s T1", lab_inject_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_string_equal(lab_fault_name(l.items[0].fault), lab_inject_words[i]);
 		cmd_list_free(&l);
 	}
 	for (int i = 0; lab_workload_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "workload %s", lab_workload_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_string_equal(lab_workload_name(l.items[0].workload), lab_workload_words[i]);
 		cmd_list_free(&l);
 	}
@@ -140,7 +152,7 @@ static void test_table_words(void **state)
 static void test_comments_and_blank(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("# a lesson\n\n   ; ;\nspawn threads 2 # two of them\n  report;# end\n");
+	l = parse_ok("# a lesson\n\n   ; ;\nspawn threads 2 # two of them\n  report;# end\n");
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.items[0].line, 4);
 	assert_int_equal(l.items[1].line, 5);
@@ -201,7 +213,7 @@ static void test_errors(void **state)
 static void test_numbers(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("run -0; run +0.5; run .25; run 2.; run 86400; spawn threads 4096; "
+	l = parse_ok("run -0; run +0.5; run .25; run 2.; run 86400; spawn threads 4096; "
 	                             "spawn processes 1024; close P1 -0; spawn threads 007");
 	assert_int_equal(l.n, 9);
 	assert_true(l.items[0].seconds == 0 && !signbit(l.items[0].seconds));
@@ -292,7 +304,6 @@ static void test_garbage(void **state)
 			text[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
 		}
 		text[len] = '\0';
-		struct cmd_list l;
 		struct cmd_error err;
 		if (cmd_parse(text, 1, &l, &err)) {
 			for (int i = 0; i < l.n; i++)
@@ -308,15 +319,15 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spawn),
-		cmocka_unit_test(test_every_verb),
-		cmocka_unit_test(test_table_words),
-		cmocka_unit_test(test_comments_and_blank),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_number_form),
-		cmocka_unit_test(test_long_words),
-		cmocka_unit_test(test_garbage),
+		cmocka_unit_test_teardown(test_spawn, list_teardown),
+		cmocka_unit_test_teardown(test_every_verb, list_teardown),
+		cmocka_unit_test_teardown(test_table_words, list_teardown),
+		cmocka_unit_test_teardown(test_comments_and_blank, list_teardown),
+		cmocka_unit_test_teardown(test_errors, list_teardown),
+		cmocka_unit_test_teardown(test_numbers, list_teardown),
+		cmocka_unit_test_teardown(test_number_form, list_teardown),
+		cmocka_unit_test_teardown(test_long_words, list_teardown),
+		cmocka_unit_test_teardown(test_garbage, list_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
