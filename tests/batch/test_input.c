@@ -146,6 +146,30 @@ static void test_numbers_run(void **state)
 	assert_true(r->wall_s < 10);
 }
 
+/* The options' numbers follow the same rule as the commands': a bad one is a bad option, exit 2, with why. */
+static void test_option_numbers(void **state)
+{
+	struct input *in = *state;
+	struct run *r = &in->run;
+
+	run(r, "--max-threads", "0x10", "-c", "report", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--max-threads '0x10' (written in hexadecimal): expected a whole number from 1 to 4096"));
+	run(r, "--hz", "1e1", "-c", "report", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--hz '1e1' (written with an exponent: in decimal, 10)"));
+	run(r, "--bench", "create", "--bench-time", "inf", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--bench-time 'inf' (infinity): expected seconds as a decimal number from"));
+	run(r, "--lesson", "crash", "--check", "--speed", "0x2", NULL);
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--speed '0x2' (written in hexadecimal): expected a factor from 0.1 to 1000"));
+	/* a sign is what a person may write: +2 is 2, and the cap it sets holds */
+	run(r, "--max-threads", "+2", "-c", "spawn threads 3", NULL);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "3 threads is over the cap of 2 per group"));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +177,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_caps_name_their_flag, input_setup, input_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_beyond_the_groups, input_setup, input_teardown),
 		cmocka_unit_test_setup_teardown(test_numbers_run, input_setup, input_teardown),
+		cmocka_unit_test_setup_teardown(test_option_numbers, input_setup, input_teardown),
 	};
 	if (argc < 2) {
 		fprintf(stderr, "usage: test_input PATH-TO-PTVIZ\n");
