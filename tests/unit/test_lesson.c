@@ -466,6 +466,41 @@ static void test_builtin_lessons(void **state)
 	assert_true(total >= 6);
 }
 
+/* What test_find_and_list writes to: two streams in memory and a broken lesson, all let go by its teardown. */
+struct listing {
+	char *out, *errs;
+	size_t outlen, errlen;
+	FILE *fo, *fe;
+	char bad[64];   /* a lesson file with a mistake, "" when there is none */
+};
+static struct listing listing;
+
+static void listing_close(struct listing *li)
+{
+	if (li->fo != NULL)
+		fclose(li->fo);
+	if (li->fe != NULL)
+		fclose(li->fe);
+	li->fo = li->fe = NULL;
+}
+
+static void listing_free(struct listing *li)
+{
+	listing_close(li);
+	free(li->out);
+	free(li->errs);
+	li->out = li->errs = NULL;
+}
+
+static int listing_teardown(void **state)
+{
+	listing_free(&listing);
+	if (listing.bad[0] != '\0')
+		unlink(listing.bad);
+	listing.bad[0] = '\0';
+	return lesson_teardown(state);
+}
+
 static void test_find_and_list(void **state)
 {
 	(void)state;
@@ -482,40 +517,33 @@ static void test_find_and_list(void **state)
 	assert_false(lesson_find("./nosuch.lesson", path, sizeof(path), msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "cannot open lesson './nosuch.lesson'"));
 
-	char *out = NULL, *errs = NULL;
-	size_t outlen = 0, errlen = 0;
-	FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&errs, &errlen);
-	assert_int_equal(lesson_list(fo, fe), 0);
-	fclose(fo);
-	fclose(fe);
-	assert_non_null(strstr(out, "\n  crash        "));
-	assert_non_null(strstr(out, "\n  lostupdate   "));
-	assert_string_equal(errs, "");
-	free(out);
-	free(errs);
+	struct listing *li = &listing;
+	li->fo = open_memstream(&li->out, &li->outlen);
+	li->fe = open_memstream(&li->errs, &li->errlen);
+	assert_int_equal(lesson_list(li->fo, li->fe), 0);
+	listing_close(li);
+	assert_non_null(strstr(li->out, "\n  crash        "));
+	assert_non_null(strstr(li->out, "\n  lostupdate   "));
+	assert_string_equal(li->errs, "");
+	listing_free(li);
 
 	/* --check: OK on out, nothing kept; a broken file: FILE:LINE:COLUMN on err, status 2. */
-	fo = open_memstream(&out, &outlen);
-	fe = open_memstream(&errs, &errlen);
-	assert_int_equal(lesson_open("quiz", true, &l, fo, fe), 0);
-	char bad[] = "/tmp/ptviz-test-lesson-XXXXXX.lesson";
-	int fd = mkstemps(bad, 7);
+	li->fo = open_memstream(&li->out, &li->outlen);
+	li->fe = open_memstream(&li->errs, &li->errlen);
+	assert_int_equal(lesson_open("quiz", true, &l, li->fo, li->fe), 0);
+	strcpy(li->bad, "/tmp/ptviz-test-lesson-XXXXXX.lesson");
+	int fd = mkstemps(li->bad, 7);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "title T\nwait x\n", 15), 15);
 	close(fd);
-	assert_int_equal(lesson_open(bad, true, &l, fo, fe), 2);
-	assert_int_equal(lesson_open("quiz", false, &l, fo, fe), -1);
+	assert_int_equal(lesson_open(li->bad, true, &l, li->fo, li->fe), 2);
+	assert_int_equal(lesson_open("quiz", false, &l, li->fo, li->fe), -1);
 	assert_string_equal(l.name, "quiz");
-	lesson_free(&l);
-	unlink(bad);
-	fclose(fo);
-	fclose(fe);
-	assert_non_null(strstr(out, "quiz.lesson: OK: 'Quiz: threads or processes?'"));
+	listing_close(li);
+	assert_non_null(strstr(li->out, "quiz.lesson: OK: 'Quiz: threads or processes?'"));
 	char expect[128];
-	snprintf(expect, sizeof(expect), "%s:2:6: bad duration 'x'", bad);
-	assert_non_null(strstr(errs, expect));
-	free(out);
-	free(errs);
+	snprintf(expect, sizeof(expect), "%s:2:6: bad duration 'x'", li->bad);
+	assert_non_null(strstr(li->errs, expect));
 }
 
 int main(void)
@@ -538,7 +566,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_text_errors, lesson_teardown),
 		cmocka_unit_test_teardown(test_fill_chance, lesson_teardown),
 		cmocka_unit_test_teardown(test_builtin_lessons, lesson_teardown),
-		cmocka_unit_test_teardown(test_find_and_list, lesson_teardown),
+		cmocka_unit_test_teardown(test_find_and_list, listing_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,23 +37,20 @@ static bool has_kind(const struct memmap *m, enum memmap_kind kind)
 	return false;
 }
 
-/* What a test of the map holds, freed by the teardown however the test ends. */
-static struct memmap map;
-static char *small;                 /* a block on the heap, to be found in the map */
-static void *shared = MAP_FAILED;   /* a shared page, the same */
-
-static int map_teardown(void **state)
-{
-	memmap_free(&map);
-	free(small);
-	small = NULL;
-	if (shared != MAP_FAILED)
-		munmap(shared, 4096);
-	shared = MAP_FAILED;
-	return *state != NULL ? small_lab_teardown(state) : 0;
-}
-
 static pthread_barrier_t memmap_barrier;
+static pthread_t memmap_peer;
+static bool peer_waiting;   /* the thread waits at the barrier for the test to be done with the map */
+
+/* Lets a thread the test left waiting go, and joins it. */
+static void peer_release(void)
+{
+	if (!peer_waiting)
+		return;
+	pthread_barrier_wait(&memmap_barrier);
+	pthread_join(memmap_peer, NULL);
+	pthread_barrier_destroy(&memmap_barrier);
+	peer_waiting = false;
+}
 
 static void *memmap_thread(void *arg)
 {
@@ -65,6 +62,23 @@ static void *memmap_thread(void *arg)
 	return NULL;
 }
 
+/* What a test of the map holds, freed by the teardown however the test ends. */
+static struct memmap map;
+static char *small;                 /* a block on the heap, to be found in the map */
+static void *shared = MAP_FAILED;   /* a shared page, the same */
+
+static int map_teardown(void **state)
+{
+	peer_release();
+	memmap_free(&map);
+	free(small);
+	small = NULL;
+	if (shared != MAP_FAILED)
+		munmap(shared, 4096);
+	shared = MAP_FAILED;
+	return *state != NULL ? small_lab_teardown(state) : 0;
+}
+
 /* The test's own process: its code, data, heap, stacks and a shared mapping, each sorted rightly. */
 static void test_own_process_sorted(void **state)
 {
@@ -73,7 +87,6 @@ static void test_own_process_sorted(void **state)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int on_stack = 0;
 	uintptr_t thread_stack = 0;
-	pthread_t t;
 	struct memmap *m = &map;
 
 	assert_true(n > 0);
@@ -84,8 +97,9 @@ static void test_own_process_sorted(void **state)
 	assert_true(shared != MAP_FAILED);
 	((char *)shared)[0] = 1;
 	pthread_barrier_init(&memmap_barrier, NULL, 2);
-	assert_int_equal(pthread_create(&t, NULL, memmap_thread, &thread_stack), 0);
+	assert_int_equal(pthread_create(&memmap_peer, NULL, memmap_thread, &thread_stack), 0);
 	pthread_barrier_wait(&memmap_barrier);
+	peer_waiting = true;
 
 	assert_true(memmap_read(getpid(), exe, &thread_stack, 1, m));
 	assert_int_equal(m->error, 0);
@@ -111,9 +125,7 @@ static void test_own_process_sorted(void **state)
 	assert_int_equal(kind_at(m, thread_stack), MEMMAP_ANON);
 	memmap_free(m);
 
-	pthread_barrier_wait(&memmap_barrier);
-	pthread_join(t, NULL);
-	pthread_barrier_destroy(&memmap_barrier);
+	peer_release();
 }
 
 static void test_gone_process(void **state)
