@@ -27,55 +27,6 @@ static const char demo_script[] =
 	"run 0.5\n"
 	"report\n";
 
-/*
- * Reads a whole command file.  Returns NULL with a message when it cannot be
- * read or is not text: a NUL byte would silently cut the script short.
- */
-static char *read_all(FILE *f, const char *name)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-
-	while (buf != NULL) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-		if (len + 1 == cap) {
-			char *bigger = realloc(buf, cap * 2);
-			if (bigger == NULL) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	if (buf == NULL) {
-		fprintf(stderr, "ptviz: out of memory reading '%s'\n", name);
-		return NULL;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "ptviz: cannot read '%s': %s\n", name, strerror(errno));
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	const char *nul = memchr(buf, '\0', len);
-	if (nul != NULL) {
-		int line = 1, column = 1;
-		for (const char *p = buf; p < nul; p++) {
-			column = *p == '\n' ? 1 : column + 1;
-			line += *p == '\n';
-		}
-		fprintf(stderr, "ptviz: %s:%d:%d: a NUL byte: expected a text file of commands\n", name, line, column);
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* The screen on a new lab: a lesson opened (or only checked) first; it needs a terminal. */
 static int main_screen(struct options *o)
 {
@@ -115,41 +66,51 @@ static int main_screen(struct options *o)
 	return rc;
 }
 
-/* The commands of -c, --batch FILE or --demo, as text; NULL, said on stderr, when they cannot be had. */
-static char *main_batch_text(struct options *o)
+/*
+ * The commands of -c, --batch FILE or --demo, as text, and their length; NULL, said on
+ * stderr, when they cannot be had: *rc is 2 when --batch names nothing that can be
+ * read (a bad option), 1 when memory runs out.  What the text holds is batch_run's to judge.
+ */
+static char *main_batch_text(struct options *o, size_t *len, int *rc)
 {
 	char *text;
 
+	*rc = 1;
 	if (o->file != NULL) {
 		FILE *f = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "r");
 		if (f == NULL) {
 			fprintf(stderr, "ptviz: cannot open '%s': %s\n", o->file, strerror(errno));
+			*rc = 2;
 			return NULL;
 		}
-		text = read_all(f, o->file);
+		errno = 0;
+		text = batch_read(f, len);
+		*rc = text == NULL && errno != ENOMEM ? 2 : 1;
+		if (text == NULL)
+			fprintf(stderr, "ptviz: cannot read '%s': %s\n", o->file, strerror(errno ? errno : ENOMEM));
 		if (f != stdin)
 			fclose(f);
-		if (text == NULL)
-			return NULL;
 		o->batch.source = o->file;
-	} else if (o->command != NULL) {
-		text = strdup(o->command);
-	} else {
-		text = strdup(demo_script);
-		o->batch.source = "demo";
+		return text;
 	}
+	text = strdup(o->command != NULL ? o->command : demo_script);
+	if (o->command == NULL)
+		o->batch.source = "demo";
 	if (text == NULL)
 		fprintf(stderr, "ptviz: out of memory\n");
+	*len = text != NULL ? strlen(text) : 0;
 	return text;
 }
 
 /* The screenless front end on a new lab. */
 static int main_batch(struct options *o)
 {
-	char *text = main_batch_text(o);
+	size_t len;
+	int rc;
+	char *text = main_batch_text(o, &len, &rc);
 
 	if (text == NULL)
-		return 2;
+		return rc;
 	struct lab_error err = { 0 };
 	struct lab *lab = lab_new(&o->lab, &err);
 	if (lab == NULL) {
@@ -157,7 +118,7 @@ static int main_batch(struct options *o)
 		free(text);
 		return 1;
 	}
-	int rc = batch_run(lab, text, &o->batch, stdout, stderr);
+	rc = batch_run(lab, text, len, &o->batch, stdout, stderr);
 	lab_free(lab);
 	free(text);
 	return rc;

@@ -76,14 +76,24 @@ void options_usage(FILE *f)
 	        "Example: ptviz -c 'spawn threads 4; spawn processes 4; run 2; report'\n");
 }
 
+/* " (why)" after a refused value, from cmd_number, or nothing. */
+static const char *options_why(const char *words, char *buf, size_t len)
+{
+	if (words[0] == '\0')
+		return "";
+	snprintf(buf, len, " (%s)", words);
+	return buf;
+}
+
+/* A whole number from lo to hi, written as the command language writes numbers (cmd_number). */
 static bool options_int(const char *opt, const char *s, int lo, int hi, int *out)
 {
-	char *end;
+	char words[96], why[128];
+	double v;
 
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi) {
-		fprintf(stderr, "ptviz: %s '%s': expected a whole number from %d to %d\n", opt, s, lo, hi);
+	if (!cmd_number(s, false, &v, words, sizeof(words)) || v < lo || v > hi) {
+		fprintf(stderr, "ptviz: %s '%s'%s: expected a whole number from %d to %d\n", opt, s,
+		        options_why(words, why, sizeof(why)), lo, hi);
 		return false;
 	}
 	*out = (int)v;
@@ -123,11 +133,12 @@ static const struct option options_long[] = {
 /* --speed: how many times faster a lesson's waits pass. */
 static bool options_speed(struct options *o, const char *arg)
 {
-	char *end;
+	char words[96], why[128];
 
-	o->screen.speed = strtod(arg, &end);
-	if (*arg == '\0' || *end != '\0' || !(o->screen.speed >= 0.1 && o->screen.speed <= 1000)) {
-		fprintf(stderr, "ptviz: --speed '%s': expected a factor from 0.1 to 1000, e.g. 2\n", arg);
+	if (!cmd_number(arg, true, &o->screen.speed, words, sizeof(words)) ||
+	    !(o->screen.speed >= 0.1 && o->screen.speed <= 1000)) {
+		fprintf(stderr, "ptviz: --speed '%s'%s: expected a factor from 0.1 to 1000 as a decimal number, e.g. 2\n", arg,
+		        options_why(words, why, sizeof(why)));
 		return false;
 	}
 	return true;

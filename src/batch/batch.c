@@ -456,7 +456,8 @@ static enum batch_next batch_command(struct batch *b, const struct cmd *c, struc
 	return BATCH_ON;
 }
 
-int batch_run(struct lab *lab, const char *text, const struct batch_options *opt, FILE *out, FILE *errout)
+int batch_run(struct lab *lab, const char *text, size_t len, const struct batch_options *opt, FILE *out,
+              FILE *errout)
 {
 	struct batch b = { .lab = lab, .opt = opt, .out = out, .errout = errout, .sigfd = -1 };
 	const struct frames_hooks hooks = { .event = batch_print_event, .stop = batch_interrupted, .ctx = &b };
@@ -468,7 +469,7 @@ int batch_run(struct lab *lab, const char *text, const struct batch_options *opt
 	/* Time passes as the screen lets it, observing at opt->hz, reaping as workers end. */
 	frames_start(&b.clock, lab, opt->hz, &hooks);
 	/* The whole text is checked before anything starts: a typo on line 9 must not leave lines 1-8 half done. */
-	if (!cmd_parse(text, 1, &list, &err)) {
+	if (!batch_text_check(text, len, &err) || !cmd_parse(text, 1, &list, &err)) {
 		batch_error(&b, &err);
 		return 1;
 	}

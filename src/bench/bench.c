@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cmd/cmd.h"
+
 #include <bsd/string.h>
 
 #include "../lab/lab.h"
@@ -53,25 +55,28 @@ void bench_options_defaults(struct bench_options *opt)
 
 bool bench_option_parse(struct bench_options *opt, const char *flag, const char *value)
 {
-	char *end;
+	bool seconds = strcmp(flag, "--bench-time") == 0;
+	char words[96], why[128] = "";
+	double v;
 
-	errno = 0;
-	if (strcmp(flag, "--bench-time") == 0) {
-		double v = strtod(value, &end);
-		if (*value == '\0' || *end != '\0' || errno != 0 || !(v >= BENCH_MIN_SECONDS && v <= BENCH_MAX_SECONDS)) {
-			fprintf(stderr, "ptviz: %s '%s': expected seconds from %g to %g\n", flag, value, BENCH_MIN_SECONDS,
-			        BENCH_MAX_SECONDS);
-			return false;
-		}
-		opt->seconds = v;
-		return true;
-	}
-	long v = strtol(value, &end, 10);
-	if (*value == '\0' || *end != '\0' || errno != 0 || v < 1 || v > BENCH_LIMIT_MIB) {
-		fprintf(stderr, "ptviz: %s '%s': expected a whole number of MiB from 1 to %d\n", flag, value, BENCH_LIMIT_MIB);
+	/* Numbers as the command language writes them (cmd_number): no hexadecimal, exponent, inf or nan. */
+	bool ok = cmd_number(value, seconds, &v, words, sizeof(words));
+	if (words[0] != '\0')
+		snprintf(why, sizeof(why), " (%s)", words);
+	if (seconds && !(ok && v >= BENCH_MIN_SECONDS && v <= BENCH_MAX_SECONDS)) {
+		fprintf(stderr, "ptviz: %s '%s'%s: expected seconds as a decimal number from %g to %g\n", flag, value, why,
+		        BENCH_MIN_SECONDS, BENCH_MAX_SECONDS);
 		return false;
 	}
-	opt->max_mib = (int)v;
+	if (!seconds && !(ok && v >= 1 && v <= BENCH_LIMIT_MIB)) {
+		fprintf(stderr, "ptviz: %s '%s'%s: expected a whole number of MiB from 1 to %d\n", flag, value, why,
+		        BENCH_LIMIT_MIB);
+		return false;
+	}
+	if (seconds)
+		opt->seconds = v;
+	else
+		opt->max_mib = (int)v;
 	return true;
 }
 

@@ -53,6 +53,7 @@ struct cmd {
 	enum lab_workload workload;
 	int nschedule;               /* schedule */
 	int schedule[LAB_SCHEDULE_MAX];
+	int schedule_column[LAB_SCHEDULE_MAX];   /* where each number is written */
 	char bench[CMD_WORD_MAX];    /* bench: which measurement */
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
@@ -77,6 +78,15 @@ struct cmd_error {
  */
 bool cmd_parse(const char *text, int first_line, struct cmd_list *out, struct cmd_error *err);
 void cmd_list_free(struct cmd_list *list);
+
+/*
+ * A number as a person writes one: an optional sign, digits and, when fraction is
+ * allowed, a point and digits ("2", "0.5", ".5", "-0" is 0).  Nothing else: no
+ * exponent, hexadecimal, inf or nan, which nobody means by a count or a duration.
+ * True with *out; false with why, a few words on what was wrong ("written in
+ * hexadecimal"), or "" when the text is no number at all.  The range is the caller's.
+ */
+bool cmd_number(const char *text, bool fraction, double *out, char *why, size_t len);
 
 /* One command's words, as the parser splits them (cmd_priv.h). */
 struct cmd_statement;

@@ -20,8 +20,10 @@ bool cmd_exec(struct lab *lab, const struct cmd *c, struct cmd_error *err, char 
 			strlcpy(note, le.msg, notelen);
 		return true;
 	}
-	/* The engine names the part that was wrong: the number after the worker or group, or the rest. */
-	if (le.arg == 1 && c->value_column > 0)
+	/* The engine names the part that was wrong: the number after the worker or group, one of a schedule's, or the rest. */
+	if (c->verb == CMD_SCHEDULE && le.arg >= 1 && le.arg <= c->nschedule)
+		column = c->schedule_column[le.arg - 1];
+	else if (le.arg == 1 && c->value_column > 0)
 		column = c->value_column;
 	err->line = c->line;
 	err->column = column;

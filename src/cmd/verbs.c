@@ -2,8 +2,6 @@
 #include "cmd_priv.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +10,6 @@
 
 #include "../bench/bench.h"
 
-#define CMD_MAX_COUNT LAB_LIMIT_THREADS
 #define CMD_MAX_SECONDS 86400.0
 
 static const char *const on_off[] = { "on", "off", NULL };
@@ -23,14 +20,30 @@ static const char *const fix_words[] = { "lockorder", NULL };
 static const char *const fault_words[] = { VOCAB_FAULTS(VOCAB_WORD) NULL };
 static const char *const task_words[] = { VOCAB_TASKS(VOCAB_WORD) NULL };
 
-/* A whole number from lo to hi, written with digits only. */
-static bool whole_number(const char *text, long lo, long hi, long *out)
+/* " (why)" after a refused word, or nothing when there is no more to say. */
+static const char *why_said(const char *why, char *buf, size_t len)
 {
-	char *end;
+	if (why[0] == '\0')
+		return "";
+	snprintf(buf, len, " (%s)", why);
+	return buf;
+}
 
-	errno = 0;
-	*out = strtol(text, &end, 10);
-	return isdigit((unsigned char)text[0]) && *end == '\0' && errno == 0 && *out >= lo && *out <= hi;
+/* A whole number from lo to hi (cmd_number's form); false with why, " (...)" or "", when it is not one. */
+static bool whole_number(const char *text, long lo, long hi, long *out, char *why, size_t len)
+{
+	char words[96];
+	double v;
+
+	why[0] = '\0';
+	if (!cmd_number(text, false, &v, words, sizeof(words))) {
+		why_said(words, why, len);
+		return false;
+	}
+	if (v < (double)lo || v > (double)hi)
+		return false;
+	*out = (long)v;
+	return true;
 }
 
 /* ---- spawn threads|processes N [shared] [as NAME] ---- */
@@ -48,6 +61,32 @@ static bool parse_spawn_as(const struct cmd_statement *st, int i, struct cmd *c,
 	strlcpy(c->target, w->text, sizeof(c->target));
 	c->target_column = w->column;
 	return true;
+}
+
+/*
+ * N: a whole number from 1 to what ptviz can start in one group (threads) or in all
+ * (processes), whatever --max-threads or --max-processes say; the engine holds
+ * the caps those set, and names the flag when a count is over one.
+ */
+static bool parse_spawn_count(const struct cmd_statement *st, const struct cmd_word *n, enum lab_kind kind,
+                              const char *noun, long *count, struct cmd_error *err)
+{
+	bool threads = kind == LAB_THREADS;
+	int limit = threads ? LAB_LIMIT_THREADS : LAB_LIMIT_PROCESSES;
+	char why[128], words[96];
+	double v;
+
+	if (whole_number(n->text, 1, limit, count, why, sizeof(why)))
+		return true;
+	if (cmd_number(n->text, false, &v, words, sizeof(words)) && v > limit)
+		return cmd_fail(err, st->line, n->column,
+		                "bad count '%s': at most %d %s %s, however ptviz is started (the cap is %d by default; "
+		                "%s N raises it as far as %d)",
+		                n->text, limit, threads ? "threads" : "processes", threads ? "in one group" : "in all",
+		                threads ? LAB_DEFAULT_MAX_THREADS : LAB_DEFAULT_MAX_PROCESSES,
+		                threads ? "--max-threads" : "--max-processes", limit);
+	return cmd_fail(err, st->line, n->column, "bad count '%s'%s: expected a whole number from 1 to %d, e.g. 'spawn %s 4'",
+	                n->text, why, limit, noun);
 }
 
 static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
@@ -71,11 +110,8 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 		                kind->text, kind->text);
 	const struct cmd_word *n = &st->words[i++];
 	c->value_column = n->column;
-	if (!whole_number(n->text, 1, CMD_MAX_COUNT, &count))
-		return cmd_fail(err, st->line, n->column,
-		                "bad count '%s': expected a whole number of 1 or more, e.g. 'spawn threads 4' (the caps: "
-		                "--max-threads a group, --max-processes in all)",
-		                n->text);
+	if (!parse_spawn_count(st, n, c->kind, kind->text, &count, err))
+		return false;
 	c->count = (int)count;
 	if (i < st->nwords && strcmp(st->words[i].text, "shared") == 0) {
 		if (c->kind == LAB_THREADS)
@@ -236,9 +272,11 @@ static bool parse_close(const struct cmd_statement *st, struct cmd *c, struct cm
 		return cmd_fail(err, st->line, st->end_column,
 		                "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
 	const struct cmd_word *w = &st->words[2];
-	if (!whole_number(w->text, 0, 65535, &fd))
+	char why[128];
+	if (!whole_number(w->text, 0, 65535, &fd, why, sizeof(why)))
 		return cmd_fail(err, st->line, w->column,
-		                "bad file descriptor '%s': expected a number from 0 to 65535, e.g. 'close P2 3'", w->text);
+		                "bad file descriptor '%s'%s: expected a whole number from 0 to 65535, e.g. 'close P2 3'",
+		                w->text, why);
 	c->fd = (int)fd;
 	c->value_column = w->column;
 	return cmd_arg_end(st, 3, err);
@@ -256,14 +294,12 @@ static bool parse_run(const struct cmd_statement *st, struct cmd *c, struct cmd_
 	if (st->nwords < 2)
 		return cmd_fail(err, st->line, st->end_column, "run needs seconds, e.g. 'run 2' or 'run 0.5'");
 	const struct cmd_word *w = &st->words[1];
-	char *end;
-	errno = 0;
-	double v = strtod(w->text, &end);
-	if (!(isdigit((unsigned char)w->text[0]) || w->text[0] == '.') || *end != '\0' || errno != 0 ||
-	    !isfinite(v) || v < 0 || v > CMD_MAX_SECONDS)
+	char words[96], why[128];
+	double v;
+	if (!cmd_number(w->text, true, &v, words, sizeof(words)) || v < 0 || v > CMD_MAX_SECONDS)
 		return cmd_fail(err, st->line, w->column,
-		                "bad duration '%s': expected seconds from 0 to %.0f, e.g. 'run 2' or 'run 0.5'",
-		                w->text, CMD_MAX_SECONDS);
+		                "bad duration '%s'%s: expected seconds as a decimal number, e.g. 2 or 0.5, from 0 to %.0f",
+		                w->text, why_said(words, why, sizeof(why)), CMD_MAX_SECONDS);
 	c->seconds = v;
 	return cmd_arg_end(st, 2, err);
 }
@@ -317,6 +353,7 @@ static bool exec_step(struct lab *lab, const struct cmd *c, const char *target, 
 /* schedule N N ...: worker numbers, from 1 */
 static bool parse_schedule(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
+	char why[128];
 	long v;
 
 	if (st->too_many)
@@ -324,18 +361,55 @@ static bool parse_schedule(const struct cmd_statement *st, struct cmd *c, struct
 		                "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
 	for (int i = 1; i < st->nwords; i++) {
 		const struct cmd_word *w = &st->words[i];
-		if (!whole_number(w->text, 1, LAB_LIMIT_THREADS, &v))
+		if (!whole_number(w->text, 1, LAB_LIMIT_THREADS, &v, why, sizeof(why)))
 			return cmd_fail(err, st->line, w->column,
-			                "bad worker number '%s': expected numbers from 1, e.g. 'schedule 1 2 1 2 1 2'",
-			                w->text);
+			                "bad worker number '%s'%s: expected whole numbers from 1 to %d, e.g. 'schedule 1 2 1 2 1 2'",
+			                w->text, why, LAB_LIMIT_THREADS);
+		c->schedule_column[c->nschedule] = w->column;
 		c->schedule[c->nschedule++] = (int)v;
 	}
 	return true;
 }
 
+/*
+ * The group a schedule is judged by: the largest of the stepping groups with live
+ * workers or, while none steps, of every group with live workers; NULL when there
+ * is none yet (the schedule is judged when `step` reaches each number).
+ */
+static const struct lab_group *schedule_judge(const struct lab *lab, bool *stepping)
+{
+	const struct lab_group *largest = NULL;
+
+	for (int pass = 0; pass < 2 && largest == NULL; pass++) {
+		for (int i = 0; i < lab_ngroups(lab); i++) {
+			const struct lab_group *g = lab_group_at(lab, i);
+			if ((pass == 0 && !g->stepping) || g->alive == 0)
+				continue;
+			if (largest == NULL || g->nworkers > largest->nworkers)
+				largest = g;
+		}
+		*stepping = pass == 0;
+	}
+	return largest;
+}
+
 static bool exec_schedule(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	bool stepping;
+	const struct lab_group *largest = schedule_judge(lab, &stepping);
+
 	(void)target;
+	/* A number no group can take would stop every 'step' there: said now, while it is typed. */
+	for (int i = 0; largest != NULL && i < c->nschedule; i++) {
+		if (c->schedule[i] <= largest->nworkers)
+			continue;
+		snprintf(err->msg, sizeof(err->msg),
+		         "no %sgroup has a worker %d: the most is %d, in %s; number the steps from 1 to %d, e.g. "
+		         "'schedule 1 2 1 2'",
+		         stepping ? "stepping " : "", c->schedule[i], largest->nworkers, largest->name, largest->nworkers);
+		err->arg = 1 + i;
+		return false;
+	}
 	return lab_schedule(lab, c->schedule, c->nschedule, err);
 }
 

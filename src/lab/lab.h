@@ -192,7 +192,8 @@ struct lab_config {
 
 struct lab_error {
 	char msg[LAB_MSG_MAX];
-	int arg;   /* which argument was wrong: 0 the worker or group, 1 the number (spawn's count, close's fd) */
+	int arg;   /* which argument was wrong: 0 the worker or group, 1 the number (spawn's count, close's fd),
+	              1 + i the schedule's number i */
 };
 
 struct lab;

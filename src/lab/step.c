@@ -105,8 +105,8 @@ bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *
 		return lab_fail(err, "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
 	for (int i = 0; i < n; i++) {
 		if (numbers[i] < 1)
-			return lab_fail(err, "bad worker number %d in the schedule: workers are numbered from 1",
-			                numbers[i]);
+			return lab_fail_arg(err, 1 + i, "bad worker number %d in the schedule: workers are numbered from 1",
+			                    numbers[i]);
 		lab->schedule[i] = numbers[i];
 	}
 	lab->nschedule = n;
@@ -355,6 +355,10 @@ static bool lab_grant_scheduled(struct lab *lab, struct lab_grants *gr, uint32_t
 	}
 	if (gr->n == 0 && skipped[0] == '\0')
 		return lab_fail(err, "no group is in step mode: 'step on' first, or 'step on T' for one group");
+	if (gr->n == 0 && number != 0 && strstr(skipped, " has no worker ") != NULL)
+		return lab_fail(err, "no worker could take this step: %s; the schedule's next is worker %d (step %d of %d): "
+		                "give a schedule the groups can take, e.g. 'schedule 1 2', or 'schedule' alone to take turns",
+		                skipped, number, lab->schedule_next % lab->nschedule + 1, lab->nschedule);
 	if (gr->n == 0)
 		return lab_fail(err, "no worker could take this step: %s", skipped);
 	if (lab->nschedule)

@@ -39,20 +39,20 @@ static bool lesson_seconds(struct parser *p, const struct line *ln, const char *
 	if (e == s)
 		return lesson_fail(p, ln, s, "%s needs seconds, e.g. '%s 2' or '%s 0.5'", word, word, word);
 	size_t n = (size_t)(e - s);
+	char words[96] = "", why[128] = "";
 	bool ok = n < sizeof(num);
 	double v = 0;
 	if (ok) {
-		char *end;
 		memcpy(num, s, n);
 		num[n] = '\0';
-		errno = 0;
-		v = strtod(num, &end);
-		ok = (isdigit((unsigned char)num[0]) || num[0] == '.') && *end == '\0' && errno == 0 && isfinite(v) &&
-		     v >= min && v <= LESSON_WAIT_MAX;
+		ok = cmd_number(num, true, &v, words, sizeof(words)) && v >= min && v <= LESSON_WAIT_MAX;
 	}
+	if (words[0] != '\0')
+		snprintf(why, sizeof(why), " (%s)", words);
 	if (!ok)
-		return lesson_fail(p, ln, s, "bad duration '%.*s': expected seconds from %g to %.0f, e.g. '%s 2' or '%s 0.5'",
-		                   (int)(n > 24 ? 24 : n), s, min, LESSON_WAIT_MAX, word, word);
+		return lesson_fail(p, ln, s, "bad duration '%.*s'%s: expected seconds as a decimal number, e.g. '%s 2' or "
+		                   "'%s 0.5', from %g to %.0f",
+		                   (int)(n > 24 ? 24 : n), s, why, word, word, min, LESSON_WAIT_MAX);
 	*out = v;
 	char after[48];
 	snprintf(after, sizeof(after), "%s %s", word, num);

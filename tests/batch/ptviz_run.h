@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -116,6 +117,23 @@ static inline double children_cpu_s(void)
  * priority, may take seconds to start and to end.
  */
 #define RUN_GUARD_S 600
+
+/*
+ * A run's output, too big for the stack, made before a test and freed after it however the test
+ * ends (cmocka's setup and teardown): a failed assertion jumps out past the test's own free.
+ */
+static inline int run_setup(void **state)
+{
+	*state = calloc(1, sizeof(struct run));
+	return *state != NULL ? 0 : -1;
+}
+
+static inline int run_teardown(void **state)
+{
+	free(*state);
+	*state = NULL;
+	return 0;
+}
 
 /* Runs ptviz to the end (at most RUN_GUARD_S). */
 static inline void run(struct run *r, ...)

@@ -351,7 +351,7 @@ static void test_batch_file_and_text(void **state)
 	assert_int_equal(write(fd, "spawn threads 1\n\0\nreport\n", 25), 25);
 	close(fd);
 	run(r, "--batch", path, NULL);
-	assert_int_equal(r->status, 2);
+	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, ":2:1: a NUL byte"));
 	assert_null(strstr(r->out, "spawned"));
 	run(r, "--batch", "/tmp", NULL);

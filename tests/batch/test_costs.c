@@ -62,9 +62,8 @@ static void check_machine(struct json_object *o)
 
 static void test_bench_all_json(void **state)
 {
-	struct run *r = malloc(sizeof(*r));
+	struct run *r = *state;
 
-	(void)state;
 	/* Up to 64 MiB: enough page tables that fork's growth stands above a busy machine's noise (and ASan's). */
 	run(r, "--bench", "--json", "--bench-time", "0.3", "--bench-max-mib", "64", NULL);
 	if (r->status != 0)
@@ -142,14 +141,12 @@ static void test_bench_all_json(void **state)
 	assert_non_null(strstr(r->err, "bench create"));
 	assert_null(strstr(r->out, "ptviz: bench"));
 	assert_no_children();
-	free(r);
 }
 
 static void test_bench_one_text(void **state)
 {
-	struct run *r = malloc(sizeof(*r));
+	struct run *r = *state;
 
-	(void)state;
 	run(r, "--bench", "switch", "--bench-time", "0.3", NULL);
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "bench switch"));
@@ -161,14 +158,12 @@ static void test_bench_one_text(void **state)
 	assert_non_null(strstr(r->out, "pthread_create + join"));
 	assert_null(strstr(r->out, "bench switch"));
 	assert_no_children();
-	free(r);
 }
 
 static void test_bench_command_in_scripts(void **state)
 {
-	struct run *r = malloc(sizeof(*r));
+	struct run *r = *state;
 
-	(void)state;
 	/* The groups run on while the bench measures; the report after it still finds them. */
 	run(r, "--json", "--bench-time", "0.3", "-c", "spawn threads 2; bench create; report", NULL);
 	if (r->status != 0)
@@ -191,14 +186,12 @@ static void test_bench_command_in_scripts(void **state)
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "-c:1:7"));
 	assert_no_children();
-	free(r);
 }
 
 static void test_bad_options(void **state)
 {
-	struct run *r = malloc(sizeof(*r));
+	struct run *r = *state;
 
-	(void)state;
 	run(r, "--bench", "nothing", NULL);
 	assert_int_equal(r->status, 2);
 	assert_non_null(strstr(r->err, "unknown measurement 'nothing'"));
@@ -208,20 +201,30 @@ static void test_bad_options(void **state)
 	assert_int_equal(r->status, 2);
 	run(r, "--bench", "-c", "report", NULL);
 	assert_int_equal(r->status, 2);
-	free(r);
+}
+
+/* The ptviz the interrupt test started, ended and reaped by the teardown if the test failed before it did. */
+static pid_t interrupted;
+
+static int interrupt_teardown(void **state)
+{
+	if (interrupted > 0 && kill(interrupted, SIGKILL) == 0)
+		waitpid(interrupted, NULL, 0);
+	interrupted = 0;
+	return run_teardown(state);
 }
 
 /* Ctrl-C in the middle: the measuring child and everything it forked end with ptviz. */
 static void test_interrupt_leaves_nothing(void **state)
 {
-	struct run *r = malloc(sizeof(*r));
+	struct run *r = *state;
 	const char *args[] = { "--bench", "forksize", "--bench-time", "30", "--bench-max-mib", "256", NULL };
 	int outfd, errfd;
 	size_t olen = 0, elen = 0;
 
-	(void)state;
 	memset(r, 0, sizeof(*r));
 	pid_t pid = start(args, &outfd, &errfd);
+	interrupted = pid;
 	/* Wait for the first progress line on stderr: it is measuring. */
 	double deadline = now() + 10;
 	while (now() < deadline && strstr(r->err, "bench forksize") == NULL) {
@@ -238,20 +241,20 @@ static void test_interrupt_leaves_nothing(void **state)
 	kill(pid, SIGINT);
 	assert_true(collect(r, outfd, errfd, now() + 10, &olen, &elen));
 	finish(r, pid);
+	interrupted = 0;
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "interrupted"));
 	assert_no_children();
-	free(r);
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_options),
-		cmocka_unit_test(test_bench_one_text),
-		cmocka_unit_test(test_bench_command_in_scripts),
-		cmocka_unit_test(test_interrupt_leaves_nothing),
-		cmocka_unit_test(test_bench_all_json),
+		cmocka_unit_test_setup_teardown(test_bad_options, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_one_text, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_command_in_scripts, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_leaves_nothing, run_setup, interrupt_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_all_json, run_setup, run_teardown),
 	};
 
 	if (argc < 2) {

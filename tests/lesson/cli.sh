@@ -23,7 +23,7 @@ check 0 '^  lostupdate ' --lessons
 check 0 'crash\.lesson: OK: .Crash blast radius., [0-9]+ steps, 2 questions' --lesson crash --check
 check 0 'OK' --check --lesson memory
 printf 'title Broken\ncaption fine\nwait soon\n' > "$DIR/broken.lesson"
-check 2 "^$DIR/broken.lesson:3:6: bad duration 'soon': expected seconds from 0 to 600" --lesson "$DIR/broken.lesson" --check
+check 2 "^$DIR/broken.lesson:3:6: bad duration 'soon': expected seconds as a decimal number, e.g. 'wait 2' or 'wait 0.5', from 0 to 600" --lesson "$DIR/broken.lesson" --check
 # A malformed lesson does not start, terminal or not.
 check 2 "^$DIR/broken.lesson:3:6: " --lesson "$DIR/broken.lesson"
 check 2 "no lesson 'nosuch': expected a file or one of .*crash.* lostupdate.* memory.* quiz.* race.* runaway" --lesson nosuch

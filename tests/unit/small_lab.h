@@ -19,6 +19,25 @@ static inline struct lab *small_lab(int max_threads, int max_processes)
 	return lab;
 }
 
+/*
+ * A test's lab, made before the test and freed after it however the test ends (cmocka's setup
+ * and teardown): a failed assertion jumps out of the test past its own frees, and would leave the
+ * lab's workers running and its memory lost.  The test takes the lab from *state.  A file whose
+ * tests gather more (a report, a trend) keeps it where its own teardown frees it, then this.
+ */
+static inline int small_lab_setup(void **state)
+{
+	*state = small_lab(4, 4);
+	return 0;
+}
+
+static inline int small_lab_teardown(void **state)
+{
+	lab_free(*state);
+	*state = NULL;
+	return 0;
+}
+
 static inline void must(bool ok, const struct lab_error *err)
 {
 	if (!ok)

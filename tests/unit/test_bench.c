@@ -96,6 +96,14 @@ static void assert_no_children(void)
 		fail_msg("a child is left behind (waitpid says %d)", (int)r);
 }
 
+/* After each test, however it ended: a measurement still running is cancelled, its child killed and reaped. */
+static int bench_teardown(void **state)
+{
+	(void)state;
+	bench_cancel(&b);
+	return 0;
+}
+
 static void test_all_four(void **state)
 {
 	struct bench_options o = small();
@@ -250,10 +258,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_and_options),
-		cmocka_unit_test(test_all_four),
-		cmocka_unit_test(test_one_at_a_time),
-		cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_cancel_all_forgets_the_rest),
+		cmocka_unit_test_teardown(test_all_four, bench_teardown),
+		cmocka_unit_test_teardown(test_one_at_a_time, bench_teardown),
+		cmocka_unit_test_teardown(test_cancel, bench_teardown),
+		cmocka_unit_test_teardown(test_cancel_all_forgets_the_rest, bench_teardown),
 	};
 
 	/* Orphans of a cancelled measurement would come here, where the tests look for them. */

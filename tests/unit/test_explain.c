@@ -19,8 +19,7 @@ static struct lab_group group_of(enum lab_kind kind, bool shared, enum lab_workl
 /* Each kind of group, and the first words of the note it must get: one for every row of the table. */
 static void test_every_note(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct {
 		struct lab_group g;
 		const char *starts;
@@ -65,14 +64,12 @@ static void test_every_note(void **state)
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(seen[j][1], seen[i][1]);
 	}
-	lab_free(lab);
 }
 
 /* Step mode's note names the schedule and where it stands. */
 static void test_step_schedule(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	struct lab_group g = group_of(LAB_THREADS, true, LAB_WORK_COUNTER);
 	char lines[2][EXPLAIN_LINE_MAX];
@@ -83,7 +80,6 @@ static void test_step_schedule(void **state)
 	explain_group(lab, &g, lines);
 	assert_string_equal(lines[0], "step mode: n steps the next in schedule [1] 2 1");
 	assert_string_equal(lines[1], "N steps the selected worker; S leaves step mode");
-	lab_free(lab);
 }
 
 static void test_ps(void **state)
@@ -155,8 +151,8 @@ static void test_locks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_note),
-		cmocka_unit_test(test_step_schedule),
+		cmocka_unit_test_setup_teardown(test_every_note, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_step_schedule, small_lab_setup, small_lab_teardown),
 		cmocka_unit_test(test_ps),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_locks),

@@ -44,8 +44,7 @@ static bool on_stop(void *ctx)
 /* How long a poll may sleep: at once when a frame is due, never without frames or an end. */
 static void test_wait(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .frame = on_frame, .ctx = &s };
@@ -64,14 +63,12 @@ static void test_wait(void **state)
 	ms = frames_wait_ms(&clock, -1);
 	assert_true(ms > 0 && ms <= 100);
 	assert_int_equal(frames_wait_ms(&clock, lab_now(lab)), 0);   /* an end before the frame comes first */
-	lab_free(lab);
 }
 
 /* At 10 Hz, about ten frames a second (fewer on a loaded machine, never more); at 0 Hz none. */
 static void test_rate(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .frame = on_frame, .ctx = &s };
@@ -90,14 +87,12 @@ static void test_rate(void **state)
 	frames_start(&clock, lab, 0, &hooks);
 	assert_true(frames_run(&clock, 0.2, -1));
 	assert_int_equal(s.frames, 0);
-	lab_free(lab);
 }
 
 /* Events reach the hook as they come: a spawn, then a death reaped while time passes, with no frame at all. */
 static void test_events(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct frames clock;
 	struct seen s = { 0 };
 	const struct frames_hooks hooks = { .event = on_event, .frame = on_frame, .ctx = &s };
@@ -123,14 +118,12 @@ static void test_events(void **state)
 	}
 	assert_int_equal(s.exits, 2);
 	assert_true(s.frames >= 1);
-	lab_free(lab);
 }
 
 /* A stop (batch's SIGINT) ends the run at once, not when its seconds are up. */
 static void test_stop(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct frames clock;
 	struct seen s = { .stop = true };
 	const struct frames_hooks hooks = { .stop = on_stop, .ctx = &s };
@@ -144,16 +137,15 @@ static void test_stop(void **state)
 	assert_true(lab_now(lab) - t0 < 5);
 	close(fds[0]);
 	close(fds[1]);
-	lab_free(lab);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wait),
-		cmocka_unit_test(test_rate),
-		cmocka_unit_test(test_events),
-		cmocka_unit_test(test_stop),
+		cmocka_unit_test_setup_teardown(test_wait, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_rate, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_events, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_stop, small_lab_setup, small_lab_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,8 +43,7 @@ static void note_serials(const struct lab *lab, uint32_t *seen, int *nseen, uint
 
 static void test_serials_never_reused(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	uint32_t seen[SEEN_MAX], last = 0;
 	int nseen = 0;
@@ -82,7 +81,16 @@ static void test_serials_never_reused(void **state)
 		lab_event_clear(&ev);
 	}
 	assert_int_equal(spawned, lab_find_group(lab, "P")->serial);
-	lab_free(lab);
+}
+
+/* The charts' history a test keeps, where the teardown frees it however the test ends; each test starts empty. */
+static struct trend tr;
+
+static int trend_teardown(void **state)
+{
+	trend_free(&tr);
+	memset(&tr, 0, sizeof(tr));
+	return small_lab_teardown(state);
 }
 
 /* Observes and feeds the trend until group gi's rate has a whole cell (the first takes TREND_STEP). */
@@ -102,9 +110,7 @@ static void trend_until_a_cell(struct trend *tr, struct lab *lab, int gi)
 /* A group's history stays its own when a group before it in the list is removed and it moves up. */
 static void test_trend_survives_an_earlier_group_removed(void **state)
 {
-	(void)state;
-	static struct trend tr;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
@@ -133,14 +139,12 @@ static void test_trend_survives_an_earlier_group_removed(void **state)
 	assert_int_equal(trend_frame_count(trend_lost(&tr, lab, 1)), 1);
 
 	trend_free(&tr);
-	lab_free(lab);
 }
 
 /* The selected worker stays selected when a group before it is removed, and is gone with its own group. */
 static void test_selection_survives(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	struct selection sel = { 0 }, old = { 0 };
 	int gi, wi;
@@ -168,15 +172,14 @@ static void test_selection_survives(void **state)
 	lab_reset(lab);
 	must(lab_spawn(lab, LAB_PROCESSES, 3, false, NULL, &err), &err);
 	assert_false(selection_find(&sel, lab, &gi, &wi));
-	lab_free(lab);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_serials_never_reused),
-		cmocka_unit_test(test_trend_survives_an_earlier_group_removed),
-		cmocka_unit_test(test_selection_survives),
+		cmocka_unit_test_setup_teardown(test_serials_never_reused, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_trend_survives_an_earlier_group_removed, small_lab_setup, trend_teardown),
+		cmocka_unit_test_setup_teardown(test_selection_survives, small_lab_setup, small_lab_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

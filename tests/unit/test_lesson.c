@@ -13,28 +13,40 @@
 
 #include "lesson/lesson.h"
 
+/* The lesson a test parsed, kept where the teardown frees it however the test ends. */
+static struct lesson l;
+
+static int lesson_teardown(void **state)
+{
+	(void)state;
+	lesson_free(&l);
+	return 0;
+}
+
 static struct lesson parse_ok(const char *text)
 {
-	struct lesson l;
+	struct lesson parsed;
 	struct lesson_error err;
 
-	if (!lesson_parse(text, strlen(text), "t.lesson", &l, &err)) {
+	if (!lesson_parse(text, strlen(text), "t.lesson", &parsed, &err)) {
 		char msg[1024];
 		lesson_error_format(&err, msg, sizeof(msg));
 		fail_msg("did not parse: %s\n---\n%s", msg, text);
 	}
-	return l;
+	return parsed;
 }
 
 static void expect_error_n(const char *text, size_t len, int line, int column, const char *needle)
 {
-	struct lesson l;
+	struct lesson refused;
 	struct lesson_error err;
 
-	if (lesson_parse(text, len, "t.lesson", &l, &err))
+	if (lesson_parse(text, len, "t.lesson", &refused, &err)) {
+		lesson_free(&refused);
 		fail_msg("parsed but should not have:\n%s", text);
-	assert_int_equal(l.nitems, 0);
-	assert_null(l.items);
+	}
+	assert_int_equal(refused.nitems, 0);
+	assert_null(refused.items);
 	if (err.line != line || err.column != column || strstr(err.message, needle) == NULL)
 		fail_msg("got %d:%d '%s', expected %d:%d containing '%s'\n---\n%s", err.line, err.column, err.message,
 		         line, column, needle, text);
@@ -50,7 +62,7 @@ static void expect_error(const char *text, int line, int column, const char *nee
 static void test_header_and_caption(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("# a comment first\n\ntitle  The title \nsummary One line\ncaption Hello, # not a comment\n"
+	l = parse_ok("# a comment first\n\ntitle  The title \nsummary One line\ncaption Hello, # not a comment\n"
 	                           "caption\n");
 	assert_string_equal(l.title, "The title");
 	assert_string_equal(l.summary, "One line");
@@ -69,7 +81,6 @@ static void test_header_and_caption(void **state)
 static void test_summary_optional_and_name(void **state)
 {
 	(void)state;
-	struct lesson l;
 	struct lesson_error err;
 	const char *text = "title T\ncaption x";
 
@@ -84,7 +95,7 @@ static void test_summary_optional_and_name(void **state)
 static void test_pause_wait_measure_and_steps(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\ncaption one\npause\nwait 2.5 # a comment\nmeasure .5\npause   # end of step 2\n"
+	l = parse_ok("title T\ncaption one\npause\nwait 2.5 # a comment\nmeasure .5\npause   # end of step 2\n"
 	                           "wait 0\n\tpause\n");
 	assert_int_equal(l.nitems, 7);
 	assert_int_equal(l.items[1].kind, LESSON_PAUSE);
@@ -115,7 +126,7 @@ static void test_pause_wait_measure_and_steps(void **state)
 static void test_pause_command(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\npause T2\npause all; resume all\npause\n");
+	l = parse_ok("title T\npause T2\npause all; resume all\npause\n");
 	assert_int_equal(l.nitems, 3);
 	assert_int_equal(l.items[0].kind, LESSON_COMMANDS);
 	assert_int_equal(l.items[0].cmds.n, 1);
@@ -130,7 +141,7 @@ static void test_pause_command(void **state)
 static void test_ask(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nask  Who dies? | only T3 |all four| every worker | correct=2 | why=They share one "
+	l = parse_ok("title T\nask  Who dies? | only T3 |all four| every worker | correct=2 | why=They share one "
 	                           "process: a = b, too.\npause\nask Again? | yes | no | why=Because. | correct=1\n");
 	assert_int_equal(l.nitems, 3);
 	const struct lesson_ask *a = &l.items[0].ask;
@@ -161,7 +172,7 @@ static void test_ask(void **state)
 static void test_answer(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\nstep\npause\nanswer # now\n"
+	l = parse_ok("title T\nask Q | a | b | correct=1 | why=w\ncaption c\npause\nstep\npause\nanswer # now\n"
 	                           "caption after\nask R | a | b | correct=2 | why=v\npause\n");
 	assert_int_equal(l.nitems, 9);
 	assert_int_equal(l.items[5].kind, LESSON_ANSWER);
@@ -193,7 +204,7 @@ static void test_answer(void **state)
 static void test_show(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\nshow map T1\nshow map PB12 # its process\nshow map P?\nshow none\n");
+	l = parse_ok("title T\nshow map T1\nshow map PB12 # its process\nshow map P?\nshow none\n");
 	assert_int_equal(l.nitems, 4);
 	assert_int_equal(l.items[0].kind, LESSON_SHOW);
 	assert_string_equal(l.items[0].text, "T1");
@@ -209,7 +220,7 @@ static void test_show(void **state)
 static void test_commands(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title T\n\nspawn threads 4; spawn processes 2 # both\n  run 1.5\ninject segv T?\n"
+	l = parse_ok("title T\n\nspawn threads 4; spawn processes 2 # both\n  run 1.5\ninject segv T?\n"
 	                           "step on; schedule 1 2 1 2 1 2; step\nworkload withdraw T\n");
 	assert_int_equal(l.nitems, 5);
 	const struct lesson_item *it = &l.items[0];
@@ -240,7 +251,7 @@ static void test_commands(void **state)
 static void test_crlf_tabs_and_no_final_newline(void **state)
 {
 	(void)state;
-	struct lesson l = parse_ok("title\tT\r\ncaption a\tb\r\nwait 1\r\nspawn threads 2");
+	l = parse_ok("title\tT\r\ncaption a\tb\r\nwait 1\r\nspawn threads 2");
 	assert_string_equal(l.title, "T");
 	assert_string_equal(l.items[0].text, "a b");
 	assert_int_equal(l.items[2].cmds.items[0].count, 2);
@@ -265,7 +276,6 @@ static void test_header_errors(void **state)
 	expect_error("title 1234567890123456789012345678901234567890123456789012345678901\n", 1, 67,
 	             "the title is too long: at most 60");
 
-	struct lesson l;
 	struct lesson_error err;
 	assert_false(lesson_parse("title T\n", 8, "x.lesson", &l, &err));
 	assert_int_equal(err.line, 0);
@@ -279,12 +289,20 @@ static void test_wait_errors(void **state)
 {
 	(void)state;
 	expect_error("title T\nwait\n", 2, 5, "wait needs seconds, e.g. 'wait 2'");
-	expect_error("title T\nwait soon\n", 2, 6, "bad duration 'soon': expected seconds from 0 to 600");
+	expect_error("title T\nwait soon\n", 2, 6,
+	             "bad duration 'soon': expected seconds as a decimal number, e.g. 'wait 2' or 'wait 0.5', from 0 to 600");
 	expect_error("title T\nwait 2 3\n", 2, 8, "unexpected '3' after 'wait 2': expected the end of the line");
 	expect_error("title T\nwait 601\n", 2, 6, "bad duration '601'");
 	expect_error("title T\nwait -1\n", 2, 6, "bad duration '-1'");
-	expect_error("title T\nwait nan\n", 2, 6, "bad duration 'nan'");
-	expect_error("title T\nmeasure 0\n", 2, 9, "bad duration '0': expected seconds from 0.1");
+	expect_error("title T\nwait nan\n", 2, 6, "bad duration 'nan' ('not a number')");
+	/* the command language's rule: decimal as a person writes it, "-0" is 0, no hexadecimal or exponent */
+	expect_error("title T\nwait 0x10\n", 2, 6, "bad duration '0x10' (written in hexadecimal): expected seconds as a");
+	expect_error("title T\nwait 1e2\n", 2, 6, "bad duration '1e2' (written with an exponent: in decimal, 100)");
+	l = parse_ok("title T\nwait -0\n");
+	assert_true(l.items[0].kind == LESSON_WAIT && l.items[0].seconds == 0);
+	lesson_free(&l);
+	expect_error("title T\nmeasure 0\n", 2, 9, "bad duration '0': expected seconds as a decimal number, e.g. "
+	             "'measure 2' or 'measure 0.5', from 0.1 to 600");
 	expect_error("title T\nmeasure\n", 2, 8, "measure needs seconds");
 	expect_error("title T\npause # fine\nwait 1 now\n", 3, 8, "unexpected 'now'");
 }
@@ -353,7 +371,7 @@ static void test_text_errors(void **state)
 	expect_error("title T\ncaption \xe2\x82\n", 2, 9, "not UTF-8");          /* cut short */
 	expect_error("title T\ncaption \xc2\x85\n", 2, 9, "a control character (0x85)"); /* C1 */
 	snprintf(text, sizeof(text), "title T\ncaption %0320d\n", 0);
-	struct lesson l = parse_ok(text);
+	l = parse_ok(text);
 	lesson_free(&l);
 	snprintf(text, sizeof(text), "title T\ncaption %0321d\n", 0);
 	expect_error(text, 2, 329, "the caption is too long: at most 320 characters");
@@ -428,7 +446,6 @@ static void test_builtin_lessons(void **state)
 		if (len < 8 || strcmp(de->d_name + len - 7, ".lesson") != 0)
 			continue;
 		char path[4096];
-		struct lesson l;
 		struct lesson_error err;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (!lesson_load(path, &l, &err)) {
@@ -449,6 +466,41 @@ static void test_builtin_lessons(void **state)
 	assert_true(total >= 6);
 }
 
+/* What test_find_and_list writes to: two streams in memory and a broken lesson, all let go by its teardown. */
+struct listing {
+	char *out, *errs;
+	size_t outlen, errlen;
+	FILE *fo, *fe;
+	char bad[64];   /* a lesson file with a mistake, "" when there is none */
+};
+static struct listing listing;
+
+static void listing_close(struct listing *li)
+{
+	if (li->fo != NULL)
+		fclose(li->fo);
+	if (li->fe != NULL)
+		fclose(li->fe);
+	li->fo = li->fe = NULL;
+}
+
+static void listing_free(struct listing *li)
+{
+	listing_close(li);
+	free(li->out);
+	free(li->errs);
+	li->out = li->errs = NULL;
+}
+
+static int listing_teardown(void **state)
+{
+	listing_free(&listing);
+	if (listing.bad[0] != '\0')
+		unlink(listing.bad);
+	listing.bad[0] = '\0';
+	return lesson_teardown(state);
+}
+
 static void test_find_and_list(void **state)
 {
 	(void)state;
@@ -465,64 +517,56 @@ static void test_find_and_list(void **state)
 	assert_false(lesson_find("./nosuch.lesson", path, sizeof(path), msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "cannot open lesson './nosuch.lesson'"));
 
-	char *out = NULL, *errs = NULL;
-	size_t outlen = 0, errlen = 0;
-	FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&errs, &errlen);
-	assert_int_equal(lesson_list(fo, fe), 0);
-	fclose(fo);
-	fclose(fe);
-	assert_non_null(strstr(out, "\n  crash        "));
-	assert_non_null(strstr(out, "\n  lostupdate   "));
-	assert_string_equal(errs, "");
-	free(out);
-	free(errs);
+	struct listing *li = &listing;
+	li->fo = open_memstream(&li->out, &li->outlen);
+	li->fe = open_memstream(&li->errs, &li->errlen);
+	assert_int_equal(lesson_list(li->fo, li->fe), 0);
+	listing_close(li);
+	assert_non_null(strstr(li->out, "\n  crash        "));
+	assert_non_null(strstr(li->out, "\n  lostupdate   "));
+	assert_string_equal(li->errs, "");
+	listing_free(li);
 
 	/* --check: OK on out, nothing kept; a broken file: FILE:LINE:COLUMN on err, status 2. */
-	struct lesson l;
-	fo = open_memstream(&out, &outlen);
-	fe = open_memstream(&errs, &errlen);
-	assert_int_equal(lesson_open("quiz", true, &l, fo, fe), 0);
-	char bad[] = "/tmp/ptviz-test-lesson-XXXXXX.lesson";
-	int fd = mkstemps(bad, 7);
+	li->fo = open_memstream(&li->out, &li->outlen);
+	li->fe = open_memstream(&li->errs, &li->errlen);
+	assert_int_equal(lesson_open("quiz", true, &l, li->fo, li->fe), 0);
+	strcpy(li->bad, "/tmp/ptviz-test-lesson-XXXXXX.lesson");
+	int fd = mkstemps(li->bad, 7);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "title T\nwait x\n", 15), 15);
 	close(fd);
-	assert_int_equal(lesson_open(bad, true, &l, fo, fe), 2);
-	assert_int_equal(lesson_open("quiz", false, &l, fo, fe), -1);
+	assert_int_equal(lesson_open(li->bad, true, &l, li->fo, li->fe), 2);
+	assert_int_equal(lesson_open("quiz", false, &l, li->fo, li->fe), -1);
 	assert_string_equal(l.name, "quiz");
-	lesson_free(&l);
-	unlink(bad);
-	fclose(fo);
-	fclose(fe);
-	assert_non_null(strstr(out, "quiz.lesson: OK: 'Quiz: threads or processes?'"));
+	listing_close(li);
+	assert_non_null(strstr(li->out, "quiz.lesson: OK: 'Quiz: threads or processes?'"));
 	char expect[128];
-	snprintf(expect, sizeof(expect), "%s:2:6: bad duration 'x'", bad);
-	assert_non_null(strstr(errs, expect));
-	free(out);
-	free(errs);
+	snprintf(expect, sizeof(expect), "%s:2:6: bad duration 'x'", li->bad);
+	assert_non_null(strstr(li->errs, expect));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header_and_caption),
-		cmocka_unit_test(test_summary_optional_and_name),
-		cmocka_unit_test(test_pause_wait_measure_and_steps),
-		cmocka_unit_test(test_pause_command),
-		cmocka_unit_test(test_ask),
-		cmocka_unit_test(test_answer),
-		cmocka_unit_test(test_show),
-		cmocka_unit_test(test_commands),
-		cmocka_unit_test(test_crlf_tabs_and_no_final_newline),
-		cmocka_unit_test(test_header_errors),
-		cmocka_unit_test(test_wait_errors),
-		cmocka_unit_test(test_ask_errors),
-		cmocka_unit_test(test_show_errors),
-		cmocka_unit_test(test_command_errors),
-		cmocka_unit_test(test_text_errors),
-		cmocka_unit_test(test_fill_chance),
-		cmocka_unit_test(test_builtin_lessons),
-		cmocka_unit_test(test_find_and_list),
+		cmocka_unit_test_teardown(test_header_and_caption, lesson_teardown),
+		cmocka_unit_test_teardown(test_summary_optional_and_name, lesson_teardown),
+		cmocka_unit_test_teardown(test_pause_wait_measure_and_steps, lesson_teardown),
+		cmocka_unit_test_teardown(test_pause_command, lesson_teardown),
+		cmocka_unit_test_teardown(test_ask, lesson_teardown),
+		cmocka_unit_test_teardown(test_answer, lesson_teardown),
+		cmocka_unit_test_teardown(test_show, lesson_teardown),
+		cmocka_unit_test_teardown(test_commands, lesson_teardown),
+		cmocka_unit_test_teardown(test_crlf_tabs_and_no_final_newline, lesson_teardown),
+		cmocka_unit_test_teardown(test_header_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_wait_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_ask_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_show_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_command_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_text_errors, lesson_teardown),
+		cmocka_unit_test_teardown(test_fill_chance, lesson_teardown),
+		cmocka_unit_test_teardown(test_builtin_lessons, lesson_teardown),
+		cmocka_unit_test_teardown(test_find_and_list, listing_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,19 @@ static bool has_kind(const struct memmap *m, enum memmap_kind kind)
 }
 
 static pthread_barrier_t memmap_barrier;
+static pthread_t memmap_peer;
+static bool peer_waiting;   /* the thread waits at the barrier for the test to be done with the map */
+
+/* Lets a thread the test left waiting go, and joins it. */
+static void peer_release(void)
+{
+	if (!peer_waiting)
+		return;
+	pthread_barrier_wait(&memmap_barrier);
+	pthread_join(memmap_peer, NULL);
+	pthread_barrier_destroy(&memmap_barrier);
+	peer_waiting = false;
+}
 
 static void *memmap_thread(void *arg)
 {
@@ -49,6 +62,23 @@ static void *memmap_thread(void *arg)
 	return NULL;
 }
 
+/* What a test of the map holds, freed by the teardown however the test ends. */
+static struct memmap map;
+static char *small;                 /* a block on the heap, to be found in the map */
+static void *shared = MAP_FAILED;   /* a shared page, the same */
+
+static int map_teardown(void **state)
+{
+	peer_release();
+	memmap_free(&map);
+	free(small);
+	small = NULL;
+	if (shared != MAP_FAILED)
+		munmap(shared, 4096);
+	shared = MAP_FAILED;
+	return *state != NULL ? small_lab_teardown(state) : 0;
+}
+
 /* The test's own process: its code, data, heap, stacks and a shared mapping, each sorted rightly. */
 static void test_own_process_sorted(void **state)
 {
@@ -57,65 +87,61 @@ static void test_own_process_sorted(void **state)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int on_stack = 0;
 	uintptr_t thread_stack = 0;
-	pthread_t t;
-	struct memmap m;
+	struct memmap *m = &map;
 
 	assert_true(n > 0);
 	exe[n] = '\0';
-	char *small = malloc(64);
+	small = malloc(64);
 	assert_non_null(small);
-	void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(shared != MAP_FAILED);
 	((char *)shared)[0] = 1;
 	pthread_barrier_init(&memmap_barrier, NULL, 2);
-	assert_int_equal(pthread_create(&t, NULL, memmap_thread, &thread_stack), 0);
+	assert_int_equal(pthread_create(&memmap_peer, NULL, memmap_thread, &thread_stack), 0);
 	pthread_barrier_wait(&memmap_barrier);
+	peer_waiting = true;
 
-	assert_true(memmap_read(getpid(), exe, &thread_stack, 1, &m));
-	assert_int_equal(m.error, 0);
-	assert_int_equal(kind_at(&m, (uintptr_t)test_own_process_sorted), MEMMAP_CODE);
-	assert_int_equal(kind_at(&m, (uintptr_t)&memmap_global), MEMMAP_GLOBALS);
-	assert_int_equal(kind_at(&m, (uintptr_t)memmap_constant), MEMMAP_RODATA);
-	assert_int_equal(kind_at(&m, (uintptr_t)&on_stack), MEMMAP_STACK);
-	assert_int_equal(kind_at(&m, thread_stack), MEMMAP_THREAD_STACK);
-	assert_int_equal(kind_at(&m, (uintptr_t)shared), MEMMAP_SHARED);
-	enum memmap_kind heap = kind_at(&m, (uintptr_t)small);
+	assert_true(memmap_read(getpid(), exe, &thread_stack, 1, m));
+	assert_int_equal(m->error, 0);
+	assert_int_equal(kind_at(m, (uintptr_t)test_own_process_sorted), MEMMAP_CODE);
+	assert_int_equal(kind_at(m, (uintptr_t)&memmap_global), MEMMAP_GLOBALS);
+	assert_int_equal(kind_at(m, (uintptr_t)memmap_constant), MEMMAP_RODATA);
+	assert_int_equal(kind_at(m, (uintptr_t)&on_stack), MEMMAP_STACK);
+	assert_int_equal(kind_at(m, thread_stack), MEMMAP_THREAD_STACK);
+	assert_int_equal(kind_at(m, (uintptr_t)shared), MEMMAP_SHARED);
+	enum memmap_kind heap = kind_at(m, (uintptr_t)small);
 	assert_true(heap == MEMMAP_HEAP || heap == MEMMAP_ANON);   /* a thread's malloc arena is not [heap] */
-	assert_true(has_kind(&m, MEMMAP_LIBRARY));
-	assert_true(has_kind(&m, MEMMAP_KERNEL));
-	assert_int_equal(memmap_find(&m, 0), -1);
+	assert_true(has_kind(m, MEMMAP_LIBRARY));
+	assert_true(has_kind(m, MEMMAP_KERNEL));
+	assert_int_equal(memmap_find(m, 0), -1);
 	/* smaps: what is in memory is private or shared, and the whole is the sum of its regions. */
-	assert_true(m.rss > 0);
-	assert_true(m.private_kb + m.shared_kb <= m.rss + 4);
-	memmap_free(&m);
-	assert_null(m.r);
+	assert_true(m->rss > 0);
+	assert_true(m->private_kb + m->shared_kb <= m->rss + 4);
+	memmap_free(m);
+	assert_null(m->r);
 
 	/* Without the thread's stack named, the same region is only private memory. */
-	assert_true(memmap_read(getpid(), exe, NULL, 0, &m));
-	assert_int_equal(kind_at(&m, thread_stack), MEMMAP_ANON);
-	memmap_free(&m);
+	assert_true(memmap_read(getpid(), exe, NULL, 0, m));
+	assert_int_equal(kind_at(m, thread_stack), MEMMAP_ANON);
+	memmap_free(m);
 
-	pthread_barrier_wait(&memmap_barrier);
-	pthread_join(t, NULL);
-	pthread_barrier_destroy(&memmap_barrier);
-	munmap(shared, 4096);
-	free(small);
+	peer_release();
 }
 
 static void test_gone_process(void **state)
 {
 	(void)state;
-	struct memmap m;
+	struct memmap *m = &map;
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
-	assert_false(memmap_read(pid, NULL, NULL, 0, &m));
-	assert_true(m.error != 0);
-	assert_int_equal(m.n, 0);
-	memmap_free(&m);
+	assert_false(memmap_read(pid, NULL, NULL, 0, m));
+	assert_true(m->error != 0);
+	assert_int_equal(m->n, 0);
+	memmap_free(m);
 }
 
 /* Every kind has words of its own. */
@@ -171,11 +197,10 @@ static void label_at(const struct memmap_whose *whose, const struct memmap *m, u
 /* A worker's map in words: who can see what, where the counter is, and ptviz's own panel. */
 static void test_worker_words(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	char label[96], seen[64];
-	struct memmap m;
+	struct memmap *m = &map;
 
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, true, "S", &err), &err);
@@ -185,55 +210,54 @@ static void test_worker_words(void **state)
 	/* The thread host: one map for both threads, each stack named, the counter among the globals. */
 	const struct lab_group *t = lab_find_group(lab, "T");
 	struct memmap_whose host = { lab, t, t->host, "T1" };
-	assert_true(memmap_read_whose(&host, &m));
-	label_at(&host, &m, t->workers[1].stack_address, label, sizeof(label), seen, sizeof(seen));
+	assert_true(memmap_read_whose(&host, m));
+	label_at(&host, m, t->workers[1].stack_address, label, sizeof(label), seen, sizeof(seen));
 	assert_string_equal(label, "thread stack of T2");
 	assert_string_equal(seen, "T1..T2");
-	label_at(&host, &m, t->counter_address, label, sizeof(label), seen, sizeof(seen));
+	label_at(&host, m, t->counter_address, label, sizeof(label), seen, sizeof(seen));
 	assert_string_equal(label, "globals <- counter");
 	uintptr_t panel, panel_end;
 	lab_instrument_range(lab, &panel, &panel_end);
-	label_at(&host, &m, panel, label, sizeof(label), seen, sizeof(seen));
+	label_at(&host, m, panel, label, sizeof(label), seen, sizeof(seen));
 	assert_string_equal(label, "ptviz's instrument panel");
 	assert_string_equal(seen, "all + ptviz");
-	memmap_free(&m);
+	memmap_free(m);
 
 	/* A shared process: the counter is in its group's segment, seen by the group and ptviz. */
 	const struct lab_group *s = lab_find_group(lab, "S");
 	struct memmap_whose p1 = { lab, s, s->workers[0].pid, "S1" };
-	assert_true(memmap_read_whose(&p1, &m));
-	label_at(&p1, &m, s->counter_address, label, sizeof(label), seen, sizeof(seen));
+	assert_true(memmap_read_whose(&p1, m));
+	label_at(&p1, m, s->counter_address, label, sizeof(label), seen, sizeof(seen));
 	assert_string_equal(label, "shared segment of group S <- counter");
 	assert_string_equal(seen, "S1..S2 + ptviz");
-	memmap_free(&m);
+	memmap_free(m);
 
 	/* A private process: the same counter address, its own copy, seen by it alone. */
 	const struct lab_group *p = lab_find_group(lab, "P");
 	struct memmap_whose p2 = { lab, p, p->workers[1].pid, "P2" };
-	assert_true(memmap_read_whose(&p2, &m));
-	label_at(&p2, &m, p->counter_address, label, sizeof(label), seen, sizeof(seen));
+	assert_true(memmap_read_whose(&p2, m));
+	label_at(&p2, m, p->counter_address, label, sizeof(label), seen, sizeof(seen));
 	assert_string_equal(label, "globals <- counter");
 	assert_string_equal(seen, "P2 only");
 	/* Forked after S, it has S's segment too. */
-	int i = memmap_find(&m, s->counter_address);
+	int i = memmap_find(m, s->counter_address);
 	assert_true(i >= 0);
-	memmap_seen_by(&p2, &m.r[i], seen, sizeof(seen));
+	memmap_seen_by(&p2, &m->r[i], seen, sizeof(seen));
 	assert_string_equal(seen, "S1..S2 + ptviz + this");
-	memmap_label(&p2, &m.r[i], true, label, sizeof(label));
+	memmap_label(&p2, &m->r[i], true, label, sizeof(label));
 	assert_string_equal(label, "shared segment of group S");
-	memmap_free(&m);
+	memmap_free(m);
 
-	lab_free(lab);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_process_sorted),
-		cmocka_unit_test(test_gone_process),
+		cmocka_unit_test_teardown(test_own_process_sorted, map_teardown),
+		cmocka_unit_test_teardown(test_gone_process, map_teardown),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_rows_merge),
-		cmocka_unit_test(test_worker_words),
+		cmocka_unit_test_setup_teardown(test_worker_words, small_lab_setup, map_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

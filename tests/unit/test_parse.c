@@ -1,4 +1,5 @@
 /* Unit tests of the command language's parser: every command, every error with its line and column. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,16 @@
 #include <cmocka.h>
 
 #include "cmd/cmd.h"
+
+/* The commands a test parsed, kept where the teardown frees them however the test ends. */
+static struct cmd_list l;
+
+static int list_teardown(void **state)
+{
+	(void)state;
+	cmd_list_free(&l);
+	return 0;
+}
 
 static struct cmd_list parse_ok(const char *text)
 {
@@ -25,8 +36,10 @@ static void expect_error(const char *text, int line, int column, const char *nee
 	struct cmd_list list;
 	struct cmd_error err;
 
-	if (cmd_parse(text, 1, &list, &err))
+	if (cmd_parse(text, 1, &list, &err)) {
+		cmd_list_free(&list);
 		fail_msg("'%s' parsed but should not have", text);
+	}
 	assert_int_equal(list.n, 0);
 	if (err.line != line || err.column != column || strstr(err.message, needle) == NULL)
 		fail_msg("'%s': got %d:%d '%s', expected %d:%d containing '%s'", text, err.line, err.column,
@@ -36,7 +49,7 @@ static void expect_error(const char *text, int line, int column, const char *nee
 static void test_spawn(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("spawn threads 4; spawn processes 3 shared as Web\nspawn processes 2");
+	l = parse_ok("spawn threads 4; spawn processes 3 shared as Web\nspawn processes 2");
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.items[0].verb, CMD_SPAWN);
 	assert_int_equal(l.items[0].kind, LAB_THREADS);
@@ -57,7 +70,7 @@ static void test_spawn(void **state)
 static void test_every_verb(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("sync mutex\nsync atomic T\ninject segv T3\ninject loop PB12\n"
+	l = parse_ok("sync mutex\nsync atomic T\ninject segv T3\ninject loop PB12\n"
 	                             "kill P2\nkill T\npause all\nresume T2\nrun 0.5\nreport\nreset\nquit\n");
 	assert_int_equal(l.n, 12);
 	assert_int_equal(l.items[0].verb, CMD_SYNC);
@@ -104,20 +117,20 @@ static void test_table_words(void **state)
 	char text[128];
 	for (int i = 0; lab_sync_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "sync %s", lab_sync_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_int_equal(l.items[0].sync, i);
 		assert_string_equal(lab_sync_name(l.items[0].sync), lab_sync_words[i]);
 		cmd_list_free(&l);
 	}
 	for (int i = 0; lab_inject_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "inject %s T1", lab_inject_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_string_equal(lab_fault_name(l.items[0].fault), lab_inject_words[i]);
 		cmd_list_free(&l);
 	}
 	for (int i = 0; lab_workload_words[i] != NULL; i++) {
 		snprintf(text, sizeof(text), "workload %s", lab_workload_words[i]);
-		struct cmd_list l = parse_ok(text);
+		l = parse_ok(text);
 		assert_string_equal(lab_workload_name(l.items[0].workload), lab_workload_words[i]);
 		cmd_list_free(&l);
 	}
@@ -139,7 +152,7 @@ static void test_table_words(void **state)
 static void test_comments_and_blank(void **state)
 {
 	(void)state;
-	struct cmd_list l = parse_ok("# a lesson\n\n   ; ;\nspawn threads 2 # two of them\n  report;# end\n");
+	l = parse_ok("# a lesson\n\n   ; ;\nspawn threads 2 # two of them\n  report;# end\n");
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.items[0].line, 4);
 	assert_int_equal(l.items[1].line, 5);
@@ -181,7 +194,7 @@ static void test_errors(void **state)
 	expect_error("fork P2 now", 1, 9, "unexpected 'now'");
 	expect_error("fork 2", 1, 6, "bad worker '2'");
 	expect_error("close P2", 1, 9, "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
-	expect_error("close P2 three", 1, 10, "bad file descriptor 'three': expected a number from 0 to 65535");
+	expect_error("close P2 three", 1, 10, "bad file descriptor 'three': expected a whole number from 0 to 65535");
 	expect_error("close P2 -1", 1, 10, "bad file descriptor '-1'");
 	expect_error("close P2 3 4", 1, 12, "unexpected '4'");
 	expect_error("pause", 1, 6, "needs a worker, a group or all");
@@ -194,6 +207,76 @@ static void test_errors(void **state)
 	expect_error("  spawn threads 2;  kill T T", 1, 28, "unexpected 'T'");
 	expect_error("spawn threads 2\x01", 1, 16, "control character");
 	expect_error("a b c d e f g h i j", 1, 17, "too many words");
+}
+
+/* Every number is decimal, as a person writes it; a refusal says why and names the accepted form and range. */
+static void test_numbers(void **state)
+{
+	(void)state;
+	l = parse_ok("run -0; run +0.5; run .25; run 2.; run 86400; spawn threads 4096; "
+	                             "spawn processes 1024; close P1 -0; spawn threads 007");
+	assert_int_equal(l.n, 9);
+	assert_true(l.items[0].seconds == 0 && !signbit(l.items[0].seconds));
+	assert_true(l.items[1].seconds == 0.5 && l.items[2].seconds == 0.25 && l.items[3].seconds == 2);
+	assert_int_equal(l.items[5].count, 4096);
+	assert_int_equal(l.items[6].count, 1024);
+	assert_int_equal(l.items[7].fd, 0);
+	assert_int_equal(l.items[8].count, 7);
+	cmd_list_free(&l);
+
+	static const char form[] = "expected seconds as a decimal number, e.g. 2 or 0.5, from 0 to 86400";
+	expect_error("run 0x10", 1, 5, "bad duration '0x10' (written in hexadecimal): expected seconds as a decimal");
+	expect_error("run 0x1p3", 1, 5, "(written in hexadecimal)");
+	expect_error("run 1e-400", 1, 5, "bad duration '1e-400' (written with an exponent, and too small to tell from 0)");
+	expect_error("run 1e3", 1, 5, "bad duration '1e3' (written with an exponent: in decimal, 1000)");
+	expect_error("run 1e999", 1, 5, "(written with an exponent, and far too large)");
+	expect_error("run inf", 1, 5, "bad duration 'inf' (infinity)");
+	expect_error("run -nan", 1, 5, "bad duration '-nan' ('not a number')");
+	expect_error("run -0.5", 1, 5, form);
+	expect_error("run 86400.5", 1, 5, form);
+	expect_error("run 1,5", 1, 5, "bad duration '1,5': expected seconds as a decimal number");
+	expect_error("run .", 1, 5, form);
+
+	/* counts: the parser's limit, and the flag that sets the cap below it */
+	expect_error("spawn threads 4097", 1, 15,
+	             "bad count '4097': at most 4096 threads in one group, however ptviz is started (the cap is 256 by "
+	             "default; --max-threads N raises it as far as 4096)");
+	expect_error("spawn threads 100000", 1, 15, "at most 4096 threads in one group");
+	expect_error("spawn threads 99999999999999999999999", 1, 15, "at most 4096 threads in one group");
+	expect_error("spawn processes 1025", 1, 17,
+	             "bad count '1025': at most 1024 processes in all, however ptviz is started (the cap is 64 by "
+	             "default; --max-processes N raises it as far as 1024)");
+	expect_error("spawn threads 0", 1, 15, "bad count '0': expected a whole number from 1 to 4096, e.g. 'spawn threads 4'");
+	expect_error("spawn process 0x10", 1, 15, "bad count '0x10' (written in hexadecimal): expected a whole number from 1 "
+	                                          "to 1024, e.g. 'spawn process 4'");
+	expect_error("spawn threads 2.5", 1, 15, "(a fraction, where a whole number is needed)");
+	expect_error("spawn threads 1e2", 1, 15, "(written with an exponent: in decimal, 100)");
+	expect_error("close P2 0x3", 1, 10, "bad file descriptor '0x3' (written in hexadecimal): expected a whole number");
+	expect_error("schedule 1 2 4097", 1, 14, "bad worker number '4097': expected whole numbers from 1 to 4096");
+	expect_error("schedule 1 0x2", 1, 12, "bad worker number '0x2' (written in hexadecimal)");
+}
+
+/* The same rule for a lesson's own numbers as for the commands'. */
+static void test_number_form(void **state)
+{
+	(void)state;
+	char why[96];
+	double v = -1;
+
+	assert_true(cmd_number("-0", true, &v, why, sizeof(why)));
+	assert_true(v == 0 && !signbit(v));
+	assert_string_equal(why, "");
+	assert_true(cmd_number("12", false, &v, why, sizeof(why)));
+	assert_true(v == 12);
+	assert_false(cmd_number("", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("+", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("- 1", true, &v, why, sizeof(why)));
+	assert_false(cmd_number("1.5", false, &v, why, sizeof(why)));
+	assert_string_equal(why, "a fraction, where a whole number is needed");
+	assert_false(cmd_number("INF", true, &v, why, sizeof(why)));
+	assert_string_equal(why, "infinity");
+	assert_false(cmd_number("0X1A", false, &v, why, sizeof(why)));
+	assert_string_equal(why, "written in hexadecimal");
 }
 
 static void test_long_words(void **state)
@@ -221,7 +304,6 @@ static void test_garbage(void **state)
 			text[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
 		}
 		text[len] = '\0';
-		struct cmd_list l;
 		struct cmd_error err;
 		if (cmd_parse(text, 1, &l, &err)) {
 			for (int i = 0; i < l.n; i++)
@@ -237,13 +319,15 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spawn),
-		cmocka_unit_test(test_every_verb),
-		cmocka_unit_test(test_table_words),
-		cmocka_unit_test(test_comments_and_blank),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_long_words),
-		cmocka_unit_test(test_garbage),
+		cmocka_unit_test_teardown(test_spawn, list_teardown),
+		cmocka_unit_test_teardown(test_every_verb, list_teardown),
+		cmocka_unit_test_teardown(test_table_words, list_teardown),
+		cmocka_unit_test_teardown(test_comments_and_blank, list_teardown),
+		cmocka_unit_test_teardown(test_errors, list_teardown),
+		cmocka_unit_test_teardown(test_numbers, list_teardown),
+		cmocka_unit_test_teardown(test_number_form, list_teardown),
+		cmocka_unit_test_teardown(test_long_words, list_teardown),
+		cmocka_unit_test_teardown(test_garbage, list_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

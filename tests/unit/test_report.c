@@ -43,26 +43,30 @@ static bool wait_dead(struct lab *lab, const char *id)
 	return wait_until_not(lab, id, worker_alive, false, "dies");
 }
 
+/* The report a test gathers, kept where the teardown frees it however the test ends. */
+static struct report r;
+
+static int report_teardown(void **state)
+{
+	report_free(&r);
+	return small_lab_teardown(state);
+}
+
 static void test_empty(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
-	struct report r;
+	struct lab *lab = *state;
 
 	assert_true(report_gather(&r, lab));
 	assert_int_equal(r.ngroups, 0);
 	assert_int_equal(r.parent_counter, 0);
 	assert_int_equal(r.parent_counter_address, lab_counter_address());
 	report_free(&r);
-	lab_free(lab);
 }
 
 static void test_threads_and_a_process(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
-	struct report r;
 
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 1, false, NULL, &err), &err);
@@ -106,10 +110,8 @@ static void test_threads_and_a_process(void **state)
 
 	/* P1 dies: its fault, its end, and its child orphaned. */
 	must(lab_inject(lab, LAB_FAULT_SEGV, "P1", &err), &err);
-	if (!wait_dead(lab, "P1")) {
-		lab_free(lab);
+	if (!wait_dead(lab, "P1"))
 		return;
-	}
 	assert_true(report_gather(&r, lab));
 	const struct report_worker *p1 = &r.groups[1].workers[0];
 	assert_string_equal(p1->death, "SIGSEGV");
@@ -119,15 +121,12 @@ static void test_threads_and_a_process(void **state)
 	assert_int_equal(p1->holds, 0);
 	assert_string_equal(r.groups[1].kids[0].fate, "orphaned, adopted by ptviz");
 	report_free(&r);
-	lab_free(lab);
 }
 
 static void test_withdraw_and_steps(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
-	struct report r;
 
 	must(lab_workload(lab, LAB_WORK_WITHDRAW, NULL, &err), &err);
 	must(lab_spawn(lab, LAB_PROCESSES, 2, true, "S", &err), &err);
@@ -142,15 +141,14 @@ static void test_withdraw_and_steps(void **state)
 	assert_true(s->workers[0].stepping);
 	assert_int_equal(s->workers[0].w->steps, 1);
 	report_free(&r);
-	lab_free(lab);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_threads_and_a_process),
-		cmocka_unit_test(test_withdraw_and_steps),
+		cmocka_unit_test_setup_teardown(test_empty, small_lab_setup, report_teardown),
+		cmocka_unit_test_setup_teardown(test_threads_and_a_process, small_lab_setup, report_teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw_and_steps, small_lab_setup, report_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

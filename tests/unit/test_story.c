@@ -89,8 +89,7 @@ static void test_files(void **state)
 /* A spawn and a thread's crash, told against a lab with no group of that name left. */
 static void test_events(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	char ids[3][LAB_ID_MAX] = { "T1", "T2", "T3" };
 	pid_t pids[3] = { 0 };
 	char buf[256];
@@ -113,7 +112,6 @@ static void test_events(void **state)
 	ev.orphans[0] = 4242;
 	story_event(lab, &ev, false, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "; its child 4242 is an orphan now, adopted by ptviz"));
-	lab_free(lab);
 }
 
 int main(void)
@@ -122,7 +120,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_deaths_and_faults),
 		cmocka_unit_test(test_files),
-		cmocka_unit_test(test_events),
+		cmocka_unit_test_setup_teardown(test_events, small_lab_setup, small_lab_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

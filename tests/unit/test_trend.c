@@ -26,11 +26,19 @@ static void trend_run(struct lab *lab, struct trend *tr, double seconds)
 	frames_run(&clock, seconds, -1);
 }
 
+/* The charts' history a test keeps, where the teardown frees it however the test ends; each test starts empty. */
+static struct trend tr;
+
+static int trend_teardown(void **state)
+{
+	trend_free(&tr);
+	memset(&tr, 0, sizeof(tr));
+	return small_lab_teardown(state);
+}
+
 static void test_rates_shares_and_a_fresh_start(void **state)
 {
-	(void)state;
-	static struct trend tr;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	double v;
 
@@ -83,15 +91,12 @@ static void test_rates_shares_and_a_fresh_start(void **state)
 	assert_true(trend_count(trend_rate(&tr, lab, 0)) >= 1);
 
 	trend_free(&tr);
-	lab_free(lab);
 }
 
 /* Lost updates frame by frame: each frame holds what was lost since the one before, and they add up. */
 static void test_lost_frame_by_frame(void **state)
 {
-	(void)state;
-	static struct trend tr;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 
 	must(lab_spawn(lab, LAB_THREADS, 2, false, NULL, &err), &err);
@@ -122,14 +127,13 @@ static void test_lost_frame_by_frame(void **state)
 	assert_int_equal(trend_frame_count(trend_lost(&tr, lab, 0)), 1);
 
 	trend_free(&tr);
-	lab_free(lab);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rates_shares_and_a_fresh_start),
-		cmocka_unit_test(test_lost_frame_by_frame),
+		cmocka_unit_test_setup_teardown(test_rates_shares_and_a_fresh_start, small_lab_setup, trend_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_frame_by_frame, small_lab_setup, trend_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
