@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	for (int b = 0; b < n; b++) {
 		char *text = block_text(block, b * block);
 		double t0 = soak_now();
-		failed |= text == NULL || batch_run(lab, text, &opt, quiet, stderr) != 0;
+		failed |= text == NULL || batch_run(lab, text, strlen(text), &opt, quiet, stderr) != 0;
 		free(text);
 		holding_read(&h[b], soak_now() - t0, block);
 		printf("  %8d %6.0f %10.0f %8.0f %8.0f %10.2f\n", (b + 1) * block, h[b].fds, h[b].rss_kib, h[b].threads,
