@@ -156,4 +156,8 @@ void lab_reset(struct lab *lab)
 	lab->reap_off = false;
 	lab->nschedule = 0;
 	lab->schedule_next = 0;
+	/* Every lowered task has ended: the next workers start at ptviz's priority. */
+	lab->prio.idle = false;
+	lab->prio.moved_with = 0;
+	lab->prio.since = 0;
 }

@@ -145,9 +145,11 @@ static void groups_column(struct column *c)
 	ui_box(ui, c->win, 0, c->x, h, c->w);
 	/* The sync mode always shows: the title gives up its words first. */
 	char sync[80];
-	char cpu[24] = "";
+	char cpu[40] = "";
 	if (g->pinned_cpu >= 0)
 		snprintf(cpu, sizeof(cpu), ", CPU %d", g->pinned_cpu);
+	if (g->idle_priority)
+		snprintf(cpu + strlen(cpu), sizeof(cpu) - strlen(cpu), ", idle priority");
 	snprintf(sync, sizeof(sync), " %s%ssync %s%s%s ", g->workload > LAB_WORK_WITHDRAW ? lab_workload_name(g->workload) : "",
 	         g->workload > LAB_WORK_WITHDRAW ? ", " : "", lab_sync_name(g->sync),
 	         g->stepping ? ", STEP" : g->gil ? ", GIL" : "", cpu);
