@@ -156,8 +156,17 @@ void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w,
 bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block, bool killed);
 /* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
 bool lab_wait_until(struct lab *lab, lab_done_fn *done, const void *arg, int timeout_ms);
-/* Ends the children of a group that is going away; reap once their parents are gone. */
-void lab_kids_end(struct lab_group *g, bool reap);
+/* A process of ours that was sent SIGKILL, and its group. */
+struct lab_dying {
+	struct lab_group *g;
+	pid_t pid;
+};
+/*
+ * Waits until every process in dying has exited, taking each as it exits,
+ * whichever first: with tell, as lab_reap has it for `kill` (its exit
+ * event; a zombie left with reaping off); without, reaped and not told.
+ */
+void lab_reap_dying(struct lab *lab, const struct lab_dying *dying, int n, bool tell);
 
 /* ---- priority.c: normal priority while few workers run, idle once many do ---- */
 
