@@ -137,8 +137,12 @@ static void lab_priority_lower(struct lab *lab, int live, int n, struct lab_erro
 	lab->prio.idle = true;
 	lab->prio.moved_with = live + n;
 	lab->prio.since = lab_now(lab);
-	lab_note(err, "%d workers is more than %d (%d for each CPU): every worker%s now runs at idle priority (SCHED_IDLE, nice %+d), so ptviz and the other programs stay responsive; they stay there until none is left ('reset')",
-	         live + n, lab->prio.normal_workers, LAB_NORMAL_PER_CPU, live > 0 ? ", those running too," : "", nice);
+	char why[48] = "";
+	int cpus = lab_usable_cpus();
+	if (lab->prio.normal_workers == LAB_NORMAL_PER_CPU * cpus)
+		snprintf(why, sizeof(why), " (%d for each of %d CPU%s)", LAB_NORMAL_PER_CPU, cpus, cpus == 1 ? "" : "s");
+	lab_note(err, "%d workers is more than %d%s: every worker%s now runs at idle priority (SCHED_IDLE, nice %+d), so that ptviz and other programs stay responsive; they stay there until none is left",
+	         live + n, lab->prio.normal_workers, why, live > 0 ? ", those running too," : "", nice);
 	if (refused != 0)
 		lab_note(err, "some could not be lowered: %s", strerror(refused));
 }
