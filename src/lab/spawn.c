@@ -382,7 +382,12 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 	lab_spawn_announce(lab, g);
-	lab_observe_mask(lab, lab_group_bit(lab, g));
+	/*
+	 * No observation here: holding the new workers would wait for each to get
+	 * a CPU once more after reporting in, the longest part of a spawn on a busy
+	 * machine, for figures that are all zero.  The next frame, or the command
+	 * that needs figures (report, sync, inject, kill), takes them.
+	 */
 	return true;
 
 unwind:
