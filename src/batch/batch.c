@@ -313,6 +313,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	json_object_object_add(go, "gil", json_object_new_boolean(g->gil));
 	json_object_object_add(go, "lockorder_fixed", json_object_new_boolean(g->lockorder));
 	json_object_object_add(go, "pinned_cpu", g->pinned_cpu >= 0 ? json_object_new_int(g->pinned_cpu) : NULL);
+	json_object_object_add(go, "priority", json_object_new_string(g->idle_priority ? "idle" : "normal"));
 	json_object_object_add(go, "stepping", json_object_new_boolean(g->stepping));
 	if (rg->withdraw) {
 		json_object_object_add(go, "start_balance", json_object_new_int64(g->start_balance));

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bsd/string.h>
@@ -140,22 +141,30 @@ bool lab_inject(struct lab *lab, enum lab_fault fault, const char *id, struct la
 	return true;
 }
 
-/* Kills process workers while they are parked, so a shared count loses nothing in flight. */
+/*
+ * Kills process workers while they are parked, so a shared count loses
+ * nothing in flight: all of them first, then each is taken as it dies.
+ */
 static void lab_kill_parked(struct lab *lab, struct lab_group *g, const void *arg)
 {
 	const struct lab_worker *only = arg;
+	struct lab_dying *dying = calloc((size_t)g->nworkers, sizeof(*dying));
+	int n = 0;
 
+	/* Read at the kill: these are the figures the workers die with. */
 	lab_read_if_consistent(lab, g, NULL);
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
-		if (w->alive && (only == NULL || w == only))
-			kill(w->pid, SIGKILL);
+		if (!w->alive || (only != NULL && w != only))
+			continue;
+		kill(w->pid, SIGKILL);
+		if (dying != NULL)
+			dying[n++] = (struct lab_dying){ g, w->pid };
+		else
+			lab_reap(lab, g, w->pid, true, true);   /* out of memory: one at a time, as they die anyway */
 	}
-	for (int i = 0; i < g->nworkers; i++) {
-		struct lab_worker *w = &g->workers[i];
-		if (w->alive && (only == NULL || w == only))
-			lab_reap(lab, g, w->pid, true, true);
-	}
+	lab_reap_dying(lab, dying, n, true);
+	free(dying);
 }
 
 static void lab_kill_processes(struct lab *lab, struct lab_group *g, struct lab_worker *only)
@@ -175,8 +184,9 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 			return strpbrk(target, "0123456789") ? lab_no_worker(lab, target, err) : lab_no_group(lab, target, err);
 		if (g->alive == 0)
 			return lab_fail(err, "every worker of %s is already dead", g->name);
-		lab_observe_mask(lab, lab_group_bit(lab, g));
 		if (g->kind == LAB_THREADS) {
+			/* Their memory dies with the host: read it first.  Processes are read as they are killed. */
+			lab_observe_mask(lab, lab_group_bit(lab, g));
 			kill(g->host, SIGKILL);
 			lab_reap(lab, g, g->host, true, true);
 		} else {

@@ -346,6 +346,7 @@ void lab_config_defaults(struct lab_config *cfg)
 {
 	cfg->max_threads = LAB_DEFAULT_MAX_THREADS;
 	cfg->max_processes = LAB_DEFAULT_MAX_PROCESSES;
+	cfg->normal_workers = lab_normal_workers_default();
 }
 
 struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
@@ -360,6 +361,7 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 	lab->cfg = *cfg;
 	lab->sigfd = -1;
 	lab->main_tid = gettid();
+	lab->prio.normal_workers = cfg->normal_workers > 0 ? cfg->normal_workers : lab_normal_workers_default();
 	clock_gettime(CLOCK_MONOTONIC, &lab->t0);
 
 	int nslots = cfg->max_threads * LAB_MAX_GROUPS + cfg->max_processes;

@@ -155,6 +155,7 @@ struct lab_group {
 	bool gil;                /* one lock per process around the work */
 	bool lockorder;          /* deadlock workload: the lock order is fixed */
 	int pinned_cpu;          /* cpus 1: the CPU every worker is pinned to; -1: all CPUs */
+	bool idle_priority;      /* its workers run at idle priority (SCHED_IDLE, nice +10): see lab_priority */
 	bool host_zombie;        /* the thread host exited and is not reaped yet */
 	bool files;              /* watch every worker's file descriptors (after open or close) */
 	int nkids;
@@ -188,6 +189,7 @@ struct lab_event {
 struct lab_config {
 	int max_threads;         /* per group */
 	int max_processes;       /* in total */
+	int normal_workers;      /* the most live workers that run at normal priority (see lab_priority) */
 };
 
 struct lab_error {
@@ -225,6 +227,31 @@ void lab_event_clear(struct lab_event *ev);
 
 /* Holds every group at an increment boundary, reads counters and /proc, releases. */
 void lab_observe(struct lab *lab);
+
+/*
+ * The workers' priority.  While few workers live (at most normal_workers,
+ * by default LAB_NORMAL_PER_CPU for each CPU ptviz may use) they run at
+ * ptviz's own priority and compete for the CPUs as any program does.  A
+ * spawn that would bring more moves every worker, those running and those to
+ * come, to idle priority (SCHED_IDLE, nice +10), so that ptviz and the rest
+ * of the machine stay responsive.  The move is one-way: a task at idle
+ * priority cannot be raised again without privilege, so the lab stays idle
+ * until no worker lives (reset, or every group killed).
+ */
+/*
+ * Four per CPU: on a two-CPU laptop every lesson fits (the first screen and
+ * `race` run 4 + 4, the most at once), and there, with 8 busy workers at
+ * normal priority, ptviz waited 5 ms on average for a CPU when it woke (2 ms
+ * with 4, 1.4 ms at idle priority): still a prompt screen.
+ */
+#define LAB_NORMAL_PER_CPU 4
+struct lab_priority {
+	bool idle;               /* every worker runs at idle priority */
+	int normal_workers;      /* the threshold in force */
+	int moved_with;          /* how many live workers there were, with the spawn, when they moved */
+	double since;            /* when they moved, seconds since lab_new */
+};
+void lab_priority_get(const struct lab *lab, struct lab_priority *prio);
 
 /* Where the time of the last observation pass went, in nanoseconds, and how many workers it waited for. */
 struct lab_pass {

@@ -57,6 +57,7 @@ struct lab {
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	struct machine_log machine;  /* every pass's time, and how busy the CPUs were (machine.c) */
+	struct lab_priority prio;  /* the workers' priority (priority.c) */
 	/*
 	 * Bumped when something may have changed what /proc says of a worker
 	 * that has not worked: a SIGCHLD (a child stopped, continued or died),
@@ -157,8 +158,29 @@ void lab_worker_bury(struct lab *lab, struct lab_group *g, struct lab_worker *w,
 bool lab_reap(struct lab *lab, struct lab_group *g, pid_t pid, bool block, bool killed);
 /* Waits for SIGCHLD and reaps, until done() holds or the timeout passes. */
 bool lab_wait_until(struct lab *lab, lab_done_fn *done, const void *arg, int timeout_ms);
-/* Ends the children of a group that is going away; reap once their parents are gone. */
-void lab_kids_end(struct lab_group *g, bool reap);
+/* A process of ours that was sent SIGKILL, and its group. */
+struct lab_dying {
+	struct lab_group *g;
+	pid_t pid;
+};
+/*
+ * Waits until every process in dying has exited, taking each as it exits,
+ * whichever first: with tell, as lab_reap has it for `kill` (its exit
+ * event; a zombie left with reaping off); without, reaped and not told.
+ */
+void lab_reap_dying(struct lab *lab, const struct lab_dying *dying, int n, bool tell);
+
+/* ---- priority.c: normal priority while few workers run, idle once many do ---- */
+
+/*
+ * Before a spawn of n workers: lowers every live worker to idle priority when
+ * the spawn would bring them above the threshold (noting it in err), or starts
+ * afresh at normal priority when none lives.  Returns whether the new workers
+ * start idle.
+ */
+bool lab_priority_before_spawn(struct lab *lab, int n, struct lab_error *err);
+/* The threshold when none is configured: LAB_NORMAL_PER_CPU for each CPU ptviz may use. */
+int lab_normal_workers_default(void);
 
 /* ---- slots.c: slots and gates ---- */
 

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,22 +200,64 @@ static void lab_kids_dispatch(struct lab *lab)
 	}
 }
 
-/* Ends the children of a group that is going away; reap once their parents are gone. */
-void lab_kids_end(struct lab_group *g, bool reap)
+/*
+ * Ending many processes.  A process sent SIGKILL still needs a CPU to die:
+ * each of its threads must be scheduled once to leave, and at idle priority
+ * on a busy machine that can take tens of milliseconds.  No unprivileged call
+ * speeds it up.  So every process is sent SIGKILL first, and they die
+ * together; then ptviz takes each as it exits, whichever comes first, watching
+ * them all at once through pidfds.  The wait is the slowest death, once.
+ */
+
+/* Takes one process of the list that has exited: reaps it, and tells its exit when the list says so. */
+static void lab_dying_take(struct lab *lab, const struct lab_dying *d, bool tell)
 {
-	for (int k = 0; k < g->nkids; k++) {
-		struct lab_kid *kid = &g->kids[k];
-		if (!kid->alive)
-			continue;
-		if (!reap) {
-			kill(kid->pid, SIGKILL);
-			continue;
-		}
-		while (waitpid(kid->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		kid->alive = false;
-		kid->state = '-';
+	if (tell) {
+		/* As `kill` had it one by one: reaped, or with reaping off noted and left a zombie. */
+		lab_reap(lab, d->g, d->pid, true, true);
+		return;
 	}
+	while (waitpid(d->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+void lab_reap_dying(struct lab *lab, const struct lab_dying *dying, int n, bool tell)
+{
+	struct pollfd *pfd = calloc((size_t)(n > 0 ? n : 1), sizeof(*pfd));
+	int watched = 0;
+
+	for (int i = 0; pfd != NULL && i < n; i++) {
+		/* poll() passes over a negative fd: one without a pidfd (-1) is taken at the end. */
+		pfd[i] = (struct pollfd){ (int)syscall(SYS_pidfd_open, dying[i].pid, 0), POLLIN, 0 };
+		watched += pfd[i].fd >= 0;
+	}
+	while (watched > 0) {
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			lab_dying_take(lab, &dying[i], tell);
+			close(pfd[i].fd);
+			pfd[i].fd = -2;   /* taken; -1 is one that never had a pidfd */
+			watched--;
+		}
+	}
+	/*
+	 * Those without a pidfd (out of descriptors, an old kernel), or still
+	 * watched when poll failed: they were killed with the rest, so by now
+	 * waiting for each in turn costs little.
+	 */
+	for (int i = 0; i < n; i++) {
+		if (pfd == NULL || pfd[i].fd == -1 || pfd[i].fd >= 0)
+			lab_dying_take(lab, &dying[i], tell);
+		if (pfd != NULL && pfd[i].fd >= 0)
+			close(pfd[i].fd);
+	}
+	free(pfd);
 }
 
 void lab_dispatch(struct lab *lab)

@@ -67,31 +67,86 @@ bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 	return true;
 }
 
+/* How many dying processes are watched at once; all were killed before, so a batch waits only for those still dying. */
+#define LAB_DYING_BATCH 256
+
+/* Sends SIGKILL to every live process of a group, and to its workers' children: they die together. */
+static void lab_group_kill(struct lab_group *g)
+{
+	if (g->kind == LAB_THREADS && g->host_alive && g->host > 0)
+		kill(g->host, SIGKILL);
+	for (int i = 0; g->kind == LAB_PROCESSES && i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].pid > 0)
+			kill(g->workers[i].pid, SIGKILL);
+	}
+	for (int k = 0; k < g->nkids; k++) {
+		if (g->kids[k].alive)
+			kill(g->kids[k].pid, SIGKILL);
+	}
+}
+
+/* Adds a process to the batch, and reaps the batch when it is full (or flush says so). */
+static void lab_dying_add(struct lab *lab, struct lab_dying *batch, int *n, struct lab_group *g, pid_t pid, bool flush)
+{
+	if (pid > 0)
+		batch[(*n)++] = (struct lab_dying){ g, pid };
+	if (*n == LAB_DYING_BATCH || (flush && *n > 0)) {
+		lab_reap_dying(lab, batch, *n, false);
+		*n = 0;
+	}
+}
+
+/*
+ * Ends every process of the groups in mask (bit i: group i) together, and
+ * reaps them and their workers' children, telling no event: every one is sent
+ * SIGKILL before ptviz waits for any, so the wait is for the slowest death,
+ * not the sum of all.  The children come last: once their parents are
+ * reaped, ptviz (the child subreaper) is their parent and can reap them.
+ */
+static void lab_groups_end(struct lab *lab, uint32_t mask)
+{
+	struct lab_dying batch[LAB_DYING_BATCH];
+	int n = 0;
+
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			lab_group_kill(&lab->groups[i]);
+	}
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		if (!(mask & (1u << i)))
+			continue;
+		/* A zombie left unreaped (reaping off) is reaped too, without a signal. */
+		if (g->kind == LAB_THREADS && (g->host_alive || g->host_zombie))
+			lab_dying_add(lab, batch, &n, g, g->host, false);
+		for (int j = 0; g->kind == LAB_PROCESSES && j < g->nworkers; j++) {
+			struct lab_worker *w = &g->workers[j];
+			if (w->alive || w->zombie)
+				lab_dying_add(lab, batch, &n, g, w->pid, false);
+		}
+		g->host_alive = g->host_zombie = false;
+		for (int j = 0; j < g->nworkers; j++)
+			g->workers[j].alive = g->workers[j].zombie = false;
+	}
+	lab_dying_add(lab, batch, &n, NULL, 0, true);
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		for (int k = 0; (mask & (1u << i)) && k < g->nkids; k++) {
+			if (g->kids[k].alive)
+				lab_dying_add(lab, batch, &n, g, g->kids[k].pid, false);
+			g->kids[k].alive = false;
+			g->kids[k].state = '-';
+		}
+	}
+	lab_dying_add(lab, batch, &n, NULL, 0, true);
+}
+
 /* Ends every process of a group, reaps it and gives back its slots and gate. */
 static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 {
-	lab_kids_end(g, false);
-	if (g->kind == LAB_THREADS && g->host_alive && g->host > 0) {
-		kill(g->host, SIGKILL);
-		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
-			;
-		g->host_alive = false;
-	} else if (g->host_zombie) {
-		while (waitpid(g->host, NULL, 0) < 0 && errno == EINTR)
-			;
-		g->host_zombie = false;
-	}
+	lab_groups_end(lab, lab_group_bit(lab, g));
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
-		if (g->kind == LAB_PROCESSES && w->alive && w->pid > 0) {
-			kill(w->pid, SIGKILL);
-			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-				;
-		} else if (w->zombie && w->pid > 0) {
-			while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			w->zombie = false;
-		}
 		struct lab_worker_private *p = lab_private(lab, w);
 		if (p->stat_fd >= 0)
 			close(p->stat_fd);
@@ -100,8 +155,6 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		lab->slot_used[w->slot] = 0;
 		atomic_store(&lab->in.slots[w->slot].state, LAB_ACT_FREE);
 	}
-	/* Their parents are reaped: ptviz, the subreaper, is their parent now. */
-	lab_kids_end(g, true);
 	free(g->workers);
 	struct worker_segment *seg = g->gate >= 0 ? lab->segments[g->gate] : NULL;
 	if (seg != NULL) {
@@ -124,28 +177,13 @@ void lab_group_remove(struct lab *lab, struct lab_group *g)
 	lab->ngroups--;
 }
 
-/* Sends SIGKILL to every process of every group, so they die together rather than in turn. */
-static void lab_kill_everything(struct lab *lab)
-{
-	for (int i = 0; i < lab->ngroups; i++) {
-		struct lab_group *g = &lab->groups[i];
-		if (g->kind == LAB_THREADS && g->host_alive && g->host > 0)
-			kill(g->host, SIGKILL);
-		for (int j = 0; j < g->nworkers; j++) {
-			struct lab_worker *w = &g->workers[j];
-			if (g->kind == LAB_PROCESSES && w->alive && w->pid > 0)
-				kill(w->pid, SIGKILL);
-		}
-	}
-}
-
 void lab_reset(struct lab *lab)
 {
 	/*
 	 * One group killed and reaped after another would leave the dying ones
-	 * queueing for a CPU behind hundreds of spinning siblings.
+	 * queueing for a CPU behind hundreds of spinning siblings: all die at once.
 	 */
-	lab_kill_everything(lab);
+	lab_groups_end(lab, ~0u);
 	while (lab->ngroups > 0)
 		lab_group_remove(lab, &lab->groups[lab->ngroups - 1]);
 	/* Exits of what reset ended are not news. */
@@ -156,4 +194,8 @@ void lab_reset(struct lab *lab)
 	lab->reap_off = false;
 	lab->nschedule = 0;
 	lab->schedule_next = 0;
+	/* Every lowered task has ended: the next workers start at ptviz's priority. */
+	lab->prio.idle = false;
+	lab->prio.moved_with = 0;
+	lab->prio.since = 0;
 }

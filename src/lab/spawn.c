@@ -134,7 +134,7 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 		int keep[2] = { inherited, pipefd[1] };
 		snprintf(title, sizeof(title), "ptviz: threads %s", g->name);
 		snprintf(comm, sizeof(comm), "ptviz %s", g->name);
-		worker_child_setup(parent, keep, 2, title, comm);
+		worker_child_setup(parent, keep, 2, title, comm, g->idle_priority);
 		worker_host_main(&lab->in, g->gate, slots, g->nworkers, LAB_INHERITED_FD + 1, g->name);
 	}
 	close(inherited);
@@ -206,7 +206,7 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 			char title[64], comm[32];
 			snprintf(title, sizeof(title), "ptviz: process %s", w->id);
 			snprintf(comm, sizeof(comm), "ptviz %s", w->id);
-			worker_child_setup(parent, &inherited, 1, title, comm);
+			worker_child_setup(parent, &inherited, 1, title, comm, g->idle_priority);
 			worker_process_main(&lab->in, g->gate, w->slot, segment);
 		}
 		w->pid = pid;
@@ -368,7 +368,9 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	    !lab_make_room(lab, err))
 		return false;
 
+	bool idle = lab_priority_before_spawn(lab, n, err);
 	struct lab_group *g = lab_group_add(lab, kind, shared, gname);
+	g->idle_priority = idle;
 	int *slots = calloc((size_t)n, sizeof(*slots));
 	if (!lab_group_seat(lab, g, n, slots, err) || !lab_group_start(lab, g, slots, err))
 		goto unwind;
@@ -380,7 +382,12 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 	lab_spawn_announce(lab, g);
-	lab_observe_mask(lab, lab_group_bit(lab, g));
+	/*
+	 * No observation here: holding the new workers would wait for each to get
+	 * a CPU once more after reporting in, the longest part of a spawn on a busy
+	 * machine, for figures that are all zero.  The next frame, or the command
+	 * that needs figures (report, sync, inject, kill), takes them.
+	 */
 	return true;
 
 unwind:

@@ -25,11 +25,10 @@ static pthread_mutex_t worker_gil = PTHREAD_MUTEX_INITIALIZER;
 /* Read through a volatile so the compiler cannot see the NULL and turn the write into a trap. */
 static int *volatile worker_null;
 
-/* How much lower than ptviz the workers run, so the front end stays responsive. */
-#define WORKER_NICE 10
-
 /* ptviz, which a worker's own child keeps in view (see worker_kid_main). */
 static pid_t worker_ptviz;
+/* Started at idle priority: each thread goes to SCHED_IDLE once it has reported in. */
+static bool worker_idle;
 
 /*
  * Keeps only the descriptors in keep, moved to 3, 4, ... in that order.
@@ -106,11 +105,22 @@ void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *tit
 	prctl(PR_SET_NAME, comm);
 }
 
-void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm)
+void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm, bool idle)
 {
 	lab_child_isolate(parent, keep, nkeep, title, comm);
-	/* Inherited by the threads a host creates; SCHED_IDLE comes per thread, see worker_go_idle. */
-	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
+	/*
+	 * A worker of a lab with few of them keeps ptviz's priority and competes
+	 * for the CPUs as any program does (see src/lab/priority.c).  Nothing here
+	 * ever raises a priority: once lowered, an unprivileged task cannot go back.
+	 */
+	worker_idle = idle;
+	if (idle) {
+		/* Below ptviz's own; inherited by the threads a host creates.  SCHED_IDLE comes per thread, see worker_go_idle. */
+		errno = 0;
+		int own = getpriority(PRIO_PROCESS, 0);
+		if (errno == 0)
+			setpriority(PRIO_PROCESS, 0, own + WORKER_NICE);   /* the kernel keeps it at 19 at most */
+	}
 }
 
 static void worker_fault(struct instr_slot *s, uint32_t fault)
@@ -394,17 +404,20 @@ bool worker_boundary(struct instr_gate *g, struct instr_slot *s, struct worker_o
 }
 
 /*
- * Below every normal task: with hundreds of busy workers on two CPUs, nice
- * alone would still leave ptviz a small share (weight 1024 against 110 each).
- * SCHED_IDLE runs the workers only when ptviz needs no CPU, so the screen and
- * the snapshots stay prompt.  It is per thread: a thread host takes it only
- * after creating its threads, or creating hundreds would crawl.
+ * Below every normal task, in a lab with many busy workers: with hundreds on
+ * two CPUs, nice alone would still leave ptviz a small share (weight 1024
+ * against 110 each).  SCHED_IDLE runs the workers only when ptviz needs no
+ * CPU, so the screen and the snapshots stay prompt.  It is per thread: a
+ * thread host takes it only after creating its threads, or creating hundreds
+ * would crawl.  A worker started at normal priority stays there unless ptviz
+ * lowers it (lab_priority_lower), which it may do from outside, by TID.
  */
 void worker_go_idle(void)
 {
 	struct sched_param idle = { 0 };
 
-	sched_setscheduler(0, SCHED_IDLE, &idle);
+	if (worker_idle)
+		sched_setscheduler(0, SCHED_IDLE, &idle);
 }
 
 /* Parks for a hold that began while the worker was blocked, before it touches memory again. */

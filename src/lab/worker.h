@@ -3,6 +3,7 @@
 #define PTVIZ_WORKER_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,11 +28,22 @@ struct worker_mem {
 	pthread_mutex_t *gil;    /* always the process's own, as each Python process has its own */
 };
 
-/* lab_child_isolate (lab.h), then a lower priority than ptviz. */
-void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);
+/*
+ * How much lower than ptviz a worker at idle priority runs.  Under SCHED_IDLE
+ * the nice value does not change its share; it is set so that ps and htop
+ * show the worker as lowered (NI 10) in the column people look at.
+ */
+#define WORKER_NICE 10
+
+/*
+ * lab_child_isolate (lab.h), then the worker's priority: idle false keeps
+ * ptviz's own (SCHED_OTHER at ptviz's nice); idle true lowers it by
+ * WORKER_NICE now and to SCHED_IDLE once it has reported in (worker_go_idle).
+ */
+void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm, bool idle);
 /* The first micro-step of an operation under a workload and a sync mode. */
 enum lab_step worker_first_step(enum lab_workload workload, enum lab_sync sync);
-/* Puts the calling thread below every normal task (SCHED_IDLE). */
+/* Puts the calling thread below every normal task (SCHED_IDLE), when its process was started idle. */
 void worker_go_idle(void);
 
 /* The thread host: starts n pthreads on the given slots, reports on ready_fd, then waits. */

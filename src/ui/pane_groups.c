@@ -152,6 +152,8 @@ static void groups_column(struct column *c)
 	         g->workload > LAB_WORK_WITHDRAW ? ", " : "", lab_sync_name(g->sync),
 	         g->stepping ? ", STEP" : g->gil ? ", GIL" : "", cpu);
 	int sw = ui_width(sync);
+	/* Workers at SCHED_IDLE: ", IDLE" after the sync mode, a flag as STEP and GIL; it gives way before the pid. */
+	int idle = g->idle_priority ? 6 : 0;
 	for (int level = 0; level < 4; level++) {
 		if (g->kind == LAB_THREADS && level < 2)
 			snprintf(title, sizeof(title), " THREADS %s %s %spid %d%s ", g->name, ui->g.dot,
@@ -166,9 +168,13 @@ static void groups_column(struct column *c)
 			         g->nworkers == 1 ? "" : "s", g->shared ? ", shared" : "");
 		else
 			snprintf(title, sizeof(title), " PROCESSES %s%s ", g->name, g->shared ? " shared" : "");
-		if (ui_width(title) + sw + 2 <= c->w)
+		if (ui_width(title) + sw + idle + 2 <= c->w)
 			break;
+		if (level == 1 && idle > 0)
+			idle = 0, level = -1;
 	}
+	if (idle > 0)
+		sw += snprintf(sync + strlen(sync) - 1, sizeof(sync) - strlen(sync) + 1, ", IDLE ") - 1;
 	int tw = ui_put(c->win, 0, c->x + 1, c->w - 2, ui->role[ROLE_TITLE], title);
 	if (tw + sw + 2 <= c->w)
 		ui_put(c->win, 0, c->x + c->w - 1 - sw, sw, ui->role[g->sync == LAB_SYNC_NONE ? ROLE_LOST : ROLE_ALIVE],
