@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
@@ -108,6 +109,27 @@ static int lab_inherited_file(struct lab_error *err)
 	return fd;
 }
 
+/*
+ * Which limit a failed fork or pthread_create (EAGAIN) most likely met, and
+ * the way around it: the user's limit on processes and threads (ulimit -u,
+ * which counts every task of the user, threads included), else the system's.
+ */
+static const char *lab_task_limit_hint(int e)
+{
+	static char hint[160];
+	struct rlimit nproc;
+
+	if (e != EAGAIN)
+		return "";
+	if (getrlimit(RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY && geteuid() != 0) {
+		snprintf(hint, sizeof(hint),
+		         " (your processes and threads together may number at most %llu: `ulimit -u`; "
+		         "lower N, or raise the limit)", (unsigned long long)nproc.rlim_cur);
+		return hint;
+	}
+	return " (the system's limit on tasks: /proc/sys/kernel/threads-max and pid_max; lower N)";
+}
+
 static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *slots,
                               struct lab_error *err)
 {
@@ -127,7 +149,7 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 		close(inherited);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return lab_fail(err, "cannot fork the thread host: %s", strerror(errno));
+		return lab_fail(err, "cannot fork the thread host: %s%s", strerror(errno), lab_task_limit_hint(errno));
 	}
 	if (pid == 0) {
 		char title[64], comm[32];
@@ -150,8 +172,8 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	if (rc != 0) {
 		/* The host is ended with the group (lab_spawn's unwind path). */
 		if (rc > 0)
-			return lab_fail(err, "pthread_create failed after some threads: %s; nothing was started (lower N or raise the system's thread limit)",
-			                strerror(rc));
+			return lab_fail(err, "pthread_create failed after some threads: %s%s; nothing was started",
+			                strerror(rc), lab_task_limit_hint(rc));
 		return lab_fail(err, "the thread host did not start; nothing was started");
 	}
 	for (int i = 0; i < g->nworkers; i++) {
@@ -199,8 +221,8 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 			int e = errno;
 			close(inherited);
 			/* Those already started are ended with the group (lab_spawn's unwind path). */
-			return lab_fail(err, "fork failed for %s: %s; the %d already started were ended, nothing is running",
-			                w->id, strerror(e), i);
+			return lab_fail(err, "fork failed for %s: %s%s; the %d already started were ended, nothing is running",
+			                w->id, strerror(e), lab_task_limit_hint(e), i);
 		}
 		if (pid == 0) {
 			char title[64], comm[32];

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Low limits: a low open-file limit still starts threads and processes, and a worker's fd 3 is
-# the file ptviz meant it to inherit, never one of ptviz's own.
+# the file ptviz meant it to inherit, never one of ptviz's own; a low task limit is named.
 set -u
 PTVIZ=${1:?usage: $0 PATH_TO_PTVIZ}
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -14,4 +14,17 @@ for n in 64 32; do
 	[ "$(echo "$out" | grep -c 'open files: 0-2 /dev/null, 3 inherited from ptviz$')" = 2 ] ||
 		fail "ulimit -n $n: each process's fd 3 should be inherited from ptviz and nothing more: $out"
 done
+
+# The limit on a user's tasks (ulimit -u counts threads too): named, with the way around it, and
+# nothing half-started.  Root is not held to it, so this is judged only as a normal user.
+if [ "$(id -u)" = 0 ]; then
+	echo "SKIP one check: ulimit -u does not hold for root; it is judged when the tests run as a normal user" >&2
+else
+	for what in threads processes; do
+		out=$(ulimit -u $(( $(ps -u "$(id -u)" -L --no-headers | wc -l) + 6 )) &&
+			"$PTVIZ" -c "spawn $what 20" 2>&1) && fail "ulimit -u: spawn $what 20 succeeded: $out"
+		echo "$out" | grep -q 'ulimit -u' || fail "ulimit -u: the limit is not named: $out"
+		echo "$out" | grep -q 'nothing' || fail "ulimit -u: does not say nothing was started: $out"
+	done
+fi
 exit 0
