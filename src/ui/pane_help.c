@@ -554,9 +554,6 @@ static unsigned help_key(struct ui *ui, struct ui_pane *p, int key)
 			return 0;
 		v->find = key == 'n' ? 1 : -1;
 		return UI_REDRAW | UI_HANDLED;
-	case 'k':
-		key = KEY_UP;
-		break;
 	}
 	return ui_scroll_key(key, &v->scroll, page) ? UI_REDRAW : 0;
 }

@@ -93,7 +93,7 @@ static unsigned prompt_answer(struct ui *ui, struct prompt *p, int key)
 		ui_command(ui, command, &err);
 		return change;
 	}
-	ui_log(ui, ROLE_NOTE, "answered no to '%s': nothing was done", p->question);
+	ui_log(ui, ROLE_NOTE, "answered no, nothing was done: %s", p->question);
 	return change;
 }
 
