@@ -356,11 +356,11 @@ static void help_card(struct help_out *o)
 		help_card_row(o, (enum ui_card)row);
 	for (int i = 0; i < ui_nbindings; i++) {
 		if (ui_bindings[i].asks != NULL) {
+			strlcat(asks, asks[0] != '\0' ? " " : "", sizeof(asks));
 			strlcat(asks, ui_bindings[i].name, sizeof(asks));
-			strlcat(asks, " ", sizeof(asks));
 		}
 	}
-	strlcat(asks, "and q in a lesson ask first: y/Enter yes, n/Esc no", sizeof(asks));
+	strlcat(asks, ", and q in a lesson, ask first: y/Enter yes, n/Esc no", sizeof(asks));
 	help_wrap(o, 2, 9, o->ui->role[ROLE_SECONDARY], asks);
 	o->y++;
 	for (size_t i = 0; i < sizeof(help_card_panes) / sizeof(help_card_panes[0]); i++)

@@ -1,4 +1,5 @@
 /* The event log: what happened, with times, newest at the bottom. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +7,7 @@
 
 #define LOG_INDENT 9
 
-/* Where a long entry breaks: at the last space that fits, else at the width. */
+/* Where a long entry breaks: at the last space that fits, never inside a number (6 586 262), else at the width. */
 static int log_break(const char *text, int room)
 {
 	int len = (int)strlen(text), cut = 0, cols = 0;
@@ -16,7 +17,7 @@ static int log_break(const char *text, int room)
 			continue; /* inside a UTF-8 sequence */
 		if (cols == room)
 			return cut > 0 ? cut : i;
-		if (text[i] == ' ')
+		if (text[i] == ' ' && !(i > 0 && isdigit((unsigned char)text[i - 1]) && isdigit((unsigned char)text[i + 1])))
 			cut = i;
 		cols++;
 	}
