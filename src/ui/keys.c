@@ -293,7 +293,7 @@ const struct ui_binding ui_bindings[] = {
 	  .help = "the costs lab: measure what a new thread or process, a switch and a message cost here (Esc closes)",
 	  .card = CARD_LOOK, .card_label = "costs lab" },
 	{ .keys = { 'C' }, .name = "C", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",
-	  .run = keys_command, .asks = "restart: end all %N workers and start 4 threads and 4 processes again?",
+	  .run = keys_command, .asks = "restart: end all %N workers, then 4 threads and 4 processes?",
 	  .help = "restart: end everything and start the first scene again, 4 threads and 4 processes (asks first)",
 	  .card = CARD_START, .card_label = "restart" },
 	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,

@@ -503,11 +503,21 @@ static int prompt_rows(const struct ui *ui, const struct ui_pane *pane, int w)
 	return 1 + prompt_error_lines(p, w - cx - 3, w, lines, PROMPT_ERROR_ROWS);
 }
 
-/* The question, and how to answer it, on the one line. */
+/* The question, and how to answer it, on the one line: briefly (y/n) when the whole would not fit. */
 static void prompt_draw_question(struct ui *ui, struct prompt *p, WINDOW *win, int w)
 {
-	int x = ui_put(win, 0, 0, w, ui->role[ROLE_ERROR] | A_BOLD, p->question);
+	int qw = ui_width(p->question);
 
+	if (qw + 23 > w) {
+		int x = ui_put_cut(ui, win, 0, 0, w - 5, ui->role[ROLE_ERROR] | A_BOLD, p->question);
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], " ");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "y");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "/");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "n");
+		wmove(win, 0, x < w ? x : w - 1);
+		return;
+	}
+	int x = ui_put(win, 0, 0, w, ui->role[ROLE_ERROR] | A_BOLD, p->question);
 	x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], "  ");
 	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "y");
 	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "/");

@@ -81,7 +81,7 @@ cap | grep -q ':reset' && fail "reset ran although the question was answered no"
 host=$(cap | grep -oE 'THREADS T . (1 process, )?pid [0-9]+' | grep -oE '[0-9]+$' | head -1)
 [ -n "$host" ] || fail "no thread host pid on screen"
 keys C
-wait_for 'restart: end all 6 workers and start 4 threads and 4 processes again\?'
+wait_for 'restart: end all 6 workers, then 4 threads and 4 processes\?'
 keys Enter
 wait_gone "pid $host "
 wait_for '4/4 alive.*4/4 alive'
