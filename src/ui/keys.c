@@ -93,8 +93,13 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 
 	if (!keys_fill(ui, b, b->command, text, sizeof(text)))
 		return UI_HANDLED;
-	/* With nothing alive there is nothing to lose, and nothing to ask. */
-	if (b->asks != NULL && keys_alive(ui) > 0) {
+	/* With nothing alive (or the selected worker dead already) there is nothing to lose, and nothing to ask. */
+	const struct lab_worker *w;
+	const struct lab_group *g;
+	bool lose = b->asks != NULL && keys_alive(ui) > 0;
+	if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
+		lose = w->alive;
+	if (lose) {
 		if (!keys_fill(ui, b, b->asks, question, sizeof(question)))
 			return UI_HANDLED;
 		return ui_prompt_ask(ui, question, text);
