@@ -91,8 +91,9 @@ static const struct help_section help_panes[] = {
 	  "what to look at, which step this is, and what comes next. At a pause, Space or Enter goes on; "
 	  "during a wait, it cuts the wait short. A question comes before the answer: the audience "
 	  "predicts with 1 to 9, the lesson shows what happens, then gives the answer and why. Backspace plays the current step again from the pause before it: the lab is reset and the "
-	  "commands before the step run again at once. Every other key works as usual. 'ptviz --lessons' "
-	  "lists them all." },
+	  "commands before the step run again at once. q or F10 asks before it leaves the lesson, so a stray "
+	  "key never loses the step reached (Ctrl-C leaves at once). Every other key works as usual. "
+	  "'ptviz --lessons' lists them all." },
 };
 
 #define HELP_SYNTAX_COLUMN 38
