@@ -1,10 +1,14 @@
 /* Commands from the screen: run through the command language, echoed in the log, and the screen's own verbs (report, quit, bench) acted on. */
 #include <inttypes.h>
+#include <string.h>
+
+#include <bsd/string.h>
 
 #include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
 #include "command.h"
+#include "keys.h"
 #include "pane_costs.h"
 
 /* The report, a line per group in the log; the events its observation brought come first. */
@@ -76,11 +80,35 @@ bool ui_exec(struct ui *ui, const struct cmd *c, struct cmd_error *err)
 	return true;
 }
 
+/*
+ * ':help' and ':?' open the help, and ':help WORDS' opens it at WORDS: the screen's own, so
+ * they are not in the command language that scripts and lessons speak.  False for any other text.
+ */
+static bool command_help(struct ui *ui, const char *text)
+{
+	while (*text == ' ')
+		text++;
+	size_t n = strncmp(text, "help", 4) == 0 ? 4 : text[0] == '?' ? 1 : 0;
+	if (n == 0 || (text[n] != '\0' && text[n] != ' '))
+		return false;
+	char words[64];
+	text += n;
+	while (*text == ' ')
+		text++;
+	strlcpy(words, text, sizeof(words));
+	for (n = strlen(words); n > 0 && words[n - 1] == ' '; n--)
+		words[n - 1] = '\0';
+	ui_help_open(ui, words);
+	return true;
+}
+
 bool ui_command(struct ui *ui, const char *text, struct cmd_error *err)
 {
 	struct cmd_list list;
 	bool ok = true;
 
+	if (command_help(ui, text))
+		return true;
 	if (!cmd_parse(text, 1, &list, err)) {
 		ui_log(ui, ROLE_ERROR, "%s: column %d: %s", text, err->column, err->message);
 		return false;

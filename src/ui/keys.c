@@ -22,32 +22,88 @@ static bool keys_have_workers(struct ui *ui)
 	return false;
 }
 
-/* Builds the command text, "%w" standing for the selected worker, and runs it. */
-static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
+static int keys_alive(struct ui *ui)
 {
-	char text[128];
-	size_t o = 0;
+	int n = 0;
+
+	for (int i = 0; i < lab_ngroups(ui->lab); i++)
+		n += lab_group_at(ui->lab, i)->alive;
+	return n;
+}
+
+/* The selected worker, or false with what to do logged. */
+static bool keys_selected(struct ui *ui, const struct ui_binding *b, const struct lab_worker **w, const struct lab_group **g)
+{
 	int gi, wi;
 
-	for (const char *p = b->command; *p != '\0' && o + 1 < sizeof(text); p++) {
-		if (p[0] == '%' && p[1] == 'w') {
-			if (!keys_have_workers(ui))
-				return UI_HANDLED;
-			if (!ui_selected(ui, &gi, &wi)) {
-				ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
-				return UI_HANDLED;
-			}
-			const struct lab_group *g = lab_group_at(ui->lab, gi);
-			o += strlcpy(text + o, g->workers[wi].id, sizeof(text) - o);
-			if (o >= sizeof(text))
-				o = sizeof(text) - 1;
-			p++;
+	if (!keys_have_workers(ui))
+		return false;
+	if (!ui_selected(ui, &gi, &wi)) {
+		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, h j k l, Tab or a click)", b->name);
+		return false;
+	}
+	*g = lab_group_at(ui->lab, gi);
+	*w = &(*g)->workers[wi];
+	return true;
+}
+
+/*
+ * Fills format out, "%w" standing for the selected worker's name, "%W" for it described
+ * ("T3 (thread of pid 1234)") and "%N" for how many workers are alive.  False, with the
+ * reason logged, when it names a worker and none is selected.
+ */
+static bool keys_fill(struct ui *ui, const struct ui_binding *b, const char *format, char *out, size_t len)
+{
+	const struct lab_worker *w = NULL;
+	const struct lab_group *g = NULL;
+	size_t o = 0;
+
+	if (strstr(format, "%w") != NULL || strstr(format, "%W") != NULL) {
+		if (!keys_selected(ui, b, &w, &g))
+			return false;
+	}
+	for (const char *p = format; *p != '\0' && o + 1 < len; p++) {
+		char part[96];
+		if (p[0] == '%' && p[1] == 'w')
+			strlcpy(part, w->id, sizeof(part));
+		else if (p[0] == '%' && p[1] == 'W' && g->kind == LAB_THREADS)
+			snprintf(part, sizeof(part), "%s (thread of pid %d)", w->id, (int)w->pid);
+		else if (p[0] == '%' && p[1] == 'W')
+			snprintf(part, sizeof(part), "%s (process, pid %d)", w->id, (int)w->pid);
+		else if (p[0] == '%' && p[1] == 'N')
+			snprintf(part, sizeof(part), "%d", keys_alive(ui));
+		else {
+			out[o++] = *p;
 			continue;
 		}
-		text[o++] = *p;
+		o += strlcpy(out + o, part, len - o);
+		if (o >= len)
+			o = len - 1;
+		p++;
 	}
-	text[o] = '\0';
+	out[o] = '\0';
+	return true;
+}
+
+/* Builds the command text, "%w" standing for the selected worker, and runs it, or asks first when the key ends workers. */
+static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
+{
+	char text[128], question[256];
 	struct cmd_error err;
+
+	if (!keys_fill(ui, b, b->command, text, sizeof(text)))
+		return UI_HANDLED;
+	/* With nothing alive (or the selected worker dead already) there is nothing to lose, and nothing to ask. */
+	const struct lab_worker *w;
+	const struct lab_group *g;
+	bool lose = b->asks != NULL && keys_alive(ui) > 0;
+	if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
+		lose = w->alive;
+	if (lose) {
+		if (!keys_fill(ui, b, b->asks, question, sizeof(question)))
+			return UI_HANDLED;
+		return ui_prompt_ask(ui, question, text);
+	}
 	ui_command(ui, text, &err);
 	return UI_HANDLED;
 }
@@ -55,17 +111,13 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 /* p: pause the selected worker, or resume it when it is paused. */
 static unsigned keys_pause(struct ui *ui, const struct ui_binding *b)
 {
-	int gi, wi;
+	const struct lab_worker *w;
+	const struct lab_group *g;
 	char text[64];
 	struct cmd_error err;
 
-	if (!keys_have_workers(ui))
+	if (!keys_selected(ui, b, &w, &g))
 		return UI_HANDLED;
-	if (!ui_selected(ui, &gi, &wi)) {
-		ui_log(ui, ROLE_ERROR, "%s: select a worker first (arrow keys, Tab or a click)", b->name);
-		return UI_HANDLED;
-	}
-	const struct lab_worker *w = &lab_group_at(ui->lab, gi)->workers[wi];
 	snprintf(text, sizeof(text), "%s %s", w->activity == LAB_ACT_PAUSED ? "resume" : "pause", w->id);
 	ui_command(ui, text, &err);
 	return UI_HANDLED;
@@ -105,8 +157,11 @@ static unsigned keys_workload(struct ui *ui, const struct ui_binding *b)
 static unsigned keys_help(struct ui *ui, const struct ui_binding *b)
 {
 	(void)b;
-	ui_overlay(ui, ui->overlay == PANE_HELP ? PANE_COUNT : PANE_HELP);
-	return UI_HANDLED;
+	if (ui->overlay == PANE_HELP) {
+		ui_overlay(ui, PANE_COUNT);
+		return UI_HANDLED;
+	}
+	return ui_help_open(ui, NULL);
 }
 
 static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
@@ -141,7 +196,22 @@ static unsigned keys_prompt(struct ui *ui, const struct ui_binding *b)
 	return ui_prompt_open(ui, "");
 }
 
+/* q and F10: leave, but a lesson under way asks first, so a stray q never loses the step it had reached. */
 static unsigned keys_quit(struct ui *ui, const struct ui_binding *b)
+{
+	const struct ui_play *p = ui->play;
+	char question[256];
+
+	(void)b;
+	if (p == NULL || p->state == PLAY_DONE)
+		return UI_QUIT;
+	snprintf(question, sizeof(question), "leave the lesson '%s' at step %d of %d?", p->lesson->title, play_step(p) + 1,
+	         p->lesson->nsteps);
+	return ui_prompt_ask(ui, question, "quit");
+}
+
+/* Ctrl-C: at once, lesson or not, as the signals. */
+static unsigned keys_quit_now(struct ui *ui, const struct ui_binding *b)
 {
 	(void)ui;
 	(void)b;
@@ -171,65 +241,88 @@ static unsigned keys_play_hint(struct ui *ui, const struct ui_binding *b) { (voi
 const struct ui_binding ui_bindings[] = {
 	/* A lesson's keys come first, so the key bar leads with them while a lesson plays. */
 	{ .keys = { ' ', '\r', KEY_ENTER, '\n' }, .name = "Space", .bar = "Next", .keep = 0, .run = keys_play_next,
-	  .when = UI_WHEN_LESSON, .help = "go on after a pause, or cut a wait short" },
+	  .when = UI_WHEN_LESSON, .help = "go on after a pause, or cut a wait short", .card = CARD_LESSON,
+	  .card_label = "next" },
 	{ .keys = { KEY_BACKSPACE, 127, 8 }, .name = "Bksp", .bar = "Again", .keep = 0, .run = keys_play_again,
 	  .when = UI_WHEN_LESSON,
 	  .help = "play the current step again from the pause before it: the lab is reset and the steps before "
-	          "it run again at once" },
+	          "it run again at once", .card = CARD_LESSON, .card_label = "this step again" },
 	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = keys_play_hint, .when = UI_WHEN_ASK,
-	  .help = "at a question: the number of the answer the audience predicts" },
+	  .help = "at a question: the number of the answer the audience predicts", .card = CARD_LESSON,
+	  .card_label = "predict" },
 	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
-	  .help = "this help; Esc or ? closes it" },
+	  .help = "this help; Esc or ? closes it, / searches it", .card = CARD_SCREEN, .card_label = "help" },
 	{ .keys = { 't' }, .name = "t", .bar = "Threads", .keep = 1, .command = "spawn threads 4", .run = keys_command,
-	  .help = "start 4 threads in one new host process (group T, then TB, TC...)" },
+	  .help = "start 4 threads in one new host process (group T, then TB, TC...)", .card = CARD_START,
+	  .card_label = "4 threads" },
 	{ .keys = { 's', 'f' }, .name = "s", .bar = "Procs", .keep = 1, .command = "spawn processes 4", .run = keys_command,
-	  .help = "start 4 processes with fork(), each with its own memory" },
+	  .help = "start 4 processes with fork(), each with its own memory", .card = CARD_START,
+	  .card_label = "4 processes" },
 	{ .keys = { 'r' }, .name = "r", .bar = "Race", .keep = 2, .command = "sync none", .run = keys_command,
-	  .help = "no lock: counter++ is load, add, store, and threads overwrite each other" },
-	{ .keys = { 'l' }, .name = "l", .bar = "Lock", .keep = 2, .command = "sync mutex", .run = keys_command,
-	  .help = "a mutex around counter++: no update is lost, but the threads take turns" },
-	{ .keys = { 'a' }, .name = "a", .bar = "Atomic", .keep = 4, .command = "sync atomic", .run = keys_command,
-	  .help = "an atomic add: one indivisible instruction, no lost updates, no lock" },
+	  .help = "no lock: counter++ is load, add, store, and threads overwrite each other", .card = CARD_SYNC,
+	  .card_label = "race (no lock)" },
+	{ .keys = { 'L' }, .name = "L", .bar = "Lock", .keep = 2, .command = "sync mutex", .run = keys_command,
+	  .help = "a mutex around counter++: no update is lost, but the threads take turns", .card = CARD_SYNC,
+	  .card_label = "lock (mutex)" },
+	{ .keys = { 'a' }, .name = "a", .bar = "Atomic", .keep = 3, .command = "sync atomic", .run = keys_command,
+	  .help = "an atomic add: one indivisible instruction, no lost updates, no lock", .card = CARD_SYNC,
+	  .card_label = "atomic add" },
 	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .keep = 2, .command = "inject segv %w", .run = keys_command,
-	  .help = "the selected worker writes through NULL and gets SIGSEGV" },
+	  .help = "the selected worker writes through NULL and gets SIGSEGV (asks first)",
+	  .asks = "segfault: %W writes through NULL?", .card = CARD_BREAK, .card_label = "segfault" },
 	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command,
-	  .help = "the selected worker calls abort() (SIGABRT)" },
+	  .help = "the selected worker calls abort(), SIGABRT (asks first)", .asks = "abort: %W calls abort()?",
+	  .card = CARD_BREAK, .card_label = "abort()" },
 	{ .keys = { 'e' }, .name = "e", .command = "inject exit %w", .run = keys_command,
-	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process" },
-	{ .keys = { 'k' }, .name = "k", .bar = "Kill", .keep = 3, .command = "kill %w", .run = keys_command,
-	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL)" },
+	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process (asks first)",
+	  .asks = "exit: %W calls exit(1)?", .card = CARD_BREAK, .card_label = "exit()" },
+	{ .keys = { 'K', KEY_F(9) }, .name = "K", .bar = "Kill", .keep = 4, .command = "kill %w", .run = keys_command,
+	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL; asks first)",
+	  .asks = "kill %W?", .card = CARD_BREAK, .card_label = "kill" },
 	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .keep = 3, .command = "pause %w", .run = keys_pause,
-	  .help = "pause the selected worker at its next increment, or resume it when paused" },
+	  .help = "pause the selected worker at its next increment, or resume it when paused", .card = CARD_BREAK,
+	  .card_label = "pause/resume" },
 	{ .keys = { 'S' }, .name = "S", .bar = "StepMode", .keep = 8, .command = "step on", .run = keys_step_mode,
-	  .help = "step mode on or off: each counter++ becomes load, add, store, and each waits for n (counts start at 0)" },
+	  .help = "step mode on or off: each counter++ becomes load, add, store, and each waits for n (counts start at 0)",
+	  .card = CARD_STEP, .card_label = "step mode" },
 	{ .keys = { 'n' }, .name = "n", .bar = "Step", .keep = 4, .command = "step", .run = keys_command,
 	  .help = "in step mode: the next worker in the schedule takes one micro-step, in every group at once "
-	          "('schedule 1 2 1 2' sets the order)" },
+	          "('schedule 1 2 1 2' sets the order)", .card = CARD_STEP, .card_label = "next step" },
 	{ .keys = { 'N' }, .name = "N", .command = "step %w", .run = keys_command,
-	  .help = "in step mode: only the selected worker takes one micro-step" },
+	  .help = "in step mode: only the selected worker takes one micro-step", .card = CARD_STEP,
+	  .card_label = "step selected" },
 	{ .keys = { 'w' }, .name = "w", .command = "workload withdraw", .run = keys_workload,
-	  .help = "switch between counter++ and a bank withdrawal (check the balance of 100, then take 100)" },
-	{ .keys = { 'c' }, .name = "c", .bar = "Costs", .keep = 3, .run = keys_costs,
-	  .help = "the costs lab: measure what a new thread or process, a switch and a message cost here (Esc closes)" },
+	  .help = "switch between counter++ and a bank withdrawal (check the balance of 100, then take 100)",
+	  .card = CARD_STEP, .card_label = "withdraw" },
+	{ .keys = { 'c' }, .name = "c", .bar = "Costs", .keep = 5, .run = keys_costs,
+	  .help = "the costs lab: measure what a new thread or process, a switch and a message cost here (Esc closes)",
+	  .card = CARD_LOOK, .card_label = "costs lab" },
 	{ .keys = { 'C' }, .name = "C", .bar = "Restart", .keep = 7, .command = "reset; spawn threads 4; spawn processes 4",
-	  .run = keys_command, .help = "restart: end everything and start the first scene again (4 threads, 4 processes)" },
+	  .run = keys_command, .asks = "restart: end all %N workers, then 4 threads and 4 processes?",
+	  .help = "restart: end everything and start the first scene again, 4 threads and 4 processes (asks first)",
+	  .card = CARD_START, .card_label = "restart" },
 	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,
-	  .help = "end every worker and leave the screen empty" },
+	  .asks = "reset: end all %N workers and leave the screen empty?",
+	  .help = "end every worker and leave the screen empty (asks first)", .card = CARD_START, .card_label = "empty" },
 	{ .keys = { 'm' }, .name = "m", .bar = "Map", .keep = 6, .run = keys_memmap,
-	  .help = "memory map of the selected worker's process: what is shared, what is private" },
-	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 5, .run = keys_prompt,
-	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history)" },
-	{ .keys = { 'q', KEY_F(10), CTRL('c') }, .name = "q", .bar = "Quit", .keep = 0, .run = keys_quit,
-	  .help = "leave; every worker is ended" },
-	{ .keys = { KEY_UP, 'K' }, .name = "Up", .run = keys_up, .help = "select the worker above" },
-	{ .keys = { KEY_DOWN, 'j', 'J' }, .name = "Down", .run = keys_down,
-	  .help = "select the worker below" },
+	  .help = "memory map of the selected worker's process: what is shared, what is private", .card = CARD_LOOK,
+	  .card_label = "memory map" },
+	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 0, .run = keys_prompt,
+	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history, Tab: the words that fit)",
+	  .card = CARD_SCREEN, .card_label = "command" },
+	{ .keys = { 'q', KEY_F(10) }, .name = "q", .bar = "Quit", .keep = 0, .run = keys_quit,
+	  .help = "leave; every worker is ended (in a lesson, asks first)", .card = CARD_SCREEN, .card_label = "quit" },
+	{ .keys = { CTRL('c') }, .name = "^C", .run = keys_quit_now, .help = "leave at once, without a question" },
+	{ .keys = { KEY_UP, 'k' }, .name = "Up", .run = keys_up, .help = "select the worker above", .card = CARD_SELECT,
+	  .card_label = "up" },
+	{ .keys = { KEY_DOWN, 'j' }, .name = "Down", .run = keys_down, .help = "select the worker below",
+	  .card = CARD_SELECT, .card_label = "down" },
 	{ .keys = { KEY_LEFT, 'h', KEY_BTAB }, .name = "Left", .run = keys_left,
-	  .help = "select in the group to the left" },
-	{ .keys = { KEY_RIGHT, '\t', 'L' }, .name = "Right", .run = keys_right,
-	  .help = "select in the group to the right" },
+	  .help = "select in the group to the left", .card = CARD_SELECT, .card_label = "left" },
+	{ .keys = { KEY_RIGHT, 'l', '\t' }, .name = "Right", .run = keys_right,
+	  .help = "select in the group to the right", .card = CARD_SELECT, .card_label = "right" },
 	{ .keys = { KEY_PPAGE }, .name = "PgUp", .run = keys_log_back,
-	  .help = "scroll the event log back to older messages" },
+	  .help = "scroll the event log back to older messages", .card = CARD_LOOK, .card_label = "older log" },
 	{ .keys = { KEY_NPAGE }, .name = "PgDn", .run = keys_log_on, .help = "scroll the event log forward" },
 	{ .keys = { KEY_END }, .name = "End", .run = keys_log_newest,
 	  .help = "the event log's newest messages again" },
@@ -280,4 +373,30 @@ unsigned ui_lesson_key(struct ui *ui, int key)
 unsigned ui_key(struct ui *ui, int key)
 {
 	return keys_press(ui, key, false);
+}
+
+const char *ui_key_name(int key, char *buf, size_t len)
+{
+	static const struct { int key; const char *name; } names[] = {
+		{ KEY_UP, "Up" }, { KEY_DOWN, "Down" }, { KEY_LEFT, "Left" }, { KEY_RIGHT, "Right" },
+		{ KEY_PPAGE, "PgUp" }, { KEY_NPAGE, "PgDn" }, { KEY_END, "End" }, { KEY_HOME, "Home" },
+		{ KEY_BTAB, "S-Tab" }, { '\t', "Tab" }, { ' ', "Space" },
+		/* ^J is what many terminals send for Enter */
+		{ '\r', "Enter" }, { '\n', "Enter" }, { KEY_ENTER, "Enter" },
+		{ KEY_BACKSPACE, "Bksp" }, { 127, "Bksp" }, { 8, "Bksp" }, { KEY_DC, "Del" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].key == key) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, len, "F%d", key - KEY_F(0));
+	else if (key > 0 && key < 32)
+		snprintf(buf, len, "^%c", key + '@');
+	else
+		snprintf(buf, len, "%c", key);
+	return buf;
 }

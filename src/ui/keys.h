@@ -5,6 +5,11 @@
 #include "ui_priv.h"
 
 enum ui_when { UI_WHEN_ALWAYS = 0, UI_WHEN_LESSON, UI_WHEN_ASK };
+
+/* The rows of the help's first page, the card, each naming what its keys are for. */
+enum ui_card { CARD_NONE = 0, CARD_SELECT, CARD_START, CARD_SYNC, CARD_BREAK, CARD_STEP, CARD_LOOK, CARD_LESSON,
+	CARD_SCREEN, CARD_COUNT };
+
 struct ui_binding {
 	int keys[4];               /* 0 ends the list */
 	const char *name;          /* as shown: "F1", "x", "Up" */
@@ -14,6 +19,13 @@ struct ui_binding {
 	int keep;                  /* key bar: 0 always shown; at a narrow width the highest go first */
 	unsigned (*run)(struct ui *ui, const struct ui_binding *b);   /* returns what it changed */
 	enum ui_when when;         /* lesson keys: only while a lesson plays (or asks) */
+	/*
+	 * A key that ends workers asks first: the question, "%W" the selected worker as
+	 * "T3 (thread of pid 1234)" and "%N" how many workers are alive.  NULL: it runs at once.
+	 */
+	const char *asks;
+	enum ui_card card;         /* its row on the help's card; CARD_NONE: only in the detail */
+	const char *card_label;    /* a word or two for the card */
 };
 extern const struct ui_binding ui_bindings[];
 extern const int ui_nbindings;
@@ -24,5 +36,12 @@ unsigned ui_lesson_key(struct ui *ui, int key);
 unsigned ui_binding_run(struct ui *ui, int index);
 /* Whether a binding applies now (lesson keys only while a lesson plays). */
 bool ui_binding_active(const struct ui *ui, const struct ui_binding *b);
+/* A key's name as the help and the card print it: "F9", "Tab", "Space", "^L", "x". */
+const char *ui_key_name(int key, char *buf, size_t len);
+
+/* The help overlay (pane_help.c), for the loop: while a search is typed there, every key is the help's. */
+bool ui_help_typing(const struct ui *ui);
+/* Opens the help; with words, searched for them as '/' does.  Returns what changed. */
+unsigned ui_help_open(struct ui *ui, const char *words);
 
 #endif

@@ -328,6 +328,9 @@ static unsigned loop_input(struct ui *ui, int key)
 			ui_overlay(ui, PANE_COUNT);
 		return UI_HANDLED;
 	}
+	/* A search typed in the help takes every key, even a lesson's Space. */
+	if (ui_help_typing(ui))
+		return loop_pane_key(ui, PANE_HELP, key);
 	if (ui->play != NULL && (change = ui_lesson_key(ui, key)) != 0)
 		return change;
 	if (ui->overlay != PANE_COUNT && (change = loop_pane_key(ui, ui->overlay, key)) != 0)

@@ -542,6 +542,7 @@ static unsigned costs_key(struct ui *ui, struct ui_pane *p, int key)
 		cs->scroll = 0;
 		break;
 	case KEY_UP:
+	case 'k':
 	case 'K':
 		cs->scroll--;
 		break;

@@ -36,7 +36,7 @@ static const char *header_workload(struct ui *ui)
 		stepping |= g->stepping;
 	}
 	const char *name = first <= LAB_WORK_COUNTER ? "counter++" : lab_workload_name((enum lab_workload)first);
-	snprintf(text, sizeof(text), "%s %s   ", stepping ? "step mode:" : "workload", mixed ? "mixed" : name);
+	snprintf(text, sizeof(text), "%s %s", stepping ? "step mode:" : "workload", mixed ? "mixed" : name);
 	return text;
 }
 
@@ -111,32 +111,44 @@ static void header_machine(struct ui *ui, struct header_state *st, struct header
 	st->behind = hm->behind;
 }
 
+/* The right part of the line with the parts in show, gap spaces between them. */
+static void header_right(struct ui *ui, const struct header_machine *hm, unsigned show, const char *gap, char *right,
+                         size_t len)
+{
+	char seed[40] = "", workload[80] = "";
+
+	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
+	if ((ui->opt.seeded || ui->play != NULL) && (show & HEADER_SEED))
+		snprintf(seed, sizeof(seed), "seed %lu%s", ui->opt.seed, gap);
+	if (show & HEADER_WORKLOAD)
+		snprintf(workload, sizeof(workload), "%s%s", header_workload(ui), gap);
+	bool machine = hm->busy && (show & HEADER_MACHINE);
+	snprintf(right, len, "%s%ssync %s%s%s%s%s%st=%.1fs ", workload, seed, header_sync(ui), gap,
+	         machine ? (show & HEADER_BRIEF ? hm->brief : hm->other) : "", machine ? gap : "",
+	         show & HEADER_RATE ? hm->rate : "", show & HEADER_RATE ? gap : "", lab_now(ui->lab));
+}
+
 static void header_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
 	int w = p->w;
-	char right[256], left[64], seed[40] = "", machine[72] = "";
+	char right[256], left[64];
 	attr_t a = ui->role[ROLE_HEADER];
 	struct header_machine hm;
 
 	ui_fill(win, 0, 0, w, a);
 	header_machine(ui, p->data, &hm);
-	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
-	if (ui->opt.seeded || ui->play != NULL)
-		snprintf(seed, sizeof(seed), "seed %lu   ", ui->opt.seed);
 	const unsigned *ladder = hm.busy || hm.behind ? header_busy : header_plain;
-	for (int level = 0;; level++) {
+	/* Each level of the ladder is tried with wide gaps, then narrow ones, before a part gives way. */
+	for (int level = 0, narrow = 0;; level += narrow, narrow = !narrow) {
 		unsigned show = ladder[level];
 		bool last = show == 0;
 		/* Frames that fall behind are news, kept as long as other programs' CPUs. */
 		if (hm.behind && (show & HEADER_MACHINE))
 			show |= HEADER_RATE;
-		snprintf(machine, sizeof(machine), "%s   ", show & HEADER_BRIEF ? hm.brief : hm.other);
 		snprintf(left, sizeof(left), show & HEADER_SUBTITLE ? " ptviz %s processes vs threads" : " ptviz", ui->g.dot);
-		snprintf(right, sizeof(right), "%s%ssync %s   %s%s%st=%.1fs ", show & HEADER_WORKLOAD ? header_workload(ui) : "",
-		         show & HEADER_SEED ? seed : "", header_sync(ui), hm.busy && (show & HEADER_MACHINE) ? machine : "",
-		         show & HEADER_RATE ? hm.rate : "", show & HEADER_RATE ? "   " : "", lab_now(ui->lab));
-		if (last || ui_width(left) + 2 + ui_width(right) <= w)
+		header_right(ui, &hm, show, narrow ? "  " : "   ", right, sizeof(right));
+		if ((last && narrow) || ui_width(left) + 2 + ui_width(right) <= w)
 			break;
 	}
 	int x = ui_put(win, 0, 0, w, a | A_BOLD, left);

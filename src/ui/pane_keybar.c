@@ -53,7 +53,7 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 		if (x < w)
 			x += ui_put(win, 0, x, 1, ui->role[ROLE_NORMAL], " ");
 	}
-	/* The rest of the line says what the selection is, so x, k and p never surprise. */
+	/* The rest of the line says what the selection is, so x, K and p never surprise. */
 	if (sel[0] != '\0') {
 		int sw = ui_width(sel);
 		if (w - x >= sw)

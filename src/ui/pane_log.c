@@ -1,4 +1,5 @@
 /* The event log: what happened, with times, newest at the bottom. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,7 +7,7 @@
 
 #define LOG_INDENT 9
 
-/* Where a long entry breaks: at the last space that fits, else at the width. */
+/* Where a long entry breaks: at the last space that fits, never inside a number (6 586 262), else at the width. */
 static int log_break(const char *text, int room)
 {
 	int len = (int)strlen(text), cut = 0, cols = 0;
@@ -16,7 +17,7 @@ static int log_break(const char *text, int room)
 			continue; /* inside a UTF-8 sequence */
 		if (cols == room)
 			return cut > 0 ? cut : i;
-		if (text[i] == ' ')
+		if (text[i] == ' ' && !(i > 0 && isdigit((unsigned char)text[i - 1]) && isdigit((unsigned char)text[i + 1])))
 			cut = i;
 		cols++;
 	}
@@ -37,9 +38,38 @@ static int log_lines(const char *text, int room, int *breaks, int max)
 	return n > 0 ? n : 1;
 }
 
+/* One entry's text, with (×N) when it came again. */
+static void log_text(const struct ui *ui, const struct ui_log_entry *e, char *text, size_t len)
+{
+	if (e->repeat > 1)
+		snprintf(text, len, "%s (%s%d)", e->text, ui->utf8 ? "\u00d7" : "x", e->repeat);
+	else
+		snprintf(text, len, "%s", e->text);
+}
+
+/* Draws an entry's first n lines from row y; when more would not fit, the last line says so with an ellipsis. */
+static void log_entry(struct ui *ui, WINDOW *win, int y, int room, const struct ui_log_entry *e, const char *text,
+                      const int *breaks, int n, bool cut)
+{
+	ui_putf(win, y, 0, LOG_INDENT, ui->role[ROLE_SECONDARY], "%7.1fs ", e->t);
+	for (int i = 0; i < n; i++) {
+		int end = i + 1 < n ? breaks[i + 1] : (int)strlen(text);
+		char part[512];
+		/* The last line of a cut entry holds the rest of it, ended in an ellipsis. */
+		if (cut && i == n - 1) {
+			ui_put_cut(ui, win, y + i, LOG_INDENT, room, ui->role[e->role], text + breaks[i]);
+			break;
+		}
+		snprintf(part, sizeof(part), "%.*s", end - breaks[i], text + breaks[i]);
+		ui_put(win, y + i, LOG_INDENT, room, ui->role[e->role], part);
+	}
+}
+
 /*
- * Newest at the bottom; long entries wrap under their text, not under the time.  Scrolled back
- * (PgUp), the entries below the view are hidden and the time column says which way there is more.
+ * Newest at the bottom; long entries wrap under their text, not under the time.  Only whole entries
+ * are shown, so no line of the view is a piece of a message; an entry taller than the view shows
+ * its beginning.  Scrolled back (PgUp), the entries below the view are hidden and the time column
+ * says which way there is more.
  */
 static void log_draw(struct ui *ui, struct ui_pane *p)
 {
@@ -54,28 +84,22 @@ static void log_draw(struct ui *ui, struct ui_pane *p)
 	for (k = log->scroll; k < log->n && y > 0; k++) {
 		const struct ui_log_entry *e = &log->entry[(log->head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX];
 		char text[512];
-		if (e->repeat > 1)
-			snprintf(text, sizeof(text), "%s (%s%d)", e->text, ui->utf8 ? "\u00d7" : "x", e->repeat);
-		else
-			snprintf(text, sizeof(text), "%s", e->text);
 		int breaks[8];
+		log_text(ui, e, text, sizeof(text));
 		int n = log_lines(text, room, breaks, 8);
+		if (n > y && k > log->scroll)
+			break;   /* not whole: it waits above, for PgUp */
+		bool cut = n > y;
+		if (cut)
+			n = y;
 		y -= n;
-		for (int i = 0; i < n; i++) {
-			if (y + i < 0)
-				continue;
-			if (i == 0)
-				ui_putf(win, y, 0, LOG_INDENT, ui->role[ROLE_SECONDARY], "%7.1fs ", e->t);
-			int end = i + 1 < n ? breaks[i + 1] : (int)strlen(text);
-			char part[512];
-			snprintf(part, sizeof(part), "%.*s", end - breaks[i], text + breaks[i]);
-			ui_put(win, y + i, LOG_INDENT, room, ui->role[e->role], part);
-		}
+		log_entry(ui, win, y, room, e, text, breaks, n, cut);
 	}
 	log->top = k - 1;
-	/* Older entries above the view, or an entry cut at the top: PgUp shows them. */
-	if (k < log->n || y < 0)
-		ui_putf(win, 0, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgUp  ", ui->g.more_up);
+	/* Older entries above the view: PgUp shows them, on a row of its own when one is free. */
+	if (k < log->n)
+		ui_putf(win, 0, 0, LOG_INDENT + (y > 0 ? room : 0), ui->role[ROLE_NOTE], "%s PgUp  %s", ui->g.more_up,
+		        y > 0 ? "older messages" : "");
 	if (log->scroll > 0)
 		ui_putf(win, h - 1, 0, LOG_INDENT, ui->role[ROLE_NOTE], "%s PgDn  ", ui->g.more_down);
 }

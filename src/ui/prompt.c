@@ -1,5 +1,8 @@
-/* The ':' prompt: one line editor with history; it runs any command through the command language. */
+/* The ':' prompt: one line editor with history and completion; it runs any command through the command language, and asks before a key ends workers. */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <bsd/string.h>
 
@@ -10,6 +13,7 @@
 
 #define PROMPT_MAX 256
 #define PROMPT_HISTORY_LINES 64
+#define PROMPT_CHOICES 64
 
 /* The prompt's own: the line being typed, the lines typed before, and an error it stays open on. */
 struct prompt {
@@ -21,6 +25,14 @@ struct prompt {
 	bool has_error;
 	int error_column;
 	char error[LAB_MSG_MAX + 32];
+	/* Tab with more than one word that fits: they are listed on a line above the input. */
+	int nchoices, choices_total;         /* listed, and how many fit in all */
+	char choices[PROMPT_CHOICES][CMD_WORD_MAX];
+	char no_choice[160];                 /* Tab with none: why, on that line */
+	/* A question before a key ends workers: the prompt's line asks it instead. */
+	bool asking;
+	char question[256];
+	char command[256];                   /* what y runs */
 };
 
 static void prompt_set(struct prompt *p, const char *text)
@@ -36,8 +48,22 @@ unsigned ui_prompt_open(struct ui *ui, const char *text)
 
 	ui->prompting = true;
 	p->has_error = false;
+	p->asking = false;
+	p->nchoices = 0;
+	p->no_choice[0] = '\0';
 	p->walk = p->nlines;
 	prompt_set(p, text);
+	return UI_RELAYOUT;
+}
+
+unsigned ui_prompt_ask(struct ui *ui, const char *question, const char *command)
+{
+	struct prompt *p = ui->pane[PANE_PROMPT].data;
+
+	ui_prompt_open(ui, "");
+	p->asking = true;
+	strlcpy(p->question, question, sizeof(p->question));
+	strlcpy(p->command, command, sizeof(p->command));
 	return UI_RELAYOUT;
 }
 
@@ -45,7 +71,30 @@ static unsigned prompt_close(struct ui *ui, struct prompt *p)
 {
 	ui->prompting = false;
 	p->has_error = false;
+	p->asking = false;
+	p->nchoices = 0;
+	p->no_choice[0] = '\0';
 	return UI_RELAYOUT;
+}
+
+/* The answer to a question: y or Enter does it, Ctrl-C leaves at once, any other key keeps everything. */
+static unsigned prompt_answer(struct ui *ui, struct prompt *p, int key)
+{
+	struct cmd_error err;
+	char command[sizeof(p->command)];
+
+	strlcpy(command, p->command, sizeof(command));
+	if (key == CTRL('c'))
+		return prompt_close(ui, p) | UI_QUIT;
+	unsigned change = prompt_close(ui, p);
+	if (key == 'y' || key == 'Y' || key == '\r' || key == '\n' || key == KEY_ENTER) {
+		if (strcmp(command, "quit") == 0)
+			return change | UI_QUIT;
+		ui_command(ui, command, &err);
+		return change;
+	}
+	ui_log(ui, ROLE_NOTE, "answered no, nothing was done: %s", p->question);
+	return change;
 }
 
 static void prompt_remember(struct prompt *p)
@@ -59,56 +108,161 @@ static void prompt_remember(struct prompt *p)
 	strlcpy(p->lines[p->nlines++], p->buf, sizeof(p->lines[0]));
 }
 
-/* The i-th word that may stand nth in a command starting with first: a verb, then the words its record lists. */
-static const char *prompt_choice(const char *first, int nth, int i)
+/* Words that fit so far: the first PROMPT_CHOICES kept, all counted. */
+struct prompt_fit {
+	struct prompt *p;
+	const char *typed;
+	int len;
+	bool any_case;
+};
+
+static void prompt_fit_add(struct prompt_fit *f, const char *word)
 {
-	if (nth == 0)
-		return cmd_entries[i].name;
-	const struct cmd_entry *e = nth == 1 ? cmd_entry_find(first) : NULL;
-	return e != NULL && e->words != NULL ? e->words[i] : NULL;
+	struct prompt *p = f->p;
+
+	if (f->any_case ? strncasecmp(word, f->typed, (size_t)f->len) != 0 : strncmp(word, f->typed, (size_t)f->len) != 0)
+		return;
+	for (int i = 0; i < p->nchoices; i++) {
+		if (strcmp(p->choices[i], word) == 0)
+			return;
+	}
+	if (p->nchoices < PROMPT_CHOICES)
+		strlcpy(p->choices[p->nchoices++], word, sizeof(p->choices[0]));
+	p->choices_total++;
 }
 
-/* Tab completes the word under the cursor when only one choice fits. */
-static void prompt_complete(struct prompt *p)
+/* One alternative of a usage's word: a placeholder (WORKER, GROUP) stands for the names in the lab now. */
+static void prompt_fit_alternative(struct prompt_fit *f, struct ui *ui, const char *alt, int len)
 {
-	int start = p->cur, nth = 0;
-	char first[CMD_WORD_MAX] = "";
+	char word[CMD_WORD_MAX];
 
-	if (p->cur != p->len)
+	snprintf(word, sizeof(word), "%.*s", len, alt);
+	for (int g = 0; g < lab_ngroups(ui->lab); g++) {
+		const struct lab_group *grp = lab_group_at(ui->lab, g);
+		if (strcmp(word, "GROUP") == 0)
+			prompt_fit_add(f, grp->name);
+		for (int w = 0; strcmp(word, "WORKER") == 0 && w < grp->nworkers; w++)
+			prompt_fit_add(f, grp->workers[w].id);
+	}
+	if (islower((unsigned char)word[0]))
+		prompt_fit_add(f, word);
+}
+
+/* The words a usage line allows as its nth word ("inject {} WORKER": 1 the faults, 2 the workers). */
+static void prompt_fit_usage(struct prompt_fit *f, struct ui *ui, const struct cmd_usage *u, const char *const *words, int nth)
+{
+	const char *s = u->syntax;
+
+	for (int i = 0; i < nth && s != NULL; i++) {
+		s = strchr(s, ' ');
+		if (s != NULL)
+			s++;
+	}
+	if (s == NULL || *s == '\0')
 		return;
+	int n = (int)strcspn(s, " ");
+	if (strncmp(s, "{}", 2) == 0 || strncmp(s, "[{}]", 4) == 0) {
+		const char *const *list = u->words != NULL ? u->words : words;
+		for (int i = 0; list != NULL && list[i] != NULL; i++)
+			prompt_fit_add(f, list[i]);
+		return;
+	}
+	while (n > 0) {
+		while (n > 0 && (*s == '[' || *s == '|')) {
+			s++;
+			n--;
+		}
+		int alt = (int)strcspn(s, "|]");
+		if (alt > n)
+			alt = n;
+		if (alt > 0)
+			prompt_fit_alternative(f, ui, s, alt);
+		s += alt;
+		n -= alt;
+	}
+}
+
+/* Every word that may stand nth in a command starting with first, and that starts as typed. */
+static void prompt_fit_all(struct prompt_fit *f, struct ui *ui, const char *first, int nth)
+{
+	f->p->nchoices = 0;
+	f->p->choices_total = 0;
+	if (nth == 0) {
+		for (int i = 0; cmd_entries[i].name != NULL; i++)
+			prompt_fit_add(f, cmd_entries[i].name);
+		prompt_fit_add(f, "help");   /* the screen's own: it opens the help */
+		return;
+	}
+	const struct cmd_entry *e = cmd_entry_find(first);
+	/* resume is told by pause's record, the one before it */
+	const struct cmd_entry *told = e != NULL && e->usage[0].syntax == NULL && e > cmd_entries ? e - 1 : e;
+	for (size_t u = 0; told != NULL && u < sizeof(told->usage) / sizeof(told->usage[0]); u++) {
+		if (told->usage[u].syntax != NULL)
+			prompt_fit_usage(f, ui, &told->usage[u], e->words, nth);
+	}
+}
+
+/* Where the word under the cursor starts, the command's first word, and how many words come before it. */
+static int prompt_word(const struct prompt *p, char *first, size_t len, int *nth)
+{
+	int start = p->cur;
+
+	*nth = 0;
+	first[0] = '\0';
 	while (start > 0 && p->buf[start - 1] != ' ' && p->buf[start - 1] != ';')
 		start--;
-	int s = start;
-	while (s > 0 && p->buf[s - 1] == ' ')
-		s--;
-	/* Count the words of this command before the cursor. */
-	int cmd_start = s;
+	int cmd_start = start;
 	while (cmd_start > 0 && p->buf[cmd_start - 1] != ';')
 		cmd_start--;
 	for (int i = cmd_start; i < start; i++) {
 		if (p->buf[i] != ' ' && (i == cmd_start || p->buf[i - 1] == ' ')) {
-			if (nth == 0) {
-				int n = (int)strcspn(p->buf + i, " ;");
-				if (n >= (int)sizeof(first))
-					n = (int)sizeof(first) - 1;
-				memcpy(first, p->buf + i, (size_t)n);
-				first[n] = '\0';
-			}
-			nth++;
+			if (*nth == 0)
+				snprintf(first, len, "%.*s", (int)strcspn(p->buf + i, " ;"), p->buf + i);
+			(*nth)++;
 		}
 	}
-	const char *match = NULL, *choice;
-	int nmatch = 0, wl = p->cur - start;
-	for (int i = 0; (choice = prompt_choice(first, nth, i)) != NULL; i++) {
-		if (strncmp(choice, p->buf + start, (size_t)wl) == 0) {
-			match = choice;
-			nmatch++;
-		}
-	}
-	if (nmatch != 1)
+	return start;
+}
+
+/* Tab: one word fits, it is completed; several, they are listed and the part they share is typed; none, it says so. */
+static void prompt_complete(struct ui *ui, struct prompt *p)
+{
+	char first[CMD_WORD_MAX], text[PROMPT_MAX];
+	int nth;
+
+	p->no_choice[0] = '\0';
+	if (p->cur != p->len)
 		return;
-	char text[PROMPT_MAX];
-	snprintf(text, sizeof(text), "%.*s%s ", start, p->buf, match);
+	int start = prompt_word(p, first, sizeof(first), &nth);
+	struct prompt_fit f = { p, p->buf + start, p->cur - start, false };
+	prompt_fit_all(&f, ui, first, nth);
+	if (p->choices_total == 0) {
+		f.any_case = true;   /* 'P' for pause */
+		prompt_fit_all(&f, ui, first, nth);
+	}
+	if (p->choices_total == 0) {
+		if (nth == 0)
+			snprintf(p->no_choice, sizeof(p->no_choice), "no command starts with '%.*s': F1 lists them", f.len, f.typed);
+		else
+			snprintf(p->no_choice, sizeof(p->no_choice), "nothing to list here for '%.40s': F1 shows what it takes", first);
+		return;
+	}
+	/* The part every choice shares, typed at once. */
+	int common = (int)strlen(p->choices[0]);
+	for (int i = 1; i < p->nchoices; i++) {
+		int k = 0;
+		while (k < common && p->choices[i][k] == p->choices[0][k])
+			k++;
+		common = k;
+	}
+	if (p->choices_total == 1) {
+		snprintf(text, sizeof(text), "%.*s%s ", start, p->buf, p->choices[0]);
+		p->nchoices = 0;
+	} else if (common >= f.len) {
+		snprintf(text, sizeof(text), "%.*s%.*s", start, p->buf, common, p->choices[0]);
+	} else {
+		return;
+	}
 	prompt_set(p, text);
 }
 
@@ -197,7 +351,7 @@ static bool prompt_move(struct prompt *p, int key)
 }
 
 /* Deletes, completes or types; false when the key does none of these. */
-static bool prompt_edit(struct prompt *p, int key)
+static bool prompt_edit(struct ui *ui, struct prompt *p, int key)
 {
 	int s = p->cur;
 
@@ -222,7 +376,7 @@ static bool prompt_edit(struct prompt *p, int key)
 		prompt_delete(p, s, p->cur);
 		return true;
 	case '\t':
-		prompt_complete(p);
+		prompt_complete(ui, p);
 		return true;
 	default:
 		/* No command holds a ':': after an error, a ':' typed from habit starts a fresh line. */
@@ -236,12 +390,15 @@ static bool prompt_edit(struct prompt *p, int key)
 	}
 }
 
-/* Every key while the prompt is open: Enter runs the line, Esc leaves it, the rest edit it. */
+/* Every key while the prompt is open: Enter runs the line, Esc leaves it, the rest edit it; a question takes its answer. */
 static unsigned prompt_key(struct ui *ui, struct ui_pane *pane, int key)
 {
 	struct prompt *p = pane->data;
 	unsigned change = UI_REDRAW;
+	bool listed = p->nchoices > 0 || p->no_choice[0] != '\0';
 
+	if (p->asking)
+		return prompt_answer(ui, p, key) | UI_HANDLED;
 	switch (key) {
 	case '\r':
 	case '\n':
@@ -258,12 +415,17 @@ static unsigned prompt_key(struct ui *ui, struct ui_pane *pane, int key)
 			return prompt_close(ui, p);
 		break;
 	}
-	if (!prompt_move(p, key) && !prompt_edit(p, key))
-		return UI_HANDLED;
+	p->nchoices = 0;
+	p->no_choice[0] = '\0';
+	if (!prompt_move(p, key) && !prompt_edit(ui, p, key))
+		return listed ? UI_RELAYOUT : UI_HANDLED;
 	if (p->has_error) {
 		p->has_error = false;
 		change |= UI_RELAYOUT;
 	}
+	/* The list of choices opens or closes a line above the input. */
+	if (listed != (p->nchoices > 0 || p->no_choice[0] != '\0'))
+		change |= UI_RELAYOUT;
 	return change;
 }
 
@@ -331,10 +493,65 @@ static int prompt_rows(const struct ui *ui, const struct ui_pane *pane, int w)
 	char lines[PROMPT_ERROR_ROWS][256];
 
 	(void)ui;
+	if (p->asking)
+		return 1;
+	if (p->nchoices > 0 || p->no_choice[0] != '\0')
+		return 3;
 	if (!p->has_error)
 		return 2;
 	int cx = prompt_caret(p, w);
 	return 1 + prompt_error_lines(p, w - cx - 3, w, lines, PROMPT_ERROR_ROWS);
+}
+
+/* The question, and how to answer it, on the one line: briefly (y/n) when the whole would not fit. */
+static void prompt_draw_question(struct ui *ui, struct prompt *p, WINDOW *win, int w)
+{
+	int qw = ui_width(p->question);
+
+	if (qw + 23 > w) {
+		int x = ui_put_cut(ui, win, 0, 0, w - 5, ui->role[ROLE_ERROR] | A_BOLD, p->question);
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], " ");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "y");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "/");
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "n");
+		wmove(win, 0, x < w ? x : w - 1);
+		return;
+	}
+	int x = ui_put(win, 0, 0, w, ui->role[ROLE_ERROR] | A_BOLD, p->question);
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], "  ");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "y");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "/");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "Enter");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], " yes  ");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "n");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], "/");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], "Esc");
+	x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], " no");
+	wmove(win, 0, x < w ? x : w - 1);
+}
+
+/* Tab's words on one line: as many as fit, then how many more. */
+static void prompt_draw_choices(struct ui *ui, struct prompt *p, WINDOW *win, int w)
+{
+	int x = ui_put(win, 0, 0, w, ui->role[ROLE_SECONDARY], "Tab: ");
+	char more[32];
+
+	if (p->no_choice[0] != '\0') {
+		ui_put_cut(ui, win, 0, x, w - x, ui->role[ROLE_NOTE], p->no_choice);
+		return;
+	}
+	for (int i = 0; i < p->nchoices; i++) {
+		int left = p->choices_total - i - 1;
+		snprintf(more, sizeof(more), " +%d more", left);
+		int room = w - x - (left > 0 ? ui_width(more) : 0);
+		if (ui_width(p->choices[i]) + 1 > room) {
+			snprintf(more, sizeof(more), "+%d more", p->choices_total - i);
+			ui_put(win, 0, x, w - x, ui->role[ROLE_SECONDARY], more);
+			return;
+		}
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], p->choices[i]);
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_NORMAL], " ");
+	}
 }
 
 static void prompt_draw(struct ui *ui, struct ui_pane *pane)
@@ -342,12 +559,20 @@ static void prompt_draw(struct ui *ui, struct ui_pane *pane)
 	struct prompt *p = pane->data;
 	WINDOW *win = pane->win;
 	int h = pane->h, w = pane->w, room = w - 2;
-	int off = prompt_offset(p, room);
+	int off = prompt_offset(p, room), top = 0;
 
 	leaveok(win, FALSE);
-	ui_put(win, 0, 0, 1, ui->role[ROLE_KEY], ":");
-	ui_put(win, 0, 1, room + 1, ui->role[ROLE_NORMAL], p->buf + off);
-	if (h > 1) {
+	if (p->asking) {
+		prompt_draw_question(ui, p, win, w);
+		return;
+	}
+	if ((p->nchoices > 0 || p->no_choice[0] != '\0') && h >= 3) {
+		prompt_draw_choices(ui, p, win, w);
+		top = 1;
+	}
+	ui_put(win, top, 0, 1, ui->role[ROLE_KEY], ":");
+	ui_put(win, top, 1, room + 1, ui->role[ROLE_NORMAL], p->buf + off);
+	if (h > top + 1) {
 		if (p->has_error) {
 			/* The caret sits under the character the error names, even when the line has scrolled. */
 			char lines[PROMPT_ERROR_ROWS][256];
@@ -365,11 +590,11 @@ static void prompt_draw(struct ui *ui, struct ui_pane *pane)
 				"Enter runs  Esc cancels  Up/Down history",
 				NULL,
 			};
-			ui_put_first(win, 1, 0, w, ui->role[ROLE_SECONDARY], hint);
+			ui_put_first(win, top + 1, 0, w, ui->role[ROLE_SECONDARY], hint);
 		}
 	}
 	int cur = 1 + p->cur - off;
-	wmove(win, 0, cur < w ? cur : w - 1);
+	wmove(win, top, cur < w ? cur : w - 1);
 }
 
 const struct ui_pane_ops ui_prompt_ops = {

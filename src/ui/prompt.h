@@ -6,5 +6,10 @@
 
 /* Opens the prompt holding text; returns what changed. */
 unsigned ui_prompt_open(struct ui *ui, const char *text);
+/*
+ * Asks question on the prompt's line before a key ends workers: y or Enter runs command, n or Esc
+ * (or any other key) keeps everything as it is, Ctrl-C leaves ptviz at once.  Returns what changed.
+ */
+unsigned ui_prompt_ask(struct ui *ui, const char *question, const char *command);
 
 #endif

@@ -185,6 +185,7 @@ bool ui_scroll_key(int key, int *scroll, int page)
 {
 	switch (key) {
 	case KEY_UP:
+	case 'k':
 	case 'K':
 		*scroll -= 1;
 		return true;

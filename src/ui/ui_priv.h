@@ -172,7 +172,7 @@ unsigned ui_log_scroll(struct ui *ui, int by);
 void ui_observe(struct ui *ui);
 /* Opens overlay id over the groups (PANE_COUNT: none), closing the one open; the layout is noted as changed. */
 void ui_overlay(struct ui *ui, enum ui_pane_id id);
-/* An overlay's scrolling keys (arrows, j/K, pages, space, Home, End) applied to *scroll; false for any other key. */
+/* An overlay's scrolling keys (arrows, j/k, pages, space, Home, End) applied to *scroll; false for any other key. */
 bool ui_scroll_key(int key, int *scroll, int page);
 void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x, int w, int a, int b);
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */

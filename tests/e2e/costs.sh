@@ -64,7 +64,7 @@ wait_gone 'measuring create' 20
 keys c
 wait_gone 'COSTS'
 
-# Restart is C now; it starts the first scene.
+# Restart is C; it starts the first scene.  With no worker alive it has nothing to end, and does not ask.
 keys C
 wait_for ':reset'
 wait_for '4/4 alive.*4/4 alive' 10

@@ -7,7 +7,9 @@ prompt 'spawn threads 3; spawn processes 3'
 wait_for '3/3 alive.*3/3 alive'
 
 ask_mark
-keys Down x           # T2
+keys Down x           # T2; a fault ends workers, so the key asks first
+wait_for 'segfault: T2 \(thread of pid [0-9]+\) writes through NULL\?'
+keys y
 wait_answer 'T2 wrote through NULL .* SIGSEGV .* host [0-9]+ died, taking T1 T3 with it' "inject segv T2 (x)"
 wait_for '0/3 alive.*3/3 alive'
 wait_for 'T1 +tid [0-9]+ .* SIGSEGV'
@@ -21,6 +23,8 @@ judge_by_cpu "P1's counter grows" '[ "$(number "P1 +pid [0-9]+ [RS] +counter")" 
 
 ask_mark
 keys Tab x            # P2: the same row in the next column
+wait_for 'segfault: P2 \(process, pid [0-9]+\) writes through NULL\?'
+keys Enter
 wait_answer 'P2 wrote through NULL .* SIGSEGV .* P2 \(pid [0-9]+\) died alone; P1 P3 kept running' "inject segv P2 (x)"
 wait_for '2/3 alive'
 cap | grep -Eq 'P1 +pid [0-9]+ R' || fail "P1 is not running"

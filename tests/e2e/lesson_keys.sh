@@ -1,7 +1,8 @@
 #!/bin/bash
 # A lesson driven by hand: captions, a question answered with a number key and answered in turn at its
 # answer line (not at the pause before it), Space over a memory map,
-# Backspace to play a step again, a command that fails (the lesson stops there, status 1), q to leave.
+# Backspace to play a step again, a command that fails (the lesson stops there, status 1), q to leave
+# (it asks first).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lesson_lib.sh"
 
@@ -73,7 +74,16 @@ wait_for 'STOPPED +line 18, inject segv T9: no worker named .T9.'
 wait_for 'stopped . Bksp: again'
 cap | grep -q 'Never shown' && fail "the lesson went on after a failed command"
 lesson_collect
+# q asks first: n keeps the lesson where it was, y leaves.
 keys q
+wait_for "leave the lesson 'Keys under test' at step [0-9]+ of 5\?"
+keys n
+wait_for "answered no, nothing was done: leave the lesson"
+wait_for 'stopped . Bksp: again'
+e2e_alive "$PID" || fail "n left the lesson"
+keys q
+wait_for "leave the lesson 'Keys under test'"
+keys y
 lesson_wait_end 10
 [ "$STATUS" = 1 ] || fail "a lesson stopped by an error should leave with status 1, not '$STATUS'"
 t kill-server 2>/dev/null

@@ -22,6 +22,8 @@ wait_for 'selected T2'
 # The selection is what x acts on.
 ask_mark
 keys x
+wait_for 'segfault: T2 .*\?'
+keys y
 wait_answer 'T2 wrote through NULL' "inject segv T2 (x)"
 
 # The key bar: F1 Help opens the help, as F1 does.

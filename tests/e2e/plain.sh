@@ -37,6 +37,9 @@ ascii_only() {
 ascii_only
 ask_mark
 keys Tab Down Down x
+wait_for 'segfault: P3 \(process, pid [0-9]+\) writes through NULL\?  y/Enter yes  n/Esc no'
+ascii_only
+keys y
 wait_answer 'P3 wrote through NULL -> SIGSEGV' "inject segv P3 (x)"
 wait_for 'X P3 SIGSEGV'
 ascii_only

@@ -25,7 +25,7 @@ cap | grep -q 'racing' && fail "'racing' while every thread is paused"
 prompt 'resume T'
 wait_for 'lost updates [0-9 ]+ \([0-9.]+%\)  racing'
 
-keys l
+keys L
 wait_for ':sync mutex'
 wait_for 'sync mutex'
 # Under the mutex the figure holds still, frame after frame, while the threads keep working:
@@ -39,5 +39,5 @@ judge_by_cpu "the threads work on under the mutex" "increments_past $i1" cpu_sin
 i2=$(number 'increments')
 judge_by_cpu "the threads work on under the mutex" "increments_past $i2" cpu_since_start 300 || true
 b=$(number 'lost updates')
-[ -n "$a" ] && [ "$a" = "$b" ] || fail "lost updates still changing under l: '$a' then '$b'"
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "lost updates still changing under L: '$a' then '$b'"
 exit 0
