@@ -1,5 +1,7 @@
-/* The directives: title, summary, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
+/* The directives: title, summary, headline, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
 #include "lesson_priv.h"
+
+#include "../view/letters.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -57,6 +59,32 @@ static bool lesson_seconds(struct parser *p, const struct line *ln, const char *
 	char after[48];
 	snprintf(after, sizeof(after), "%s %s", word, num);
 	return lesson_end(p, ln, e, after);
+}
+
+/* headline TEXT: one per step, short, and only characters the large letters have. */
+static bool lesson_headline(struct parser *p, const struct line *ln, const char *word, const char *rest)
+{
+	const char *s = skip_space(rest);
+
+	if (*s == '\0')
+		return lesson_fail(p, ln, s, "headline needs text, about eight words, e.g. 'headline One thread crashes, all die'");
+	if (p->headline_line != 0)
+		return lesson_fail(p, ln, word, "a second headline in this step: the first is on line %d (a pause ends a step)",
+		                   p->headline_line);
+	for (const char *q = s; *q != '\0'; q++) {
+		if (letters_glyph(*q) != NULL)
+			continue;
+		int n = 1;
+		while (((unsigned char)q[n] & 0xc0) == 0x80)
+			n++;
+		return lesson_fail(p, ln, q, "'%.*s' has no large letter: a headline uses letters, digits, spaces and "
+		                   ". , : ; ! ? - + ' \" / ( ) = %% * < > _", n, q);
+	}
+	struct lesson_item *it = lesson_push(p, ln, word, LESSON_HEADLINE);
+	if (it == NULL || !lesson_text(p, ln, s, s + strlen(s), LESSON_HEADLINE_MAX, "headline", &it->text))
+		return false;
+	p->headline_line = ln->number;
+	return true;
 }
 
 /* A worker as the command language names it (letters, then a number from 1), or GROUP? for a chance pick. */
@@ -358,6 +386,7 @@ bool lesson_line(struct parser *p, const struct line *ln)
 			return false;
 		p->open_ask_line = 0;
 		p->step++;
+		p->headline_line = 0;
 		return true;
 	}
 	if (IS("answer")) {
@@ -370,6 +399,7 @@ bool lesson_line(struct parser *p, const struct line *ln)
 		p->open_ask_line = 0;
 		p->unanswered = 0;
 		p->step++;
+		p->headline_line = 0;
 		return true;
 	}
 	if (IS("wait") || IS("measure")) {
@@ -383,6 +413,8 @@ bool lesson_line(struct parser *p, const struct line *ln)
 		it->seconds = s;
 		return true;
 	}
+	if (IS("headline"))
+		return lesson_headline(p, ln, start, e);
 	if (IS("ask"))
 		return lesson_ask(p, ln, start, e);
 	if (IS("show"))

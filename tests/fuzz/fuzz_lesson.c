@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "lesson/lesson.h"
+#include "view/letters.h"
 
 #define FUZZ_MAX 8192
 
@@ -38,6 +39,11 @@ static void fuzz_check(const struct lesson *l)
 			break;
 		case LESSON_CAPTION:
 			if (it->text == NULL || strlen(it->text) > 4 * LESSON_CAPTION_MAX)
+				abort();
+			break;
+		case LESSON_HEADLINE:
+			if (it->text == NULL || it->text[0] == '\0' || strlen(it->text) > LESSON_HEADLINE_MAX ||
+			    !letters_cover(it->text))
 				abort();
 			break;
 		case LESSON_WAIT:
