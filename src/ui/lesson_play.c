@@ -169,6 +169,15 @@ static void play_show(struct ui *ui, const struct lesson_item *it)
 	p->pc++;
 }
 
+/* One wording of a time for the caption and the log, so they agree at any --speed: "2", "1.5". */
+static void play_seconds_text(double seconds, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.1f", seconds);
+	size_t n = strlen(buf);
+	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
+		buf[n - 2] = '\0';
+}
+
 static void play_measure_start(struct ui *ui)
 {
 	struct play_measure *m = &ui->play->measure;
@@ -195,12 +204,11 @@ static void play_measured(struct ui *ui)
 	double dt = lab_now(ui->lab) - m->t;
 	char over[32];
 	p->figures[0] = '\0';
+	/* The measurement before this one stays beside it, so a caption can compare the two. */
+	strlcpy(p->before, p->last, sizeof(p->before));
 	if (dt <= 0)
 		return;
-	/* One wording of the time for the caption and the log, so they agree at any --speed: "2", "1.5". */
-	snprintf(over, sizeof(over), "%.1f", dt);
-	if (strlen(over) > 2 && strcmp(over + strlen(over) - 2, ".0") == 0)
-		over[strlen(over) - 2] = '\0';
+	play_seconds_text(dt, over, sizeof(over));
 	for (int k = 0; k < m->n; k++) {
 		const struct lab_group *g = lab_group_by_serial(ui->lab, m->serial[k]);
 		char rate[32], how[64];
@@ -229,6 +237,7 @@ static void play_measured(struct ui *ui)
 			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%d %s, %s)",
 			                      o > 40 ? "," : "", g->name, rate, g->alive, who, how);
 	}
+	strlcpy(p->last, p->figures, sizeof(p->last));
 }
 
 static void play_reveal(struct ui *ui)
@@ -273,6 +282,7 @@ static void play_step_over(struct ui_play *p)
 	p->caption = "";
 	p->headline = "";
 	p->figures[0] = '\0';
+	p->before[0] = '\0';
 }
 
 static void play_pass_pause(struct ui *ui)
@@ -348,7 +358,6 @@ static void play_item(struct ui *ui)
 		break;
 	case LESSON_CAPTION:
 		p->caption = it->text;
-		p->figures[0] = '\0';
 		p->shown_at = lab_now(ui->lab);
 		p->pc++;
 		break;
@@ -362,6 +371,14 @@ static void play_item(struct ui *ui)
 	case LESSON_MEASURE:
 		play_measure_start(ui);
 		play_wait(ui, it->seconds, THEN_MEASURED);
+		/* Said while it lasts, and replaced by the figures: a caption never has to say "Measuring...". */
+		{
+			char span[32];
+			play_seconds_text(p->length, span, sizeof(span));
+			snprintf(p->figures, sizeof(p->figures), "measuring increments per second for %s s%s", span,
+			         ui->g.ellipsis);
+		}
+		p->before[0] = '\0';
 		break;
 	case LESSON_PAUSE:
 	case LESSON_ANSWER: {
@@ -611,6 +628,7 @@ unsigned ui_play_goto(struct ui *ui, int step)
 	p->chosen = 0;
 	p->revealed = false;
 	play_step_over(p);
+	p->last[0] = '\0';
 	p->rng = ui->opt.seed;
 	p->sub = 0;
 	p->going = -1;

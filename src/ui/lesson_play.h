@@ -37,7 +37,9 @@ struct ui_play {
 	const char *caption;        /* into the lesson; "" for none; a step's caption ends with the step */
 	const char *headline;       /* the step's headline, large under --big; "" for none */
 	double shown_at;            /* lab time the caption last changed: reading time already given */
-	char figures[256];          /* what the last `measure` found, shown under the caption */
+	char figures[256];          /* what the step's `measure` found (or that it is measuring), shown under the caption */
+	char before[256];           /* what the measure before it found, shown beside it for comparing; "" none */
+	char last[256];             /* what the latest measure found, kept after its step for the next one's before */
 	struct play_measure measure;
 	int ask;                    /* the ask item shown or awaiting its answer; -1 none */
 	int chosen;                 /* the audience's prediction, from 1; 0 none */

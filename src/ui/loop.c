@@ -68,10 +68,13 @@ static void loop_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, i
 	p->w = w;
 	if (p->visible) {
 		p->win = newwin(h, w, y, x);
-		if (p->win == NULL)
+		if (p->win == NULL) {
 			p->visible = false;
-		else
+		} else {
 			leaveok(p->win, TRUE);
+			/* The theme's background under blank cells too (--theme contrast: black). */
+			wbkgd(p->win, (chtype)(ui->role[ROLE_NORMAL] & A_COLOR));
+		}
 	}
 	p->dirty = true;
 }

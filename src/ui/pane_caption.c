@@ -154,6 +154,11 @@ static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 		caption_text(&o, NULL, 0, p->caption);
 	if (p->figures[0] != '\0')
 		caption_text(&o, ui->utf8 ? "\u25b8" : ">", ui->role[ROLE_CAPTION], p->figures);
+	if (p->figures[0] != '\0' && p->before[0] != '\0') {
+		char before[sizeof(p->before) + 16];
+		snprintf(before, sizeof(before), "before: %s", p->before);
+		caption_text(&o, ui->utf8 ? "\u25b8" : ">", ui->role[ROLE_CAPTION], before);
+	}
 	if (p->ask >= 0 && p->state != PLAY_ASK && !(p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED)) {
 		const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
 		char text[LESSON_ANSWER_MAX * 4 + 64];
