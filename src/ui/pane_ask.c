@@ -57,7 +57,7 @@ static int ask_big_answer(struct ui *ui, WINDOW *win, int y, int x, int width, i
 	return lines + 1 > LETTERS_ROWS ? lines + 1 : LETTERS_ROWS;
 }
 
-static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w, bool big)
+static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w, bool big, bool tight)
 {
 	const struct ui_play *p = ui->play;
 	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
@@ -65,7 +65,7 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w, bool bi
 	char num[16], hint[128];
 
 	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_TITLE], a->question);
-	y++;
+	y += !tight;
 	for (int i = 0; i < a->nanswers; i++) {
 		if (big) {
 			y += ask_big_answer(ui, win, y, x, width, h - 1, i + 1, a->answers[i]);
@@ -76,7 +76,7 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w, bool bi
 			y += ask_wrap(win, y, x + 7, width - 7, h - 1, ui->role[ROLE_FIGURE], a->answers[i]);
 		}
 		/* A blank line between answers when the box is tall enough for it, and before the hint. */
-		if (h >= 20 || i == a->nanswers - 1)
+		if (!tight && (h >= 20 || i == a->nanswers - 1))
 			y++;
 	}
 	if (ui->opt.autoplay)
@@ -97,11 +97,12 @@ static void ask_draw(struct ui *ui, struct ui_pane *p)
 		return;
 	ui_box(ui, win, 0, 0, h, w);
 	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], ui->opt.autoplay ? " QUESTION " : " QUESTION: PREDICT FIRST ");
-	/* Presenter mode numbers the answers large when they all fit; centred in the box when it fits. */
-	bool big = ui->opt.big && ask_render(ui, NULL, 0, h, w, true) <= h - 2;
-	int need = ask_render(ui, NULL, 0, h, w, big);
+	/* Presenter mode numbers the answers large when they all fit, without blank rows if need be; centred. */
+	bool big = ui->opt.big && ask_render(ui, NULL, 0, h, w, true, true) <= h - 2;
+	bool tight = big && ask_render(ui, NULL, 0, h, w, true, false) > h - 2;
+	int need = ask_render(ui, NULL, 0, h, w, big, tight);
 	int top = need < h - 2 ? 1 + (h - 2 - need) / 2 : 1;
-	ask_render(ui, win, top, h, w, big);
+	ask_render(ui, win, top, h, w, big, tight);
 }
 
 static unsigned ask_key(struct ui *ui, struct ui_pane *p, int key)
