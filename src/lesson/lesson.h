@@ -17,8 +17,10 @@
  *   summary TEXT          one line for `ptviz --lessons` (at the top)
  *   headline TEXT         the step's headline, about eight words, drawn in large letters under --big
  *                         (letters, digits, spaces and . , : ; ! ? - + ' " / ( ) = % * < > _)
+ *   focus WHAT            under --big, the lines the step is about drawn large too: 'focus registers'
+ *                         (step mode's registers and next steps) or 'focus survivors' (who is alive)
  *   caption TEXT          what the caption bar says from now on; alone, it clears the bar
- *                         (a step's caption and headline end with the step)
+ *                         (a step's caption, headline and focus end with the step)
  *   pause                 wait for the presenter (Space or Enter); ends a step
  *   wait SECONDS          let time pass, the screen live
  *   measure SECONDS       let time pass, then tell each group's increments per second
@@ -52,6 +54,7 @@ enum lesson_kind {
 	LESSON_COMMANDS,   /* one line of the command language */
 	LESSON_CAPTION,
 	LESSON_HEADLINE,   /* the step's headline, large under --big */
+	LESSON_FOCUS,      /* the lines the step is about, large under --big: text "registers" or "survivors" */
 	LESSON_PAUSE,
 	LESSON_WAIT,
 	LESSON_MEASURE,
@@ -73,7 +76,7 @@ struct lesson_item {
 	enum lesson_kind kind;
 	int line, column;         /* where it starts, from 1 */
 	int step;                 /* the step it belongs to, from 0 (a pause or an answer ends a step) */
-	char *text;               /* caption ("" clears), headline; the command line as written; show: the worker, "" for none */
+	char *text;               /* caption ("" clears), headline, focus; the command line as written; show: the worker, "" for none */
 	double seconds;           /* wait, measure */
 	struct cmd_list cmds;     /* commands, as parsed (a chance pick parsed as GROUP1) */
 	bool chance;              /* the line names a worker by chance (GROUP?) */

@@ -1,4 +1,4 @@
-/* The directives: title, summary, headline, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
+/* The directives: title, summary, headline, focus, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
 #include "lesson_priv.h"
 
 #include "../view/letters.h"
@@ -85,6 +85,31 @@ static bool lesson_headline(struct parser *p, const struct line *ln, const char 
 		return false;
 	p->headline_line = ln->number;
 	return true;
+}
+
+/* focus registers|survivors: what the step is about, drawn large under --big. */
+static bool lesson_focus(struct parser *p, const struct line *ln, const char *word, const char *rest)
+{
+	static const char *const what[] = { "registers", "survivors" };
+	const char *s = skip_space(rest), *e = s;
+
+	while (*e != '\0' && !is_space(*e) && *e != '#')
+		e++;
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		if ((size_t)(e - s) != strlen(what[i]) || strncmp(s, what[i], (size_t)(e - s)) != 0)
+			continue;
+		char after[32];
+		snprintf(after, sizeof(after), "focus %s", what[i]);
+		if (!lesson_end(p, ln, e, after))
+			return false;
+		struct lesson_item *it = lesson_push(p, ln, word, LESSON_FOCUS);
+		return it != NULL && ((it->text = strdup(what[i])) != NULL || lesson_fail(p, ln, s, "out of memory"));
+	}
+	if (e == s)
+		return lesson_fail(p, ln, s, "focus needs what to draw large: 'focus registers' (step mode's registers and "
+		                             "next steps) or 'focus survivors' (who is alive)");
+	return lesson_fail(p, ln, s, "cannot focus on '%.*s': expected 'focus registers' or 'focus survivors'",
+	                   (int)(e - s > 24 ? 24 : e - s), s);
 }
 
 /* A worker as the command language names it (letters, then a number from 1), or GROUP? for a chance pick. */
@@ -415,6 +440,8 @@ bool lesson_line(struct parser *p, const struct line *ln)
 	}
 	if (IS("headline"))
 		return lesson_headline(p, ln, start, e);
+	if (IS("focus"))
+		return lesson_focus(p, ln, start, e);
 	if (IS("ask"))
 		return lesson_ask(p, ln, start, e);
 	if (IS("show"))

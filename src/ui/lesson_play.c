@@ -281,6 +281,7 @@ static void play_step_over(struct ui_play *p)
 {
 	p->caption = "";
 	p->headline = "";
+	p->focus = "";
 	p->figures[0] = '\0';
 	p->before[0] = '\0';
 }
@@ -363,6 +364,10 @@ static void play_item(struct ui *ui)
 		break;
 	case LESSON_HEADLINE:
 		p->headline = it->text;
+		p->pc++;
+		break;
+	case LESSON_FOCUS:
+		p->focus = it->text;
 		p->pc++;
 		break;
 	case LESSON_WAIT:
@@ -513,6 +518,7 @@ unsigned ui_play_start(struct ui *ui)
 	p->going = -1;
 	p->caption = "";
 	p->headline = "";
+	p->focus = "";
 	p->rng = ui->opt.seed;
 	p->state = PLAY_RUN;
 	ui->play = p;

@@ -36,6 +36,7 @@ struct ui_play {
 	struct cmd_list filled;     /* a line with chance picks, parsed as picked */
 	const char *caption;        /* into the lesson; "" for none; a step's caption ends with the step */
 	const char *headline;       /* the step's headline, large under --big; "" for none */
+	const char *focus;          /* what the step is about, large under --big: "registers", "survivors", "" */
 	double shown_at;            /* lab time the caption last changed: reading time already given */
 	char figures[256];          /* what the step's `measure` found (or that it is measuring), shown under the caption */
 	char before[256];           /* what the measure before it found, shown beside it for comparing; "" none */
