@@ -2,9 +2,13 @@
 # Presenter mode: a step's headline in letters three rows high at 100x30 and at 80x24, the caption below
 # it, the answers numbered large; --from 3 opens on step 3; g and a number go to a step, a stray key
 # keeps it; a question shows no caption left over from the step before and names only its own keys;
-# --theme contrast draws bold white on black with no other colour.
+# --theme contrast draws bold white on black with no other colour; under --autoplay --speed 2 the caption
+# and the log give a measurement the same time, and no invitation to explore comes before the end.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lesson_lib.sh"
+
+DIR=$(mktemp -d)
+trap 'rc=$?; rm -rf "$DIR"; (exit $rc); e2e_cleanup' EXIT INT TERM
 
 # "COUNTER" in large letters, row by row, as the half-block font draws it.
 HEAD1='^  █▀▀ █▀█ █ █ █▄ █ ▀█▀ █▀▀ █▀▄'
@@ -94,4 +98,28 @@ for c in $colours; do
 	esac
 done
 lesson_leave
+
+# Autoplay at --speed 2: 'measure 1' lasts 0.5 s, and the caption and the log both say so.
+cat > "$DIR/pace.lesson" <<'LESSON'
+title Pace under test
+summary A lesson for the end-to-end test of autoplay's words
+caption One thread counts while it is measured.
+spawn threads 1
+measure 1
+pause
+LESSON
+E2E_W=100
+E2E_H=30
+lesson_start "$PTVIZ" --lesson "$DIR/pace.lesson" --autoplay --speed 2 --seed 1
+lesson_wait_end 20
+[ "$STATUS" = 0 ] || fail "autoplay ended with status '$STATUS'"
+t kill-server 2>/dev/null
+lesson_none_left
+PID=""
+caption=$(echo "$SCREENS" | grep -oE '^ *. increments per second over [0-9.]+ s' | head -1 | grep -oE '[0-9.]+ s')
+logged=$(echo "$SCREENS" | grep -oE 'made [^ ]+ .*increments per second over [0-9.]+ s' | head -1 | grep -oE '[0-9.]+ s$')
+[ -n "$caption" ] && [ "$caption" = "$logged" ] || fail "the caption says over '$caption', the log over '$logged'"
+# 0.5 s, or a little more on a busy machine: never the 1 s as written, nor a rounded 2.
+echo "$caption" | grep -Eq '^0\.[5-7] s$' || fail "measure 1 at --speed 2 took '$caption', not about 0.5 s"
+echo "$SCREENS" | grep -q 'explore, or q to leave' && fail "autoplay invited to explore just before it left"
 exit 0

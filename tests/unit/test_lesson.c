@@ -439,6 +439,23 @@ static void test_headline(void **state)
 	lesson_free(&l);
 }
 
+static void test_focus(void **state)
+{
+	(void)state;
+	struct lesson l = parse_ok("title T\nfocus registers # the point\ncaption c\npause\nfocus survivors\n");
+
+	assert_int_equal(l.items[0].kind, LESSON_FOCUS);
+	assert_string_equal(l.items[0].text, "registers");
+	assert_int_equal(l.items[0].step, 0);
+	assert_int_equal(l.items[3].kind, LESSON_FOCUS);
+	assert_string_equal(l.items[3].text, "survivors");
+	assert_int_equal(l.items[3].step, 1);
+	lesson_free(&l);
+	expect_error("title T\nfocus\n", 2, 6, "focus needs what to draw large");
+	expect_error("title T\nfocus counters\n", 2, 7, "cannot focus on 'counters': expected 'focus registers' or 'focus survivors'");
+	expect_error("title T\nfocus registers now\n", 2, 17, "unexpected 'now' after 'focus registers'");
+}
+
 static void test_headline_errors(void **state)
 {
 	(void)state;
@@ -600,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_fill_chance),
 		cmocka_unit_test(test_headline),
 		cmocka_unit_test(test_headline_errors),
+		cmocka_unit_test(test_focus),
 		cmocka_unit_test(test_builtin_lessons),
 		cmocka_unit_test(test_find_and_list),
 	};
