@@ -480,6 +480,16 @@ bool ui_play_asking(const struct ui *ui)
 	return p != NULL && (p->state == PLAY_ASK || (p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED));
 }
 
+const char *ui_play_answer_keys(const struct ui *ui, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (ui_play_asking(ui))
+		snprintf(buf, len, "1-%d", ui->play->lesson->items[ui->play->ask].ask.nanswers);
+	return buf;
+}
+
 bool play_choose(struct ui *ui, int n)
 {
 	struct ui_play *p = ui->play;

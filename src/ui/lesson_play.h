@@ -68,6 +68,11 @@ void ui_play_free(struct ui *ui);
 
 /* For the keys: whether a question waits for its prediction, and what Space, Backspace and 1-9 do. */
 bool ui_play_asking(const struct ui *ui);
+/*
+ * The keys that answer the question on screen, as the key bar and help should name them: "1-2", "1-3";
+ * "" when no question waits.  Returns buf.
+ */
+const char *ui_play_answer_keys(const struct ui *ui, char *buf, size_t len);
 unsigned ui_play_next(struct ui *ui);
 unsigned ui_play_again(struct ui *ui);
 unsigned ui_play_answer_hint(struct ui *ui);
