@@ -1,4 +1,4 @@
-/* Unit tests of presenting: autoplay's reading time, the large letters, and numbers kept with their units. */
+/* Unit tests of presenting: autoplay's reading time, the large letters, numbers kept with their units, the IPC verdict's words. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "bench/bench.h"
 #include "lesson/lesson.h"
 #include "view/letters.h"
 #include "view/units.h"
@@ -117,6 +118,42 @@ static void test_units_stay_with_numbers(void **state)
 	assert_string_equal(back, text);
 }
 
+/* The IPC verdict on big messages, for a pipe and a shared segment at these MB/s. */
+static void ipc_verdict(double pipe, double shared, char *buf, size_t len)
+{
+	struct bench_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = BENCH_IPC;
+	r.valid = true;
+	r.u.ipc.bytes[0] = 64;
+	r.u.ipc.bytes[1] = 64 * 1024;
+	for (int m = 0; m < BENCH_IPC_METHODS; m++) {
+		r.u.ipc.msgs_per_s[0][m] = 100000;
+		r.u.ipc.mb_per_s[1][m] = 1000;
+	}
+	r.u.ipc.mb_per_s[1][BENCH_IPC_PIPE] = pipe;
+	r.u.ipc.mb_per_s[1][BENCH_IPC_SHM] = shared;
+	r.u.ipc.mb_per_s[1][BENCH_IPC_THREADS] = shared;
+	bench_report_verdict(&r, false, buf, len);
+}
+
+/* The verdict reads which was faster from the figures: a pipe twice as fast never "comes close". */
+static void test_ipc_verdict_reads_the_figures(void **state)
+{
+	(void)state;
+	char buf[4096];
+
+	ipc_verdict(8991, 4417, buf, sizeof(buf));
+	assert_null(strstr(buf, "come close"));
+	assert_non_null(strstr(buf, "even faster than shared memory (8991 MB/s against 4417)"));
+	ipc_verdict(4000, 4417, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "come close (the best at 4000 MB/s against 4417"));
+	ipc_verdict(1000, 4417, buf, sizeof(buf));
+	assert_null(strstr(buf, "come close"));
+	assert_non_null(strstr(buf, "shared memory stayed 4.4x as fast"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_letters_draw),
 		cmocka_unit_test(test_letters_wrap),
 		cmocka_unit_test(test_units_stay_with_numbers),
+		cmocka_unit_test(test_ipc_verdict_reads_the_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
