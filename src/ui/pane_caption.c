@@ -15,6 +15,7 @@ struct caption_out {
 	const struct ui *ui;
 	WINDOW *win;
 	int y, h, w;
+	bool small_headline;   /* the headline in normal text, when large letters would crowd out the words */
 };
 
 static void caption_blank(struct caption_out *o)
@@ -58,7 +59,7 @@ static void caption_headline(struct caption_out *o)
 		return;
 	enum letters_style style = ui->utf8 ? LETTERS_HALF : LETTERS_ASCII;
 	/* At most two lines of letters (7 rows); a headline longer than that is shown as it is written. */
-	int n = letters_wrap(text, style, w, starts, lens, 2);
+	int n = o->small_headline ? 0 : letters_wrap(text, style, w, starts, lens, 2);
 	if (n == 0) {
 		caption_text(o, NULL, 0, text);
 		return;
@@ -136,10 +137,10 @@ static void caption_progress(struct caption_out *o)
 }
 
 /* Draws the caption bar, or with win NULL only counts the rows it needs. */
-static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
+static int caption_render(const struct ui *ui, WINDOW *win, int h, int w, bool small_headline)
 {
 	const struct ui_play *p = ui->play;
-	struct caption_out o = { ui, win, 0, h, w };
+	struct caption_out o = { ui, win, 0, h, w, small_headline };
 	/* Room to breathe around the words, when the screen has it. */
 	bool roomy = ui->rows >= 34;
 
@@ -191,23 +192,32 @@ static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 	return o.y;
 }
 
-/*
- * The rows the bar wants at width w: all its text, up to half the screen (two thirds in presenter mode,
- * where it holds the headline); none without a lesson.
- */
+/* The most rows the bar may take: half the screen, two thirds in presenter mode, where it holds the headline. */
+static int caption_most(const struct ui *ui)
+{
+	return ui->opt.big ? ui->rows * 2 / 3 : (ui->rows - 1) / 2;
+}
+
+/* Presenter mode: the headline goes to normal size when in large letters the words below it would not fit. */
+static bool caption_small_headline(const struct ui *ui, int w)
+{
+	return ui->opt.big && caption_render(ui, NULL, 0, w, false) > caption_most(ui);
+}
+
+/* The rows the bar wants at width w: all its text, up to caption_most; none without a lesson. */
 static int caption_rows(const struct ui *ui, const struct ui_pane *p, int w)
 {
 	(void)p;
 	if (ui->play == NULL || w <= 0)
 		return 0;
-	int want = caption_render(ui, NULL, 0, w);
-	int most = ui->opt.big ? ui->rows * 2 / 3 : (ui->rows - 1) / 2;
+	int want = caption_render(ui, NULL, 0, w, caption_small_headline(ui, w));
+	int most = caption_most(ui);
 	return want < most ? want : most > 2 ? most : 2;
 }
 
 static void caption_draw(struct ui *ui, struct ui_pane *p)
 {
-	caption_render(ui, p->win, p->h, p->w);
+	caption_render(ui, p->win, p->h, p->w, caption_small_headline(ui, p->w));
 }
 
 const struct ui_pane_ops ui_caption_ops = {
