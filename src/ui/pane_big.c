@@ -206,7 +206,7 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 		int below = (g->stepping ? g->nworkers + 1 : 0) + 6;
 		/* The registers the step is about come before the counter's size: three rows each, and a label. */
 		if (g->stepping && big_focus(ui, "registers"))
-			below = g->nworkers * LETTERS_ROWS + 2 + 3;
+			below = g->nworkers * LETTERS_ROWS + 1 + 2;
 		y += big_number(ui, win, y, x, w, bottom - y - below, ui->role[g->overdrawn ? ROLE_LOST : ROLE_SHARED],
 		                g->counter) + 1;
 	} else {
@@ -231,7 +231,8 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 static int big_steps(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w, int bottom)
 {
 	char num[48], line[96];
-	bool large = big_focus(ui, "registers");
+	/* Every worker large, or none: a column that mixes sizes reads as two kinds of line. */
+	bool large = big_focus(ui, "registers") && y + 1 + g->nworkers * LETTERS_ROWS <= bottom - 2;
 
 	if (large && y < bottom - 2)
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], "worker, register, next step");
@@ -265,7 +266,7 @@ static void big_work(struct ui *ui, WINDOW *win, int gi, int y, int x, int w, in
 			snprintf(buf, sizeof(buf), "lost: nothing shared to lose");
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
 		y += big_number(ui, win, y, x, w, bottom - y - 2, ui->role[ROLE_LOST], g->lost) + 1;
-	} else if (y + 1 < bottom && g->shared) {
+	} else if (y < bottom && g->shared) {
 		/* No room for large digits: what was lost still shows, on one line. */
 		story_number(g->lost, num, sizeof(num));
 		ui_putf(win, y++, x, w, ui->role[ROLE_LOST], "%s: %s",
