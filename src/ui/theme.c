@@ -64,10 +64,14 @@ static const attr_t theme_contrast[ROLE_COUNT] = {
 	[ROLE_WRONG] = A_BOLD | A_REVERSE | A_UNDERLINE,
 };
 
-/* Every role white on black (the terminal's own background might be a grey), or only the attributes without colour. */
-static void theme_init_contrast(struct ui *ui)
+/*
+ * Every role white on black (the terminal's own background might be a grey), or only the attributes
+ * without colour: on a monochrome terminal, and under NO_COLOR, which this theme respects too.
+ */
+static void theme_init_contrast(struct ui *ui, bool no_colour)
 {
-	bool pair = has_colors() && start_color() == OK && COLOR_PAIRS > 1 && init_pair(1, COLOR_WHITE, COLOR_BLACK) == OK;
+	bool pair = !no_colour && has_colors() && start_color() == OK && COLOR_PAIRS > 1 &&
+	            init_pair(1, COLOR_WHITE, COLOR_BLACK) == OK;
 
 	ui->colour = false;
 	for (int i = 0; i < ROLE_COUNT; i++)
@@ -96,7 +100,7 @@ void ui_theme_init(struct ui *ui)
 
 	ui->g = ui->utf8 ? theme_utf8 : theme_ascii;
 	if (ui->opt.contrast) {
-		theme_init_contrast(ui);
+		theme_init_contrast(ui, no_colour != NULL && no_colour[0] != '\0');
 		return;
 	}
 	ui->colour = has_colors() && (no_colour == NULL || no_colour[0] == '\0');
