@@ -37,6 +37,12 @@ static int main_screen(struct options *o)
 		int lrc = lesson_open(o->lesson_name, o->check, &lesson, stdout, stderr);
 		if (lrc >= 0)
 			return lrc;
+		if (uopt->from_step > lesson.nsteps) {
+			fprintf(stderr, "ptviz: --from %d: '%s' has %d step%s\n", uopt->from_step, lesson.title, lesson.nsteps,
+			        lesson.nsteps == 1 ? "" : "s");
+			lesson_free(&lesson);
+			return 2;
+		}
 		uopt->lesson = &lesson;
 		uopt->empty = true;
 	}

@@ -39,7 +39,7 @@ void options_usage(FILE *f)
 	        "usage: ptviz [--empty] [--hz N] [options]\n"
 	        "       ptviz -c 'COMMANDS' [--json]\n"
 	        "       ptviz --batch FILE [--json]\n"
-	        "       ptviz --lesson NAME|FILE [--autoplay] [--check]    ptviz --lessons\n"
+	        "       ptviz --lesson NAME|FILE [--from N] [--autoplay] [--check]    ptviz --lessons\n"
 	        "       ptviz --bench [create|forksize|switch|ipc|all] [--json]\n"
 	        "\n"
 	        "Start real threads and real processes, break them, and watch what they share.\n"
@@ -62,9 +62,11 @@ void options_usage(FILE *f)
 	        "      --lesson NAME|FILE play a lesson in the screen (Space: next, Backspace: again, q: leave)\n"
 	        "      --check            with --lesson: only check the lesson file; no terminal needed\n"
 	        "      --autoplay         with --lesson: pauses and questions pass by themselves; leave at the end\n"
-	        "      --speed X          with --lesson: its waits pass X times faster (default 1)\n"
+	        "      --from N           with --lesson: start at step N (the steps before it run at once)\n"
+	        "      --speed X          with --lesson: its waits and autoplay's reading time pass X times faster\n"
 	        "      --seed N           fix what is picked at random (a lesson's T?); shown in the top line\n"
-	        "      --big              large figures, fewer details: for the back of a lecture hall\n"
+	        "      --big              presenter mode: headlines in large letters, large figures, less detail\n"
+	        "      --theme NAME       'normal' (default), or 'contrast': bold white on black, for a projector\n"
 	        "      --no-keybar        hide the key bar (recordings)\n"
 	        "  -h, --help             show this help\n"
 	        "  -V, --version          show the version\n"
@@ -101,7 +103,7 @@ static bool options_int(const char *opt, const char *s, int lo, int hi, int *out
 }
 
 enum { OPT_MAX_THREADS = 256, OPT_MAX_PROCESSES, OPT_HZ, OPT_DEMO, OPT_EMPTY, OPT_FRAMES };
-enum { OPT_LESSON = 384, OPT_LESSONS, OPT_CHECK, OPT_AUTOPLAY, OPT_SPEED, OPT_SEED, OPT_BIG, OPT_NO_KEYBAR };
+enum { OPT_LESSON = 384, OPT_LESSONS, OPT_CHECK, OPT_AUTOPLAY, OPT_SPEED, OPT_SEED, OPT_BIG, OPT_NO_KEYBAR, OPT_FROM, OPT_THEME };
 enum { OPT_BENCH = 320, OPT_BENCH_TIME, OPT_BENCH_MAX_MIB };
 
 static const struct option options_long[] = {
@@ -125,6 +127,8 @@ static const struct option options_long[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "big", no_argument, NULL, OPT_BIG },
 	{ "no-keybar", no_argument, NULL, OPT_NO_KEYBAR },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -159,6 +163,18 @@ static bool options_seed(struct options *o, const char *arg)
 	return true;
 }
 
+/* --theme: the colours, by name. */
+static bool options_theme(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "contrast") == 0 || strcmp(arg, "normal") == 0) {
+		o->screen.contrast = strcmp(arg, "contrast") == 0;
+		return true;
+	}
+	fprintf(stderr, "ptviz: --theme '%s': expected 'normal' or 'contrast' (bold white on black, for a projector)\n",
+	        arg);
+	return false;
+}
+
 /* The options with a number: false, with the reason printed, when it is not one that fits. */
 static bool options_number(struct options *o, int opt, const char *arg)
 {
@@ -184,6 +200,10 @@ static bool options_number(struct options *o, int opt, const char *arg)
 		return options_speed(o, arg);
 	case OPT_SEED:
 		return options_seed(o, arg);
+	case OPT_FROM:
+		return options_int("--from", arg, 1, 10000, &o->screen.from_step);
+	case OPT_THEME:
+		return options_theme(o, arg);
 	default:
 		return false;
 	}
@@ -216,6 +236,8 @@ static int options_one(struct options *o, int opt, const char *arg)
 	case OPT_BENCH_MAX_MIB:
 	case OPT_SPEED:
 	case OPT_SEED:
+	case OPT_FROM:
+	case OPT_THEME:
 		return options_number(o, opt, arg) ? -1 : 2;
 	case 'h': options_usage(stdout); return 0;
 	case 'V': printf("ptviz %s\n", PTVIZ_VERSION); return 0;
@@ -255,8 +277,9 @@ int options_parse(struct options *o, int argc, char **argv)
 
 int options_check_lesson(const struct options *o)
 {
-	if ((o->check || o->screen.autoplay || o->screen.speed > 0) && o->lesson_name == NULL) {
-		fprintf(stderr, "ptviz: --check, --autoplay and --speed go with --lesson NAME|FILE (ptviz --lessons lists them)\n");
+	if ((o->check || o->screen.autoplay || o->screen.speed > 0 || o->screen.from_step > 0) && o->lesson_name == NULL) {
+		fprintf(stderr, "ptviz: --check, --autoplay, --speed and --from go with --lesson NAME|FILE (ptviz --lessons "
+		                "lists them)\n");
 		return 2;
 	}
 	if (o->lesson_name != NULL && (o->command != NULL || o->file != NULL || o->demo)) {

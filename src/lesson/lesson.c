@@ -301,3 +301,23 @@ bool lesson_load(const char *path, struct lesson *out, struct lesson_error *err)
 	free(buf);
 	return ok;
 }
+
+int lesson_words(const char *text)
+{
+	int n = 0;
+
+	for (const char *q = text; q != NULL && *q != '\0'; q++) {
+		if (!is_space(*q) && (q == text || is_space(q[-1])))
+			n++;
+	}
+	return n;
+}
+
+double lesson_hold_seconds(int words, double floor, double speed)
+{
+	double seconds = words / LESSON_READ_WORDS_PER_SECOND;
+
+	if (seconds < floor)
+		seconds = floor;
+	return speed > 0 ? seconds / speed : seconds;
+}

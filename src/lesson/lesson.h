@@ -15,7 +15,12 @@
  *
  *   title TEXT            the lesson's name as shown (required, at the top)
  *   summary TEXT          one line for `ptviz --lessons` (at the top)
+ *   headline TEXT         the step's headline, about eight words, drawn in large letters under --big
+ *                         (letters, digits, spaces and . , : ; ! ? - + ' " / ( ) = % * < > _)
+ *   focus WHAT            under --big, the lines the step is about drawn large too: 'focus registers'
+ *                         (step mode's registers and next steps) or 'focus survivors' (who is alive)
  *   caption TEXT          what the caption bar says from now on; alone, it clears the bar
+ *                         (a step's caption, headline and focus end with the step)
  *   pause                 wait for the presenter (Space or Enter); ends a step
  *   wait SECONDS          let time pass, the screen live
  *   measure SECONDS       let time pass, then tell each group's increments per second
@@ -38,6 +43,7 @@
 #define LESSON_TITLE_MAX 60       /* characters */
 #define LESSON_SUMMARY_MAX 160
 #define LESSON_CAPTION_MAX 320
+#define LESSON_HEADLINE_MAX 40   /* characters: about eight words, two lines of large letters at 100 columns */
 #define LESSON_QUESTION_MAX 200
 #define LESSON_ANSWER_MAX 80
 #define LESSON_WHY_MAX 320
@@ -47,6 +53,8 @@
 enum lesson_kind {
 	LESSON_COMMANDS,   /* one line of the command language */
 	LESSON_CAPTION,
+	LESSON_HEADLINE,   /* the step's headline, large under --big */
+	LESSON_FOCUS,      /* the lines the step is about, large under --big: text "registers" or "survivors" */
 	LESSON_PAUSE,
 	LESSON_WAIT,
 	LESSON_MEASURE,
@@ -68,7 +76,7 @@ struct lesson_item {
 	enum lesson_kind kind;
 	int line, column;         /* where it starts, from 1 */
 	int step;                 /* the step it belongs to, from 0 (a pause or an answer ends a step) */
-	char *text;               /* caption ("" clears); the command line as written; show: the worker, "" for none */
+	char *text;               /* caption ("" clears), headline, focus; the command line as written; show: the worker, "" for none */
 	double seconds;           /* wait, measure */
 	struct cmd_list cmds;     /* commands, as parsed (a chance pick parsed as GROUP1) */
 	bool chance;              /* the line names a worker by chance (GROUP?) */
@@ -121,6 +129,17 @@ int lesson_list(FILE *out, FILE *err);
  * the lesson is in out, ready to play; else the exit status (0 checked, 2 not playable).
  */
 int lesson_open(const char *what, bool check, struct lesson *out, FILE *outf, FILE *errf);
+
+/* Reading pace under --autoplay: words a second an audience reads from a screen. */
+#define LESSON_READ_WORDS_PER_SECOND 3.0
+/* Words in text, as a reader counts them: runs of characters between spaces. */
+int lesson_words(const char *text);
+/*
+ * How long words stay on screen under --autoplay so they can be read: a
+ * second for every three words, at least floor seconds; divided by speed
+ * (--speed; 0 counts as 1).
+ */
+double lesson_hold_seconds(int words, double floor, double speed);
 
 /*
  * Writes line with every GROUP? replaced by GROUP and the number pick returns

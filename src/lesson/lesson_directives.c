@@ -1,5 +1,7 @@
-/* The directives: title, summary, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
+/* The directives: title, summary, headline, focus, caption, pause, wait, measure, ask, answer, show; chance picks in commands. */
 #include "lesson_priv.h"
+
+#include "../view/letters.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -57,6 +59,57 @@ static bool lesson_seconds(struct parser *p, const struct line *ln, const char *
 	char after[48];
 	snprintf(after, sizeof(after), "%s %s", word, num);
 	return lesson_end(p, ln, e, after);
+}
+
+/* headline TEXT: one per step, short, and only characters the large letters have. */
+static bool lesson_headline(struct parser *p, const struct line *ln, const char *word, const char *rest)
+{
+	const char *s = skip_space(rest);
+
+	if (*s == '\0')
+		return lesson_fail(p, ln, s, "headline needs text, about eight words, e.g. 'headline One thread crashes, all die'");
+	if (p->headline_line != 0)
+		return lesson_fail(p, ln, word, "a second headline in this step: the first is on line %d (a pause ends a step)",
+		                   p->headline_line);
+	for (const char *q = s; *q != '\0'; q++) {
+		if (letters_glyph(*q) != NULL)
+			continue;
+		int n = 1;
+		while (((unsigned char)q[n] & 0xc0) == 0x80)
+			n++;
+		return lesson_fail(p, ln, q, "'%.*s' has no large letter: a headline uses letters, digits, spaces and "
+		                   ". , : ; ! ? - + ' \" / ( ) = %% * < > _", n, q);
+	}
+	struct lesson_item *it = lesson_push(p, ln, word, LESSON_HEADLINE);
+	if (it == NULL || !lesson_text(p, ln, s, s + strlen(s), LESSON_HEADLINE_MAX, "headline", &it->text))
+		return false;
+	p->headline_line = ln->number;
+	return true;
+}
+
+/* focus registers|survivors: what the step is about, drawn large under --big. */
+static bool lesson_focus(struct parser *p, const struct line *ln, const char *word, const char *rest)
+{
+	static const char *const what[] = { "registers", "survivors" };
+	const char *s = skip_space(rest), *e = s;
+
+	while (*e != '\0' && !is_space(*e) && *e != '#')
+		e++;
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		if ((size_t)(e - s) != strlen(what[i]) || strncmp(s, what[i], (size_t)(e - s)) != 0)
+			continue;
+		char after[32];
+		snprintf(after, sizeof(after), "focus %s", what[i]);
+		if (!lesson_end(p, ln, e, after))
+			return false;
+		struct lesson_item *it = lesson_push(p, ln, word, LESSON_FOCUS);
+		return it != NULL && ((it->text = strdup(what[i])) != NULL || lesson_fail(p, ln, s, "out of memory"));
+	}
+	if (e == s)
+		return lesson_fail(p, ln, s, "focus needs what to draw large: 'focus registers' (step mode's registers and "
+		                             "next steps) or 'focus survivors' (who is alive)");
+	return lesson_fail(p, ln, s, "cannot focus on '%.*s': expected 'focus registers' or 'focus survivors'",
+	                   (int)(e - s > 24 ? 24 : e - s), s);
 }
 
 /* A worker as the command language names it (letters, then a number from 1), or GROUP? for a chance pick. */
@@ -358,6 +411,7 @@ bool lesson_line(struct parser *p, const struct line *ln)
 			return false;
 		p->open_ask_line = 0;
 		p->step++;
+		p->headline_line = 0;
 		return true;
 	}
 	if (IS("answer")) {
@@ -370,6 +424,7 @@ bool lesson_line(struct parser *p, const struct line *ln)
 		p->open_ask_line = 0;
 		p->unanswered = 0;
 		p->step++;
+		p->headline_line = 0;
 		return true;
 	}
 	if (IS("wait") || IS("measure")) {
@@ -383,6 +438,10 @@ bool lesson_line(struct parser *p, const struct line *ln)
 		it->seconds = s;
 		return true;
 	}
+	if (IS("headline"))
+		return lesson_headline(p, ln, start, e);
+	if (IS("focus"))
+		return lesson_focus(p, ln, start, e);
 	if (IS("ask"))
 		return lesson_ask(p, ln, start, e);
 	if (IS("show"))

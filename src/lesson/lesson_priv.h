@@ -19,6 +19,7 @@ struct parser {
 	int open_ask_line;     /* an ask not yet followed by a pause or an answer, 0 when none */
 	int unanswered;        /* the last ask has no answer line yet */
 	int title_line, summary_line;
+	int headline_line;     /* the current step's headline, 0 when it has none yet */
 };
 
 static inline bool is_space(char c)

@@ -169,6 +169,15 @@ static void play_show(struct ui *ui, const struct lesson_item *it)
 	p->pc++;
 }
 
+/* One wording of a time for the caption and the log, so they agree at any --speed: "2", "1.5". */
+static void play_seconds_text(double seconds, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.1f", seconds);
+	size_t n = strlen(buf);
+	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
+		buf[n - 2] = '\0';
+}
+
 static void play_measure_start(struct ui *ui)
 {
 	struct play_measure *m = &ui->play->measure;
@@ -193,9 +202,13 @@ static void play_measured(struct ui *ui)
 
 	lab_observe(ui->lab);
 	double dt = lab_now(ui->lab) - m->t;
+	char over[32];
 	p->figures[0] = '\0';
+	/* The measurement before this one stays beside it, so a caption can compare the two. */
+	strlcpy(p->before, p->last, sizeof(p->before));
 	if (dt <= 0)
 		return;
+	play_seconds_text(dt, over, sizeof(over));
 	for (int k = 0; k < m->n; k++) {
 		const struct lab_group *g = lab_group_by_serial(ui->lab, m->serial[k]);
 		char rate[32], how[64];
@@ -216,14 +229,15 @@ static void play_measured(struct ui *ui)
 		         g->pinned_cpu >= 0 ? ", 1 CPU" : "");
 		const char *who = g->kind == LAB_THREADS ? (g->alive == 1 ? "thread" : "threads")
 		                                         : (g->alive == 1 ? "process" : "processes");
-		ui_log(ui, ROLE_NOTE, "measured: %s (%d %s, %s) made %s increments per second over %.1f s", g->name,
-		       g->alive, who, how, rate, dt);
+		ui_log(ui, ROLE_NOTE, "measured: %s (%d %s, %s) made %s increments per second over %s s", g->name,
+		       g->alive, who, how, rate, over);
 		if (o == 0)
-			o = (size_t)snprintf(p->figures, sizeof(p->figures), "increments per second over %.0f s:", dt);
+			o = (size_t)snprintf(p->figures, sizeof(p->figures), "increments per second over %s s:", over);
 		if (o < sizeof(p->figures))
 			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%d %s, %s)",
 			                      o > 40 ? "," : "", g->name, rate, g->alive, who, how);
 	}
+	strlcpy(p->last, p->figures, sizeof(p->last));
 }
 
 static void play_reveal(struct ui *ui)
@@ -249,7 +263,9 @@ static void play_end(struct ui *ui)
 	if (reveal)
 		play_reveal(ui);
 	p->state = PLAY_DONE;
-	ui_log(ui, ROLE_NOTE, "the lesson is over; the workers are still live: explore, or q to leave");
+	/* Under autoplay the lesson leaves by itself: no invitation to explore just before it does. */
+	if (!ui->opt.autoplay)
+		ui_log(ui, ROLE_NOTE, "the lesson is over; the workers are still live: explore, or q to leave");
 	if (ui->opt.autoplay) {
 		play_wait(ui, reveal ? PLAY_AUTO_REVEAL : PLAY_AUTO_END, THEN_LEAVE);
 		/* The last screen stays a moment at any speed, so a recording ends on it. */
@@ -260,10 +276,21 @@ static void play_end(struct ui *ui)
 	}
 }
 
+/* A step is over: its caption, headline and figures go with it, so the next step never shows them. */
+static void play_step_over(struct ui_play *p)
+{
+	p->caption = "";
+	p->headline = "";
+	p->focus = "";
+	p->figures[0] = '\0';
+	p->before[0] = '\0';
+}
+
 static void play_pass_pause(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
 
+	play_step_over(p);
 	if (p->revealed) {
 		p->ask = -1;
 		p->revealed = false;
@@ -285,6 +312,37 @@ static void play_pass_ask(struct ui *ui)
 	p->state = PLAY_RUN;
 }
 
+/*
+ * Autoplay at a pause: long enough to read what is on screen at three words a second, less the time the
+ * caption has been up already (a wait after it was reading time too), never under the floor.  At an
+ * answer, the answer and why are new: they get their whole reading time.  In the lesson's seconds, before
+ * --speed (play_wait divides).
+ */
+static double play_hold(struct ui *ui, bool reveal)
+{
+	struct ui_play *p = ui->play;
+	double speed = ui->opt.speed > 0 ? ui->opt.speed : 1;
+
+	if (reveal) {
+		const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
+		return lesson_hold_seconds(lesson_words(a->answers[a->correct - 1]) + lesson_words(a->why),
+		                           PLAY_AUTO_REVEAL, 1);
+	}
+	int words = lesson_words(p->caption) + lesson_words(p->figures) + lesson_words(p->headline);
+	double hold = lesson_hold_seconds(words, PLAY_AUTO_PAUSE, 1) - (lab_now(ui->lab) - p->shown_at) * speed;
+	return hold > PLAY_AUTO_PAUSE ? hold : PLAY_AUTO_PAUSE;
+}
+
+/* Autoplay at a question: the question and its answers read, in the lesson's seconds. */
+static double play_hold_ask(const struct lesson_ask *a)
+{
+	int words = lesson_words(a->question);
+
+	for (int i = 0; i < a->nanswers; i++)
+		words += lesson_words(a->answers[i]);
+	return lesson_hold_seconds(words, PLAY_AUTO_ASK, 1);
+}
+
 static void play_item(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
@@ -301,7 +359,15 @@ static void play_item(struct ui *ui)
 		break;
 	case LESSON_CAPTION:
 		p->caption = it->text;
-		p->figures[0] = '\0';
+		p->shown_at = lab_now(ui->lab);
+		p->pc++;
+		break;
+	case LESSON_HEADLINE:
+		p->headline = it->text;
+		p->pc++;
+		break;
+	case LESSON_FOCUS:
+		p->focus = it->text;
 		p->pc++;
 		break;
 	case LESSON_WAIT:
@@ -310,6 +376,14 @@ static void play_item(struct ui *ui)
 	case LESSON_MEASURE:
 		play_measure_start(ui);
 		play_wait(ui, it->seconds, THEN_MEASURED);
+		/* Said while it lasts, and replaced by the figures: a caption never has to say "Measuring...". */
+		{
+			char span[32];
+			play_seconds_text(p->length, span, sizeof(span));
+			snprintf(p->figures, sizeof(p->figures), "measuring increments per second for %s s%s", span,
+			         ui->g.ellipsis);
+		}
+		p->before[0] = '\0';
 		break;
 	case LESSON_PAUSE:
 	case LESSON_ANSWER: {
@@ -318,7 +392,7 @@ static void play_item(struct ui *ui)
 		if (reveal)
 			play_reveal(ui);
 		if (ui->opt.autoplay)
-			play_wait(ui, reveal ? PLAY_AUTO_REVEAL : PLAY_AUTO_PAUSE, THEN_PAUSE_PASSED);
+			play_wait(ui, play_hold(ui, reveal), THEN_PAUSE_PASSED);
 		else
 			p->state = PLAY_PAUSE;
 		break;
@@ -330,7 +404,7 @@ static void play_item(struct ui *ui)
 		ui_log(ui, ROLE_NOTE, "question: %s", it->ask.question);
 		ui_overlay(ui, PANE_ASK);
 		if (ui->opt.autoplay)
-			play_wait(ui, PLAY_AUTO_ASK, THEN_ASK_PASSED);
+			play_wait(ui, play_hold_ask(&it->ask), THEN_ASK_PASSED);
 		else
 			p->state = PLAY_ASK;
 		break;
@@ -406,6 +480,16 @@ bool ui_play_asking(const struct ui *ui)
 	return p != NULL && (p->state == PLAY_ASK || (p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED));
 }
 
+const char *ui_play_answer_keys(const struct ui *ui, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (ui_play_asking(ui))
+		snprintf(buf, len, "1-%d", ui->play->lesson->items[ui->play->ask].ask.nanswers);
+	return buf;
+}
+
 bool play_choose(struct ui *ui, int n)
 {
 	struct ui_play *p = ui->play;
@@ -441,12 +525,18 @@ unsigned ui_play_start(struct ui *ui)
 	p->lesson = l;
 	p->ask = -1;
 	p->again = -1;
+	p->going = -1;
 	p->caption = "";
+	p->headline = "";
+	p->focus = "";
 	p->rng = ui->opt.seed;
 	p->state = PLAY_RUN;
 	ui->play = p;
-	ui_log(ui, ROLE_NOTE, "lesson '%s': %d step%s; Space goes on after a pause, Backspace plays a step again, q leaves",
+	ui_log(ui, ROLE_NOTE,
+	       "lesson '%s': %d step%s; Space goes on after a pause, Backspace plays a step again, g goes to a step, q leaves",
 	       l->title, l->nsteps, l->nsteps == 1 ? "" : "s");
+	if (ui->opt.from_step > 1 && ui->opt.from_step <= l->nsteps)
+		ui_play_goto(ui, ui->opt.from_step - 1);
 	return UI_RELAYOUT;
 }
 
@@ -498,12 +588,9 @@ static bool play_replay(struct ui *ui, int upto)
 	struct ui_play *p = ui->play;
 	const struct lesson *l = p->lesson;
 
+	/* Captions and headlines before the step belong to earlier steps: none of them shows. */
 	for (int i = 0; i < upto; i++) {
 		const struct lesson_item *it = &l->items[i];
-		if (it->kind == LESSON_CAPTION) {
-			p->caption = it->text;
-			continue;
-		}
 		if (it->kind != LESSON_COMMANDS)
 			continue;
 		const struct cmd_list *list = play_line(ui, it);
@@ -522,24 +609,32 @@ static bool play_replay(struct ui *ui, int upto)
 	return true;
 }
 
+/* The question asked before item first and answered at or after it: its answer still comes in this step. */
+static int play_open_ask(const struct lesson *l, int first)
+{
+	for (int i = first - 1; i >= 0; i--) {
+		if (l->items[i].kind == LESSON_ASK)
+			return l->items[i].ask.answer_item >= first ? i : -1;
+	}
+	return -1;
+}
+
 /*
- * Backspace: the current step again, from the pause before it.  The current step is the one running, or the one
- * that has just finished and waits at its pause.  The lab is reset and every command before the step is run again
- * at once (no waits), so the same workers are there when it starts; chance picks fall the same way.
+ * Starts a step afresh: the lab is reset and every command before the step is run again at once (no waits),
+ * so the same workers are there when it starts; chance picks fall the same way.
  */
-unsigned ui_play_again(struct ui *ui)
+unsigned ui_play_goto(struct ui *ui, int step)
 {
 	struct ui_play *p = ui->play;
 
 	if (p == NULL)
 		return UI_HANDLED;
 	const struct lesson *l = p->lesson;
-	int step = play_step(p), first = 0;
+	int now = play_step(p), first = 0;
 	while (first < l->nitems && l->items[first].step < step)
 		first++;
-	/* A question asked before this step and answered within it keeps its prediction. */
-	int ask = p->ask, chosen = p->chosen;
-	bool keep = ask >= 0 && ask < first && l->items[ask].ask.answer_item >= first;
+	/* A question asked before this step and answered within it keeps its prediction when the step is the same. */
+	int ask = play_open_ask(l, first), chosen = step == now && ask == p->ask ? p->chosen : 0;
 	if (ui->overlay == PANE_ASK || ui->overlay == PANE_MEMMAP)
 		ui_overlay(ui, PANE_COUNT);
 	cmd_list_free(&p->filled);
@@ -548,23 +643,78 @@ unsigned ui_play_again(struct ui *ui)
 	p->ask = -1;
 	p->chosen = 0;
 	p->revealed = false;
-	p->figures[0] = '\0';
-	p->caption = "";
+	play_step_over(p);
+	p->last[0] = '\0';
 	p->rng = ui->opt.seed;
 	p->sub = 0;
+	p->going = -1;
 	lab_reset(ui->lab);
-	ui_log(ui, ROLE_NOTE, "step %d of %d again: the lab is reset%s", step + 1, l->nsteps,
+	ui_log(ui, ROLE_NOTE, "step %d of %d%s: the lab is reset%s", step + 1, l->nsteps, step == now ? " again" : "",
 	       first > 0 ? " and the steps before it replayed at once" : "");
 	if (play_replay(ui, first)) {
 		p->pc = first;
 		p->state = PLAY_RUN;
-		p->again = step;
-		if (keep) {
-			p->ask = ask;
-			p->chosen = chosen;
-		}
+		p->again = step == now ? step : -1;
+		p->ask = ask;
+		p->chosen = chosen;
 	}
+	p->shown_at = lab_now(ui->lab);
 	ui_observe(ui);
+	return UI_LESSON;
+}
+
+/* Backspace: the current step again, from the pause before it (the step running, or the one waiting at its pause). */
+unsigned ui_play_again(struct ui *ui)
+{
+	return ui->play != NULL ? ui_play_goto(ui, play_step(ui->play)) : UI_HANDLED;
+}
+
+static bool play_is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == KEY_ENTER;
+}
+
+/* A step number being typed after g: digits add, Backspace takes one back, Enter goes, anything else cancels. */
+static unsigned play_going_key(struct ui *ui, int key)
+{
+	struct ui_play *p = ui->play;
+	int nsteps = p->lesson->nsteps;
+
+	if (key >= '0' && key <= '9') {
+		if (p->going * 10 + (key - '0') <= nsteps * 10)
+			p->going = p->going * 10 + (key - '0');
+		return UI_LESSON;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		p->going /= 10;
+		return UI_LESSON;
+	}
+	int n = p->going;
+	p->going = -1;
+	if (!play_is_enter(key)) {
+		ui_log(ui, ROLE_NOTE, "go to a step: left; the lesson stays at step %d", play_step(p) + 1);
+		return UI_LESSON;
+	}
+	if (n < 1 || n > nsteps) {
+		ui_log(ui, ROLE_ERROR, "there is no step %d: the steps are 1 to %d; the lesson stays at step %d", n, nsteps,
+		       play_step(p) + 1);
+		return UI_LESSON;
+	}
+	return ui_play_goto(ui, n - 1);
+}
+
+unsigned ui_play_goto_key(struct ui *ui, int key)
+{
+	struct ui_play *p = ui->play;
+
+	if (p == NULL)
+		return 0;
+	if (p->going >= 0)
+		return play_going_key(ui, key);
+	if (key != 'g')
+		return 0;
+	p->going = 0;
+	ui_log(ui, ROLE_NOTE, "go to a step: type its number, 1 to %d, then Enter (Esc: stay)", p->lesson->nsteps);
 	return UI_LESSON;
 }
 

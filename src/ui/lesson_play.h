@@ -34,14 +34,20 @@ struct ui_play {
 	int sub;                    /* the next command of a line of commands */
 	double until, length;       /* PLAY_WAIT: when it ends, and how long it is */
 	struct cmd_list filled;     /* a line with chance picks, parsed as picked */
-	const char *caption;        /* into the lesson; "" for none */
-	char figures[256];          /* what the last `measure` found, shown under the caption */
+	const char *caption;        /* into the lesson; "" for none; a step's caption ends with the step */
+	const char *headline;       /* the step's headline, large under --big; "" for none */
+	const char *focus;          /* what the step is about, large under --big: "registers", "survivors", "" */
+	double shown_at;            /* lab time the caption last changed: reading time already given */
+	char figures[256];          /* what the step's `measure` found (or that it is measuring), shown under the caption */
+	char before[256];           /* what the measure before it found, shown beside it for comparing; "" none */
+	char last[256];             /* what the latest measure found, kept after its step for the next one's before */
 	struct play_measure measure;
 	int ask;                    /* the ask item shown or awaiting its answer; -1 none */
 	int chosen;                 /* the audience's prediction, from 1; 0 none */
 	bool revealed;              /* the answer and why are shown */
 	bool failed;
 	int again;                  /* the step Backspace played again, shown as such; -1 none */
+	int going;                  /* g typed: the step number typed so far (0: none yet); -1 when not typing one */
 	char error[LAB_MSG_MAX + 160];
 	uint64_t rng;
 };
@@ -62,8 +68,21 @@ void ui_play_free(struct ui *ui);
 
 /* For the keys: whether a question waits for its prediction, and what Space, Backspace and 1-9 do. */
 bool ui_play_asking(const struct ui *ui);
+/*
+ * The keys that answer the question on screen, as the key bar and help should name them: "1-2", "1-3";
+ * "" when no question waits.  Returns buf.
+ */
+const char *ui_play_answer_keys(const struct ui *ui, char *buf, size_t len);
 unsigned ui_play_next(struct ui *ui);
 unsigned ui_play_again(struct ui *ui);
 unsigned ui_play_answer_hint(struct ui *ui);
+/*
+ * Going to a step: g, then its number, then Enter (Esc or any other key
+ * cancels, and the lesson stays where it was).  Asked before the other keys
+ * while a lesson plays; 0 when the key was not for it.
+ */
+unsigned ui_play_goto_key(struct ui *ui, int key);
+/* Starts the lesson's step (from 0) afresh, as Backspace does for the current one. */
+unsigned ui_play_goto(struct ui *ui, int step);
 
 #endif

@@ -68,10 +68,13 @@ static void loop_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, i
 	p->w = w;
 	if (p->visible) {
 		p->win = newwin(h, w, y, x);
-		if (p->win == NULL)
+		if (p->win == NULL) {
 			p->visible = false;
-		else
+		} else {
 			leaveok(p->win, TRUE);
+			/* The theme's background under blank cells too (--theme contrast: black). */
+			wbkgd(p->win, (chtype)(ui->role[ROLE_NORMAL] & A_COLOR));
+		}
 	}
 	p->dirty = true;
 }
@@ -90,6 +93,16 @@ static void loop_relayout(struct ui *ui)
 		return;
 	}
 	int bar = ui->prompting ? ui_prompt_ops.rows(ui, &ui->pane[PANE_PROMPT], cols) : ui->opt.no_keybar ? 0 : 1;
+	if (ui->opt.big && ui->play != NULL) {
+		/* Presenter mode: the lesson's headline and words on top, the large figures below; the rest drops away. */
+		int words = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
+		loop_place(ui, PANE_CAPTION, 0, 0, words, cols);
+		loop_place(ui, PANE_BIG, words, 0, rows - words - bar, cols);
+		loop_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
+		if (ui->overlay != PANE_COUNT)
+			loop_place(ui, ui->overlay, words, 0, rows - words - bar, cols);
+		return;
+	}
 	int logh = 3 + (rows - LOOP_MIN_ROWS) / 4;
 	if (logh > 10)
 		logh = 10;
@@ -331,6 +344,9 @@ static unsigned loop_input(struct ui *ui, int key)
 	/* A search typed in the help takes every key, even a lesson's Space. */
 	if (ui_help_typing(ui))
 		return loop_pane_key(ui, PANE_HELP, key);
+	/* g and a step's number come before every other key, so a digit typed for it is no prediction. */
+	if (ui->play != NULL && (change = ui_play_goto_key(ui, key)) != 0)
+		return change;
 	if (ui->play != NULL && (change = ui_lesson_key(ui, key)) != 0)
 		return change;
 	if (ui->overlay != PANE_COUNT && (change = loop_pane_key(ui, ui->overlay, key)) != 0)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../view/letters.h"
 #include "lesson_play.h"
 
 /* Writes text wrapped at width from row y, x; returns the rows used (drawn only when win is not NULL). */
@@ -42,7 +43,21 @@ static int ask_wrap(WINDOW *win, int y, int x, int width, int hmax, attr_t a, co
 	return rows;
 }
 
-static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
+/* Presenter mode: the answer's number in letters three rows high, its text beside the middle row.  Returns rows. */
+static int ask_big_answer(struct ui *ui, WINDOW *win, int y, int x, int width, int hmax, int n, const char *text)
+{
+	char num[4], rows[LETTERS_ROWS][LETTERS_ROW_MAX];
+
+	snprintf(num, sizeof(num), "%d", n);
+	if (win != NULL && letters_draw(num, ui->utf8 ? LETTERS_HALF : LETTERS_ASCII, rows)) {
+		for (int r = 0; r < LETTERS_ROWS && y + r < hmax; r++)
+			ui_put(win, y + r, x + 2, 3, ui->role[ROLE_FIGURE], rows[r]);
+	}
+	int lines = ask_wrap(win, y + 1, x + 8, width - 8, hmax, ui->role[ROLE_FIGURE], text);
+	return lines + 1 > LETTERS_ROWS ? lines + 1 : LETTERS_ROWS;
+}
+
+static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w, bool big, bool tight)
 {
 	const struct ui_play *p = ui->play;
 	const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
@@ -50,14 +65,18 @@ static int ask_render(struct ui *ui, WINDOW *win, int top, int h, int w)
 	char num[16], hint[128];
 
 	y += ask_wrap(win, y, x, width, h - 1, ui->role[ROLE_TITLE], a->question);
-	y++;
+	y += !tight;
 	for (int i = 0; i < a->nanswers; i++) {
-		snprintf(num, sizeof(num), " %d ", i + 1);
-		if (win != NULL && y < h - 1)
-			ui_put(win, y, x + 2, 3, ui->role[ROLE_KEYLABEL] | A_BOLD, num);
-		y += ask_wrap(win, y, x + 7, width - 7, h - 1, ui->role[ROLE_FIGURE], a->answers[i]);
+		if (big) {
+			y += ask_big_answer(ui, win, y, x, width, h - 1, i + 1, a->answers[i]);
+		} else {
+			snprintf(num, sizeof(num), " %d ", i + 1);
+			if (win != NULL && y < h - 1)
+				ui_put(win, y, x + 2, 3, ui->role[ROLE_KEYLABEL] | A_BOLD, num);
+			y += ask_wrap(win, y, x + 7, width - 7, h - 1, ui->role[ROLE_FIGURE], a->answers[i]);
+		}
 		/* A blank line between answers when the box is tall enough for it, and before the hint. */
-		if (h >= 20 || i == a->nanswers - 1)
+		if (!tight && (h >= 20 || i == a->nanswers - 1))
 			y++;
 	}
 	if (ui->opt.autoplay)
@@ -78,10 +97,12 @@ static void ask_draw(struct ui *ui, struct ui_pane *p)
 		return;
 	ui_box(ui, win, 0, 0, h, w);
 	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], ui->opt.autoplay ? " QUESTION " : " QUESTION: PREDICT FIRST ");
-	/* Centred in the box when it fits. */
-	int need = ask_render(ui, NULL, 0, h, w);
+	/* Presenter mode numbers the answers large when they all fit, without blank rows if need be; centred. */
+	bool big = ui->opt.big && ask_render(ui, NULL, 0, h, w, true, true) <= h - 2;
+	bool tight = big && ask_render(ui, NULL, 0, h, w, true, false) > h - 2;
+	int need = ask_render(ui, NULL, 0, h, w, big, tight);
 	int top = need < h - 2 ? 1 + (h - 2 - need) / 2 : 1;
-	ask_render(ui, win, top, h, w);
+	ask_render(ui, win, top, h, w, big, tight);
 }
 
 static unsigned ask_key(struct ui *ui, struct ui_pane *p, int key)

@@ -2,8 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../view/letters.h"
 #include "../view/story.h"
-#include "ui_priv.h"
+#include "lesson_play.h"
 
 #define BIG_COLUMN_MIN 30
 
@@ -145,12 +146,42 @@ static void big_cpu_line(struct ui *ui, WINDOW *win, int gi, int y, int x, int w
 	}
 }
 
-/* Who is alive: the count, then each worker's mark and name while they fit. */
-static void big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w)
+/* What the lesson's step is about, drawn large ("registers", "survivors"); "" when nothing is. */
+static bool big_focus(const struct ui *ui, const char *what)
+{
+	return ui->play != NULL && strcmp(ui->play->focus, what) == 0;
+}
+
+/* A line in letters three rows high, when it fits w columns and the rows above bottom.  Returns the rows used, or 0. */
+static int big_letters(struct ui *ui, WINDOW *win, int y, int x, int w, int bottom, attr_t a, const char *text)
+{
+	char rows[LETTERS_ROWS][LETTERS_ROW_MAX];
+	int width = letters_width(text, LETTERS_HALF);
+
+	if (width < 0 || width > w || y + LETTERS_ROWS > bottom ||
+	    !letters_draw(text, ui->utf8 ? LETTERS_HALF : LETTERS_ASCII, rows))
+		return 0;
+	for (int r = 0; r < LETTERS_ROWS; r++)
+		ui_put(win, y + r, x, w, a, rows[r]);
+	return LETTERS_ROWS;
+}
+
+/*
+ * Who is alive: the count, then each worker's mark and name while they fit.  When the step is about the
+ * survivors, the count is drawn large above the names first.  Returns the rows used.
+ */
+static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w, int bottom)
 {
 	char buf[160];
-	int cx = x + ui_putf(win, y, x, w, ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD,
-	                     "%d/%d alive ", g->alive, g->nworkers);
+	attr_t a = ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD;
+	int large = 0;
+
+	if (big_focus(ui, "survivors")) {
+		snprintf(buf, sizeof(buf), "%d/%d alive", g->alive, g->nworkers);
+		large = big_letters(ui, win, y, x, w, bottom, a, buf);
+		y += large;
+	}
+	int cx = large > 0 ? x : x + ui_putf(win, y, x, w, a, "%d/%d alive ", g->alive, g->nworkers);
 
 	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
 		const struct lab_worker *wk = &g->workers[i];
@@ -159,6 +190,7 @@ static void big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 			break;
 		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
 	}
+	return large + 1;
 }
 
 /* What memory holds: the one shared counter in large digits, or each process's own copy.  Returns the next row. */
@@ -172,6 +204,9 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 		       withdraw ? "the shared balance" : g->kind == LAB_THREADS ? "the one shared counter" : "one shared segment");
 		/* Below it: the step lines, then what was lost (a label, 3 rows, a gap) and the rate. */
 		int below = (g->stepping ? g->nworkers + 1 : 0) + 6;
+		/* The registers the step is about come before the counter's size: three rows each, and a label. */
+		if (g->stepping && big_focus(ui, "registers"))
+			below = g->nworkers * LETTERS_ROWS + 1 + 2;
 		y += big_number(ui, win, y, x, w, bottom - y - below, ui->role[g->overdrawn ? ROLE_LOST : ROLE_SHARED],
 		                g->counter) + 1;
 	} else {
@@ -189,19 +224,30 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 	return y;
 }
 
-/* Step mode: each worker's register and next micro-step, the essence of the lost update.  Returns the next row. */
+/*
+ * Step mode: each worker's register and next micro-step, the essence of the lost update.  When the step is
+ * about the registers, each worker's line is drawn large ("T1 0 ADD") while it fits.  Returns the next row.
+ */
 static int big_steps(struct ui *ui, WINDOW *win, const struct lab_group *g, int y, int x, int w, int bottom)
 {
-	char num[48];
+	char num[48], line[96];
+	/* Every worker large, or none: a column that mixes sizes reads as two kinds of line. */
+	bool large = big_focus(ui, "registers") && y + 1 + g->nworkers * LETTERS_ROWS <= bottom - 2;
 
-	for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+	if (large && y < bottom - 2)
+		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], "worker, register, next step");
+	for (int i = 0; i < g->nworkers && y < bottom - 2; i++) {
 		const struct lab_worker *wk = &g->workers[i];
+		const char *next = wk->alive ? lab_step_name(wk->next) : "-";
 		if (wk->has_reg)
 			story_number(wk->reg, num, sizeof(num));
 		else
 			snprintf(num, sizeof(num), "-");
-		ui_putf(win, y++, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num,
-		        wk->alive ? lab_step_name(wk->next) : "-");
+		snprintf(line, sizeof(line), "%s %s %s", wk->id, num, next);
+		int rows = large ? big_letters(ui, win, y, x, w, bottom - 2, ui->role[ROLE_FIGURE], line) : 0;
+		if (rows == 0)
+			ui_putf(win, y, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num, next);
+		y += rows > 0 ? rows : 1;
 	}
 	return y + 1;
 }
@@ -220,6 +266,11 @@ static void big_work(struct ui *ui, WINDOW *win, int gi, int y, int x, int w, in
 			snprintf(buf, sizeof(buf), "lost: nothing shared to lose");
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
 		y += big_number(ui, win, y, x, w, bottom - y - 2, ui->role[ROLE_LOST], g->lost) + 1;
+	} else if (y < bottom && g->shared) {
+		/* No room for large digits: what was lost still shows, on one line. */
+		story_number(g->lost, num, sizeof(num));
+		ui_putf(win, y++, x, w, ui->role[ROLE_LOST], "%s: %s",
+		        withdraw ? "withdrawals the balance never saw" : "lost updates", num);
 	}
 	double rate = -1;
 	trend_now(trend_rate(&ui->trend, ui->lab, gi), &rate);
@@ -251,8 +302,8 @@ static void big_column(struct ui *ui, WINDOW *win, int gi, int x0, int cw, int h
 	snprintf(title, sizeof(title), " %s %s %s sync %s ", g->kind == LAB_THREADS ? "THREADS" : "PROCESSES", g->name,
 	         ui->g.dot, lab_sync_name(g->sync));
 	ui_put(win, 0, x0 + 2, cw - 4, ui->role[ROLE_TITLE], title);
-	big_alive(ui, win, g, y, x, w);
-	y += h >= 18 ? 2 : 1;
+	y += big_alive(ui, win, g, y, x, w, bottom);
+	y += h >= 18 ? 1 : 0;
 	y = big_memory(ui, win, g, y, x, w, bottom);
 	if (g->stepping)
 		y = big_steps(ui, win, g, y, x, w, bottom);

@@ -4,6 +4,7 @@
 
 #include <bsd/string.h>
 
+#include "../view/letters.h"
 #include "lesson_play.h"
 
 #define CAPTION_MARGIN 2
@@ -14,6 +15,7 @@ struct caption_out {
 	const struct ui *ui;
 	WINDOW *win;
 	int y, h, w;
+	bool small_headline;   /* the headline in normal text, when large letters would crowd out the words */
 };
 
 static void caption_blank(struct caption_out *o)
@@ -43,6 +45,41 @@ static void caption_text(struct caption_out *o, const char *badge, attr_t badge_
 		}
 		o->y++;
 	}
+}
+
+/* Presenter mode: the step's headline in letters three rows high, a blank row between its lines. */
+static void caption_headline(struct caption_out *o)
+{
+	const struct ui *ui = o->ui;
+	const char *text = ui->play->headline;
+	int starts[2], lens[2], w = o->w - 2 * CAPTION_MARGIN;
+	attr_t a = ui->role[ROLE_CAPTION] | A_BOLD;
+
+	if (!ui->opt.big || text[0] == '\0')
+		return;
+	enum letters_style style = ui->utf8 ? LETTERS_HALF : LETTERS_ASCII;
+	/* At most two lines of letters (7 rows); a headline longer than that is shown as it is written. */
+	int n = o->small_headline ? 0 : letters_wrap(text, style, w, starts, lens, 2);
+	if (n == 0) {
+		caption_text(o, NULL, 0, text);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char line[LESSON_HEADLINE_MAX + 1], rows[LETTERS_ROWS][LETTERS_ROW_MAX];
+		snprintf(line, sizeof(line), "%.*s", lens[i], text + starts[i]);
+		bool drawn = letters_draw(line, style, rows);
+		if (i > 0)
+			caption_blank(o);
+		for (int r = 0; r < LETTERS_ROWS; r++) {
+			if (o->win != NULL && o->y < o->h) {
+				ui_fill(o->win, o->y, 0, o->w, ui->role[ROLE_CAPTION]);
+				if (drawn)
+					ui_put(o->win, o->y, CAPTION_MARGIN, w, a, rows[r]);
+			}
+			o->y++;
+		}
+	}
+	caption_blank(o);
 }
 
 /* The top line: which lesson, which step, and the key that moves it on. */
@@ -81,6 +118,10 @@ static void caption_progress(struct caption_out *o)
 	}
 	if (ui->opt.autoplay && p->state != PLAY_FAILED)
 		snprintf(hint, sizeof(hint), "%s", p->pc >= l->nitems ? "the end" : "autoplay");
+	if (p->going == 0)
+		snprintf(hint, sizeof(hint), "go to step: _ (1-%d, Enter)", l->nsteps);
+	else if (p->going > 0)
+		snprintf(hint, sizeof(hint), "go to step: %d_ (Enter)", p->going);
 	int step = play_step(p);
 	snprintf(right, sizeof(right), "step %d of %d%s%s%s%s ", step + 1, l->nsteps, p->again == step ? " " : "",
 	         p->again == step ? ui->g.dot : "", p->again == step ? " again" : "", hint[0] != '\0' ? "   " : "");
@@ -96,10 +137,10 @@ static void caption_progress(struct caption_out *o)
 }
 
 /* Draws the caption bar, or with win NULL only counts the rows it needs. */
-static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
+static int caption_render(const struct ui *ui, WINDOW *win, int h, int w, bool small_headline)
 {
 	const struct ui_play *p = ui->play;
-	struct caption_out o = { ui, win, 0, h, w };
+	struct caption_out o = { ui, win, 0, h, w, small_headline };
 	/* Room to breathe around the words, when the screen has it. */
 	bool roomy = ui->rows >= 34;
 
@@ -108,9 +149,17 @@ static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 	caption_progress(&o);
 	if (roomy)
 		caption_blank(&o);
-	caption_text(&o, NULL, 0, p->caption);
+	caption_headline(&o);
+	/* In presenter mode an empty caption takes no row: the headline or the figures below have it. */
+	if (!ui->opt.big || p->caption[0] != '\0')
+		caption_text(&o, NULL, 0, p->caption);
 	if (p->figures[0] != '\0')
 		caption_text(&o, ui->utf8 ? "\u25b8" : ">", ui->role[ROLE_CAPTION], p->figures);
+	if (p->figures[0] != '\0' && p->before[0] != '\0') {
+		char before[sizeof(p->before) + 16];
+		snprintf(before, sizeof(before), "before: %s", p->before);
+		caption_text(&o, ui->utf8 ? "\u25b8" : ">", ui->role[ROLE_CAPTION], before);
+	}
 	if (p->ask >= 0 && p->state != PLAY_ASK && !(p->state == PLAY_WAIT && p->then == THEN_ASK_PASSED)) {
 		const struct lesson_ask *a = &p->lesson->items[p->ask].ask;
 		char text[LESSON_ANSWER_MAX * 4 + 64];
@@ -143,20 +192,32 @@ static int caption_render(const struct ui *ui, WINDOW *win, int h, int w)
 	return o.y;
 }
 
-/* The rows the bar wants at width w: all its text, up to half the screen; none without a lesson. */
+/* The most rows the bar may take: half the screen, two thirds in presenter mode, where it holds the headline. */
+static int caption_most(const struct ui *ui)
+{
+	return ui->opt.big ? ui->rows * 2 / 3 : (ui->rows - 1) / 2;
+}
+
+/* Presenter mode: the headline goes to normal size when in large letters the words below it would not fit. */
+static bool caption_small_headline(const struct ui *ui, int w)
+{
+	return ui->opt.big && caption_render(ui, NULL, 0, w, false) > caption_most(ui);
+}
+
+/* The rows the bar wants at width w: all its text, up to caption_most; none without a lesson. */
 static int caption_rows(const struct ui *ui, const struct ui_pane *p, int w)
 {
 	(void)p;
 	if (ui->play == NULL || w <= 0)
 		return 0;
-	int want = caption_render(ui, NULL, 0, w);
-	int most = (ui->rows - 1) / 2;
+	int want = caption_render(ui, NULL, 0, w, caption_small_headline(ui, w));
+	int most = caption_most(ui);
 	return want < most ? want : most > 2 ? most : 2;
 }
 
 static void caption_draw(struct ui *ui, struct ui_pane *p)
 {
-	caption_render(ui, p->win, p->h, p->w);
+	caption_render(ui, p->win, p->h, p->w, caption_small_headline(ui, p->w));
 }
 
 const struct ui_pane_ops ui_caption_ops = {

@@ -6,6 +6,7 @@
 #include <bsd/string.h>
 
 #include "../bench/bench.h"
+#include "../view/units.h"
 #include "pane_costs.h"
 
 /* The pane's own, its one costs lab: the runner, the page shown, and what was true when it started. */
@@ -199,14 +200,16 @@ static void costs_rate(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", v);
 }
 
-/* Splits text into lines of at most w columns, at spaces (ui_wrap), each copied out. */
+/* Splits text into lines of at most w columns, at spaces (ui_wrap), each copied out; a number stays with its unit. */
 static int costs_wrap(const char *text, int w, char lines[][256], int max)
 {
 	int starts[40], lens[40];
-	int n = ui_wrap(text, w, starts, lens, max < 40 ? max : 40);
+	char bound[4096];
 
+	units_bind(text, bound, sizeof(bound));
+	int n = ui_wrap(bound, w, starts, lens, max < 40 ? max : 40);
 	for (int i = 0; i < n; i++)
-		snprintf(lines[i], 256, "%.*s", lens[i] < 255 ? lens[i] : 255, text + starts[i]);
+		units_unbind(bound + starts[i], (size_t)lens[i], lines[i], 256);
 	return n;
 }
 
@@ -490,8 +493,13 @@ static void costs_draw(struct ui *ui, struct ui_pane *p)
 	if (bench_running(b))
 		snprintf(line, sizeof(line), " Esc or c cancels %s ", bench_kind_name(b->kind));
 	else
-		snprintf(line, sizeof(line), " %s1-4 measure %s a all %s Esc or c closes ",
-		         cs->more > 0 ? (ui->utf8 ? "\u25bc more: Down " : "v more: Down ") : "", ui->g.dot, ui->g.dot);
+	{
+		/* Each part apart from the next, so "Down" and "1-4" never read as one phrase. */
+		char more[48] = "";
+		if (cs->more > 0)
+			snprintf(more, sizeof(more), "%s more: Down %s ", ui->g.more_down, ui->g.dot);
+		snprintf(line, sizeof(line), " %s1-4 measure %s a all %s Esc or c closes ", more, ui->g.dot, ui->g.dot);
+	}
 	int lw = ui_width(line);
 	ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }

@@ -1,4 +1,4 @@
-/* Semantic roles mapped to colours or, on a monochrome terminal, to bold and reverse; and the glyphs. */
+/* Semantic roles mapped to colours or, on a monochrome terminal, to bold and reverse; the high-contrast theme; the glyphs. */
 #include <stdlib.h>
 
 #include "ui_priv.h"
@@ -35,6 +35,51 @@ static const struct theme_role theme_roles[ROLE_COUNT] = {
 	[ROLE_WRONG] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_REVERSE },
 };
 
+/*
+ * --theme contrast, for a washed-out projector: bold white on black everywhere, no grey, no colour.
+ * What a colour said is said by reverse (headers, keys, the selection), underline (the dead, the paused)
+ * and the glyphs beside the names (a cross for the dead), so nothing rests on a hue.
+ */
+static const attr_t theme_contrast[ROLE_COUNT] = {
+	[ROLE_NORMAL] = A_BOLD,
+	[ROLE_HEADER] = A_BOLD | A_REVERSE,
+	[ROLE_TITLE] = A_BOLD,
+	[ROLE_BORDER] = A_BOLD,
+	[ROLE_SECONDARY] = A_BOLD,
+	[ROLE_FIGURE] = A_BOLD,
+	[ROLE_ALIVE] = A_BOLD,
+	[ROLE_DEAD] = A_BOLD | A_UNDERLINE,
+	[ROLE_PAUSED] = A_BOLD | A_UNDERLINE,
+	[ROLE_LOST] = A_BOLD,
+	[ROLE_SHARED] = A_BOLD,
+	[ROLE_PRIVATE] = A_BOLD,
+	[ROLE_SELECTED] = A_BOLD | A_REVERSE,
+	[ROLE_KEY] = A_BOLD,
+	[ROLE_KEYLABEL] = A_BOLD | A_REVERSE,
+	[ROLE_ERROR] = A_BOLD | A_REVERSE,
+	[ROLE_NOTE] = A_BOLD,
+	[ROLE_COMMAND] = A_BOLD,
+	[ROLE_CAPTION] = A_BOLD,
+	[ROLE_RIGHT] = A_BOLD | A_REVERSE,
+	[ROLE_WRONG] = A_BOLD | A_REVERSE | A_UNDERLINE,
+};
+
+/*
+ * Every role white on black (the terminal's own background might be a grey), or only the attributes
+ * without colour: on a monochrome terminal, and under NO_COLOR, which this theme respects too.
+ */
+static void theme_init_contrast(struct ui *ui, bool no_colour)
+{
+	bool pair = !no_colour && has_colors() && start_color() == OK && COLOR_PAIRS > 1 &&
+	            init_pair(1, COLOR_WHITE, COLOR_BLACK) == OK;
+
+	ui->colour = false;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		ui->role[i] = theme_contrast[i] | (pair ? (attr_t)COLOR_PAIR(1) : 0);
+	if (pair)
+		bkgd((chtype)COLOR_PAIR(1));
+}
+
 static const struct ui_glyphs theme_utf8 = {
 	.alive = "\u25cf", .dead = "\u2716", .paused = "\u2016", .tree_mid = "\u251c\u2500",
 	.tree_end = "\u2514\u2500", .arrow = "\u2192", .dot = "\u00b7", .ellipsis = "\u2026",
@@ -54,6 +99,10 @@ void ui_theme_init(struct ui *ui)
 	const char *no_colour = getenv("NO_COLOR");
 
 	ui->g = ui->utf8 ? theme_utf8 : theme_ascii;
+	if (ui->opt.contrast) {
+		theme_init_contrast(ui, no_colour != NULL && no_colour[0] != '\0');
+		return;
+	}
 	ui->colour = has_colors() && (no_colour == NULL || no_colour[0] == '\0');
 	if (ui->colour) {
 		start_color();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lesson/lesson.h"
+#include "view/letters.h"
 
 static int fuzz_pick(const char *group, void *ctx)
 {
@@ -34,6 +35,15 @@ static void fuzz_check(const struct lesson *l)
 			break;
 		case LESSON_CAPTION:
 			if (it->text == NULL || strlen(it->text) > 4 * LESSON_CAPTION_MAX)
+				abort();
+			break;
+		case LESSON_FOCUS:
+			if (it->text == NULL || (strcmp(it->text, "registers") != 0 && strcmp(it->text, "survivors") != 0))
+				abort();
+			break;
+		case LESSON_HEADLINE:
+			if (it->text == NULL || it->text[0] == '\0' || strlen(it->text) > LESSON_HEADLINE_MAX ||
+			    !letters_cover(it->text))
 				abort();
 			break;
 		case LESSON_WAIT:

@@ -29,10 +29,18 @@ check 2 "^$DIR/broken.lesson:3:6: " --lesson "$DIR/broken.lesson"
 check 2 "no lesson 'nosuch': expected a file or one of .*crash.* lostupdate.* memory.* quiz.* race.* runaway" --lesson nosuch
 check 2 "cannot open lesson '$DIR/none.lesson'" --lesson "$DIR/none.lesson" --check
 check 2 'a lesson plays in the screen, which needs a terminal; to check the file without one: ptviz --lesson crash --check' --lesson crash
-check 2 '--check, --autoplay and --speed go with --lesson' --autoplay
-check 2 '--check, --autoplay and --speed go with --lesson' --check
+check 2 '--check, --autoplay, --speed and --from go with --lesson' --autoplay
+check 2 '--check, --autoplay, --speed and --from go with --lesson' --check
 check 2 "--speed '0': expected a factor from 0.1 to 1000" --lesson crash --speed 0
 check 2 "--seed 'x': expected a whole number" --seed x
+# --from N: a step the lesson has; --theme: a theme there is.
+check 2 '--check, --autoplay, --speed and --from go with --lesson' --from 2
+check 2 "--from '0': expected a whole number from 1" --lesson crash --from 0
+check 2 "--from 99: 'Crash blast radius' has [0-9]+ steps" --lesson crash --from 99
+check 2 "--theme 'pink': expected 'normal' or 'contrast'" --theme pink
+# headline: its errors say where, as the other directives' do.
+printf 'title Headline\nheadline Caf\303\251 open\ncaption c\n' > "$DIR/headline.lesson"
+check 2 "^$DIR/headline.lesson:2:13: '.+' has no large letter" --lesson "$DIR/headline.lesson" --check
 check 2 '--lesson plays in the screen: leave out -c, --batch and --demo' --lesson crash -c 'report'
 # --lessons lists exactly the lesson files there are.
 listed=$("$PTVIZ" --lessons | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')

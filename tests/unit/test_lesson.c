@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lesson/lesson.h"
+#include "view/letters.h"
 
 /* The lesson a test parsed, kept where the teardown frees it however the test ends. */
 static struct lesson l;
@@ -431,6 +432,97 @@ static const char *lessons_dir(void)
 	return dirs[0];
 }
 
+/* headline TEXT: one a step, in the step it is written in; a pause begins a new step that may have its own. */
+static void test_headline(void **state)
+{
+	(void)state;
+	struct lesson l = parse_ok("title T\nheadline  One thread crashes, all die! \ncaption c\npause\n"
+	                           "headline (2) Processes: 0% shared\ncaption d\n");
+
+	assert_int_equal(l.nitems, 5);
+	assert_int_equal(l.items[0].kind, LESSON_HEADLINE);
+	assert_string_equal(l.items[0].text, "One thread crashes, all die!");
+	assert_int_equal(l.items[0].step, 0);
+	assert_int_equal(l.items[0].line, 2);
+	assert_int_equal(l.items[0].column, 1);
+	assert_int_equal(l.items[3].kind, LESSON_HEADLINE);
+	assert_string_equal(l.items[3].text, "(2) Processes: 0% shared");
+	assert_int_equal(l.items[3].step, 1);
+	assert_int_equal(l.nsteps, 2);
+	lesson_free(&l);
+	/* An answer ends a step too. */
+	l = parse_ok("title T\nheadline A\nask Q | a | b | correct=1 | why=w\nanswer\nheadline B\n");
+	assert_int_equal(l.items[3].kind, LESSON_HEADLINE);
+	assert_int_equal(l.items[3].step, 1);
+	lesson_free(&l);
+}
+
+static void test_focus(void **state)
+{
+	(void)state;
+	struct lesson l = parse_ok("title T\nfocus registers # the point\ncaption c\npause\nfocus survivors\n");
+
+	assert_int_equal(l.items[0].kind, LESSON_FOCUS);
+	assert_string_equal(l.items[0].text, "registers");
+	assert_int_equal(l.items[0].step, 0);
+	assert_int_equal(l.items[3].kind, LESSON_FOCUS);
+	assert_string_equal(l.items[3].text, "survivors");
+	assert_int_equal(l.items[3].step, 1);
+	lesson_free(&l);
+	expect_error("title T\nfocus\n", 2, 6, "focus needs what to draw large");
+	expect_error("title T\nfocus counters\n", 2, 7, "cannot focus on 'counters': expected 'focus registers' or 'focus survivors'");
+	expect_error("title T\nfocus registers now\n", 2, 17, "unexpected 'now' after 'focus registers'");
+}
+
+static void test_headline_errors(void **state)
+{
+	(void)state;
+	expect_error("title T\nheadline\n", 2, 9, "headline needs text");
+	expect_error("title T\nheadline   \n", 2, 12, "headline needs text");
+	expect_error("title T\nheadline A\ncaption c\nheadline B\n", 4, 1, "a second headline in this step: the first is on line 2");
+	/* A character the large letters lack, at its column, in characters (the é is one). */
+	expect_error("title T\nheadline Caf\xc3\xa9 # x\n", 2, 13, "'\xc3\xa9' has no large letter");
+	expect_error("title T\nheadline 50 # of them\n", 2, 13, "'#' has no large letter");
+	expect_error("title T\nheadline a\tb\n", 2, 11, "has no large letter");
+	expect_error("title T\nheadline 12345678901234567890123456789012345678901\n", 2, 50,
+	             "the headline is too long: at most 40 characters");
+	expect_error("headline First\n", 1, 1, "a lesson begins with 'title TEXT'");
+}
+
+/* Each headline of a built-in lesson is drawn in large letters at 80 columns (76 inside the margins). */
+static void builtin_headlines_fit(const struct lesson *l)
+{
+	int starts[2], lens[2], headlines = 0;
+
+	for (int i = 0; i < l->nitems; i++) {
+		if (l->items[i].kind != LESSON_HEADLINE)
+			continue;
+		headlines++;
+		if (letters_wrap(l->items[i].text, LETTERS_HALF, 76, starts, lens, 2) == 0)
+			fail_msg("%s:%d: the headline '%s' needs more than two lines of large letters at 80 columns", l->source,
+			         l->items[i].line, l->items[i].text);
+	}
+	if (headlines == 0)
+		fail_msg("%s: no step has a headline for presenter mode", l->source);
+}
+
+/* A caption that names the answer keys ("keys 1 to 3", "1-3") names as many as every question has answers. */
+static void builtin_keys_named_right(const struct lesson *l)
+{
+	for (int i = 0; i < l->nitems; i++) {
+		const char *t = l->items[i].kind == LESSON_CAPTION ? l->items[i].text : NULL;
+		const char *k = t != NULL ? strstr(t, "keys 1 to ") : NULL;
+		if (k == NULL)
+			continue;
+		int named = atoi(k + strlen("keys 1 to "));
+		for (int j = 0; j < l->nitems; j++) {
+			if (l->items[j].kind == LESSON_ASK && l->items[j].ask.nanswers != named)
+				fail_msg("%s:%d: the caption names keys 1 to %d, but the question on line %d has %d answers",
+				         l->source, l->items[i].line, named, l->items[j].line, l->items[j].ask.nanswers);
+		}
+	}
+}
+
 static void test_builtin_lessons(void **state)
 {
 	(void)state;
@@ -456,6 +548,8 @@ static void test_builtin_lessons(void **state)
 		/* Every built-in lesson can be listed and shows where it is. */
 		assert_non_null(l.summary);
 		assert_true(l.nsteps >= 1);
+		builtin_headlines_fit(&l);
+		builtin_keys_named_right(&l);
 		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 			found += strcmp(l.name, wanted[i]) == 0;
 		total++;
@@ -565,6 +659,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_command_errors, lesson_teardown),
 		cmocka_unit_test_teardown(test_text_errors, lesson_teardown),
 		cmocka_unit_test_teardown(test_fill_chance, lesson_teardown),
+		cmocka_unit_test(test_headline),
+		cmocka_unit_test(test_headline_errors),
+		cmocka_unit_test(test_focus),
 		cmocka_unit_test_teardown(test_builtin_lessons, lesson_teardown),
 		cmocka_unit_test_teardown(test_find_and_list, listing_teardown),
 	};
