@@ -1,4 +1,4 @@
-/* Deaths: exits reaped and told as events, who caused them, zombies left unreaped, orphans adopted. */
+/* Deaths: exits reaped and told as events, who caused them, zombies left unreaped, orphans adopted; stops and continues from outside. */
 #include "lab_priv.h"
 
 #include <errno.h>
@@ -216,6 +216,65 @@ void lab_kids_end(struct lab_group *g, bool reap)
 	}
 }
 
+/*
+ * A process of a group was stopped or continued from outside: every worker in
+ * it at once (a stop is for the whole process: kill -STOP on one thread stops
+ * its host, every thread with it), told in one event.  sig: the signal, 0 when
+ * not known (seen in /proc before a SIGCHLD said which).
+ */
+void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig)
+{
+	double now = lab_now(lab), since = now;
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (w->alive && w->pid == pid && w->stopped != stopped)
+			n++;
+		else if (w->alive && w->pid == pid && stopped && w->stop_signal == 0)
+			w->stop_signal = sig;   /* already seen stopped; now it is known by what */
+	}
+	if (n == 0)
+		return;
+	struct lab_event *ev = lab_event_push(lab, stopped ? LAB_EVENT_STOPPED : LAB_EVENT_RESUMED, g, n);
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid || w->stopped == stopped)
+			continue;
+		/* Stopped: its figures are as last read.  Resumed: it had stopped then. */
+		double when = stopped ? w->figures_at : w->stopped_at;
+		since = when < since ? when : since;
+		w->stopped = stopped;
+		w->stop_signal = stopped ? sig : 0;
+		w->stopped_at = stopped ? now : 0;
+		if (ev != NULL) {
+			strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+			ev->pids[ev->nids++] = w->pid;
+		}
+	}
+	if (ev != NULL) {
+		ev->pid = pid;
+		ev->signal = sig;
+		ev->since = since;
+	}
+	/* What /proc says of its other threads has changed too. */
+	lab->stat_epoch++;
+}
+
+/* Stops and continues of a process of ours, as waitid reports them (and consumes: nobody else waits for them). */
+static void lab_stops_dispatch(struct lab *lab, struct lab_group *g, pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WCONTINUED | WNOHANG) != 0 || si.si_pid != pid)
+		return;
+	if (si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED)
+		lab_note_stop(lab, g, pid, true, si.si_status);
+	else if (si.si_code == CLD_CONTINUED)
+		lab_note_stop(lab, g, pid, false, SIGCONT);
+}
+
 void lab_dispatch(struct lab *lab)
 {
 	struct signalfd_siginfo si;
@@ -235,13 +294,13 @@ void lab_dispatch(struct lab *lab)
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->kind == LAB_THREADS) {
-			if (g->host_alive)
-				lab_reap(lab, g, g->host, false, false);
+			if (g->host_alive && !lab_reap(lab, g, g->host, false, false) && !g->host_zombie)
+				lab_stops_dispatch(lab, g, g->host);
 			continue;
 		}
 		for (int j = 0; j < g->nworkers; j++) {
-			if (g->workers[j].alive)
-				lab_reap(lab, g, g->workers[j].pid, false, false);
+			if (g->workers[j].alive && !lab_reap(lab, g, g->workers[j].pid, false, false) && !g->workers[j].zombie)
+				lab_stops_dispatch(lab, g, g->workers[j].pid);
 		}
 	}
 	lab_kids_dispatch(lab);
