@@ -78,7 +78,7 @@ struct instr_slot {
 	_Atomic uint32_t parked;   /* 1: parked at a boundary for a hold; it re-reads the hold before it works again */
 	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
 	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
-	_Atomic int64_t loaded;    /* sync none: the value this operation loaded and will store from; INSTR_NOT_LOADED */
+	_Atomic int64_t loaded;    /* sync none, a shared counter: the value loaded, tagged with the phase (below) */
 } __attribute__((aligned(64)));
 
 /*
@@ -92,14 +92,24 @@ struct instr_slot {
  * (stopped, preempted, or still on its way).  Changed, it is moving: on a CPU,
  * and with a hold on it parks within one operation.
  *
- * Under sync none the worker also says, in loaded, which value it loaded and
- * will store from (+1, or -amount for a withdrawal); it sets loaded to
- * INSTR_NOT_LOADED before the phase goes odd, so a reader that saw the odd
- * phase sees this operation's value or INSTR_NOT_LOADED, never the last one's.
- * A store from a stale value can give back what looked lost; knowing the
- * value, ptviz can say how much is lost for sure (observe.c).
+ * Under sync none, on a shared counter, the worker also says in loaded which
+ * value it loaded and will store from (+1, or -amount for a withdrawal),
+ * with the low byte of its odd phase beside it: a reader that finds another
+ * phase there knows the value is not this operation's.  A store from a stale
+ * value can give back what looked lost; knowing the value, ptviz can say how
+ * much is lost for sure (observe.c).
  */
-#define INSTR_NOT_LOADED INT64_MIN
+static inline int64_t instr_loaded(int64_t value, uint32_t phase)
+{
+	return (int64_t)((uint64_t)value << 8) | (int64_t)(phase & 0xffu);
+}
+
+/* The value in a loaded word, if it was loaded in this phase. */
+static inline bool instr_loaded_in(int64_t loaded, uint32_t phase, int64_t *value)
+{
+	*value = loaded >> 8;
+	return (uint32_t)(loaded & 0xff) == (phase & 0xffu);
+}
 
 /*
  * A group's gate.  The first cache line is read by its workers every

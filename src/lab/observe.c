@@ -174,10 +174,11 @@ static void lab_judge_mid(struct lab *lab, struct lab_group *g, int64_t value)
 		const struct lab_worker_private *p = lab_private(lab, w);
 		if (!w->alive || p->look != LAB_LOOK_MID)
 			continue;
-		if (p->seen_loaded == INSTR_NOT_LOADED)
+		int64_t loaded;
+		if (!instr_loaded_in(p->seen_loaded, p->phase, &loaded))
 			return;
-		if (g->workload == LAB_WORK_WITHDRAW ? p->seen_loaded < reach : p->seen_loaded > reach)
-			reach = p->seen_loaded;
+		if (g->workload == LAB_WORK_WITHDRAW ? loaded < reach : loaded > reach)
+			reach = loaded;
 	}
 	int64_t sure = lab_lost_of(g, g->increments, reach, 1);
 	if (sure > g->lost)

@@ -64,7 +64,7 @@ bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->resumes, 0);
 		/* Even: a worker killed in the middle of an operation may have left it odd. */
 		atomic_store(&s->phase, 0);
-		atomic_store(&s->loaded, INSTR_NOT_LOADED);
+		atomic_store(&s->loaded, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

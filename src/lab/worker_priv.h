@@ -31,10 +31,8 @@ struct worker_op {
  */
 static inline void worker_phase_begin(struct instr_slot *s)
 {
-	uint32_t p = atomic_load_explicit(&s->phase, memory_order_relaxed);
-
-	atomic_store_explicit(&s->loaded, INSTR_NOT_LOADED, memory_order_relaxed);
-	atomic_store_explicit(&s->phase, p + 1, memory_order_release);
+	atomic_store_explicit(&s->phase, atomic_load_explicit(&s->phase, memory_order_relaxed) + 1,
+	                      memory_order_release);
 	atomic_thread_fence(memory_order_release);
 }
 
@@ -44,10 +42,11 @@ static inline void worker_phase_end(struct instr_slot *s)
 	                      memory_order_release);
 }
 
-/* sync none: the value loaded, which the store will be made from. */
+/* sync none on a shared counter: the value loaded, which the store will be made from. */
 static inline void worker_phase_loaded(struct instr_slot *s, int64_t value)
 {
-	atomic_store_explicit(&s->loaded, value, memory_order_relaxed);
+	atomic_store_explicit(&s->loaded, instr_loaded(value, atomic_load_explicit(&s->phase, memory_order_relaxed)),
+	                      memory_order_relaxed);
 }
 
 /* ---- worker.c ---- */

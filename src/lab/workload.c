@@ -124,7 +124,7 @@ static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct work
 }
 
 /* An operation is counted: done goes up, is published, and the phase is even again. */
-static void worker_counted(struct instr_slot *s, volatile int64_t *done)
+static inline __attribute__((always_inline)) void worker_counted(struct instr_slot *s, volatile int64_t *done)
 {
 	*done = *done + 1;
 	atomic_store_explicit(&s->done, *done, memory_order_release);
@@ -132,9 +132,12 @@ static void worker_counted(struct instr_slot *s, volatile int64_t *done)
 }
 
 /* A whole withdrawal outside step mode: check the balance, then take the money. */
-static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, _Atomic int64_t *counter,
-                            pthread_mutex_t *lock, volatile int64_t *done)
+static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, const struct worker_mem *m,
+                            volatile int64_t *done)
 {
+	_Atomic int64_t *counter = m->counter;
+	pthread_mutex_t *lock = m->lock;
+
 	if (sync == LAB_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
 		pthread_mutex_consistent(lock);
 	worker_phase_begin(s);
@@ -151,7 +154,7 @@ static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, _Atomic in
 		atomic_fetch_sub_explicit(counter, LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
 	} else {
 		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-		if (sync == LAB_SYNC_NONE)
+		if (sync == LAB_SYNC_NONE && m->shared)
 			worker_phase_loaded(s, v);
 		atomic_store_explicit(counter, v - LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
 	}
@@ -165,9 +168,13 @@ static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, _Atomic in
  * before the load (under a mutex, once the lock is taken: a worker asleep on
  * the lock has written nothing) until done is published.
  */
-static void worker_increment(struct instr_slot *s, enum lab_sync sync, _Atomic int64_t *counter,
-                             pthread_mutex_t *lock, volatile int64_t *done)
+/* Inlined into each loop: a call per increment would cost more than the increment. */
+static inline __attribute__((always_inline)) void worker_increment(struct instr_slot *s, enum lab_sync sync, const struct worker_mem *m,
+                             volatile int64_t *done)
 {
+	_Atomic int64_t *counter = m->counter;
+	pthread_mutex_t *lock = m->lock;
+
 	switch (sync) {
 	case LAB_SYNC_MUTEX:
 		if (pthread_mutex_lock(lock) == EOWNERDEAD)
@@ -185,7 +192,8 @@ static void worker_increment(struct instr_slot *s, enum lab_sync sync, _Atomic i
 		/* A separate load and store: another worker's store in between is lost. */
 		worker_phase_begin(s);
 		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-		worker_phase_loaded(s, v);
+		if (m->shared)
+			worker_phase_loaded(s, v);
 		atomic_store_explicit(counter, v + 1, memory_order_relaxed);
 		break;
 	}
@@ -275,7 +283,7 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	/* One task: a little work, then its result counted. */
 	for (volatile int i = 0; i < 2000; i++)
 		;
-	worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock, done);
+	worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m, done);
 	arrivals_from[1] = *done;
 }
 
@@ -308,7 +316,7 @@ static void worker_gil_slice(struct instr_gate *g, struct instr_slot *s, const s
 	for (int i = 1;; i++) {
 		if (cpu)
 			worker_compute();
-		worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock, done);
+		worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m, done);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
 		    atomic_load_explicit(&s->control, memory_order_acquire) != 0)
 			break;
@@ -359,25 +367,25 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 		}
 		switch (workload) {
 		case LAB_WORK_WITHDRAW:
-			worker_withdraw(s, sync, m->counter, m->lock, &done);
+			worker_withdraw(s, sync, m, &done);
 			break;
 		case LAB_WORK_DEADLOCK:
 			worker_deadlock(g, s, m, &done);
 			break;
 		case LAB_WORK_IO:
 			worker_io(g, s);
-			worker_increment(s, sync, m->counter, m->lock, &done);
+			worker_increment(s, sync, m, &done);
 			break;
 		case LAB_WORK_EVENTLOOP:
 			worker_eventloop(g, s, m, &done, arrivals_from);
 			break;
 		case LAB_WORK_CPU:
 			worker_compute();
-			worker_increment(s, sync, m->counter, m->lock, &done);
+			worker_increment(s, sync, m, &done);
 			break;
 		default:
 			/* Each operation publishes done itself, before its phase is even again. */
-			worker_increment(s, sync, m->counter, m->lock, &done);
+			worker_increment(s, sync, m, &done);
 			break;
 		}
 	}
