@@ -68,7 +68,9 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		fflush(b->out);
 		return;
 	}
-	struct json_object *o = batch_object(ev->kind == LAB_EVENT_SPAWN ? "spawn" : "exit", ev->t);
+	static const char *const kinds[] = { [LAB_EVENT_SPAWN] = "spawn", [LAB_EVENT_EXIT] = "exit",
+		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed" };
+	struct json_object *o = batch_object(kinds[ev->kind], ev->t);
 	struct json_object *ids = json_object_new_array();
 	for (int i = 0; i < ev->nids; i++)
 		json_object_array_add(ids, json_object_new_string(ev->ids[i]));
@@ -81,6 +83,13 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "pid", ev->pid ? json_object_new_int(ev->pid) : NULL);
 		json_object_object_add(o, "workers", ids);
 		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
+	} else if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
+		/* A stop is for a whole process: every worker in it. */
+		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
+		/* stopped: when its figures were last read; resumed: when it had stopped. */
+		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t", batch_time(ev->since));
 	} else {
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
 		json_object_object_add(o, "workers", ids);

@@ -233,10 +233,11 @@ static void groups_counters_withdraw(struct column *c, int y)
 	} else if (g->overdrawn) {
 		ui_put_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
 	} else if (g->lost > 0) {
-		char lost[32];
-		story_number(g->lost, lost, sizeof(lost));
-		char t2[64];
-		snprintf(text, sizeof(text), " lost withdrawals %s: paid out, never taken off", lost);
+		char lost[48], bound[80];
+		explain_lost_figure(g, ui->utf8, lost, sizeof(lost));
+		explain_lost_bound(g, bound, sizeof(bound));
+		char t2[80];
+		snprintf(text, sizeof(text), " lost withdrawals %s: %s", lost, bound[0] ? bound : "paid out, never taken off");
 		snprintf(t2, sizeof(t2), " lost withdrawals %s", lost);
 		const char *const alt[] = { text, t2, NULL };
 		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
@@ -266,7 +267,7 @@ void groups_counters(struct column *c, int y)
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	int x = c->x + 1, iw = groups_room(c);
-	char inc[32], cnt[32], lost[32], text[160];
+	char inc[32], cnt[32], lost[48], text[160];
 	const char *what = g->shared ? "counter" : "copies add up to";
 
 	if (g->workload == LAB_WORK_WITHDRAW) {
@@ -276,7 +277,7 @@ void groups_counters(struct column *c, int y)
 
 	story_number(g->increments, inc, sizeof(inc));
 	story_number(g->counter, cnt, sizeof(cnt));
-	story_number(g->lost, lost, sizeof(lost));
+	explain_lost_figure(g, ui->utf8, lost, sizeof(lost));
 	bool wide = 1 + (int)strlen("increments ") + (int)strlen(inc) + 3 + (int)strlen(what) + 1 + (int)strlen(cnt) <= iw;
 	if (wide) {
 		int w1 = groups_figure(c, y, x, iw, " increments ", inc);
@@ -306,8 +307,11 @@ void groups_counters(struct column *c, int y)
 		if (ui_width(text) > iw)
 			snprintf(text, sizeof(text), " lost %s", lost);
 		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
-		char why[40];
-		snprintf(why, sizeof(why), "%s%s", explain_lost(g)[0] ? "  " : "", explain_lost(g));
+		/* A writer mid-increment (stopped, say) is why lost is a bound: that comes first. */
+		char bound[96], why[104];
+		explain_lost_bound(g, bound, sizeof(bound));
+		const char *because = bound[0] ? bound : explain_lost(g);
+		snprintf(why, sizeof(why), "%s%s", because[0] ? "  " : "", because);
 		/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
 		bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
 		if (!charted && tw + ui_width(why) <= iw)
