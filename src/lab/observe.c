@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -397,6 +398,36 @@ void lab_observe(struct lab *lab)
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;
+}
+
+/* Is a group's figure unsure only because a writer that is not stopped stands mid-increment or did not park? */
+static bool lab_group_may_settle(const struct lab_group *g)
+{
+	if (g->consistent)
+		return false;
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (w->alive && !w->stopped && (w->mid_increment || w->figures_kept))
+			return true;
+	}
+	return false;
+}
+
+void lab_observe_settled(struct lab *lab, int64_t bound_ns)
+{
+	int64_t until = lab_ns() + bound_ns;
+
+	for (;;) {
+		lab_observe(lab);
+		bool settle = false;
+		for (int i = 0; i < lab->ngroups; i++)
+			settle |= lab_group_may_settle(&lab->groups[i]);
+		if (!settle || lab_ns() >= until)
+			return;
+		/* Off the CPU a moment, so the workers waiting for one get it. */
+		struct timespec nap = { 0, 200 * 1000 };
+		nanosleep(&nap, NULL);
+	}
 }
 
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass)
