@@ -175,6 +175,8 @@ void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *ar
 void lab_observe_mask(struct lab *lab, uint32_t mask);
 /* A process of a group was stopped or continued from outside (sig: the signal, 0 when not known). */
 void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig);
+/* The signal that stopped a process of ours, once its stop is complete; 0 before, or when not stopped. */
+int lab_stop_signal(pid_t pid);
 
 /* ---- reap.c: deaths, zombies and orphans ---- */
 

@@ -1,6 +1,7 @@
 /* The observation pass: counters read where they live, /proc for each worker, while its group is held. */
 #include "lab_priv.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -190,7 +191,7 @@ static void lab_judge_mid(struct lab *lab, struct lab_group *g, int64_t value)
 static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, int64_t value, bool moving, bool final)
 {
 	int64_t increments = 0, refused = 0;
-	bool mid = false;
+	bool mid = false, named_stopped = false;
 
 	g->mid_id[0] = '\0';
 	for (int i = 0; i < g->nworkers; i++) {
@@ -203,9 +204,11 @@ static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, 
 				w->done = p->seen_done;
 				w->figures_at = lab_now(lab);
 			}
-			if (p->look == LAB_LOOK_MID && !mid) {
-				mid = true;
+			/* Named: the first one stopped mid-increment, for it stays so; else the first one. */
+			if (p->look == LAB_LOOK_MID && (!mid || (w->stopped && !named_stopped))) {
 				memcpy(g->mid_id, w->id, sizeof(g->mid_id));
+				named_stopped = w->stopped;
+				mid = true;
 			}
 			lab->pass.mid += p->look == LAB_LOOK_MID;
 			lab->pass.kept += final && p->look == LAB_LOOK_MOVING;
@@ -300,6 +303,21 @@ static void lab_worker_read_cpu_time(struct lab_worker *w, int sched_fd)
 	w->cpu_ns = w->cpu_ticks * (uint64_t)(1000000000L / tick);
 }
 
+static bool lab_shows_stopped(const struct lab_worker *w)
+{
+	return w->state == 'T' || w->state == 't';
+}
+
+/* Does /proc, as last read, show some thread of the process stopped? */
+static bool lab_process_shows_stopped(const struct lab_group *g, pid_t pid)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].pid == pid && lab_shows_stopped(&g->workers[i]))
+			return true;
+	}
+	return false;
+}
+
 /*
  * What the kernel says of a worker: its state, the CPU it last ran on, its
  * CPU time.  Read before the hold, so the state is the worker's own; a worker
@@ -345,10 +363,17 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_group *g, struct la
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
 	lab_worker_read_cpu_time(w, p->sched_fd);
-	/* Stopped (T) or stopped by a tracer (t): the kernel runs none of its process's threads. */
-	bool stopped = st.state == 'T' || st.state == 't';
-	if (stopped != w->stopped)
-		lab_note_stop(lab, g, w->pid, stopped, 0);
+	/*
+	 * Stopped (T) or stopped by a tracer (t).  A stop is for the whole process,
+	 * but each thread stops when it next runs: one shows T while its siblings,
+	 * waiting for a CPU, still show R.  So one T is a stop, and only no T left
+	 * in the process is a continue (or the SIGCHLD that says so, reap.c).
+	 */
+	if (lab_shows_stopped(w) && !w->stopped)
+		lab_note_stop(lab, g, w->pid, true, lab_stop_signal(w->pid));
+	else if (w->stopped && !lab_process_shows_stopped(g, w->pid))
+		/* Out of a stop there is one way, SIGCONT; a tracer's stop ends at its word. */
+		lab_note_stop(lab, g, w->pid, false, w->stop_signal == SIGTRAP ? 0 : SIGCONT);
 }
 
 void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg)

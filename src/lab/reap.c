@@ -261,6 +261,17 @@ void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped
 	lab->stat_epoch++;
 }
 
+/* The signal that stopped a process of ours, if its stop is complete (asked without taking the report); else 0. */
+int lab_stop_signal(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
+		return 0;
+	return si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED ? si.si_status : 0;
+}
+
 /* Stops and continues of a process of ours, as waitid reports them (and consumes: nobody else waits for them). */
 static void lab_stops_dispatch(struct lab *lab, struct lab_group *g, pid_t pid)
 {
