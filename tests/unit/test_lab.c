@@ -1963,11 +1963,22 @@ static void test_stopped_from_outside(void **state)
 static void test_many_workers_each_pass_bounded(void **state)
 {
 	struct fixture *fx = *state;
-	enum { PASSES = 20, MOVED_MS = 20 };
+	/* A worker parked for a hold gives way at once; one that had 5 ms of CPU surely counted. */
+	enum { PASSES = 30, MOVED_MS = 5 };
 
-	spawn(fx, LAB_THREADS, 1024, false, "T");
-	spawn(fx, LAB_PROCESSES, 128, false, "P");
-	spawn(fx, LAB_PROCESSES, 128, true, "S");
+	static const char *const names[3] = { "T", "P", "S" };
+	for (int k = 0; k < 3; k++) {
+		struct lab_error err;
+		bool ok = lab_spawn(fx->lab, k == 0 ? LAB_THREADS : LAB_PROCESSES, k == 0 ? 1024 : 128, k == 2, names[k], &err);
+		remember(fx);
+		drain(fx);
+		/* Hundreds of new tasks at a low priority may not all get a CPU within the spawn's time. */
+		if (!ok && strstr(err.msg, "did not start") != NULL) {
+			not_judged("1024 + 256 workers", "%s (the machine is busy)", err.msg);
+			return;
+		}
+		must(ok, &err);
+	}
 	const struct lab_group *gs[3] = { group(fx, "T"), group(fx, "P"), group(fx, "S") };
 	static uint64_t cpu0[3][1024];
 	static int64_t done0[3][1024];
@@ -1980,16 +1991,22 @@ static void test_many_workers_each_pass_bounded(void **state)
 			done0[k][i] = gs[k]->workers[i].done;
 		}
 	}
+	/* What a worker may spend parked, giving way in holds: at most the time the groups were held. */
+	int64_t held_ns = 0;
+	struct lab_pass pass;
 	for (int i = 0; i < PASSES; i++) {
-		pause_us(50000);
+		pause_us(100000);
 		observe_within_bound(fx, "1024 + 256 workers");
 		exact_check("1024 + 256 workers");
+		lab_last_pass(fx->lab, &pass);
+		held_ns += pass.begin_ns + pass.read_ns + pass.wait_ns + pass.end_ns;
 	}
+	uint64_t enough = (uint64_t)held_ns + (uint64_t)MOVED_MS * 1000000u;
 	int ran = 0, moved = 0;
 	for (int k = 0; k < 3; k++) {
 		for (int i = 0; i < gs[k]->nworkers; i++) {
 			const struct lab_worker *w = &gs[k]->workers[i];
-			if (w->cpu_ns - cpu0[k][i] < (uint64_t)MOVED_MS * 1000000u || w->figures_kept)
+			if (w->cpu_ns - cpu0[k][i] < enough || w->figures_kept)
 				continue;
 			ran++;
 			if (w->done > done0[k][i])
@@ -1998,14 +2015,13 @@ static void test_many_workers_each_pass_bounded(void **state)
 				fail_msg("%s had %.0f ms of CPU and did not count", w->id, (double)(w->cpu_ns - cpu0[k][i]) / 1e6);
 		}
 	}
-	struct lab_pass pass;
-	lab_last_pass(fx->lab, &pass);
-	print_message("1024 + 256 workers: %d passes, lost a bound in %d group-passes, kept in %d; %d workers had %d ms of "
+	print_message("1024 + 256 workers: %d passes, lost a bound in %d group-passes, kept in %d; %d workers had %.1f ms of "
 	              "CPU and all %d counted; the last pass took %.2f ms, %.2f ms of it waiting\n", exact.passes,
-	              exact.at_least, exact.kept, ran, MOVED_MS, moved, (double)pass.total_ns / 1e6,
+	              exact.at_least, exact.kept, ran, (double)enough / 1e6, moved, (double)pass.total_ns / 1e6,
 	              (double)pass.wait_ns / 1e6);
 	if (ran == 0)
-		not_judged("the workers that get a CPU count", "no worker had %d ms of CPU (the machine is busy)", MOVED_MS);
+		not_judged("the workers that get a CPU count", "no worker had %.1f ms of CPU (the machine is busy)",
+		           (double)enough / 1e6);
 }
 
 /* A busy loop at normal priority, as another program on the machine; it ends with the test, or after two minutes. */
