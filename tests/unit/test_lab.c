@@ -329,7 +329,7 @@ static bool read_now(struct fixture *fx, const struct lab_group *g)
 {
 	struct judge j = judge(fx, g, -1, ANY_CPU, COUNT_BUDGET_MS, "a snapshot of %s", g->name);
 
-	UNTIL(&j, g->consistent);
+	UNTIL(&j, read_whole(g));
 	return j.met;
 }
 
@@ -541,9 +541,11 @@ static void test_threads_lose_updates_then_locks_stop_it(void **state)
 	}
 	/* An update is lost only while two threads run at once, on two CPUs. */
 	struct judge j = judge(fx, t, -1, SIDE_BY_SIDE, 300, "T loses updates without a lock");
-	UNTIL(&j, t->consistent && t->lost > 0);
+	UNTIL(&j, read_whole(t) && t->lost > 0);
 	assert_true(t->lost >= 0);
-	assert_int_equal(t->lost, t->increments - t->counter);
+	/* Exact when no thread stood mid-increment; else what is surely lost. */
+	if (!t->lost_at_least)
+		assert_int_equal(t->lost, t->increments - t->counter);
 
 	for (int mode = LAB_SYNC_MUTEX; mode <= LAB_SYNC_ATOMIC; mode++) {
 		sync_mode(fx, (enum lab_sync)mode, NULL);
@@ -592,8 +594,9 @@ static void test_shared_processes_race(void **state)
 	assert_int_equal(s->workers[0].id[0], 'S');
 	/* As threads do: only while two of them run at once, on two CPUs. */
 	struct judge j = judge(fx, s, -1, SIDE_BY_SIDE, 300, "processes sharing a segment lose updates");
-	UNTIL(&j, s->consistent && s->lost > 0);
-	assert_int_equal(s->lost, s->increments - s->counter);
+	UNTIL(&j, read_whole(s) && s->lost > 0);
+	if (!s->lost_at_least)
+		assert_int_equal(s->lost, s->increments - s->counter);
 	for (int i = 1; i < 4; i++)
 		assert_int_equal(s->workers[i].counter_address, s->workers[0].counter_address);
 	assert_true(s->counter_address != lab_counter_address());
@@ -624,10 +627,12 @@ static void test_thread_segv_kills_the_host(void **state)
 	assert_int_equal(fx->last_exit.signal, SIGSEGV);
 	assert_int_equal(fx->last_exit.nids, 4);
 	assert_int_equal(fx->last_exit.pid, t->host);
-	/* the figures of its last moment stay, and stay consistent */
+	/* the figures of its last moment stay, exact or (a thread caught mid-increment) a bound that says so */
 	if (counted)
 		assert_true(t->increments > 0);
-	assert_int_equal(t->lost, t->increments - t->counter);
+	assert_true(t->lost >= 0);
+	if (!t->lost_at_least && !t->lost_kept)
+		assert_int_equal(t->lost, t->increments - t->counter);
 	/* the processes and ptviz go on */
 	if (read_now(fx, p) && counts_past(fx, p, 0, p->workers[0].done, "P1 counts on after T died"))
 		assert_int_equal(p->alive, 2);
@@ -705,7 +710,7 @@ static void test_loop_spins_while_siblings_go_on(void **state)
 			/* the spinning thread has CPU, and counts nothing with it */
 			struct judge j = judge(fx, t, 1, ANY_CPU, 100, "T2 counts nothing while it spins");
 			HOLDS(&j, t->workers[1].done == looper && t->workers[1].state == 'R');
-			assert_true(t->consistent);
+			assert_true(read_whole(t));
 		}
 	}
 	assert_true(t->workers[1].alive);
@@ -1020,7 +1025,7 @@ static bool deadlocked(const struct lab_group *g)
 		if (w->alive && (w->holds != first || w->wants != (LAB_LOCK_A | LAB_LOCK_B) - first))
 			return false;
 	}
-	return g->consistent;
+	return read_whole(g);
 }
 
 static void test_deadlock_and_its_fix(void **state)
@@ -1071,7 +1076,7 @@ static void test_deadlock_and_its_fix(void **state)
 	assert_int_equal(p->workers[1].wants, LAB_LOCK_A);
 	/* observation does not wait for them */
 	lab_observe(fx->lab);
-	assert_true(t->consistent && p->consistent);
+	assert_true(read_whole(t) && read_whole(p));
 
 	must(lab_fix_lockorder(fx->lab, NULL, &err), &err);
 	if (!counts_past(fx, t, -1, before, "T counts once the lock order is fixed") ||
@@ -1363,7 +1368,7 @@ static void test_io_threads_help_on_one_cpu(void **state)
 	int64_t one0 = one->increments, four0 = four->increments;
 	double cpu0 = cpu_seconds(four), t0 = lab_now(fx->lab);
 	struct judge j = judge(fx, one, -1, ANY_CPU, COUNT_BUDGET_MS, "one io thread makes 200 waits");
-	UNTIL(&j, one->consistent && four->consistent && one->increments >= one0 + 200);
+	UNTIL(&j, read_whole(one) && read_whole(four) && one->increments >= one0 + 200);
 	if (!j.met)
 		return;
 	double dt = lab_now(fx->lab) - t0;
