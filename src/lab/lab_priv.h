@@ -39,6 +39,7 @@ struct lab_worker_private {
 	uint32_t stat_resumes;   /* ... the slot's count of returns to work this, */
 	uint32_t stat_epoch;     /* ... and the lab's stat epoch this */
 	int stat_skips;          /* reads of stat skipped in a row */
+	bool stop_untold;        /* seen stopped, and no event says so yet (lab_note_stop) */
 	bool counter_valid;      /* its own counter (a private process) was read exactly at phase counter_phase */
 	uint32_t counter_phase;
 	uint32_t step_base;      /* the slot's step count when step mode began */
@@ -177,6 +178,10 @@ void lab_observe_mask(struct lab *lab, uint32_t mask);
 void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig);
 /* The signal that stopped a process of ours, once its stop is complete; 0 before, or when not stopped. */
 int lab_stop_signal(pid_t pid);
+/* How long a stop seen in /proc waits for the SIGCHLD that names its signal before it is told without. */
+#define LAB_STOP_NAMED_S 0.5
+/* Tells a stop seen in /proc and not told yet, if it has waited long enough (or now). */
+void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool now);
 
 /* ---- reap.c: deaths, zombies and orphans ---- */
 

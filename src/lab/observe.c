@@ -68,8 +68,10 @@ static enum lab_look lab_look_private(struct lab *lab, const struct lab_group *g
 	int64_t counter;
 
 	lab_worker_read_step(lab, g, w);
-	if (!(p1 & 1u) && p->counter_valid && p->counter_phase == p1)
+	if (!(p1 & 1u) && p->counter_valid && p->counter_phase == p1) {
+		w->figures_at = lab_now(lab);   /* what was read still holds */
 		return LAB_LOOK_EXACT;
+	}
 	int64_t done = atomic_load_explicit(&s->done, memory_order_acquire);
 	if (!lab_read_remote(w->pid, w->counter_address, &counter))
 		return LAB_LOOK_EXACT;   /* gone: its exit tells the rest; keep what was read */
@@ -393,8 +395,10 @@ static void lab_read_procs(struct lab *lab, uint32_t mask)
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
-		for (int j = 0; j < g->nworkers; j++)
+		for (int j = 0; j < g->nworkers; j++) {
 			lab_worker_read_proc(lab, g, &g->workers[j]);
+			lab_tell_stop(lab, g, &g->workers[j], false);
+		}
 	}
 	lab->pass.proc_ns += lab_ns() - t;
 }

@@ -216,46 +216,81 @@ void lab_kids_end(struct lab_group *g, bool reap)
 	}
 }
 
+/* Queues the event of a stop or a continue of a process: every worker in it. */
+static void lab_stop_event(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig, double since)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		n += g->workers[i].alive && g->workers[i].pid == pid;
+	struct lab_event *ev = lab_event_push(lab, stopped ? LAB_EVENT_STOPPED : LAB_EVENT_RESUMED, g, n);
+	if (ev == NULL)
+		return;
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+		ev->pids[ev->nids++] = w->pid;
+		lab_private(lab, w)->stop_untold = false;
+	}
+	ev->pid = pid;
+	ev->signal = sig;
+	ev->since = since;
+}
+
+/* Tells a stop seen in /proc that no SIGCHLD has named yet, once it has waited long enough for one. */
+void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool now)
+{
+	if (!lab_private(lab, w)->stop_untold || (!now && lab_now(lab) - w->stopped_at < LAB_STOP_NAMED_S))
+		return;
+	lab_stop_event(lab, g, w->pid, true, w->stop_signal, w->figures_at < w->stopped_at ? w->figures_at : w->stopped_at);
+}
+
 /*
  * A process of a group was stopped or continued from outside: every worker in
  * it at once (a stop is for the whole process: kill -STOP on one thread stops
  * its host, every thread with it), told in one event.  sig: the signal, 0 when
- * not known (seen in /proc before a SIGCHLD said which).
+ * not known.  /proc shows a thread stopped (T) as soon as it is, before the
+ * SIGCHLD that names the signal, which comes once every thread has stopped;
+ * so a stop without its signal is told when the SIGCHLD comes, or after
+ * LAB_STOP_NAMED_S without one.
  */
 void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig)
 {
 	double now = lab_now(lab), since = now;
-	int n = 0;
+	struct lab_worker *first = NULL;
 
-	for (int i = 0; i < g->nworkers; i++) {
-		struct lab_worker *w = &g->workers[i];
-		if (w->alive && w->pid == pid && w->stopped != stopped)
-			n++;
-		else if (w->alive && w->pid == pid && stopped && w->stop_signal == 0)
-			w->stop_signal = sig;   /* already seen stopped; now it is known by what */
+	for (int i = 0; i < g->nworkers && first == NULL; i++) {
+		if (g->workers[i].alive && g->workers[i].pid == pid)
+			first = &g->workers[i];
 	}
-	if (n == 0)
+	if (first == NULL)
 		return;
-	struct lab_event *ev = lab_event_push(lab, stopped ? LAB_EVENT_STOPPED : LAB_EVENT_RESUMED, g, n);
+	if (!stopped && first->stopped)
+		lab_tell_stop(lab, g, first, true);   /* continued before its stop was told */
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
-		if (!w->alive || w->pid != pid || w->stopped == stopped)
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (stopped && w->stop_signal == 0)
+			w->stop_signal = sig;
+		if (w->stopped == stopped)
 			continue;
 		/* Stopped: its figures are as last read.  Resumed: it had stopped then. */
 		double when = stopped ? w->figures_at : w->stopped_at;
 		since = when < since ? when : since;
 		w->stopped = stopped;
-		w->stop_signal = stopped ? sig : 0;
 		w->stopped_at = stopped ? now : 0;
-		if (ev != NULL) {
-			strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
-			ev->pids[ev->nids++] = w->pid;
-		}
+		lab_private(lab, w)->stop_untold = stopped;
 	}
-	if (ev != NULL) {
-		ev->pid = pid;
-		ev->signal = sig;
-		ev->since = since;
+	if (stopped && sig != 0)
+		lab_tell_stop(lab, g, first, true);
+	if (!stopped && since < now)
+		lab_stop_event(lab, g, pid, false, sig, since);
+	for (int i = 0; !stopped && i < g->nworkers; i++) {
+		if (g->workers[i].pid == pid)
+			g->workers[i].stop_signal = 0;
 	}
 	/* What /proc says of its other threads has changed too. */
 	lab->stat_epoch++;

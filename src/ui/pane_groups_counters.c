@@ -301,7 +301,16 @@ void groups_counters(struct column *c, int y)
 		groups_figure(c, y + 1, x, iw, text, fig);
 	}
 	int ly = wide ? y + 1 : y + 2;
-	if (g->shared) {
+	const struct lab_worker *unsure = g->shared ? explain_unsure_writer(g) : NULL;
+	if (unsure != NULL && unsure->stopped) {
+		/* A writer stopped mid-increment: the bound and why, on one row, before anything else. */
+		char t1[160], t2[128], t3[96];
+		snprintf(t1, sizeof(t1), " lost updates %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t2, sizeof(t2), " lost %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t3, sizeof(t3), " lost %s, %s stopped", lost, unsure->id);
+		const char *const alt[] = { t1, t2, t3, NULL };
+		ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_LOST], alt);
+	} else if (g->shared) {
 		double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
 		snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
 		if (ui_width(text) > iw)

@@ -137,8 +137,7 @@ void explain_lost_figure(const struct lab_group *g, bool utf8, char *buf, size_t
 	snprintf(buf, len, "%s%s", g->lost_at_least ? (utf8 ? "\u2265 " : ">= ") : "", n);
 }
 
-/* The first worker of the group that stands mid-increment, or was moving and did not park. */
-static const struct lab_worker *explain_unsure_writer(const struct lab_group *g)
+const struct lab_worker *explain_unsure_writer(const struct lab_group *g)
 {
 	for (int i = 0; i < g->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];

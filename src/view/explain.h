@@ -35,6 +35,8 @@ void explain_lost_figure(const struct lab_group *g, bool utf8, char *buf, size_t
  * a boundary in time".
  */
 void explain_lost_bound(const struct lab_group *g, char *buf, size_t len);
+/* The writer that makes lost a bound (mid-increment) or kept (did not park); NULL when lost is exact. */
+const struct lab_worker *explain_unsure_writer(const struct lab_group *g);
 /* A worker's note on how exact its figures are: "stopped", "stopped mid-increment", "as at 4.2 s"; "" otherwise. */
 void explain_worker_figures(const struct lab_worker *w, char *buf, size_t len);
 
