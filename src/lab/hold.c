@@ -81,7 +81,7 @@ static void lab_hold_withdraw(struct lab *lab, struct lab_group *g, uint32_t gen
 		lab_worker_answered(gate, lab_slot(lab, &g->workers[i]), gen);
 }
 
-/* Waits for the workers of a held group that must answer (moving_only: those the last look found moving). */
+/* Waits for the workers of a held group that must answer (moving_only: those the last look asks to wait for). */
 static int lab_hold_await(struct lab *lab, struct lab_group *g, uint32_t gen, bool moving_only)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
@@ -91,7 +91,7 @@ static int lab_hold_await(struct lab *lab, struct lab_group *g, uint32_t gen, bo
 	atomic_fetch_add(&gate->pending, 1);
 	for (int i = 0; i < g->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];
-		if (moving_only && lab_private(lab, w)->look != LAB_LOOK_MOVING)
+		if (moving_only && lab_private(lab, w)->look != LAB_LOOK_MOVING && !lab_private(lab, w)->awaited)
 			continue;
 		if (!lab_worker_must_ack(lab, w))
 			continue;
@@ -234,7 +234,7 @@ void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, con
 	}
 }
 
-/* Looks at the groups in todo; returns the mask of those with workers still moving. */
+/* Looks at the groups in todo; returns the mask of those with workers to wait for. */
 static uint32_t lab_pass_look(struct lab *lab, uint32_t todo, lab_look_fn *look, int round, bool final)
 {
 	uint32_t moving = 0;
@@ -255,10 +255,11 @@ static uint32_t lab_pass_look(struct lab *lab, uint32_t todo, lab_look_fn *look,
  * The observation pass's hold.  Every group is held at once, then read where
  * its workers stand: a worker that is not moving (between two operations, or
  * stopped, preempted, starved, asleep in the middle of one) is read as it is,
- * without its help.  Only the workers found moving are on a CPU; with the hold
- * on, each parks within one operation, so they alone are waited for, and
- * their groups read again.  Never past LAB_PASS_BOUND_NS: the last look marks
- * what it still finds moving.
+ * without its help.  The workers found moving are on a CPU; with the hold on,
+ * each parks within one operation.  They are waited for, with the writers of a
+ * shared counter caught mid-increment that are not stopped (see
+ * lab_mid_awaited), and their groups read again.  Never past
+ * LAB_PASS_BOUND_NS: the last look takes what it finds, and marks it.
  */
 void lab_hold_pass(struct lab *lab, uint32_t mask, lab_look_fn *look)
 {

@@ -258,11 +258,12 @@ void lab_event_clear(struct lab_event *ev);
 #define LAB_PASS_BOUND_NS (3L * 1000 * 1000)
 void lab_observe(struct lab *lab);
 /*
- * Passes until every figure is exact, or no longer than bound_ns: a writer
- * caught mid-increment while it waited for a CPU finishes once it has one.
- * One that is stopped never does; the last pass says so.  For a report.
+ * A pass, then a hold of every worker (up to 80 ms) for the groups where a
+ * writer that is not stopped stood mid-increment: once the others park, it has
+ * a CPU and finishes.  One that is stopped never does, and the figures say so.
+ * For a report, read once and kept.
  */
-void lab_observe_settled(struct lab *lab, int64_t bound_ns);
+void lab_observe_settled(struct lab *lab);
 
 /* Where the time of the last observation pass went, in nanoseconds, and how many workers it waited for. */
 struct lab_pass {

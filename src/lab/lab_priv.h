@@ -45,6 +45,7 @@ struct lab_worker_private {
 	uint32_t step_base;      /* the slot's step count when step mode began */
 	/* the pass's look at it (observe.c) */
 	enum lab_look look;
+	bool awaited;            /* mid-increment, and waited for all the same (lab_mid_awaited) */
 	uint32_t phase;          /* its phase at the first look of a read */
 	int64_t seen_done;       /* done, and loaded (sync none), as that read saw them */
 	int64_t seen_loaded;
@@ -156,7 +157,7 @@ void lab_while_held(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void
 void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg);
 /*
  * A look at a held group (observe.c): reads it where its workers stand and
- * returns how many were moving; final: the last look, which no wait follows.
+ * returns how many to wait for (moving ones); final: the last look, which no wait follows.
  */
 typedef int lab_look_fn(struct lab *lab, struct lab_group *g, int round, bool final);
 /*

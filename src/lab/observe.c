@@ -106,6 +106,7 @@ static int lab_look_private_group(struct lab *lab, struct lab_group *g, int roun
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		struct lab_worker_private *p = lab_private(lab, w);
+		p->awaited = false;   /* its own counter needs no sibling: mid-increment, it keeps its last figures */
 		if (w->alive && (round == 0 || p->look == LAB_LOOK_MOVING)) {
 			p->look = lab_look_private(lab, g, w);
 			w->mid_increment = p->look == LAB_LOOK_MID;
@@ -189,6 +190,20 @@ static void lab_judge_mid(struct lab *lab, struct lab_group *g, int64_t value)
 		g->lost = sure;
 }
 
+/*
+ * Is a writer caught mid-increment worth waiting for (within the pass's
+ * bound)?  Only where updates can still be lost, and only if it is not
+ * stopped: most likely it waits for a CPU, which it gets as soon as the
+ * running workers park and give way, and then lost is exact again.  With
+ * more workers than CPUs one is nearly always mid-increment, and lost would
+ * otherwise be a bound in most frames.  Starved by other programs, it does not
+ * come, and the bound is shown when the pass's time is up.
+ */
+static bool lab_mid_awaited(const struct lab_group *g, const struct lab_worker *w, enum lab_look look)
+{
+	return look == LAB_LOOK_MID && lab_lost_can_grow(g) && !w->stopped;
+}
+
 /* The figures of a shared group from one validated read. */
 static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, int64_t value, bool moving, bool final)
 {
@@ -265,6 +280,7 @@ static int lab_look_shared_group(struct lab *lab, struct lab_group *g, bool fina
 	}
 	bool have = lab_read_shared(lab, g, &value);
 	atomic_thread_fence(memory_order_acquire);
+	int waiting = 0;
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		struct lab_worker_private *p = lab_private(lab, w);
@@ -272,10 +288,12 @@ static int lab_look_shared_group(struct lab *lab, struct lab_group *g, bool fina
 			continue;
 		p->look = lab_look_of(p->phase, atomic_load_explicit(&lab_slot(lab, w)->phase, memory_order_relaxed));
 		moving += p->look == LAB_LOOK_MOVING;
+		p->awaited = lab_mid_awaited(g, w, p->look);
+		waiting += p->look == LAB_LOOK_MOVING || p->awaited;
 	}
-	if (moving == 0 || final)
+	if (waiting == 0 || final)
 		lab_shared_figures(lab, g, have, value, moving > 0, final);
-	return moving;
+	return waiting;
 }
 
 /* A look at a held group (a lab_look_fn). */
@@ -442,21 +460,24 @@ static bool lab_group_may_settle(const struct lab_group *g)
 	return false;
 }
 
-void lab_observe_settled(struct lab *lab, int64_t bound_ns)
+/*
+ * A pass, then, for the groups it could not read whole because a writer that
+ * is not stopped stood mid-increment (waiting for a CPU, most likely), a
+ * command's hold: every worker waited for until it parks, for up to
+ * LAB_HOLD_TIMEOUT_NS.  The parked ones give way, so the one mid-increment
+ * gets a CPU and finishes.  A group still not held keeps the pass's figures.
+ */
+void lab_observe_settled(struct lab *lab)
 {
-	int64_t until = lab_ns() + bound_ns;
+	uint32_t mask = 0;
 
-	for (;;) {
-		lab_observe(lab);
-		bool settle = false;
-		for (int i = 0; i < lab->ngroups; i++)
-			settle |= lab_group_may_settle(&lab->groups[i]);
-		if (!settle || lab_ns() >= until)
-			return;
-		/* Off the CPU a moment, so the workers waiting for one get it. */
-		struct timespec nap = { 0, 200 * 1000 };
-		nanosleep(&nap, NULL);
+	lab_observe(lab);
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (lab_group_may_settle(&lab->groups[i]))
+			mask |= 1u << i;
 	}
+	if (mask != 0)
+		lab_while_held(lab, mask, lab_read_if_consistent, NULL);
 }
 
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass)

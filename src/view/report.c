@@ -66,14 +66,11 @@ static bool report_group(struct report_group *rg, const struct lab_group *g)
 	return true;
 }
 
-/* How long a report may wait for a writer caught mid-increment (preempted, say) to finish. */
-#define REPORT_SETTLE_NS (50L * 1000 * 1000)
-
 bool report_gather(struct report *r, struct lab *lab)
 {
 	memset(r, 0, sizeof(*r));
-	/* A report is read once and kept: worth a few passes more for every figure exact. */
-	lab_observe_settled(lab, REPORT_SETTLE_NS);
+	/* A report is read once and kept: worth a hold for every figure exact. */
+	lab_observe_settled(lab);
 	lab_read_files(lab, NULL);
 	r->t = lab_now(lab);
 	r->parent_counter = lab_parent_counter();
