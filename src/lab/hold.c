@@ -240,6 +240,8 @@ static uint32_t lab_pass_look(struct lab *lab, uint32_t todo, lab_look_fn *look,
 	uint32_t moving = 0;
 	int64_t t = lab_ns();
 
+	lab->moving_seen = 0;
+
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (!(todo & (1u << i)))
 			continue;
@@ -266,6 +268,8 @@ void lab_hold_pass(struct lab *lab, uint32_t mask, lab_look_fn *look)
 	int64_t t = lab_ns(), deadline = t + LAB_PASS_BOUND_NS;
 	uint32_t gen = lab_hold_next(lab);
 
+	lab->mid_until = t + LAB_MID_WAIT_NS;
+
 	for (int i = 0; i < lab->ngroups; i++) {
 		if (mask & (1u << i))
 			atomic_store(&lab_gate(lab, &lab->groups[i])->hold, gen);
@@ -285,9 +289,11 @@ void lab_hold_pass(struct lab *lab, uint32_t mask, lab_look_fn *look)
 		}
 		/* None of them has to answer (gone to wait for a lock, parked meanwhile): one more look is the last. */
 		last = awaited == 0;
+		/* Writers mid-increment only: not past their own, shorter wait. */
+		int64_t until = lab->moving_seen == 0 && lab->mid_until < deadline ? lab->mid_until : deadline;
 		for (int i = 0; i < lab->ngroups; i++) {
 			if (todo & (1u << i))
-				lab_hold_wait(lab, &lab->groups[i], deadline);
+				lab_hold_wait(lab, &lab->groups[i], until);
 		}
 		lab->pass.wait_ns += lab_ns() - tw;
 	}

@@ -16,6 +16,8 @@ struct worker_segment;
  * work it can take longer, and a frame (100 ms) is the most the screen can spare.
  */
 #define LAB_HOLD_TIMEOUT_NS (80L * 1000 * 1000)
+/* How long into a pass a writer of a shared counter caught mid-increment is waited for (see observe.c). */
+#define LAB_MID_WAIT_NS (1L * 1000 * 1000)
 /* How many passes in a row may skip reading stat for a worker that has not moved. */
 #define LAB_STAT_SKIP_MAX 8
 /* How long a spawn waits for every worker to report in. */
@@ -73,6 +75,8 @@ struct lab {
 	int nschedule, schedule_next;
 	pid_t main_tid;
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
+	int64_t mid_until;       /* until when this pass waits for writers caught mid-increment (lab_ns) */
+	int moving_seen;         /* workers the last looks of a pass found moving (not only mid-increment) */
 	/*
 	 * Bumped when something may have changed what /proc says of a worker
 	 * that has not worked: a SIGCHLD (a child stopped, continued or died),

@@ -129,6 +129,7 @@ static int lab_look_private_group(struct lab *lab, struct lab_group *g, int roun
 	g->consistent = final ? moving == 0 : true;
 	if (final)
 		lab->pass.kept += moving;
+	lab->moving_seen += moving;
 	return moving;
 }
 /* The shared counter, read where it lives: in the thread host, or in a process of the group. */
@@ -197,11 +198,12 @@ static void lab_judge_mid(struct lab *lab, struct lab_group *g, int64_t value)
  * running workers park and give way, and then lost is exact again.  With
  * more workers than CPUs one is nearly always mid-increment, and lost would
  * otherwise be a bound in most frames.  Starved by other programs, it does not
- * come, and the bound is shown when the pass's time is up.
+ * come: it is waited for only until lab->mid_until (LAB_MID_WAIT_NS into the
+ * pass), and then the bound is shown.
  */
-static bool lab_mid_awaited(const struct lab_group *g, const struct lab_worker *w, enum lab_look look)
+static bool lab_mid_awaited(struct lab *lab, const struct lab_group *g, const struct lab_worker *w, enum lab_look look)
 {
-	return look == LAB_LOOK_MID && lab_lost_can_grow(g) && !w->stopped;
+	return look == LAB_LOOK_MID && lab_lost_can_grow(g) && !w->stopped && lab_ns() < lab->mid_until;
 }
 
 /* The figures of a shared group from one validated read. */
@@ -288,11 +290,12 @@ static int lab_look_shared_group(struct lab *lab, struct lab_group *g, bool fina
 			continue;
 		p->look = lab_look_of(p->phase, atomic_load_explicit(&lab_slot(lab, w)->phase, memory_order_relaxed));
 		moving += p->look == LAB_LOOK_MOVING;
-		p->awaited = lab_mid_awaited(g, w, p->look);
+		p->awaited = lab_mid_awaited(lab, g, w, p->look);
 		waiting += p->look == LAB_LOOK_MOVING || p->awaited;
 	}
 	if (waiting == 0 || final)
 		lab_shared_figures(lab, g, have, value, moving > 0, final);
+	lab->moving_seen += moving;
 	return waiting;
 }
 
