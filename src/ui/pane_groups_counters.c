@@ -262,6 +262,44 @@ static void groups_counters_withdraw(struct column *c, int y)
 	ui_put_first_cut(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
 }
 
+/*
+ * The lost row of a shared counter: lost, its share of the increments, and why it moves or
+ * not.  A writer stopped mid-increment makes lost a bound: "lost ≥ N, T3 is stopped
+ * mid-increment" then takes the row, before anything else.
+ */
+static void groups_lost_row(struct column *c, int ly, bool wide, const char *lost)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x = c->x + 1, iw = groups_room(c);
+	char text[160];
+	const struct lab_worker *unsure = explain_unsure_writer(g);
+
+	if (unsure != NULL && unsure->stopped) {
+		char t1[160], t2[128], t3[96];
+		snprintf(t1, sizeof(t1), " lost updates %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t2, sizeof(t2), " lost %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t3, sizeof(t3), " lost %s, %s stopped", lost, unsure->id);
+		const char *const alt[] = { t1, t2, t3, NULL };
+		ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_LOST], alt);
+		return;
+	}
+	double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
+	snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
+	if (ui_width(text) > iw)
+		snprintf(text, sizeof(text), " lost %s", lost);
+	int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
+	/* A writer mid-increment is why lost is a bound: that comes first. */
+	char bound[96], why[104];
+	explain_lost_bound(g, bound, sizeof(bound));
+	const char *because = bound[0] ? bound : explain_lost(g);
+	snprintf(why, sizeof(why), "%s%s", because[0] ? "  " : "", because);
+	/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
+	bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
+	if (!charted && tw + ui_width(why) <= iw)
+		ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
+}
+
 void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
@@ -301,30 +339,8 @@ void groups_counters(struct column *c, int y)
 		groups_figure(c, y + 1, x, iw, text, fig);
 	}
 	int ly = wide ? y + 1 : y + 2;
-	const struct lab_worker *unsure = g->shared ? explain_unsure_writer(g) : NULL;
-	if (unsure != NULL && unsure->stopped) {
-		/* A writer stopped mid-increment: the bound and why, on one row, before anything else. */
-		char t1[160], t2[128], t3[96];
-		snprintf(t1, sizeof(t1), " lost updates %s, %s is stopped mid-increment", lost, unsure->id);
-		snprintf(t2, sizeof(t2), " lost %s, %s is stopped mid-increment", lost, unsure->id);
-		snprintf(t3, sizeof(t3), " lost %s, %s stopped", lost, unsure->id);
-		const char *const alt[] = { t1, t2, t3, NULL };
-		ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_LOST], alt);
-	} else if (g->shared) {
-		double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
-		snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
-		if (ui_width(text) > iw)
-			snprintf(text, sizeof(text), " lost %s", lost);
-		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
-		/* A writer mid-increment (stopped, say) is why lost is a bound: that comes first. */
-		char bound[96], why[104];
-		explain_lost_bound(g, bound, sizeof(bound));
-		const char *because = bound[0] ? bound : explain_lost(g);
-		snprintf(why, sizeof(why), "%s%s", because[0] ? "  " : "", because);
-		/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
-		bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
-		if (!charted && tw + ui_width(why) <= iw)
-			ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
+	if (g->shared) {
+		groups_lost_row(c, ly, wide, lost);
 	} else {
 		/* Separate copies: their sum is arithmetic on paper, not a value any memory holds. */
 		static const char *const wide_alt[] = {
