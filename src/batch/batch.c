@@ -69,7 +69,9 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		fflush(b->out);
 		return;
 	}
-	struct json_object *o = batch_object(ev->kind == LAB_EVENT_SPAWN ? "spawn" : "exit", ev->t);
+	static const char *const kinds[] = { [LAB_EVENT_SPAWN] = "spawn", [LAB_EVENT_EXIT] = "exit",
+		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed" };
+	struct json_object *o = batch_object(kinds[ev->kind], ev->t);
 	struct json_object *ids = json_object_new_array();
 	for (int i = 0; i < ev->nids; i++)
 		json_object_array_add(ids, json_object_new_string(ev->ids[i]));
@@ -82,6 +84,13 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "pid", ev->pid ? json_object_new_int(ev->pid) : NULL);
 		json_object_object_add(o, "workers", ids);
 		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
+	} else if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
+		/* A stop is for a whole process: every worker in it. */
+		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
+		/* stopped: when its figures were last read; resumed: when it had stopped. */
+		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t", batch_time(ev->since));
 	} else {
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
 		json_object_object_add(o, "workers", ids);
@@ -125,19 +134,23 @@ static void batch_text_figures(struct batch *b, const struct report_group *rg)
 
 	story_number(g->increments, inc, sizeof(inc));
 	story_number(g->counter, value, sizeof(value));
-	story_number(g->lost, lost, sizeof(lost));
+	char bound[96], lost_full[160];
+	explain_lost_figure(g, false, lost, sizeof(lost));
+	explain_lost_bound(g, bound, sizeof(bound));
+	/* "lost >= 1 234, T3 is stopped mid-increment": what is sure, and why no more is. */
+	snprintf(lost_full, sizeof(lost_full), "%s%s%s", lost, bound[0] ? ", " : "", bound);
 	story_number(g->refused, refused, sizeof(refused));
 	if (rg->withdraw && rg->one_counter)
 		fprintf(b->out, "    withdrawals of %d from %lld: %s, balance @0x%" PRIxPTR " = %s%s, lost %s, refused %s\n",
 		        LAB_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address, value,
-		        g->overdrawn ? " (overdrawn)" : "", lost, refused);
+		        g->overdrawn ? " (overdrawn)" : "", lost_full, refused);
 	else if (rg->withdraw)
 		fprintf(b->out, "    withdrawals of %d from %lld: %s, each process its own balance @0x%" PRIxPTR "%s, lost %s, refused %s\n",
 		        LAB_WITHDRAW_AMOUNT, (long long)g->start_balance, inc, g->counter_address,
 		        g->overdrawn ? " (one is overdrawn)" : "", lost, refused);
 	else if (rg->one_counter)
-		fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)\n", inc, g->counter_address,
-		        value, lost, rg->lost_percent);
+		fprintf(b->out, "    increments %s, counter @0x%" PRIxPTR " = %s, lost %s (%.1f%%)%s%s\n", inc,
+		        g->counter_address, value, lost, rg->lost_percent, bound[0] ? ", " : "", bound);
 	else
 		fprintf(b->out, "    increments %s, each process its own counter @0x%" PRIxPTR ", no combined total, lost %s\n",
 		        inc, g->counter_address, lost);
@@ -263,6 +276,10 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	json_object_object_add(wo, "cpu_ticks", json_object_new_int64((int64_t)w->cpu_ticks));
 	json_object_object_add(wo, "cpu_ns", json_object_new_int64((int64_t)w->cpu_ns));
 	json_object_object_add(wo, "zombie", json_object_new_boolean(w->zombie));
+	json_object_object_add(wo, "mid_increment", json_object_new_boolean(w->mid_increment));
+	json_object_object_add(wo, "figures_kept", json_object_new_boolean(w->figures_kept));
+	json_object_object_add(wo, "stopped", json_object_new_boolean(w->stopped));
+	json_object_object_add(wo, "stop_signal", w->stopped && w->stop_signal ? json_object_new_string(lab_signal_name(w->stop_signal)) : NULL);
 	if (rg->g->workload == LAB_WORK_EVENTLOOP)
 		json_object_object_add(wo, "backlog", json_object_new_int64(w->backlog));
 	struct json_object *holds = json_object_new_array();
@@ -309,6 +326,10 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	json_object_object_add(go, "counter_address", batch_address(g->counter_address));
 	json_object_object_add(go, "lost", json_object_new_int64(g->lost));
 	json_object_object_add(go, "consistent", json_object_new_boolean(g->consistent));
+	/* lost is what is surely lost: a writer stands mid-increment (mid_increment names it). */
+	json_object_object_add(go, "lost_at_least", json_object_new_boolean(g->lost_at_least));
+	json_object_object_add(go, "lost_kept", json_object_new_boolean(g->lost_kept));
+	json_object_object_add(go, "mid_increment", g->mid_id[0] ? json_object_new_string(g->mid_id) : NULL);
 	json_object_object_add(go, "workload", json_object_new_string(lab_workload_name(g->workload)));
 	json_object_object_add(go, "gil", json_object_new_boolean(g->gil));
 	json_object_object_add(go, "lockorder_fixed", json_object_new_boolean(g->lockorder));

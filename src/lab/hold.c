@@ -1,4 +1,4 @@
-/* Holding workers at an increment boundary: a group is asked to park, waited for, and let go on. */
+/* Holding workers at an increment boundary: a group is asked to park, waited for (all of it for a command, only its moving workers for an observation), and let go on. */
 #include "lab_priv.h"
 
 #include <errno.h>
@@ -49,7 +49,9 @@ void lab_poke(struct lab *lab, const struct lab_group *g, const struct lab_worke
  * The worker stores its ack before it looks at `awaited`, ptviz sets
  * `awaited` before it looks at the ack, so one of them always sees the other.
  * The worker that brings `pending` to 0 wakes ptviz: one wakeup a hold, not
- * one for every worker that answers.
+ * one for every worker that answers.  pending is only ever added to and taken
+ * from, never set: a worker that took `awaited` back may take itself off a
+ * moment later, after ptviz has counted others in.
  */
 static void lab_worker_answered(struct instr_gate *gate, struct instr_slot *s, uint32_t gen)
 {
@@ -70,29 +72,57 @@ static void lab_hold_settle(struct lab *lab, struct lab_group *g, uint32_t gen)
 	}
 }
 
-/* Asks the workers of the group to park at their next increment boundary. */
-static void lab_hold_begin(struct lab *lab, struct lab_group *g)
+/* Takes back every wait of this hold still registered: nobody is waited for any more. */
+static void lab_hold_withdraw(struct lab *lab, struct lab_group *g, uint32_t gen)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
 
-	if (++lab->hold_gen == 0)
-		lab->hold_gen = 1;
-	uint32_t gen = lab->hold_gen;
-	/* ptviz's own count keeps pending above 0 until every worker it waits for is counted. */
-	atomic_store(&gate->pending, 1);
-	atomic_store(&gate->hold, gen);
+	for (int i = 0; i < g->nworkers; i++)
+		lab_worker_answered(gate, lab_slot(lab, &g->workers[i]), gen);
+}
+
+/* Waits for the workers of a held group that must answer (moving_only: those the last look asks to wait for). */
+static int lab_hold_await(struct lab *lab, struct lab_group *g, uint32_t gen, bool moving_only)
+{
+	struct instr_gate *gate = lab_gate(lab, g);
 	int awaited = 0;
+
+	/* ptviz's own count keeps pending above 0 until every worker it waits for is counted. */
+	atomic_fetch_add(&gate->pending, 1);
 	for (int i = 0; i < g->nworkers; i++) {
 		const struct lab_worker *w = &g->workers[i];
+		if (moving_only && lab_private(lab, w)->look != LAB_LOOK_MOVING && !lab_private(lab, w)->awaited)
+			continue;
 		if (!lab_worker_must_ack(lab, w))
+			continue;
+		awaited++;
+		/* Still waited for since an earlier look of this hold: counted in pending once. */
+		if (atomic_load(&lab_slot(lab, w)->awaited) == gen)
 			continue;
 		atomic_fetch_add(&gate->pending, 1);
 		atomic_store(&lab_slot(lab, w)->awaited, gen);
-		awaited++;
 	}
 	lab_hold_settle(lab, g, gen);
 	atomic_fetch_sub(&gate->pending, 1);
 	lab->pass.waited += awaited;
+	return awaited;
+}
+
+/* A hold generation never 0. */
+static uint32_t lab_hold_next(struct lab *lab)
+{
+	if (++lab->hold_gen == 0)
+		lab->hold_gen = 1;
+	return lab->hold_gen;
+}
+
+/* Asks the workers of the group to park at their next increment boundary, and waits for all that must answer. */
+static void lab_hold_begin(struct lab *lab, struct lab_group *g)
+{
+	uint32_t gen = lab_hold_next(lab);
+
+	atomic_store(&lab_gate(lab, g)->hold, gen);
+	lab_hold_await(lab, g, gen, false);
 }
 
 /* Waits until every worker that must answer has parked, or the deadline passes. */
@@ -125,9 +155,11 @@ static bool lab_hold_wait(struct lab *lab, struct lab_group *g, int64_t deadline
 static void lab_hold_end(struct lab *lab, struct lab_group *g)
 {
 	struct instr_gate *gate = lab_gate(lab, g);
+	uint32_t gen = atomic_load(&gate->hold);
 
-	if (atomic_load(&gate->hold) == 0)
+	if (gen == 0)
 		return;
+	lab_hold_withdraw(lab, g, gen);
 	atomic_store(&gate->hold, 0);
 	atomic_fetch_add(&gate->seq, 1);
 	if (atomic_load(&gate->sleepers) > 0)
@@ -200,4 +232,77 @@ void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, con
 				mask &= ~(1u << i);
 		}
 	}
+}
+
+/* Looks at the groups in todo; returns the mask of those with workers to wait for. */
+static uint32_t lab_pass_look(struct lab *lab, uint32_t todo, lab_look_fn *look, int round, bool final)
+{
+	uint32_t moving = 0;
+	int64_t t = lab_ns();
+
+	lab->moving_seen = 0;
+
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (!(todo & (1u << i)))
+			continue;
+		lab->pass.looks++;
+		if (look(lab, &lab->groups[i], round, final) > 0)
+			moving |= 1u << i;
+	}
+	lab->pass.read_ns += lab_ns() - t;
+	return final ? 0 : moving;
+}
+
+/*
+ * The observation pass's hold.  Every group is held at once, then read where
+ * its workers stand: a worker that is not moving (between two operations, or
+ * stopped, preempted, starved, asleep in the middle of one) is read as it is,
+ * without its help.  The workers found moving are on a CPU; with the hold on,
+ * each parks within one operation.  They are waited for, with the writers of a
+ * shared counter caught mid-increment that are not stopped (see
+ * lab_mid_awaited), and their groups read again.  Never past
+ * LAB_PASS_BOUND_NS: the last look takes what it finds, and marks it.
+ */
+void lab_hold_pass(struct lab *lab, uint32_t mask, lab_look_fn *look)
+{
+	int64_t t = lab_ns(), deadline = t + LAB_PASS_BOUND_NS;
+	uint32_t gen = lab_hold_next(lab);
+
+	lab->mid_until = t + LAB_MID_WAIT_NS;
+
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (mask & (1u << i))
+			atomic_store(&lab_gate(lab, &lab->groups[i])->hold, gen);
+	}
+	lab->pass.begin_ns += lab_ns() - t;
+	uint32_t todo = mask;
+	bool last = false;
+	for (int round = 0; todo != 0; round++) {
+		todo = lab_pass_look(lab, todo, look, round, last || lab_ns() >= deadline);
+		if (todo == 0)
+			break;
+		int64_t tw = lab_ns();
+		int awaited = 0;
+		for (int i = 0; i < lab->ngroups; i++) {
+			if (todo & (1u << i))
+				awaited += lab_hold_await(lab, &lab->groups[i], gen, true);
+		}
+		/* None of them has to answer (gone to wait for a lock, parked meanwhile): one more look is the last. */
+		last = awaited == 0;
+		/* Writers mid-increment only: not past their own, shorter wait. */
+		int64_t until = lab->moving_seen == 0 && lab->mid_until < deadline ? lab->mid_until : deadline;
+		for (int i = 0; i < lab->ngroups; i++) {
+			if (todo & (1u << i))
+				lab_hold_wait(lab, &lab->groups[i], until);
+		}
+		lab->pass.wait_ns += lab_ns() - tw;
+	}
+	int64_t te = lab_ns();
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		lab_hold_end(lab, &lab->groups[i]);
+		lab_group_count_alive(&lab->groups[i]);
+	}
+	lab->pass.end_ns += lab_ns() - te;
 }

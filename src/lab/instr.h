@@ -66,6 +66,7 @@ struct instr_slot {
 	_Atomic uint32_t taken;    /* micro-steps the worker has begun in step mode, ever (wraps) */
 	_Atomic uint32_t next;     /* enum lab_step it takes next */
 	_Atomic uint32_t has_reg;  /* 1: reg holds a value it loaded and has not stored yet */
+	_Atomic uint32_t phase;    /* odd while an operation that writes the counter is under way (see below) */
 	_Atomic int64_t reg;       /* its register: the value it loaded or computed */
 	_Atomic uint32_t holds_lock; /* the locks it holds (LAB_LOCK_A | LAB_LOCK_B, lab.h) */
 	_Atomic uint32_t last;     /* enum lab_step it took last */
@@ -77,8 +78,38 @@ struct instr_slot {
 	_Atomic uint32_t parked;   /* 1: parked at a boundary for a hold; it re-reads the hold before it works again */
 	_Atomic uint32_t awaited;  /* the hold ptviz waits for this worker to answer, 0 when none */
 	_Atomic uint32_t resumes;  /* times it has gone back to work from a boundary */
-	uint8_t pad[8];
+	_Atomic int64_t loaded;    /* sync none, a shared counter: the value loaded, tagged with the phase (below) */
 } __attribute__((aligned(64)));
+
+/*
+ * The phase word works as a seqlock's sequence, with the worker as its only
+ * writer.  The worker makes it odd just before an operation that writes the
+ * counter reads it (under a mutex once it holds the lock), and even again once
+ * it has stored the counter and published done.  ptviz reads the phase, then
+ * the figures, then the phase again: unchanged and even, the worker wrote
+ * nothing meanwhile and stands between two operations; unchanged and odd, it
+ * stands inside one operation, which it neither began nor ended meanwhile
+ * (stopped, preempted, or still on its way).  Changed, it is moving: on a CPU,
+ * and with a hold on it parks within one operation.
+ *
+ * Under sync none, on a shared counter, the worker also says in loaded which
+ * value it loaded and will store from (+1, or -amount for a withdrawal),
+ * with the low byte of its odd phase beside it: a reader that finds another
+ * phase there knows the value is not this operation's.  A store from a stale
+ * value can give back what looked lost; knowing the value, ptviz can say how
+ * much is lost for sure (observe.c).
+ */
+static inline int64_t instr_loaded(int64_t value, uint32_t phase)
+{
+	return (int64_t)((uint64_t)value << 8) | (int64_t)(phase & 0xffu);
+}
+
+/* The value in a loaded word, if it was loaded in this phase. */
+static inline bool instr_loaded_in(int64_t loaded, uint32_t phase, int64_t *value)
+{
+	*value = loaded >> 8;
+	return (uint32_t)(loaded & 0xff) == (phase & 0xffu);
+}
 
 /*
  * A group's gate.  The first cache line is read by its workers every

@@ -93,7 +93,7 @@ struct lab_worker {
 	uint64_t cpu_ticks;      /* utime + stime, clock ticks */
 	uint64_t cpu_ns;         /* time it has run on a CPU, ns: schedstat, else the ticks */
 	enum lab_activity activity; /* what it says it is doing */
-	int64_t done;            /* increments it made (consistent snapshot) */
+	int64_t done;            /* increments it made (exact: see mid_increment and figures_kept) */
 	int64_t counter;         /* the counter it increments, as last read */
 	uintptr_t counter_address;
 	uintptr_t stack_address; /* where its own `done` lives, on its stack */
@@ -119,6 +119,17 @@ struct lab_worker {
 	int nfds;                /* shown in fds[]; more may be open */
 	int fds_total;           /* how many are open */
 	struct lab_fd fds[LAB_FDS_MAX];
+	/*
+	 * How exact its figures are.  A pass reads every worker where it stands,
+	 * and waits (a few ms at most) only for those that are moving.
+	 */
+	bool mid_increment;      /* it stands inside an operation that writes the counter: between its load and its publish */
+	bool figures_kept;       /* it was moving and did not reach a boundary within the pass's bound */
+	double figures_at;       /* when its own figures were last read exactly, seconds since the lab started */
+	/* stopped from outside (kill -STOP, Ctrl-Z, a debugger): T in ps */
+	bool stopped;
+	int stop_signal;         /* the signal that stopped it, 0 when not known */
+	double stopped_at;       /* when ptviz saw it stop */
 };
 
 struct lab_group {
@@ -133,12 +144,23 @@ struct lab_group {
 	uintptr_t counter_address;
 	int nworkers;
 	struct lab_worker *workers;
-	/* figures from the last consistent snapshot */
+	/* figures from the last snapshot */
 	int alive;
 	int64_t increments;      /* sum of done */
 	int64_t counter;         /* what the counter(s) hold: the one shared, or the sum of private copies */
-	int64_t lost;            /* increments - counter, exact */
-	bool consistent;         /* false when some worker could not be held for the last snapshot */
+	/*
+	 * increments - counter when every writer stood between two operations.
+	 * Never negative and never lower than it was (until the group starts
+	 * again), and under mutex or atomic it does not move.  When a writer of a
+	 * shared counter stands mid-increment, lost is what is surely lost
+	 * (lost_at_least, mid_id names the worker); when a writer was moving and
+	 * did not park within the pass's bound, lost is its last value (lost_kept).
+	 */
+	int64_t lost;
+	bool lost_at_least;
+	bool lost_kept;
+	char mid_id[LAB_ID_MAX]; /* the first writer found mid-increment, "" when none */
+	bool consistent;         /* every figure exact: lost neither a bound nor kept, no worker's figures kept */
 	double spawned_at;
 	enum lab_workload workload;
 	bool stepping;           /* step mode: every micro-step waits for `step` */
@@ -162,9 +184,14 @@ struct lab_group {
 	struct lab_kid kids[LAB_KIDS_MAX];  /* children its workers forked, oldest first */
 };
 
-enum lab_event_kind { LAB_EVENT_SPAWN, LAB_EVENT_EXIT };
+enum lab_event_kind {
+	LAB_EVENT_SPAWN,
+	LAB_EVENT_EXIT,
+	LAB_EVENT_STOPPED,   /* a process was stopped from outside: every worker in it (signal, when known) */
+	LAB_EVENT_RESUMED,   /* ... and continued (since: when it had stopped) */
+};
 
-/* Something that happened on its own: a spawn finished, a process died. */
+/* Something that happened on its own: a spawn finished, a process died, was stopped or continued. */
 struct lab_event {
 	enum lab_event_kind kind;
 	double t;
@@ -182,6 +209,7 @@ struct lab_event {
 	int status;              /* -1 when none */
 	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
 	bool whole_group;        /* ptviz killed the whole group of processes, this one among them */
+	double since;            /* stopped: when its figures were last read; resumed: when it had stopped */
 	int norphans;            /* children of the dead process that ptviz adopted */
 	pid_t orphans[LAB_KIDS_MAX];
 };
@@ -225,8 +253,20 @@ void lab_dispatch(struct lab *lab);
 bool lab_next_event(struct lab *lab, struct lab_event *ev);
 void lab_event_clear(struct lab_event *ev);
 
-/* Holds every group at an increment boundary, reads counters and /proc, releases. */
+/*
+ * One observation pass: /proc for every worker, then every group held at
+ * once and read where its workers stand; only workers that are moving are
+ * waited for, and never longer than LAB_PASS_BOUND_NS.  Released at the end.
+ */
+#define LAB_PASS_BOUND_NS (3L * 1000 * 1000)
 void lab_observe(struct lab *lab);
+/*
+ * A pass, then a hold of every worker (up to 80 ms) for the groups where a
+ * writer that is not stopped stood mid-increment: once the others park, it has
+ * a CPU and finishes.  One that is stopped never does, and the figures say so.
+ * For a report, read once and kept.
+ */
+void lab_observe_settled(struct lab *lab);
 
 /*
  * The workers' priority.  While few workers live (at most normal_workers,
@@ -262,7 +302,10 @@ struct lab_pass {
 	int64_t read_ns;         /* reading counters (process_vm_readv) and slots */
 	int64_t end_ns;          /* letting the groups go on */
 	int64_t total_ns;
-	int waited;              /* workers the pass had to wait for */
+	int waited;              /* workers the pass had to wait for: moving ones, each time it found them so */
+	int mid;                 /* workers read mid-increment */
+	int kept;                /* workers whose figures were kept: moving, and not parked within the bound */
+	int looks;               /* reads of a group, validated (the first, and again after a wait) */
 	int proc_skipped;        /* workers whose /proc it did not read again: they have not worked since */
 	int workers;             /* live workers observed */
 };

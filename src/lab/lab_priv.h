@@ -17,21 +17,41 @@ struct worker_segment;
  * work it can take longer, and a frame (100 ms) is the most the screen can spare.
  */
 #define LAB_HOLD_TIMEOUT_NS (80L * 1000 * 1000)
+/* How long into a pass a writer of a shared counter caught mid-increment is waited for (see observe.c). */
+#define LAB_MID_WAIT_NS (1L * 1000 * 1000)
+/* How many passes in a row may skip reading stat for a worker that has not moved. */
+#define LAB_STAT_SKIP_MAX 8
 /* How long a spawn waits for every worker to report in. */
 #define LAB_START_TIMEOUT_MS 5000
 /* How long an injected fault may take to show its effect. */
 #define LAB_ANSWER_TIMEOUT_MS 3000
 
+/* How a worker stood while a pass read it (observe.c): by its phase word, read before and after. */
+enum lab_look {
+	LAB_LOOK_EXACT,    /* phase unchanged and even: between two operations */
+	LAB_LOOK_MID,      /* unchanged and odd: inside one operation, which it neither began nor ended meanwhile */
+	LAB_LOOK_MOVING,   /* changed: on a CPU; with the hold on, it parks within one operation */
+};
+
 /* What the engine keeps of a worker for its own work, beside what a front end sees (struct lab_worker). */
 struct lab_worker_private {
 	int stat_fd;             /* /proc/PID/task/TID/stat, kept open */
 	int sched_fd;            /* /proc/PID/task/TID/schedstat, kept open; -1 when the kernel has none */
-	bool stat_parked;        /* asleep in a hold all through the last read of stat_fd ... */
-	uint32_t stat_resumes;   /* ... and the slot's count of returns to work then */
-	uint32_t stat_epoch;     /* ... and the lab's stat epoch then */
-	bool counter_parked;     /* the same for the last read of its own counter (a private process) */
-	uint32_t counter_resumes;
+	bool stat_valid;         /* stat_fd was read, and then the worker's phase was ... */
+	uint32_t stat_phase;     /* ... this, */
+	uint32_t stat_resumes;   /* ... the slot's count of returns to work this, */
+	uint32_t stat_epoch;     /* ... and the lab's stat epoch this */
+	int stat_skips;          /* reads of stat skipped in a row */
+	bool stop_untold;        /* seen stopped, and no event says so yet (lab_note_stop) */
+	bool counter_valid;      /* its own counter (a private process) was read exactly at phase counter_phase */
+	uint32_t counter_phase;
 	uint32_t step_base;      /* the slot's step count when step mode began */
+	/* the pass's look at it (observe.c) */
+	enum lab_look look;
+	bool awaited;            /* mid-increment, and waited for all the same (lab_mid_awaited) */
+	uint32_t phase;          /* its phase at the first look of a read */
+	int64_t seen_done;       /* done, and loaded (sync none), as that read saw them */
+	int64_t seen_loaded;
 };
 
 struct lab {
@@ -58,6 +78,8 @@ struct lab {
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	struct machine_log machine;  /* every pass's time, and how busy the CPUs were (machine.c) */
 	struct lab_priority prio;  /* the workers' priority (priority.c) */
+	int64_t mid_until;       /* until when this pass waits for writers caught mid-increment (lab_ns) */
+	int moving_seen;         /* workers the last looks of a pass found moving (not only mid-increment) */
 	/*
 	 * Bumped when something may have changed what /proc says of a worker
 	 * that has not worked: a SIGCHLD (a child stopped, continued or died),
@@ -140,6 +162,17 @@ void lab_while_held_then(struct lab *lab, uint32_t mask, void (*meanwhile)(struc
 void lab_while_held(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg);
 /* As lab_while_held, for a change that must not be half made: asked again for up to about two seconds. */
 void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg);
+/*
+ * A look at a held group (observe.c): reads it where its workers stand and
+ * returns how many to wait for (moving ones); final: the last look, which no wait follows.
+ */
+typedef int lab_look_fn(struct lab *lab, struct lab_group *g, int round, bool final);
+/*
+ * The observation pass's hold: every group in mask held at once and looked
+ * at; workers found moving are waited for (until LAB_PASS_BOUND_NS from the
+ * start) and their groups looked at again; then all are let go.
+ */
+void lab_hold_pass(struct lab *lab, uint32_t mask, lab_look_fn *look);
 
 /* ---- observe.c: the observation pass ---- */
 
@@ -147,8 +180,16 @@ void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, con
 bool lab_memory_outlives(const struct lab_group *g);
 /* Reads a held group's counters, unless some worker could not be held (a lab_group_fn). */
 void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg);
-/* Takes a consistent snapshot of the groups in mask. */
+/* One observation pass over the groups in mask: /proc, then the counters. */
 void lab_observe_mask(struct lab *lab, uint32_t mask);
+/* A process of a group was stopped or continued from outside (sig: the signal, 0 when not known). */
+void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig);
+/* The signal that stopped a process of ours, once its stop is complete; 0 before, or when not stopped. */
+int lab_stop_signal(pid_t pid);
+/* How long a stop seen in /proc waits for the SIGCHLD that names its signal before it is told without. */
+#define LAB_STOP_NAMED_S 0.5
+/* Tells a stop seen in /proc and not told yet, if it has waited long enough (or now). */
+void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool now);
 
 /* ---- reap.c: deaths, zombies and orphans ---- */
 

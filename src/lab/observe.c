@@ -1,8 +1,10 @@
 /* The observation pass: counters read where they live, /proc for each worker, while its group is held. */
 #include "lab_priv.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -42,91 +44,267 @@ static void lab_worker_read_step(struct lab *lab, const struct lab_group *g, str
 	w->refused = atomic_load(&s->refused);
 }
 
+/* How a worker stood across a read, by its phase before (p1) and after (p2). */
+static enum lab_look lab_look_of(uint32_t p1, uint32_t p2)
+{
+	if (p1 != p2)
+		return LAB_LOOK_MOVING;
+	return (p1 & 1u) ? LAB_LOOK_MID : LAB_LOOK_EXACT;
+}
+
 /*
- * A private process's own counter, read where it lives, unless the process
- * has done no work since the last read: parked in a hold all through that
- * read and parked in one now without having gone back to work in between
- * (as for /proc, see lab_worker_read_proc).  Only the process writes it, and
- * ptviz, which forgets what it read when it does (lab_group_restart).
+ * A private process's own counter and done, read as a seqlock's reader reads:
+ * its phase, the figures, the phase again.  Only the process writes them (and
+ * ptviz, which then forgets what it read, lab_group_restart), so a phase even
+ * and unchanged since the last exact read means nothing to read again.  A
+ * worker mid-increment keeps the figures of its last exact read, so its own
+ * count and counter always agree; it needs no sibling.
  */
-static void lab_read_private_counter(struct lab *lab, struct lab_worker *w)
+static enum lab_look lab_look_private(struct lab *lab, const struct lab_group *g, struct lab_worker *w)
 {
 	struct instr_slot *s = lab_slot(lab, w);
 	struct lab_worker_private *p = lab_private(lab, w);
-	uint32_t parked = atomic_load(&s->parked);
-	uint32_t resumes = atomic_load(&s->resumes);
+	uint32_t p1 = atomic_load_explicit(&s->phase, memory_order_acquire);
+	int64_t counter;
 
-	if (parked && p->counter_parked && resumes == p->counter_resumes)
-		return;
-	if (!lab_read_remote(w->pid, w->counter_address, &w->counter)) {
-		p->counter_parked = false;
-		return;
+	lab_worker_read_step(lab, g, w);
+	if (!(p1 & 1u) && p->counter_valid && p->counter_phase == p1) {
+		w->figures_at = lab_now(lab);   /* what was read still holds */
+		return LAB_LOOK_EXACT;
 	}
-	p->counter_parked = parked && atomic_load(&s->parked) && atomic_load(&s->resumes) == resumes;
-	p->counter_resumes = resumes;
+	int64_t done = atomic_load_explicit(&s->done, memory_order_acquire);
+	if (!lab_read_remote(w->pid, w->counter_address, &counter))
+		return LAB_LOOK_EXACT;   /* gone: its exit tells the rest; keep what was read */
+	atomic_thread_fence(memory_order_acquire);
+	enum lab_look look = lab_look_of(p1, atomic_load_explicit(&s->phase, memory_order_relaxed));
+	if (look == LAB_LOOK_EXACT) {
+		w->done = done;
+		w->counter = counter;
+		w->figures_at = lab_now(lab);
+		p->counter_valid = true;
+		p->counter_phase = p1;
+	}
+	return look;
 }
 
-/* Reads the counters and the done figures of a group whose workers are parked. */
-static void lab_group_read(struct lab *lab, struct lab_group *g)
+/* lost from a count of operations and a counter (or, for withdraw, the balance or the sum of balances). */
+static int64_t lab_lost_of(const struct lab_group *g, int64_t increments, int64_t counter, int copies)
 {
-	int64_t shared_value = 0;
-	bool have_shared = false;
+	if (g->workload != LAB_WORK_WITHDRAW)
+		return increments - counter;
+	/* Withdrawals the balance never saw: those made, less those the balance went down by. */
+	return increments - ((int64_t)copies * g->start_balance - counter) / LAB_WITHDRAW_AMOUNT;
+}
 
-	if (g->kind == LAB_THREADS) {
-		have_shared = g->host_alive && lab_read_remote(g->host, g->counter_address, &shared_value);
-	} else if (g->shared) {
-		/* Read the segment where it lives, in a worker; when all are gone, ptviz still maps it. */
-		for (int i = 0; i < g->nworkers && !have_shared; i++) {
-			if (g->workers[i].alive)
-				have_shared = lab_read_remote(g->workers[i].pid, g->counter_address, &shared_value);
-		}
-		if (!have_shared) {
-			shared_value = atomic_load(&lab->segments[g->gate]->counter);
-			have_shared = true;
-		}
-	}
-
+/* Private processes: each worker looked at by itself; returns how many were moving. */
+static int lab_look_private_group(struct lab *lab, struct lab_group *g, int round, bool final)
+{
+	int moving = 0;
 	int64_t increments = 0, counters = 0, refused = 0;
+
+	g->overdrawn = false;
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
-		if (w->alive) {
-			w->done = atomic_load(&lab_slot(lab, w)->done);
-			lab_worker_read_step(lab, g, w);
-			if (g->shared) {
-				if (have_shared)
-					w->counter = shared_value;
-			} else {
-				lab_read_private_counter(lab, w);
-			}
-		} else if (g->shared && have_shared) {
-			w->counter = shared_value;
+		struct lab_worker_private *p = lab_private(lab, w);
+		p->awaited = false;   /* its own counter needs no sibling: mid-increment, it keeps its last figures */
+		if (w->alive && (round == 0 || p->look == LAB_LOOK_MOVING)) {
+			p->look = lab_look_private(lab, g, w);
+			w->mid_increment = p->look == LAB_LOOK_MID;
+			w->figures_kept = p->look == LAB_LOOK_MOVING;
+			moving += p->look == LAB_LOOK_MOVING;
+			lab->pass.mid += p->look == LAB_LOOK_MID;
 		}
 		increments += w->done;
 		counters += w->counter;
 		refused += w->refused;
+		g->overdrawn |= g->workload == LAB_WORK_WITHDRAW && w->counter < 0;
 	}
-	if (g->kind == LAB_THREADS && !have_shared)
-		return; /* the host is gone: keep the figures of its last moment */
 	g->increments = increments;
-	g->counter = g->shared ? shared_value : counters;
+	g->counter = counters;
 	g->refused = refused;
-	if (g->workload != LAB_WORK_WITHDRAW) {
-		g->lost = g->increments - g->counter;
+	/* Each worker's figures are exact for their own moment, and nobody else writes its counter. */
+	g->lost = lab_lost_of(g, increments, counters, g->nworkers);
+	g->lost_at_least = g->lost_kept = false;
+	g->mid_id[0] = '\0';
+	g->consistent = final ? moving == 0 : true;
+	if (final)
+		lab->pass.kept += moving;
+	lab->moving_seen += moving;
+	return moving;
+}
+/* The shared counter, read where it lives: in the thread host, or in a process of the group. */
+static bool lab_read_shared(struct lab *lab, const struct lab_group *g, int64_t *value)
+{
+	if (g->kind == LAB_THREADS)
+		return g->host_alive && lab_read_remote(g->host, g->counter_address, value);
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && lab_read_remote(g->workers[i].pid, g->counter_address, value))
+			return true;
+	}
+	/* When all are gone, ptviz still maps the segment. */
+	*value = atomic_load(&lab->segments[g->gate]->counter);
+	return true;
+}
+
+/* Can updates of this group still be lost?  Only by a load and a store apart, on one counter for all. */
+static bool lab_lost_can_grow(const struct lab_group *g)
+{
+	return g->shared && g->sync == LAB_SYNC_NONE && g->workload != LAB_WORK_DEADLOCK;
+}
+
+/*
+ * lost, when some writer stands mid-increment.  Under a lock or an atomic
+ * add nothing can be lost, so lost is what it was: increments - counter can
+ * only fall short of it, by an update stored and not yet counted.  Under sync
+ * none a writer mid-increment will store the value it loaded, plus one (less
+ * the amount, for withdraw).  Any value the counter can take from now on is at
+ * most the highest of the counter and those loaded values, plus the stores
+ * yet to come; each of them is counted, so increments - that highest value is
+ * lost for good.  Simply increments - counter is not: a late store from a
+ * stale value can give back what looked lost.  A writer that has not said
+ * what it loaded (between its odd phase and its load, a few instructions)
+ * leaves lost where it was, which was sure already.
+ */
+static void lab_judge_mid(struct lab *lab, struct lab_group *g, int64_t value)
+{
+	int64_t reach = value;
+
+	if (!lab_lost_can_grow(g)) {
+		int64_t seen = lab_lost_of(g, g->increments, value, 1);
+		g->lost = seen > g->lost ? seen : g->lost;
 		return;
 	}
-	/* Withdrawals the balance never saw: those made, less those the balance went down by. */
-	int64_t taken = 0;
-	g->overdrawn = false;
-	if (g->shared) {
-		taken = g->start_balance - shared_value;
-		g->overdrawn = shared_value < 0;
-	} else {
-		for (int i = 0; i < g->nworkers; i++) {
-			taken += g->start_balance - g->workers[i].counter;
-			g->overdrawn |= g->workers[i].counter < 0;
-		}
+	g->lost_at_least = true;
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		const struct lab_worker_private *p = lab_private(lab, w);
+		if (!w->alive || p->look != LAB_LOOK_MID)
+			continue;
+		int64_t loaded;
+		if (!instr_loaded_in(p->seen_loaded, p->phase, &loaded))
+			return;
+		if (g->workload == LAB_WORK_WITHDRAW ? loaded < reach : loaded > reach)
+			reach = loaded;
 	}
-	g->lost = g->increments - taken / LAB_WITHDRAW_AMOUNT;
+	int64_t sure = lab_lost_of(g, g->increments, reach, 1);
+	if (sure > g->lost)
+		g->lost = sure;
+}
+
+/*
+ * Is a writer caught mid-increment worth waiting for (within the pass's
+ * bound)?  Only where updates can still be lost, and only if it is not
+ * stopped: most likely it waits for a CPU, which it gets as soon as the
+ * running workers park and give way, and then lost is exact again.  With
+ * more workers than CPUs one is nearly always mid-increment, and lost would
+ * otherwise be a bound in most frames.  Starved by other programs, it does not
+ * come: it is waited for only until lab->mid_until (LAB_MID_WAIT_NS into the
+ * pass), and then the bound is shown.
+ */
+static bool lab_mid_awaited(struct lab *lab, const struct lab_group *g, const struct lab_worker *w, enum lab_look look)
+{
+	return look == LAB_LOOK_MID && lab_lost_can_grow(g) && !w->stopped && lab_ns() < lab->mid_until;
+}
+
+/* The figures of a shared group from one validated read. */
+static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, int64_t value, bool moving, bool final)
+{
+	int64_t increments = 0, refused = 0;
+	bool mid = false, named_stopped = false;
+
+	g->mid_id[0] = '\0';
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		const struct lab_worker_private *p = lab_private(lab, w);
+		if (w->alive) {
+			w->mid_increment = p->look == LAB_LOOK_MID;
+			w->figures_kept = p->look == LAB_LOOK_MOVING;
+			if (p->look != LAB_LOOK_MOVING) {
+				w->done = p->seen_done;
+				w->figures_at = lab_now(lab);
+			}
+			/* Named: the first one stopped mid-increment, for it stays so; else the first one. */
+			if (p->look == LAB_LOOK_MID && (!mid || (w->stopped && !named_stopped))) {
+				memcpy(g->mid_id, w->id, sizeof(g->mid_id));
+				named_stopped = w->stopped;
+				mid = true;
+			}
+			lab->pass.mid += p->look == LAB_LOOK_MID;
+			lab->pass.kept += final && p->look == LAB_LOOK_MOVING;
+		}
+		if (have)
+			w->counter = value;
+		increments += w->done;
+		refused += w->refused;
+	}
+	if (g->kind == LAB_THREADS && !have)
+		return; /* the host is gone: keep the figures of its last moment */
+	g->increments = increments;
+	g->counter = value;
+	g->refused = refused;
+	g->overdrawn = g->workload == LAB_WORK_WITHDRAW && value < 0;
+	g->lost_at_least = false;
+	g->lost_kept = moving;
+	g->consistent = !moving && !mid;
+	if (moving)
+		return;   /* lost needs every writer: it keeps its last value */
+	if (mid)
+		lab_judge_mid(lab, g, value);
+	else
+		g->lost = lab_lost_of(g, increments, value, 1);
+}
+
+/*
+ * A group with one counter for all: every writer's phase, then each one's
+ * done (and what it loaded), then the counter, then the phases again.  done
+ * is read before the counter, which is stored before done is published: a
+ * done seen means its store is seen too.  Returns how many were moving; the
+ * figures are taken only when none was, or on the last look.
+ */
+static int lab_look_shared_group(struct lab *lab, struct lab_group *g, bool final)
+{
+	int64_t value = 0;
+	int moving = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive)
+			lab_private(lab, &g->workers[i])->phase =
+				atomic_load_explicit(&lab_slot(lab, &g->workers[i])->phase, memory_order_acquire);
+	}
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		struct lab_worker_private *p = lab_private(lab, w);
+		if (!w->alive)
+			continue;
+		p->seen_loaded = atomic_load_explicit(&lab_slot(lab, w)->loaded, memory_order_relaxed);
+		p->seen_done = atomic_load_explicit(&lab_slot(lab, w)->done, memory_order_acquire);
+		lab_worker_read_step(lab, g, w);
+	}
+	bool have = lab_read_shared(lab, g, &value);
+	atomic_thread_fence(memory_order_acquire);
+	int waiting = 0;
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		struct lab_worker_private *p = lab_private(lab, w);
+		if (!w->alive)
+			continue;
+		p->look = lab_look_of(p->phase, atomic_load_explicit(&lab_slot(lab, w)->phase, memory_order_relaxed));
+		moving += p->look == LAB_LOOK_MOVING;
+		p->awaited = lab_mid_awaited(lab, g, w, p->look);
+		waiting += p->look == LAB_LOOK_MOVING || p->awaited;
+	}
+	if (waiting == 0 || final)
+		lab_shared_figures(lab, g, have, value, moving > 0, final);
+	lab->moving_seen += moving;
+	return waiting;
+}
+
+/* A look at a held group (a lab_look_fn). */
+static int lab_group_look(struct lab *lab, struct lab_group *g, int round, bool final)
+{
+	if (g->kind == LAB_PROCESSES && !g->shared)
+		return lab_look_private_group(lab, g, round, final);
+	return lab_look_shared_group(lab, g, final);
 }
 
 /*
@@ -148,24 +326,38 @@ static void lab_worker_read_cpu_time(struct lab_worker *w, int sched_fd)
 	w->cpu_ns = w->cpu_ticks * (uint64_t)(1000000000L / tick);
 }
 
+static bool lab_shows_stopped(const struct lab_worker *w)
+{
+	return w->state == 'T' || w->state == 't';
+}
+
+/* Does /proc, as last read, show some thread of the process stopped? */
+static bool lab_process_shows_stopped(const struct lab_group *g, pid_t pid)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].pid == pid && lab_shows_stopped(&g->workers[i]))
+			return true;
+	}
+	return false;
+}
+
 /*
  * What the kernel says of a worker: its state, the CPU it last ran on, its
- * CPU time.  Read while the group is held, so a worker may be asleep only
- * because a long hold parked it: the kernel then says S of a worker that,
- * but for the observation, is running or waiting for a CPU, and shows R, as
- * it would have the moment before.  The slot says so before or after the read.
+ * CPU time.  Read before the hold, so the state is the worker's own; a worker
+ * still parked from the last pass, asleep on the gate, shows R, as it would
+ * have but for the observation.
  *
- * A worker parked in a hold all through the last read, and parked in one
- * now without having gone back to work in between, has done no work since:
- * what that read gave still holds.  It may have run to find a hold still on
- * and given way again; those few instructions are the observation's own,
- * and the CPU they ran on is not the one the worker works on.  What
- * can change the kernel's answer without the worker working (a stop or a
- * continue from outside, a move to other CPUs) bumps lab->stat_epoch.  With
- * hundreds of workers on few CPUs, most have not had a CPU between two
- * passes, and each read of stat costs the kernel a microsecond or more.
+ * Each read of stat costs the kernel a microsecond or more, and with hundreds
+ * of workers on few CPUs most have not had a CPU since the last pass.  A
+ * worker that says it is running and whose phase and returns to work have not
+ * changed since its stat was last read has neither counted nor come back from
+ * a boundary: what that read gave still holds.  Not for long, though: it may
+ * have gone to sleep on a lock meanwhile, so stat is read again every
+ * LAB_STAT_SKIP_MAX passes.  A stop or a continue from outside, or ptviz moving
+ * workers to other CPUs, bumps lab->stat_epoch; a worker last seen stopped is
+ * read every pass, to see it continue.
  */
-static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
+static void lab_worker_read_proc(struct lab *lab, struct lab_group *g, struct lab_worker *w)
 {
 	struct instr_slot *s = lab_slot(lab, w);
 	struct lab_worker_private *p = lab_private(lab, w);
@@ -174,33 +366,45 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_worker *w)
 	w->activity = atomic_load(&s->state);
 	if (!w->alive)
 		return;
-	/* parked before resumes: a worker counts its return to work before it parks again. */
-	uint32_t parked = atomic_load(&s->parked);
+	uint32_t phase = atomic_load(&s->phase);
 	uint32_t resumes = atomic_load(&s->resumes);
-	if (parked && p->stat_parked && resumes == p->stat_resumes && p->stat_epoch == lab->stat_epoch) {
+	if (p->stat_valid && w->activity == LAB_ACT_RUNNING && phase == p->stat_phase && resumes == p->stat_resumes &&
+	    p->stat_epoch == lab->stat_epoch && !w->stopped && p->stat_skips < LAB_STAT_SKIP_MAX) {
+		p->stat_skips++;
 		lab->pass.proc_skipped++;
 		return;
 	}
-	if (!procfs_read_stat(p->stat_fd, &st)) {
-		p->stat_parked = false;
+	p->stat_valid = false;
+	if (!procfs_read_stat(p->stat_fd, &st))
 		return;
-	}
-	uint32_t parked_after = atomic_load(&s->parked);
-	p->stat_parked = parked && parked_after && atomic_load(&s->resumes) == resumes;
+	p->stat_valid = true;
+	p->stat_phase = phase;
 	p->stat_resumes = resumes;
 	p->stat_epoch = lab->stat_epoch;
-	w->state = (parked || parked_after) && st.state == 'S' ? 'R' : st.state;
+	p->stat_skips = 0;
+	w->state = atomic_load(&s->parked) && st.state == 'S' ? 'R' : st.state;
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
 	lab_worker_read_cpu_time(w, p->sched_fd);
+	/*
+	 * Stopped (T) or stopped by a tracer (t).  A stop is for the whole process,
+	 * but each thread stops when it next runs: one shows T while its siblings,
+	 * waiting for a CPU, still show R.  So one T is a stop, and only no T left
+	 * in the process is a continue (or the SIGCHLD that says so, reap.c).
+	 */
+	if (lab_shows_stopped(w) && !w->stopped)
+		lab_note_stop(lab, g, w->pid, true, lab_stop_signal(w->pid));
+	else if (w->stopped && !lab_process_shows_stopped(g, w->pid))
+		/* Out of a stop there is one way, SIGCONT; a tracer's stop ends at its word. */
+		lab_note_stop(lab, g, w->pid, false, w->stop_signal == SIGTRAP ? 0 : SIGCONT);
 }
 
 void lab_read_if_consistent(struct lab *lab, struct lab_group *g, const void *arg)
 {
 	(void)arg;
-	/* A worker that could not be held might be between its load and its store. */
+	/* Every worker is parked at a boundary (a command's hold): one look reads it all. */
 	if (g->consistent)
-		lab_group_read(lab, g);
+		lab_group_look(lab, g, 0, true);
 }
 
 /* /proc for every worker of the groups in mask. */
@@ -212,23 +416,24 @@ static void lab_read_procs(struct lab *lab, uint32_t mask)
 		struct lab_group *g = &lab->groups[i];
 		if (!(mask & (1u << i)))
 			continue;
-		for (int j = 0; j < g->nworkers; j++)
-			lab_worker_read_proc(lab, &g->workers[j]);
+		for (int j = 0; j < g->nworkers; j++) {
+			lab_worker_read_proc(lab, g, &g->workers[j]);
+			lab_tell_stop(lab, g, &g->workers[j], false);
+		}
 	}
 	lab->pass.proc_ns += lab_ns() - t;
 }
 
 /*
- * Takes a consistent snapshot of the groups selected by mask (bit i: group i).
- * A pass over hundreds of busy workers waits mostly for the scheduler to run
- * each one up to its boundary; /proc is read in that time, on this CPU, while
- * the others run workers.  A hold no longer wakes a paused or stepping worker
- * (they sleep on their own control words), so /proc shows them asleep, as
- * they are.
+ * One pass over the groups selected by mask (bit i: group i).  /proc first,
+ * before any hold: a worker parked for a hold would show asleep, and reading
+ * hundreds of stat files while the groups are held would keep every running
+ * worker parked meanwhile.  Then the groups are held and read (lab_hold_pass).
  */
 void lab_observe_mask(struct lab *lab, uint32_t mask)
 {
-	lab_while_held_then(lab, mask, lab_read_procs, lab_read_if_consistent, NULL);
+	lab_read_procs(lab, mask);
+	lab_hold_pass(lab, mask, lab_group_look);
 }
 
 void lab_observe(struct lab *lab)
@@ -244,6 +449,39 @@ void lab_observe(struct lab *lab)
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;
 	lab_note_pass(lab, t);
+}
+
+/* Is a group's figure unsure only because a writer that is not stopped stands mid-increment or did not park? */
+static bool lab_group_may_settle(const struct lab_group *g)
+{
+	if (g->consistent)
+		return false;
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (w->alive && !w->stopped && (w->mid_increment || w->figures_kept))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A pass, then, for the groups it could not read whole because a writer that
+ * is not stopped stood mid-increment (waiting for a CPU, most likely), a
+ * command's hold: every worker waited for until it parks, for up to
+ * LAB_HOLD_TIMEOUT_NS.  The parked ones give way, so the one mid-increment
+ * gets a CPU and finishes.  A group still not held keeps the pass's figures.
+ */
+void lab_observe_settled(struct lab *lab)
+{
+	uint32_t mask = 0;
+
+	lab_observe(lab);
+	for (int i = 0; i < lab->ngroups; i++) {
+		if (lab_group_may_settle(&lab->groups[i]))
+			mask |= 1u << i;
+	}
+	if (mask != 0)
+		lab_while_held(lab, mask, lab_read_if_consistent, NULL);
 }
 
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass)

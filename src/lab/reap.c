@@ -1,4 +1,4 @@
-/* Deaths: exits reaped and told as events, who caused them, zombies left unreaped, orphans adopted. */
+/* Deaths: exits reaped and told as events, who caused them, zombies left unreaped, orphans adopted; stops and continues from outside. */
 #include "lab_priv.h"
 
 #include <errno.h>
@@ -260,6 +260,111 @@ void lab_reap_dying(struct lab *lab, const struct lab_dying *dying, int n, bool 
 	free(pfd);
 }
 
+/* Queues the event of a stop or a continue of a process: every worker in it. */
+static void lab_stop_event(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig, double since)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		n += g->workers[i].alive && g->workers[i].pid == pid;
+	struct lab_event *ev = lab_event_push(lab, stopped ? LAB_EVENT_STOPPED : LAB_EVENT_RESUMED, g, n);
+	if (ev == NULL)
+		return;
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+		ev->pids[ev->nids++] = w->pid;
+		lab_private(lab, w)->stop_untold = false;
+	}
+	ev->pid = pid;
+	ev->signal = sig;
+	ev->since = since;
+}
+
+/* Tells a stop seen in /proc that no SIGCHLD has named yet, once it has waited long enough for one. */
+void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool now)
+{
+	if (!lab_private(lab, w)->stop_untold || (!now && lab_now(lab) - w->stopped_at < LAB_STOP_NAMED_S))
+		return;
+	lab_stop_event(lab, g, w->pid, true, w->stop_signal, w->figures_at < w->stopped_at ? w->figures_at : w->stopped_at);
+}
+
+/*
+ * A process of a group was stopped or continued from outside: every worker in
+ * it at once (a stop is for the whole process: kill -STOP on one thread stops
+ * its host, every thread with it), told in one event.  sig: the signal, 0 when
+ * not known.  /proc shows a thread stopped (T) as soon as it is, before the
+ * SIGCHLD that names the signal, which comes once every thread has stopped;
+ * so a stop without its signal is told when the SIGCHLD comes, or after
+ * LAB_STOP_NAMED_S without one.
+ */
+void lab_note_stop(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig)
+{
+	double now = lab_now(lab), since = now;
+	struct lab_worker *first = NULL;
+
+	for (int i = 0; i < g->nworkers && first == NULL; i++) {
+		if (g->workers[i].alive && g->workers[i].pid == pid)
+			first = &g->workers[i];
+	}
+	if (first == NULL)
+		return;
+	if (!stopped && first->stopped)
+		lab_tell_stop(lab, g, first, true);   /* continued before its stop was told */
+	for (int i = 0; i < g->nworkers; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (stopped && w->stop_signal == 0)
+			w->stop_signal = sig;
+		if (w->stopped == stopped)
+			continue;
+		/* Stopped: its figures are as last read.  Resumed: it had stopped then. */
+		double when = stopped ? w->figures_at : w->stopped_at;
+		since = when < since ? when : since;
+		w->stopped = stopped;
+		w->stopped_at = stopped ? now : 0;
+		lab_private(lab, w)->stop_untold = stopped;
+	}
+	if (stopped && sig != 0)
+		lab_tell_stop(lab, g, first, true);
+	if (!stopped && since < now)
+		lab_stop_event(lab, g, pid, false, sig, since);
+	for (int i = 0; !stopped && i < g->nworkers; i++) {
+		if (g->workers[i].pid == pid)
+			g->workers[i].stop_signal = 0;
+	}
+	/* What /proc says of its other threads has changed too. */
+	lab->stat_epoch++;
+}
+
+/* The signal that stopped a process of ours, if its stop is complete (asked without taking the report); else 0. */
+int lab_stop_signal(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
+		return 0;
+	return si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED ? si.si_status : 0;
+}
+
+/* Stops and continues of a process of ours, as waitid reports them (and consumes: nobody else waits for them). */
+static void lab_stops_dispatch(struct lab *lab, struct lab_group *g, pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WCONTINUED | WNOHANG) != 0 || si.si_pid != pid)
+		return;
+	if (si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED)
+		lab_note_stop(lab, g, pid, true, si.si_status);
+	else if (si.si_code == CLD_CONTINUED)
+		lab_note_stop(lab, g, pid, false, SIGCONT);
+}
+
 void lab_dispatch(struct lab *lab)
 {
 	struct signalfd_siginfo si;
@@ -279,13 +384,13 @@ void lab_dispatch(struct lab *lab)
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->kind == LAB_THREADS) {
-			if (g->host_alive)
-				lab_reap(lab, g, g->host, false, false);
+			if (g->host_alive && !lab_reap(lab, g, g->host, false, false) && !g->host_zombie)
+				lab_stops_dispatch(lab, g, g->host);
 			continue;
 		}
 		for (int j = 0; j < g->nworkers; j++) {
-			if (g->workers[j].alive)
-				lab_reap(lab, g, g->workers[j].pid, false, false);
+			if (g->workers[j].alive && !lab_reap(lab, g, g->workers[j].pid, false, false) && !g->workers[j].zombie)
+				lab_stops_dispatch(lab, g, g->workers[j].pid);
 		}
 	}
 	lab_kids_dispatch(lab);

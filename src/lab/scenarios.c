@@ -48,8 +48,8 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 		w->refused = 0;
 		w->counter = start;
 		/* Written here, not by the worker: read again. */
-		lab_private(lab, w)->counter_parked = false;
-		lab_private(lab, w)->stat_parked = false;
+		lab_private(lab, w)->counter_valid = false;
+		lab_private(lab, w)->stat_valid = false;
 	}
 	g->start_balance = start;
 	/* A new run begins at the start of the schedule, with worker 1. */

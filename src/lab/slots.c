@@ -62,6 +62,9 @@ bool lab_slots_alloc(struct lab *lab, int gate, int *slots, int n)
 		atomic_store(&s->parked, 0);
 		atomic_store(&s->awaited, 0);
 		atomic_store(&s->resumes, 0);
+		/* Even: a worker killed in the middle of an operation may have left it odd. */
+		atomic_store(&s->phase, 0);
+		atomic_store(&s->loaded, 0);
 		s->group = (uint32_t)gate;
 	}
 	return true;

@@ -498,7 +498,7 @@ static void *worker_thread(void *p)
 {
 	struct worker_thread_arg *a = p;
 
-	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil };
+	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil, true };
 
 	pthread_setname_np(pthread_self(), a->name);
 	worker_run(a->gate, a->slot, &m);
@@ -543,12 +543,13 @@ report:
 
 _Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct worker_segment *seg)
 {
-	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil };
+	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil, false };
 
 	if (seg != NULL) {
 		m.counter = &seg->counter;
 		m.lock = &seg->lock;
 		m.lock_b = &seg->lock_b;
+		m.shared = true;
 	}
 	worker_run(&in->gates[gate], &in->slots[slot], &m);
 	_exit(0);

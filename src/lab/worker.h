@@ -26,6 +26,7 @@ struct worker_mem {
 	pthread_mutex_t *lock;   /* lock A: the sync mutex */
 	pthread_mutex_t *lock_b;
 	pthread_mutex_t *gil;    /* always the process's own, as each Python process has its own */
+	bool shared;             /* other workers write the counter too (threads, or a shared segment) */
 };
 
 /*

@@ -21,6 +21,34 @@ struct worker_op {
 	int64_t reg;
 };
 
+/*
+ * The phase word (instr.h), written as a seqlock's writer writes its
+ * sequence: odd, a release fence so nothing the operation stores is seen
+ * before it, the operation, then even with release.  On x86 these are plain
+ * stores.  The odd store may still sit in the store buffer when the counter is
+ * loaded; a task that stops or is preempted enters the kernel, which drains it,
+ * and one still running changes its phase long before ptviz's second look.
+ */
+static inline void worker_phase_begin(struct instr_slot *s)
+{
+	atomic_store_explicit(&s->phase, atomic_load_explicit(&s->phase, memory_order_relaxed) + 1,
+	                      memory_order_release);
+	atomic_thread_fence(memory_order_release);
+}
+
+static inline void worker_phase_end(struct instr_slot *s)
+{
+	atomic_store_explicit(&s->phase, atomic_load_explicit(&s->phase, memory_order_relaxed) + 1,
+	                      memory_order_release);
+}
+
+/* sync none on a shared counter: the value loaded, which the store will be made from. */
+static inline void worker_phase_loaded(struct instr_slot *s, int64_t value)
+{
+	atomic_store_explicit(&s->loaded, instr_loaded(value, atomic_load_explicit(&s->phase, memory_order_relaxed)),
+	                      memory_order_relaxed);
+}
+
 /* ---- worker.c ---- */
 
 /* The monotonic clock in nanoseconds. */

@@ -67,10 +67,14 @@ static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct work
 	}
 	enum lab_step step = op->next;
 	bool finished = false;
+	/* Only these write the counter; a worker waiting between the others holds a register, exact at that cut. */
+	bool writes = step == LAB_STEP_STORE || step == LAB_STEP_FETCH_ADD || step == LAB_STEP_FETCH_SUB;
 
 	if ((step == LAB_STEP_LOAD || step == LAB_STEP_CHECK) && op->sync == LAB_SYNC_MUTEX && !op->locked &&
 	    !worker_lock(g, s, op, lock))
 		return false;
+	if (writes)
+		worker_phase_begin(s);
 	switch (step) {
 	case LAB_STEP_LOAD:
 		op->reg = atomic_load_explicit(counter, memory_order_relaxed);
@@ -114,53 +118,87 @@ static bool worker_micro(struct instr_gate *g, struct instr_slot *s, struct work
 		worker_unlock(op, lock);
 	atomic_store_explicit(&s->last, step, memory_order_relaxed);
 	atomic_store_explicit(&s->done, *done, memory_order_release);
+	if (writes)
+		worker_phase_end(s);
 	return true;
 }
 
-/* A whole withdrawal outside step mode: check the balance, then take the money. */
-static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, _Atomic int64_t *counter,
-                            pthread_mutex_t *lock, volatile int64_t *done)
+/* An operation is counted: done goes up, is published, and the phase is even again. */
+static inline __attribute__((always_inline)) void worker_counted(struct instr_slot *s, volatile int64_t *done)
 {
+	*done = *done + 1;
+	atomic_store_explicit(&s->done, *done, memory_order_release);
+	worker_phase_end(s);
+}
+
+/* A whole withdrawal outside step mode: check the balance, then take the money. */
+static void worker_withdraw(struct instr_slot *s, enum lab_sync sync, const struct worker_mem *m,
+                            volatile int64_t *done)
+{
+	_Atomic int64_t *counter = m->counter;
+	pthread_mutex_t *lock = m->lock;
+
 	if (sync == LAB_SYNC_MUTEX && pthread_mutex_lock(lock) == EOWNERDEAD)
 		pthread_mutex_consistent(lock);
+	worker_phase_begin(s);
 	int64_t balance = atomic_load_explicit(counter, memory_order_relaxed);
-	if (balance >= LAB_WITHDRAW_AMOUNT) {
-		if (sync == LAB_SYNC_ATOMIC) {
-			/* The update is indivisible, but the check before it is not. */
-			atomic_fetch_sub_explicit(counter, LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
-		} else {
-			int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
-			atomic_store_explicit(counter, v - LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
-		}
-		*done = *done + 1;
-	} else {
+	if (balance < LAB_WITHDRAW_AMOUNT) {
 		atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
+		if (sync == LAB_SYNC_MUTEX)
+			pthread_mutex_unlock(lock);
+		worker_phase_end(s);
+		return;
+	}
+	if (sync == LAB_SYNC_ATOMIC) {
+		/* The update is indivisible, but the check before it is not. */
+		atomic_fetch_sub_explicit(counter, LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
+	} else {
+		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
+		if (sync == LAB_SYNC_NONE && m->shared)
+			worker_phase_loaded(s, v);
+		atomic_store_explicit(counter, v - LAB_WITHDRAW_AMOUNT, memory_order_relaxed);
 	}
 	if (sync == LAB_SYNC_MUTEX)
 		pthread_mutex_unlock(lock);
+	worker_counted(s, done);
 }
 
-/* counter++ under the group's sync mode. */
-static void worker_increment(enum lab_sync sync, _Atomic int64_t *counter, pthread_mutex_t *lock)
+/*
+ * counter++ under the group's sync mode, and counted.  The phase is odd from
+ * before the load (under a mutex, once the lock is taken: a worker asleep on
+ * the lock has written nothing) until done is published.
+ */
+/* Inlined into each loop: a call per increment would cost more than the increment. */
+static inline __attribute__((always_inline)) void worker_increment(struct instr_slot *s, enum lab_sync sync, const struct worker_mem *m,
+                             volatile int64_t *done)
 {
+	_Atomic int64_t *counter = m->counter;
+	pthread_mutex_t *lock = m->lock;
+
 	switch (sync) {
 	case LAB_SYNC_MUTEX:
 		if (pthread_mutex_lock(lock) == EOWNERDEAD)
 			pthread_mutex_consistent(lock);
+		worker_phase_begin(s);
 		atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
 		pthread_mutex_unlock(lock);
 		break;
 	case LAB_SYNC_ATOMIC:
+		worker_phase_begin(s);
 		atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
 		break;
 	default: {
 		/* A separate load and store: another worker's store in between is lost. */
+		worker_phase_begin(s);
 		int64_t v = atomic_load_explicit(counter, memory_order_relaxed);
+		if (m->shared)
+			worker_phase_loaded(s, v);
 		atomic_store_explicit(counter, v + 1, memory_order_relaxed);
 		break;
 	}
 	}
+	worker_counted(s, done);
 }
 
 /* The cpu workload's work: arithmetic that keeps a CPU busy for some tens of microseconds. */
@@ -198,10 +236,10 @@ static void worker_deadlock(struct instr_gate *g, struct instr_slot *s, const st
 		return;
 	}
 	atomic_store(&s->holds_lock, LAB_LOCK_A | LAB_LOCK_B);
+	worker_phase_begin(s);
 	atomic_store_explicit(m->counter, atomic_load_explicit(m->counter, memory_order_relaxed) + 1,
 	                      memory_order_relaxed);
-	*done = *done + 1;
-	atomic_store_explicit(&s->done, *done, memory_order_release);
+	worker_counted(s, done);
 	pthread_mutex_unlock(second);
 	pthread_mutex_unlock(first);
 	atomic_store(&s->holds_lock, 0);
@@ -245,8 +283,7 @@ static void worker_eventloop(struct instr_gate *g, struct instr_slot *s, const s
 	/* One task: a little work, then its result counted. */
 	for (volatile int i = 0; i < 2000; i++)
 		;
-	worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
-	*done = *done + 1;
+	worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m, done);
 	arrivals_from[1] = *done;
 }
 
@@ -279,9 +316,7 @@ static void worker_gil_slice(struct instr_gate *g, struct instr_slot *s, const s
 	for (int i = 1;; i++) {
 		if (cpu)
 			worker_compute();
-		worker_increment(atomic_load_explicit(&g->sync, memory_order_relaxed), m->counter, m->lock);
-		*done = *done + 1;
-		atomic_store_explicit(&s->done, *done, memory_order_release);
+		worker_increment(s, atomic_load_explicit(&g->sync, memory_order_relaxed), m, done);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 ||
 		    atomic_load_explicit(&s->control, memory_order_acquire) != 0)
 			break;
@@ -332,29 +367,26 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 		}
 		switch (workload) {
 		case LAB_WORK_WITHDRAW:
-			worker_withdraw(s, sync, m->counter, m->lock, &done);
+			worker_withdraw(s, sync, m, &done);
 			break;
 		case LAB_WORK_DEADLOCK:
 			worker_deadlock(g, s, m, &done);
-			continue;
+			break;
 		case LAB_WORK_IO:
 			worker_io(g, s);
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
+			worker_increment(s, sync, m, &done);
 			break;
 		case LAB_WORK_EVENTLOOP:
 			worker_eventloop(g, s, m, &done, arrivals_from);
 			break;
 		case LAB_WORK_CPU:
 			worker_compute();
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
+			worker_increment(s, sync, m, &done);
 			break;
 		default:
-			worker_increment(sync, m->counter, m->lock);
-			done = done + 1;
+			/* Each operation publishes done itself, before its phase is even again. */
+			worker_increment(s, sync, m, &done);
 			break;
 		}
-		atomic_store_explicit(&s->done, done, memory_order_release);
 	}
 }

@@ -233,10 +233,11 @@ static void groups_counters_withdraw(struct column *c, int y)
 	} else if (g->overdrawn) {
 		ui_put_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], " an account is overdrawn");
 	} else if (g->lost > 0) {
-		char lost[32];
-		story_number(g->lost, lost, sizeof(lost));
-		char t2[64];
-		snprintf(text, sizeof(text), " lost withdrawals %s: paid out, never taken off", lost);
+		char lost[48], bound[80];
+		explain_lost_figure(g, ui->utf8, lost, sizeof(lost));
+		explain_lost_bound(g, bound, sizeof(bound));
+		char t2[80];
+		snprintf(text, sizeof(text), " lost withdrawals %s: %s", lost, bound[0] ? bound : "paid out, never taken off");
 		snprintf(t2, sizeof(t2), " lost withdrawals %s", lost);
 		const char *const alt[] = { text, t2, NULL };
 		ui_put_first_cut(ui, c->win, y + 1, x, iw, ui->role[ROLE_LOST], alt);
@@ -261,12 +262,50 @@ static void groups_counters_withdraw(struct column *c, int y)
 	ui_put_first_cut(ui, c->win, y + 2, x, iw, ui->role[ROLE_SECONDARY], alt);
 }
 
+/*
+ * The lost row of a shared counter: lost, its share of the increments, and why it moves or
+ * not.  A writer stopped mid-increment makes lost a bound: "lost ≥ N, T3 is stopped
+ * mid-increment" then takes the row, before anything else.
+ */
+static void groups_lost_row(struct column *c, int ly, bool wide, const char *lost)
+{
+	struct ui *ui = c->ui;
+	const struct lab_group *g = c->g;
+	int x = c->x + 1, iw = groups_room(c);
+	char text[160];
+	const struct lab_worker *unsure = explain_unsure_writer(g);
+
+	if (unsure != NULL && unsure->stopped) {
+		char t1[160], t2[128], t3[96];
+		snprintf(t1, sizeof(t1), " lost updates %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t2, sizeof(t2), " lost %s, %s is stopped mid-increment", lost, unsure->id);
+		snprintf(t3, sizeof(t3), " lost %s, %s stopped", lost, unsure->id);
+		const char *const alt[] = { t1, t2, t3, NULL };
+		ui_put_first_cut(ui, c->win, ly, x, iw, ui->role[ROLE_LOST], alt);
+		return;
+	}
+	double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
+	snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
+	if (ui_width(text) > iw)
+		snprintf(text, sizeof(text), " lost %s", lost);
+	int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
+	/* A writer mid-increment is why lost is a bound: that comes first. */
+	char bound[96], why[104];
+	explain_lost_bound(g, bound, sizeof(bound));
+	const char *because = bound[0] ? bound : explain_lost(g);
+	snprintf(why, sizeof(why), "%s%s", because[0] ? "  " : "", because);
+	/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
+	bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
+	if (!charted && tw + ui_width(why) <= iw)
+		ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
+}
+
 void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	int x = c->x + 1, iw = groups_room(c);
-	char inc[32], cnt[32], lost[32], text[160];
+	char inc[32], cnt[32], lost[48], text[160];
 	const char *what = g->shared ? "counter" : "copies add up to";
 
 	if (g->workload == LAB_WORK_WITHDRAW) {
@@ -276,7 +315,7 @@ void groups_counters(struct column *c, int y)
 
 	story_number(g->increments, inc, sizeof(inc));
 	story_number(g->counter, cnt, sizeof(cnt));
-	story_number(g->lost, lost, sizeof(lost));
+	explain_lost_figure(g, ui->utf8, lost, sizeof(lost));
 	bool wide = 1 + (int)strlen("increments ") + (int)strlen(inc) + 3 + (int)strlen(what) + 1 + (int)strlen(cnt) <= iw;
 	if (wide) {
 		int w1 = groups_figure(c, y, x, iw, " increments ", inc);
@@ -301,17 +340,7 @@ void groups_counters(struct column *c, int y)
 	}
 	int ly = wide ? y + 1 : y + 2;
 	if (g->shared) {
-		double pct = g->increments > 0 ? 100.0 * (double)g->lost / (double)g->increments : 0.0;
-		snprintf(text, sizeof(text), " lost updates %s (%.1f%%)", lost, pct);
-		if (ui_width(text) > iw)
-			snprintf(text, sizeof(text), " lost %s", lost);
-		int tw = ui_put(c->win, ly, x, iw, ui->role[g->lost > 0 ? ROLE_LOST : ROLE_NORMAL], text);
-		char why[40];
-		snprintf(why, sizeof(why), "%s%s", explain_lost(g)[0] ? "  " : "", explain_lost(g));
-		/* Without a chart of its own the lost row carries one; when it has no room, the words instead. */
-		bool charted = !wide && c->chart == 0 && groups_sparkline(c, ly, x + tw, iw - tw, !groups_losing(g));
-		if (!charted && tw + ui_width(why) <= iw)
-			ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
+		groups_lost_row(c, ly, wide, lost);
 	} else {
 		/* Separate copies: their sum is arithmetic on paper, not a value any memory holds. */
 		static const char *const wide_alt[] = {

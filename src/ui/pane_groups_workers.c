@@ -111,7 +111,9 @@ static void groups_worker_state(const struct ui *ui, const struct lab_worker *w,
 	} else if (w->activity == LAB_ACT_LOOPING) {
 		snprintf(state, len, "%c looping", w->state);
 	} else {
-		snprintf(state, len, "%c", w->state);
+		char note[48];
+		explain_worker_figures(w, note, sizeof(note));
+		snprintf(state, len, note[0] ? "%c %s" : "%c", w->state, note);
 	}
 }
 

@@ -75,7 +75,8 @@ static void ui_event(void *ctx, const struct lab_event *ev)
 	char text[768];
 
 	story_event(ui->lab, ev, ui->utf8, text, sizeof(text));
-	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ROLE_ALIVE, text);
+	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ev->kind == LAB_EVENT_STOPPED ? ROLE_LOST : ROLE_ALIVE,
+	          text);
 }
 
 /* ---- groups, selection and history ---- */

@@ -1,7 +1,10 @@
 /* The explanations beside the figures: the notes under a group, why updates are lost or not, and the locks, each worded once. */
 #include "explain.h"
 
+#include "story.h"
+
 #include <stdio.h>
+#include <string.h>
 
 /* What a group is and does, as facts a row of the notes' table asks for. */
 #define EXPLAIN_STEPPING (1u << 0)
@@ -124,6 +127,53 @@ const char *explain_lost(const struct lab_group *g)
 	if (g->workload == LAB_WORK_EVENTLOOP)
 		return "";
 	return running >= 2 ? "racing" : "1 running";
+}
+
+void explain_lost_figure(const struct lab_group *g, bool utf8, char *buf, size_t len)
+{
+	char n[32];
+
+	story_number(g->lost, n, sizeof(n));
+	snprintf(buf, len, "%s%s", g->lost_at_least ? (utf8 ? "\u2265 " : ">= ") : "", n);
+}
+
+const struct lab_worker *explain_unsure_writer(const struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (w->alive && (g->lost_at_least ? strcmp(w->id, g->mid_id) == 0 : w->figures_kept))
+			return w;
+	}
+	return NULL;
+}
+
+void explain_lost_bound(const struct lab_group *g, char *buf, size_t len)
+{
+	const struct lab_worker *w = explain_unsure_writer(g);
+
+	buf[0] = '\0';
+	if (w == NULL)
+		return;
+	/*
+	 * A writer that loaded the counter and has not stored it yet may store a
+	 * stale value: what looked lost may come back, or more may go.
+	 */
+	if (g->lost_at_least)
+		snprintf(buf, len, "%s is %smid-increment", w->id, w->stopped ? "stopped " : "");
+	else if (g->lost_kept)
+		snprintf(buf, len, "as last read: %s did not reach a boundary in time", w->id);
+}
+
+void explain_worker_figures(const struct lab_worker *w, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!w->alive)
+		return;
+	if (w->stopped)
+		snprintf(buf, len, "stopped%s", w->mid_increment ? " mid-increment" : "");
+	else if (w->figures_kept)
+		snprintf(buf, len, "as at %.1f s", w->figures_at);
+	/* Caught mid-increment by a preemption: a moment's news, not a note that should flicker. */
 }
 
 /* Every set of locks a worker can hold or wait for, worded once. */

@@ -24,6 +24,21 @@ void explain_ps(const struct lab_group *g, char *buf, size_t len);
  * "mutex: none now", "paused", "frozen" ...; "" when there is nothing to say.
  */
 const char *explain_lost(const struct lab_group *g);
+/*
+ * lost as a figure: "1 234", or "≥ 1 234" (">= 1 234" without utf8) when it
+ * is what is surely lost while a writer stands mid-increment.
+ */
+void explain_lost_figure(const struct lab_group *g, bool utf8, char *buf, size_t len);
+/*
+ * Why lost is not exact this frame, "" when it is: "T3 is stopped
+ * mid-increment", "T3 is mid-increment", or "as last read: T3 did not reach
+ * a boundary in time".
+ */
+void explain_lost_bound(const struct lab_group *g, char *buf, size_t len);
+/* The writer that makes lost a bound (mid-increment) or kept (did not park); NULL when lost is exact. */
+const struct lab_worker *explain_unsure_writer(const struct lab_group *g);
+/* A worker's note on how exact its figures are: "stopped", "stopped mid-increment", "as at 4.2 s"; "" otherwise. */
+void explain_worker_figures(const struct lab_worker *w, char *buf, size_t len);
 
 /* The locks a worker holds (a mask of LAB_LOCK_*): "no lock", "lock A", "locks A and B" ("A and B" brief). */
 const char *explain_held(uint32_t locks, bool brief);

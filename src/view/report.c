@@ -71,7 +71,8 @@ bool report_gather(struct report *r, struct lab *lab)
 	memset(r, 0, sizeof(*r));
 	/* The passes as time brought them, before the report's own: the frame rate delivered. */
 	lab_observation_read(lab, &r->observation);
-	lab_observe(lab);
+	/* A report is read once and kept: worth a hold for every figure exact. */
+	lab_observe_settled(lab);
 	lab_read_files(lab, NULL);
 	r->t = lab_now(lab);
 	r->parent_counter = lab_parent_counter();

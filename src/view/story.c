@@ -58,6 +58,35 @@ static void story_survivors(const struct lab *lab, const struct lab_event *ev, c
 	}
 }
 
+/*
+ * A process stopped or continued from outside: "P3 stopped from outside
+ * (SIGSTOP): its numbers are as they were at 4.2 s".  A stop is for a whole
+ * process, so a thread never stops alone: kill -STOP on one thread's id stops
+ * its host, and every thread in it.
+ */
+static void story_stop(const struct lab_event *ev, char *buf, size_t len)
+{
+	char sig[40] = "", who[96];
+
+	if (ev->signal != 0)
+		snprintf(sig, sizeof(sig), " (%s)", lab_signal_name(ev->signal));
+	if (ev->group_kind == LAB_THREADS)
+		snprintf(who, sizeof(who), "host %d of %s", (int)ev->pid, ev->group);
+	else
+		snprintf(who, sizeof(who), "%s (pid %d)", ev->nids > 0 ? ev->ids[0] : ev->group, (int)ev->pid);
+	if (ev->kind == LAB_EVENT_RESUMED) {
+		snprintf(buf, len, "%s resumed%s after %.1f s", who, sig, ev->t - ev->since);
+		if (ev->group_kind == LAB_THREADS)
+			strlcat(buf, ev->nids == 1 ? ", its thread with it" : ", all its threads with it", len);
+		return;
+	}
+	if (ev->group_kind == LAB_THREADS)
+		snprintf(buf, len, "%s stopped from outside%s: a stop is for a whole process, so all %d of its threads "
+		         "stopped with it; their numbers are as they were at %.1f s", who, sig, ev->nids, ev->since);
+	else
+		snprintf(buf, len, "%s stopped from outside%s: its numbers are as they were at %.1f s", who, sig, ev->since);
+}
+
 static void story_event_text(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
 {
 	const char *arrow = utf8 ? " \u2192 " : " -> ";
@@ -77,6 +106,10 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 		else
 			snprintf(buf, len, "spawned %d processes %s, pids %d..%d", ev->nids, who, (int)ev->pids[0],
 			         (int)ev->pids[ev->nids - 1]);
+		return;
+	}
+	if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
+		story_stop(ev, buf, len);
 		return;
 	}
 
