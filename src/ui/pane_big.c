@@ -261,7 +261,9 @@ static void big_work(struct ui *ui, WINDOW *win, int gi, int y, int x, int w, in
 
 	if (y + 4 <= bottom) {
 		if (g->shared)
-			snprintf(buf, sizeof(buf), "%s", withdraw ? "withdrawals the balance never saw" : "lost updates");
+			/* A writer caught mid-increment leaves only what is surely lost: the label says "at least". */
+			snprintf(buf, sizeof(buf), "%s%s", withdraw ? "withdrawals the balance never saw" : "lost updates",
+			         g->lost_at_least ? ", at least" : "");
 		else
 			snprintf(buf, sizeof(buf), "lost: nothing shared to lose");
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY], buf);
@@ -269,8 +271,8 @@ static void big_work(struct ui *ui, WINDOW *win, int gi, int y, int x, int w, in
 	} else if (y < bottom && g->shared) {
 		/* No room for large digits: what was lost still shows, on one line. */
 		story_number(g->lost, num, sizeof(num));
-		ui_putf(win, y++, x, w, ui->role[ROLE_LOST], "%s: %s",
-		        withdraw ? "withdrawals the balance never saw" : "lost updates", num);
+		ui_putf(win, y++, x, w, ui->role[ROLE_LOST], "%s: %s%s",
+		        withdraw ? "withdrawals the balance never saw" : "lost updates", g->lost_at_least ? "≥ " : "", num);
 	}
 	double rate = -1;
 	trend_now(trend_rate(&ui->trend, ui->lab, gi), &rate);
