@@ -66,6 +66,8 @@ E2E_W=80
 E2E_H=24
 # asciinema keeps its settings under a folder of its own; keep them out of the user's home.
 E2E_ENV="ASCIINEMA_CONFIG_HOME=$DIR/config"
+# tmux runs a pane's command with $SHELL, else the account's login shell, which may be nologin.
+export SHELL=/bin/sh
 started=$(date +%s)
 lesson_start sh -c "'cd $DIR/take && exec sh recipe.sh'"
 # The lesson's own pace at --speed 1 (captions held long enough to read), with room for a busy machine.
