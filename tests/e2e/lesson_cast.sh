@@ -27,12 +27,17 @@ echo "recipe: $RECIPE"
 
 # ptviz installed as the Quick start installs it, but into a staging folder under /tmp (no root
 # needed): meson install --destdir.  It rewrites the build's install log, which
-# 'ninja -C build uninstall' reads for a real install; that log is put back as it was.
+# 'ninja -C build uninstall' reads for a real install; that log is put back as it was.  It is
+# renamed aside, not copied: after 'sudo ninja -C build install' it belongs to root, and only the
+# folder is ours.
 LOG="$BUILD/meson-logs/install-log.txt"
-[ -e "$LOG" ] && cp -p "$LOG" "$DIR/install-log.txt"
+KEPT="$BUILD/meson-logs/install-log.txt.kept-by-e2e-lesson_cast"
+log_back() { if [ -e "$KEPT" ]; then mv -f "$KEPT" "$LOG"; elif [ -n "${LOG_WAS_NONE:-}" ]; then rm -f "$LOG"; fi; }
+trap 'rc=$?; log_back; rm -rf "$DIR"; (exit $rc); e2e_cleanup' EXIT INT TERM
+if [ -e "$LOG" ]; then mv -f "$LOG" "$KEPT" || fail "cannot put $LOG aside"; else LOG_WAS_NONE=1; fi
 "$MESON" install -C "$BUILD" --no-rebuild --quiet --destdir "$DIR/stage" >"$DIR/install.out" 2>&1
 rc=$?
-if [ -e "$DIR/install-log.txt" ]; then cp -p "$DIR/install-log.txt" "$LOG"; else rm -f "$LOG"; fi
+log_back
 [ "$rc" = 0 ] || { cat "$DIR/install.out" >&2; fail "meson install --destdir failed"; }
 # Where meson installs the program and the lessons, from the build's own record.
 WHERE=$("$MESON" introspect "$BUILD" --installed | python3 -c '
