@@ -112,8 +112,10 @@ void lesson_error_format(const struct lesson_error *err, char *buf, size_t len);
 
 /*
  * Folders searched for built-in lessons, in order: $PTVIZ_LESSONS_DIR alone
- * when it is set; else the installed folder, then the source tree's
- * assets/lessons.  Returns how many were put in dirs.
+ * when it is set; else the installed folder (prefix/share/ptviz/lessons, or
+ * the same under DESTDIR for a staged copy), then the source tree's
+ * assets/lessons; the program in the build folder reads the source tree
+ * first.  Returns how many were put in dirs.
  */
 int lesson_dirs(const char **dirs, int max);
 /*

@@ -16,6 +16,13 @@
 #ifndef PTVIZ_LESSONS_SOURCE
 #define PTVIZ_LESSONS_SOURCE ""
 #endif
+/* Where the program is installed, and the build folder it was built in. */
+#ifndef PTVIZ_BINDIR
+#define PTVIZ_BINDIR "/usr/local/bin"
+#endif
+#ifndef PTVIZ_BUILD_ROOT
+#define PTVIZ_BUILD_ROOT ""
+#endif
 
 static bool is_dir(const char *path)
 {
@@ -24,9 +31,49 @@ static bool is_dir(const char *path)
 	return path != NULL && path[0] != '\0' && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The folder the running program is in, from /proc/self/exe. */
+static bool exe_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash == NULL || slash == buf)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/* path is dir or lies below it. */
+static bool within(const char *path, const char *dir)
+{
+	size_t k = strlen(dir);
+	return k > 0 && strncmp(path, dir, k) == 0 && (path[k] == '\0' || path[k] == '/');
+}
+
+/*
+ * The installed folder as this program sees it: PTVIZ_LESSONS_INSTALLED, or the same path under
+ * DESTDIR when the program runs from DESTDIR + its bindir (a copy staged by meson install
+ * --destdir finds the lessons staged beside it).
+ */
+static const char *installed_dir(const char *exe)
+{
+	static char buf[4096];
+	size_t n = exe != NULL ? strlen(exe) : 0, k = strlen(PTVIZ_BINDIR);
+
+	if (n > k && k > 1 && strcmp(exe + n - k, PTVIZ_BINDIR) == 0 && PTVIZ_BINDIR[0] == '/' &&
+	    snprintf(buf, sizeof(buf), "%.*s%s", (int)(n - k), exe, PTVIZ_LESSONS_INSTALLED) < (int)sizeof(buf))
+		return buf;
+	return PTVIZ_LESSONS_INSTALLED;
+}
+
 int lesson_dirs(const char **dirs, int max)
 {
 	const char *env = getenv("PTVIZ_LESSONS_DIR");
+	char exe[4096], root[4096];
+	bool have_exe = exe_dir(exe, sizeof(exe));
 	int n = 0;
 
 	if (env != NULL && env[0] != '\0') {
@@ -34,10 +81,18 @@ int lesson_dirs(const char **dirs, int max)
 			dirs[n++] = env;
 		return n;
 	}
+	/* The build's own program reads the lessons of its source tree first, even with an older copy installed. */
+	bool in_build = have_exe && PTVIZ_BUILD_ROOT[0] != '\0' && realpath(PTVIZ_BUILD_ROOT, root) != NULL &&
+	                within(exe, root);
+	const char *installed = installed_dir(have_exe ? exe : NULL);
+	const char *source = PTVIZ_LESSONS_SOURCE[0] != '\0' ? PTVIZ_LESSONS_SOURCE : NULL;
+
+	if (in_build && source != NULL && n < max)
+		dirs[n++] = source;
 	if (n < max)
-		dirs[n++] = PTVIZ_LESSONS_INSTALLED;
-	if (n < max && PTVIZ_LESSONS_SOURCE[0] != '\0')
-		dirs[n++] = PTVIZ_LESSONS_SOURCE;
+		dirs[n++] = installed;
+	if (!in_build && source != NULL && n < max)
+		dirs[n++] = source;
 	return n;
 }
 
