@@ -70,7 +70,8 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		return;
 	}
 	static const char *const kinds[] = { [LAB_EVENT_SPAWN] = "spawn", [LAB_EVENT_EXIT] = "exit",
-		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed" };
+		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed",
+		                             [LAB_EVENT_UNREADABLE] = "unreadable" };
 	struct json_object *o = batch_object(kinds[ev->kind], ev->t);
 	struct json_object *ids = json_object_new_array();
 	for (int i = 0; i < ev->nids; i++)
@@ -84,6 +85,8 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "pid", ev->pid ? json_object_new_int(ev->pid) : NULL);
 		json_object_object_add(o, "workers", ids);
 		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
+	} else if (ev->kind == LAB_EVENT_UNREADABLE) {
+		json_object_object_add(o, "error", json_object_new_string(strerror(ev->status)));
 	} else if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
 		/* A stop is for a whole process: every worker in it. */
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));

@@ -189,6 +189,7 @@ enum lab_event_kind {
 	LAB_EVENT_EXIT,
 	LAB_EVENT_STOPPED,   /* a process was stopped from outside: every worker in it (signal, when known) */
 	LAB_EVENT_RESUMED,   /* ... and continued (since: when it had stopped) */
+	LAB_EVENT_UNREADABLE, /* ptviz may not read its workers' memory (status: the errno): no counter can be shown */
 };
 
 /* Something that happened on its own: a spawn finished, a process died, was stopped or continued. */

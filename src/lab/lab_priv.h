@@ -75,6 +75,7 @@ struct lab {
 	int schedule[LAB_SCHEDULE_MAX];
 	int nschedule, schedule_next;
 	pid_t main_tid;
+	int memory_refused;      /* errno of the first refused read of a worker's memory, told once (0: none) */
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	struct machine_log machine;  /* every pass's time, and how busy the CPUs were (machine.c) */
 	struct lab_priority prio;  /* the workers' priority (priority.c) */

@@ -1,6 +1,8 @@
 /* The observation pass: counters read where they live, /proc for each worker, while its group is held. */
 #include "lab_priv.h"
 
+#include <errno.h>
+
 #include <signal.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -10,12 +12,25 @@
 #include "procfs.h"
 #include "worker.h"
 
-static bool lab_read_remote(pid_t pid, uintptr_t address, int64_t *value)
+/*
+ * One counter, read where it lives.  A process that is gone (ESRCH) tells
+ * nothing; any other refusal (a seccomp filter, a ptrace rule, a kernel
+ * without the call) means no counter can be shown, and is said once.
+ */
+static bool lab_read_remote(struct lab *lab, const struct lab_group *g, pid_t pid, uintptr_t address, int64_t *value)
 {
 	struct iovec local = { value, sizeof(*value) };
 	struct iovec remote = { (void *)address, sizeof(*value) };
 
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(*value);
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(*value))
+		return true;
+	if (errno != ESRCH && lab->memory_refused == 0) {
+		lab->memory_refused = errno;
+		struct lab_event *ev = lab_event_push(lab, LAB_EVENT_UNREADABLE, g, 0);
+		if (ev != NULL)
+			ev->status = errno;
+	}
+	return false;
 }
 
 /* Does the memory a worker incremented outlive it?  Then its final count in the slot is exact. */
@@ -73,7 +88,7 @@ static enum lab_look lab_look_private(struct lab *lab, const struct lab_group *g
 		return LAB_LOOK_EXACT;
 	}
 	int64_t done = atomic_load_explicit(&s->done, memory_order_acquire);
-	if (!lab_read_remote(w->pid, w->counter_address, &counter))
+	if (!lab_read_remote(lab, g, w->pid, w->counter_address, &counter))
 		return LAB_LOOK_EXACT;   /* gone: its exit tells the rest; keep what was read */
 	atomic_thread_fence(memory_order_acquire);
 	enum lab_look look = lab_look_of(p1, atomic_load_explicit(&s->phase, memory_order_relaxed));
@@ -136,9 +151,9 @@ static int lab_look_private_group(struct lab *lab, struct lab_group *g, int roun
 static bool lab_read_shared(struct lab *lab, const struct lab_group *g, int64_t *value)
 {
 	if (g->kind == LAB_THREADS)
-		return g->host_alive && lab_read_remote(g->host, g->counter_address, value);
+		return g->host_alive && lab_read_remote(lab, g, g->host, g->counter_address, value);
 	for (int i = 0; i < g->nworkers; i++) {
-		if (g->workers[i].alive && lab_read_remote(g->workers[i].pid, g->counter_address, value))
+		if (g->workers[i].alive && lab_read_remote(lab, g, g->workers[i].pid, g->counter_address, value))
 			return true;
 	}
 	/* When all are gone, ptviz still maps the segment. */

@@ -75,8 +75,10 @@ static void ui_event(void *ctx, const struct lab_event *ev)
 	char text[768];
 
 	story_event(ui->lab, ev, ui->utf8, text, sizeof(text));
-	ui_log_at(ui, ev->t, ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD : ev->kind == LAB_EVENT_STOPPED ? ROLE_LOST : ROLE_ALIVE,
-	          text);
+	enum ui_role role = ev->kind == LAB_EVENT_EXIT ? ROLE_DEAD
+	                    : ev->kind == LAB_EVENT_STOPPED ? ROLE_LOST
+	                    : ev->kind == LAB_EVENT_UNREADABLE ? ROLE_ERROR : ROLE_ALIVE;
+	ui_log_at(ui, ev->t, role, text);
 }
 
 /* ---- groups, selection and history ---- */

@@ -112,6 +112,12 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 		story_stop(ev, buf, len);
 		return;
 	}
+	if (ev->kind == LAB_EVENT_UNREADABLE) {
+		snprintf(buf, len, "ptviz may not read its workers' memory (process_vm_readv: %s), so no counter "
+		         "can be shown: a seccomp filter or a ptrace rule refuses it (see the README, \"Where it runs\")",
+		         strerror(ev->status));
+		return;
+	}
 
 	if (ev->signal != 0)
 		strlcpy(how, lab_signal_name(ev->signal), sizeof(how));

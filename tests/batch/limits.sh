@@ -2,7 +2,8 @@
 # Low limits: a low open-file limit still starts threads and processes, and a worker's fd 3 is
 # the file ptviz meant it to inherit, never one of ptviz's own; a low task limit is named.
 set -u
-PTVIZ=${1:?usage: $0 PATH_TO_PTVIZ}
+PTVIZ=${1:?usage: $0 PATH_TO_PTVIZ [PATH_TO_REFUSE_VM_READV]}
+REFUSE=${2:-}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 for n in 64 32; do
@@ -14,6 +15,14 @@ for n in 64 32; do
 	[ "$(echo "$out" | grep -c 'open files: 0-2 /dev/null, 3 inherited from ptviz$')" = 2 ] ||
 		fail "ulimit -n $n: each process's fd 3 should be inherited from ptviz and nothing more: $out"
 done
+
+# Where reading a worker's memory is refused (a strict seccomp profile), ptviz says so, once, and
+# shows no counter as if it were read.
+if [ -n "$REFUSE" ]; then
+	out=$("$REFUSE" "$PTVIZ" -c 'spawn threads 2; spawn processes 2; run 0.3; report' 2>&1)
+	[ "$(echo "$out" | grep -c 'may not read its workers. memory (process_vm_readv: Operation not permitted)')" = 1 ] ||
+		fail "process_vm_readv refused: not said once: $out"
+fi
 
 # The limit on a user's tasks (ulimit -u counts threads too): named, with the way around it, and
 # nothing half-started.  Root is not held to it, so this is judged only as a normal user.
