@@ -2,6 +2,7 @@
 #ifndef PTVIZ_TEST_RUN_H
 #define PTVIZ_TEST_RUN_H
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,10 +42,21 @@ static inline pid_t start(const char *const *args, int *outfd, int *errfd)
 	for (; args[n - 1] != NULL && n < 31; n++)
 		argv[n] = args[n - 1];
 	argv[n] = NULL;
-	assert_int_equal(pipe(o), 0);
-	assert_int_equal(pipe(e), 0);
+	/* Each failure closes what was opened before it: the failure jumps out of this function. */
+	if (pipe(o) != 0)
+		fail_msg("pipe: %s", strerror(errno));
+	if (pipe(e) != 0) {
+		close(o[0]);
+		close(o[1]);
+		fail_msg("pipe: %s", strerror(errno));
+	}
 	pid_t pid = fork();
-	assert_true(pid >= 0);
+	if (pid < 0) {
+		int fds[4] = { o[0], o[1], e[0], e[1] };
+		for (int i = 0; i < 4; i++)
+			close(fds[i]);
+		fail_msg("fork: %s", strerror(errno));
+	}
 	if (pid == 0) {
 		dup2(o[1], 1);
 		dup2(e[1], 2);

@@ -37,10 +37,17 @@ static void assert_no_children(void)
 	}
 }
 
-/* The first line of the given event, and with bench: the one whose "name" is bench. */
+/* The first line of the given event, and with bench: the one whose "name" is bench; held till the teardown. */
 static struct json_object *event(const char *out, const char *name, const char *bench)
 {
-	return json_event(out, name, bench != NULL ? "name" : NULL, bench, 0);
+	return json_hold(json_event(out, name, bench != NULL ? "name" : NULL, bench, 0));
+}
+
+/* The run's output freed and the events the test read released, however it ends. */
+static int costs_teardown(void **state)
+{
+	json_release_all();
+	return run_teardown(state);
 }
 
 static double num(struct json_object *o, const char *key)
@@ -77,7 +84,6 @@ static void test_bench_all_json(void **state)
 	assert_true(num(o, "fork_per_thread") > 0);
 	if (access("/bin/true", X_OK) == 0)
 		assert_true(num(o, "spawn_us") > 0);
-	json_object_put(o);
 
 	o = event(r->out, "bench", "forksize");
 	assert_non_null(o);
@@ -113,7 +119,6 @@ static void test_bench_all_json(void **state)
 	else if (!(num(last, "fork_min_us") > num(first, "fork_min_us")))
 		fail_msg("the fastest fork took %.1f us holding 64 MiB, %.1f us holding 1 MiB (medians %.1f and %.1f)",
 		         num(last, "fork_min_us"), num(first, "fork_min_us"), num(last, "fork_us"), num(first, "fork_us"));
-	json_object_put(o);
 
 	o = event(r->out, "bench", "switch");
 	assert_non_null(o);
@@ -123,7 +128,6 @@ static void test_bench_all_json(void **state)
 	assert_true(num(o, "threads_unpinned_us") > 0);
 	assert_true(num(o, "processes_unpinned_us") > 0);
 	assert_true(num(o, "pinned_cpu") >= 0);
-	json_object_put(o);
 
 	o = event(r->out, "bench", "ipc");
 	assert_non_null(o);
@@ -136,7 +140,6 @@ static void test_bench_all_json(void **state)
 		assert_true(num(m, "msgs_per_s") > 0);
 		assert_true(num(m, "bytes") > 0);
 	}
-	json_object_put(o);
 	/* Progress went to stderr, the results alone to stdout. */
 	assert_non_null(strstr(r->err, "bench create"));
 	assert_null(strstr(r->out, "ptviz: bench"));
@@ -172,10 +175,8 @@ static void test_bench_command_in_scripts(void **state)
 	assert_non_null(o);
 	assert_true(num(o, "t") >= 0);
 	assert_true(num(o, "thread_us") > 0);
-	json_object_put(o);
 	o = event(r->out, "report", NULL);
 	assert_non_null(o);
-	json_object_put(o);
 
 	run(r, "--bench-time", "0.3", "-c", "bench ipc", NULL);
 	assert_int_equal(r->status, 0);
@@ -211,7 +212,7 @@ static int interrupt_teardown(void **state)
 	if (interrupted > 0 && kill(interrupted, SIGKILL) == 0)
 		waitpid(interrupted, NULL, 0);
 	interrupted = 0;
-	return run_teardown(state);
+	return costs_teardown(state);
 }
 
 /* Ctrl-C in the middle: the measuring child and everything it forked end with ptviz. */
@@ -250,11 +251,11 @@ static void test_interrupt_leaves_nothing(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bad_options, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_bench_one_text, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_bench_command_in_scripts, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_options, run_setup, costs_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_one_text, run_setup, costs_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_command_in_scripts, run_setup, costs_teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_leaves_nothing, run_setup, interrupt_teardown),
-		cmocka_unit_test_setup_teardown(test_bench_all_json, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_bench_all_json, run_setup, costs_teardown),
 	};
 
 	if (argc < 2) {

@@ -15,7 +15,10 @@
 #include "json_lines.h"
 #include "ptviz_run.h"
 
-/* What every test here shares: a run's output (too big for the stack) and a file of commands; freed however a test ends. */
+/*
+ * What every test here shares: a run's output (too big for the stack) and a file of commands;
+ * freed however a test ends, with the JSON events it held (json_hold).
+ */
 struct input {
 	struct run run;
 	char path[64];
@@ -42,6 +45,7 @@ static int input_teardown(void **state)
 {
 	struct input *in = *state;
 
+	json_release_all();
 	unlink(in->path);
 	free(in);
 	return 0;
@@ -77,11 +81,10 @@ static void test_nul_byte(void **state)
 	/* in JSON, the error is an event with its line and column, as a parse error's */
 	run(r, "--json", "--batch", in->path, NULL);
 	assert_int_equal(r->status, 1);
-	struct json_object *e = json_event(r->out, "error", NULL, NULL, 0);
+	struct json_object *e = json_hold(json_event(r->out, "error", NULL, NULL, 0));
 	assert_non_null(e);
 	assert_int_equal(json_object_get_int(get(e, "line")), 3);
 	assert_int_equal(json_object_get_int(get(e, "column")), 1);
-	json_object_put(e);
 
 	/* a file that cannot be read at all is still a bad option */
 	run(r, "--batch", "/nonexistent/commands", NULL);

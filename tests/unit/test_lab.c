@@ -31,6 +31,8 @@ struct fixture {
 	int stops, resumes;           /* events of processes stopped and continued from outside */
 	int stop_signal, resume_signal;
 	struct frames clock;
+	pid_t loops[2];               /* outside busy loops the test forked, ended by pid however it ends */
+	int nloops;
 };
 
 /* Each event as the clock hands it on: an exit is counted and kept. */
@@ -97,19 +99,46 @@ static void remember(struct fixture *fx)
 	}
 }
 
+/* Ends the test's busy loops by pid and reaps them: they are its children, so their pids are still theirs. */
+static void end_loops(struct fixture *fx)
+{
+	for (int i = 0; i < fx->nloops; i++) {
+		kill(fx->loops[i], SIGKILL);
+		waitpid(fx->loops[i], NULL, 0);
+	}
+	fx->nloops = 0;
+}
+
+static pid_t proc_ppid(pid_t pid);
+
+/*
+ * After every test however it ends (a failed assertion jumps out past the test's own ends):
+ * the busy loops end, the lab ends its workers and is freed.  A worker still there after
+ * lab_free fails the test; one that is a child of this test (as workers are, and their
+ * children once adopted) is ended by its pid here and reaped, so that nothing is left behind.
+ * Another program's process that took a gone worker's pid again is never sent a signal.
+ */
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
+	int left = 0;
 
+	end_loops(fx);
 	remember(fx);
 	lab_free(fx->lab);
 	lab_event_clear(&fx->last_exit);
-	/* A leaked worker is a failed test. */
 	for (int i = 0; i < fx->nseen; i++) {
-		if (kill(fx->seen[i], 0) == 0 || errno != ESRCH)
-			fail_msg("worker process %d is still there after lab_free", (int)fx->seen[i]);
+		if (kill(fx->seen[i], 0) == 0 || errno != ESRCH) {
+			print_error("worker process %d is still there after lab_free\n", (int)fx->seen[i]);
+			if (proc_ppid(fx->seen[i]) == getpid()) {
+				kill(fx->seen[i], SIGKILL);
+				waitpid(fx->seen[i], NULL, 0);
+			}
+			left++;
+		}
 	}
-	return 0;
+	/* A leaked worker is a failed test. */
+	return left == 0 ? 0 : -1;
 }
 
 static void drain(struct fixture *fx)
@@ -1124,10 +1153,12 @@ static void test_zombie_until_reaped(void **state)
 	assert_true(p->workers[0].zombie);
 	assert_int_equal(p->workers[0].state, 'Z');
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->workers[0].pid);
+	/* Read and closed before any check: a failed one jumps out past a fclose after it. */
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
-	assert_non_null(fgets(buf, sizeof(buf), f));
+	bool got = fgets(buf, sizeof(buf), f) != NULL;
 	fclose(f);
+	assert_true(got);
 	assert_non_null(strstr(buf, ") Z "));
 	assert_true(p->workers[1].alive);
 
@@ -1907,7 +1938,8 @@ static bool shows_stopped(struct fixture *fx, const struct lab_group *g, int k, 
  * pass to pass and every figure stays exact; the stopped one shows T, is
  * marked stopped and told as an event, and so is its continue.  A stop is for
  * a whole process: kill -STOP on one thread's id stops every thread of its
- * host.  Stopped workers are continued before the test ends, whatever happens.
+ * host.  Stopped workers are continued before the test ends; when a check fails
+ * first, the teardown's lab_free ends them with SIGKILL, which a stop does not hold.
  */
 static void test_stopped_from_outside(void **state)
 {
@@ -2071,7 +2103,7 @@ static void test_many_workers_each_pass_bounded(void **state)
 		           (double)enough / 1e6);
 }
 
-/* A busy loop at normal priority, as another program on the machine; it ends with the test, or after two minutes. */
+/* A busy loop at normal priority, as another program on the machine; the teardown ends it (or two minutes do). */
 static pid_t busy_loop(void)
 {
 	pid_t parent = getpid();
@@ -2096,9 +2128,13 @@ static pid_t busy_loop(void)
 static void test_outside_busy_loops(void **state)
 {
 	struct fixture *fx = *state;
-	pid_t loops[2] = { busy_loop(), busy_loop() };
 
-	assert_true(loops[0] > 0 && loops[1] > 0);
+	/* Held in the fixture: the teardown ends them by pid if a check below fails first. */
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = busy_loop();
+		assert_true(pid > 0);
+		fx->loops[fx->nloops++] = pid;
+	}
 	spawn(fx, LAB_THREADS, 4, false, "T");
 	spawn(fx, LAB_PROCESSES, 4, false, "P");
 	memset(&exact, 0, sizeof(exact));
@@ -2109,10 +2145,7 @@ static void test_outside_busy_loops(void **state)
 		observe_within_bound(fx, "beside two busy loops");
 		exact_check("beside two busy loops");
 	}
-	for (int i = 0; i < 2; i++) {
-		kill(loops[i], SIGKILL);
-		waitpid(loops[i], NULL, 0);
-	}
+	end_loops(fx);
 	print_message("beside two busy loops: %d passes within their bound, lost a bound in %d group-passes\n",
 	              exact.passes, exact.at_least);
 }
