@@ -46,7 +46,7 @@ static int ask_wrap(WINDOW *win, int y, int x, int width, int hmax, attr_t a, co
 /* Presenter mode: the answer's number in letters three rows high, its text beside the middle row.  Returns rows. */
 static int ask_big_answer(struct ui *ui, WINDOW *win, int y, int x, int width, int hmax, int n, const char *text)
 {
-	char num[4], rows[LETTERS_ROWS][LETTERS_ROW_MAX];
+	char num[12], rows[LETTERS_ROWS][LETTERS_ROW_MAX];
 
 	snprintf(num, sizeof(num), "%d", n);
 	if (win != NULL && letters_draw(num, ui->utf8 ? LETTERS_HALF : LETTERS_ASCII, rows)) {
