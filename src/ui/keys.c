@@ -237,6 +237,7 @@ static unsigned keys_redraw(struct ui *ui, const struct ui_binding *b)
 static unsigned keys_play_next(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_next(ui); }
 static unsigned keys_play_again(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_again(ui); }
 static unsigned keys_play_hint(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_answer_hint(ui); }
+static unsigned keys_play_goto(struct ui *ui, const struct ui_binding *b) { (void)b; return ui_play_goto_key(ui, 'g'); }
 
 const struct ui_binding ui_bindings[] = {
 	/* A lesson's keys come first, so the key bar leads with them while a lesson plays. */
@@ -247,6 +248,9 @@ const struct ui_binding ui_bindings[] = {
 	  .when = UI_WHEN_LESSON,
 	  .help = "play the current step again from the pause before it: the lab is reset and the steps before "
 	          "it run again at once", .card = CARD_LESSON, .card_label = "this step again" },
+	{ .keys = { 'g' }, .name = "g", .run = keys_play_goto, .when = UI_WHEN_LESSON,
+	  .help = "go to a step: g, the step's number, then Enter; the lab is reset and the steps before it run "
+	          "again at once (Esc stays)", .card = CARD_LESSON, .card_label = "go to step" },
 	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = keys_play_hint, .when = UI_WHEN_ASK,
 	  .help = "at a question: the number of the answer the audience predicts", .card = CARD_LESSON,
 	  .card_label = "predict" },

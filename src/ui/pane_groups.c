@@ -122,10 +122,23 @@ static void groups_survivors(struct column *c, int y, int lines)
 	int lw = ui_putf(c->win, y, x, iw, ui->role[r], " %d/%d alive", g->alive, g->nworkers);
 	static const char *const died[] = { "  the host died: all its threads", "  the host died: all did",
 		                            "  died with the host", NULL };
+	/* When a thread's fault killed the host, the line names it: the others died of its fault. */
+	char caused[3][64];
+	const char *const by_fault[] = { caused[0], caused[1], caused[2], NULL };
+	const struct lab_worker *cause = NULL;
+	for (int i = 0; i < g->nworkers && cause == NULL; i++)
+		cause = story_fault_cause(g, &g->workers[i]);
+	if (cause != NULL) {
+		snprintf(caused[0], sizeof(caused[0]), "  %s faulted: the host died, all its threads", cause->id);
+		snprintf(caused[1], sizeof(caused[1]), "  %s faulted: all died with the host", cause->id);
+		snprintf(caused[2], sizeof(caused[2]), "  %s faulted: all died", cause->id);
+	}
 	static const char *const one[] = { "  one process: a crash ends all", "  one crash ends all", "  all or none",
 		                           NULL };
 	static const char *const each[] = { "  each process dies alone", "  each dies alone", NULL };
-	const char *const *why = g->kind == LAB_THREADS && !g->host_alive ? died : g->kind == LAB_THREADS ? one : each;
+	const char *const *why = g->kind == LAB_THREADS && !g->host_alive ? (cause != NULL ? by_fault : died)
+	                         : g->kind == LAB_THREADS                 ? one
+	                                                                  : each;
 	int k = 0;
 	while (why[k + 1] != NULL && lw + ui_width(why[k]) > iw)
 		k++;

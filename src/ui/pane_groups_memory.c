@@ -45,6 +45,37 @@ long groups_plan_score(const struct groups_plan *p)
 	return 1000000L * p->per + 2L * p->visible + (p->hdr2 ? 1 : 0);
 }
 
+/*
+ * The one counter once some of the threads have ended, their host alive: only
+ * the living write it ("T1 T2 T4 write here; T3 ended"), shorter as room runs out.
+ */
+static int groups_shared_counter_few(struct column *c, int y, const char *num)
+{
+	const struct lab_group *g = c->g;
+	char live[96], gone[96], a[6][256];
+	const char *alt[7] = { a[0], a[1], a[2], a[3], a[4], a[5], NULL };
+
+	story_group_ids(g, true, live, sizeof(live));
+	story_group_ids(g, false, gone, sizeof(gone));
+	if (g->alive == 0) {
+		snprintf(a[0], sizeof(a[0]), "   = %s  (no thread writes: %s ended)", num, gone);
+		snprintf(a[1], sizeof(a[1]), "   = %s  (no thread writes now)", num);
+		snprintf(a[2], sizeof(a[2]), "   = %s  (all ended)", num);
+		snprintf(a[3], sizeof(a[3]), "   = %s", num);
+		alt[4] = NULL;
+	} else {
+		const char *verb = g->alive == 1 ? "writes" : "write";
+		snprintf(a[0], sizeof(a[0]), "   = %s  (%s %s here; %s ended)", num, live, verb, gone);
+		snprintf(a[1], sizeof(a[1]), "   = %s  (%s %s; %s ended)", num, live, verb, gone);
+		snprintf(a[2], sizeof(a[2]), "   = %s  (%s %s here)", num, live, verb);
+		snprintf(a[3], sizeof(a[3]), "   = %s  (%s %s)", num, live, verb);
+		snprintf(a[4], sizeof(a[4]), "   = %s  (%d of %d %s)", num, g->alive, g->nworkers, verb);
+		snprintf(a[5], sizeof(a[5]), "   = %s", num);
+	}
+	ui_put_first_cut(c->ui, c->win, y++, c->x + 1, groups_room(c), c->ui->role[ROLE_SHARED], alt);
+	return y;
+}
+
 /* Threads: the one counter every thread writes, its address, and who writes it, or when its host died. */
 static int groups_shared_counter(struct column *c, int y, const char *var, const char *num)
 {
@@ -66,6 +97,8 @@ static int groups_shared_counter(struct column *c, int y, const char *var, const
 		ui_put_first_cut(ui, c->win, y++, x, iw, ui->role[ROLE_DEAD], alt);
 		return y;
 	}
+	if (g->alive < g->nworkers)
+		return groups_shared_counter_few(c, y, num);
 	/* Who writes the one counter, said in full and shorter: "both threads", "both". */
 	char who[24], few[16];
 	const char *verb = g->nworkers == 1 ? "writes" : "write";

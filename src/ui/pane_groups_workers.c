@@ -97,12 +97,13 @@ static int groups_worker_steps(const struct column *c, const int (**steps)[2])
 }
 
 /* What a worker is doing, in a word or three: R or S, paused, looping, waiting for a lock, or how it died. */
-static void groups_worker_state(const struct ui *ui, const struct lab_worker *w, char *state, size_t len)
+static void groups_worker_state(const struct ui *ui, const struct lab_group *g, const struct lab_worker *w,
+                                char *state, size_t len)
 {
-	char death[32];
+	char death[48];
 
 	if (!w->alive) {
-		story_death(w, death, sizeof(death));
+		story_death_in_group(g, w, death, sizeof(death));
 		snprintf(state, len, "%s %s%s", ui->g.dead, death, w->zombie ? " Z zombie" : "");
 	} else if (w->activity == LAB_ACT_LOCKWAIT && w->wants) {
 		snprintf(state, len, "%c waits for %s", w->state, explain_lock_letter(w->wants));
@@ -167,7 +168,7 @@ static void groups_worker_left(struct column *c, int i, int level, const char *t
 			snprintf(reg, sizeof(reg), "%lld", (long long)w->reg);
 		else
 			snprintf(reg, sizeof(reg), "-");
-		snprintf(left, llen, " %s %-3s reg %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
+		snprintf(left, llen, " %s %-3s register %s %s %s", tree, w->id, reg, ui->utf8 ? "\u25b8" : ">",
 		         w->activity == LAB_ACT_LOCKWAIT ? "lock?" : lab_step_name(w->next));
 	} else if (!c->detail && w->alive && groups_cpu_story(c->g)) {
 		/* Where the lesson is the CPU, its share of one says more than where the stack is. */
@@ -190,20 +191,21 @@ static void groups_worker_left(struct column *c, int i, int level, const char *t
 }
 
 /* A worker's line in form k of its column: left and right parts; right may be empty. */
-static void groups_worker_compose(struct column *c, int i, int k, char *left, size_t llen, char *right, size_t rlen)
+static void groups_worker_compose(struct column *c, int i, int k, bool brief, char *left, size_t llen, char *right,
+                                  size_t rlen)
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
 	bool threads = c->g->kind == LAB_THREADS;
 	const char *tree = i == c->g->nworkers - 1 ? ui->g.tree_end : ui->g.tree_mid;
-	char num[32], state[48];
+	char num[32], state[80];
 	const int(*steps)[2];
 	int nsteps = groups_worker_steps(c, &steps);
 
 	if (k >= nsteps)
 		k = nsteps - 1;
 	right[0] = '\0';
-	groups_worker_state(ui, w, state, sizeof(state));
+	groups_worker_state(ui, c->g, w, state, sizeof(state));
 	if (!c->detail && c->g->files) {
 		groups_worker_files(c, w, k, tree, state, left, llen, right, rlen);
 		return;
@@ -220,13 +222,20 @@ static void groups_worker_compose(struct column *c, int i, int k, char *left, si
 	else
 		story_number(value, num, sizeof(num));
 	snprintf(right, rlen, "%s %s", what, num);
+	/* Brief, the thread that faulted keeps its mark where "(faulted)" would not fit: "SIGSEGV faulted". */
+	char *mark = strstr(state, " (faulted)");
+	if (brief && mark != NULL) {
+		memmove(mark + 1, mark + 2, strlen(mark + 2) + 1);
+		*strchr(mark, ')') = '\0';
+		groups_worker_left(c, i, steps[k][0], tree, state, left, llen);
+	}
 }
 
 static bool groups_worker_fits(struct column *c, int i, int k)
 {
 	char left[256], right[64];
 
-	groups_worker_compose(c, i, k, left, sizeof(left), right, sizeof(right));
+	groups_worker_compose(c, i, k, false, left, sizeof(left), right, sizeof(right));
 	return ui_width(left) + (right[0] ? 1 + ui_width(right) : 0) <= groups_room(c);
 }
 
@@ -238,15 +247,44 @@ int groups_worker_format(struct column *c, int first, int count)
 {
 	const int(*steps)[2];
 	int nsteps = !c->detail && c->g->files ? 2 : groups_worker_steps(c, &steps);
+	bool any_alive = false;
 
+	for (int i = first; i < first + count && i < c->g->nworkers; i++)
+		any_alive = any_alive || c->g->workers[i].alive;
 	for (int k = 0; k < nsteps - 1; k++) {
 		bool all = true;
+		/* A dead worker's longer state ("✖ SIGSEGV") never costs the living their pid: it finds its own form. */
 		for (int i = first; i < first + count && i < c->g->nworkers && all; i++)
-			all = groups_worker_fits(c, i, k);
+			if (c->g->workers[i].alive || !any_alive)
+				all = groups_worker_fits(c, i, k);
 		if (all)
 			return k;
 	}
 	return nsteps - 1;
+}
+
+/*
+ * The form a worker's line takes: the column's, or for a dead worker the first
+ * narrower one that fits; brief when none does (its mark then loses its brackets).
+ */
+static int groups_worker_own_format(struct column *c, int i, bool *brief)
+{
+	const int(*steps)[2];
+	int nsteps = !c->detail && c->g->files ? 2 : groups_worker_steps(c, &steps);
+	int k = c->fmt;
+
+	*brief = false;
+	if (c->g->workers[i].alive || groups_worker_fits(c, i, k))
+		return k;
+	/* First the forms that keep the column's number style, so the figures still compare. */
+	if (c->detail || !c->g->files)
+		for (int n = k + 1; n < nsteps; n++)
+			if (steps[n][1] == steps[k][1] && groups_worker_fits(c, i, n))
+				return n;
+	while (k < nsteps - 1 && !groups_worker_fits(c, i, k))
+		k++;
+	*brief = !groups_worker_fits(c, i, k);
+	return k;
 }
 
 void groups_worker_line(struct column *c, int y, int i)
@@ -261,7 +299,9 @@ void groups_worker_line(struct column *c, int y, int i)
 		attr = ui->role[ROLE_SELECTED];
 		ui_fill(c->win, y, x, c->w - 2, attr);
 	}
-	groups_worker_compose(c, i, c->fmt, left, sizeof(left), right, sizeof(right));
+	bool brief;
+	int k = groups_worker_own_format(c, i, &brief);
+	groups_worker_compose(c, i, k, brief, left, sizeof(left), right, sizeof(right));
 	groups_row(ui, c->win, y, x, groups_room(c), attr, left, right);
 	ui_hit_add(ui, HIT_WORKER, c->win, y, x, c->w - 2, c->gi, i);
 }
@@ -289,12 +329,12 @@ static void groups_worker_step(struct column *c, int y, int i, const char *bar)
 	char reg[48], next[64], text[128];
 
 	const char *what = g->workload == LAB_WORK_WITHDRAW ? "balance" : "counter";
-	/* Long words when they fit, then short ones, then the bare step name. */
+	/* Long words for the next step when they fit, then short ones, then the bare step name; "register" always. */
 	for (int level = 0; level < 3; level++) {
 		char value[24] = "-";
 		if (w->has_reg)
 			snprintf(value, sizeof(value), "%lld", (long long)w->reg);
-		snprintf(reg, sizeof(reg), " %s     %s %s", bar, level == 0 ? "register" : "reg", value);
+		snprintf(reg, sizeof(reg), " %s     register %s", bar, value);
 		if (level == 2) {
 			snprintf(next, sizeof(next), "%s", lab_step_name(w->next));
 			break;
@@ -457,7 +497,9 @@ static void groups_detail_address(struct column *c, int y, const struct lab_work
 			snprintf(cpu, sizeof(cpu), "  on cpu %d", w->cpu);
 		else
 			cpu[0] = '\0';
-		snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar, c->g->kind == LAB_THREADS ? "own stack" : "counter",
+		/* A process's own copy, in the word its column's header uses: counter, or balance under withdraw. */
+		const char *copy = c->g->workload == LAB_WORK_WITHDRAW ? "balance" : "counter";
+		snprintf(text, sizeof(text), " %s     %s @0x%lx%s", bar, c->g->kind == LAB_THREADS ? "own stack" : copy,
 		         (unsigned long)(c->g->kind == LAB_THREADS ? w->stack_address : w->counter_address), cpu);
 		if (ui_width(text) <= groups_room(c))
 			break;

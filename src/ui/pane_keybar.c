@@ -2,10 +2,21 @@
 #include <string.h>
 
 #include "keys.h"
+#include "lesson_play.h"
 
-static int keybar_item_width(const struct ui_binding *b)
+/* A key's name in the bar: at a question, the answers' own keys ("1-2"), not every digit. */
+static const char *keybar_name(const struct ui *ui, const struct ui_binding *b, char *buf, size_t len)
 {
-	return ui_width(b->name) + ui_width(b->bar);
+	if (b->when == UI_WHEN_ASK && ui_play_answer_keys(ui, buf, len)[0] != '\0')
+		return buf;
+	return b->name;
+}
+
+static int keybar_item_width(const struct ui *ui, const struct ui_binding *b)
+{
+	char keys[16];
+
+	return ui_width(keybar_name(ui, b, keys, sizeof(keys))) + ui_width(b->bar);
 }
 
 /*
@@ -27,7 +38,7 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 	for (int i = 0; i < n; i++) {
 		shown[i] = ui_bindings[i].bar != NULL && ui_binding_active(ui, &ui_bindings[i]);
 		if (shown[i]) {
-			total += keybar_item_width(&ui_bindings[i]);
+			total += keybar_item_width(ui, &ui_bindings[i]);
 			count++;
 		}
 	}
@@ -35,7 +46,7 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 		for (int i = n - 1; i >= 0 && total + count - 1 + selw > w; i--) {
 			if (shown[i] && ui_bindings[i].keep == keep) {
 				shown[i] = false;
-				total -= keybar_item_width(&ui_bindings[i]);
+				total -= keybar_item_width(ui, &ui_bindings[i]);
 				count--;
 			}
 		}
@@ -47,7 +58,8 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 		if (!shown[i])
 			continue;
 		int x0 = x;
-		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], b->name);
+		char keys[16];
+		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEY], keybar_name(ui, b, keys, sizeof(keys)));
 		x += ui_put(win, 0, x, w - x, ui->role[ROLE_KEYLABEL], b->bar);
 		ui_hit_add(ui, HIT_KEY, win, 0, x0, x - x0, i, 0);
 		if (x < w)

@@ -7,6 +7,7 @@
 #include <bsd/string.h>
 
 #include "../view/memmap.h"
+#include "../view/story.h"
 #include "ui_priv.h"
 
 #define MEMMAP_REREAD_S 1.0
@@ -101,10 +102,14 @@ static int memmap_head(struct ui *ui, const struct memmap_view *v, const struct 
 	char line[256];
 	int x = 2, iw = w - 4, y = 1;
 
-	if (g->kind == LAB_THREADS)
-		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s..%s ", ui->g.dot,
-		         (int)v->pid, g->workers[0].id, g->workers[g->nworkers - 1].id);
-	else
+	if (g->kind == LAB_THREADS) {
+		/* The threads that still share it; those ended are named apart. */
+		char live[96], gone[96];
+		story_group_ids(g, true, live, sizeof(live));
+		story_group_ids(g, false, gone, sizeof(gone));
+		snprintf(line, sizeof(line), " MEMORY MAP %s host pid %d, one address space for %s%s%s%s ", ui->g.dot,
+		         (int)v->pid, live, gone[0] ? " (" : "", gone, gone[0] ? " ended)" : "");
+	} else
 		snprintf(line, sizeof(line), " MEMORY MAP %s %s, pid %d, its own address space ", ui->g.dot, v->worker,
 		         (int)v->pid);
 	ui_put(win, 0, 2, w - 4, ui->role[ROLE_TITLE], line);

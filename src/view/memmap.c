@@ -10,6 +10,8 @@
 
 #include <bsd/string.h>
 
+#include "story.h"
+
 const char *memmap_kind_name(enum memmap_kind kind)
 {
 	switch (kind) {
@@ -256,10 +258,13 @@ void memmap_seen_by(const struct memmap_whose *w, const struct memmap_region *r,
 		const struct lab_group *o = memmap_segment_owner(w, r);
 		if (memmap_is_instrument(w, r))
 			snprintf(buf, len, "all + ptviz");
-		else if (o != NULL && o->nworkers > 0)
+		else if (o != NULL && o->alive > 0) {
 			/* Another group's segment is here too when this process was forked after it was made. */
-			snprintf(buf, len, "%s..%s + ptviz%s", o->workers[0].id, o->workers[o->nworkers - 1].id,
-			         o == g ? "" : " + this");
+			char live[96];
+			story_group_ids(o, true, live, sizeof(live));
+			snprintf(buf, len, "%s + ptviz%s", live, o == g ? "" : " + this");
+		} else if (o != NULL && o->nworkers > 0)
+			snprintf(buf, len, "ptviz%s", o == g ? "" : " + this");
 		else if (memmap_shared_file(r))
 			snprintf(buf, len, "all who map the file");
 		else
@@ -267,7 +272,7 @@ void memmap_seen_by(const struct memmap_whose *w, const struct memmap_region *r,
 		return;
 	}
 	if (g->kind == LAB_THREADS)
-		snprintf(buf, len, "%s..%s", g->workers[0].id, g->workers[g->nworkers - 1].id);
+		story_group_ids(g, true, buf, len);   /* an ended thread addresses nothing any more */
 	else
 		snprintf(buf, len, "%s only", w->worker);
 }

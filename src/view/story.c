@@ -28,6 +28,59 @@ void story_death(const struct lab_worker *w, char *buf, size_t len)
 		strlcpy(buf, lab_end_name(w->end), len);
 }
 
+/* The thread of g whose fault killed the host w lived in, or NULL: only threads die with another. */
+const struct lab_worker *story_fault_cause(const struct lab_group *g, const struct lab_worker *w)
+{
+	if (g->kind != LAB_THREADS || w->alive || (w->end != LAB_END_FAULT && w->end != LAB_END_SIBLING))
+		return NULL;
+	for (int i = 0; i < g->nworkers; i++)
+		if (!g->workers[i].alive && g->workers[i].end == LAB_END_FAULT && g->workers[i].pid == w->pid)
+			return &g->workers[i];
+	return NULL;
+}
+
+/*
+ * How a worker of g died, telling the one that faulted from those its fault
+ * killed: "SIGSEGV (faulted)", "died with T3"; else as story_death.
+ */
+void story_death_in_group(const struct lab_group *g, const struct lab_worker *w, char *buf, size_t len)
+{
+	const struct lab_worker *cause = story_fault_cause(g, w);
+	char death[32];
+
+	story_death(w, death, sizeof(death));
+	if (cause == w && g->nworkers > 1)
+		snprintf(buf, len, "%s (faulted)", death);
+	else if (cause != NULL && cause != w)
+		snprintf(buf, len, "died with %s", cause->id);
+	else
+		strlcpy(buf, death, len);
+}
+
+void story_group_ids(const struct lab_group *g, bool alive, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive != alive)
+			continue;
+		/* A run of neighbours is said by its ends: T1..T4; two alone as one run when they are all. */
+		int end = i;
+		while (end + 1 < g->nworkers && g->workers[end + 1].alive == alive)
+			end++;
+		bool whole = i == 0 && end == g->nworkers - 1;
+		if (buf[0] != '\0')
+			strlcat(buf, " ", len);
+		if (end - i >= 2 || (end - i == 1 && whole)) {
+			char run[2 * LAB_ID_MAX + 4];
+			snprintf(run, sizeof(run), "%s..%s", g->workers[i].id, g->workers[end].id);
+			strlcat(buf, run, len);
+			i = end;
+		} else {
+			strlcat(buf, g->workers[i].id, len);
+		}
+	}
+}
+
 /* "T1 T2 T4": the ids of an event other than skip. */
 static void story_ids(const struct lab_event *ev, const char *skip, char *buf, size_t len)
 {

@@ -12,6 +12,12 @@ void story_event(const struct lab *lab, const struct lab_event *ev, bool utf8, c
 const char *story_fault(enum lab_fault fault);
 /* What ended a dead worker, short: "SIGSEGV", "exit 1", "ended", "killed". */
 void story_death(const struct lab_worker *w, char *buf, size_t len);
+/* The thread of g whose fault killed the host w lived in (w itself maybe), or NULL. */
+const struct lab_worker *story_fault_cause(const struct lab_group *g, const struct lab_worker *w);
+/* As story_death, telling the thread that faulted from those that died with it. */
+void story_death_in_group(const struct lab_group *g, const struct lab_worker *w, char *buf, size_t len);
+/* The ids of g's live workers (alive true) or of its dead ones: "T1..T4", "T1 T2 T4", "T1..T3 T5..T8". */
+void story_group_ids(const struct lab_group *g, bool alive, char *buf, size_t len);
 
 /* What a file descriptor refers to, for reading: "/memfd:opened by T2 (deleted)" -> "opened by T2". */
 void story_file(const char *target, char *buf, size_t len);

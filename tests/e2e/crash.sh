@@ -12,7 +12,10 @@ wait_for 'segfault: T2 \(thread of pid [0-9]+\) writes through NULL\?'
 keys y
 wait_answer 'T2 wrote through NULL .* SIGSEGV .* host [0-9]+ died, taking T1 T3 with it' "inject segv T2 (x)"
 wait_for '0/3 alive.*3/3 alive'
-wait_for 'T1 +tid [0-9]+ .* SIGSEGV'
+# The thread that faulted is marked; the others died of its fault, not of their own.
+wait_for 'T2 +(tid [0-9]+ )?✖ SIGSEGV \(faulted\)'
+wait_for 'T1 +(tid [0-9]+ )?✖ died with T2'
+wait_for 'T3 +(tid [0-9]+ )?✖ died with T2'
 
 # The processes keep counting: judged by the CPU they get, not by how long the test waits.
 a=$(number 'P1 +pid [0-9]+ [RS] +counter')

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -40,6 +41,45 @@ static void test_numbers(void **state)
 		story_rate(rates[i].rate, buf, sizeof(buf));
 		assert_string_equal(buf, rates[i].words);
 	}
+}
+
+/* Who died of whose fault, and who is left: a group of four threads, by hand. */
+static void test_group_words(void **state)
+{
+	(void)state;
+	struct lab_worker ws[4] = { 0 };
+	struct lab_group g = { .kind = LAB_THREADS, .nworkers = 4, .workers = ws };
+	char buf[64];
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(g.workers[i].id, sizeof(g.workers[i].id), "T%d", i + 1);
+		g.workers[i].alive = true;
+		g.workers[i].pid = 4101;
+		g.workers[i].status = -1;
+	}
+	story_group_ids(&g, true, buf, sizeof(buf));
+	assert_string_equal(buf, "T1..T4");
+	g.workers[2].alive = false;
+	g.workers[2].end = LAB_END_ENDED;
+	story_group_ids(&g, true, buf, sizeof(buf));
+	assert_string_equal(buf, "T1 T2 T4");
+	story_group_ids(&g, false, buf, sizeof(buf));
+	assert_string_equal(buf, "T3");
+
+	/* T2 faults: the host dies, and the others died of T2's fault, not of their own. */
+	for (int i = 0; i < 4; i++) {
+		g.workers[i].alive = false;
+		g.workers[i].signal = SIGSEGV;
+		g.workers[i].end = i == 1 ? LAB_END_FAULT : LAB_END_SIBLING;
+	}
+	story_death_in_group(&g, &g.workers[1], buf, sizeof(buf));
+	assert_string_equal(buf, "SIGSEGV (faulted)");
+	story_death_in_group(&g, &g.workers[0], buf, sizeof(buf));
+	assert_string_equal(buf, "died with T2");
+	/* A process dies alone: its death is said as ever. */
+	g.kind = LAB_PROCESSES;
+	story_death_in_group(&g, &g.workers[1], buf, sizeof(buf));
+	assert_string_equal(buf, "SIGSEGV");
 }
 
 static void test_deaths_and_faults(void **state)
@@ -119,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_deaths_and_faults),
+		cmocka_unit_test(test_group_words),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test_setup_teardown(test_events, small_lab_setup, small_lab_teardown),
 	};
