@@ -247,6 +247,9 @@ static pid_t busy_loop(void)
 	return pid;
 }
 
+/* The busy loops a test started, ended by the teardown however the test ends. */
+static pid_t loops[2];
+
 static void end_loop(pid_t pid)
 {
 	kill(pid, SIGKILL);
@@ -292,12 +295,11 @@ static double share_over(const struct looks *l, double window)
  */
 static void test_other_programs(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	static struct looks l;
 	struct lab_machine m = { 0 };
 	double share = 0, until = wall() + GUARD_S;
-	pid_t a = busy_loop(), b = busy_loop();
+	pid_t a = loops[0] = busy_loop(), b = loops[1] = busy_loop();
 
 	memset(&l, 0, sizeof(l));
 	bool judged = false;
@@ -312,9 +314,13 @@ static void test_other_programs(void **state)
 	}
 	end_loop(a);
 	end_loop(b);
-	/* Whatever CPU the loops got, other programs used at least that (less what ticks and ns count apart). */
+	loops[0] = loops[1] = 0;
+	/*
+	 * Whatever CPU the loops got, other programs used at least that, less what ticks and ns
+	 * count apart and the windows' ends sampled up to a look apart (see test_own_workers).
+	 */
 	if (m.measured && m.window_s >= 0.9)
-		assert_true(m.other_cpu >= share - 0.15);
+		assert_true(m.other_cpu >= share - 0.2);
 	if (!judged) {
 		print_message("SKIP one check: other programs' CPU cannot be judged: two busy loops had only %.2f CPUs' "
 		              "worth in %.0f s (the machine is busy); it needs 0.6\n", share, GUARD_S);
@@ -325,7 +331,6 @@ static void test_other_programs(void **state)
 		assert_true(m.other_cpu <= m.cpus);
 	}
 	assert_true(m.load1 >= 0);
-	lab_free(lab);
 }
 
 /* The CPU time of every worker in the lab, alive or dead, in seconds. */
@@ -348,8 +353,7 @@ static double workers_cpu_s(struct lab *lab)
  */
 static void test_own_workers(void **state)
 {
-	(void)state;
-	struct lab *lab = small_lab(4, 4);
+	struct lab *lab = *state;
 	struct lab_error err;
 	static struct looks l;
 	struct lab_machine m = { 0 };
@@ -373,8 +377,13 @@ static void test_own_workers(void **state)
 	} else {
 		print_message("two workers had %.2f CPUs' worth; ptviz says its tree used %.2f, other programs %.2f\n", share,
 		              m.own_cpu, m.other_cpu);
-		/* ptviz itself adds a little: its passes and its own CPU. */
-		assert_true(m.own_cpu >= share - 0.05);
+		/*
+		 * ptviz itself adds a little: its passes and its own CPU.  The lab's window
+		 * and the test's looks are sampled at different moments, up to a look (0.1 s)
+		 * apart at each end of a window of about 1 s: two busy workers' share may read
+		 * up to 0.2 CPU apart between the two.
+		 */
+		assert_true(m.own_cpu >= share - 0.2);
 		assert_true(m.own_cpu <= share + 0.3);
 	}
 	lab_reset(lab);
@@ -385,7 +394,16 @@ static void test_own_workers(void **state)
 		lab_machine_read(lab, &m);
 		assert_true(m.own_cpu >= 0);
 	}
-	lab_free(lab);
+}
+
+static int loops_teardown(void **state)
+{
+	for (int i = 0; i < 2; i++) {
+		if (loops[i] > 0)
+			end_loop(loops[i]);
+		loops[i] = 0;
+	}
+	return small_lab_teardown(state);
 }
 
 int main(void)
@@ -396,8 +414,8 @@ int main(void)
 		cmocka_unit_test(test_pass_rate_behind),
 		cmocka_unit_test(test_cpu_figures),
 		cmocka_unit_test(test_words),
-		cmocka_unit_test(test_other_programs),
-		cmocka_unit_test(test_own_workers),
+		cmocka_unit_test_setup_teardown(test_other_programs, small_lab_setup, loops_teardown),
+		cmocka_unit_test_setup_teardown(test_own_workers, small_lab_setup, small_lab_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
