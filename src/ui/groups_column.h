@@ -64,4 +64,8 @@ void groups_kid(struct column *c, int y, const struct lab_kid *kid);
 /* pane_groups_counters.c: the Counters pane, increments beside the counter, lost updates and their chart */
 void groups_counters(struct column *c, int y);
 
+/* pane_groups_workers.c, for pane_groups_detail.c: whether the CPU says something here; a worker's step-mode line. */
+bool groups_cpu_story(const struct lab_group *g);
+void groups_worker_step(struct column *c, int y, int i, const char *bar);
+
 #endif

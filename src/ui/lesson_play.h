@@ -56,6 +56,10 @@ struct ui_play {
 int play_step(const struct ui_play *p);
 /* The audience predicts answer n (from 1).  False when no question is open or n does not fit. */
 bool play_choose(struct ui *ui, int n);
+/* lesson_play.c, for lesson_goto.c: a command line's commands (filled in), a failure told, a step's figures forgotten. */
+const struct cmd_list *play_line(struct ui *ui, const struct lesson_item *it);
+void play_fail(struct ui *ui, const struct lesson_item *it, const struct cmd *c, const char *msg);
+void play_step_over(struct ui_play *p);
 
 /* For the loop: start, a turn, when the next turn is due, how it ended. */
 unsigned ui_play_start(struct ui *ui);

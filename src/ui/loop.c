@@ -22,9 +22,6 @@
 #include "prompt.h"
 #include "ui_priv.h"
 
-#define LOOP_MIN_COLS 80
-#define LOOP_MIN_ROWS 24
-
 static const struct ui_pane_ops *const loop_panes[PANE_COUNT] = {
 	[PANE_HEADER] = &ui_header_ops,
 	[PANE_GROUPS] = &ui_groups_ops,
@@ -51,74 +48,7 @@ struct loop {
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
 };
 
-/* ---- panes and layout ---- */
-
-static void loop_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
-{
-	struct ui_pane *p = &ui->pane[id];
-
-	if (p->win != NULL) {
-		delwin(p->win);
-		p->win = NULL;
-	}
-	p->visible = h > 0 && w > 0;
-	p->y = y;
-	p->x = x;
-	p->h = h;
-	p->w = w;
-	if (p->visible) {
-		p->win = newwin(h, w, y, x);
-		if (p->win == NULL) {
-			p->visible = false;
-		} else {
-			leaveok(p->win, TRUE);
-			/* The theme's background under blank cells too (--theme contrast: black). */
-			wbkgd(p->win, (chtype)(ui->role[ROLE_NORMAL] & A_COLOR));
-		}
-	}
-	p->dirty = true;
-}
-
-/* Resize is handled here and only here. */
-static void loop_relayout(struct ui *ui)
-{
-	int rows = ui->rows, cols = ui->cols;
-
-	ui->too_small = cols < LOOP_MIN_COLS || rows < LOOP_MIN_ROWS;
-	ui->nhits = 0;
-	for (int i = 0; i < PANE_COUNT; i++)
-		loop_place(ui, (enum ui_pane_id)i, 0, 0, 0, 0);
-	if (ui->too_small) {
-		loop_place(ui, PANE_SMALL, 0, 0, rows, cols);
-		return;
-	}
-	int bar = ui->prompting ? ui_prompt_ops.rows(ui, &ui->pane[PANE_PROMPT], cols) : ui->opt.no_keybar ? 0 : 1;
-	if (ui->opt.big && ui->play != NULL) {
-		/* Presenter mode: the lesson's headline and words on top, the large figures below; the rest drops away. */
-		int words = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
-		loop_place(ui, PANE_CAPTION, 0, 0, words, cols);
-		loop_place(ui, PANE_BIG, words, 0, rows - words - bar, cols);
-		loop_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
-		if (ui->overlay != PANE_COUNT)
-			loop_place(ui, ui->overlay, words, 0, rows - words - bar, cols);
-		return;
-	}
-	int logh = 3 + (rows - LOOP_MIN_ROWS) / 4;
-	if (logh > 10)
-		logh = 10;
-	/* A lesson's caption bar sits above the key bar; the log gives it room. */
-	int caption = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
-	if ((caption > 0 || ui->opt.big) && logh > 3)
-		logh = ui->opt.big ? 2 : 3;
-	int body = rows - 1 - logh - bar - caption;
-	loop_place(ui, PANE_HEADER, 0, 0, 1, cols);
-	loop_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
-	loop_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
-	loop_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
-	loop_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
-	if (ui->overlay != PANE_COUNT)
-		loop_place(ui, ui->overlay, 1, 0, body, cols);
-}
+/* ---- panes and layout (the places themselves: layout.c) ---- */
 
 /* From SIGWINCH (ask the terminal) or from KEY_RESIZE (ncurses has already resized). */
 static void loop_resize(struct ui *ui, bool ask)
@@ -133,7 +63,7 @@ static void loop_resize(struct ui *ui, bool ask)
 	ui->cols = COLS;
 	werase(stdscr);
 	wnoutrefresh(stdscr);
-	loop_relayout(ui);
+	ui_layout(ui);
 }
 
 /* What changed, to what is laid out and drawn again: the one place panes are marked dirty. */
@@ -148,7 +78,7 @@ static void loop_apply(struct ui *ui, unsigned change)
 	    ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
 		change |= UI_RELAYOUT;
 	if (change & UI_RELAYOUT)
-		loop_relayout(ui);
+		ui_layout(ui);
 	if (change & UI_REPAINT)
 		clearok(curscr, TRUE);
 	for (int i = 0; i < PANE_COUNT; i++) {
@@ -532,7 +462,7 @@ static int loop_open_terminal(struct loop *l)
 	ui_theme_init(ui);
 	ui->rows = LINES;
 	ui->cols = COLS;
-	loop_relayout(ui);
+	ui_layout(ui);
 	return 0;
 }
 

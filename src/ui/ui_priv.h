@@ -181,6 +181,11 @@ void ui_select(struct ui *ui, int group, int worker);
 void ui_select_move(struct ui *ui, int dcol, int drow);
 void ui_order_groups(struct ui *ui);
 
+/* layout.c: every pane placed for the terminal's size; below UI_MIN_COLS x UI_MIN_ROWS, the too-small pane */
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+void ui_layout(struct ui *ui);
+
 /* theme.c */
 void ui_theme_init(struct ui *ui);
 

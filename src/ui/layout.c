@@ -1,0 +1,72 @@
+/* Where each pane goes on the screen: the normal layout, presenter mode, and a terminal too small. */
+#include "lesson_play.h"
+#include "panes.h"
+#include "prompt.h"
+#include "ui_priv.h"
+
+static void layout_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
+{
+	struct ui_pane *p = &ui->pane[id];
+
+	if (p->win != NULL) {
+		delwin(p->win);
+		p->win = NULL;
+	}
+	p->visible = h > 0 && w > 0;
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+	if (p->visible) {
+		p->win = newwin(h, w, y, x);
+		if (p->win == NULL) {
+			p->visible = false;
+		} else {
+			leaveok(p->win, TRUE);
+			/* The theme's background under blank cells too (--theme contrast: black). */
+			wbkgd(p->win, (chtype)(ui->role[ROLE_NORMAL] & A_COLOR));
+		}
+	}
+	p->dirty = true;
+}
+
+/* Every pane placed for the terminal's size and what is open: resize is handled here and only here. */
+void ui_layout(struct ui *ui)
+{
+	int rows = ui->rows, cols = ui->cols;
+
+	ui->too_small = cols < UI_MIN_COLS || rows < UI_MIN_ROWS;
+	ui->nhits = 0;
+	for (int i = 0; i < PANE_COUNT; i++)
+		layout_place(ui, (enum ui_pane_id)i, 0, 0, 0, 0);
+	if (ui->too_small) {
+		layout_place(ui, PANE_SMALL, 0, 0, rows, cols);
+		return;
+	}
+	int bar = ui->prompting ? ui_prompt_ops.rows(ui, &ui->pane[PANE_PROMPT], cols) : ui->opt.no_keybar ? 0 : 1;
+	if (ui->opt.big && ui->play != NULL) {
+		/* Presenter mode: the lesson's headline and words on top, the large figures below; the rest drops away. */
+		int words = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
+		layout_place(ui, PANE_CAPTION, 0, 0, words, cols);
+		layout_place(ui, PANE_BIG, words, 0, rows - words - bar, cols);
+		layout_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
+		if (ui->overlay != PANE_COUNT)
+			layout_place(ui, ui->overlay, words, 0, rows - words - bar, cols);
+		return;
+	}
+	int logh = 3 + (rows - UI_MIN_ROWS) / 4;
+	if (logh > 10)
+		logh = 10;
+	/* A lesson's caption bar sits above the key bar; the log gives it room. */
+	int caption = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
+	if ((caption > 0 || ui->opt.big) && logh > 3)
+		logh = ui->opt.big ? 2 : 3;
+	int body = rows - 1 - logh - bar - caption;
+	layout_place(ui, PANE_HEADER, 0, 0, 1, cols);
+	layout_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
+	layout_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
+	layout_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
+	layout_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
+	if (ui->overlay != PANE_COUNT)
+		layout_place(ui, ui->overlay, 1, 0, body, cols);
+}
