@@ -58,7 +58,8 @@ struct cmd {
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
 	int value_column;            /* where spawn's count or close's file descriptor is written */
-	char text[128];              /* the command as written, for echoes and history */
+	char text[128];              /* the command as written (runs of blanks as one), for echoes and history */
+	bool text_cut;               /* ... cut short to fit: it would not parse again to the same command */
 };
 
 struct cmd_list {

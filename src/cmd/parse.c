@@ -117,17 +117,34 @@ bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const c
 
 /* ---- one command ---- */
 
-/* Where it starts, and its text as written, for echoes and history. */
+/*
+ * Where it starts, and its text as written, for echoes and history: runs of
+ * blanks outside quotes become one space, so a command padded with blanks
+ * still fits whole; what still does not fit is cut, and marked so.
+ */
 static void statement_begin(const struct cmd_statement *st, struct cmd *c)
 {
+	size_t len = 0;
+	bool quoted = false;
+
 	memset(c, 0, sizeof(*c));
 	c->line = st->line;
 	c->column = st->column;
-	size_t len = st->len < sizeof(c->text) - 1 ? st->len : sizeof(c->text) - 1;
-	memcpy(c->text, st->start, len);
+	for (size_t i = 0; i < st->len; i++) {
+		char ch = st->start[i];
+		bool blank = isspace((unsigned char)ch) && !quoted;
+		quoted ^= ch == '"';
+		if (blank && (len == 0 || c->text[len - 1] == ' '))
+			continue;
+		if (len + 1 >= sizeof(c->text)) {
+			c->text_cut = true;
+			break;
+		}
+		c->text[len++] = blank ? ' ' : ch;
+	}
+	while (len > 0 && c->text[len - 1] == ' ')
+		len--;
 	c->text[len] = '\0';
-	while (len > 0 && isspace((unsigned char)c->text[len - 1]))
-		c->text[--len] = '\0';
 }
 
 static bool unknown_command(const struct cmd_statement *st, struct cmd_error *err)

@@ -70,7 +70,7 @@ static void fuzz_check_again(const struct cmd *c)
 	struct cmd_list again;
 	struct cmd_error err;
 
-	if (strlen(c->text) + 1 >= sizeof(c->text))
+	if (c->text_cut)
 		return;
 	if (!cmd_parse(c->text, c->line, &again, &err))
 		abort();

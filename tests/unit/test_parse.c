@@ -289,6 +289,30 @@ static void test_long_words(void **state)
 	expect_error(text, 1, 6, "word too long");
 }
 
+/* A command's text keeps what it means: blanks padded between words become one space; what cannot fit is marked cut. */
+static void test_text_as_written(void **state)
+{
+	(void)state;
+	char text[300];
+
+	snprintf(text, sizeof(text), "spawn threads%140s3", "");
+	l = parse_ok(text);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].text, "spawn threads 3");
+	assert_false(l.items[0].text_cut);
+	cmd_list_free(&l);
+	l = parse_ok("report   # \"quoted  blanks\" stay out of it");
+	assert_string_equal(l.items[0].text, "report");
+	cmd_list_free(&l);
+	memset(text, 0, sizeof(text));
+	strcpy(text, "schedule");
+	for (int i = 0; i < 60; i++)
+		strcat(text, " 1");
+	l = parse_ok(text);
+	assert_true(l.items[0].text_cut);
+	assert_true(strlen(l.items[0].text) < sizeof(l.items[0].text));
+}
+
 /* The parser must never crash or read past the end, whatever it is given. */
 static void test_garbage(void **state)
 {
@@ -320,6 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_spawn, list_teardown),
+		cmocka_unit_test_teardown(test_text_as_written, list_teardown),
 		cmocka_unit_test_teardown(test_every_verb, list_teardown),
 		cmocka_unit_test_teardown(test_table_words, list_teardown),
 		cmocka_unit_test_teardown(test_comments_and_blank, list_teardown),
