@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
@@ -349,6 +350,23 @@ void lab_config_defaults(struct lab_config *cfg)
 	cfg->normal_workers = lab_normal_workers_default();
 }
 
+/*
+ * ptviz keeps two files open for every worker (its stat and schedstat), so
+ * hundreds of workers need more than the usual soft limit of 1024.  The soft
+ * limit may be raised to the hard one without privilege; ptviz waits with
+ * poll, never select, so a descriptor past 1024 is no harm.  Workers close
+ * what they do not keep (lab_child_isolate).
+ */
+static void lab_open_files_raise(void)
+{
+	struct rlimit files;
+
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+		files.rlim_cur = files.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &files);
+	}
+}
+
 struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 {
 	struct lab *lab = calloc(1, sizeof(*lab));
@@ -360,6 +378,7 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 	}
 	lab->cfg = *cfg;
 	lab->sigfd = -1;
+	lab_open_files_raise();
 	lab->main_tid = gettid();
 	lab->prio.normal_workers = cfg->normal_workers > 0 ? cfg->normal_workers : lab_normal_workers_default();
 	clock_gettime(CLOCK_MONOTONIC, &lab->t0);

@@ -104,8 +104,15 @@ static int lab_inherited_file(struct lab_error *err)
 {
 	int fd = memfd_create("inherited from ptviz", MFD_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0 && errno == EMFILE) {
+		struct rlimit files = { 0, 0 };
+		getrlimit(RLIMIT_NOFILE, &files);
+		lab_fail(err, "cannot create the file each group inherits: %s (ptviz keeps 2 files open for each worker, "
+		         "and may have %llu: `ulimit -n`; raise it, or spawn fewer)", strerror(errno),
+		         (unsigned long long)files.rlim_cur);
+	} else if (fd < 0) {
 		lab_fail(err, "cannot create the file each group inherits: %s", strerror(errno));
+	}
 	return fd;
 }
 
