@@ -1361,10 +1361,17 @@ static void test_gil_throughput(void **state)
 	print_message("gil on: 1 process %.0f/s, 2 processes %.0f/s (%.2fx) on %.2f CPUs; without a GIL %.2f CPUs\n",
 	              pr[0].rate, pr[1].rate, pr[1].rate / (pr[0].rate > 0 ? pr[0].rate : 1), pr[1].cpus, pr[2].cpus);
 	assert_true(pr[0].rate > 0);
-	if (pr[0].cpus < 0.9 || pr[2].cpus < 1.6)
+	/* Where two CPUs were free, processes with a GIL each are never held to one CPU between them. */
+	if (pr[2].cpus >= 1.6 && pr[1].cpus <= 1.1)
+		fail_msg("2 processes with a GIL each had %.2f CPUs where two without a GIL had %.2f", pr[1].cpus, pr[2].cpus);
+	/*
+	 * Their rate is judged only in a turn where they themselves had two CPUs: the turns
+	 * come one after another, and a busy machine may give one turn two CPUs, the next less.
+	 */
+	if (pr[0].cpus < 0.9 || pr[1].cpus < 1.6 || pr[2].cpus < 1.6)
 		not_judged("2 processes with a GIL each do nearly twice what one does",
-		           "one process alone had %.2f of a CPU, two without a GIL %.2f (the machine is busy)",
-		           pr[0].cpus, pr[2].cpus);
+		           "one process alone had %.2f of a CPU, the two with a GIL %.2f, two without %.2f "
+		           "(the machine is busy)", pr[0].cpus, pr[1].cpus, pr[2].cpus);
 	else if (pr[1].rate < 1.6 * pr[0].rate)
 		fail_msg("2 processes with a GIL each did %.0f/s against one's %.0f/s where two CPUs were free",
 		         pr[1].rate, pr[0].rate);
