@@ -158,17 +158,37 @@ int bench_load_pids(pid_t *out, int max)
 	return n;
 }
 
-static double schedstat_ns(const char *path)
+double bench_read_number(const char *path)
 {
 	FILE *f = fopen(path, "re");
-	double ns = 0;
+	double v = 0;
 
 	if (f == NULL)
 		return 0;
-	if (fscanf(f, "%lf", &ns) != 1)
-		ns = 0;
+	if (fscanf(f, "%lf", &v) != 1)
+		v = 0;
 	fclose(f);
-	return ns;
+	return v;
+}
+
+bool bench_alive(pid_t pid)
+{
+	char path[64], line[256];
+	bool zombie = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "State:", 6) == 0) {
+			zombie = strchr(line, 'Z') != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return !zombie;
 }
 
 double bench_task_cpu_ns(pid_t pid, pid_t tid)
@@ -177,7 +197,7 @@ double bench_task_cpu_ns(pid_t pid, pid_t tid)
 
 	if (tid != 0) {
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-		return schedstat_ns(path);
+		return bench_read_number(path);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	DIR *d = opendir(path);
@@ -189,7 +209,7 @@ double bench_task_cpu_ns(pid_t pid, pid_t tid)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
-		sum += schedstat_ns(path);
+		sum += bench_read_number(path);
 	}
 	closedir(d);
 	return sum;

@@ -37,5 +37,9 @@ int bench_load_pids(pid_t *out, int max);
 
 /* Nanoseconds a task has run on a CPU: /proc/PID/task/TID/schedstat (tid 0: the whole process, summed). */
 double bench_task_cpu_ns(pid_t pid, pid_t tid);
+/* The first number in a file (schedstat, a time written by ptviz); 0 when there is none. */
+double bench_read_number(const char *path);
+/* Is pid there and not a zombie? */
+bool bench_alive(pid_t pid);
 
 #endif

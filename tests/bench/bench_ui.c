@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "bench_ui_busy.h"
 
 /*
@@ -80,26 +81,6 @@ static void remember(pid_t pid)
 	}
 	if (pid > 0 && nstarted < MAX_PIDS)
 		started[nstarted++] = pid;
-}
-
-static bool alive(pid_t pid)
-{
-	char path[64], line[256];
-	bool zombie = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "State:", 6) == 0) {
-			zombie = strchr(line, 'Z') != NULL;
-			break;
-		}
-	}
-	fclose(f);
-	return !zombie;
 }
 
 /* Fields of /proc/PID/stat after the name, which may hold spaces: field 3 is state. */
@@ -270,14 +251,14 @@ static int end_all(void)
 	for (int round = 0; round < 50; round++) {
 		left = 0;
 		for (int i = 0; i < nstarted; i++)
-			left += alive(started[i]);
+			left += bench_alive(started[i]);
 		if (left == 0)
 			return 0;
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
 	for (int i = 0; i < nstarted; i++) {
-		if (alive(started[i])) {
+		if (bench_alive(started[i])) {
 			fprintf(stderr, "bench_ui: pid %d still running; ending it\n", (int)started[i]);
 			kill(started[i], SIGKILL);
 		}
@@ -365,15 +346,15 @@ static int quit_all(pid_t ptviz_pid, pid_t htop_pid, int nkids)
 	/* Quitting ends every worker: how long that takes is worth a figure of its own. */
 	double q0 = mono();
 	tmux("send-keys -t ptviz q");
-	while (alive(ptviz_pid) && mono() - q0 < QUIT_WAIT_S) {
+	while (bench_alive(ptviz_pid) && mono() - q0 < QUIT_WAIT_S) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	if (alive(ptviz_pid))
+	if (bench_alive(ptviz_pid))
 		printf("  quit: ptviz still ending its workers after %.0f s; the benchmark ends them by pid\n", QUIT_WAIT_S);
 	else
 		printf("  quit: ptviz ended %d workers' processes and left in %.2f s\n", nkids, mono() - q0);
-	for (int i = 0; alive(ptviz_pid) && i < nstarted; i++) {
+	for (int i = 0; bench_alive(ptviz_pid) && i < nstarted; i++) {
 		if (started[i] != ptviz_pid && started[i] != htop_pid)
 			kill(started[i], SIGKILL);
 	}
@@ -465,7 +446,7 @@ static int bench_cpu(int nthreads, int nprocs, double goal)
 		printf("  htop is not installed: the htop side is skipped\n");
 	}
 	printf("  goal: ptviz < %.0f%% of one core: %s\n", goal, pp < goal ? "met" : "NOT met");
-	if (!alive(ptviz_pid)) {
+	if (!bench_alive(ptviz_pid)) {
 		printf("ui-cpu: ptviz died during the measurement\n");
 		rc = 1;
 	}
@@ -480,19 +461,6 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
-}
-
-static double read_time(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	double t = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lf", &t) != 1)
-		t = 0;
-	fclose(f);
-	return t;
 }
 
 /* One start of ptviz on a pty of ours: exec to first full frame (its hook), and to that frame on the pty. */
@@ -539,7 +507,7 @@ static bool first_frame_once(const char *hook, double *by_hook, double *on_pty)
 				*on_pty = mono() - t0;
 		}
 		if (*by_hook == 0) {
-			double t = read_time(hook);
+			double t = bench_read_number(hook);
 			if (t > 0)
 				*by_hook = t - t0;
 		}

@@ -87,26 +87,6 @@ static int ptviz_children(pid_t ptviz, int *host_tasks)
 	return n;
 }
 
-static bool alive(pid_t pid)
-{
-	char path[64], line[128];
-	bool zombie = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "State:", 6) == 0) {
-			zombie = strchr(line, 'Z') != NULL;
-			break;
-		}
-	}
-	fclose(f);
-	return !zombie;
-}
-
 /* Every child ptviz had, gone: ended by PID when one is left (there should be none). */
 static int kids_gone(void)
 {
@@ -115,13 +95,13 @@ static int kids_gone(void)
 	for (int round = 0; round < 50; round++) {
 		left = 0;
 		for (int i = 0; i < nkids; i++)
-			left += alive(kids[i]);
+			left += bench_alive(kids[i]);
 		if (left == 0)
 			break;
 		bench_sleep(0.1);
 	}
 	for (int i = 0; i < nkids; i++) {
-		if (alive(kids[i])) {
+		if (bench_alive(kids[i])) {
 			fprintf(stderr, "bench_ui: ptviz's child %d still running; ending it\n", (int)kids[i]);
 			kill(kids[i], SIGKILL);
 		}
