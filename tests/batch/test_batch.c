@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../not_judged.h"
 #include <json-c/json.h>
 
 #include "json_lines.h"
@@ -64,28 +66,6 @@ static double least_cpu_seconds(struct json_object *workers)
 			least = s;
 	}
 	return least;
-}
-
-/*
- * A check that needs the workers to have run is judged by the CPU they had,
- * never by how long the script let time pass: on a busy machine, at idle
- * priority, they may get none for seconds.  When they did not have enough,
- * the check says why it cannot be judged and is skipped.
- */
-static int skipped_checks;
-
-static void not_judged(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void not_judged(const char *what, const char *fmt, ...)
-{
-	char why[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	skipped_checks++;
-	print_message("SKIP one check: %s cannot be judged: %s\n", what, why);
 }
 
 /*

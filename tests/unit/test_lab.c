@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../not_judged.h"
+
 #include "lab/lab.h"
 #include "lab/procfs.h"
 #include "view/frames.h"
@@ -208,8 +210,6 @@ struct judge {
 	bool met;                     /* it came true (UNTIL), or stayed true for the whole budget (HOLDS) */
 };
 
-static int skipped_checks;
-
 /*
  * Was every figure of g read in the last pass?  Not when some worker was
  * moving and did not park in time (its figures and lost were kept).  A writer
@@ -281,7 +281,6 @@ static bool give_up(struct judge *j, uint64_t used)
 
 	if (t < GUARD_MIN_S || (t < GUARD_S && (double)used * (GUARD_S / t) >= (double)j->budget_ns))
 		return false;
-	skipped_checks++;
 	if (used >= j->budget_ns)
 		print_message("SKIP one check: %s cannot be judged: its workers had their %.0f ms of CPU, but in %.0f s "
 		              "no snapshot could hold them all at a boundary (the machine is busy)\n",
@@ -431,26 +430,10 @@ static bool answered(struct asked *a, bool ok, const struct lab_error *err, cons
 	double ms = asked_cpu_ms(a);
 	if (ms >= ANSWER_BUDGET_MS)
 		fail_msg("%s: \"%s\" although the workers asked had %.0f ms of CPU meanwhile", what, err->msg, ms);
-	skipped_checks++;
 	print_message("SKIP one check: %s cannot be judged: \"%s\", and the workers asked had %.0f ms of CPU "
 	              "meanwhile (the machine is busy); it needs %d ms\n", what, err->msg, ms < 0 ? 0.0 : ms,
 	              ANSWER_BUDGET_MS);
 	return false;
-}
-
-static void not_judged(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A figure that needs free CPUs, not judged: says why, and counts the check skipped. */
-static void not_judged(const char *what, const char *fmt, ...)
-{
-	char why[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	skipped_checks++;
-	print_message("SKIP one check: %s cannot be judged: %s\n", what, why);
 }
 
 /* Until every live worker of g has counted more than it had at the start, each judged by its own CPU. */
@@ -866,7 +849,6 @@ static void test_outside_kill_is_attributed(void **state)
 	assert_int_equal(p->alive, 1);
 }
 
-
 /* The seed texts' interleaving: both load 0, both store 1.  Threads lose one; processes lose none. */
 static void test_step_lost_update(void **state)
 {
@@ -1043,7 +1025,6 @@ static void test_step_bad_requests(void **state)
 	assert_false(group(fx, "T")->host_alive);
 	assert_int_equal(fx->last_exit.signal, SIGSEGV);
 }
-
 
 /* Two locks taken in opposite orders: both workers stop for good, each holding what the other wants. */
 static bool deadlocked(const struct lab_group *g)
@@ -1290,7 +1271,6 @@ static void test_cpus_and_gil(void **state)
 		fail_msg("2 processes under their own GILs ran %.2f at a time, without a GIL %.2f", turns[0].cpus,
 		         turns[1].cpus);
 }
-
 
 /* schedstat's first field is the time on a CPU in ns; the rest is not wanted. */
 static void test_schedstat_parse(void **state)
