@@ -729,7 +729,7 @@ static void test_no_core_files(void **state)
 		fail_msg("%s appeared in the working directory", found);
 }
 
-/* The script, through the command language: the same interleaving, opposite outcomes. */
+/* The race lesson's script, through the command language: the same interleaving, opposite outcomes. */
 static void test_step_json(void **state)
 {
 	struct run *r = *state;
