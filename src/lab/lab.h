@@ -237,8 +237,8 @@ void lab_free(struct lab *lab);
 
 /*
  * Run in every child ptviz forks (a worker, the costs lab's measuring child),
- * straight after the fork: dies with ptviz, no core file, a process group of
- * its own, default signals, the terminal left alone, the nkeep descriptors of
+ * straight after the fork: dies with ptviz, no core file, a session (or a
+ * process group in its group's session) of its own, default signals, the terminal left alone, the nkeep descriptors of
  * keep on fds 3, 4, ... in that order and nothing else open, a title for ps.
  */
 void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *title, const char *comm);

@@ -21,8 +21,10 @@ struct worker_segment;
 #define LAB_MID_WAIT_NS (1L * 1000 * 1000)
 /* How many passes in a row may skip reading stat for a worker that has not moved. */
 #define LAB_STAT_SKIP_MAX 8
-/* How long a spawn waits for every worker to report in. */
+/* How long a spawn waits with no thread created and no worker reporting in (lab_start_wait). */
 #define LAB_START_TIMEOUT_MS 5000
+/* A start that keeps moving may take this long in all (lab_start_wait). */
+#define LAB_START_LIMIT_MS 120000
 /* How long an injected fault may take to show its effect. */
 #define LAB_ANSWER_TIMEOUT_MS 3000
 

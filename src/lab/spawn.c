@@ -15,6 +15,7 @@
 #include <bsd/string.h>
 
 #include "procfs.h"
+#include "session.h"
 #include "worker.h"
 
 static bool lab_name_valid(const char *name, struct lab_error *err)
@@ -95,6 +96,71 @@ static bool lab_slots_ready(struct lab *lab, const void *arg)
 	return true;
 }
 
+/* How many of a group's workers have reported in: their slot holds their tid. */
+static int lab_workers_reported(const struct lab *lab, const struct lab_group *g)
+{
+	int n = 0;
+
+	for (int i = 0; i < g->nworkers; i++)
+		n += atomic_load(&lab->in.slots[g->workers[i].slot].tid) != 0;
+	return n;
+}
+
+/* How far a group's start has come: workers reported in, and the threads its host has created so far. */
+static int lab_start_progress(const struct lab *lab, const struct lab_group *g)
+{
+	int n = lab_workers_reported(lab, g);
+
+	if (g->kind == LAB_THREADS && g->host > 0) {
+		char path[64], text[4096];
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)g->host);
+		FILE *f = fopen(path, "re");
+		if (f != NULL) {
+			while (fgets(text, sizeof(text), f) != NULL) {
+				if (strncmp(text, "Threads:", 8) == 0)
+					n += atoi(text + 8);
+			}
+			fclose(f);
+		}
+	}
+	return n;
+}
+
+/*
+ * Waits for done as long as the group's start keeps moving: it gives up after
+ * LAB_START_TIMEOUT_MS in which no thread was created and no worker reported
+ * in (or after LAB_START_LIMIT_MS in all, against a hang).  So a loaded
+ * machine that creates a thousand threads slowly still starts them, and a
+ * start that is stuck is still told.
+ */
+static bool lab_start_wait(struct lab *lab, const struct lab_group *g, lab_done_fn *done, const void *arg)
+{
+	int64_t began = lab_ns(), moved = began;
+	int seen = -1;
+
+	for (;;) {
+		if (lab_wait_until(lab, done, arg, 100))
+			return true;
+		int now = lab_start_progress(lab, g);
+		int64_t t = lab_ns();
+		if (now != seen) {
+			seen = now;
+			moved = t;
+		}
+		if (t - moved > (int64_t)LAB_START_TIMEOUT_MS * 1000000 || t - began > (int64_t)LAB_START_LIMIT_MS * 1000000)
+			return false;
+	}
+}
+
+/* Has the thread host written its answer (done function for lab_start_wait)? */
+static bool lab_host_answered(struct lab *lab, const void *arg)
+{
+	struct pollfd pfd = { *(const int *)arg, POLLIN, 0 };
+
+	(void)lab;
+	return poll(&pfd, 1, 0) == 1;
+}
+
 /*
  * The file every group starts with, opened by ptviz before it forks: each child
  * gets it on fd 3, pointing at the same open file (and offset) as ptviz's.
@@ -172,8 +238,7 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	g->host_alive = true;
 
 	int rc = -1;
-	struct pollfd pfd = { pipefd[0], POLLIN, 0 };
-	if (poll(&pfd, 1, LAB_START_TIMEOUT_MS) == 1 && read(pipefd[0], &rc, sizeof(rc)) != (ssize_t)sizeof(rc))
+	if (lab_start_wait(lab, g, lab_host_answered, &pipefd[0]) && read(pipefd[0], &rc, sizeof(rc)) != (ssize_t)sizeof(rc))
 		rc = -1;
 	close(pipefd[0]);
 	if (rc != 0) {
@@ -190,10 +255,30 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	return true;
 }
 
+/* What a process worker needs from ptviz at its birth, in the session leader's copy of ptviz's memory. */
+struct process_birth {
+	struct lab *lab;
+	struct lab_group *g;
+	struct worker_segment *segment;
+	pid_t parent;
+	int inherited;
+};
+
+/* The i-th process of a group, forked by its session leader (session.c). */
+static void process_born(int i, void *ctx)
+{
+	struct process_birth *b = ctx;
+	struct lab_worker *w = &b->g->workers[i];
+	char title[64], comm[32];
+
+	snprintf(title, sizeof(title), "ptviz: process %s", w->id);
+	snprintf(comm, sizeof(comm), "ptviz %s", w->id);
+	worker_child_setup(b->parent, &b->inherited, 1, title, comm, b->g->idle_priority);
+	worker_process_main(&b->lab->in, b->g->gate, w->slot, b->segment);
+}
+
 static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab_error *err)
 {
-	sigset_t saved;
-	pid_t parent = getpid();
 	_Atomic int64_t *counter = &worker_counter;
 	struct worker_segment *segment = NULL;
 
@@ -221,27 +306,19 @@ static bool lab_spawn_processes(struct lab *lab, struct lab_group *g, struct lab
 	int inherited = lab_inherited_file(err);
 	if (inherited < 0)
 		return false;
-	for (int i = 0; i < g->nworkers; i++) {
-		struct lab_worker *w = &g->workers[i];
-		pid_t pid = lab_fork(&saved);
-		if (pid < 0) {
-			int e = errno;
-			close(inherited);
-			/* Those already started are ended with the group (lab_spawn's unwind path). */
-			return lab_fail(err, "fork failed for %s: %s%s; the %d already started were ended, nothing is running",
-			                w->id, strerror(e), lab_task_limit_hint(e), i);
-		}
-		if (pid == 0) {
-			char title[64], comm[32];
-			snprintf(title, sizeof(title), "ptviz: process %s", w->id);
-			snprintf(comm, sizeof(comm), "ptviz %s", w->id);
-			worker_child_setup(parent, &inherited, 1, title, comm, g->idle_priority);
-			worker_process_main(&lab->in, g->gate, w->slot, segment);
-		}
-		w->pid = pid;
-		w->alive = true;
-	}
+	struct process_birth birth = { lab, g, segment, getpid(), inherited };
+	pid_t pids[LAB_LIMIT_PROCESSES];
+	int e = 0;
+	int started = lab_session_fork(g->nworkers, pids, process_born, &birth, lab->subreaper, &e);
 	close(inherited);
+	for (int i = 0; i < started; i++) {
+		g->workers[i].pid = pids[i];
+		g->workers[i].alive = true;
+	}
+	if (started < g->nworkers)
+		/* Those already started are ended with the group (lab_spawn's unwind path). */
+		return lab_fail(err, "fork failed for %s: %s%s; the %d already started were ended, nothing is running",
+		                g->workers[started].id, strerror(e), lab_task_limit_hint(e), started);
 	return true;
 }
 
@@ -342,9 +419,9 @@ static bool lab_group_start(struct lab *lab, struct lab_group *g, const int *slo
 
 	if (!ok)
 		return false;
-	if (!lab_wait_until(lab, lab_slots_ready, g, LAB_START_TIMEOUT_MS))
-		return lab_fail(err, "the workers of %s did not start within %d ms; nothing was started",
-		                g->name, LAB_START_TIMEOUT_MS);
+	if (!lab_start_wait(lab, g, lab_slots_ready, g))
+		return lab_fail(err, "the workers of %s stopped starting: %d of %d reported in, then none for %d ms; nothing was started",
+		                g->name, lab_workers_reported(lab, g), g->nworkers, LAB_START_TIMEOUT_MS);
 	for (int i = 0; i < g->nworkers; i++) {
 		if (!g->workers[i].alive)
 			return lab_fail(err, "%s died while starting; nothing was started", g->workers[i].id);

@@ -1,8 +1,11 @@
 /* A worker's life: set up after the fork, the thread host and the process, the boundary where it answers ptviz, its faults and requests. */
 #include "worker_priv.h"
 
+#include "session.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,17 +70,14 @@ void lab_child_isolate(pid_t parent, const int *keep, int nkeep, const char *tit
 	sigset_t all;
 	struct rlimit nocore = { 0, 0 };
 
-	/* Die with ptviz, even after kill -9; the parent may already be gone. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	worker_ptviz = parent;
-
 	/*
-	 * A process group of its own: Ctrl-C or a hangup on ptviz's terminal goes to
-	 * ptviz, which ends its workers itself, not to the workers behind its back.
+	 * Dies with ptviz, even after kill -9.  A session (or in a group's session,
+	 * a process group) of its own: Ctrl-C or a hangup on ptviz's terminal goes
+	 * to ptviz, which ends its workers itself, not to the workers behind its
+	 * back; and the scheduler shares the CPUs with ptviz by session (session.c).
 	 */
-	setpgid(0, 0);
+	lab_session_join(parent);
+	worker_ptviz = parent;
 
 	/* Handlers and mask are ptviz's; the worker starts from the defaults. */
 	for (int sig = 1; sig < NSIG; sig++) {
@@ -494,6 +494,14 @@ struct worker_thread_arg {
 	char name[16];
 };
 
+/*
+ * Set by the thread host once it has created every thread.  Until then each
+ * new thread waits: a thousand threads already busy would leave the creating
+ * thread a small share of its CPU, and the last threads would take seconds
+ * each to come.
+ */
+static _Atomic uint32_t worker_threads_go;
+
 static void *worker_thread(void *p)
 {
 	struct worker_thread_arg *a = p;
@@ -501,6 +509,8 @@ static void *worker_thread(void *p)
 	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil, true };
 
 	pthread_setname_np(pthread_self(), a->name);
+	while (atomic_load(&worker_threads_go) == 0)
+		instr_futex_wait(&worker_threads_go, 0, -1);
 	worker_run(a->gate, a->slot, &m);
 	return NULL;
 }
@@ -529,6 +539,8 @@ _Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, in
 			break;
 	}
 	pthread_attr_destroy(&attr);
+	atomic_store(&worker_threads_go, 1);
+	instr_futex_wake(&worker_threads_go, INT_MAX);
 report:
 	/* ptviz spawns all or nothing: on failure it kills this host, threads and all. */
 	if (write(ready_fd, &rc, sizeof(rc)) != (ssize_t)sizeof(rc) || rc != 0)
