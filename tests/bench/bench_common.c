@@ -102,6 +102,8 @@ void bench_goal(const char *text, bool met)
 }
 
 /* The child: normal priority, dies with the benchmark or at the alarm, spins. */
+bool bench_load_apart;
+
 static void load_child(pid_t parent, int max_seconds)
 {
 	sigset_t none;
@@ -110,6 +112,8 @@ static void load_child(pid_t parent, int max_seconds)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	if (bench_load_apart)
+		setsid();
 	signal(SIGALRM, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -28,8 +28,12 @@ void bench_goal(const char *text, bool met);
  * Outside load: n processes at normal priority spinning in for(;;), each ended
  * by an alarm after at most max_seconds and by the death of the benchmark, and
  * by bench_load_stop (by PID) before that.  Returns how many started.
+ * They run in the benchmark's session, unless bench_load_apart is set: then
+ * each leads a session of its own, as a program started from another terminal
+ * does (Linux's autogroup shares the CPUs by session first).
  */
 #define BENCH_LOAD_MAX 8
+extern bool bench_load_apart;
 int bench_load_start(int n, int max_seconds);
 void bench_load_stop(void);
 /* The PIDs running now (count returned). */
