@@ -83,10 +83,11 @@ bool symbol_program_path(const char *program, char *path, size_t pathlen, char *
 bool symbol_find(const char *exe, const char *spec, struct symbol_watch *out, char *msg, size_t msglen);
 
 /*
- * The load address of w's executable in process pid, from /proc/PID/maps (the mapping of that
- * file at offset 0); 0 for an executable that is not position independent. It does not change
- * for the life of the process, and a child made by fork has its parent's. False with a message
- * when the process has ended, or runs another program (after exec).
+ * The load address of w's executable in process pid: the start of its mapping at offset 0 in
+ * /proc/PID/maps (for an executable that is not position independent, the address the linker
+ * gave). It does not change for the life of the process, and a child made by fork has its
+ * parent's. False with a message when the process has ended, or runs another program (after
+ * exec).
  */
 bool symbol_load_base(const struct symbol_watch *w, pid_t pid, uint64_t *base, char *msg, size_t msglen);
 
