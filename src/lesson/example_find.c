@@ -163,6 +163,11 @@ bool example_find(const char *name, char *path, size_t pathlen, char *msg, size_
 		if (strchr(plain, '/') == NULL && plain[0] != '\0' && example_in(dirs[i], plain, path, pathlen))
 			return true;
 	}
+	const char *env = getenv("PTVIZ_EXAMPLES_DIR");
+	if (found_dirs == 0 && env != NULL && env[0] != '\0') {
+		snprintf(msg, msglen, "no example '%s': PTVIZ_EXAMPLES_DIR names %s, which is not a folder", name, env);
+		return false;
+	}
 	if (found_dirs == 0) {
 		size_t o = (size_t)snprintf(msg, msglen, "no example '%s': no folder of examples found (looked in", name);
 		for (int i = 0; i < nd && o < msglen; i++)

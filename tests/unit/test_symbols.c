@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "lab/symbols.h"
+#include "lesson/example.h"
 
 /* The programs, by name, from the command line (tests/meson.build); NULL when not built. */
 enum program { PIE, NOPIE, NODEBUG, STRIPPED, FORK, STATIC, NPROGRAMS };
@@ -30,17 +32,17 @@ struct running {
 	pid_t child;   /* symbols_fork's child, a grandchild of the test */
 	FILE *in, *out;
 };
+#define EXAMPLE_CHILDREN 3   /* fork_counter's */
 
 /* At most one running at a time; the teardown ends it, failed test or not. */
 static struct running run = { .pid = -1, .child = -1 };
 static char script[64];   /* a temporary script, removed by the teardown */
 
-static void start(enum program which, char *ready, size_t len)
+/* Starts path with one argument (or none), its stdin and stdout piped to the test. */
+static void start_path(const char *path, const char *arg)
 {
 	int to[2], from[2];
-	const char *path = programs[which];
 
-	assert_non_null(path);
 	assert_int_equal(pipe2(to, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(from, O_CLOEXEC), 0);
 	run.pid = fork();
@@ -49,7 +51,7 @@ static void start(enum program which, char *ready, size_t len)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(to[0], 0);
 		dup2(from[1], 1);
-		execl(path, path, (char *)NULL);
+		execl(path, path, arg, (char *)NULL);
 		_exit(127);
 	}
 	close(to[0]);
@@ -58,8 +60,42 @@ static void start(enum program which, char *ready, size_t len)
 	run.out = fdopen(from[0], "r");
 	assert_non_null(run.in);
 	assert_non_null(run.out);
+}
+
+/* Starts one of the test programs and waits for its "ready". */
+static void start(enum program which, char *ready, size_t len)
+{
+	assert_non_null(programs[which]);
+	start_path(programs[which], NULL);
 	assert_non_null(fgets(ready, (int)len, run.out));
 	assert_true(strncmp(ready, "ready", 5) == 0);
+}
+
+/* Ends, by PID, every child of parent (read from /proc/PID/stat's ppid): a program's children the test did not learn of. */
+static void kill_children_of(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char path[300], stat[512];
+		int pid = atoi(de->d_name), ppid = 0;
+		FILE *f;
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		const char *after_name = fgets(stat, sizeof(stat), f) != NULL ? strrchr(stat, ')') : NULL;
+		fclose(f);
+		if (after_name != NULL && sscanf(after_name, ") %*c %d", &ppid) == 1 && ppid == parent) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);   /* this test is their subreaper once the parent is gone */
+		}
+	}
+	closedir(d);
 }
 
 /* Ends what the test started, by PID, and reaps it: the program, its child (this test is their subreaper). */
@@ -73,6 +109,8 @@ static int teardown(void **state)
 	if (run.child > 0)
 		kill(run.child, SIGKILL);
 	if (run.pid > 0) {
+		kill(run.pid, SIGSTOP);   /* no more children while they are ended */
+		kill_children_of(run.pid);
 		kill(run.pid, SIGKILL);
 		waitpid(run.pid, NULL, 0);
 	}
@@ -85,13 +123,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Finds spec in which, and says why not when it is not found. */
-static void find(enum program which, const char *spec, struct symbol_watch *w)
+/* Finds spec in the program at path, and says why not when it is not found. */
+static void find_in(const char *path, const char *spec, struct symbol_watch *w)
 {
 	char msg[SYMBOL_MSG_MAX];
 
-	if (!symbol_find(programs[which], spec, w, msg, sizeof(msg)))
-		fail_msg("%s in %s: %s", spec, programs[which], msg);
+	if (!symbol_find(path, spec, w, msg, sizeof(msg)))
+		fail_msg("%s in %s: %s", spec, path, msg);
+}
+
+static void find(enum program which, const char *spec, struct symbol_watch *w)
+{
+	find_in(programs[which], spec, w);
 }
 
 /* The message for spec in exe, which must not be found, holding each of the words given. */
@@ -320,6 +363,73 @@ static void test_other_process(void **state)
 	assert_non_null(strstr(msg, "has ended"));
 }
 
+/* The examples by name: a compiled one, scripts with and without their ending, a C source's program, and a wrong name. */
+static void test_examples_found(void **state)
+{
+	(void)state;
+	char path[4096], msg[1024];
+
+	assert_true(example_find("fork_counter", path, sizeof(path), msg, sizeof(msg)));
+	assert_true(strstr(path, "/fork_counter") != NULL && access(path, X_OK) == 0);
+	assert_null(example_interpreter(path));
+	assert_true(example_find("fork_counter.c", path, sizeof(path), msg, sizeof(msg)));
+	assert_true(access(path, X_OK) == 0 && strstr(path, ".c") == NULL);
+	assert_true(example_find("gil_pair", path, sizeof(path), msg, sizeof(msg)));
+	assert_string_equal(strrchr(path, '/'), "/gil_pair.py");
+	assert_string_equal(example_interpreter(path), "python3");
+	assert_true(example_find("event_loop.js", path, sizeof(path), msg, sizeof(msg)));
+	assert_string_equal(example_interpreter(path), "node");
+	assert_false(example_find("no_such_example", path, sizeof(path), msg, sizeof(msg)));
+	print_message("%s\n", msg);
+	assert_non_null(strstr(msg, "no example 'no_such_example'"));
+	assert_non_null(strstr(msg, "fork_counter"));
+	assert_non_null(strstr(msg, "io_threads.py"));
+	assert_false(example_find("../etc/passwd", path, sizeof(path), msg, sizeof(msg)));
+	setenv("PTVIZ_EXAMPLES_DIR", "/nonexistent-ptviz-examples", 1);
+	bool found = example_find("fork_counter", path, sizeof(path), msg, sizeof(msg));
+	unsetenv("PTVIZ_EXAMPLES_DIR");
+	print_message("%s\n", msg);
+	assert_false(found);
+	assert_non_null(strstr(msg, "PTVIZ_EXAMPLES_DIR names /nonexistent-ptviz-examples, which is not a folder"));
+}
+
+/* The example fork_counter with --watch counter: one address in the parent and its three children; the parent's 100 unchanged. */
+static void test_fork_counter_example(void **state)
+{
+	(void)state;
+	char path[4096], msg[1024], line[256], text[64];
+	pid_t children[EXAMPLE_CHILDREN];
+	int n = 0;
+	struct symbol_watch w;
+	uint64_t parent_at, child_at;
+
+	assert_true(example_find("fork_counter", path, sizeof(path), msg, sizeof(msg)));
+	find_in(path, "counter", &w);
+	assert_true(w.pie && w.from_dwarf);
+	start_path(path, "5");
+	/* Each child says its pid after its first second of counting. */
+	while (n < EXAMPLE_CHILDREN && fgets(line, sizeof(line), run.out) != NULL) {
+		int k, pid;
+		if (sscanf(line, "child %d (pid %d)", &k, &pid) == 2 && k >= 1 && k <= EXAMPLE_CHILDREN) {
+			bool seen = false;
+			for (int i = 0; i < n; i++)
+				seen = seen || children[i] == pid;
+			if (!seen)
+				children[n++] = pid;
+		}
+	}
+	assert_int_equal(n, EXAMPLE_CHILDREN);
+	value_in(&w, run.pid, text, sizeof(text), &parent_at);
+	print_message("parent %d: counter at 0x%llx = %s\n", (int)run.pid, (unsigned long long)parent_at, text);
+	assert_string_equal(text, "100");
+	for (int i = 0; i < n; i++) {
+		value_in(&w, children[i], text, sizeof(text), &child_at);
+		print_message("child %d: counter at 0x%llx = %s\n", (int)children[i], (unsigned long long)child_at, text);
+		assert_true(child_at == parent_at);
+		assert_true(atoi(text) >= 110);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -348,6 +458,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_bad_programs, teardown),
 		cmocka_unit_test_teardown(test_fork, teardown),
 		cmocka_unit_test_teardown(test_other_process, teardown),
+		cmocka_unit_test_teardown(test_examples_found, teardown),
+		cmocka_unit_test_teardown(test_fork_counter_example, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
