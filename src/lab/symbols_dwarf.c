@@ -23,19 +23,35 @@ static bool variable_address(Dwarf_Die *var, uint64_t *addr)
 	return true;
 }
 
-/* The variable named name at file scope in cu: the one at addr if there is one, else the first of the name. */
-static bool variable_in_cu(Dwarf_Die *cu, const char *name, uint64_t addr, Dwarf_Die *found, bool *exact)
+/*
+ * The variable named name in scope (a compilation unit, a function, a block): the one at addr if
+ * there is one, else the first of the name at file scope. Inside a function only the one at addr
+ * counts: a function's static variable, which the symbol table calls NAME.N.
+ */
+static bool variable_in_cu(Dwarf_Die *scope, const char *name, uint64_t addr, Dwarf_Die *found, bool *exact,
+                           int depth)
 {
 	Dwarf_Die die;
 	bool any = false;
 
-	if (dwarf_child(cu, &die) != 0)
+	if (dwarf_child(scope, &die) != 0)
 		return false;
 	do {
 		Dwarf_Attribute attr;
 		const char *dn;
 		uint64_t at;
-		if (dwarf_tag(&die) != DW_TAG_variable || dwarf_attr_integrate(&die, DW_AT_name, &attr) == NULL ||
+		int tag = dwarf_tag(&die);
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block) && depth < 8) {
+			Dwarf_Die inner;
+			bool inner_exact = false;
+			if (variable_in_cu(&die, name, addr, &inner, &inner_exact, depth + 1) && inner_exact) {
+				*found = inner;
+				*exact = true;
+				return true;
+			}
+			continue;
+		}
+		if (tag != DW_TAG_variable || dwarf_attr_integrate(&die, DW_AT_name, &attr) == NULL ||
 		    (dn = dwarf_formstring(&attr)) == NULL || strcmp(dn, name) != 0)
 			continue;
 		if (variable_address(&die, &at) && at == addr) {
@@ -43,7 +59,7 @@ static bool variable_in_cu(Dwarf_Die *cu, const char *name, uint64_t addr, Dwarf
 			*exact = true;
 			return true;
 		}
-		if (!any) {
+		if (!any && depth == 0) {
 			*found = die;
 			any = true;
 		}
@@ -61,7 +77,7 @@ static bool find_variable(Dwarf *dw, const char *name, uint64_t addr, Dwarf_Die 
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu, die;
 		bool exact = false;
-		if (dwarf_offdie(dw, off + hsize, &cu) != NULL && variable_in_cu(&cu, name, addr, &die, &exact)) {
+		if (dwarf_offdie(dw, off + hsize, &cu) != NULL && variable_in_cu(&cu, name, addr, &die, &exact, 0)) {
 			if (exact) {
 				*var = die;
 				return true;

@@ -219,6 +219,8 @@ static void test_pie_dwarf(void **state)
 	assert_string_equal(line, "counter 43\n");
 	value_in(&w, run.pid, text, sizeof(text), NULL);
 	assert_string_equal(text, "43");
+	/* A function's static variable, by its name in the source: one line read. */
+	assert_watch(PIE, run.pid, "lines", "int", 4, "1");
 }
 
 /* Not position independent: the address is the linker's. */
