@@ -120,29 +120,44 @@ static bool example_in(const char *dir, const char *name, char *path, size_t pat
 	return false;
 }
 
-/* The examples' names in the folders that exist, appended to msg at o: compiled programs and scripts. */
+#define MAX_NAMES 64
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The examples' names in the folders that exist (compiled programs and scripts), each once, sorted, appended to msg at o. */
 static void example_names(const char **dirs, int nd, char *msg, size_t msglen, size_t o)
 {
-	int listed = 0;
+	char *names[MAX_NAMES];
+	int n = 0;
 
-	for (int i = 0; i < nd && o < msglen; i++) {
+	for (int i = 0; i < nd; i++) {
 		DIR *d = opendir(dirs[i]);
 		struct dirent *de;
 		if (d == NULL)
 			continue;
-		while ((de = readdir(d)) != NULL && o < msglen) {
+		while ((de = readdir(d)) != NULL && n < MAX_NAMES) {
 			char path[4096];
-			bool script = ends_with(de->d_name, ".py") || ends_with(de->d_name, ".js");
+			bool script = ends_with(de->d_name, ".py") || ends_with(de->d_name, ".js"), seen = false;
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
-			/* a compiled example: an executable file beside no dot in its name */
+			/* a compiled example: an executable file with no dot in its name */
 			bool program = strchr(de->d_name, '.') == NULL && is_file(path) && access(path, X_OK) == 0;
-			if (de->d_name[0] == '.' || (!script && !program) || (listed > 0 && strstr(msg, de->d_name) != NULL))
-				continue;
-			o += (size_t)snprintf(msg + o, msglen - o, "%s%s", listed++ > 0 ? ", " : "", de->d_name);
+			for (int k = 0; k < n && !seen; k++)
+				seen = strcmp(names[k], de->d_name) == 0;
+			if (de->d_name[0] != '.' && (script || program) && !seen && (names[n] = strdup(de->d_name)) != NULL)
+				n++;
 		}
 		closedir(d);
 	}
-	if (listed == 0 && o < msglen)
+	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+	for (int k = 0; k < n; k++) {
+		if (o < msglen)
+			o += (size_t)snprintf(msg + o, msglen - o, "%s%s", k > 0 ? ", " : "", names[k]);
+		free(names[k]);
+	}
+	if (n == 0 && o < msglen)
 		snprintf(msg + o, msglen - o, "none found");
 }
 
