@@ -21,9 +21,10 @@
 #include "lesson/example.h"
 
 /* The programs, by name, from the command line (tests/meson.build); NULL when not built. */
-enum program { PIE, NOPIE, NODEBUG, STRIPPED, FORK, STATIC, NPROGRAMS };
+enum program { PIE, NOPIE, NODEBUG, STRIPPED, FORK, STATIC, STATIC_G, NPROGRAMS };
 static const char *program_names[NPROGRAMS] = { "symbols_pie", "symbols_nopie", "symbols_nodebug",
-	                                             "symbols_stripped", "symbols_fork", "symbols_static" };
+	                                             "symbols_stripped", "symbols_fork", "symbols_static",
+	                                             "symbols_static_g" };
 static const char *programs[NPROGRAMS];
 
 /* A program started by a test: its stdin to write lines to, its stdout to read them from. */
@@ -279,6 +280,27 @@ static void test_stripped(void **state)
 	refused(programs[STATIC], "counter", "no symbol table", "static", NULL);
 }
 
+/* Static, with its symbols and DWARF: found and read where the linker put it. */
+static void test_static(void **state)
+{
+	(void)state;
+	char ready[64], text[64];
+	struct symbol_watch w;
+	uint64_t address;
+
+	if (programs[STATIC_G] == NULL) {
+		print_message("no static program (a sanitizer build): its checks are not made\n");
+		return;
+	}
+	start(STATIC_G, ready, sizeof(ready));
+	find(STATIC_G, "counter", &w);
+	assert_false(w.pie);
+	value_in(&w, run.pid, text, sizeof(text), &address);
+	assert_string_equal(text, "42");
+	assert_true(address == w.link_address);
+	assert_watch(STATIC_G, run.pid, "ratio", "double", 8, "2.5");
+}
+
 /* What is not a number of 1, 2, 4 or 8 bytes; a type given reads its first bytes. */
 static void test_not_a_number(void **state)
 {
@@ -461,7 +483,7 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int p = 0; p < NPROGRAMS; p++) {
-		if (programs[p] == NULL && p != STATIC) {
+		if (programs[p] == NULL && p != STATIC && p != STATIC_G) {
 			fprintf(stderr, "test_symbols: give the path of %s (tests/meson.build does)\n", program_names[p]);
 			return 2;
 		}
@@ -473,6 +495,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_not_pie, teardown),
 		cmocka_unit_test_teardown(test_no_dwarf, teardown),
 		cmocka_unit_test_teardown(test_stripped, teardown),
+		cmocka_unit_test_teardown(test_static, teardown),
 		cmocka_unit_test_teardown(test_not_a_number, teardown),
 		cmocka_unit_test_teardown(test_wrong_names, teardown),
 		cmocka_unit_test_teardown(test_bad_programs, teardown),
