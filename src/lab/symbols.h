@@ -19,7 +19,8 @@
  *           if (symbol_read(&w, pid, base, &v, msg, sizeof(msg)))   -- every frame
  *                   symbol_value_format(&w, &v, text, sizeof(text));
  *   }
- * Each call is a few system calls and holds nothing open between calls: no thread, no lock.
+ * Each call is a few system calls and holds nothing open between calls: no thread, no lock, no
+ * state of its own, so any thread may call them (a tracer thread, the screen's loop).
  * The value is read while the program runs (process_vm_readv), not at a point it chose.
  */
 

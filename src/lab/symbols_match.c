@@ -2,6 +2,7 @@
 #include "symbols_priv.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,18 +25,24 @@ static const struct given_type {
 
 #define NTYPES (sizeof(given_types) / sizeof(given_types[0]))
 
+static char type_names[256];
+
+static void type_names_make(void)
+{
+	for (size_t i = 0; i < NTYPES; i++) {
+		if (i > 0)
+			strlcat(type_names, " ", sizeof(type_names));
+		strlcat(type_names, given_types[i].name, sizeof(type_names));
+	}
+}
+
 const char *symbol_type_names(void)
 {
-	static char names[256];
+	static pthread_once_t made = PTHREAD_ONCE_INIT;
 
-	if (names[0] == '\0') {
-		for (size_t i = 0; i < NTYPES; i++) {
-			if (i > 0)
-				strlcat(names, " ", sizeof(names));
-			strlcat(names, given_types[i].name, sizeof(names));
-		}
-	}
-	return names;
+	/* Made once, whichever thread asks first (a tracer thread may). */
+	pthread_once(&made, type_names_make);
+	return type_names;
 }
 
 bool symbols_given_type(const char *type, struct symbol_watch *out)

@@ -85,19 +85,18 @@ uint64_t symbol_address(const struct symbol_watch *w, uint64_t base)
 	return base + (w->link_address - w->link_base);
 }
 
-/* Yama's ptrace_scope in words, for a refusal: "1 here", or "no Yama here". */
-static const char *yama_scope(void)
+/* Yama's ptrace_scope in words, for a refusal: "it is 1 here", or "this kernel has no Yama". */
+static const char *yama_scope(char *words, size_t len)
 {
-	static char words[32];
 	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
 	int scope = -1;
 
 	if (f == NULL)
 		return "this kernel has no Yama";
 	if (fscanf(f, "%d", &scope) == 1)
-		snprintf(words, sizeof(words), "it is %d here", scope);
+		snprintf(words, len, "it is %d here", scope);
 	else
-		snprintf(words, sizeof(words), "its value is unknown here");
+		snprintf(words, len, "its value is unknown here");
 	fclose(f);
 	return words;
 }
@@ -105,12 +104,14 @@ static const char *yama_scope(void)
 /* Why process_vm_readv failed, in words. */
 static void read_failed(const struct symbol_watch *w, pid_t pid, uint64_t addr, int err, char *msg, size_t msglen)
 {
+	char scope[32];
+
 	if (err == ESRCH)
 		snprintf(msg, msglen, "process %d has ended", (int)pid);
 	else if (err == EPERM)
 		snprintf(msg, msglen, "not allowed to read '%s' in process %d: reading another process's memory needs "
 		         "the same user, and with Yama's ptrace_scope at 1 a process ptviz started (%s)", w->name,
-		         (int)pid, yama_scope());
+		         (int)pid, yama_scope(scope, sizeof(scope)));
 	else if (err == EFAULT)
 		snprintf(msg, msglen, "'%s' is not mapped in process %d at 0x%" PRIx64, w->name, (int)pid, addr);
 	else
