@@ -267,7 +267,7 @@ int groups_worker_format(struct column *c, int first, int count)
  */
 static int groups_worker_own_format(struct column *c, int i, bool *brief)
 {
-	const int(*steps)[2];
+	const int(*steps)[2] = NULL;
 	int nsteps = !c->detail && c->g->files ? 2 : groups_worker_steps(c, &steps);
 	int k = c->fmt;
 
