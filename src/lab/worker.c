@@ -1,6 +1,8 @@
 /* A worker's life: set up after the fork, the thread host and the process, the boundary where it answers ptviz, its faults and requests. */
 #include "worker_priv.h"
 
+#include "annex.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -271,7 +273,9 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 		answer = worker_fork();
 		break;
 	default:
-		return false;
+		if (!worker_annex_request(s, instr_ctl_fault(ctl), &answer))
+			return false;
+		break;
 	}
 	atomic_store(&s->arg, answer);
 	atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
@@ -501,7 +505,9 @@ static void *worker_thread(void *p)
 	struct worker_mem m = { &worker_counter, &worker_lock_a, &worker_lock_b, &worker_gil, true };
 
 	pthread_setname_np(pthread_self(), a->name);
+	worker_annex_start(a->slot);
 	worker_run(a->gate, a->slot, &m);
+	worker_thread_left(a->gate);
 	return NULL;
 }
 
@@ -514,6 +520,7 @@ _Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, in
 	pthread_attr_t attr;
 	int started = 0, rc = 0;
 
+	worker_annex_panel(in);
 	if (threads == NULL || args == NULL) {
 		rc = ENOMEM;
 		goto report;
@@ -535,10 +542,7 @@ report:
 		_exit(2);
 	close(ready_fd);
 	worker_go_idle();
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	/* Every thread ended on request: the host has nothing left to do. */
-	_exit(0);
+	worker_host_wait(g, threads, started);
 }
 
 _Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct worker_segment *seg)
@@ -551,6 +555,8 @@ _Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct 
 		m.lock_b = &seg->lock_b;
 		m.shared = true;
 	}
+	worker_annex_panel(in);
+	worker_annex_start(&in->slots[slot]);
 	worker_run(&in->gates[gate], &in->slots[slot], &m);
 	_exit(0);
 }
