@@ -64,10 +64,11 @@ static void lab_escape_note(struct lab *lab, const struct lab_group *g, struct l
 	if (fd < 0) {
 		w->env.escape = -1;
 		w->env.helper[0] = '\0';
+		bool one = strchr(looked, ',') == NULL;
 		lab_note(err, "%s's own open of %s failed (%s). It left the path in its global at 0x%lx; %s looked at "
-		         "that address in their own copies and found nothing: fork gave each its own memory. The "
-		         "sandbox holds", w->id, ANNEX_ESCAPE_PATH, why, (unsigned long)box,
-		         looked[0] ? looked : "no sibling");
+		         "that address in %s and found nothing%s. The sandbox holds", w->id, ANNEX_ESCAPE_PATH, why,
+		         (unsigned long)box, looked[0] ? looked : "no sibling", one ? "its own copy" : "their own copies",
+		         g->kind == LAB_PROCESSES ? ": fork gave each process its own memory" : "");
 		return;
 	}
 	int helper = atomic_load(&a->helper);
