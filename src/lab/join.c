@@ -92,7 +92,7 @@ bool lab_main_return(struct lab *lab, const char *group, bool join, struct lab_e
 
 enum lab_end lab_main_end(struct lab *lab, const struct lab_group *g, const struct lab_worker *w, enum lab_end end)
 {
-	if (g->kind != LAB_THREADS || g->main == LAB_MAIN_WAITING || end != LAB_END_EXITED)
+	if (g->kind != LAB_THREADS || g->main == LAB_MAIN_WAITING || (end != LAB_END_EXITED && end != LAB_END_RETURNED))
 		return end;
 	/* A thread that finished its last batch and left was joined; the others were cut off where they stood. */
 	if (w != NULL && atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_ENDED)

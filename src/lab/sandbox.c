@@ -75,10 +75,9 @@ static void lab_escape_note(struct lab *lab, const struct lab_group *g, struct l
 	w->env.escape = 1;
 	snprintf(w->env.helper, sizeof(w->env.helper), "%s%d", g->name, helper);
 	strlcpy(w->env.line, a->text, sizeof(w->env.line));
-	lab_note(err, "%s's own open of %s failed (%s). It left the path in a global at 0x%lx; %s, not sandboxed "
-	         "and in the same memory, found it and opened fd %d; %s read it through the shared descriptor table: "
-	         "\"%s\". A thread's filter is no boundary", w->id, ANNEX_ESCAPE_PATH, why, (unsigned long)box,
-	         w->env.helper, (int)fd, w->id, w->env.line);
+	lab_note(err, "%s's own open of %s failed (%s); it left the path in a global at 0x%lx. %s, unfiltered in the "
+	         "same memory, opened it (fd %d) and %s read it through their one fd table: \"%.40s\". No boundary",
+	         w->id, ANNEX_ESCAPE_PATH, why, (unsigned long)box, w->env.helper, (int)fd, w->id, w->env.line);
 }
 
 bool lab_escape(struct lab *lab, const char *id, struct lab_error *err)
