@@ -42,7 +42,9 @@ static bool lab_escape_serve(struct lab *lab, struct lab_group *g, const struct 
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *s = &g->workers[i];
 		int32_t answer;
-		if (s == asker || !s->alive || lab_worker_deaf(lab, s) != NULL)
+		/* One deaf to requests, or busy with a long task, cannot look. */
+		if (s == asker || !s->alive || lab_worker_deaf(lab, s) != NULL ||
+		    atomic_load(&lab_slot(lab, s)->state) == LAB_ACT_BLOCKING)
 			continue;
 		if (!lab_request(lab, g, s, INSTR_ASK_SERVE, 0, &answer, err))
 			return false;
