@@ -23,7 +23,7 @@ static void batch_envjoin_worker(struct json_object *wo, const struct lab *lab, 
 {
 	const char *name = lab_env_name(lab);
 
-	if (g->workload == LAB_WORK_BATCHES || g->main != LAB_MAIN_WAITING)
+	if (g->workload == LAB_WORK_BATCHES)
 		json_object_object_add(wo, "batches", batch_batches(w->counted, w->delivered));
 	if (name[0] != '\0') {
 		struct json_object *e = json_object_new_object();
@@ -54,7 +54,7 @@ void batch_envjoin_json(struct json_object *groups, const struct lab *lab, const
 		struct json_object *go = json_object_array_get_idx(groups, (size_t)i), *workers;
 		if (g->kind == LAB_THREADS)
 			json_object_object_add(go, "main", json_object_new_string(batch_main_name(g->main)));
-		if (g->workload == LAB_WORK_BATCHES || g->main != LAB_MAIN_WAITING)
+		if (g->workload == LAB_WORK_BATCHES)
 			json_object_object_add(go, "batches", batch_batches(g->counted, g->delivered));
 		if (!json_object_object_get_ex(go, "workers", &workers))
 			continue;

@@ -77,7 +77,11 @@ bool lab_main_return(struct lab *lab, const char *group, bool join, struct lab_e
 		return true;
 	}
 	lab_batches_read(lab, g, &counted, &delivered, &cut);
-	if (join)
+	if (!join && g->workload != LAB_WORK_BATCHES)
+		lab_note(err, "the main thread of %s returned from main without joining: exit() ended the process and its "
+		         "threads wherever they stood, in the middle of their work ('workload batches %s' counts what was "
+		         "under way against what was delivered)", g->name, g->name);
+	else if (join)
 		lab_note(err, "the main thread of %s said no more batches, joined each thread as it delivered its last, then "
 		         "returned: %lld increments counted, %lld delivered, none lost",
 		         g->name, (long long)counted, (long long)delivered);

@@ -18,7 +18,7 @@ void envjoin_story_exit(const struct lab *lab, const struct lab_event *ev, char 
 		         "then returned from main (exit status %d)", (int)ev->pid, ev->group, who, ev->status);
 		return;
 	}
-	if (g == NULL || g->counted == 0) {
+	if (g == NULL || g->counted == 0 || g->workload != LAB_WORK_BATCHES) {
 		snprintf(buf, len, "host %d of %s: its main thread returned from main without joining; exit() ended %s "
 		         "wherever they stood", (int)ev->pid, ev->group, who);
 		return;
@@ -35,6 +35,10 @@ bool envjoin_group_text(const struct lab_group *g, char *buf, size_t len)
 
 	if (g->workload != LAB_WORK_BATCHES && g->main == LAB_MAIN_WAITING)
 		return false;
+	if (g->workload != LAB_WORK_BATCHES) {
+		snprintf(buf, len, "main returned without joining: exit() ended every thread mid-work");
+		return true;
+	}
 	story_number(g->counted, counted, sizeof(counted));
 	story_number(g->delivered, delivered, sizeof(delivered));
 	story_number(g->counted - g->delivered, lost, sizeof(lost));
@@ -68,6 +72,10 @@ bool envjoin_worker_text(const struct lab *lab, const struct lab_group *g, const
 	if (!w->alive) {
 		if (w->end != LAB_END_RETURNED && !(w->end == LAB_END_ENDED && g->main == LAB_MAIN_JOINED))
 			return false;
+		if (g->workload != LAB_WORK_BATCHES) {
+			snprintf(buf, len, "cut off when its main thread returned");
+			return w->end == LAB_END_RETURNED;
+		}
 		story_number(w->counted, counted, sizeof(counted));
 		story_number(w->delivered, delivered, sizeof(delivered));
 		snprintf(buf, len, "%s: %s counted, %s delivered", w->end == LAB_END_RETURNED ? "cut off mid-batch" : "joined",

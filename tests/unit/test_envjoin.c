@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "../not_judged.h"
 
+#include "batch/batch.h"
 #include "lab/annex.h"
 #include "lab/lab.h"
 #include "view/frames.h"
@@ -367,6 +369,72 @@ static void test_refusals(void **state)
 	assert_false(lab_main_return(fx->lab, "T", false, &err));
 }
 
+/* The last line of a --json run that is a report. */
+static struct json_object *last_report(char *text)
+{
+	struct json_object *report = NULL;
+
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		struct json_object *o = json_tokener_parse(line), *ev;
+		if (o != NULL && json_object_object_get_ex(o, "event", &ev) &&
+		    strcmp(json_object_get_string(ev), "report") == 0) {
+			json_object_put(report);
+			report = o;
+		} else {
+			json_object_put(o);
+		}
+	}
+	return report;
+}
+
+static struct json_object *at(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no \"%s\" in %s", key, json_object_to_json_string(o));
+	return v;
+}
+
+/* The same outcomes as the screenless front end reports them in JSON. */
+static void test_json_report(void **state)
+{
+	struct fixture *fx = *state;
+	static const char text[] = "spawn threads 2 as T; sync atomic T; workload batches T; setenv T1 PTVIZ_TEST_SEEN=1; "
+	                           "chdir T1 /; sandbox T2; escape T2; run 0.3; return T; report";
+	struct batch_options opt = { .json = true, .hz = 10, .source = "-c" };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	int rc = batch_run(fx->lab, text, strlen(text), &opt, f, stderr);
+	fclose(f);
+	remember(fx);
+	assert_int_equal(rc, 0);
+	struct json_object *report = last_report(out);
+	free(out);
+	assert_non_null(report);
+	struct json_object *g = json_object_array_get_idx(at(report, "groups"), 0);
+	assert_string_equal(json_object_get_string(at(g, "main")), "returned");
+	struct json_object *b = at(g, "batches");
+	int64_t counted = json_object_get_int64(at(b, "counted")), delivered = json_object_get_int64(at(b, "delivered"));
+	assert_true(counted >= delivered);
+	assert_int_equal(json_object_get_int64(at(b, "undelivered")), counted - delivered);
+	struct json_object *t1 = json_object_array_get_idx(at(g, "workers"), 0);
+	struct json_object *t2 = json_object_array_get_idx(at(g, "workers"), 1);
+	struct json_object *env = at(t2, "environment");
+	assert_string_equal(json_object_get_string(at(env, "value")), "1");
+	assert_false(json_object_get_boolean(at(env, "in_proc_environ")));
+	assert_string_equal(json_object_get_string(at(t2, "cwd")), "/");
+	assert_false(json_object_get_boolean(at(t1, "sandboxed")));
+	assert_true(json_object_get_boolean(at(t2, "sandboxed")));
+	assert_true(json_object_get_boolean(at(at(t2, "escape"), "read")));
+	assert_string_equal(json_object_get_string(at(at(t2, "escape"), "helper")), "T1");
+	assert_string_equal(json_object_get_string(at(t2, "end")), "returned");
+	json_object_put(report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sandboxed_thread_is_no_boundary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sandboxed_process_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_report, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
