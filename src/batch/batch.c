@@ -16,6 +16,7 @@
 #include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
+#include "batch_envjoin.h"
 
 struct batch {
 	struct lab *lab;
@@ -212,8 +213,11 @@ static void batch_report_text(struct batch *b, const struct report *r)
 		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers, rg->noun, rg->memory,
 		        lab_sync_name(g->sync), g->alive, g->nworkers);
 		batch_text_figures(b, rg);
-		for (int j = 0; j < rg->nworkers; j++)
+		batch_envjoin_text_group(b->out, rg);
+		for (int j = 0; j < rg->nworkers; j++) {
 			batch_text_worker(b, rg, &rg->workers[j]);
+			batch_envjoin_text_worker(b->out, b->lab, rg, &rg->workers[j]);
+		}
 		for (int k = 0; k < rg->nkids; k++) {
 			const struct lab_kid *kid = rg->kids[k].kid;
 			fprintf(b->out, "    child %d of %s: %s, parent now %d%s, %c\n", (int)kid->pid, kid->parent_id,
@@ -397,6 +401,7 @@ static void batch_report_json(struct batch *b, const struct report *r)
 	batch_json_machine(o, r);
 	for (int i = 0; i < r->ngroups; i++)
 		json_object_array_add(groups, batch_json_group(&r->groups[i]));
+	batch_envjoin_json(groups, b->lab, r);
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);
 }

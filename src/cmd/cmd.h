@@ -31,6 +31,12 @@ enum cmd_verb {
 	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
 	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
 	CMD_FILES,       /* files on|off [GROUP]: show each worker's open file descriptors */
+	CMD_RETURN,      /* return GROUP: the thread host's main thread returns from main without joining */
+	CMD_JOIN,        /* join GROUP: ... after joining every thread */
+	CMD_SETENV,      /* setenv WORKER NAME=VALUE */
+	CMD_CHDIR,       /* chdir WORKER DIR */
+	CMD_SANDBOX,     /* sandbox WORKER: a seccomp filter that refuses to open files */
+	CMD_ESCAPE,      /* escape WORKER: a sandboxed worker asks a sibling to open a file for it */
 };
 
 #define CMD_WORD_MAX 32
@@ -55,6 +61,7 @@ struct cmd {
 	int schedule[LAB_SCHEDULE_MAX];
 	int schedule_column[LAB_SCHEDULE_MAX];   /* where each number is written */
 	char bench[CMD_WORD_MAX];    /* bench: which measurement */
+	char value[CMD_WORD_MAX];    /* setenv's NAME=VALUE, chdir's directory */
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
 	int value_column;            /* where spawn's count or close's file descriptor is written */

@@ -51,4 +51,12 @@ bool cmd_arg_worker(const struct cmd_statement *st, int i, struct cmd *c, const 
 /* Word i, if there, is a group; then the end. */
 bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const char *example, struct cmd_error *err);
 
+/* The verbs of the environment, the sandbox and the main thread's return (verbs_envjoin.c). */
+bool cmd_parse_main_return(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_main_return(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+bool cmd_parse_worker_text(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_worker_text(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+bool cmd_parse_sandbox(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_sandbox(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+
 #endif

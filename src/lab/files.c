@@ -102,7 +102,7 @@ static bool lab_request_answered(struct lab *lab, const void *arg)
 }
 
 /* The live worker named id, able to carry out a request now. */
-static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g,
+struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g,
                                           struct lab_error *err)
 {
 	lab_dispatch(lab);
@@ -125,7 +125,7 @@ static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struc
 }
 
 /* Asks a worker to carry out a request and waits for its answer (slot->arg). */
-static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_ask req,
+bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_ask req,
                         int32_t arg, int32_t *answer, struct lab_error *err)
 {
 	struct instr_slot *s = lab_slot(lab, w);
@@ -152,7 +152,8 @@ bool lab_open_file(struct lab *lab, const char *id, struct lab_error *err)
 	if (w == NULL || !lab_request(lab, g, w, INSTR_ASK_OPEN, 0, &fd, err))
 		return false;
 	if (fd < 0)
-		return lab_fail(err, "%s could not open a file: %s", w->id, strerror(-fd));
+		return lab_fail(err, "%s could not open a file: %s%s", w->id, strerror(-fd),
+		                w->env.sandboxed ? " (the seccomp filter it put itself in refuses it: 'sandbox')" : "");
 	g->files = true;
 	lab_group_read_files(g);
 	if (g->kind == LAB_THREADS)

@@ -1,6 +1,8 @@
 /* The instrument panel's mapping and the futex calls that gate workers on it. */
 #include "instr.h"
 
+#include "annex.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -14,7 +16,8 @@ bool instr_map(struct instr *in, int ngates, int nslots)
 {
 	size_t gates = (size_t)ngates * sizeof(struct instr_gate);
 	size_t slots = (size_t)nslots * sizeof(struct instr_slot);
-	size_t size = gates + slots;
+	size_t annex = (size_t)nslots * sizeof(struct instr_annex);
+	size_t size = gates + slots + annex;
 	long page = sysconf(_SC_PAGESIZE);
 
 	size = (size + (size_t)page - 1) & ~((size_t)page - 1);
@@ -25,6 +28,7 @@ bool instr_map(struct instr *in, int ngates, int nslots)
 	memset(in, 0, sizeof(*in));
 	in->gates = p;
 	in->slots = (struct instr_slot *)((char *)p + gates);
+	in->annex = (struct instr_annex *)((char *)p + gates + slots);
 	in->ngates = ngates;
 	in->nslots = nslots;
 	in->size = size;

@@ -36,6 +36,8 @@ enum instr_ask {
 	INSTR_ASK_OPEN = 1 VOCAB_INJECTS(VOCAB_ONE),  /* open a file of its own; arg: the new fd or -errno */
 	INSTR_ASK_CLOSE,  /* arg: the fd to close; then 0 or -errno */
 	INSTR_ASK_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
+	/* setenv, chdir, sandbox and escape (worker_env.c, worker_sandbox.c): their text is in the annex */
+	INSTR_ASK_SETENV, INSTR_ASK_CHDIR, INSTR_ASK_SANDBOX, INSTR_ASK_POST, INSTR_ASK_SERVE, INSTR_ASK_COLLECT,
 };
 
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
@@ -123,7 +125,8 @@ struct instr_gate {
 	_Atomic uint32_t sync;     /* enum lab_sync */
 	_Atomic uint32_t workload; /* enum lab_workload */
 	_Atomic uint32_t flags;    /* INSTR_GATE_* */
-	uint8_t pad[44];
+	_Atomic uint32_t main_ask; /* to the thread host's main thread: enum annex_main (annex.h) */
+	uint8_t pad[40];
 	_Atomic uint32_t pending __attribute__((aligned(64))); /* workers ptviz still waits for in a hold */
 	_Atomic uint32_t sleepers; /* workers asleep on seq */
 	uint8_t pad2[56];
@@ -132,9 +135,12 @@ struct instr_gate {
 _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");
 _Static_assert(sizeof(struct instr_gate) == 128, "a gate is two cache lines");
 
+struct instr_annex;
+
 struct instr {
 	struct instr_gate *gates;
 	struct instr_slot *slots;
+	struct instr_annex *annex;   /* one a slot, beside the slots (annex.h) */
 	int ngates;
 	int nslots;
 	size_t size;

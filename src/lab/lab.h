@@ -40,6 +40,32 @@ enum lab_end {
 	LAB_END_ENDED,     /* a thread that left its loop on `kill` */
 	LAB_END_SIGNAL,    /* a signal from outside ptviz */
 	LAB_END_EXITED,    /* its process exited for another reason */
+	LAB_END_RETURNED,  /* its host's main thread returned from main (return, join): exit() ended the process */
+};
+
+/* What a thread host's main thread was told to do (join.c). */
+enum lab_main {
+	LAB_MAIN_WAITING = 0, /* it waits for its threads, as ptviz's hosts do unless told */
+	LAB_MAIN_RETURNED,    /* `return`: it returned from main without joining */
+	LAB_MAIN_JOINED,      /* `join`: no more batches, it joined every thread, then returned */
+};
+
+/*
+ * A worker's environment, working directory and sandbox, read where they
+ * live (env.c): the environment in its process's memory (environ), the
+ * directory from /proc/PID/task/TID/cwd.
+ */
+#define LAB_ENV_TEXT_MAX 64
+struct lab_worker_env {
+	bool read;               /* its environ was read (setenv has named a variable) */
+	bool has;                /* the variable is in it ... */
+	char value[LAB_ENV_TEXT_MAX];  /* ... with this value */
+	bool at_start;           /* the variable is in /proc/PID/environ: the environment its process began with */
+	char cwd[LAB_ENV_TEXT_MAX];    /* its working directory, "" until chdir is used */
+	bool sandboxed;          /* it put itself in a seccomp filter that refuses to open files */
+	int escape;              /* escape: 0 not tried, 1 it read the file through a sibling, -1 nobody opened it */
+	char helper[LAB_ID_MAX]; /* the sibling that opened the file for it */
+	char line[LAB_ENV_TEXT_MAX];   /* the first line it read */
 };
 
 /* An open file descriptor, as /proc shows it. */
@@ -130,6 +156,9 @@ struct lab_worker {
 	bool stopped;
 	int stop_signal;         /* the signal that stopped it, 0 when not known */
 	double stopped_at;       /* when ptviz saw it stop */
+	int64_t counted;         /* batches: its own count in the panel, final even after its process died */
+	int64_t delivered;       /* batches: the increments of the batches whose result it delivered */
+	struct lab_worker_env env;
 };
 
 struct lab_group {
@@ -182,6 +211,11 @@ struct lab_group {
 	bool files;              /* watch every worker's file descriptors (after open or close) */
 	int nkids;
 	struct lab_kid kids[LAB_KIDS_MAX];  /* children its workers forked, oldest first */
+	/* return and join (join.c) */
+	int64_t counted;         /* batches: the workers' counts, summed */
+	int64_t delivered;       /* batches: the increments of the batches delivered, summed */
+	enum lab_main main;      /* what the thread host's main thread was told */
+	double main_at;          /* when */
 };
 
 enum lab_event_kind {
@@ -409,6 +443,30 @@ void lab_read_files(struct lab *lab, const char *group);
  * first fork on; it ends with its group (kill GROUP, reset).
  */
 bool lab_fork_child(struct lab *lab, const char *worker, struct lab_error *err);
+
+/*
+ * A thread host's main thread returns from main (join.c): without join, exit()
+ * ends every thread wherever it stands, and the batches under way are lost;
+ * with join (batches workload only), each thread finishes its batch and
+ * delivers it first.  Waits up to a few seconds for the host to exit.
+ */
+bool lab_main_return(struct lab *lab, const char *group, bool join, struct lab_error *err);
+/*
+ * The environment, the working directory and a sandbox (env.c, sandbox.c).
+ * setenv and chdir are done by the worker itself; from then on every
+ * worker's value of that variable is read from environ in its process's
+ * memory, and its directory from /proc.  sandbox: the worker puts itself in a
+ * seccomp filter that refuses to open files (EPERM).  escape: a sandboxed
+ * worker leaves the path of a file in a global and asks its siblings to look
+ * there; a thread's siblings share that memory, a process's do not.
+ */
+bool lab_setenv(struct lab *lab, const char *worker, const char *assignment, struct lab_error *err);
+bool lab_chdir(struct lab *lab, const char *worker, const char *dir, struct lab_error *err);
+bool lab_sandbox(struct lab *lab, const char *worker, struct lab_error *err);
+bool lab_escape(struct lab *lab, const char *worker, struct lab_error *err);
+/* The variable setenv named last ("" none), and whether chdir has been used. */
+const char *lab_env_name(const struct lab *lab);
+bool lab_cwd_watched(const struct lab *lab);
 
 /*
  * What the machine is doing beside ptviz (machine.c).  Every observation

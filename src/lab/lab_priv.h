@@ -89,6 +89,8 @@ struct lab {
 	 * or ptviz moving workers to other CPUs.  A stat read before is read again.
 	 */
 	uint32_t stat_epoch;
+	char env_name[32];       /* the variable setenv named last: read in every worker's environ (env.c) */
+	bool cwd_watched;        /* chdir was used: every worker's directory is read */
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
@@ -246,6 +248,22 @@ void lab_control_update(struct instr_slot *s, uint32_t clear, uint32_t set);
 
 /* Has every live worker of the group (arg) settled where step mode leaves it?  A lab_done_fn. */
 bool lab_group_settled(struct lab *lab, const void *arg);
+
+/* ---- env.c, join.c: the environment, the directory, the sandbox, what was delivered ---- */
+
+/* Each worker's delivered batches, sandbox, and (once named) environment variable and directory. */
+void lab_observe_env_and_batches(struct lab *lab);
+/* What a group's workers counted and delivered, from the panel; cut: how many had a batch under way. */
+void lab_batches_read(struct lab *lab, struct lab_group *g, int64_t *counted, int64_t *delivered, int *cut);
+/* A live worker's annex starts again with its count (lab_group_restart). */
+void lab_annex_restart(struct lab *lab, const struct lab_worker *w);
+/* How a worker of a host whose main thread returned ended (end: as the exit would have it otherwise); w NULL: the host. */
+enum lab_end lab_main_end(struct lab *lab, const struct lab_group *g, const struct lab_worker *w, enum lab_end end);
+/* The live worker named id, able to carry out a request now (files.c). */
+struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g, struct lab_error *err);
+/* Asks a worker to carry out a request and waits for its answer (files.c). */
+bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_ask req, int32_t arg,
+                 int32_t *answer, struct lab_error *err);
 
 /* ---- scenarios.c: the scenario switches ---- */
 

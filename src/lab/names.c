@@ -19,6 +19,7 @@ const char *lab_end_name(enum lab_end end)
 	case LAB_END_ENDED: return "ended";
 	case LAB_END_SIGNAL: return "signal";
 	case LAB_END_EXITED: return "exited";
+	case LAB_END_RETURNED: return "returned";
 	default: return "alive";
 	}
 }

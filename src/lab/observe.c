@@ -460,6 +460,7 @@ void lab_observe(struct lab *lab)
 	lab->pass.dispatch_ns = lab_ns() - t;
 	lab_observe_mask(lab, ~0u);
 	lab_observe_files_and_kids(lab);
+	lab_observe_env_and_batches(lab);
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;

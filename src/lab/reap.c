@@ -102,7 +102,7 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 {
 	double now = lab_now(lab);
 	struct lab_worker *cause = lab_find_cause(lab, g, pid);
-	enum lab_end end = lab_exit_end(status, killed_by_lab, cause);
+	enum lab_end end = lab_main_end(lab, g, NULL, lab_exit_end(status, killed_by_lab, cause));
 	int dying = 0;
 
 	for (int i = 0; i < g->nworkers; i++)
@@ -124,7 +124,7 @@ static void lab_process_exited(struct lab *lab, struct lab_group *g, pid_t pid, 
 			w->fault = atomic_load(&lab_slot(lab, w)->fault);
 			lab_worker_bury(lab, g, w, LAB_END_FAULT, now);
 		} else {
-			lab_worker_bury(lab, g, w, cause != NULL ? LAB_END_SIBLING : end, now);
+			lab_worker_bury(lab, g, w, cause != NULL ? LAB_END_SIBLING : lab_main_end(lab, g, w, end), now);
 		}
 		if (zombie) {
 			w->zombie = g->kind == LAB_PROCESSES;

@@ -40,11 +40,13 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 			atomic_store(&s->done, 0);
 			atomic_store(&s->refused, 0);
 			atomic_store(&s->arrivals_ns, 0);
+			lab_annex_restart(lab, w);
 			lab_control_update(s, 0, INSTR_CTL_DROP);
 			lab_poke(lab, g, w);
 		}
 		/* The dead count for nothing in the new run. */
 		w->done = 0;
+		w->counted = w->delivered = 0;
 		w->refused = 0;
 		w->counter = start;
 		/* Written here, not by the worker: read again. */
@@ -56,6 +58,7 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 	g->next_turn = 0;
 	lab->schedule_next = 0;
 	g->increments = 0;
+	g->counted = g->delivered = 0;
 	g->counter = g->shared ? start : start * g->nworkers;
 	g->lost = 0;
 	g->refused = 0;

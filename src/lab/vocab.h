@@ -35,7 +35,8 @@
 	X(DEADLOCK, "deadlock", "take lock A and lock B (odd workers A first, even B first), counter++") \
 	X(IO, "io", "wait 2 ms as for I/O, then counter++") \
 	X(CPU, "cpu", "compute for a while, then counter++") \
-	X(EVENTLOOP, "eventloop", "worker 1 serves tasks as they arrive (counter++ each); the others wait")
+	X(EVENTLOOP, "eventloop", "worker 1 serves tasks as they arrive (counter++ each); the others wait") \
+	X(BATCHES, "batches", "counter++ in batches of 1 000 000; a batch's result is delivered when it is done")
 
 /*
  * One operation as separate micro-steps, which step mode gates one by one.

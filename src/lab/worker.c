@@ -1,6 +1,7 @@
 /* A worker's life: set up after the fork, the thread host and the process, the boundary where it answers ptviz, its faults and requests. */
 #include "worker_priv.h"
 
+#include "annex.h"
 #include "session.h"
 
 #include <errno.h>
@@ -271,7 +272,9 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 		answer = worker_fork();
 		break;
 	default:
-		return false;
+		if (!worker_annex_request(s, instr_ctl_fault(ctl), &answer))
+			return false;
+		break;
 	}
 	atomic_store(&s->arg, answer);
 	atomic_fetch_and(&s->control, ~INSTR_CTL_FAULT_MASK);
@@ -511,7 +514,9 @@ static void *worker_thread(void *p)
 	pthread_setname_np(pthread_self(), a->name);
 	while (atomic_load(&worker_threads_go) == 0)
 		instr_futex_wait(&worker_threads_go, 0, -1);
+	worker_annex_start(a->slot);
 	worker_run(a->gate, a->slot, &m);
+	worker_thread_left(a->gate);
 	return NULL;
 }
 
@@ -524,6 +529,7 @@ _Noreturn void worker_host_main(struct instr *in, int gate, const int *slots, in
 	pthread_attr_t attr;
 	int started = 0, rc = 0;
 
+	worker_annex_panel(in);
 	if (threads == NULL || args == NULL) {
 		rc = ENOMEM;
 		goto report;
@@ -547,10 +553,7 @@ report:
 		_exit(2);
 	close(ready_fd);
 	worker_go_idle();
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	/* Every thread ended on request: the host has nothing left to do. */
-	_exit(0);
+	worker_host_wait(g, threads, started);
 }
 
 _Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct worker_segment *seg)
@@ -563,6 +566,8 @@ _Noreturn void worker_process_main(struct instr *in, int gate, int slot, struct 
 		m.lock_b = &seg->lock_b;
 		m.shared = true;
 	}
+	worker_annex_panel(in);
+	worker_annex_start(&in->slots[slot]);
 	worker_run(&in->gates[gate], &in->slots[slot], &m);
 	_exit(0);
 }

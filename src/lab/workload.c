@@ -1,6 +1,8 @@
 /* The workloads' code, run between two boundaries: counter++ under each sync mode, withdraw, deadlock, io, cpu, the event loop, the GIL's slice, and step mode's micro-steps. */
 #include "worker_priv.h"
 
+#include "annex.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <time.h>
@@ -382,6 +384,11 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 		case LAB_WORK_CPU:
 			worker_compute();
 			worker_increment(s, sync, m, &done);
+			break;
+		case LAB_WORK_BATCHES:
+			worker_increment(s, sync, m, &done);
+			if (done % ANNEX_BATCH == 0 && worker_batch_delivered(s, done))
+				return;   /* no more work: the thread ends, and its host joins it */
 			break;
 		default:
 			/* Each operation publishes done itself, before its phase is even again. */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../view/envjoin.h"
 #include "../view/explain.h"
 #include "../view/story.h"
 #include "groups_column.h"
@@ -66,7 +67,7 @@ static bool groups_detail_picture(struct column *c, int y, int i, const char *ba
 {
 	struct ui *ui = c->ui;
 	const struct lab_worker *w = &c->g->workers[i];
-	char text[200];
+	char text[200], more[160];
 	enum ui_role role = ROLE_SECONDARY;
 
 	if (c->g->workload == LAB_WORK_EVENTLOOP) {
@@ -88,6 +89,10 @@ static bool groups_detail_picture(struct column *c, int y, int i, const char *ba
 		ui_put_first_cut(ui, c->win, y, c->x + 1, groups_room(c), ui->role[c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE], alt);
 		ui_hit_add(ui, HIT_WORKER, c->win, y, c->x + 1, c->w - 2, c->gi, i);
 		return true;
+	} else if (envjoin_worker_text(ui->lab, c->g, w, more, sizeof(more))) {
+		/* The environment, the directory and the sandbox as read where they live, or the batches delivered. */
+		snprintf(text, sizeof(text), " %s     %s", bar, more);
+		role = w->env.sandboxed ? ROLE_LOST : c->g->kind == LAB_THREADS ? ROLE_SHARED : ROLE_PRIVATE;
 	} else if (w->holds || w->wants || c->g->workload == LAB_WORK_DEADLOCK) {
 		/* The deadlock's picture: what each holds and what it waits for (its stack is on its first line). */
 		snprintf(text, sizeof(text), " %s     holds %s%s%s", bar, explain_held(w->holds, true), w->wants ? ", " : "",
@@ -106,7 +111,11 @@ static void groups_detail_death(struct column *c, int y, const struct lab_worker
 {
 	char text[160];
 
-	if (w->end == LAB_END_FAULT)
+	char more[128];
+
+	if (envjoin_worker_text(c->ui->lab, c->g, w, more, sizeof(more)))
+		snprintf(text, sizeof(text), " %s     at %.1fs, %s", bar, w->died_at, more);
+	else if (w->end == LAB_END_FAULT)
 		snprintf(text, sizeof(text), " %s     at %.1fs it %s", bar, w->died_at, story_fault(w->fault));
 	else if (w->end == LAB_END_SIBLING)
 		snprintf(text, sizeof(text), " %s     at %.1fs, with its host process", bar, w->died_at);

@@ -14,6 +14,7 @@
 #define EXPLAIN_SHARED (1u << 4)    /* one counter for all: threads, or a shared segment */
 #define EXPLAIN_GIL (1u << 5)
 #define EXPLAIN_LOCKORDER (1u << 6)
+#define EXPLAIN_SANDBOX (1u << 7)   /* a worker put itself in a seccomp filter */
 #define EXPLAIN_WORKLOAD(w) (1u << (8 + (w)))
 
 /* The first row whose facts the group all has gives the note; the last asks for none. */
@@ -22,6 +23,10 @@ static const struct explain_note {
 	const char *line[2];     /* line[0] NULL: composed (step mode's schedule) */
 } explain_notes[] = {
 	{ EXPLAIN_STEPPING, { NULL, "N steps the selected worker; S leaves step mode" } },
+	{ EXPLAIN_SANDBOX | EXPLAIN_THREADS,
+	  { "a thread's seccomp filter is its own, but its memory and files", "are not: a sibling can open for it, so it is no boundary" } },
+	{ EXPLAIN_SANDBOX,
+	  { "a process's seccomp filter holds for all of it, and no", "sibling shares its memory: a boundary, as browsers use" } },
 	{ EXPLAIN_CHILDREN,
 	  { "a child whose parent dies is an orphan; ptviz asked to be", "the child subreaper, so the kernel gives orphans to it" } },
 	{ EXPLAIN_FILES | EXPLAIN_THREADS,
@@ -38,6 +43,8 @@ static const struct explain_note {
 	  { "GIL: each process has its own, as each Python process", "has its own interpreter: processes still run side by side" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_EVENTLOOP),
 	  { "one loop serves a task each ms; 'inject block' on it freezes", "everything; on a pool worker, the loop serves on" } },
+	{ EXPLAIN_WORKLOAD(LAB_WORK_BATCHES) | EXPLAIN_THREADS,
+	  { "a result is delivered when a batch is done; if main returns", "without join, exit() ends the threads and their batches" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_IO),
 	  { "io: each operation waits 2 ms, as for a disk or a socket;", "a waiting worker needs no CPU, so more workers do more" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_WITHDRAW) | EXPLAIN_SHARED,
@@ -51,12 +58,21 @@ static const struct explain_note {
 	{ 0, { "fork() copied ptviz's memory: the same addresses, other pages;", "each adds to its own copy, so nothing is shared and none lost" } },
 };
 
+static unsigned explain_sandbox(const struct lab_group *g)
+{
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].env.sandboxed)
+			return EXPLAIN_SANDBOX;
+	}
+	return 0;
+}
+
 static unsigned explain_facts(const struct lab_group *g)
 {
 	return (g->stepping ? EXPLAIN_STEPPING : 0) | (g->nkids > 0 ? EXPLAIN_CHILDREN : 0) |
 	       (g->files ? EXPLAIN_FILES : 0) | (g->kind == LAB_THREADS ? EXPLAIN_THREADS : 0) |
 	       (g->shared ? EXPLAIN_SHARED : 0) | (g->gil ? EXPLAIN_GIL : 0) | (g->lockorder ? EXPLAIN_LOCKORDER : 0) |
-	       EXPLAIN_WORKLOAD(g->workload);
+	       EXPLAIN_WORKLOAD(g->workload) | explain_sandbox(g);
 }
 
 /* "step mode: n steps the next in schedule 1 [2] 1", or "... each in turn" without one. */

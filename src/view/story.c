@@ -1,6 +1,8 @@
 /* Plain-words accounts of what happened, shared by every front end. */
 #include "story.h"
 
+#include "envjoin.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -181,6 +183,10 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 	story_ids(ev, ev->cause, others, sizeof(others));
 	story_survivors(lab, ev, alive, sizeof(alive));
 
+	if (ev->end == LAB_END_RETURNED) {
+		envjoin_story_exit(lab, ev, buf, len);
+		return;
+	}
 	if (ev->end == LAB_END_ENDED) {
 		snprintf(buf, len, "%s ended alone on request; its host %d and %s go on", ev->ids[0], (int)ev->pid,
 		         alive[0] ? alive : "no other thread");
