@@ -31,6 +31,7 @@ enum cmd_verb {
 	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
 	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
 	CMD_FILES,       /* files on|off [GROUP]: show each worker's open file descriptors */
+	CMD_TOUCH,       /* touch WORKER [KIB]: the worker writes memory it shares with ptviz since fork */
 };
 
 #define CMD_WORD_MAX 32
@@ -44,6 +45,7 @@ struct cmd {
 	enum lab_kind kind;          /* spawn */
 	int count;                   /* spawn: how many workers */
 	int fd;                      /* close: the file descriptor */
+	int kib;                     /* touch: how much the worker writes */
 	bool shared;                 /* spawn processes ... shared */
 	enum lab_sync sync;          /* sync */
 	enum lab_fault fault;        /* inject */

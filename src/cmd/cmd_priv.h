@@ -51,4 +51,8 @@ bool cmd_arg_worker(const struct cmd_statement *st, int i, struct cmd *c, const 
 /* Word i, if there, is a group; then the end. */
 bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const char *example, struct cmd_error *err);
 
+/* verbs_touch.c: touch WORKER [KIB] */
+bool cmd_parse_touch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_touch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+
 #endif

@@ -530,6 +530,8 @@ const struct cmd_entry cmd_entries[] = {
 	  .usage = { { "close WORKER FD", NULL, "the worker closes descriptor FD" } } },
 	{ .name = "fork", .verb = CMD_FORK, .parse = parse_fork, .exec = exec_fork,
 	  .usage = { { "fork WORKER", NULL, "the worker forks a child of its own" } } },
+	{ .name = "touch", .verb = CMD_TOUCH, .parse = cmd_parse_touch, .exec = cmd_exec_touch,
+	  .usage = { { "touch WORKER [KIB]", NULL, "it writes KiB shared since fork: copy-on-write" } } },
 	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
 	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
 	{ .name = NULL },

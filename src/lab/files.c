@@ -102,7 +102,7 @@ static bool lab_request_answered(struct lab *lab, const void *arg)
 }
 
 /* The live worker named id, able to carry out a request now. */
-static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g,
+struct lab_worker *lab_requestable(struct lab *lab, const char *id, struct lab_group **g,
                                           struct lab_error *err)
 {
 	lab_dispatch(lab);
@@ -125,8 +125,8 @@ static struct lab_worker *lab_requestable(struct lab *lab, const char *id, struc
 }
 
 /* Asks a worker to carry out a request and waits for its answer (slot->arg). */
-static bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, enum instr_ask req,
-                        int32_t arg, int32_t *answer, struct lab_error *err)
+bool lab_request(struct lab *lab, struct lab_group *g, struct lab_worker *w, int req,
+                 int32_t arg, int32_t *answer, struct lab_error *err)
 {
 	struct instr_slot *s = lab_slot(lab, w);
 

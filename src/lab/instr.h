@@ -36,6 +36,7 @@ enum instr_ask {
 	INSTR_ASK_OPEN = 1 VOCAB_INJECTS(VOCAB_ONE),  /* open a file of its own; arg: the new fd or -errno */
 	INSTR_ASK_CLOSE,  /* arg: the fd to close; then 0 or -errno */
 	INSTR_ASK_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
+	INSTR_ASK_TOUCH,  /* arg: KiB of the pages shared with ptviz since fork to write; then the pages written */
 };
 
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */
