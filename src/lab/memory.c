@@ -26,6 +26,8 @@ struct lab_memory {
 	int nslots;
 	uint32_t *slot_serial;   /* the worker the due time is for (a slot is reused) */
 	double *slot_due;
+	uintptr_t *stack_lo, *stack_hi;  /* a thread's stack mapping, found once in its host's maps (0: not yet) */
+	int gate_next[LAB_MAX_GROUPS];   /* the thread whose stack is read next: a pass reads what its budget allows */
 	uint32_t gate_serial[LAB_MAX_GROUPS];
 	double gate_due[LAB_MAX_GROUPS];
 };
@@ -85,10 +87,11 @@ static struct lab_memory *lab_memory_of(struct lab *lab)
 	m->nslots = lab->in.nslots;
 	m->slot_serial = calloc((size_t)m->nslots, sizeof(*m->slot_serial));
 	m->slot_due = calloc((size_t)m->nslots, sizeof(*m->slot_due));
-	if (m->slot_serial == NULL || m->slot_due == NULL) {
-		free(m->slot_serial);
-		free(m->slot_due);
-		free(m);
+	m->stack_lo = calloc((size_t)m->nslots, sizeof(*m->stack_lo));
+	m->stack_hi = calloc((size_t)m->nslots, sizeof(*m->stack_hi));
+	if (m->slot_serial == NULL || m->slot_due == NULL || m->stack_lo == NULL || m->stack_hi == NULL) {
+		lab->memory = m;
+		lab_memory_free(lab);
 		return NULL;
 	}
 	lab->memory = m;
@@ -101,6 +104,8 @@ void lab_memory_free(struct lab *lab)
 		return;
 	free(lab->memory->slot_serial);
 	free(lab->memory->slot_due);
+	free(lab->memory->stack_lo);
+	free(lab->memory->stack_hi);
 	free(lab->memory);
 	lab->memory = NULL;
 }
@@ -134,41 +139,77 @@ static uint64_t lab_memory_present(int pagemap, uintptr_t start, uintptr_t end, 
 	return present;
 }
 
+/* Is the mapping kept for the worker's slot its stack?  (A slot serves another worker later.) */
+static bool lab_memory_stack_known(const struct lab_memory *m, const struct lab_worker *w)
+{
+	return w->stack_address >= m->stack_lo[w->slot] && w->stack_address < m->stack_hi[w->slot];
+}
+
 /*
- * Each live thread's stack: the mapping of the host's /proc/PID/maps that
- * holds the address of its stack variable, and how many of its pages are in
- * RAM (touched: the kernel gives a stack page only when it is first written).
+ * Where each live thread's stack is: the mapping of the host's
+ * /proc/PID/maps that holds the address of its stack variable.  A stack does
+ * not move, so the maps (long for a host of many threads) are read only
+ * while some thread's stack has not been found.
  */
-static void lab_memory_stacks(struct lab_group *g)
+static void lab_memory_find_stacks(struct lab_memory *m, struct lab_group *g)
 {
 	char path[48], line[512];
-	long page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+	bool missing = false;
 
+	for (int i = 0; i < g->nworkers && !missing; i++)
+		missing = g->workers[i].alive && !lab_memory_stack_known(m, &g->workers[i]);
+	if (!missing)
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)g->host);
 	FILE *maps = fopen(path, "re");
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)g->host);
-	int pagemap = open(path, O_RDONLY | O_CLOEXEC);
-	if (maps == NULL || pagemap < 0)
-		goto out;
+	if (maps == NULL)
+		return;
 	while (fgets(line, sizeof(line), maps) != NULL) {
 		uintptr_t start, end;
 		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &start, &end) != 2)
 			continue;
 		for (int i = 0; i < g->nworkers; i++) {
 			struct lab_worker *w = &g->workers[i];
-			if (w->alive && w->stack_address >= start && w->stack_address < end)
-				w->memory.stack_kib = lab_memory_present(pagemap, start, end, page) * (uint64_t)page / 1024;
+			if (w->alive && w->stack_address >= start && w->stack_address < end) {
+				m->stack_lo[w->slot] = start;
+				m->stack_hi[w->slot] = end;
+			}
 		}
 	}
-out:
-	if (maps != NULL)
-		fclose(maps);
-	if (pagemap >= 0)
-		close(pagemap);
+	fclose(maps);
+}
+
+/*
+ * How many pages of each live thread's stack are in RAM (touched: the kernel
+ * gives a stack page only when it is first written), from the host's
+ * pagemap, starting where the last pass stopped and going on while the
+ * budget lasts; a thread not reached keeps its last figure.
+ */
+static void lab_memory_stacks(struct lab_memory *m, struct lab_group *g, int64_t until)
+{
+	char path[48];
+	long page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+
+	lab_memory_find_stacks(m, g);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)g->host);
+	int pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		return;
+	int *next = &m->gate_next[g->gate];
+	for (int k = 0; k < g->nworkers; k++) {
+		*next = *next % g->nworkers;
+		struct lab_worker *w = &g->workers[(*next)++];
+		if (w->alive && lab_memory_stack_known(m, w))
+			w->memory.stack_kib =
+				lab_memory_present(pagemap, m->stack_lo[w->slot], m->stack_hi[w->slot], page) * (uint64_t)page / 1024;
+		if (lab_ns() >= until)
+			break;
+	}
+	close(pagemap);
 }
 
 /* A thread group: its host's figures for the group, and for each thread its stack and its share. */
-static void lab_memory_read_threads(struct lab *lab, struct lab_group *g)
+static void lab_memory_read_threads(struct lab *lab, struct lab_memory *m, struct lab_group *g, int64_t until)
 {
 	struct lab_rollup r;
 	double now = lab_now(lab);
@@ -177,7 +218,7 @@ static void lab_memory_read_threads(struct lab *lab, struct lab_group *g)
 		return;
 	g->memory = (struct lab_memory_use){ .known = true, .rss_kib = r.rss, .pss_kib = r.pss, .uss_kib = r.uss,
 		                             .read_at = now };
-	lab_memory_stacks(g);
+	lab_memory_stacks(m, g, until);
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		if (!w->alive)
@@ -225,7 +266,7 @@ static bool lab_memory_group(struct lab *lab, struct lab_memory *m, struct lab_g
 
 	if (g->kind == LAB_THREADS) {
 		if (lab_memory_due(&m->gate_serial[g->gate], &m->gate_due[g->gate], g->serial, now) && g->host_alive) {
-			lab_memory_read_threads(lab, g);
+			lab_memory_read_threads(lab, m, g, until);
 			m->gate_due[g->gate] = now + LAB_MEMORY_EVERY_S;
 			lab->pass.memory_reads++;
 		}
