@@ -58,7 +58,9 @@ struct json_object *batch_life_json(const struct life *life, const struct lab_wo
 		json_object_object_add(o, "ready", batch_life_share(sh.ready));
 		json_object_object_add(o, "blocked", batch_life_share(sh.blocked));
 		json_object_object_add(o, "window_s", batch_life_share(sh.to - sh.from));
-		json_object_object_add(o, "state", json_object_new_string(life_state_name(life_state_of(lw, &sh))));
+		/* Ended: terminated, whatever its last samples say (they stop before its end). */
+		enum life_state state = w->alive ? life_state_of(lw, &sh) : LIFE_TERMINATED;
+		json_object_object_add(o, "state", json_object_new_string(life_state_name(state)));
 	} else {
 		json_object_object_add(o, "running", NULL);
 		json_object_object_add(o, "ready", NULL);
@@ -95,7 +97,8 @@ void batch_life_text(FILE *out, const struct life *life, const struct lab_group 
 		return;
 	if (life_share_of(lw, now - LIFE_WINDOW_S, now, &sh)) {
 		life_words(&sh, words, sizeof(words));
-		fprintf(out, "          life: %s (%s); new at %.2fs", words, life_state_name(life_state_of(lw, &sh)), lw->born);
+		fprintf(out, "          life: %s (%s); new at %.2fs", words,
+		        life_state_name(w->alive ? life_state_of(lw, &sh) : LIFE_TERMINATED), lw->born);
 	} else
 		fprintf(out, "          life: new at %.2fs", lw->born);
 	if (!w->alive && w->pid > 0)
