@@ -19,7 +19,14 @@
  * next pass, oldest first by their due time.
  */
 #define LAB_MEMORY_EVERY_S 1.0
-#define LAB_MEMORY_BUDGET_NS (1000L * 1000)
+#define LAB_MEMORY_BUDGET_NS (500L * 1000)
+/*
+ * A pass that has taken this long already (a crowded machine) reads no
+ * memory, so the frame rate comes first; but never for longer than
+ * LAB_MEMORY_PUT_OFF_NS, or memory would never be read on a busy machine.
+ */
+#define LAB_MEMORY_LATE_NS (10L * 1000 * 1000)
+#define LAB_MEMORY_PUT_OFF_NS (3000L * 1000 * 1000)
 
 /* When each process is read next: a process worker by its slot, a thread host by its group's gate. */
 struct lab_memory {
@@ -28,6 +35,7 @@ struct lab_memory {
 	double *slot_due;
 	uintptr_t *stack_lo, *stack_hi;  /* a thread's stack mapping, found once in its host's maps (0: not yet) */
 	int gate_next[LAB_MAX_GROUPS];   /* the thread whose stack is read next: a pass reads what its budget allows */
+	int64_t read_ns;                 /* when a pass last read memory (lab_ns) */
 	uint32_t gate_serial[LAB_MAX_GROUPS];
 	double gate_due[LAB_MAX_GROUPS];
 };
@@ -305,7 +313,15 @@ static void lab_memory_pass(struct lab *lab, int64_t budget_ns)
 
 void lab_observe_memory(struct lab *lab)
 {
+	const struct lab_pass *p = &lab->pass;
+	int64_t so_far = p->dispatch_ns + p->proc_ns + p->begin_ns + p->wait_ns + p->read_ns + p->end_ns;
+	int64_t now = lab_ns();
+
+	if (lab->memory != NULL && so_far > LAB_MEMORY_LATE_NS && now - lab->memory->read_ns < LAB_MEMORY_PUT_OFF_NS)
+		return;
 	lab_memory_pass(lab, LAB_MEMORY_BUDGET_NS);
+	if (lab->memory != NULL)
+		lab->memory->read_ns = now;
 }
 
 /* Makes every process of the group (NULL: all) due now. */

@@ -22,7 +22,7 @@ const struct help_section help_more[] = {
 	  "makes P1 write 1 MiB it has shared with ptviz since fork: its own pages grow by as much; 'touch T1' "
 	  "grows the threads' host once, and T2 writing the same pages copies nothing more. Limits: the kernel's "
 	  "own for each task (its kernel stack, a process's page tables) is in no figure; smaps_rollup is read "
-	  "at most once a second for each process, so a figure may be a second old." },
+	  "at most once a second for each process (less often on a crowded machine), so a figure may be seconds old." },
 };
 
 const size_t help_more_count = sizeof(help_more) / sizeof(help_more[0]);
