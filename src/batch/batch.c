@@ -363,7 +363,8 @@ static struct json_object *batch_json_group(const struct batch *b, const struct 
 	for (int k = 0; k < rg->nkids; k++)
 		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
 	json_object_object_add(go, "children", kids);
-	json_object_object_add(go, "memory", batch_group_memory_json(g));
+	/* "memory" already says "shared" or "private": the figures are "memory_use". */
+	json_object_object_add(go, "memory_use", batch_group_memory_json(g));
 	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }

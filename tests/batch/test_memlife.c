@@ -98,11 +98,14 @@ static void test_memory_and_copy_on_write(void **state)
 	assert_int_equal(kib(t1, "uss_kib"), kib(t1, "stack_kib"));
 	assert_true(kib(p1, "uss_kib") > kib(t1, "uss_kib"));
 	assert_true(kib(p1, "rss_kib") >= kib(p1, "pss_kib") && kib(p1, "pss_kib") >= kib(p1, "uss_kib"));
-	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory"), "per_worker_kib")) >
-	            json_object_get_int64(get(get(group(a, "T"), "memory"), "per_worker_kib")));
+	assert_string_equal(json_object_get_string(get(group(a, "P"), "memory")), "private");
+	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory_use"), "per_worker_kib")) >
+	            json_object_get_int64(get(get(group(a, "T"), "memory_use"), "per_worker_kib")));
 
-	int64_t p1a = kib(p1, "uss_kib"), p2a = kib(worker(a, "P2"), "uss_kib"), ta = kib(group(a, "T"), "uss_kib");
-	int64_t p1b = kib(worker(b, "P1"), "uss_kib"), p2b = kib(worker(b, "P2"), "uss_kib"), tb = kib(group(b, "T"), "uss_kib");
+	int64_t p1a = kib(p1, "uss_kib"), p2a = kib(worker(a, "P2"), "uss_kib");
+	int64_t p1b = kib(worker(b, "P1"), "uss_kib"), p2b = kib(worker(b, "P2"), "uss_kib");
+	int64_t ta = json_object_get_int64(get(get(group(a, "T"), "memory_use"), "uss_kib"));
+	int64_t tb = json_object_get_int64(get(get(group(b, "T"), "memory_use"), "uss_kib"));
 	print_message("after touch: P1 %lld -> %lld KiB, P2 %lld -> %lld, host T %lld -> %lld (T1 and T2 wrote the same MiB)\n",
 	              (long long)p1a, (long long)p1b, (long long)p2a, (long long)p2b, (long long)ta, (long long)tb);
 	assert_true(p1b >= p1a + 1000);
