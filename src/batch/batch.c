@@ -17,6 +17,7 @@
 #include "../view/report.h"
 #include "../view/story.h"
 #include "batch_envjoin.h"
+#include "batch_life.h"
 
 struct batch {
 	struct lab *lab;
@@ -25,6 +26,7 @@ struct batch {
 	int sigfd;
 	bool interrupted;
 	struct frames clock;     /* time passing: every event printed as it comes */
+	struct life life;        /* each worker's life over the last seconds, sampled every frame */
 };
 
 static struct json_object *batch_time(double t)
@@ -160,7 +162,8 @@ static void batch_text_figures(struct batch *b, const struct report_group *rg)
 		        inc, g->counter_address, lost);
 }
 
-static void batch_text_worker(struct batch *b, const struct report_group *rg, const struct report_worker *rw)
+static void batch_text_worker(struct batch *b, const struct report_group *rg, const struct report_worker *rw,
+                              double now)
 {
 	const struct lab_worker *w = rw->w;
 	char done[32], value[32];
@@ -170,6 +173,7 @@ static void batch_text_worker(struct batch *b, const struct report_group *rg, co
 	fprintf(b->out, "    %-5s pid %-7d tid %-7d %c %-8s done %12s  %s %12s  stack @0x%" PRIxPTR "%s%s\n", w->id,
 	        (int)w->pid, (int)w->tid, w->state, rw->death, done, rg->variable, value, w->stack_address,
 	        rw->why[0] ? "  " : "", rw->why);
+	batch_life_text(b->out, &b->life, rg->g, w, now);
 	if (rw->holds || rw->wants)
 		fprintf(b->out, "          holds %s, %s\n", explain_held(rw->holds, false), explain_waits(rw->wants));
 	if (rw->files) {
@@ -214,8 +218,9 @@ static void batch_report_text(struct batch *b, const struct report *r)
 		        lab_sync_name(g->sync), g->alive, g->nworkers);
 		batch_text_figures(b, rg);
 		batch_envjoin_text_group(b->out, rg);
+		batch_group_memory_text(b->out, g);
 		for (int j = 0; j < rg->nworkers; j++) {
-			batch_text_worker(b, rg, &rg->workers[j]);
+			batch_text_worker(b, rg, &rg->workers[j], r->t);
 			batch_envjoin_text_worker(b->out, b->lab, rg, &rg->workers[j]);
 		}
 		for (int k = 0; k < rg->nkids; k++) {
@@ -262,7 +267,8 @@ static void batch_json_worker_more(struct json_object *wo, const struct report_w
 	json_object_object_add(wo, "fds_open", json_object_new_int(w->fds_total));
 }
 
-static struct json_object *batch_json_worker(const struct report_group *rg, const struct report_worker *rw)
+static struct json_object *batch_json_worker(const struct batch *b, const struct report_group *rg,
+                                             const struct report_worker *rw, double now)
 {
 	const struct lab_worker *w = rw->w;
 	struct json_object *wo = json_object_new_object();
@@ -299,6 +305,8 @@ static struct json_object *batch_json_worker(const struct report_group *rg, cons
 	if (rg->withdraw)
 		json_object_object_add(wo, "refused", json_object_new_int64(w->refused));
 	batch_json_worker_more(wo, rw);
+	json_object_object_add(wo, "memory", batch_memory_json(&w->memory, rg->g->kind == LAB_THREADS));
+	json_object_object_add(wo, "lifecycle", batch_life_json(&b->life, w, now));
 	json_object_object_add(wo, "serial", json_object_new_int64(w->serial));
 	return wo;
 }
@@ -317,7 +325,7 @@ static struct json_object *batch_json_kid(const struct lab_kid *kid)
 	return ko;
 }
 
-static struct json_object *batch_json_group(const struct report_group *rg)
+static struct json_object *batch_json_group(const struct batch *b, const struct report_group *rg, double now)
 {
 	const struct lab_group *g = rg->g;
 	struct json_object *go = json_object_new_object();
@@ -353,12 +361,14 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	}
 	struct json_object *workers = json_object_new_array();
 	for (int j = 0; j < rg->nworkers; j++)
-		json_object_array_add(workers, batch_json_worker(rg, &rg->workers[j]));
+		json_object_array_add(workers, batch_json_worker(b, rg, &rg->workers[j], now));
 	json_object_object_add(go, "workers", workers);
 	struct json_object *kids = json_object_new_array();
 	for (int k = 0; k < rg->nkids; k++)
 		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
 	json_object_object_add(go, "children", kids);
+	/* "memory" already says "shared" or "private": the figures are "memory_use". */
+	json_object_object_add(go, "memory_use", batch_group_memory_json(g));
 	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }
@@ -400,7 +410,7 @@ static void batch_report_json(struct batch *b, const struct report *r)
 	json_object_object_add(o, "parent_counter_address", batch_address(r->parent_counter_address));
 	batch_json_machine(o, r);
 	for (int i = 0; i < r->ngroups; i++)
-		json_object_array_add(groups, batch_json_group(&r->groups[i]));
+		json_object_array_add(groups, batch_json_group(b, &r->groups[i], r->t));
 	batch_envjoin_json(groups, b->lab, r);
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);
@@ -413,6 +423,7 @@ static bool batch_report(struct batch *b)
 
 	if (!report_gather(&r, b->lab))
 		return false;
+	life_update(&b->life, b->lab, r.t);
 	frames_drain(&b->clock);
 	if (b->opt->json)
 		batch_report_json(b, &r);
@@ -420,6 +431,14 @@ static bool batch_report(struct batch *b)
 		batch_report_text(b, &r);
 	report_free(&r);
 	return true;
+}
+
+/* After each observation: a sample of every worker's life. */
+static void batch_frame(void *ctx, const struct lab *lab)
+{
+	struct batch *b = ctx;
+
+	life_update(&b->life, lab, lab_now(lab));
 }
 
 /* Takes a pending SIGINT, SIGTERM, SIGHUP or SIGQUIT, so it stops the run instead of killing ptviz. */
@@ -490,7 +509,8 @@ int batch_run(struct lab *lab, const char *text, size_t len, const struct batch_
               FILE *errout)
 {
 	struct batch b = { .lab = lab, .opt = opt, .out = out, .errout = errout, .sigfd = -1 };
-	const struct frames_hooks hooks = { .event = batch_print_event, .stop = batch_interrupted, .ctx = &b };
+	const struct frames_hooks hooks = { .event = batch_print_event, .frame = batch_frame, .stop = batch_interrupted,
+		                            .ctx = &b };
 	struct cmd_list list;
 	struct cmd_error err;
 	sigset_t stop, old;
@@ -501,6 +521,7 @@ int batch_run(struct lab *lab, const char *text, size_t len, const struct batch_
 	/* The whole text is checked before anything starts: a typo on line 9 must not leave lines 1-8 half done. */
 	if (!batch_text_check(text, len, &err) || !cmd_parse(text, 1, &list, &err)) {
 		batch_error(&b, &err);
+		life_free(&b.life);
 		return 1;
 	}
 	sigemptyset(&stop);
@@ -532,5 +553,6 @@ int batch_run(struct lab *lab, const char *text, size_t len, const struct batch_
 	if (b.sigfd >= 0)
 		close(b.sigfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	life_free(&b.life);
 	return rc;
 }

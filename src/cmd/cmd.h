@@ -37,6 +37,7 @@ enum cmd_verb {
 	CMD_CHDIR,       /* chdir WORKER DIR */
 	CMD_SANDBOX,     /* sandbox WORKER: a seccomp filter that refuses to open files */
 	CMD_ESCAPE,      /* escape WORKER: a sandboxed worker asks a sibling to open a file for it */
+	CMD_TOUCH,       /* touch WORKER [KIB]: the worker writes memory it shares with ptviz since fork */
 };
 
 #define CMD_WORD_MAX 32
@@ -50,6 +51,7 @@ struct cmd {
 	enum lab_kind kind;          /* spawn */
 	int count;                   /* spawn: how many workers */
 	int fd;                      /* close: the file descriptor */
+	int kib;                     /* touch: how much the worker writes */
 	bool shared;                 /* spawn processes ... shared */
 	enum lab_sync sync;          /* sync */
 	enum lab_fault fault;        /* inject */

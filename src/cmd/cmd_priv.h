@@ -58,5 +58,8 @@ bool cmd_parse_worker_text(const struct cmd_statement *st, struct cmd *c, struct
 bool cmd_exec_worker_text(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 bool cmd_parse_sandbox(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 bool cmd_exec_sandbox(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+/* verbs_touch.c: touch WORKER [KIB] */
+bool cmd_parse_touch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_touch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 
 #endif

@@ -541,6 +541,8 @@ const struct cmd_entry cmd_entries[] = {
 	  .usage = { { "sandbox WORKER", NULL, "a seccomp filter: its opens fail (EPERM)" } } },
 	{ .name = "escape", .verb = CMD_ESCAPE, .parse = cmd_parse_sandbox, .exec = cmd_exec_sandbox,
 	  .usage = { { "escape WORKER", NULL, "it asks a sibling to open a file for it" } } },
+	{ .name = "touch", .verb = CMD_TOUCH, .parse = cmd_parse_touch, .exec = cmd_exec_touch,
+	  .usage = { { "touch WORKER [KIB]", NULL, "it writes KiB shared since fork: copy-on-write" } } },
 	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
 	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
 	{ .name = NULL },

@@ -38,6 +38,7 @@ enum instr_ask {
 	INSTR_ASK_FORK,   /* fork a child that sleeps; arg: its pid or -errno */
 	/* setenv, chdir, sandbox and escape (worker_env.c, worker_sandbox.c): their text is in the annex */
 	INSTR_ASK_SETENV, INSTR_ASK_CHDIR, INSTR_ASK_SANDBOX, INSTR_ASK_POST, INSTR_ASK_SERVE, INSTR_ASK_COLLECT,
+	INSTR_ASK_TOUCH,  /* arg: KiB of the pages shared with ptviz since fork to write; then the pages written */
 };
 
 /* Control word bits, written by ptviz, read by the worker at each increment boundary. */

@@ -14,6 +14,7 @@
 
 #include <bsd/string.h>
 
+#include "memory.h"
 #include "worker.h"
 
 /* ---- messages ---- */
@@ -391,6 +392,11 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 		goto fail;
 	}
 
+	/* The pages `touch` writes: ptviz's own, written now, so every worker forked from here on shares them. */
+	if (!lab_touch_prepare()) {
+		lab_fail(err, "cannot map %d KiB for copy-on-write: %s", LAB_TOUCH_MAX_KIB, strerror(errno));
+		goto fail;
+	}
 	/* Child exits arrive through a signalfd, so SIGCHLD must not be delivered the usual way. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -423,6 +429,7 @@ void lab_free(struct lab *lab)
 	instr_unmap(&lab->in);
 	free(lab->slot_used);
 	free(lab->workers_private);
+	lab_memory_free(lab);
 	free(lab);
 }
 

@@ -88,6 +88,26 @@ struct lab_kid {
 };
 
 /*
+ * Memory in use, from /proc/PID/smaps_rollup (memory.c), read at most once a
+ * second per process.  rss: pages in RAM; pss: each page divided among the
+ * processes that map it; uss: pages no other process maps (Private_Clean +
+ * Private_Dirty).  A process's are its own.  A thread has no figures of its
+ * own in /proc: rss is its process's (it can reach every page of it), pss the
+ * process's shared among its live threads, and uss the pages of its own
+ * stack it has touched (stack_kib), since every other page belongs to its
+ * siblings as much as to it.  A group's: the host's, or its processes' summed.
+ */
+struct lab_memory_use {
+	bool known;              /* read at least once */
+	uint64_t rss_kib, pss_kib, uss_kib;
+	uint64_t stack_kib;      /* a thread: its stack's touched pages (/proc/PID/pagemap); else 0 */
+	double read_at;          /* seconds since the lab started */
+};
+
+/* `touch WORKER KIB`: the most a worker may write of the memory it shares with ptviz since fork. */
+#define LAB_TOUCH_MAX_KIB 4096
+
+/*
  * Identity.  Every group and every worker has a serial: a number the lab
  * gives once in a run, from one counter, and never again, whatever is
  * removed or whatever name is given anew.  Whatever keeps something from one
@@ -141,6 +161,8 @@ struct lab_worker {
 	uint32_t holds;          /* the locks it holds, a mask */
 	bool zombie;             /* exited, and ptviz has not reaped it yet (reap off): Z in ps */
 	int64_t backlog;         /* eventloop, worker 1: tasks arrived and not yet served */
+	uint64_t ready_ns;       /* time it waited ready for a CPU, ns: schedstat's run_delay, added as each wait ends; 0 without schedstat */
+	struct lab_memory_use memory;
 	/* its file descriptors, read when the group's files are watched (see lab_group.files) */
 	int nfds;                /* shown in fds[]; more may be open */
 	int fds_total;           /* how many are open */
@@ -216,6 +238,7 @@ struct lab_group {
 	int64_t delivered;       /* batches: the increments of the batches delivered, summed */
 	enum lab_main main;      /* what the thread host's main thread was told */
 	double main_at;          /* when */
+	struct lab_memory_use memory;  /* the host's, or its live processes' summed (rss counts a shared page in each) */
 };
 
 enum lab_event_kind {
@@ -343,6 +366,8 @@ struct lab_pass {
 	int looks;               /* reads of a group, validated (the first, and again after a wait) */
 	int proc_skipped;        /* workers whose /proc it did not read again: they have not worked since */
 	int workers;             /* live workers observed */
+	int64_t memory_ns;       /* reading memory (smaps_rollup, a thread's stack pages), for the processes due */
+	int memory_reads;        /* processes whose memory it read: each at most once a second */
 };
 void lab_last_pass(const struct lab *lab, struct lab_pass *pass);
 
@@ -443,6 +468,16 @@ void lab_read_files(struct lab *lab, const char *group);
  * first fork on; it ends with its group (kill GROUP, reset).
  */
 bool lab_fork_child(struct lab *lab, const char *worker, struct lab_error *err);
+/*
+ * Copy-on-write.  Before its first fork ptviz writes LAB_TOUCH_MAX_KIB of
+ * memory of its own, so every worker starts sharing those pages with it.
+ * lab_touch makes a worker write to the first kib of them: each page it
+ * writes is copied for its process alone, once (the thread host's copy
+ * serves all its threads).  Its memory is read again at the next pass.
+ */
+bool lab_touch(struct lab *lab, const char *worker, int kib, struct lab_error *err);
+/* Reads every process's memory now, whenever it was last read (a report wants it). */
+void lab_read_memory(struct lab *lab);
 
 /*
  * A thread host's main thread returns from main (join.c): without join, exit()

@@ -81,6 +81,7 @@ struct lab {
 	struct lab_pass pass;    /* the last observation pass, phase by phase */
 	struct machine_log machine;  /* every pass's time, and how busy the CPUs were (machine.c) */
 	struct lab_priority prio;  /* the workers' priority (priority.c) */
+	struct lab_memory *memory; /* memory.c's own, made at its first pass */
 	int64_t mid_until;       /* until when this pass waits for writers caught mid-increment (lab_ns) */
 	int moving_seen;         /* workers the last looks of a pass found moving (not only mid-increment) */
 	/*
@@ -280,5 +281,12 @@ void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg);
 void lab_kid_read(struct lab_kid *kid);
 /* The descriptors of groups that watch them, and every group's children, read with each observation. */
 void lab_observe_files_and_kids(struct lab *lab);
+
+/* ---- memory.c: each process's memory, at most once a second ---- */
+
+struct lab_memory;   /* memory.c's own: when each process was read, where each thread's stack is */
+/* Reads the memory of the processes whose turn it is, within a budget of time per pass. */
+void lab_observe_memory(struct lab *lab);
+void lab_memory_free(struct lab *lab);
 
 #endif

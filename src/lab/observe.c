@@ -330,10 +330,12 @@ static int lab_group_look(struct lab *lab, struct lab_group *g, int round, bool 
 static void lab_worker_read_cpu_time(struct lab_worker *w, int sched_fd)
 {
 	static long tick;
-	uint64_t ns;
+	uint64_t ns, waited;
 
-	if (procfs_read_schedstat(sched_fd, &ns)) {
+	/* The time it waited ready, too: the lifecycle tells ready from running by it. */
+	if (procfs_read_schedstat_waited(sched_fd, &ns, &waited)) {
 		w->cpu_ns = ns;
+		w->ready_ns = waited;
 		return;
 	}
 	if (tick == 0)
@@ -461,6 +463,7 @@ void lab_observe(struct lab *lab)
 	lab_observe_mask(lab, ~0u);
 	lab_observe_files_and_kids(lab);
 	lab_observe_env_and_batches(lab);
+	lab_observe_memory(lab);
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;

@@ -125,6 +125,22 @@ bool procfs_read_schedstat(int fd, uint64_t *ns)
 	return procfs_reread(fd, buf, sizeof(buf)) && procfs_parse_schedstat(buf, ns);
 }
 
+bool procfs_parse_schedstat_waited(const char *text, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	const char *p = text;
+
+	if (!procfs_number(&p, run_ns) || *p++ != ' ' || !procfs_number(&p, wait_ns))
+		return false;
+	return *p == ' ' || *p == '\n' || *p == '\0';
+}
+
+bool procfs_read_schedstat_waited(int fd, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	char buf[128];
+
+	return procfs_reread(fd, buf, sizeof(buf)) && procfs_parse_schedstat_waited(buf, run_ns, wait_ns);
+}
+
 static int procfs_int_cmp(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;

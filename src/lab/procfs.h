@@ -37,5 +37,12 @@ bool procfs_fd_target(pid_t pid, pid_t tid, int fd, char *buf, size_t len);
 int procfs_open_schedstat(pid_t pid, pid_t tid);
 bool procfs_read_schedstat(int fd, uint64_t *ns);
 bool procfs_parse_schedstat(const char *text, uint64_t *ns);
+/*
+ * Its first two fields: the time it ran and the time it waited ready on a
+ * run queue (run_delay), both in ns.  The kernel adds a wait when it ends,
+ * as the task gets a CPU: a wait under way is not in it yet.
+ */
+bool procfs_read_schedstat_waited(int fd, uint64_t *run_ns, uint64_t *wait_ns);
+bool procfs_parse_schedstat_waited(const char *text, uint64_t *run_ns, uint64_t *wait_ns);
 
 #endif

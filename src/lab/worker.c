@@ -20,6 +20,8 @@
 
 #include <bsd/unistd.h>
 
+#include "memory.h"
+
 _Atomic int64_t worker_counter;
 /* The private locks: the thread host's, or each private process's own copy. */
 static pthread_mutex_t worker_lock_a = PTHREAD_MUTEX_INITIALIZER;
@@ -253,7 +255,7 @@ static int32_t worker_fork(void)
 }
 
 /*
- * Carries out a request that is not a fault (open, close, fork), answers in
+ * Carries out a request that is not a fault (open, close, fork, touch), answers in
  * slot->arg and clears it.  Returns false when ctl holds no such request.
  * Nothing here touches the counter, so it may run wherever the worker waits.
  */
@@ -270,6 +272,9 @@ static bool worker_request(struct instr_slot *s, uint32_t ctl)
 		break;
 	case INSTR_ASK_FORK:
 		answer = worker_fork();
+		break;
+	case INSTR_ASK_TOUCH:
+		answer = lab_touch_write(atomic_load(&s->arg));
 		break;
 	default:
 		if (!worker_annex_request(s, instr_ctl_fault(ctl), &answer))

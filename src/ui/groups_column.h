@@ -37,7 +37,7 @@ static inline int groups_room(const struct column *c)
 /* How a column's Memory pane is laid out: the most detail its own rows allow. */
 struct groups_plan {
 	bool hdr2;   /* the header's second line */
-	int per;     /* lines per worker: 3, 2 or 1 (then the list may scroll) */
+	int per;     /* lines per worker: 4 (the fourth its lifecycle strip), 3, 2 or 1 (then the list may scroll) */
 	int kids;    /* the workers' children shown */
 	int rows;    /* rows for the workers */
 	int visible; /* workers shown */
@@ -60,6 +60,10 @@ void groups_worker_detail(struct column *c, int y, int i, bool work_line);
 void groups_worker_work(struct column *c, int y, int i);
 /* A worker's child: who its parent is now, as /proc says, and whether ptviz adopted it. */
 void groups_kid(struct column *c, int y, const struct lab_kid *kid);
+
+/* pane_groups_life.c: a worker's fourth line, its lifecycle strip; the line under a group, what one more worker costs */
+void groups_life_line(struct column *c, int y, int i);
+bool groups_memory_line(struct column *c, int y);
 
 /* pane_groups_counters.c: the Counters pane, increments beside the counter, lost updates and their chart */
 void groups_counters(struct column *c, int y);

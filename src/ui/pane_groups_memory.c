@@ -19,7 +19,7 @@ static void groups_plan_with(const struct column *c, int lines, bool hdr2, struc
 	/* The workers' own children, one line each, below the workers. */
 	p->kids = g->nkids < lines - head - trailer - 1 ? g->nkids : 0;
 	p->rows = lines - head - trailer - p->kids;
-	p->per = n > 0 && 3 * n <= p->rows ? 3 : n > 0 && 2 * n <= p->rows ? 2 : 1;
+	p->per = n > 0 && 4 * n <= p->rows ? 4 : n > 0 && 3 * n <= p->rows ? 3 : n > 0 && 2 * n <= p->rows ? 2 : 1;
 	p->visible = n <= p->rows ? n : p->rows > 1 ? p->rows - 1 : p->rows > 0 ? 1 : 0;
 }
 
@@ -180,9 +180,11 @@ static int groups_workers(struct column *c, int y, const struct groups_plan *pla
 	for (int i = 0; i < (plan->per > 1 ? n : visible); i++) {
 		groups_worker_line(c, y++, plan->per > 1 ? i : *scroll + i);
 		if (plan->per > 1)
-			groups_worker_detail(c, y++, i, plan->per == 3);
-		if (plan->per == 3)
+			groups_worker_detail(c, y++, i, plan->per >= 3);
+		if (plan->per >= 3)
 			groups_worker_work(c, y++, i);
+		if (plan->per == 4)
+			groups_life_line(c, y++, i);
 	}
 	if (plan->per > 1)
 		visible = n;
@@ -256,6 +258,8 @@ int groups_memory(struct column *c, int y0, int lines)
 	y = groups_workers(c, y, &plan);
 	for (int k = 0; k < plan.kids; k++)
 		groups_kid(c, y++, &g->kids[k]);
+	if (y < y0 + lines - trailer && groups_memory_line(c, y))
+		y++;
 	groups_notes(c, y, y0 + lines - trailer);
 	if (trailer)
 		groups_ptviz_copy(c, y0 + lines - 1);

@@ -4,6 +4,7 @@
 
 #include <bsd/string.h>
 
+#include "help_more.h"
 #include "keys.h"
 
 #define CTRL(c) ((c) & 0x1f)
@@ -21,10 +22,6 @@ struct help_view {
 	bool missing;                /* the term is nowhere in the help */
 };
 
-struct help_section {
-	const char *title;
-	const char *text;
-};
 
 /* Written for someone seeing ptviz for the first time. */
 static const struct help_section help_panes[] = {
@@ -390,10 +387,12 @@ static void help_detail(struct help_out *o)
 			help_wrap(o, 4, 15, ui->role[ROLE_NORMAL],
 			          "mouse          click a worker to select it, a key in the bottom bar to press it");
 	}
-	for (size_t i = 0; i < sizeof(help_panes) / sizeof(help_panes[0]); i++) {
+	size_t npanes = sizeof(help_panes) / sizeof(help_panes[0]);
+	for (size_t i = 0; i < npanes + help_more_count; i++) {
+		const struct help_section *s = i < npanes ? &help_panes[i] : &help_more[i - npanes];
 		o->y++;
-		help_line(o, 2, ui->role[ROLE_TITLE], help_panes[i].title);
-		help_wrap(o, 4, 0, ui->role[ROLE_NORMAL], help_panes[i].text);
+		help_line(o, 2, ui->role[ROLE_TITLE], s->title);
+		help_wrap(o, 4, 0, ui->role[ROLE_NORMAL], s->text);
 	}
 	o->y++;
 	help_line(o, 2, ui->role[ROLE_TITLE], "Commands (after ':')");

@@ -8,6 +8,7 @@
 
 #include "../view/memmap.h"
 #include "../view/story.h"
+#include "memmap_cost.h"
 #include "ui_priv.h"
 
 #define MEMMAP_REREAD_S 1.0
@@ -221,6 +222,7 @@ static void memmap_draw(struct ui *ui, struct ui_pane *p)
 	}
 	struct memmap_whose whose = memmap_whose(ui, v, g);
 	int y = memmap_head(ui, v, g, win, w);
+	y = memmap_cost_chart(ui, win, y, w, h);
 	int n = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
 	memmap_table(ui, &whose, &v->map, rows, n, w, &t);
 	memmap_table_head(ui, win, y++, &t);

@@ -154,6 +154,7 @@ static void ui_seen(void *ctx, const struct lab *lab)
 	struct ui *ui = ctx;
 
 	trend_update(&ui->trend, lab);
+	life_update(&ui->life, lab, lab_now(lab));
 	ui_select_check(ui);
 	ui->changed |= UI_LAB;
 }
@@ -181,6 +182,7 @@ void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt)
 void ui_free(struct ui *ui)
 {
 	trend_free(&ui->trend);
+	life_free(&ui->life);
 }
 
 /* Each pane's open and close come through the table the loop gave it (ui->pane[].ops). */

@@ -12,6 +12,7 @@
 #include "../lab/lab.h"
 #include "../view/frames.h"
 #include "../view/selection.h"
+#include "../view/lifecycle.h"
 #include "../view/trend.h"
 #include "ui.h"
 
@@ -148,6 +149,7 @@ struct ui {
 	struct selection sel;      /* the selected worker, by serial */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
+	struct life life;          /* each worker's running, ready and blocked shares: the lifecycle strips */
 	struct ui_log log;
 
 	struct ui_hit hits[UI_HITS_MAX];

@@ -74,6 +74,7 @@ bool report_gather(struct report *r, struct lab *lab)
 	/* A report is read once and kept: worth a hold for every figure exact. */
 	lab_observe_settled(lab);
 	lab_read_files(lab, NULL);
+	lab_read_memory(lab);
 	r->t = lab_now(lab);
 	r->parent_counter = lab_parent_counter();
 	r->parent_counter_address = lab_counter_address();

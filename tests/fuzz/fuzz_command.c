@@ -50,6 +50,10 @@ static void fuzz_check_command(const char *text, const struct cmd *c)
 		if (c->fd < 0 || c->fd > 65535)
 			abort();
 		break;
+	case CMD_TOUCH:
+		if (c->kib < 1 || c->kib > LAB_TOUCH_MAX_KIB)
+			abort();
+		break;
 	case CMD_SCHEDULE:
 		if (c->nschedule < 0 || c->nschedule > LAB_SCHEDULE_MAX)
 			abort();

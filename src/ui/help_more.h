@@ -1,0 +1,15 @@
+/* Help sections kept beside the panes they describe, shown after the help's own (pane_help.c). */
+#ifndef PTVIZ_UI_HELP_MORE_H
+#define PTVIZ_UI_HELP_MORE_H
+
+#include <stddef.h>
+
+struct help_section {
+	const char *title;
+	const char *text;
+};
+
+extern const struct help_section help_more[];
+extern const size_t help_more_count;
+
+#endif
