@@ -16,6 +16,7 @@
 #include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
+#include "batch_work.h"
 
 struct batch {
 	struct lab *lab;
@@ -212,6 +213,7 @@ static void batch_report_text(struct batch *b, const struct report *r)
 		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers, rg->noun, rg->memory,
 		        lab_sync_name(g->sync), g->alive, g->nworkers);
 		batch_text_figures(b, rg);
+		batch_work_text(b->out, g, r->machine.cpus);
 		for (int j = 0; j < rg->nworkers; j++)
 			batch_text_worker(b, rg, &rg->workers[j]);
 		for (int k = 0; k < rg->nkids; k++) {
@@ -313,7 +315,7 @@ static struct json_object *batch_json_kid(const struct lab_kid *kid)
 	return ko;
 }
 
-static struct json_object *batch_json_group(const struct report_group *rg)
+static struct json_object *batch_json_group(const struct report_group *rg, int cpus)
 {
 	const struct lab_group *g = rg->g;
 	struct json_object *go = json_object_new_object();
@@ -355,6 +357,7 @@ static struct json_object *batch_json_group(const struct report_group *rg)
 	for (int k = 0; k < rg->nkids; k++)
 		json_object_array_add(kids, batch_json_kid(rg->kids[k].kid));
 	json_object_object_add(go, "children", kids);
+	batch_work_json(go, g, cpus);
 	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }
@@ -396,7 +399,7 @@ static void batch_report_json(struct batch *b, const struct report *r)
 	json_object_object_add(o, "parent_counter_address", batch_address(r->parent_counter_address));
 	batch_json_machine(o, r);
 	for (int i = 0; i < r->ngroups; i++)
-		json_object_array_add(groups, batch_json_group(&r->groups[i]));
+		json_object_array_add(groups, batch_json_group(&r->groups[i], r->machine.cpus));
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);
 }

@@ -31,6 +31,8 @@ enum cmd_verb {
 	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
 	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
 	CMD_FILES,       /* files on|off [GROUP]: show each worker's open file descriptors */
+	CMD_POOL,        /* pool off|N [GROUP]: the tasks workload's pool, or a thread or process per task */
+	CMD_RATE,        /* rate max|R [GROUP]: tasks arriving R a second, or as fast as they are taken */
 };
 
 #define CMD_WORD_MAX 32
@@ -42,7 +44,7 @@ struct cmd {
 	const struct cmd_entry *entry;   /* its verb's record: how it is executed */
 	int line, column;            /* where the command starts */
 	enum lab_kind kind;          /* spawn */
-	int count;                   /* spawn: how many workers */
+	int count;                   /* spawn: how many workers; pool: its size (0 off); rate: a second (0 max) */
 	int fd;                      /* close: the file descriptor */
 	bool shared;                 /* spawn processes ... shared */
 	enum lab_sync sync;          /* sync */

@@ -51,4 +51,10 @@ bool cmd_arg_worker(const struct cmd_statement *st, int i, struct cmd *c, const 
 /* Word i, if there, is a group; then the end. */
 bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const char *example, struct cmd_error *err);
 
+/* verbs_tasks.c: pool off|N [GROUP] and rate max|R [GROUP]. */
+bool cmd_parse_pool(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_pool(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+bool cmd_parse_rate(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_rate(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+
 #endif

@@ -261,4 +261,13 @@ void lab_kid_read(struct lab_kid *kid);
 /* The descriptors of groups that watch them, and every group's children, read with each observation. */
 void lab_observe_files_and_kids(struct lab *lab);
 
+/* ---- work_tasks_lab.c: the channel and tasks workloads, ptviz's side ---- */
+
+/* A fresh run of a held group (from lab_group_restart): these workloads' figures at zero, tasks arriving anew. */
+void work_restart(struct lab *lab, struct lab_group *g);
+/* After a look at a held group: the channel's queue, or the tasks' figures. */
+void work_figures(struct lab *lab, struct lab_group *g);
+/* Memory in use by each tasks group, read once a pass. */
+void work_observe_memory(struct lab *lab);
+
 #endif

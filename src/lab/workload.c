@@ -1,5 +1,6 @@
 /* The workloads' code, run between two boundaries: counter++ under each sync mode, withdraw, deadlock, io, cpu, the event loop, the GIL's slice, and step mode's micro-steps. */
 #include "worker_priv.h"
+#include "work_channel.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -365,7 +366,15 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 			worker_gil_slice(g, s, m, &done);
 			continue;
 		}
+		if (__builtin_expect(work_tasks_outstanding != 0, 0) && workload != LAB_WORK_TASKS)
+			work_tasks_leave();
 		switch (workload) {
+		case LAB_WORK_CHANNEL:
+			work_channel(g, s, m, &done);
+			break;
+		case LAB_WORK_TASKS:
+			work_tasks(g, s, m, &done);
+			break;
 		case LAB_WORK_WITHDRAW:
 			worker_withdraw(s, sync, m, &done);
 			break;

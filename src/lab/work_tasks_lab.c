@@ -1,0 +1,263 @@
+/* ptviz's side of the channel and tasks workloads: pool and rate, a fresh run, and the figures read from the panel and /proc. */
+#include "lab_priv.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "work_tasks.h"
+
+static struct work_gate *work_gate(struct lab *lab, const struct lab_group *g)
+{
+	return &lab->in.work_gates[g->gate];
+}
+
+static struct work_slot *work_slot(struct lab *lab, const struct lab_worker *w)
+{
+	return &lab->in.work_slots[w->slot];
+}
+
+/* The pool a group's workers are told: the one chosen, or every worker. */
+static int work_pool_of(const struct lab_group *g)
+{
+	return g->tasks.pool_chosen ? g->tasks.pool : g->nworkers;
+}
+
+/* A fresh run of the group's workload, while it is held (from lab_group_restart): figures at zero, tasks arriving from now. */
+void work_restart(struct lab *lab, struct lab_group *g)
+{
+	struct work_gate *wg = work_gate(lab, g);
+	struct lab_tasks keep = g->tasks;
+	int pool = work_pool_of(g);
+	double now = lab_now(lab);
+
+	atomic_store(&wg->pool, (uint32_t)pool);
+	atomic_store(&wg->rate, (uint32_t)g->tasks.rate);
+	atomic_store(&wg->from_ns, 0);
+	atomic_store(&wg->taken, 0);
+	atomic_store(&wg->owner_pid, 0);
+	for (int i = 0; i < g->nworkers; i++)
+		memset(work_slot(lab, &g->workers[i]), 0, sizeof(struct work_slot));
+	/* Last: a worker that sees the new run finds its figures cleared. */
+	atomic_fetch_add(&wg->run, 1);
+	memset(&g->channel, 0, sizeof(g->channel));
+	memset(&g->tasks, 0, sizeof(g->tasks));
+	g->tasks.pool = pool;
+	g->tasks.pool_chosen = keep.pool_chosen;
+	g->tasks.rate = keep.rate;
+	g->tasks.memory_kib = -1;
+	g->tasks.since = g->tasks.win_t[0] = g->tasks.win_t[1] = now;
+	g->channel.capacity = g->kind == LAB_THREADS ? WORK_CHANNEL_RING : 65536 / 8;
+}
+
+/* The channel's figures: worker 1 received, the others sent. */
+static void work_channel_figures(struct lab_group *g)
+{
+	struct lab_channel *c = &g->channel;
+	int64_t sent = 0, received = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].number == 1)
+			received = g->workers[i].done;
+		else
+			sent += g->workers[i].done;
+	}
+	c->sent = sent;
+	c->received = received;
+	c->queue = sent > received ? sent - received : 0;
+	if (c->queue > c->queue_max)
+		c->queue_max = c->queue;
+	/* Messages asked for are the increments; the owner alone writes the counter, so it holds what it received. */
+	g->increments = sent;
+	g->lost = received > g->counter ? received - g->counter : 0;
+	g->lost_at_least = false;
+}
+
+/* The tasks' figures: totals from the panel, rates over the last second or two. */
+static void work_tasks_figures(struct lab *lab, struct lab_group *g)
+{
+	struct lab_tasks *t = &g->tasks;
+	int64_t started = 0, wait = 0, wait_max = 0, created = 0, cpu = 0;
+	int alive = 0, alive_max = 0, serving = 0;
+	double now = lab_now(lab);
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		struct work_slot *ws = work_slot(lab, w);
+		started += atomic_load(&ws->started);
+		wait += atomic_load(&ws->wait_ns);
+		int64_t m = atomic_load(&ws->wait_max_ns);
+		wait_max = m > wait_max ? m : wait_max;
+		created += atomic_load(&ws->created);
+		cpu += atomic_load(&ws->cpu_ns);
+		alive += w->alive ? atomic_load(&ws->alive) : 0;
+		alive_max += atomic_load(&ws->alive_max);
+		serving += w->alive && t->pool > 0 && w->number <= t->pool;
+	}
+	t->done = g->increments;
+	t->started = started;
+	t->created = created;
+	t->cpu_ns = cpu;
+	t->alive = t->pool > 0 ? serving : alive;
+	t->alive_max = t->pool > 0 ? (serving > t->alive_max ? serving : t->alive_max) : alive_max;
+	t->seconds = now - t->since;
+	int64_t from = atomic_load(&work_gate(lab, g)->from_ns);
+	int64_t taken = atomic_load(&work_gate(lab, g)->taken);
+	if (t->rate > 0 && from > 0)
+		t->arrived = (lab_ns() - from) / (1000000000 / t->rate) + 1;
+	else
+		t->arrived = taken < started ? started : taken;
+	t->backlog = t->arrived > started ? t->arrived - started : 0;
+	t->wait_max_us = (double)wait_max / 1000.0;
+	/* The window: from the older of two marks, the newer taken each second. */
+	if (now - t->win_t[1] >= 1.0) {
+		t->win_t[0] = t->win_t[1], t->win_done[0] = t->win_done[1], t->win_cpu[0] = t->win_cpu[1];
+		t->win_started[0] = t->win_started[1], t->win_wait[0] = t->win_wait[1];
+		t->win_t[1] = now, t->win_done[1] = t->done, t->win_cpu[1] = cpu;
+		t->win_started[1] = started, t->win_wait[1] = wait;
+	}
+	double dt = now - t->win_t[0];
+	int64_t done = t->done - t->win_done[0], begun = started - t->win_started[0];
+	t->per_s = dt > 0.2 ? (double)done / dt : 0;
+	t->cpu_share = dt > 0.2 ? (double)(cpu - t->win_cpu[0]) / 1e9 / dt : 0;
+	t->cpu_us_per_task = done > 0 ? (double)(cpu - t->win_cpu[0]) / 1000.0 / (double)done : 0;
+	t->wait_us = begun > 0 ? (double)(wait - t->win_wait[0]) / 1000.0 / (double)begun : 0;
+}
+
+/* After a look at a held group (observe.c): what these workloads add to its figures. */
+void work_figures(struct lab *lab, struct lab_group *g)
+{
+	if (g->workload == LAB_WORK_CHANNEL)
+		work_channel_figures(g);
+	else if (g->workload == LAB_WORK_TASKS)
+		work_tasks_figures(lab, g);
+}
+
+/* Pss of one process, in KiB (/proc/PID/smaps_rollup); -1 when it cannot be read. */
+static int64_t work_pss_kib(pid_t pid)
+{
+	char path[64], line[128];
+	int64_t kib = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		long long v;
+		if (sscanf(line, "Pss: %lld kB", &v) == 1) {
+			kib = v;
+			break;
+		}
+	}
+	fclose(f);
+	return kib;
+}
+
+/* Pss of a process's children (the per-task processes it forked), from /proc/PID/task/PID/children. */
+static int64_t work_children_pss_kib(pid_t pid)
+{
+	char path[64], text[1024];
+	int64_t sum = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (char *p = text, *end; *p != '\0'; p = end) {
+		long kid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		int64_t kib = work_pss_kib((pid_t)kid);
+		sum += kib > 0 ? kib : 0;
+	}
+	return sum;
+}
+
+/* Memory in use by each tasks group: the host's Pss, or every process's (and per-task children's). */
+void work_observe_memory(struct lab *lab)
+{
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		int64_t sum = 0;
+		if (g->workload != LAB_WORK_TASKS)
+			continue;
+		if (g->kind == LAB_THREADS) {
+			sum = g->host_alive ? work_pss_kib(g->host) : -1;
+		} else {
+			for (int j = 0; j < g->nworkers; j++) {
+				const struct lab_worker *w = &g->workers[j];
+				int64_t kib = w->alive ? work_pss_kib(w->pid) : 0;
+				sum += kib > 0 ? kib : 0;
+				if (w->alive && w->number == 1 && g->tasks.pool == 0)
+					sum += work_children_pss_kib(w->pid);
+			}
+		}
+		g->tasks.memory_kib = sum;
+	}
+}
+
+/* The change pool or rate asks of a held group: kept, and a fresh run if it runs tasks now. */
+struct work_setting {
+	bool pool;
+	int value;
+};
+
+static void work_set(struct lab *lab, struct lab_group *g, const void *arg)
+{
+	const struct work_setting *set = arg;
+
+	if (set->pool) {
+		g->tasks.pool = set->value;
+		g->tasks.pool_chosen = true;
+	} else {
+		g->tasks.rate = set->value;
+	}
+	if (g->workload == LAB_WORK_TASKS && g->consistent)
+		lab_group_restart(lab, g, 0);
+}
+
+static bool work_setting(struct lab *lab, const struct work_setting *set, const char *group, struct lab_error *err)
+{
+	uint32_t mask;
+
+	if (!lab_groups_mask(lab, group, &mask, err))
+		return false;
+	for (int i = 0; set->pool && i < lab->ngroups; i++) {
+		const struct lab_group *g = &lab->groups[i];
+		if ((mask & (1u << i)) && set->value > g->nworkers)
+			return lab_fail_arg(err, 1, "pool %d: %s has %d worker%s, so a pool of at most %d; "
+			                    "'pool off' starts a %s per task", set->value, g->name, g->nworkers,
+			                    g->nworkers == 1 ? "" : "s", g->nworkers,
+			                    g->kind == LAB_THREADS ? "thread" : "process");
+	}
+	lab_while_held_surely(lab, mask, work_set, set);
+	int others = 0;
+	for (int i = 0; i < lab->ngroups; i++)
+		others += (mask & (1u << i)) && lab->groups[i].workload != LAB_WORK_TASKS;
+	if (others > 0)
+		lab_note(err, "kept for 'workload tasks': %d group%s run%s another workload now", others,
+		         others == 1 ? "" : "s", others == 1 ? "s" : "");
+	lab_observe_mask(lab, mask);
+	return true;
+}
+
+bool lab_pool(struct lab *lab, int n, const char *group, struct lab_error *err)
+{
+	struct work_setting set = { true, n };
+
+	return work_setting(lab, &set, group, err);
+}
+
+bool lab_rate(struct lab *lab, int rate, const char *group, struct lab_error *err)
+{
+	struct work_setting set = { false, rate };
+
+	if (rate < 0 || rate > LAB_RATE_MAX)
+		return lab_fail_arg(err, 1, "rate %d: expected 1 to %d tasks a second, or 'max'", rate, LAB_RATE_MAX);
+	return work_setting(lab, &set, group, err);
+}
