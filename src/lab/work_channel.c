@@ -150,23 +150,26 @@ static void channel_counted(struct instr_slot *s, _Atomic int64_t *counter, vola
 	worker_phase_end(s);
 }
 
-/* The owner: takes one message and adds it to the counter, which nobody else writes; a plain load and store. */
+/*
+ * The owner: takes one message and adds it to the counter, which nobody else
+ * writes: a plain load and store.  The message is taken before the phase
+ * turns odd, so an owner waiting on an empty queue stands between operations.
+ */
 static void channel_own(struct instr_gate *g, struct instr_slot *s, const struct worker_mem *m, volatile int64_t *done,
                         bool threads)
 {
 	struct work_gate *wg = work_gate_of(s);
 	uint64_t message;
 
-	worker_phase_begin(s);
-	bool got = threads ? channel_ring_take(&message) : channel_pipe_take(wg, &message);
-	if (got && message == atomic_load_explicit(&wg->run, memory_order_relaxed)) {
-		channel_counted(s, m->counter, done);
+	if (!(threads ? channel_ring_take(&message) : channel_pipe_take(wg, &message))) {
+		channel_wait(g, s, threads ? -1 : channel_read_fd, POLLIN);
 		return;
 	}
-	worker_phase_end(s);
-	if (!got)
-		channel_wait(g, s, threads ? -1 : channel_read_fd, POLLIN);
 	/* A message from before the run began again is dropped: it was counted in the run it was sent in. */
+	if (message != atomic_load_explicit(&wg->run, memory_order_relaxed))
+		return;
+	worker_phase_begin(s);
+	channel_counted(s, m->counter, done);
 }
 
 /* A sender: one message, +1, counted as sent once it is in the queue. */

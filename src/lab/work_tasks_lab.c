@@ -51,27 +51,39 @@ void work_restart(struct lab *lab, struct lab_group *g)
 	g->channel.capacity = g->kind == LAB_THREADS ? WORK_CHANNEL_RING : 65536 / 8;
 }
 
-/* The channel's figures: worker 1 received, the others sent. */
-static void work_channel_figures(struct lab_group *g)
+/*
+ * The channel's figures: worker 1 received, the others sent.  The queue is
+ * their difference only when every live worker's figures were read at this
+ * moment: one kept from an older read (moving, or caught mid-operation) would
+ * make it up.
+ */
+static void work_channel_figures(struct lab *lab, struct lab_group *g)
 {
 	struct lab_channel *c = &g->channel;
-	int64_t sent = 0, received = 0;
+	int64_t sent = 0, received = 0, full = 0;
+	bool exact = true;
 
 	for (int i = 0; i < g->nworkers; i++) {
-		if (g->workers[i].number == 1)
-			received = g->workers[i].done;
+		const struct lab_worker *w = &g->workers[i];
+		if (w->number == 1)
+			received = w->done;
 		else
-			sent += g->workers[i].done;
+			sent += w->done;
+		full += atomic_load(&work_slot(lab, w)->full);
+		exact &= !(w->alive && (w->figures_kept || w->mid_increment));
 	}
+	c->full = full;
+	/* Messages asked for are the increments; the owner alone writes the counter, so it holds what it received. */
+	g->increments = sent;
+	g->lost = received > g->counter ? received - g->counter : 0;
+	g->lost_at_least = false;
+	if (!exact)
+		return;
 	c->sent = sent;
 	c->received = received;
 	c->queue = sent > received ? sent - received : 0;
 	if (c->queue > c->queue_max)
 		c->queue_max = c->queue;
-	/* Messages asked for are the increments; the owner alone writes the counter, so it holds what it received. */
-	g->increments = sent;
-	g->lost = received > g->counter ? received - g->counter : 0;
-	g->lost_at_least = false;
 }
 
 /* The tasks' figures: totals from the panel, rates over the last second or two. */
@@ -129,7 +141,7 @@ static void work_tasks_figures(struct lab *lab, struct lab_group *g)
 void work_figures(struct lab *lab, struct lab_group *g)
 {
 	if (g->workload == LAB_WORK_CHANNEL)
-		work_channel_figures(g);
+		work_channel_figures(lab, g);
 	else if (g->workload == LAB_WORK_TASKS)
 		work_tasks_figures(lab, g);
 }

@@ -144,7 +144,7 @@ static void test_table_words(void **state)
 	cmd_usage_text(&sync->usage[0], text, sizeof(text));
 	assert_string_equal(text, "sync none|mutex|atomic [GROUP]");
 	expect_error("workload spin", 1, 10,
-	             "unknown workload 'spin': expected counter, withdraw, deadlock, io, cpu or eventloop");
+	             "unknown workload 'spin': expected counter, withdraw, deadlock, io, cpu, eventloop, channel or tasks");
 	expect_error("bench", 1, 6, "bench needs a measurement: create, forksize, switch, ipc or all");
 	expect_error("bench cpu", 1, 7, "unknown measurement 'cpu': expected create, forksize, switch, ipc or all");
 }
