@@ -147,7 +147,8 @@ static bool tasks_next(struct instr_gate *g, struct instr_slot *s, uint32_t run,
 	}
 	int64_t at = rate != 0 ? from + own.task * (1000000000 / (int64_t)rate) : own.reserved_at;
 	if (at > now) {
-		tasks_nap(g, s, at - now < 2000000 ? at - now : 2000000);
+		/* Asleep until it arrives, but never longer than a screen frame: ptviz may want an answer. */
+		tasks_nap(g, s, at - now < WORK_TASK_NAP_NS ? at - now : WORK_TASK_NAP_NS);
 		return false;
 	}
 	own.reserved = false;

@@ -70,7 +70,8 @@ static void work_channel_figures(struct lab *lab, struct lab_group *g)
 		else
 			sent += w->done;
 		full += atomic_load(&work_slot(lab, w)->full);
-		exact &= !(w->alive && (w->figures_kept || w->mid_increment));
+		/* In a thread host a worker caught mid-send was read as it stands: its message counts once it returns. */
+		exact &= !(w->alive && (w->figures_kept || (w->mid_increment && !g->shared)));
 	}
 	c->full = full;
 	/* Messages asked for are the increments; the owner alone writes the counter, so it holds what it received. */

@@ -77,12 +77,12 @@ static void pool_beats_one_per_task(struct lab *lab, enum lab_kind kind, int64_t
 {
 	struct lab_error err;
 	struct tasks_run pool_max, each_max, pool_rate, each_rate;
-	const char *one = kind == LAB_THREADS ? "thread" : "process";
+	const char *one = kind == LAB_THREADS ? "thread" : "process", *ones = kind == LAB_THREADS ? "threads" : "processes";
 	char what[96], why[200];
 
 	must(lab_spawn(lab, kind, 4, false, "T", &err), &err);
 	must(lab_workload(lab, LAB_WORK_TASKS, "T", &err), &err);
-	snprintf(what, sizeof(what), "a pool of 4 %ss, as fast as taken", one);
+	snprintf(what, sizeof(what), "a pool of 4 %s, as fast as taken", ones);
 	bool a = tasks_measure(lab, 4, 0, fast, what, &pool_max);
 	snprintf(what, sizeof(what), "a %s per task, as fast as taken", one);
 	bool b = tasks_measure(lab, 0, 0, fast, what, &each_max);
@@ -97,7 +97,7 @@ static void pool_beats_one_per_task(struct lab *lab, enum lab_kind kind, int64_t
 		else
 			not_judged("tasks a second of wall clock", "%s", why);
 	}
-	snprintf(what, sizeof(what), "a pool of 4 %ss, %d a second", one, rate);
+	snprintf(what, sizeof(what), "a pool of 4 %s, %d a second", ones, rate);
 	a = tasks_measure(lab, 4, rate, paced, what, &pool_rate);
 	snprintf(what, sizeof(what), "a %s per task, %d a second", one, rate);
 	b = tasks_measure(lab, 0, rate, paced, what, &each_rate);
