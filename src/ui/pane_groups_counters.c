@@ -310,18 +310,21 @@ static bool groups_work_rows(struct column *c, int ly, bool wide)
 {
 	struct ui *ui = c->ui;
 	struct lab_machine m;
-	char lines[2][WORK_TEXT_MAX];
+	char lines[2][WORK_TEXT_MAX], text[WORK_TEXT_MAX + 1];
 	int x = c->x + 1, iw = groups_room(c);
 
 	lab_machine_read(ui->lab, &m);
 	if (!work_text(c->g, m.cpus, lines))
 		return false;
 	bool full = c->g->workload == LAB_WORK_CHANNEL && c->g->channel.queue >= c->g->channel.capacity;
-	ui_put_cut(ui, c->win, ly, x, iw, ui->role[full ? ROLE_LOST : ROLE_FIGURE], lines[0]);
-	if (c->chart > 0)
+	snprintf(text, sizeof(text), " %s", lines[0]);
+	ui_put_cut(ui, c->win, ly, x, iw, ui->role[full ? ROLE_LOST : ROLE_FIGURE], text);
+	if (c->chart > 0) {
 		groups_chart(c, ly + 1, c->chart, wide);
-	else if (wide)
-		ui_put_cut(ui, c->win, ly + 1, x, iw, ui->role[ROLE_SECONDARY], lines[1]);
+	} else if (wide) {
+		snprintf(text, sizeof(text), " %s", lines[1]);
+		ui_put_cut(ui, c->win, ly + 1, x, iw, ui->role[ROLE_SECONDARY], text);
+	}
 	return true;
 }
 
