@@ -349,8 +349,10 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 	for (;;) {
 		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
-			if (worker_boundary(g, s, &op, m->lock))
+			if (worker_boundary(g, s, &op, m->lock)) {
+				work_tasks_leave();   /* a thread per task is joined before its starter ends */
 				return;
+			}
 			ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		}
 		if ((ctl & INSTR_CTL_STEP) || op.busy) {
