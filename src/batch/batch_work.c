@@ -24,6 +24,7 @@ static struct json_object *batch_channel_json(const struct lab_group *g)
 	json_object_object_add(o, "queue_max", json_object_new_int64(c->queue_max));
 	json_object_object_add(o, "capacity", json_object_new_int64(c->capacity));
 	json_object_object_add(o, "full_waits", json_object_new_int64(c->full));
+	json_object_object_add(o, "in_queue", c->in_queue >= 0 ? json_object_new_int64(c->in_queue) : NULL);
 	return o;
 }
 

@@ -145,6 +145,7 @@ struct lab_channel {
 	int64_t queue_max;       /* the longest it was, seen in this run */
 	int64_t capacity;        /* messages the queue holds before a sender must wait */
 	int64_t full;            /* times a sender found it full and waited */
+	int64_t in_queue;        /* read in the queue itself: the ring's tail less its head, or the pipe's bytes / 8; -1 unknown */
 };
 
 /*

@@ -267,7 +267,7 @@ void lab_observe_files_and_kids(struct lab *lab);
 void work_restart(struct lab *lab, struct lab_group *g);
 /* After a look at a held group: the channel's queue, or the tasks' figures. */
 void work_figures(struct lab *lab, struct lab_group *g);
-/* Memory in use by each tasks group, read once a pass. */
-void work_observe_memory(struct lab *lab);
+/* Once a pass: the memory each tasks group uses, and each channel's queue as read in the queue itself. */
+void work_observe(struct lab *lab);
 
 #endif

@@ -463,7 +463,7 @@ void lab_observe(struct lab *lab)
 	lab->pass.dispatch_ns = lab_ns() - t;
 	lab_observe_mask(lab, ~0u);
 	lab_observe_files_and_kids(lab);
-	work_observe_memory(lab);
+	work_observe(lab);
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;

@@ -28,6 +28,12 @@ static struct channel_cell channel_ring[WORK_CHANNEL_RING];
 static _Atomic uint64_t channel_tail;   /* the next cell a sender claims */
 static uint64_t channel_head;           /* the next cell the owner takes: the owner's alone */
 
+void work_channel_ring_ends(uintptr_t *tail, uintptr_t *head)
+{
+	*tail = (uintptr_t)&channel_tail;
+	*head = (uintptr_t)&channel_head;
+}
+
 static bool channel_ring_send(uint64_t message)
 {
 	uint64_t pos = atomic_load_explicit(&channel_tail, memory_order_relaxed);

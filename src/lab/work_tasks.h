@@ -59,4 +59,10 @@ static inline struct work_gate *work_gate_of(const struct instr_slot *s)
 /* The thread group's queue: messages it holds (a pipe holds 64 KiB: as many 8-byte messages). */
 #define WORK_CHANNEL_RING 8192
 
+/*
+ * Where the thread group's ring keeps its two ends (work_channel.c): the same
+ * address in ptviz and in every thread host, each of which has its own.
+ */
+void work_channel_ring_ends(uintptr_t *tail, uintptr_t *head);
+
 #endif

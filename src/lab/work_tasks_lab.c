@@ -1,10 +1,13 @@
 /* ptviz's side of the channel and tasks workloads: pool and rate, a fresh run, and the figures read from the panel and /proc. */
 #include "lab_priv.h"
 
-#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "work_tasks.h"
 
@@ -49,6 +52,7 @@ void work_restart(struct lab *lab, struct lab_group *g)
 	g->tasks.memory_kib = -1;
 	g->tasks.since = g->tasks.win_t[0] = g->tasks.win_t[1] = now;
 	g->channel.capacity = g->kind == LAB_THREADS ? WORK_CHANNEL_RING : 65536 / 8;
+	g->channel.in_queue = -1;
 }
 
 /*
@@ -191,26 +195,62 @@ static int64_t work_children_pss_kib(pid_t pid)
 	return sum;
 }
 
-/* Memory in use by each tasks group: the host's Pss, or every process's (and per-task children's). */
-void work_observe_memory(struct lab *lab)
+/* Memory in use by a tasks group: the host's Pss, or every process's (and per-task children's). */
+static int64_t work_group_pss_kib(const struct lab_group *g)
+{
+	int64_t sum = 0;
+
+	if (g->kind == LAB_THREADS)
+		return g->host_alive ? work_pss_kib(g->host) : -1;
+	for (int j = 0; j < g->nworkers; j++) {
+		const struct lab_worker *w = &g->workers[j];
+		int64_t kib = w->alive ? work_pss_kib(w->pid) : 0;
+		sum += kib > 0 ? kib : 0;
+		if (w->alive && w->number == 1 && g->tasks.pool == 0)
+			sum += work_children_pss_kib(w->pid);
+	}
+	return sum;
+}
+
+/*
+ * The channel's queue read where it is, beside the workers' own counts: the
+ * ring's two ends in the thread host's memory, or the bytes waiting in the
+ * owner's pipe (FIONREAD on a read end ptviz opens through /proc and closes).
+ */
+static int64_t work_queue_read(struct lab *lab, const struct lab_group *g)
+{
+	if (g->kind == LAB_THREADS) {
+		uint64_t ends[2];
+		uintptr_t tail, head;
+		work_channel_ring_ends(&tail, &head);
+		/* The head first: the tail only grows, so read after it, it is never behind it. */
+		struct iovec local[2] = { { &ends[0], 8 }, { &ends[1], 8 } };
+		struct iovec remote[2] = { { (void *)head, 8 }, { (void *)tail, 8 } };
+		if (!g->host_alive || process_vm_readv(g->host, local, 2, remote, 2, 0) != 16)
+			return -1;
+		return ends[1] >= ends[0] ? (int64_t)(ends[1] - ends[0]) : -1;
+	}
+	struct work_gate *wg = work_gate(lab, g);
+	char path[64];
+	int bytes = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)atomic_load(&wg->owner_pid), (int)atomic_load(&wg->owner_fd));
+	int fd = atomic_load(&wg->owner_pid) > 0 ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return -1;
+	bool ok = ioctl(fd, FIONREAD, &bytes) == 0;
+	close(fd);
+	return ok ? bytes / 8 : -1;
+}
+
+/* Once a pass: the memory of each tasks group, and each channel's queue as read in the queue. */
+void work_observe(struct lab *lab)
 {
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
-		int64_t sum = 0;
-		if (g->workload != LAB_WORK_TASKS)
-			continue;
-		if (g->kind == LAB_THREADS) {
-			sum = g->host_alive ? work_pss_kib(g->host) : -1;
-		} else {
-			for (int j = 0; j < g->nworkers; j++) {
-				const struct lab_worker *w = &g->workers[j];
-				int64_t kib = w->alive ? work_pss_kib(w->pid) : 0;
-				sum += kib > 0 ? kib : 0;
-				if (w->alive && w->number == 1 && g->tasks.pool == 0)
-					sum += work_children_pss_kib(w->pid);
-			}
-		}
-		g->tasks.memory_kib = sum;
+		if (g->workload == LAB_WORK_TASKS)
+			g->tasks.memory_kib = work_group_pss_kib(g);
+		else if (g->workload == LAB_WORK_CHANNEL)
+			g->channel.in_queue = work_queue_read(lab, g);
 	}
 }
 

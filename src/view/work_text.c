@@ -53,9 +53,15 @@ static void work_channel_text(const struct lab_group *g, char lines[2][WORK_TEXT
 	story_number(c->full, full, sizeof(full));
 	snprintf(lines[0], WORK_TEXT_MAX, "queue %s of %s%s (longest %s); %s sent, %s counted by %s", queue, room,
 	         c->queue >= c->capacity ? " FULL" : "", most, sent, got, owner);
-	snprintf(lines[1], WORK_TEXT_MAX, "%s %s; senders found it full %s times", owner,
+	char now[64] = "";
+	if (c->in_queue >= 0) {
+		char n[32];
+		story_number(c->in_queue, n, sizeof(n));
+		snprintf(now, sizeof(now), "; %s in the %s now", n, g->kind == LAB_THREADS ? "ring" : "pipe");
+	}
+	snprintf(lines[1], WORK_TEXT_MAX, "%s %s; senders found it full %s times%s", owner,
 	         g->kind == LAB_THREADS ? "alone writes the counter, no lock" : "reads a pipe, alone writes its counter",
-	         full);
+	         full, now);
 }
 
 static void work_tasks_text(const struct lab_group *g, int cpus, char lines[2][WORK_TEXT_MAX])

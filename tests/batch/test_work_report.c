@@ -46,6 +46,8 @@ static void test_work_json(void **state)
 	assert_int_equal(json_object_get_int64(get(c, "capacity")), 8192);
 	get(c, "queue_max");
 	get(c, "full_waits");
+	int64_t in_queue = json_object_get_int64(get(c, "in_queue"));
+	assert_true(in_queue >= 0 && in_queue <= 8192);
 	struct json_object *t = get(group_named(report, "P"), "tasks");
 	assert_string_equal(json_object_get_string(get(t, "pool")), "off");
 	assert_int_equal(json_object_get_int(get(t, "rate")), 200);

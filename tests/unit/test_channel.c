@@ -49,6 +49,8 @@ static void channel_loses_nothing(struct lab *lab, enum lab_kind kind)
 	}
 	/* The queue's room, and one message the owner may have taken and not added yet. */
 	assert_true(g->channel.queue_max <= g->channel.capacity + 1);
+	/* Read in the ring or the pipe itself, it never holds more than its room. */
+	assert_true(g->channel.in_queue >= 0 && g->channel.in_queue <= g->channel.capacity);
 	for (int i = 2; i <= 4; i++) {
 		char id[8];
 		snprintf(id, sizeof(id), "C%d", i);
@@ -68,6 +70,7 @@ static void channel_loses_nothing(struct lab *lab, enum lab_kind kind)
 	assert_int_equal(g->counter, g->channel.sent);
 	assert_int_equal(g->increments, g->channel.sent);
 	assert_int_equal(g->lost, 0);
+	assert_int_equal(g->channel.in_queue, 0);   /* drained: the ring or the pipe is empty too */
 	/* Only the owner's counter moved: each sender's own copy (a process) stayed 0. */
 	for (int i = 1; kind == LAB_PROCESSES && i < g->nworkers; i++)
 		assert_int_equal(g->workers[i].counter, 0);
