@@ -191,6 +191,8 @@ static _Noreturn void tasks_child(pid_t parent, struct tasks_started *t)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	/* Named, so that ptviz knows it should its parent die first and leave it to ptviz (work_reap_orphans). */
+	prctl(PR_SET_NAME, WORK_TASK_COMM);
 	tasks_run(t->wg, t->ws, t->run, t->arrival_ns);
 	_exit(0);
 }

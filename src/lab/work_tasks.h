@@ -51,6 +51,8 @@ static inline struct work_gate *work_gate_of(const struct instr_slot *s)
 
 /* How much work one task is: arithmetic for some tens of microseconds. */
 #define WORK_TASK_ROUNDS 20000
+/* The name a process made for one task gives itself (ps shows it). */
+#define WORK_TASK_COMM "ptviz task"
 /* The longest a worker sleeps waiting for a task to arrive before it looks at its control word again. */
 #define WORK_TASK_NAP_NS (10LL * 1000 * 1000)
 /* The most per-task threads, and processes, one dispatcher keeps alive at once. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "work_tasks.h"
@@ -242,16 +243,56 @@ static int64_t work_queue_read(struct lab *lab, const struct lab_group *g)
 	return ok ? bytes / 8 : -1;
 }
 
-/* Once a pass: the memory of each tasks group, and each channel's queue as read in the queue. */
+/*
+ * A process made for one task whose starter died before reaping it is
+ * orphaned to ptviz, the child subreaper, and dies at once (its parent-death
+ * signal).  ptviz reaps it here, by its name; its own workers it reaps by pid.
+ */
+static void work_reap_orphans(struct lab *lab)
+{
+	char path[64], text[1024], stat[128];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)lab->main_tid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (char *p = text, *end; *p != '\0'; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		FILE *s = fopen(path, "re");
+		if (s == NULL)
+			continue;
+		bool task = fgets(stat, sizeof(stat), s) != NULL && strstr(stat, "(" WORK_TASK_COMM ") Z") != NULL;
+		fclose(s);
+		if (task)
+			waitpid((pid_t)pid, NULL, WNOHANG);
+	}
+}
+
+/* Once a pass: the memory of each tasks group, each channel's queue as read in the queue, and orphaned tasks reaped. */
 void work_observe(struct lab *lab)
 {
+	bool processes = false;
+
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
 		if (g->workload == LAB_WORK_TASKS)
 			g->tasks.memory_kib = work_group_pss_kib(g);
 		else if (g->workload == LAB_WORK_CHANNEL)
 			g->channel.in_queue = work_queue_read(lab, g);
+		processes |= g->workload == LAB_WORK_TASKS && g->kind == LAB_PROCESSES;
 	}
+	/* Where tasks had processes of their own: every pass while they do, every tenth after. */
+	static bool ever;
+	static unsigned passes;
+	ever |= processes;
+	if (processes || (ever && ++passes % 10 == 0))
+		work_reap_orphans(lab);
 }
 
 /* The change pool or rate asks of a held group: kept, and a fresh run if it runs tasks now. */
