@@ -135,9 +135,8 @@ static bool tasks_next(struct instr_gate *g, struct instr_slot *s, uint32_t run,
 	uint32_t rate = atomic_load_explicit(&wg->rate, memory_order_relaxed);
 	int64_t from = atomic_load(&wg->from_ns), now = worker_ns();
 
-	if (from == 0 && !atomic_compare_exchange_strong(&wg->from_ns, &from, now))
-		;   /* another worker started the clock: from holds its time */
-	else if (from == 0)
+	/* The first to look starts the clock; one that finds another did has its time in from. */
+	if (from == 0 && atomic_compare_exchange_strong(&wg->from_ns, &from, now))
 		from = now;
 	if (!own.reserved || own.reserved_run != run) {
 		own.task = atomic_fetch_add(&wg->taken, 1);
@@ -209,16 +208,16 @@ static bool tasks_start(struct instr_slot *s, bool threads, uint32_t run, int64_
 	*t = (struct tasks_started){ .used = true, .run = run, .arrival_ns = arrival, .ws = work_slot_of(s),
 	                             .wg = work_gate_of(s) };
 	if (threads) {
-		if (pthread_create(&t->thread, NULL, tasks_thread, t) != 0)
-			return t->used = false;
+		t->used = pthread_create(&t->thread, NULL, tasks_thread, t) == 0;
 	} else {
 		pid_t parent = getpid();
 		t->pid = fork();
-		if (t->pid < 0)
-			return t->used = false;
 		if (t->pid == 0)
 			tasks_child(parent, t);
+		t->used = t->pid > 0;
 	}
+	if (!t->used)
+		return false;
 	atomic_fetch_add_explicit(&work_slot_of(s)->created, 1, memory_order_relaxed);
 	own.alive++;
 	if (own.alive > own.alive_max)
