@@ -18,6 +18,7 @@
 #include "../view/story.h"
 #include "batch_envjoin.h"
 #include "batch_life.h"
+#include "batch_work.h"
 
 struct batch {
 	struct lab *lab;
@@ -219,6 +220,7 @@ static void batch_report_text(struct batch *b, const struct report *r)
 		batch_text_figures(b, rg);
 		batch_envjoin_text_group(b->out, rg);
 		batch_group_memory_text(b->out, g);
+		batch_work_text(b->out, g, r->machine.cpus);
 		for (int j = 0; j < rg->nworkers; j++) {
 			batch_text_worker(b, rg, &rg->workers[j], r->t);
 			batch_envjoin_text_worker(b->out, b->lab, rg, &rg->workers[j]);
@@ -325,7 +327,7 @@ static struct json_object *batch_json_kid(const struct lab_kid *kid)
 	return ko;
 }
 
-static struct json_object *batch_json_group(const struct batch *b, const struct report_group *rg, double now)
+static struct json_object *batch_json_group(const struct batch *b, const struct report_group *rg, double now, int cpus)
 {
 	const struct lab_group *g = rg->g;
 	struct json_object *go = json_object_new_object();
@@ -369,6 +371,7 @@ static struct json_object *batch_json_group(const struct batch *b, const struct 
 	json_object_object_add(go, "children", kids);
 	/* "memory" already says "shared" or "private": the figures are "memory_use". */
 	json_object_object_add(go, "memory_use", batch_group_memory_json(g));
+	batch_work_json(go, g, cpus);
 	json_object_object_add(go, "serial", json_object_new_int64(g->serial));
 	return go;
 }
@@ -410,7 +413,7 @@ static void batch_report_json(struct batch *b, const struct report *r)
 	json_object_object_add(o, "parent_counter_address", batch_address(r->parent_counter_address));
 	batch_json_machine(o, r);
 	for (int i = 0; i < r->ngroups; i++)
-		json_object_array_add(groups, batch_json_group(b, &r->groups[i], r->t));
+		json_object_array_add(groups, batch_json_group(b, &r->groups[i], r->t, r->machine.cpus));
 	batch_envjoin_json(groups, b->lab, r);
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);

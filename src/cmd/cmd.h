@@ -38,6 +38,8 @@ enum cmd_verb {
 	CMD_SANDBOX,     /* sandbox WORKER: a seccomp filter that refuses to open files */
 	CMD_ESCAPE,      /* escape WORKER: a sandboxed worker asks a sibling to open a file for it */
 	CMD_TOUCH,       /* touch WORKER [KIB]: the worker writes memory it shares with ptviz since fork */
+	CMD_POOL,        /* pool off|N [GROUP]: the tasks workload's pool, or a thread or process per task */
+	CMD_RATE,        /* rate max|R [GROUP]: tasks arriving R a second, or as fast as they are taken */
 };
 
 #define CMD_WORD_MAX 32
@@ -49,7 +51,7 @@ struct cmd {
 	const struct cmd_entry *entry;   /* its verb's record: how it is executed */
 	int line, column;            /* where the command starts */
 	enum lab_kind kind;          /* spawn */
-	int count;                   /* spawn: how many workers */
+	int count;                   /* spawn: how many workers; pool: its size (0 off); rate: a second (0 max) */
 	int fd;                      /* close: the file descriptor */
 	int kib;                     /* touch: how much the worker writes */
 	bool shared;                 /* spawn processes ... shared */

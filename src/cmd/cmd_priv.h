@@ -61,5 +61,10 @@ bool cmd_exec_sandbox(struct lab *lab, const struct cmd *c, const char *target, 
 /* verbs_touch.c: touch WORKER [KIB] */
 bool cmd_parse_touch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 bool cmd_exec_touch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+/* verbs_tasks.c: pool off|N [GROUP] and rate max|R [GROUP]. */
+bool cmd_parse_pool(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_pool(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+bool cmd_parse_rate(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_rate(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 
 #endif

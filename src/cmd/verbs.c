@@ -19,6 +19,8 @@ static const char *const fix_words[] = { "lockorder", NULL };
 /* inject's two lines of help: faults, and the task that is not one. */
 static const char *const fault_words[] = { VOCAB_FAULTS(VOCAB_WORD) NULL };
 static const char *const task_words[] = { VOCAB_TASKS(VOCAB_WORD) NULL };
+static const char *const pool_words[] = { "off", NULL };
+static const char *const rate_words[] = { "max", NULL };
 
 /* " (why)" after a refused word, or nothing when there is no more to say. */
 static const char *why_said(const char *why, char *buf, size_t len)
@@ -543,6 +545,10 @@ const struct cmd_entry cmd_entries[] = {
 	  .usage = { { "escape WORKER", NULL, "it asks a sibling to open a file for it" } } },
 	{ .name = "touch", .verb = CMD_TOUCH, .parse = cmd_parse_touch, .exec = cmd_exec_touch,
 	  .usage = { { "touch WORKER [KIB]", NULL, "it writes KiB shared since fork: copy-on-write" } } },
+	{ .name = "pool", .verb = CMD_POOL, .words = pool_words, .parse = cmd_parse_pool, .exec = cmd_exec_pool,
+	  .usage = { { "pool off|N [GROUP]", NULL, "tasks: a thread or process each, or N workers" } } },
+	{ .name = "rate", .verb = CMD_RATE, .words = rate_words, .parse = cmd_parse_rate, .exec = cmd_exec_rate,
+	  .usage = { { "rate max|R [GROUP]", NULL, "tasks: as fast as taken, or R a second" } } },
 	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
 	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
 	{ .name = NULL },

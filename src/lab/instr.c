@@ -1,5 +1,6 @@
 /* The instrument panel's mapping and the futex calls that gate workers on it. */
 #include "instr.h"
+#include "work_tasks.h"
 
 #include "annex.h"
 
@@ -12,12 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
+struct work_gate *work_gates;
+struct work_slot *work_slots;
+struct instr_slot *work_slots_of;
+
 bool instr_map(struct instr *in, int ngates, int nslots)
 {
 	size_t gates = (size_t)ngates * sizeof(struct instr_gate);
 	size_t slots = (size_t)nslots * sizeof(struct instr_slot);
 	size_t annex = (size_t)nslots * sizeof(struct instr_annex);
-	size_t size = gates + slots + annex;
+	size_t work = (size_t)ngates * sizeof(struct work_gate) + (size_t)nslots * sizeof(struct work_slot);
+	size_t size = gates + slots + annex + work;
 	long page = sysconf(_SC_PAGESIZE);
 
 	size = (size + (size_t)page - 1) & ~((size_t)page - 1);
@@ -29,9 +35,14 @@ bool instr_map(struct instr *in, int ngates, int nslots)
 	in->gates = p;
 	in->slots = (struct instr_slot *)((char *)p + gates);
 	in->annex = (struct instr_annex *)((char *)p + gates + slots);
+	in->work_gates = (struct work_gate *)((char *)in->annex + annex);
+	in->work_slots = (struct work_slot *)((char *)in->work_gates + (size_t)ngates * sizeof(struct work_gate));
 	in->ngates = ngates;
 	in->nslots = nslots;
 	in->size = size;
+	work_gates = in->work_gates;
+	work_slots = in->work_slots;
+	work_slots_of = in->slots;
 	return true;
 }
 

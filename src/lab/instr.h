@@ -137,11 +137,15 @@ _Static_assert(sizeof(struct instr_slot) == 128, "a slot is two cache lines");
 _Static_assert(sizeof(struct instr_gate) == 128, "a gate is two cache lines");
 
 struct instr_annex;
+struct work_gate;
+struct work_slot;
 
 struct instr {
 	struct instr_gate *gates;
 	struct instr_slot *slots;
 	struct instr_annex *annex;   /* one a slot, beside the slots (annex.h) */
+	struct work_gate *work_gates;  /* the channel's and the tasks' figures, one a gate and one a slot (work_tasks.h) */
+	struct work_slot *work_slots;
 	int ngates;
 	int nslots;
 	size_t size;

@@ -183,6 +183,53 @@ struct lab_worker {
 	struct lab_worker_env env;
 };
 
+/*
+ * The channel workload: worker 1 owns the counter, the others send it +1
+ * each as a message (a ring in the thread host's memory, a pipe between
+ * processes).  sent counts messages in the queue, received those the owner
+ * took and added; what is between is the queue.
+ */
+struct lab_channel {
+	int64_t sent;            /* messages the senders put in the queue */
+	int64_t received;        /* messages the owner took out and added to the counter */
+	int64_t queue;           /* sent - received: waiting for the owner */
+	int64_t queue_max;       /* the longest it was, seen in this run */
+	int64_t capacity;        /* messages the queue holds before a sender must wait */
+	int64_t full;            /* times a sender found it full and waited */
+	int64_t in_queue;        /* read in the queue itself: the ring's tail less its head, or the pipe's bytes / 8; -1 unknown */
+};
+
+/*
+ * The tasks workload: short tasks (some tens of microseconds of computing
+ * each) served by a pool of the group's workers, or by a thread (a process)
+ * created for each task and joined (reaped) after it.  Rates are over the
+ * last second or two; totals over the run (since the workload, pool or rate
+ * last changed).
+ */
+struct lab_tasks {
+	int pool;                /* workers 1..pool serve; 0: a thread or process per task, started by worker 1 */
+	bool pool_chosen;        /* said with `pool`; until then every worker of the group serves */
+	int rate;                /* tasks arriving a second; 0: each arrives as it is taken */
+	double seconds;          /* how long the run has lasted */
+	int64_t done;            /* tasks finished */
+	int64_t started;
+	int64_t arrived;         /* at a fixed rate, tasks arrived so far; else those taken */
+	int64_t backlog;         /* arrived and not started yet */
+	int64_t created;         /* threads or processes created for tasks */
+	int alive, alive_max;    /* threads or processes alive for tasks: the pool, or those per task */
+	int64_t cpu_ns;          /* CPU the group's processes used, per-task ones included */
+	double per_s;            /* tasks finished a second */
+	double cpu_us_per_task;  /* CPU time per task finished */
+	double cpu_share;        /* CPUs' worth the group used */
+	double wait_us;          /* from arrival to start, the mean */
+	double wait_max_us;      /* ... the longest in the run */
+	int64_t memory_kib;      /* proportional set size (Pss) of the group's processes, per-task ones too; -1 unknown */
+	double since;            /* when the run began, seconds since the lab started */
+	/* where the window of the rates begins: ptviz's bookkeeping */
+	double win_t[2];
+	int64_t win_done[2], win_cpu[2], win_started[2], win_wait[2];
+};
+
 struct lab_group {
 	uint32_t serial;         /* never reused in a run, unlike the name */
 	char name[LAB_NAME_MAX + 1];
@@ -239,6 +286,8 @@ struct lab_group {
 	enum lab_main main;      /* what the thread host's main thread was told */
 	double main_at;          /* when */
 	struct lab_memory_use memory;  /* the host's, or its live processes' summed (rss counts a shared page in each) */
+	struct lab_channel channel;  /* workload channel */
+	struct lab_tasks tasks;      /* workload tasks */
 };
 
 enum lab_event_kind {
@@ -427,6 +476,16 @@ bool lab_schedule(struct lab *lab, const int *numbers, int n, struct lab_error *
 int lab_schedule_get(const struct lab *lab, const int **numbers, int *next);
 /* Switches a group (NULL: every group) to a workload; withdraw refills the account. */
 bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group, struct lab_error *err);
+
+/*
+ * The tasks workload: a pool of the first n workers of a group (NULL: every
+ * group), or n == 0, a thread or process per task; tasks arriving rate a
+ * second, or rate == 0, as fast as they are taken.  Either starts the run
+ * again.  Groups that do not run tasks yet keep it for when they do.
+ */
+bool lab_pool(struct lab *lab, int n, const char *group, struct lab_error *err);
+bool lab_rate(struct lab *lab, int rate, const char *group, struct lab_error *err);
+#define LAB_RATE_MAX 100000
 
 /* Names, for reports and messages (sync modes, faults, workloads, steps and activities: vocab.h). */
 const char *lab_kind_name(enum lab_kind kind);

@@ -288,5 +288,13 @@ struct lab_memory;   /* memory.c's own: when each process was read, where each t
 /* Reads the memory of the processes whose turn it is, within a budget of time per pass. */
 void lab_observe_memory(struct lab *lab);
 void lab_memory_free(struct lab *lab);
+/* ---- work_tasks_lab.c: the channel and tasks workloads, ptviz's side ---- */
+
+/* A fresh run of a held group (from lab_group_restart): these workloads' figures at zero, tasks arriving anew. */
+void work_restart(struct lab *lab, struct lab_group *g);
+/* After a look at a held group: the channel's queue, or the tasks' figures. */
+void work_figures(struct lab *lab, struct lab_group *g);
+/* Once a pass: the memory each tasks group uses, and each channel's queue as read in the queue itself. */
+void work_observe(struct lab *lab);
 
 #endif

@@ -164,7 +164,9 @@ static bool lab_read_shared(struct lab *lab, const struct lab_group *g, int64_t 
 /* Can updates of this group still be lost?  Only by a load and a store apart, on one counter for all. */
 static bool lab_lost_can_grow(const struct lab_group *g)
 {
-	return g->shared && g->sync == LAB_SYNC_NONE && g->workload != LAB_WORK_DEADLOCK;
+	/* The channel's counter has one writer; each task's count is an atomic add. */
+	return g->shared && g->sync == LAB_SYNC_NONE && g->workload != LAB_WORK_DEADLOCK &&
+	       g->workload != LAB_WORK_CHANNEL && g->workload != LAB_WORK_TASKS;
 }
 
 /*
@@ -317,9 +319,10 @@ static int lab_look_shared_group(struct lab *lab, struct lab_group *g, bool fina
 /* A look at a held group (a lab_look_fn). */
 static int lab_group_look(struct lab *lab, struct lab_group *g, int round, bool final)
 {
-	if (g->kind == LAB_PROCESSES && !g->shared)
-		return lab_look_private_group(lab, g, round, final);
-	return lab_look_shared_group(lab, g, final);
+	int waiting = g->kind == LAB_PROCESSES && !g->shared ? lab_look_private_group(lab, g, round, final)
+	                                                       : lab_look_shared_group(lab, g, final);
+	work_figures(lab, g);
+	return waiting;
 }
 
 /*
@@ -464,6 +467,7 @@ void lab_observe(struct lab *lab)
 	lab_observe_files_and_kids(lab);
 	lab_observe_env_and_batches(lab);
 	lab_observe_memory(lab);
+	work_observe(lab);
 	lab->pass.total_ns = lab_ns() - t;
 	for (int i = 0; i < lab->ngroups; i++)
 		lab->pass.workers += lab->groups[i].alive;

@@ -63,6 +63,7 @@ void lab_group_restart(struct lab *lab, struct lab_group *g, int64_t start)
 	g->lost = 0;
 	g->refused = 0;
 	g->overdrawn = start < 0;
+	work_restart(lab, g);
 }
 
 int64_t lab_start_value(enum lab_workload workload)

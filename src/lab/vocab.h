@@ -36,7 +36,9 @@
 	X(IO, "io", "wait 2 ms as for I/O, then counter++") \
 	X(CPU, "cpu", "compute for a while, then counter++") \
 	X(EVENTLOOP, "eventloop", "worker 1 serves tasks as they arrive (counter++ each); the others wait") \
-	X(BATCHES, "batches", "counter++ in batches of 1 000 000; a batch's result is delivered when it is done")
+	X(BATCHES, "batches", "counter++ in batches of 1 000 000; a batch's result is delivered when it is done") \
+	X(CHANNEL, "channel", "send +1 to worker 1, which alone keeps the counter (no lock)") \
+	X(TASKS, "tasks", "short tasks, served by a pool or by a new thread or process each (pool, rate)")
 
 /*
  * One operation as separate micro-steps, which step mode gates one by one.
@@ -65,7 +67,9 @@
 	X(STEPWAIT, "waiting for a step", "step mode: waiting for permission to take its next micro-step") \
 	X(LOCKWAIT, "waiting for a lock", "blocked, waiting for one of the group's locks (slot->wants)") \
 	X(IOWAIT, "waiting for I/O", "io workload: asleep, waiting as if for a disk or the network") \
-	X(BLOCKING, "running a long task", "running a long task it was given with `inject block`")
+	X(BLOCKING, "running a long task", "running a long task it was given with `inject block`") \
+	X(QUEUEWAIT, "waiting for the queue", "channel: the owner's queue is full (a sender) or empty (the owner)") \
+	X(TASKWAIT, "waiting for a task", "tasks: asleep until the next task arrives, or out of the pool")
 
 /* Expanders: a row's word (for a NULL-terminated list of words), its help, and a row counted. */
 #define VOCAB_WORD(id, word, help) word,

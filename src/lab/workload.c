@@ -1,5 +1,6 @@
 /* The workloads' code, run between two boundaries: counter++ under each sync mode, withdraw, deadlock, io, cpu, the event loop, the GIL's slice, and step mode's micro-steps. */
 #include "worker_priv.h"
+#include "work_channel.h"
 
 #include "annex.h"
 
@@ -350,8 +351,10 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 	for (;;) {
 		uint32_t ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		if (atomic_load_explicit(&g->hold, memory_order_acquire) != 0 || ctl != 0) {
-			if (worker_boundary(g, s, &op, m->lock))
+			if (worker_boundary(g, s, &op, m->lock)) {
+				work_tasks_leave();   /* a thread per task is joined before its starter ends */
 				return;
+			}
 			ctl = atomic_load_explicit(&s->control, memory_order_acquire);
 		}
 		if ((ctl & INSTR_CTL_STEP) || op.busy) {
@@ -367,7 +370,15 @@ void worker_run(struct instr_gate *g, struct instr_slot *s, const struct worker_
 			worker_gil_slice(g, s, m, &done);
 			continue;
 		}
+		if (__builtin_expect(work_tasks_outstanding != 0, 0) && workload != LAB_WORK_TASKS)
+			work_tasks_leave();
 		switch (workload) {
+		case LAB_WORK_CHANNEL:
+			work_channel(g, s, m, &done);
+			break;
+		case LAB_WORK_TASKS:
+			work_tasks(g, s, m, &done);
+			break;
 		case LAB_WORK_WITHDRAW:
 			worker_withdraw(s, sync, m, &done);
 			break;

@@ -4,6 +4,7 @@
 
 #include "../view/explain.h"
 #include "../view/story.h"
+#include "../view/work_text.h"
 #include "groups_column.h"
 
 /* Lost updates over the last second, or in the last frame when the screen only follows events. */
@@ -300,6 +301,33 @@ static void groups_lost_row(struct column *c, int ly, bool wide, const char *los
 		ui_put(c->win, ly, x + tw, iw - tw, ui->role[ROLE_SECONDARY], why);
 }
 
+/*
+ * The channel's queue or the tasks' figures, in place of the lost row: one
+ * line, and the second where the sparkline would go (else it goes in the
+ * notes, groups_notes).  False for any other workload.
+ */
+static bool groups_work_rows(struct column *c, int ly, bool wide)
+{
+	struct ui *ui = c->ui;
+	struct lab_machine m;
+	char lines[2][WORK_TEXT_MAX], text[WORK_TEXT_MAX + 1];
+	int x = c->x + 1, iw = groups_room(c);
+
+	lab_machine_read(ui->lab, &m);
+	if (!work_text(c->g, m.cpus, lines))
+		return false;
+	bool full = c->g->workload == LAB_WORK_CHANNEL && c->g->channel.queue >= c->g->channel.capacity;
+	snprintf(text, sizeof(text), " %s", lines[0]);
+	ui_put_cut(ui, c->win, ly, x, iw, ui->role[full ? ROLE_LOST : ROLE_FIGURE], text);
+	if (c->chart > 0) {
+		groups_chart(c, ly + 1, c->chart, wide);
+	} else if (wide) {
+		snprintf(text, sizeof(text), " %s", lines[1]);
+		ui_put_cut(ui, c->win, ly + 1, x, iw, ui->role[ROLE_SECONDARY], text);
+	}
+	return true;
+}
+
 void groups_counters(struct column *c, int y)
 {
 	struct ui *ui = c->ui;
@@ -339,6 +367,8 @@ void groups_counters(struct column *c, int y)
 		groups_figure(c, y + 1, x, iw, text, fig);
 	}
 	int ly = wide ? y + 1 : y + 2;
+	if (groups_work_rows(c, ly, wide))
+		return;
 	if (g->shared) {
 		groups_lost_row(c, ly, wide, lost);
 	} else {

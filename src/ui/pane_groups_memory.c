@@ -7,6 +7,7 @@
 
 #include "../view/explain.h"
 #include "../view/story.h"
+#include "../view/work_text.h"
 #include "groups_column.h"
 
 static void groups_plan_with(const struct column *c, int lines, bool hdr2, struct groups_plan *p)
@@ -218,6 +219,12 @@ static void groups_notes(struct column *c, int y, int bottom)
 	ui_put(c->win, ny, x, iw, ui->role[ROLE_SECONDARY], line[0]);
 	ui_put(c->win, ny + 1, x, iw, ui->role[ROLE_SECONDARY], line[1]);
 	explain_ps(c->g, note[0], sizeof(note[0]));
+	/* The channel's and the tasks' second line has its place here when the counters show a chart. */
+	char work[2][WORK_TEXT_MAX];
+	struct lab_machine m;
+	lab_machine_read(ui->lab, &m);
+	if (c->chart > 0 && work_text(c->g, m.cpus, work))
+		snprintf(note[0], sizeof(note[0]), "%.*s", EXPLAIN_LINE_MAX - 1, work[1]);
 	snprintf(ps, sizeof(ps), "   %s", note[0]);
 	if (free_rows >= 4 && note[0][0] != '\0' && ui_width(ps) <= iw)
 		ui_put(c->win, ny - 1, x, iw, ui->role[ROLE_SECONDARY], ps);

@@ -45,6 +45,14 @@ static const struct explain_note {
 	  { "one loop serves a task each ms; 'inject block' on it freezes", "everything; on a pool worker, the loop serves on" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_BATCHES) | EXPLAIN_THREADS,
 	  { "a result is delivered when a batch is done; if main returns", "without join, exit() ends the threads and their batches" } },
+	{ EXPLAIN_WORKLOAD(LAB_WORK_CHANNEL) | EXPLAIN_THREADS,
+	  { "channel: the others put +1 in a queue in shared memory; the", "owner alone takes them out and adds: nothing lost, no lock" } },
+	{ EXPLAIN_WORKLOAD(LAB_WORK_CHANNEL),
+	  { "channel: the others write +1 into the owner's pipe; it alone", "reads and adds, so nothing is lost (the kernel locks the pipe)" } },
+	{ EXPLAIN_WORKLOAD(LAB_WORK_TASKS) | EXPLAIN_THREADS,
+	  { "tasks: a pool keeps its threads; 'pool off' pays a", "pthread_create and a join for every task, in CPU time" } },
+	{ EXPLAIN_WORKLOAD(LAB_WORK_TASKS),
+	  { "tasks: a pool of processes forked once (pre-forking); 'pool off'", "pays a fork, an exit and a wait for every task, in CPU time" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_IO),
 	  { "io: each operation waits 2 ms, as for a disk or a socket;", "a waiting worker needs no CPU, so more workers do more" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_WITHDRAW) | EXPLAIN_SHARED,
@@ -140,8 +148,10 @@ const char *explain_lost(const struct lab_group *g)
 		return "GIL: none now";
 	if (g->workload == LAB_WORK_DEADLOCK)
 		return "locks: none now";   /* counter++ under both locks */
-	if (g->workload == LAB_WORK_EVENTLOOP)
+	if (g->workload == LAB_WORK_EVENTLOOP || g->workload == LAB_WORK_TASKS)
 		return "";
+	if (g->workload == LAB_WORK_CHANNEL)
+		return "one writer: none";
 	return running >= 2 ? "racing" : "1 running";
 }
 

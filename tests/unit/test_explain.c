@@ -33,6 +33,10 @@ static void test_every_note(void **state)
 		{ group_of(LAB_THREADS, true, LAB_WORK_CPU), "GIL: one lock around all the work of this process" },
 		{ group_of(LAB_PROCESSES, false, LAB_WORK_CPU), "GIL: each process has its own" },
 		{ group_of(LAB_THREADS, true, LAB_WORK_EVENTLOOP), "one loop serves a task each ms" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_CHANNEL), "channel: the others put +1 in a queue in shared memory" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_CHANNEL), "channel: the others write +1 into the owner's pipe" },
+		{ group_of(LAB_THREADS, true, LAB_WORK_TASKS), "tasks: a pool keeps its threads" },
+		{ group_of(LAB_PROCESSES, false, LAB_WORK_TASKS), "tasks: a pool of processes forked once" },
 		{ group_of(LAB_PROCESSES, false, LAB_WORK_IO), "io: each operation waits 2 ms" },
 		{ group_of(LAB_THREADS, true, LAB_WORK_WITHDRAW), "if (balance >= 100) balance -= 100" },
 		{ group_of(LAB_PROCESSES, false, LAB_WORK_WITHDRAW), "each process withdraws from its own copy" },
@@ -41,7 +45,7 @@ static void test_every_note(void **state)
 		{ group_of(LAB_PROCESSES, false, LAB_WORK_COUNTER), "fork() copied ptviz's memory" },
 	};
 	int n = (int)(sizeof(cases) / sizeof(cases[0]));
-	char lines[2][EXPLAIN_LINE_MAX], seen[15][2][EXPLAIN_LINE_MAX];
+	char lines[2][EXPLAIN_LINE_MAX], seen[24][2][EXPLAIN_LINE_MAX];
 
 	cases[0].g.stepping = true;
 	cases[0].g.nkids = 1;          /* step mode comes first */

@@ -144,8 +144,22 @@ static void test_table_words(void **state)
 	cmd_usage_text(&sync->usage[0], text, sizeof(text));
 	assert_string_equal(text, "sync none|mutex|atomic [GROUP]");
 	expect_error("workload spin", 1, 10,
-	             "unknown workload 'spin': expected counter, withdraw, deadlock, io, cpu, eventloop or batches");
+	             "unknown workload 'spin': expected counter, withdraw, deadlock, io, cpu, eventloop, batches, channel or tasks");
 	expect_error("bench", 1, 6, "bench needs a measurement: create, forksize, switch, ipc or all");
+	/* The tasks workload's pool and rate: a word for none, or a whole number, then an optional group. */
+	l = parse_ok("pool off T; pool 3; rate max; rate 4000 P");
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.items[0].count, 0);
+	assert_string_equal(l.items[0].target, "T");
+	assert_int_equal(l.items[1].count, 3);
+	assert_int_equal(l.items[2].count, 0);
+	assert_int_equal(l.items[3].count, 4000);
+	assert_string_equal(l.items[3].target, "P");
+	cmd_list_free(&l);
+	expect_error("pool", 1, 5, "pool needs off or a number, e.g. 'pool 4 T'");
+	expect_error("pool none", 1, 6, "bad pool 'none': expected off or a whole number from 1 to 4096, e.g. 'pool 4 T'");
+	expect_error("rate 0", 1, 6, "bad rate '0': expected max or a whole number from 1 to 100000, e.g. 'rate 1000 T'");
+	expect_error("rate 1.5", 1, 6, "bad rate '1.5'");
 	expect_error("bench cpu", 1, 7, "unknown measurement 'cpu': expected create, forksize, switch, ipc or all");
 }
 
