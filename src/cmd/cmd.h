@@ -31,6 +31,7 @@ enum cmd_verb {
 	CMD_CLOSE,       /* close WORKER FD: the worker closes one of its file descriptors */
 	CMD_FORK,        /* fork WORKER: the worker forks a child of its own */
 	CMD_FILES,       /* files on|off [GROUP]: show each worker's open file descriptors */
+	CMD_YIELD,       /* yield anywhere|boundary [GROUP]: where green threads give way */
 };
 
 #define CMD_WORD_MAX 32
@@ -45,6 +46,8 @@ struct cmd {
 	int count;                   /* spawn: how many workers */
 	int fd;                      /* close: the file descriptor */
 	bool shared;                 /* spawn processes ... shared */
+	int kernels;                 /* spawn green N on M: M; 0 when not green */
+	bool handoff;                /* spawn green ... handoff */
 	enum lab_sync sync;          /* sync */
 	enum lab_fault fault;        /* inject */
 	double seconds;              /* run */
@@ -114,7 +117,7 @@ struct cmd_entry {
 	bool (*parse)(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 	/* NULL: the front end acts on it (run, report, quit, bench); target: NULL when none was named */
 	bool (*exec)(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
-	struct cmd_usage usage[2];     /* for the helps; none: the record before tells it too (resume) */
+	struct cmd_usage usage[3];     /* for the helps; none: the record before tells it too (resume) */
 };
 
 /* Every verb, in the order the helps list them; ends with a NULL name. */

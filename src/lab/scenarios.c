@@ -98,6 +98,9 @@ bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group
 		if ((mask & (1u << i)) && g->stepping && workload != LAB_WORK_COUNTER && workload != LAB_WORK_WITHDRAW)
 			return lab_fail(err, "%s is in step mode, which takes only counter++ and withdraw apart: "
 			                "'step off %s' first", g->name, g->name);
+		if ((mask & (1u << i)) && !lab_green_takes(g, workload))
+			return lab_fail(err, "%s is green threads, which run counter or cpu, not %s", g->name,
+			                lab_workload_name(workload));
 	}
 	if (group == NULL)
 		lab->default_workload = workload;
@@ -172,6 +175,8 @@ bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err)
 		if ((mask & (1u << i)) && lab->groups[i].stepping)
 			return lab_fail(err, "%s is in step mode: 'step off %s' first", lab->groups[i].name,
 			                lab->groups[i].name);
+		if ((mask & (1u << i)) && on && lab->groups[i].green.kernels > 0)
+			return lab_fail(err, "%s is green threads: a GIL is for interpreters on kernel threads", lab->groups[i].name);
 	}
 	bool processes = false;
 	for (int i = 0; i < lab->ngroups; i++) {
