@@ -72,8 +72,8 @@ void green_work(struct instr_gate *g, struct instr_slot *s);
 
 struct green_cost {
 	int n;                /* green threads created, each switched to once and ended */
-	double create_ms;     /* creating them all (stack and context) */
-	double run_ms;        /* switching to each once, and back, until all ended */
+	double create_ms;     /* CPU time creating them all (stack and context) */
+	double run_ms;        /* CPU time switching to each once, and back, until all ended */
 	long rss_kib;         /* resident memory they added, all alive at once */
 	int stack_bytes;      /* the stack each one had */
 };
