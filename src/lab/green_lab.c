@@ -118,3 +118,18 @@ bool lab_green_yield(struct lab *lab, bool anywhere, const char *group, struct l
 		lab_note(err, "green threads switch only between two increments again");
 	return true;
 }
+
+void lab_green_block_note(const struct lab_group *g, const struct lab_worker *w, struct lab_error *err)
+{
+	long long s = INSTR_BLOCK_NS / 1000000000LL;
+
+	if (g->green.handoff)
+		lab_note(err, "%s blocks in the kernel for %lld s (a futex wait); the runtime handed its kernel thread's turn "
+		         "to another kernel thread, so the other green threads go on", w->id, s);
+	else if (g->green.kernels == 1)
+		lab_note(err, "%s blocks in the kernel for %lld s (a futex wait), and with it the one kernel thread: "
+		         "every green thread of %s stops until it returns", w->id, s, g->name);
+	else
+		lab_note(err, "%s blocks in the kernel for %lld s (a futex wait), and with it one of %d kernel threads: "
+		         "the others run the rest, one kernel thread fewer", w->id, s, g->green.kernels);
+}

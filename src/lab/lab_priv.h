@@ -271,6 +271,8 @@ bool lab_green_prepare(struct lab *lab, struct lab_group *g, struct lab_error *e
 void lab_green_forget(struct lab *lab, struct lab_group *g);
 /* What the runtime says: each green thread's kernel thread (its /proc files follow it) and CPU, the kernel threads. */
 void lab_green_read(struct lab *lab, struct lab_group *g);
+/* What `inject block` on a green thread does: the note for its command. */
+void lab_green_block_note(const struct lab_group *g, const struct lab_worker *w, struct lab_error *err);
 /* Does this group run this workload?  Every group but a green one takes them all; green threads take counter and cpu. */
 bool lab_green_takes(const struct lab_group *g, enum lab_workload workload);
 
