@@ -133,8 +133,8 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 	else if (strcmp(kind->text, "processes") == 0 || strcmp(kind->text, "process") == 0)
 		c->kind = LAB_PROCESSES;
 	else
-		return cmd_fail(err, st->line, kind->column, "cannot spawn '%s': expected threads, processes or green",
-		                kind->text);
+		return cmd_fail(err, st->line, kind->column,
+		                "cannot spawn '%s': expected threads or processes (or green, for green threads)", kind->text);
 	if (i >= st->nwords)
 		return cmd_fail(err, st->line, st->end_column, "spawn %s needs a count, e.g. 'spawn %s 4'",
 		                kind->text, kind->text);
