@@ -129,6 +129,7 @@ static void green_counted(struct instr_slot *s, volatile int64_t *done)
  * counter++ under the sync mode.  switch_mid: give way between the load
  * and the store, as a preemptive scheduler may (yield anywhere).  Another
  * green thread then loads the same value, and one of the two stores is lost.
+ * An atomic add has no such gap: there is nowhere to switch.
  */
 static void green_increment(struct instr_slot *s, enum lab_sync sync, bool switch_mid, volatile int64_t *done)
 {
@@ -181,10 +182,9 @@ void green_work(struct instr_gate *g, struct instr_slot *s)
 		if (atomic_load_explicit(&g->workload, memory_order_relaxed) == LAB_WORK_CPU)
 			green_compute();
 		bool last_of_turn = ++turn % GREEN_TURN == 0;
-		bool anywhere = last_of_turn && green_anywhere();
-		green_increment(s, sync, anywhere, &done);
-		/* Cooperative: it gives way only here, between two increments. */
-		if (last_of_turn && !anywhere)
+		green_increment(s, sync, last_of_turn && green_anywhere(), &done);
+		/* Cooperative: it gives way here, between two increments (and, yielding anywhere, inside the last one too). */
+		if (last_of_turn)
 			green_yield(false);
 	}
 }
