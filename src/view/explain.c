@@ -120,7 +120,7 @@ void explain_ps(const struct lab_group *g, char *buf, size_t len)
 {
 	/* Green threads: the kernel knows only the kernel threads under them. */
 	if (g->green.kernels > 0 && g->host_alive)
-		snprintf(buf, len, "ps -eLf: pid %d has %d task%s; the %d green threads are not among them", (int)g->host,
+		snprintf(buf, len, "ps -eLf: pid %d has %d task%s, not %d green threads", (int)g->host,
 		         g->green.kernel_threads, g->green.kernel_threads == 1 ? "" : "s", g->alive);
 	/* One task more than the threads listed: the host's main thread. */
 	else if (g->kind == LAB_THREADS && g->host_alive)

@@ -152,7 +152,7 @@ static void test_green(void **state)
 	assert_string_equal(lines[0], "green threads: ptviz's runtime switches them, not the kernel;");
 	assert_string_equal(explain_lost(&g), "yields: none now");
 	explain_ps(&g, buf, sizeof(buf));
-	assert_string_equal(buf, "ps -eLf: pid 4101 has 1 task; the 2 green threads are not among them");
+	assert_string_equal(buf, "ps -eLf: pid 4101 has 1 task, not 2 green threads");
 	g.green.anywhere = true;
 	explain_group(lab, &g, lines);
 	assert_true(strncmp(lines[0], "yield anywhere: a switch between load and store", 47) == 0);
