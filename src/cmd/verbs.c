@@ -119,7 +119,7 @@ static bool parse_spawn_green(const struct cmd_statement *st, int *i, struct cmd
 static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
 	int i = 1;
-	long count;
+	long count = 0;
 
 	if (i >= st->nwords)
 		return cmd_fail(err, st->line, st->end_column,
