@@ -285,6 +285,12 @@ static void test_refusals(void **state)
 	assert_false(lab_workload(lab, LAB_WORK_DEADLOCK, "G", &err));
 	assert_non_null(strstr(err.msg, "counter or cpu"));
 	assert_false(lab_spawn_green(lab, 2, 99, false, "X", &err));
+	/* For every group, the green ones are left out, and the command says so. */
+	err.msg[0] = '\0';
+	must(lab_workload(lab, LAB_WORK_IO, NULL, &err), &err);
+	assert_non_null(strstr(err.msg, "G is green threads"));
+	assert_int_equal(lab_find_group(lab, "G")->workload, LAB_WORK_COUNTER);
+	assert_int_equal(lab_find_group(lab, "T")->workload, LAB_WORK_IO);
 }
 
 /* 100,000 green threads alive at once: each created, switched to once, and ended. */
