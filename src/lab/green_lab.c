@@ -72,6 +72,12 @@ void lab_green_read(struct lab *lab, struct lab_group *g)
 		pid_t tid = atomic_load(&panel->seen[i].tid);
 		if (tid > 0 && tid != w->tid)
 			lab_green_follow(lab, w, tid);
+		/*
+		 * Its kernel thread can fall asleep in another green thread's blocking
+		 * call while this one stands still: what stat said last time holds only
+		 * for this pass (observe.c skips a worker that has not moved).
+		 */
+		lab_private(lab, w)->stat_valid = false;
 		/* The kernel thread's CPU is every green thread's on it: each gets the time it was switched in. */
 		w->cpu_ns = (uint64_t)atomic_load(&panel->seen[i].cpu_ns);
 	}
