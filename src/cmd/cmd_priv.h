@@ -51,4 +51,7 @@ bool cmd_arg_worker(const struct cmd_statement *st, int i, struct cmd *c, const 
 /* Word i, if there, is a group; then the end. */
 bool cmd_arg_group(const struct cmd_statement *st, int i, struct cmd *c, const char *example, struct cmd_error *err);
 
+/* spawn green N [on M] [handoff]: the words after N, from word *i, which it moves past them (verbs_green.c). */
+bool cmd_parse_spawn_green(const struct cmd_statement *st, int *i, struct cmd *c, struct cmd_error *err);
+
 #endif

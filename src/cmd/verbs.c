@@ -90,32 +90,6 @@ static bool parse_spawn_count(const struct cmd_statement *st, const struct cmd_w
 	                n->text, why, limit, noun);
 }
 
-/* spawn green N [on M] [handoff]: the words after N, from word *i. */
-static bool parse_spawn_green(const struct cmd_statement *st, int *i, struct cmd *c, struct cmd_error *err)
-{
-	char why[128];
-	long m;
-
-	if (*i < st->nwords && strcmp(st->words[*i].text, "on") == 0) {
-		if (*i + 1 >= st->nwords)
-			return cmd_fail(err, st->line, st->end_column, "'on' needs how many kernel threads, e.g. 'on 2'");
-		const struct cmd_word *w = &st->words[*i + 1];
-		if (!whole_number(w->text, 1, LAB_GREEN_KERNELS_MAX / 2, &m, why, sizeof(why)))
-			return cmd_fail(err, st->line, w->column, "bad count of kernel threads '%s'%s: expected 1 to %d, e.g. 'on 2'",
-			                w->text, why, LAB_GREEN_KERNELS_MAX / 2);
-		c->kernels = (int)m;
-		*i += 2;
-	}
-	if (*i < st->nwords && strcmp(st->words[*i].text, "handoff") == 0) {
-		c->handoff = true;
-		*i += 1;
-	}
-	if (*i < st->nwords && strcmp(st->words[*i].text, "shared") == 0)
-		return cmd_fail(err, st->line, st->words[*i].column,
-		                "'shared' is only for processes: green threads share one host's memory");
-	return true;
-}
-
 static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
 	int i = 1;
@@ -143,7 +117,7 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 	if (!parse_spawn_count(st, n, c->kind, kind->text, &count, err))
 		return false;
 	c->count = (int)count;
-	if (c->kernels > 0 && !parse_spawn_green(st, &i, c, err))
+	if (c->kernels > 0 && !cmd_parse_spawn_green(st, &i, c, err))
 		return false;
 	if (i < st->nwords && strcmp(st->words[i].text, "shared") == 0) {
 		if (c->kind == LAB_THREADS)
