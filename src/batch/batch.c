@@ -13,6 +13,7 @@
 #include "../cmd/cmd.h"
 #include "../view/explain.h"
 #include "../view/frames.h"
+#include "../view/green_words.h"
 #include "../view/machine_words.h"
 #include "../view/report.h"
 #include "../view/story.h"
@@ -81,7 +82,9 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 	for (int i = 0; i < ev->nids; i++)
 		json_object_array_add(ids, json_object_new_string(ev->ids[i]));
 	json_object_object_add(o, "group", json_object_new_string(ev->group));
-	json_object_object_add(o, "kind", json_object_new_string(lab_kind_name(ev->group_kind)));
+	const struct lab_group *eg = lab_group_by_serial(b->lab, ev->group_serial);
+	json_object_object_add(o, "kind", json_object_new_string(eg != NULL && eg->green.kernels > 0 ? "green"
+	                                                         : lab_kind_name(ev->group_kind)));
 	if (ev->kind == LAB_EVENT_SPAWN) {
 		struct json_object *tids = json_object_new_array();
 		for (int i = 0; i < ev->nids; i++)
@@ -217,6 +220,12 @@ static void batch_report_text(struct batch *b, const struct report *r)
 		const struct lab_group *g = rg->g;
 		fprintf(b->out, "  %s: %d %s, %s memory, sync %s, %d/%d alive\n", g->name, g->nworkers, rg->noun, rg->memory,
 		        lab_sync_name(g->sync), g->alive, g->nworkers);
+		if (g->green.kernels > 0) {
+			char green[2][256];
+			green_words_group(g, green[0], sizeof(green[0]));
+			green_words_runtime(g, green[1], sizeof(green[1]));
+			fprintf(b->out, "    %s: %s\n", green[0], green[1]);
+		}
 		batch_text_figures(b, rg);
 		batch_envjoin_text_group(b->out, rg);
 		batch_group_memory_text(b->out, g);
@@ -309,6 +318,8 @@ static struct json_object *batch_json_worker(const struct batch *b, const struct
 	batch_json_worker_more(wo, rw);
 	json_object_object_add(wo, "memory", batch_memory_json(&w->memory, rg->g->kind == LAB_THREADS));
 	json_object_object_add(wo, "lifecycle", batch_life_json(&b->life, w, now));
+	if (rg->g->green.kernels > 0)
+		json_object_object_add(wo, "kernel_tid", json_object_new_int(w->tid));
 	json_object_object_add(wo, "serial", json_object_new_int64(w->serial));
 	return wo;
 }
@@ -327,13 +338,33 @@ static struct json_object *batch_json_kid(const struct lab_kid *kid)
 	return ko;
 }
 
+/* "green": the runtime under a group of green threads: N, M, hand-off, where they yield, the kernel threads. */
+static struct json_object *batch_json_green(const struct lab_group *g)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *tids = json_object_new_array();
+
+	json_object_object_add(o, "n", json_object_new_int(g->nworkers));
+	json_object_object_add(o, "m", json_object_new_int(g->green.kernels));
+	json_object_object_add(o, "handoff", json_object_new_boolean(g->green.handoff));
+	json_object_object_add(o, "yield", json_object_new_string(g->green.anywhere ? "anywhere" : "boundary"));
+	for (int i = 0; i < g->green.kernel_threads && i < LAB_GREEN_KERNELS_MAX; i++)
+		json_object_array_add(tids, json_object_new_int(g->green.kernel_tids[i]));
+	json_object_object_add(o, "kernel_threads", json_object_new_int(g->green.kernel_threads));
+	json_object_object_add(o, "kernel_tids", tids);
+	json_object_object_add(o, "handoffs", json_object_new_int(g->green.handoffs));
+	return o;
+}
+
 static struct json_object *batch_json_group(const struct batch *b, const struct report_group *rg, double now, int cpus)
 {
 	const struct lab_group *g = rg->g;
 	struct json_object *go = json_object_new_object();
 
 	json_object_object_add(go, "name", json_object_new_string(g->name));
-	json_object_object_add(go, "kind", json_object_new_string(lab_kind_name(g->kind)));
+	json_object_object_add(go, "kind", json_object_new_string(rg->kind));
+	if (g->green.kernels > 0)
+		json_object_object_add(go, "green", batch_json_green(g));
 	json_object_object_add(go, "memory", json_object_new_string(rg->memory));
 	json_object_object_add(go, "sync", json_object_new_string(lab_sync_name(g->sync)));
 	json_object_object_add(go, "pid", g->kind == LAB_THREADS ? json_object_new_int(g->host) : NULL);

@@ -43,6 +43,12 @@ struct bench_machine {
 struct bench_create {
 	double thread_us, fork_us, spawn_us;   /* spawn_us < 0: /bin/true could not be run */
 	int thread_n, fork_n, spawn_n;         /* operations timed */
+	/* 100,000 green threads alive at once (src/lab/green_cost.c); green_n 0: not measured */
+	int green_n;
+	double green_create_ms;   /* CPU time to create them all: a stack and a context each */
+	double green_run_ms;      /* CPU time to switch to each once and back as it ends */
+	long green_kib;           /* resident memory they added, all alive; -1 unknown */
+	int green_stack;          /* the stack each had, bytes */
 };
 
 #define BENCH_SIZES_MAX 16

@@ -14,6 +14,8 @@
 
 #include <bsd/string.h>
 
+#include "../lab/green.h"
+
 extern char **environ;
 
 /* ---- create: a thread, a process, a program ---- */
@@ -70,6 +72,22 @@ static double create_spawns(const char *path, int n)
 }
 
 #define CREATE_BATCHES_MAX 4096
+#define CREATE_GREEN_N 100000
+
+/* 100,000 green threads alive at once, beside the threads and processes; left out (green_n 0) without the memory. */
+static void measure_create_green(struct measure *m, struct bench_create *r)
+{
+	struct green_cost cost;
+
+	measure_progress(m, 1.0, "%d green threads at once", CREATE_GREEN_N);
+	if (!green_measure_create(CREATE_GREEN_N, &cost))
+		return;
+	r->green_n = cost.n;
+	r->green_create_ms = cost.create_ms;
+	r->green_run_ms = cost.run_ms;
+	r->green_kib = cost.rss_kib;
+	r->green_stack = cost.stack_bytes;
+}
 
 /* Batches of each kind in turn, so a noisy second hurts all three alike; the median batch wins. */
 bool measure_create(struct measure *m, struct bench_create *r)
@@ -103,6 +121,7 @@ bool measure_create(struct measure *m, struct bench_create *r)
 		measure_progress(m, (bench_now() - t0) / budget, "%d rounds: %d threads, %d forks, %d programs",
 		                 n, n * TH_BATCH, n * FK_BATCH, spawn_ok ? n * SP_BATCH : 0);
 	}
+	measure_create_green(m, r);
 	r->thread_us = measure_median(th, n);
 	r->fork_us = measure_median(fk, n);
 	r->spawn_us = spawn_ok ? measure_median(sp, n) : -1;

@@ -47,6 +47,17 @@ static void json_create(struct json_object *o, const struct bench_create *k)
 	json_object_object_add(o, "thread_n", json_object_new_int(k->thread_n));
 	json_object_object_add(o, "fork_n", json_object_new_int(k->fork_n));
 	json_object_object_add(o, "spawn_n", json_object_new_int(k->spawn_n));
+	if (k->green_n > 0) {
+		struct json_object *g = json_object_new_object();
+		json_object_object_add(g, "n", json_object_new_int(k->green_n));
+		json_object_object_add(g, "create_cpu_ms", report_num(k->green_create_ms, 1));
+		json_object_object_add(g, "run_cpu_ms", report_num(k->green_run_ms, 1));
+		json_object_object_add(g, "us_each", report_num(k->green_create_ms * 1e3 / k->green_n, 3));
+		json_object_object_add(g, "rss_kib", k->green_kib >= 0 ? json_object_new_int64(k->green_kib) : NULL);
+		json_object_object_add(g, "kib_each", k->green_kib >= 0 ? report_num((double)k->green_kib / k->green_n, 2) : NULL);
+		json_object_object_add(g, "stack_bytes", json_object_new_int(k->green_stack));
+		json_object_object_add(o, "green", g);
+	}
 }
 
 static void json_forksize(struct json_object *o, const struct bench_forksize *k)

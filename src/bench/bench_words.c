@@ -76,6 +76,12 @@ static void verdict_creation(const struct bench_result *r, bool utf8, char *buf,
 	           "child shares the parent's memory, as after vfork(), until it calls exec. Its time goes to "
 	           "exec: a new address space, the program and its libraries mapped in and linked, and all of "
 	           "it torn down again when the program ends.");
+	if (k->green_n > 0)
+		report_add(buf, len, " %d green threads, alive at once, took %.0f ms of CPU to create (%.1f %s each) and "
+		           "%.0f MiB: a page of stack and a saved context each, and no kernel task at all. A green "
+		           "thread's first touch of its stack page is most of what it costs.",
+		           k->green_n, k->green_create_ms, k->green_create_ms * 1e3 / k->green_n, US(utf8),
+		           (double)k->green_kib / 1024.0);
 }
 
 /* forksize: fork copies a page-table entry per page held; a huge page is one entry; a thread copies none. */
@@ -307,6 +313,12 @@ static void table_create(const struct bench_result *r, bool utf8, FILE *out)
 		        k->spawn_us / k->thread_us, TIMES(utf8), k->spawn_n);
 	else
 		fprintf(out, "  %-24s %9s\n", "posix_spawn /bin/true", "not run");
+	if (k->green_n > 0) {
+		char g[32];
+		bench_format_us(k->green_create_ms * 1e3 / k->green_n, g, sizeof(g));
+		fprintf(out, "  %-24s %9s %s of CPU each, %d alive at once: %.0f ms of CPU, %ld KiB resident, %d-byte stacks\n",
+		        "green thread (ucontext)", g, US(utf8), k->green_n, k->green_create_ms, k->green_kib, k->green_stack);
+	}
 }
 
 /* forksize: a row for each size held, then the cost of each MiB. */

@@ -40,6 +40,7 @@ enum cmd_verb {
 	CMD_TOUCH,       /* touch WORKER [KIB]: the worker writes memory it shares with ptviz since fork */
 	CMD_POOL,        /* pool off|N [GROUP]: the tasks workload's pool, or a thread or process per task */
 	CMD_RATE,        /* rate max|R [GROUP]: tasks arriving R a second, or as fast as they are taken */
+	CMD_YIELD,       /* yield anywhere|boundary [GROUP]: where green threads give way */
 };
 
 #define CMD_WORD_MAX 32
@@ -55,6 +56,8 @@ struct cmd {
 	int fd;                      /* close: the file descriptor */
 	int kib;                     /* touch: how much the worker writes */
 	bool shared;                 /* spawn processes ... shared */
+	int kernels;                 /* spawn green N on M: M; 0 when not green */
+	bool handoff;                /* spawn green ... handoff */
 	enum lab_sync sync;          /* sync */
 	enum lab_fault fault;        /* inject */
 	double seconds;              /* run */
@@ -125,7 +128,7 @@ struct cmd_entry {
 	bool (*parse)(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 	/* NULL: the front end acts on it (run, report, quit, bench); target: NULL when none was named */
 	bool (*exec)(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
-	struct cmd_usage usage[2];     /* for the helps; none: the record before tells it too (resume) */
+	struct cmd_usage usage[3];     /* for the helps; none: the record before tells it too (resume) */
 };
 
 /* Every verb, in the order the helps list them; ends with a NULL name. */

@@ -66,5 +66,7 @@ bool cmd_parse_pool(const struct cmd_statement *st, struct cmd *c, struct cmd_er
 bool cmd_exec_pool(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 bool cmd_parse_rate(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 bool cmd_exec_rate(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+/* spawn green N [on M] [handoff]: the words after N, from word *i, which it moves past them (verbs_green.c). */
+bool cmd_parse_spawn_green(const struct cmd_statement *st, int *i, struct cmd *c, struct cmd_error *err);
 
 #endif

@@ -14,7 +14,8 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 static const char *const one_all[] = { "1", "all", NULL };
-static const char *const spawn_kinds[] = { "threads", "processes", NULL };
+static const char *const spawn_kinds[] = { "threads", "processes", "green", NULL };
+static const char *const yield_words[] = { "anywhere", "boundary", NULL };
 static const char *const fix_words[] = { "lockorder", NULL };
 /* inject's two lines of help: faults, and the task that is not one. */
 static const char *const fault_words[] = { VOCAB_FAULTS(VOCAB_WORD) NULL };
@@ -73,7 +74,7 @@ static bool parse_spawn_as(const struct cmd_statement *st, int i, struct cmd *c,
 static bool parse_spawn_count(const struct cmd_statement *st, const struct cmd_word *n, enum lab_kind kind,
                               const char *noun, long *count, struct cmd_error *err)
 {
-	bool threads = kind == LAB_THREADS;
+	bool threads = kind == LAB_THREADS;   /* green threads too: the cap per group is the same */
 	int limit = threads ? LAB_LIMIT_THREADS : LAB_LIMIT_PROCESSES;
 	char why[128], words[96];
 	double v;
@@ -100,13 +101,16 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 		return cmd_fail(err, st->line, st->end_column,
 		                "spawn needs what to start: 'spawn threads N' or 'spawn processes N'");
 	const struct cmd_word *kind = &st->words[i++];
+	c->kernels = 0;
 	if (strcmp(kind->text, "threads") == 0 || strcmp(kind->text, "thread") == 0)
 		c->kind = LAB_THREADS;
+	else if (strcmp(kind->text, "green") == 0)
+		c->kind = LAB_THREADS, c->kernels = 1;
 	else if (strcmp(kind->text, "processes") == 0 || strcmp(kind->text, "process") == 0)
 		c->kind = LAB_PROCESSES;
 	else
-		return cmd_fail(err, st->line, kind->column, "cannot spawn '%s': expected threads or processes",
-		                kind->text);
+		return cmd_fail(err, st->line, kind->column,
+		                "cannot spawn '%s': expected threads or processes (or green, for green threads)", kind->text);
 	if (i >= st->nwords)
 		return cmd_fail(err, st->line, st->end_column, "spawn %s needs a count, e.g. 'spawn %s 4'",
 		                kind->text, kind->text);
@@ -115,6 +119,8 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 	if (!parse_spawn_count(st, n, c->kind, kind->text, &count, err))
 		return false;
 	c->count = (int)count;
+	if (c->kernels > 0 && !cmd_parse_spawn_green(st, &i, c, err))
+		return false;
 	if (i < st->nwords && strcmp(st->words[i].text, "shared") == 0) {
 		if (c->kind == LAB_THREADS)
 			return cmd_fail(err, st->line, st->words[i].column,
@@ -130,13 +136,16 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 	if (i < st->nwords) {
 		const struct cmd_word *w = &st->words[i];
 		return cmd_fail(err, st->line, w->column, "unexpected '%s': expected %s'as NAME' or the end of the command",
-		                w->text, c->kind == LAB_PROCESSES && !c->shared ? "'shared', " : "");
+		                w->text, c->kind == LAB_PROCESSES && !c->shared ? "'shared', "
+		                         : c->kernels > 0 ? "'on M', 'handoff', " : "");
 	}
 	return true;
 }
 
 static bool exec_spawn(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (c->kernels > 0)
+		return lab_spawn_green(lab, c->count, c->kernels, c->handoff, target, err);
 	return lab_spawn(lab, c->kind, c->count, c->shared, target, err);
 }
 
@@ -463,6 +472,16 @@ static bool exec_files(struct lab *lab, const struct cmd *c, const char *target,
 	return lab_files(lab, c->on, target, err);
 }
 
+static bool parse_yield(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	return parse_switch(st, c, "yield anywhere G", err);
+}
+
+static bool exec_yield(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return lab_green_yield(lab, c->on, target, err);
+}
+
 /* reap (now), reap on, reap off */
 static bool parse_reap(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
@@ -491,7 +510,8 @@ static bool exec_reap(struct lab *lab, const struct cmd *c, const char *target, 
 const struct cmd_entry cmd_entries[] = {
 	{ .name = "spawn", .verb = CMD_SPAWN, .words = spawn_kinds, .parse = parse_spawn, .exec = exec_spawn,
 	  .usage = { { "spawn threads N [as NAME]", NULL, "N threads in one new process" },
-	             { "spawn processes N [shared] [as NAME]", NULL, "shared: one MAP_SHARED counter" } } },
+	             { "spawn processes N [shared] [as NAME]", NULL, "shared: one MAP_SHARED counter" },
+	             { "spawn green N [on M] [handoff] [as NAME]", NULL, "N green threads on M kernel threads" } } },
 	{ .name = "sync", .verb = CMD_SYNC, .words = lab_sync_words, .parse = parse_sync, .exec = exec_sync,
 	  .usage = { { "sync {} [GROUP]", lab_sync_words, "how counter++ is guarded" } } },
 	{ .name = "inject", .verb = CMD_INJECT, .words = lab_inject_words, .parse = parse_inject, .exec = exec_inject,
@@ -549,6 +569,8 @@ const struct cmd_entry cmd_entries[] = {
 	  .usage = { { "pool off|N [GROUP]", NULL, "tasks: a thread or process each, or N workers" } } },
 	{ .name = "rate", .verb = CMD_RATE, .words = rate_words, .parse = cmd_parse_rate, .exec = cmd_exec_rate,
 	  .usage = { { "rate max|R [GROUP]", NULL, "tasks: as fast as taken, or R a second" } } },
+	{ .name = "yield", .verb = CMD_YIELD, .words = yield_words, .parse = parse_yield, .exec = exec_yield,
+	  .usage = { { "yield {} [GROUP]", yield_words, "where green threads give way" } } },
 	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
 	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
 	{ .name = NULL },

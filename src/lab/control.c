@@ -135,6 +135,8 @@ bool lab_inject(struct lab *lab, enum lab_fault fault, const char *id, struct la
 		else if (g->workload == LAB_WORK_EVENTLOOP)
 			lab_note(err, "%s, a worker beside the loop, runs a %lld-second task: the loop goes on serving",
 			         w->id, INSTR_BLOCK_NS / 1000000000LL);
+		else if (g->green.kernels > 0)
+			lab_green_block_note(g, w, err);
 		else
 			lab_note(err, "%s runs a %lld-second task", w->id, INSTR_BLOCK_NS / 1000000000LL);
 	}

@@ -230,6 +230,22 @@ struct lab_tasks {
 	int64_t win_done[2], win_cpu[2], win_started[2], win_wait[2];
 };
 
+/*
+ * A group of green threads: N user-space threads of ptviz's own runtime
+ * (src/lab/green*.c) multiplexed on M kernel threads of one host process.
+ * The group is kind LAB_THREADS (one host, one shared counter); each worker
+ * is a green thread, and its tid is the kernel thread it last ran on.
+ */
+#define LAB_GREEN_KERNELS_MAX 16
+struct lab_green {
+	int kernels;             /* M: kernel threads that may run green code at once; 0: not green */
+	bool handoff;            /* a blocking call hands its kernel thread's work to another one */
+	bool anywhere;           /* yield anywhere: a switch between an increment's load and its store */
+	int kernel_threads;      /* kernel threads the host has now (M, or more after hand-offs) */
+	int handoffs;            /* blocking calls that handed work to another kernel thread */
+	pid_t kernel_tids[LAB_GREEN_KERNELS_MAX];
+};
+
 struct lab_group {
 	uint32_t serial;         /* never reused in a run, unlike the name */
 	char name[LAB_NAME_MAX + 1];
@@ -288,6 +304,7 @@ struct lab_group {
 	struct lab_memory_use memory;  /* the host's, or its live processes' summed (rss counts a shared page in each) */
 	struct lab_channel channel;  /* workload channel */
 	struct lab_tasks tasks;      /* workload tasks */
+	struct lab_green green;  /* green threads (spawn green): green.kernels > 0 */
 };
 
 enum lab_event_kind {
@@ -447,6 +464,11 @@ uintptr_t lab_counter_address(void);
 /* Commands.  Each returns false with err set when nothing was done. */
 bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
                struct lab_error *err);
+/* n green threads on kernels kernel threads in one host (spawn green N on M [handoff]). */
+bool lab_spawn_green(struct lab *lab, int n, int kernels, bool handoff, const char *name,
+                     struct lab_error *err);
+/* Green threads switch only at increment boundaries (false), or also between a load and its store (true). */
+bool lab_green_yield(struct lab *lab, bool anywhere, const char *group, struct lab_error *err);
 bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err);
 bool lab_inject(struct lab *lab, enum lab_fault fault, const char *worker, struct lab_error *err);
 bool lab_kill(struct lab *lab, const char *target, struct lab_error *err);

@@ -10,6 +10,7 @@
 #include "machine.h"
 
 struct worker_segment;
+struct green_panel;
 
 /*
  * How long a snapshot waits for workers to reach an increment boundary.
@@ -62,6 +63,7 @@ struct lab {
 	unsigned char *slot_used;
 	struct lab_worker_private *workers_private;  /* one a slot: the worker in that slot */
 	struct worker_segment *segments[LAB_MAX_GROUPS];  /* one a gate: a shared process group's counter segment */
+	struct green_panel *green_panels[LAB_MAX_GROUPS];  /* one a gate: a green group's panel (green.h) */
 	bool gate_used[LAB_MAX_GROUPS];
 	struct lab_group groups[LAB_MAX_GROUPS];
 	int ngroups;
@@ -296,5 +298,17 @@ void work_restart(struct lab *lab, struct lab_group *g);
 void work_figures(struct lab *lab, struct lab_group *g);
 /* Once a pass: the memory each tasks group uses, and each channel's queue as read in the queue itself. */
 void work_observe(struct lab *lab);
+/* ---- green_lab.c: green threads, as ptviz sees them ---- */
+
+/* Maps a green group's panel before its host is forked. */
+bool lab_green_prepare(struct lab *lab, struct lab_group *g, struct lab_error *err);
+/* Unmaps it once the group is gone.  Not green: nothing. */
+void lab_green_forget(struct lab *lab, struct lab_group *g);
+/* What the runtime says: each green thread's kernel thread (its /proc files follow it) and CPU, the kernel threads. */
+void lab_green_read(struct lab *lab, struct lab_group *g);
+/* What `inject block` on a green thread does: the note for its command. */
+void lab_green_block_note(const struct lab_group *g, const struct lab_worker *w, struct lab_error *err);
+/* Does this group run this workload?  Every group but a green one takes them all; green threads take counter and cpu. */
+bool lab_green_takes(const struct lab_group *g, enum lab_workload workload);
 
 #endif

@@ -440,6 +440,8 @@ static void lab_read_procs(struct lab *lab, uint32_t mask)
 			lab_worker_read_proc(lab, g, &g->workers[j]);
 			lab_tell_stop(lab, g, &g->workers[j], false);
 		}
+		if (g->green.kernels > 0)
+			lab_green_read(lab, g);
 	}
 	lab->pass.proc_ns += lab_ns() - t;
 }

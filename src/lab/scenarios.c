@@ -102,6 +102,15 @@ bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group
 		if ((mask & (1u << i)) && g->stepping && workload != LAB_WORK_COUNTER && workload != LAB_WORK_WITHDRAW)
 			return lab_fail(err, "%s is in step mode, which takes only counter++ and withdraw apart: "
 			                "'step off %s' first", g->name, g->name);
+		if ((mask & (1u << i)) && !lab_green_takes(g, workload) && group != NULL)
+			return lab_fail(err, "%s is green threads, which run counter or cpu, not %s", g->name,
+			                lab_workload_name(workload));
+		if ((mask & (1u << i)) && !lab_green_takes(g, workload)) {
+			/* Every group: the green ones keep theirs. */
+			mask &= ~(1u << i);
+			lab_note(err, "%s is green threads, which run counter or cpu: it keeps %s", g->name,
+			         lab_workload_name(g->workload));
+		}
 	}
 	if (group == NULL)
 		lab->default_workload = workload;
@@ -176,6 +185,10 @@ bool lab_gil(struct lab *lab, bool on, const char *group, struct lab_error *err)
 		if ((mask & (1u << i)) && lab->groups[i].stepping)
 			return lab_fail(err, "%s is in step mode: 'step off %s' first", lab->groups[i].name,
 			                lab->groups[i].name);
+		if ((mask & (1u << i)) && on && lab->groups[i].green.kernels > 0 && group != NULL)
+			return lab_fail(err, "%s is green threads: a GIL is for interpreters on kernel threads", lab->groups[i].name);
+		if ((mask & (1u << i)) && on && lab->groups[i].green.kernels > 0)
+			mask &= ~(1u << i);   /* every group: the green ones take none */
 	}
 	bool processes = false;
 	for (int i = 0; i < lab->ngroups; i++) {

@@ -166,6 +166,7 @@ static void lab_group_destroy(struct lab *lab, struct lab_group *g)
 		munmap(seg, sizeof(*seg));
 		lab->segments[g->gate] = NULL;
 	}
+	lab_green_forget(lab, g);
 	if (g->gate >= 0)
 		lab->gate_used[g->gate] = false;
 	memset(g, 0, sizeof(*g));

@@ -14,6 +14,7 @@
 
 #include <bsd/string.h>
 
+#include "green.h"
 #include "procfs.h"
 #include "session.h"
 #include "worker.h"
@@ -31,8 +32,8 @@ static bool lab_name_valid(const char *name, struct lab_error *err)
 	return true;
 }
 
-/* Picks the group's name: the one asked for, or T, TB, TC ... (P, PB ...). */
-static bool lab_choose_name(struct lab *lab, enum lab_kind kind, const char *asked, char *name,
+/* Picks the group's name: the one asked for, or T, TB, TC ... (P, PB ...; G, GB ... for green threads). */
+static bool lab_choose_name(struct lab *lab, char first, const char *asked, char *name,
                             struct lab_error *err)
 {
 	if (asked != NULL && asked[0] != '\0') {
@@ -47,7 +48,6 @@ static bool lab_choose_name(struct lab *lab, enum lab_kind kind, const char *ask
 		strlcpy(name, asked, LAB_NAME_MAX + 1);
 		return true;
 	}
-	char first = kind == LAB_THREADS ? 'T' : 'P';
 	for (char second = 0; second <= 'Z'; second = second ? (char)(second + 1) : 'B') {
 		char candidate[3] = { first, second, '\0' };
 		struct lab_group *g = lab_group_named(lab, candidate);
@@ -227,9 +227,15 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	if (pid == 0) {
 		char title[64], comm[32];
 		int keep[2] = { inherited, pipefd[1] };
-		snprintf(title, sizeof(title), "ptviz: threads %s", g->name);
+		if (g->green.kernels > 0)
+			snprintf(title, sizeof(title), "ptviz: green %s (%d on %d)", g->name, g->nworkers, g->green.kernels);
+		else
+			snprintf(title, sizeof(title), "ptviz: threads %s", g->name);
 		snprintf(comm, sizeof(comm), "ptviz %s", g->name);
 		worker_child_setup(parent, keep, 2, title, comm, g->idle_priority);
+		if (g->green.kernels > 0)
+			green_host_main(&lab->in, g->gate, slots, g->nworkers, LAB_INHERITED_FD + 1, g->name,
+			                lab->green_panels[g->gate]);
 		worker_host_main(&lab->in, g->gate, slots, g->nworkers, LAB_INHERITED_FD + 1, g->name);
 	}
 	close(inherited);
@@ -243,6 +249,9 @@ static bool lab_spawn_threads(struct lab *lab, struct lab_group *g, const int *s
 	close(pipefd[0]);
 	if (rc != 0) {
 		/* The host is ended with the group (lab_spawn's unwind path). */
+		if (rc > 0 && g->green.kernels > 0)
+			return lab_fail(err, "the green threads' host could not start its threads: %s%s; nothing was started",
+			                strerror(rc), lab_task_limit_hint(rc));
 		if (rc > 0)
 			return lab_fail(err, "pthread_create failed after some threads: %s%s; nothing was started",
 			                strerror(rc), lab_task_limit_hint(rc));
@@ -462,15 +471,17 @@ static void lab_spawn_announce(struct lab *lab, const struct lab_group *g)
 	ev->nids = g->nworkers;
 }
 
-bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
-               struct lab_error *err)
+/* Spawns a group; green: the green threads' settings, NULL for threads and processes. */
+static bool lab_spawn_group(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
+                            const struct lab_green *green, struct lab_error *err)
 {
 	char gname[LAB_NAME_MAX + 1];
+	char first = green != NULL ? 'G' : kind == LAB_THREADS ? 'T' : 'P';
 
 	if (gettid() != lab->main_tid)
 		return lab_fail(err, "spawn must run on ptviz's main thread");
 	lab_dispatch(lab);
-	if (!lab_spawn_allowed(lab, kind, n, shared, err) || !lab_choose_name(lab, kind, name, gname, err) ||
+	if (!lab_spawn_allowed(lab, kind, n, shared, err) || !lab_choose_name(lab, first, name, gname, err) ||
 	    !lab_make_room(lab, err))
 		return false;
 
@@ -478,11 +489,14 @@ bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const ch
 	struct lab_group *g = lab_group_add(lab, kind, shared, gname);
 	g->idle_priority = idle;
 	int *slots = calloc((size_t)n, sizeof(*slots));
-	if (!lab_group_seat(lab, g, n, slots, err) || !lab_group_start(lab, g, slots, err))
+	if (green != NULL)
+		g->green = *green;
+	if (!lab_group_seat(lab, g, n, slots, err) || (green != NULL && !lab_green_prepare(lab, g, err)) ||
+	    !lab_group_start(lab, g, slots, err))
 		goto unwind;
 	free(slots);
 	lab_group_follow(lab, g);
-	if (lab->default_workload != LAB_WORK_COUNTER) {
+	if (lab->default_workload != LAB_WORK_COUNTER && lab_green_takes(g, lab->default_workload)) {
 		/* Born under the workload last chosen for every group, with its account full. */
 		enum lab_workload workload = lab->default_workload;
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
@@ -501,4 +515,21 @@ unwind:
 	free(slots);
 	lab_group_remove(lab, g);
 	return false;
+}
+
+bool lab_spawn(struct lab *lab, enum lab_kind kind, int n, bool shared, const char *name,
+               struct lab_error *err)
+{
+	return lab_spawn_group(lab, kind, n, shared, name, NULL, err);
+}
+
+bool lab_spawn_green(struct lab *lab, int n, int kernels, bool handoff, const char *name,
+                     struct lab_error *err)
+{
+	struct lab_green green = { .kernels = kernels, .handoff = handoff };
+
+	if (kernels < 1 || kernels > LAB_GREEN_KERNELS_MAX / 2)
+		return lab_fail(err, "cannot run green threads on %d kernel threads: expected 1 to %d, e.g. 'on 2'",
+		                kernels, LAB_GREEN_KERNELS_MAX / 2);
+	return lab_spawn_group(lab, LAB_THREADS, n, false, name, &green, err);
 }

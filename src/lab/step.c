@@ -60,6 +60,14 @@ bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error
 			                "'workload counter %s' first", g->name, lab_workload_name(g->workload), g->name);
 		if ((mask & (1u << i)) && g->gil)
 			return lab_fail(err, "%s runs under the GIL: 'gil off %s' first", g->name, g->name);
+		if ((mask & (1u << i)) && g->green.kernels > 0 && group != NULL)
+			return lab_fail(err, "%s is green threads, which step mode does not take apart: 'yield anywhere %s' shows "
+			                "a switch between load and store", g->name, g->name);
+		if ((mask & (1u << i)) && g->green.kernels > 0) {
+			/* Every group: the green ones are left as they are. */
+			mask &= ~(1u << i);
+			lab_note(err, "%s is green threads, which step mode leaves out", g->name);
+		}
 	}
 	if (on) {
 		lab_while_held_surely(lab, mask, lab_enter_step_mode, NULL);

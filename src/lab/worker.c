@@ -126,7 +126,7 @@ void worker_child_setup(pid_t parent, const int *keep, int nkeep, const char *ti
 	}
 }
 
-static void worker_fault(struct instr_slot *s, uint32_t fault)
+void worker_fault(struct instr_slot *s, uint32_t fault)
 {
 	struct timespec ts;
 
@@ -259,7 +259,7 @@ static int32_t worker_fork(void)
  * slot->arg and clears it.  Returns false when ctl holds no such request.
  * Nothing here touches the counter, so it may run wherever the worker waits.
  */
-static bool worker_request(struct instr_slot *s, uint32_t ctl)
+bool worker_request(struct instr_slot *s, uint32_t ctl)
 {
 	int32_t answer;
 

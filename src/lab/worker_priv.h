@@ -69,6 +69,11 @@ void worker_park_if_held(struct instr_gate *g, struct instr_slot *s);
 bool worker_lock_wait(struct instr_gate *g, struct instr_slot *s, pthread_mutex_t *lock, uint32_t id,
                       bool bail_on_fix);
 
+/* Performs an injected fault on itself (segv, abort, exit, loop): it does not come back. */
+void worker_fault(struct instr_slot *s, uint32_t fault);
+/* Carries out a request that is not a fault (open, close, fork) and answers it; false when ctl holds none. */
+bool worker_request(struct instr_slot *s, uint32_t ctl);
+
 /* ---- workload.c ---- */
 
 /* Lets go of the group's lock if the operation holds it. */

@@ -239,6 +239,13 @@ static int costs_draw_create(struct ui *ui, WINDOW *win, int y, int x, int iw, c
 		ui_putf(win, y, x + lw + bw + 1, nw, ui->role[ROLE_FIGURE], "%7s %s %6.1f%s", a, ui->utf8 ? "\u00b5s" : "us",
 		        v[i] / v[0], ui->utf8 ? "\u00d7" : "x");
 	}
+	if (k->green_n > 0) {
+		/* Green threads: CPU time, not a median of wall-clock batches, so no bar beside the others. */
+		bench_format_us(k->green_create_ms * 1e3 / k->green_n, a, sizeof(a));
+		ui_put(win, y, x, lw, ui->role[ROLE_NORMAL], "green thread");
+		ui_putf(win, y++, x + lw + 1, iw - lw - 1, ui->role[ROLE_FIGURE], "%s %s of CPU each; %d alive: %.0f MiB",
+		        a, ui->utf8 ? "\u00b5s" : "us", k->green_n, (double)k->green_kib / 1024.0);
+	}
 	return y;
 }
 

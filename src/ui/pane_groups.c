@@ -168,7 +168,17 @@ static void groups_column(struct column *c)
 	/* Workers at SCHED_IDLE: ", IDLE" after the sync mode, a flag as STEP and GIL; it gives way before the pid. */
 	int idle = g->idle_priority ? 6 : 0;
 	for (int level = 0; level < 4; level++) {
-		if (g->kind == LAB_THREADS && level < 2)
+		if (g->green.kernels > 0 && level < 2)
+			/* Green threads: how many on how many kernel threads, the first thing to see. */
+			snprintf(title, sizeof(title), " GREEN %s %s %d on %d%s %s pid %d%s ", g->name, ui->g.dot, g->nworkers,
+			         g->green.kernels, g->green.handoff && level == 0 ? ", hand-off" : "", ui->g.dot, (int)g->host,
+			         g->host_alive ? "" : " dead");
+		else if (g->green.kernels > 0 && level == 2)
+			snprintf(title, sizeof(title), " GREEN %s %s %d on %d%s ", g->name, ui->g.dot, g->nworkers,
+			         g->green.kernels, g->host_alive ? "" : " dead");
+		else if (g->green.kernels > 0)
+			snprintf(title, sizeof(title), " GREEN %s%s ", g->name, g->host_alive ? "" : " dead");
+		else if (g->kind == LAB_THREADS && level < 2)
 			snprintf(title, sizeof(title), " THREADS %s %s %spid %d%s ", g->name, ui->g.dot,
 			         level == 0 ? "1 process, " : "", (int)g->host, g->host_alive ? "" : " dead");
 		else if (g->kind == LAB_THREADS)

@@ -15,7 +15,12 @@
 #define EXPLAIN_GIL (1u << 5)
 #define EXPLAIN_LOCKORDER (1u << 6)
 #define EXPLAIN_SANDBOX (1u << 7)   /* a worker put itself in a seccomp filter */
+#define EXPLAIN_GREEN (1u << 24)      /* green threads (spawn green) */
 #define EXPLAIN_WORKLOAD(w) (1u << (8 + (w)))
+#define EXPLAIN_GREEN_ONE (1u << 20)  /* ... on one kernel thread: never two at once */
+#define EXPLAIN_ANYWHERE (1u << 21)   /* ... switched between load and store too */
+#define EXPLAIN_HANDOFF (1u << 22)    /* ... whose runtime hands a blocked kernel thread's work on */
+#define EXPLAIN_BLOCKING (1u << 23)   /* a green thread is in a blocking call */
 
 /* The first row whose facts the group all has gives the note; the last asks for none. */
 static const struct explain_note {
@@ -33,6 +38,16 @@ static const struct explain_note {
 	  { "open files: one table for the whole process, so what", "one thread opens or closes, every thread sees at once" } },
 	{ EXPLAIN_FILES,
 	  { "open files: fork() copied ptviz's table, so each has fd 3;", "what one opens or closes after that is in its table alone" } },
+	{ EXPLAIN_GREEN | EXPLAIN_BLOCKING | EXPLAIN_HANDOFF,
+	  { "a green thread blocks in the kernel; hand-off gave its", "kernel thread's work to another, so the rest go on" } },
+	{ EXPLAIN_GREEN | EXPLAIN_BLOCKING,
+	  { "a green thread blocks in the kernel, and so does the kernel", "thread under it: no other green thread on it can run" } },
+	{ EXPLAIN_GREEN | EXPLAIN_ANYWHERE,
+	  { "yield anywhere: a switch between load and store lets", "another green thread load the same value; one store is lost" } },
+	{ EXPLAIN_GREEN | EXPLAIN_GREEN_ONE,
+	  { "green threads: ptviz's runtime switches them, not the kernel;", "one kernel thread, switched between increments: none lost" } },
+	{ EXPLAIN_GREEN,
+	  { "green threads on several kernel threads: two run at once,", "so a load and a store apart can lose updates, as threads do" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_DEADLOCK) | EXPLAIN_LOCKORDER,
 	  { "fixed: every worker takes A, then B; nobody can hold", "one lock while waiting for the other, so all go on" } },
 	{ EXPLAIN_WORKLOAD(LAB_WORK_DEADLOCK),
@@ -75,9 +90,25 @@ static unsigned explain_sandbox(const struct lab_group *g)
 	return 0;
 }
 
+/* What a group of green threads adds to its facts. */
+static unsigned explain_green_facts(const struct lab_group *g)
+{
+	unsigned facts = EXPLAIN_GREEN;
+
+	if (g->green.kernels == 0)
+		return 0;
+	facts |= (g->green.kernels == 1 ? EXPLAIN_GREEN_ONE : 0) | (g->green.anywhere ? EXPLAIN_ANYWHERE : 0) |
+	         (g->green.handoff ? EXPLAIN_HANDOFF : 0);
+	for (int i = 0; i < g->nworkers; i++) {
+		if (g->workers[i].alive && g->workers[i].activity == LAB_ACT_BLOCKING)
+			facts |= EXPLAIN_BLOCKING;
+	}
+	return facts;
+}
+
 static unsigned explain_facts(const struct lab_group *g)
 {
-	return (g->stepping ? EXPLAIN_STEPPING : 0) | (g->nkids > 0 ? EXPLAIN_CHILDREN : 0) |
+	return explain_green_facts(g) | (g->stepping ? EXPLAIN_STEPPING : 0) | (g->nkids > 0 ? EXPLAIN_CHILDREN : 0) |
 	       (g->files ? EXPLAIN_FILES : 0) | (g->kind == LAB_THREADS ? EXPLAIN_THREADS : 0) |
 	       (g->shared ? EXPLAIN_SHARED : 0) | (g->gil ? EXPLAIN_GIL : 0) | (g->lockorder ? EXPLAIN_LOCKORDER : 0) |
 	       EXPLAIN_WORKLOAD(g->workload) | explain_sandbox(g);
@@ -111,8 +142,12 @@ void explain_group(const struct lab *lab, const struct lab_group *g, char lines[
 
 void explain_ps(const struct lab_group *g, char *buf, size_t len)
 {
+	/* Green threads: the kernel knows only the kernel threads under them. */
+	if (g->green.kernels > 0 && g->host_alive)
+		snprintf(buf, len, "ps -eLf: pid %d has %d task%s, not %d green threads", (int)g->host,
+		         g->green.kernel_threads, g->green.kernel_threads == 1 ? "" : "s", g->alive);
 	/* One task more than the threads listed: the host's main thread. */
-	if (g->kind == LAB_THREADS && g->host_alive)
+	else if (g->kind == LAB_THREADS && g->host_alive)
 		snprintf(buf, len, "ps -eLf: pid %d has %d tasks, its main thread waits", (int)g->host, g->alive + 1);
 	else if (g->kind == LAB_PROCESSES)
 		snprintf(buf, len, "ps -eLf: each pid one task, named 'ptviz: process %s1'..", g->name);
@@ -140,6 +175,11 @@ const char *explain_lost(const struct lab_group *g)
 	}
 	if (running == 0)
 		return blocked > 0 ? "blocked" : paused > 0 ? "paused" : "";
+	if (g->green.kernels > 0 && (explain_green_facts(g) & EXPLAIN_BLOCKING) && !g->green.handoff &&
+	    g->green.kernels == 1)
+		return "all stalled";
+	if (g->green.kernels == 1 && !g->green.anywhere && g->sync == LAB_SYNC_NONE)
+		return "yields: none now";
 	if (g->sync == LAB_SYNC_MUTEX)
 		return "mutex: none now";
 	if (g->sync == LAB_SYNC_ATOMIC)

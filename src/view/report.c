@@ -43,10 +43,13 @@ static const char *report_fate(const struct lab_kid *kid)
 static bool report_group(struct report_group *rg, const struct lab_group *g)
 {
 	rg->g = g;
-	if (g->nworkers == 1)
+	if (g->green.kernels > 0)
+		rg->noun = g->nworkers == 1 ? "green thread" : "green threads";
+	else if (g->nworkers == 1)
 		rg->noun = g->kind == LAB_THREADS ? "thread" : "process";
 	else
 		rg->noun = lab_kind_name(g->kind);
+	rg->kind = g->green.kernels > 0 ? "green" : lab_kind_name(g->kind);
 	rg->memory = g->shared ? "shared" : "private";
 	rg->withdraw = g->workload == LAB_WORK_WITHDRAW;
 	rg->variable = rg->withdraw ? "balance" : "counter";

@@ -26,7 +26,8 @@ struct report_kid {
 
 struct report_group {
 	const struct lab_group *g;
-	const char *noun;        /* "threads", "processes"; "thread", "process" for one */
+	const char *noun;        /* "threads", "processes", "green threads"; "thread", "process" for one */
+	const char *kind;        /* "threads", "processes" or "green" */
 	const char *memory;      /* "shared" or "private" */
 	const char *variable;    /* what the workers change: "counter", or "balance" for withdraw */
 	bool withdraw;

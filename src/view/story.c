@@ -153,7 +153,12 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 			snprintf(who, sizeof(who), "%s", ev->ids[0]);
 		else
 			snprintf(who, sizeof(who), "%s..%s", ev->ids[0], ev->ids[ev->nids - 1]);
-		if (ev->group_kind == LAB_THREADS)
+		const struct lab_group *g = lab_group_by_serial(lab, ev->group_serial);
+		if (g != NULL && g->green.kernels > 0)
+			snprintf(buf, len, "spawned %d green thread%s %s on %d kernel thread%s%s in one host process, pid %d",
+			         ev->nids, ev->nids == 1 ? "" : "s", who, g->green.kernels, g->green.kernels == 1 ? "" : "s",
+			         g->green.handoff ? " with hand-off" : "", (int)ev->pid);
+		else if (ev->group_kind == LAB_THREADS)
 			snprintf(buf, len, "spawned %d thread%s %s in one host process, pid %d", ev->nids,
 			         ev->nids == 1 ? "" : "s", who, (int)ev->pid);
 		else if (ev->nids == 1)

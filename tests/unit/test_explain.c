@@ -137,6 +137,47 @@ static void test_lost(void **state)
 	assert_string_equal(explain_lost(&g), "frozen");
 }
 
+/* Green threads: a row for each case, ps's line, and why none is lost or all have stopped. */
+static void test_green(void **state)
+{
+	struct lab *lab = *state;
+	struct lab_worker w[2] = { { .alive = true, .activity = LAB_ACT_RUNNING }, { .alive = true, .activity = LAB_ACT_RUNNING } };
+	struct lab_group g = group_of(LAB_THREADS, true, LAB_WORK_COUNTER);
+	char lines[2][EXPLAIN_LINE_MAX], buf[EXPLAIN_LINE_MAX];
+
+	g.host = 4101;
+	g.host_alive = true;
+	g.alive = 2;
+	g.workers = w;
+	g.nworkers = 2;
+	g.green.kernels = 1;
+	g.green.kernel_threads = 1;
+	explain_group(lab, &g, lines);
+	assert_string_equal(lines[0], "green threads: ptviz's runtime switches them, not the kernel;");
+	assert_string_equal(explain_lost(&g), "yields: none now");
+	explain_ps(&g, buf, sizeof(buf));
+	assert_string_equal(buf, "ps -eLf: pid 4101 has 1 task, not 2 green threads");
+	g.green.anywhere = true;
+	explain_group(lab, &g, lines);
+	assert_true(strncmp(lines[0], "yield anywhere: a switch between load and store", 47) == 0);
+	assert_string_equal(explain_lost(&g), "racing");
+	g.green.anywhere = false;
+	w[1].activity = LAB_ACT_BLOCKING;
+	explain_group(lab, &g, lines);
+	assert_true(strncmp(lines[0], "a green thread blocks in the kernel, and so does", 48) == 0);
+	assert_string_equal(explain_lost(&g), "all stalled");
+	g.green.handoff = true;
+	explain_group(lab, &g, lines);
+	assert_true(strncmp(lines[0], "a green thread blocks in the kernel; hand-off", 45) == 0);
+	w[1].activity = LAB_ACT_RUNNING;
+	g.green.kernels = 2;
+	explain_group(lab, &g, lines);
+	assert_true(strncmp(lines[0], "green threads on several kernel threads", 39) == 0);
+	assert_string_equal(explain_lost(&g), "racing");
+	/* Each fits the notes' room at 80 columns, as the other rows do. */
+	assert_true(strlen(lines[0]) <= 62 && strlen(lines[1]) <= 62);
+}
+
 static void test_locks(void **state)
 {
 	(void)state;
@@ -160,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_ps),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_locks),
+		cmocka_unit_test_setup_teardown(test_green, small_lab_setup, small_lab_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,38 @@ static void test_spawn(void **state)
 	cmd_list_free(&l);
 }
 
+/* spawn green N [on M] [handoff] [as NAME], and yield anywhere|boundary [GROUP]. */
+static void test_spawn_green(void **state)
+{
+	(void)state;
+	l = parse_ok("spawn green 8; spawn green 100 on 2 handoff as H; spawn green 3 handoff; yield anywhere H; yield boundary");
+	assert_int_equal(l.n, 5);
+	assert_int_equal(l.items[0].kind, LAB_THREADS);
+	assert_int_equal(l.items[0].kernels, 1);
+	assert_false(l.items[0].handoff);
+	assert_int_equal(l.items[1].count, 100);
+	assert_int_equal(l.items[1].kernels, 2);
+	assert_true(l.items[1].handoff);
+	assert_string_equal(l.items[1].target, "H");
+	assert_int_equal(l.items[2].kernels, 1);
+	assert_true(l.items[2].handoff);
+	assert_int_equal(l.items[3].verb, CMD_YIELD);
+	assert_true(l.items[3].on);
+	assert_string_equal(l.items[3].target, "H");
+	assert_false(l.items[4].on);
+	/* Threads and processes have no kernel threads to choose. */
+	cmd_list_free(&l);
+	l = parse_ok("spawn threads 2");
+	assert_int_equal(l.items[0].kernels, 0);
+	cmd_list_free(&l);
+	expect_error("spawn green 8 on", 1, 17, "'on' needs how many kernel threads");
+	expect_error("spawn green 8 on 0", 1, 18, "bad count of kernel threads '0'");
+	expect_error("spawn green 8 on 9", 1, 18, "expected 1 to 8");
+	expect_error("spawn green 2 shared", 1, 15, "green threads share one host's memory");
+	expect_error("spawn green 2 on 1 extra", 1, 20, "'on M', 'handoff', 'as NAME'");
+	expect_error("yield sometimes", 1, 7, "expected anywhere or boundary");
+}
+
 static void test_every_verb(void **state)
 {
 	(void)state;
@@ -358,6 +390,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_spawn, list_teardown),
+		cmocka_unit_test_teardown(test_spawn_green, list_teardown),
 		cmocka_unit_test_teardown(test_text_as_written, list_teardown),
 		cmocka_unit_test_teardown(test_every_verb, list_teardown),
 		cmocka_unit_test_teardown(test_table_words, list_teardown),
