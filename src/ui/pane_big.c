@@ -185,7 +185,9 @@ static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 
 	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
 		const struct lab_worker *wk = &g->workers[i];
-		snprintf(buf, sizeof(buf), " %s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id);
+		/* The thread whose fault ended its host is named as the one: the others died with it. */
+		bool faulted = story_fault_cause(g, wk) == wk && g->nworkers > 1;
+		snprintf(buf, sizeof(buf), " %s%s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id, faulted ? " faulted" : "");
 		if (cx + ui_width(buf) > x + w)
 			break;
 		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
