@@ -176,7 +176,8 @@ static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 	attr_t a = ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD;
 	int large = 0;
 
-	if (big_focus(ui, "survivors")) {
+	/* Large when the step is about the survivors, and always without a lesson: who is left is the news. */
+	if (big_focus(ui, "survivors") || ui->play == NULL) {
 		snprintf(buf, sizeof(buf), "%d/%d alive", g->alive, g->nworkers);
 		large = big_letters(ui, win, y, x, w, bottom, a, buf);
 		y += large;
