@@ -215,11 +215,15 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 	} else {
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
 		       withdraw ? "each process's own balance" : "each process's own counter");
-		for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+		/* As many copies as fit; the last row says how many more there are, so none goes missing unsaid. */
+		int room = bottom - 4 - y, shown = g->nworkers <= room ? g->nworkers : room - 1;
+		for (int i = 0; i < shown; i++) {
 			const struct lab_worker *wk = &g->workers[i];
 			story_number(wk->counter, num, sizeof(num));
 			ui_putf(win, y++, x, w, ui->role[wk->alive ? ROLE_PRIVATE : ROLE_DEAD], "%-5s %s", wk->id, num);
 		}
+		if (room > 0 && shown < g->nworkers)
+			ui_putf(win, y++, x, w, ui->role[ROLE_NOTE], "+%d more", g->nworkers - (shown > 0 ? shown : 0));
 		y++;
 	}
 	if (withdraw && g->overdrawn && y < bottom)
