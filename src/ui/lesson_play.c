@@ -6,7 +6,6 @@
 
 #include <bsd/string.h>
 
-#include "../view/story.h"
 #include "command.h"
 #include "lesson_play.h"
 
