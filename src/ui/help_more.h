@@ -2,12 +2,7 @@
 #ifndef PTVIZ_UI_HELP_MORE_H
 #define PTVIZ_UI_HELP_MORE_H
 
-#include <stddef.h>
-
-struct help_section {
-	const char *title;
-	const char *text;
-};
+#include "help_text.h"
 
 extern const struct help_section help_more[];
 extern const size_t help_more_count;

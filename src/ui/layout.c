@@ -1,4 +1,5 @@
 /* Where each pane goes on the screen: the normal layout, presenter mode, and a terminal too small. */
+#include "../view/letters.h"
 #include "lesson_play.h"
 #include "panes.h"
 #include "prompt.h"
@@ -54,16 +55,29 @@ void ui_layout(struct ui *ui)
 			layout_place(ui, ui->overlay, words, 0, rows - words - bar, cols);
 		return;
 	}
+	if (ui->opt.big) {
+		/*
+		 * Presenter mode without a lesson: the large figures from the top row, and under them what just
+		 * happened, the last command in large letters and the newest message in bold; the top line drops away.
+		 */
+		int band = rows >= 26 ? LETTERS_ROWS + 2 : LETTERS_ROWS + 1, body = rows - band - bar;
+		layout_place(ui, PANE_BIG, 0, 0, body, cols);
+		layout_place(ui, PANE_LOG, body, 0, band, cols);
+		layout_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);
+		if (ui->overlay != PANE_COUNT)
+			layout_place(ui, ui->overlay, 0, 0, body, cols);
+		return;
+	}
 	int logh = 3 + (rows - UI_MIN_ROWS) / 4;
 	if (logh > 10)
 		logh = 10;
 	/* A lesson's caption bar sits above the key bar; the log gives it room. */
 	int caption = ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], cols);
-	if ((caption > 0 || ui->opt.big) && logh > 3)
-		logh = ui->opt.big ? 2 : 3;
+	if (caption > 0 && logh > 3)
+		logh = 3;
 	int body = rows - 1 - logh - bar - caption;
 	layout_place(ui, PANE_HEADER, 0, 0, 1, cols);
-	layout_place(ui, ui->opt.big ? PANE_BIG : PANE_GROUPS, 1, 0, body, cols);
+	layout_place(ui, PANE_GROUPS, 1, 0, body, cols);
 	layout_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
 	layout_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
 	layout_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);

@@ -6,7 +6,6 @@
 
 #include <bsd/string.h>
 
-#include "../view/story.h"
 #include "command.h"
 #include "lesson_play.h"
 
@@ -36,9 +35,11 @@ static uint64_t play_random(struct ui_play *p)
 int play_step(const struct ui_play *p)
 {
 	const struct lesson *l = p->lesson;
+	/* Going to a step, the step gone to, while the items before it run. */
+	int at = p->catchup >= 0 ? p->catchup : p->pc;
 
-	if (p->pc < l->nitems)
-		return l->items[p->pc].step;
+	if (at < l->nitems)
+		return l->items[at].step;
 	return l->nsteps > 0 ? l->nsteps - 1 : 0;
 }
 
@@ -169,77 +170,6 @@ static void play_show(struct ui *ui, const struct lesson_item *it)
 	p->pc++;
 }
 
-/* One wording of a time for the caption and the log, so they agree at any --speed: "2", "1.5". */
-static void play_seconds_text(double seconds, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.1f", seconds);
-	size_t n = strlen(buf);
-	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
-		buf[n - 2] = '\0';
-}
-
-static void play_measure_start(struct ui *ui)
-{
-	struct play_measure *m = &ui->play->measure;
-
-	lab_observe(ui->lab);
-	m->t = lab_now(ui->lab);
-	m->n = 0;
-	for (int i = 0; i < lab_ngroups(ui->lab) && m->n < LAB_MAX_GROUPS; i++) {
-		const struct lab_group *g = lab_group_at(ui->lab, i);
-		m->serial[m->n] = g->serial;
-		m->increments[m->n] = g->increments;
-		m->n++;
-	}
-}
-
-/* Each group's increments per second over the measured time: the cost of a lock, in numbers. */
-static void play_measured(struct ui *ui)
-{
-	struct ui_play *p = ui->play;
-	struct play_measure *m = &p->measure;
-	size_t o = 0;
-
-	lab_observe(ui->lab);
-	double dt = lab_now(ui->lab) - m->t;
-	char over[32];
-	p->figures[0] = '\0';
-	/* The measurement before this one stays beside it, so a caption can compare the two. */
-	strlcpy(p->before, p->last, sizeof(p->before));
-	if (dt <= 0)
-		return;
-	play_seconds_text(dt, over, sizeof(over));
-	for (int k = 0; k < m->n; k++) {
-		const struct lab_group *g = lab_group_by_serial(ui->lab, m->serial[k]);
-		char rate[32], how[64];
-		if (g == NULL)
-			continue;
-		int paused = 0;
-		for (int i = 0; i < g->nworkers; i++)
-			paused += g->workers[i].alive && g->workers[i].activity == LAB_ACT_PAUSED;
-		if (g->alive > 0 && paused == g->alive) {
-			/* Held on purpose while another group is measured: its zero says nothing. */
-			ui_log(ui, ROLE_NOTE, "measured: %s was paused", g->name);
-			continue;
-		}
-		story_rate((double)(g->increments - m->increments[k]) / dt, rate, sizeof(rate));
-		/* What decides the rate: the lock for counter++, else the workload; and the CPUs when pinned. */
-		snprintf(how, sizeof(how), "%s%s%s", g->workload == LAB_WORK_COUNTER ? "sync " : "",
-		         g->workload == LAB_WORK_COUNTER ? lab_sync_name(g->sync) : lab_workload_name(g->workload),
-		         g->pinned_cpu >= 0 ? ", 1 CPU" : "");
-		const char *who = g->kind == LAB_THREADS ? (g->alive == 1 ? "thread" : "threads")
-		                                         : (g->alive == 1 ? "process" : "processes");
-		ui_log(ui, ROLE_NOTE, "measured: %s (%d %s, %s) made %s increments per second over %s s", g->name,
-		       g->alive, who, how, rate, over);
-		if (o == 0)
-			o = (size_t)snprintf(p->figures, sizeof(p->figures), "increments per second over %s s:", over);
-		if (o < sizeof(p->figures))
-			o += (size_t)snprintf(p->figures + o, sizeof(p->figures) - o, "%s %s %s (%d %s, %s)",
-			                      o > 40 ? "," : "", g->name, rate, g->alive, who, how);
-	}
-	strlcpy(p->last, p->figures, sizeof(p->last));
-}
-
 static void play_reveal(struct ui *ui)
 {
 	struct ui_play *p = ui->play;
@@ -348,6 +278,8 @@ static void play_item(struct ui *ui)
 	struct ui_play *p = ui->play;
 	const struct lesson *l = p->lesson;
 
+	if (play_catch_up(ui))
+		return;
 	if (p->pc >= l->nitems) {
 		play_end(ui);
 		return;
@@ -441,6 +373,13 @@ static unsigned play_wait_over(struct ui *ui)
 	case THEN_LEAVE:
 		p->state = p->failed ? PLAY_FAILED : PLAY_DONE;
 		return UI_QUIT;
+	case THEN_CAUGHT_UP:
+		/* Its figures belong to an earlier step: kept only for the next measurement to show beside its own. */
+		p->state = PLAY_RUN;
+		play_measured(ui);
+		play_step_over(p);
+		p->pc++;
+		break;
 	}
 	return 0;
 }
@@ -526,6 +465,8 @@ unsigned ui_play_start(struct ui *ui)
 	p->ask = -1;
 	p->again = -1;
 	p->going = -1;
+	p->catchup = -1;
+	p->catchup_measure = -1;
 	p->caption = "";
 	p->headline = "";
 	p->focus = "";
@@ -563,8 +504,13 @@ unsigned ui_play_next(struct ui *ui)
 	case PLAY_WAIT:
 		if (p->then == THEN_LEAVE)
 			return UI_QUIT | UI_LESSON;
-		else
-			p->until = lab_now(ui->lab);
+		if (p->then == THEN_CAUGHT_UP) {
+			/* Cut short, the figure the step compares with would be a figure of next to no time. */
+			ui_log(ui, ROLE_NOTE, "catching up: the measurement ends by itself in %.1f s",
+			       p->until - lab_now(ui->lab));
+			break;
+		}
+		p->until = lab_now(ui->lab);
 		break;
 	case PLAY_ASK:
 		ui_log(ui, ROLE_NOTE, "no prediction this time; the answer comes at the next pause");

@@ -17,7 +17,7 @@ enum play_state {
 };
 
 /* What comes when a timed wait is over. */
-enum play_then { THEN_GO_ON, THEN_MEASURED, THEN_PAUSE_PASSED, THEN_ASK_PASSED, THEN_LEAVE };
+enum play_then { THEN_GO_ON, THEN_MEASURED, THEN_PAUSE_PASSED, THEN_ASK_PASSED, THEN_LEAVE, THEN_CAUGHT_UP };
 
 struct play_measure {
 	int n;
@@ -50,6 +50,14 @@ struct ui_play {
 	int going;                  /* g typed: the step number typed so far (0: none yet); -1 when not typing one */
 	char error[LAB_MSG_MAX + 160];
 	uint64_t rng;
+	/*
+	 * Going to a step: the items before it run first, commands at once and the measurement the step
+	 * compares with taken again (THEN_CAUGHT_UP); the step's question and prediction come back on arrival.
+	 */
+	int catchup;                /* the step's first item, while the items before it run; -1 none */
+	int catchup_measure;        /* the measure item taken again; -1 none */
+	int arrive_ask, arrive_chosen;
+	char catching[LESSON_CAPTION_MAX];   /* the caption while it measures: what, for whom, how long */
 };
 
 /* The step on show, from 0. */
@@ -60,6 +68,16 @@ bool play_choose(struct ui *ui, int n);
 const struct cmd_list *play_line(struct ui *ui, const struct lesson_item *it);
 void play_fail(struct ui *ui, const struct lesson_item *it, const struct cmd *c, const char *msg);
 void play_step_over(struct ui_play *p);
+
+/* lesson_measure.c: a measurement started and its figures; what decides a group's rate ("sync mutex", "io, 1 CPU"). */
+void play_measure_start(struct ui *ui);
+void play_measured(struct ui *ui);
+void play_group_how(const struct lab_group *g, char *buf, size_t len);
+bool play_group_held(const struct lab_group *g);
+/* "2", "1.5": one wording of a time for the caption and the log. */
+void play_seconds_text(double seconds, char *buf, size_t len);
+/* lesson_goto.c: the item due while going to a step, run or skipped; false when not going to one. */
+bool play_catch_up(struct ui *ui);
 
 /* For the loop: start, a turn, when the next turn is due, how it ended. */
 unsigned ui_play_start(struct ui *ui);

@@ -176,7 +176,8 @@ static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 	attr_t a = ui->role[g->alive == g->nworkers ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD;
 	int large = 0;
 
-	if (big_focus(ui, "survivors")) {
+	/* Large when the step is about the survivors, and always without a lesson: who is left is the news. */
+	if (big_focus(ui, "survivors") || ui->play == NULL) {
 		snprintf(buf, sizeof(buf), "%d/%d alive", g->alive, g->nworkers);
 		large = big_letters(ui, win, y, x, w, bottom, a, buf);
 		y += large;
@@ -185,7 +186,9 @@ static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 
 	for (int i = 0; i < g->nworkers && cx < x + w; i++) {
 		const struct lab_worker *wk = &g->workers[i];
-		snprintf(buf, sizeof(buf), " %s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id);
+		/* The thread whose fault ended its host is named as the one: the others died with it. */
+		bool faulted = story_fault_cause(g, wk) == wk && g->nworkers > 1;
+		snprintf(buf, sizeof(buf), " %s%s%s", wk->alive ? ui->g.alive : ui->g.dead, wk->id, faulted ? " faulted" : "");
 		if (cx + ui_width(buf) > x + w)
 			break;
 		cx += ui_put(win, y, cx, x + w - cx, ui->role[wk->alive ? ROLE_ALIVE : ROLE_DEAD], buf);
@@ -212,11 +215,15 @@ static int big_memory(struct ui *ui, WINDOW *win, const struct lab_group *g, int
 	} else {
 		ui_put(win, y++, x, w, ui->role[ROLE_SECONDARY],
 		       withdraw ? "each process's own balance" : "each process's own counter");
-		for (int i = 0; i < g->nworkers && y < bottom - 4; i++) {
+		/* As many copies as fit; the last row says how many more there are, so none goes missing unsaid. */
+		int room = bottom - 4 - y, shown = g->nworkers <= room ? g->nworkers : room - 1;
+		for (int i = 0; i < shown; i++) {
 			const struct lab_worker *wk = &g->workers[i];
 			story_number(wk->counter, num, sizeof(num));
 			ui_putf(win, y++, x, w, ui->role[wk->alive ? ROLE_PRIVATE : ROLE_DEAD], "%-5s %s", wk->id, num);
 		}
+		if (room > 0 && shown < g->nworkers)
+			ui_putf(win, y++, x, w, ui->role[ROLE_NOTE], "+%d more", g->nworkers - (shown > 0 ? shown : 0));
 		y++;
 	}
 	if (withdraw && g->overdrawn && y < bottom)

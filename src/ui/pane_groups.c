@@ -55,7 +55,7 @@ static int groups_survivor_items(struct column *c, int y0, int lines, bool draw,
 	struct ui *ui = c->ui;
 	const struct lab_group *g = c->g;
 	int x0 = c->x + 2, iw = c->w - 4, y = y0;   /* a blank before the border */
-	char item[64], death[32], more[24] = "";
+	char item[96], death[48], more[24] = "";
 	int reserve = 0, shown = g->nworkers, endx = x0, endy = y0;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -64,12 +64,16 @@ static int groups_survivor_items(struct column *c, int y0, int lines, bool draw,
 		shown = g->nworkers;
 		for (int i = 0; i < g->nworkers; i++) {
 			const struct lab_worker *w = &g->workers[i];
-			if (compact) {
+			if (compact && !(story_fault_cause(g, w) == w && g->nworkers > 1)) {
 				snprintf(item, sizeof(item), "%s", groups_glyph(ui, w));
+			} else if (compact) {
+				/* Among bare marks, the thread that faulted keeps its name: "✖ ✖ T3 SIGSEGV (faulted) ✖". */
+				story_death_in_group(g, w, death, sizeof(death));
+				snprintf(item, sizeof(item), "%s%s %s %s ", i > 0 ? " " : "", groups_glyph(ui, w), w->id, death);
 			} else if (w->alive) {
 				snprintf(item, sizeof(item), "%s %s", groups_glyph(ui, w), w->id);
 			} else {
-				story_death(w, death, sizeof(death));
+				story_death_in_group(g, w, death, sizeof(death));
 				snprintf(item, sizeof(item), "%s %s %s", groups_glyph(ui, w), w->id, death);
 			}
 			int wd = ui_width(item);

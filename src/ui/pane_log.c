@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../view/letters.h"
 #include "ui_priv.h"
 
 #define LOG_INDENT 9
@@ -65,6 +66,58 @@ static void log_entry(struct ui *ui, WINDOW *win, int y, int room, const struct 
 	}
 }
 
+/* How far back the newest command is (0: the newest entry); -1 when the log keeps none. */
+static int log_last_command(const struct ui_log *log)
+{
+	for (int k = 0; k < log->n; k++) {
+		if (log->entry[(log->head - 1 - k + UI_LOG_MAX) % UI_LOG_MAX].role == ROLE_COMMAND)
+			return k;
+	}
+	return -1;
+}
+
+/*
+ * --big without a lesson, for the back of a hall: the last command in letters three rows high (in bold
+ * text when it is too long for them), and under it the newest message, if it came after, in bold, whole
+ * or cut with an ellipsis.  Scrolled back with PgUp, the log is drawn as usual.
+ */
+static void log_draw_big(struct ui *ui, struct ui_pane *p)
+{
+	struct ui_log *log = &ui->log;
+	WINDOW *win = p->win;
+	int w = p->w - 4, y = 0, cmd = log_last_command(log);
+	char rows[LETTERS_ROWS][LETTERS_ROW_MAX], text[512];
+	enum letters_style style = ui->utf8 ? LETTERS_HALF : LETTERS_ASCII;
+
+	if (cmd >= 0) {
+		const struct ui_log_entry *e = &log->entry[(log->head - 1 - cmd + UI_LOG_MAX) % UI_LOG_MAX];
+		const char *said = e->text[0] == ':' ? e->text + 1 : e->text;
+		int width = letters_width(said, style);
+		if (width > 0 && width <= w && p->h > LETTERS_ROWS && letters_draw(said, style, rows)) {
+			for (int r = 0; r < LETTERS_ROWS; r++)
+				ui_put(win, y++, 2, w, ui->role[ROLE_COMMAND] | A_BOLD, rows[r]);
+		} else {
+			ui_put_cut(ui, win, y++, 2, w, ui->role[ROLE_COMMAND] | A_BOLD, e->text);
+		}
+	}
+	if (log->n == 0 || cmd == 0)
+		return;
+	const struct ui_log_entry *e = &log->entry[(log->head - 1 + UI_LOG_MAX) % UI_LOG_MAX];
+	int breaks[8];
+	log_text(ui, e, text, sizeof(text));
+	int n = log_lines(text, w, breaks, 8), room = p->h - y;
+	for (int i = 0; i < n && i < room; i++) {
+		if (i == room - 1 && i < n - 1) {
+			ui_put_cut(ui, win, y + i, 2, w, ui->role[e->role] | A_BOLD, text + breaks[i]);
+			break;
+		}
+		int end = i + 1 < n ? breaks[i + 1] : (int)strlen(text);
+		char part[512];
+		snprintf(part, sizeof(part), "%.*s", end - breaks[i], text + breaks[i]);
+		ui_put(win, y + i, 2, w, ui->role[e->role] | A_BOLD, part);
+	}
+}
+
 /*
  * Newest at the bottom; long entries wrap under their text, not under the time.  Only whole entries
  * are shown, so no line of the view is a piece of a message; an entry taller than the view shows
@@ -79,6 +132,10 @@ static void log_draw(struct ui *ui, struct ui_pane *p)
 
 	if (room < 10)
 		return;
+	if (ui->opt.big && ui->play == NULL && log->scroll == 0) {
+		log_draw_big(ui, p);
+		return;
+	}
 	if (log->scroll > log->n - 1)
 		log->scroll = log->n > 0 ? log->n - 1 : 0;
 	for (k = log->scroll; k < log->n && y > 0; k++) {

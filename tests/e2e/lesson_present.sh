@@ -106,6 +106,8 @@ summary A lesson for the end-to-end test of autoplay's words
 caption One thread counts while it is measured.
 spawn threads 1
 measure 1
+# Words enough to hold the figures up for seconds at --speed 2, so a busy machine's slow looks still see them.
+caption The figures below are what one thread did on its own while the lesson measured it.
 pause
 LESSON
 E2E_W=100
