@@ -171,7 +171,7 @@ struct lab_worker {
 	 * How exact its figures are.  A pass reads every worker where it stands,
 	 * and waits (a few ms at most) only for those that are moving.
 	 */
-	bool mid_increment;      /* it stands inside an operation that writes the counter: between its load and its publish */
+	bool mid_increment;      /* it stands inside an operation that writes the counter: between its load and its publish (dead: it died there) */
 	bool figures_kept;       /* it was moving and did not reach a boundary within the pass's bound */
 	double figures_at;       /* when its own figures were last read exactly, seconds since the lab started */
 	/* stopped from outside (kill -STOP, Ctrl-Z, a debugger): T in ps */

@@ -227,7 +227,7 @@ static bool lab_mid_awaited(struct lab *lab, const struct lab_group *g, const st
 static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, int64_t value, bool moving, bool final)
 {
 	int64_t increments = 0, refused = 0;
-	bool mid = false, named_stopped = false;
+	bool mid = false, named_stopped = false, died_mid = false;
 
 	g->mid_id[0] = '\0';
 	for (int i = 0; i < g->nworkers; i++) {
@@ -248,6 +248,10 @@ static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, 
 			}
 			lab->pass.mid += p->look == LAB_LOOK_MID;
 			lab->pass.kept += final && p->look == LAB_LOOK_MOVING;
+		} else {
+			/* Killed inside an operation: its slot keeps the odd phase it died with. */
+			w->mid_increment = atomic_load_explicit(&lab_slot(lab, w)->phase, memory_order_acquire) & 1;
+			died_mid |= w->mid_increment;
 		}
 		if (have)
 			w->counter = value;
@@ -265,10 +269,17 @@ static void lab_shared_figures(struct lab *lab, struct lab_group *g, bool have, 
 	g->consistent = !moving && !mid;
 	if (moving)
 		return;   /* lost needs every writer: it keeps its last value */
-	if (mid)
+	if (mid) {
 		lab_judge_mid(lab, g, value);
-	else
-		g->lost = lab_lost_of(g, increments, value, 1);
+	} else {
+		/*
+		 * A writer killed between its store and the count it publishes after
+		 * took one increment with it, stored and never counted: increments -
+		 * counter is then one short, so lost does not go back to it.
+		 */
+		int64_t exact = lab_lost_of(g, increments, value, 1);
+		g->lost = died_mid && g->lost > exact ? g->lost : exact;
+	}
 }
 
 /*

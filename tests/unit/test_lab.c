@@ -783,7 +783,11 @@ static void test_pause_resume_kill(void **state)
 	if (!read_now(fx, p) || !counts_past(fx, p, 0, p->workers[0].done, "P1 counts on after P2 was killed"))
 		return;
 	assert_true(p->lost >= 0);
-	assert_int_equal(p->lost, p->increments - p->counter);
+	/* Killed between its store and its count, P2 took one increment uncounted: lost may be one above. */
+	if (p->workers[1].mid_increment && p->lost == p->increments - p->counter + 1)
+		print_message("P2 died mid-increment: lost %lld, one above increments - counter\n", (long long)p->lost);
+	else
+		assert_int_equal(p->lost, p->increments - p->counter);
 	sync_mode(fx, LAB_SYNC_ATOMIC, "P");
 	if (!read_now(fx, p))
 		return;
