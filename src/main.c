@@ -11,6 +11,7 @@
 #include "crash.h"
 #include "lesson/lesson.h"
 #include "options.h"
+#include "run_options.h"
 
 extern char **environ;
 
@@ -137,6 +138,13 @@ int main(int argc, char **argv)
 
 	crash_catch();
 	setproctitle_init(argc, argv, environ);
+	/* ptviz run [options] -- PROGRAM [ARGS]: a program ptviz did not write, followed live. */
+	if (argc > 1 && strcmp(argv[1], "run") == 0) {
+		struct run_options ro;
+		if ((rc = run_options_parse(&ro, argc - 1, argv + 1)) >= 0)
+			return rc;
+		return batch_program_run(&ro, stdout, stderr);
+	}
 	if ((rc = options_parse(&o, argc, argv)) >= 0)
 		return rc;
 	bench_set_defaults(&o.bench);

@@ -10,6 +10,7 @@
 #include "machine.h"
 
 struct worker_segment;
+struct program_set;
 
 /*
  * How long a snapshot waits for workers to reach an increment boundary.
@@ -87,6 +88,7 @@ struct lab {
 	 * or ptviz moving workers to other CPUs.  A stat read before is read again.
 	 */
 	uint32_t stat_epoch;
+	struct program_set *programs;  /* programs ptviz did not write (program.c); NULL before the first */
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;
