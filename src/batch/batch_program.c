@@ -234,7 +234,7 @@ static void bp_drain(struct bp_run *r)
 	while (program_next_event(r->lab, &ev)) {
 		if (r->ro->json) {
 			struct json_object *o = batch_program_json_event(&ev);
-			fprintf(r->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+			fprintf(r->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(o);
 		} else
 			batch_program_text_event(&ev, r->out);
@@ -258,7 +258,7 @@ static void bp_report(struct bp_run *r)
 		for (int i = 0; i < n; i++)
 			json_object_array_add(groups, batch_program_json_group(&views[i]));
 		json_object_object_add(o, "groups", groups);
-		fprintf(r->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		fprintf(r->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
 		fprintf(r->out, "%6.2fs report\n", t);

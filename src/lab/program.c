@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bsd/string.h>
@@ -244,7 +247,8 @@ static void program_process_ended(struct program *p, struct program_task *t, str
 			o->status = t->status;
 			o->died_at = t->died_at;
 		}
-		if ((o->fatal || (o->injected && o->injected == t->signal)) && ev->cause[0] == '\0')
+		/* The cause: the thread the fatal signal was delivered to (or sent to by ptviz). */
+		if (t->signal != 0 && (o->delivered == t->signal || o->injected == t->signal) && ev->cause[0] == '\0')
 			snprintf(ev->cause, sizeof(ev->cause), "%s%d.%d", p->name, t->number, o->leader ? 1 : o->number);
 		if ((o == t || o->with_process) && ev->with != NULL)
 			snprintf(ev->with[n++], LAB_ID_MAX, "%s%d.%d", p->name, t->number, o->leader ? 1 : o->number);
@@ -377,6 +381,28 @@ bool program_spawn(struct lab *lab, const struct program_options *o, char *const
 
 /* ---- ending ---- */
 
+void program_adopt_orphans(struct program *p)
+{
+	(void)p;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* The group's processes that came to ptviz as orphans, reaped by PID (ptviz's own workers are not touched). */
+static void program_reap_adopted(struct program *p)
+{
+	for (int round = 0; round < 100; round++) {
+		bool waiting = false;
+		for (int i = 0; i < p->ntasks; i++) {
+			const struct program_task *t = &p->tasks[i];
+			if (t->used && t->leader && t->pid != p->first)
+				waiting |= waitpid(t->pid, NULL, WNOHANG | __WALL) == 0;
+		}
+		if (!waiting)
+			return;
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+}
+
 void program_end_all(struct lab *lab, bool keep)
 {
 	struct program_set *s = lab->programs;
@@ -389,7 +415,10 @@ void program_end_all(struct lab *lab, bool keep)
 			tracer_order(p, TRACER_END, 0, keep || p->opt.keep);
 		tracer_join(p);
 		output_stop(p);
+		program_reap_adopted(p);
 	}
+	/* The child subreaper only for ptviz's own workers' children, as before (see program_adopt_orphans). */
+	prctl(PR_SET_CHILD_SUBREAPER, lab->subreaper ? 1 : 0);
 }
 
 void program_set_free(struct lab *lab)

@@ -57,8 +57,10 @@ static void views_process(struct lab *lab, struct program *p, struct program_tas
 		if (!o->used || o->pid != t->pid || (o->leader ? o != t : o->proc != (int)(t - p->tasks)))
 			continue;
 		views_thread(p, t, o, &threads[pp->nthreads]);
+		if (o == t && t->alive)
+			strlcpy(t->comm, threads[pp->nthreads].name, sizeof(t->comm));
 		pp->cpu_ns += threads[pp->nthreads].cpu_ns;
-		if (o->fatal && pp->cause[0] == '\0' && !t->alive)
+		if (t->signal != 0 && (o->delivered == t->signal || o->injected == t->signal) && pp->cause[0] == '\0' && !t->alive)
 			strlcpy(pp->cause, threads[pp->nthreads].id, sizeof(pp->cause));
 		if (o->injected && o->injected == t->signal)
 			pp->sent_by_ptviz = true;

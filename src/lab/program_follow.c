@@ -197,6 +197,7 @@ void follow_proc_loop(struct program *p)
 			/* Its orders are the tracer's (the /proc way carries out only END: nothing else needs tracing). */
 			p->order_keep ? (void)(p->detaching = true) : (void)(p->ending = true);
 			if (p->ending) {
+				program_adopt_orphans(p);
 				if (p->first > 0)
 					kill(-p->first, SIGKILL);
 				for (int i = 0; i < p->ntasks; i++) {

@@ -89,9 +89,12 @@ static void launch_child(struct program *p, const char *path, char *const argv[]
 		if (getppid() != parent)
 			_exit(127);
 	}
+	/*
+	 * A session of its own, without a controlling terminal: the pseudo-terminal
+	 * is its output (isatty is true), but when the first process ends the
+	 * kernel sends no SIGHUP to the rest of the tree, as a shell's would not.
+	 */
 	setsid();
-	if (!p->opt.pipe)
-		ioctl(out, TIOCSCTTY, 0);
 	if (!p->opt.core) {
 		struct rlimit nocore = { 0, 0 };
 		setrlimit(RLIMIT_CORE, &nocore);

@@ -23,6 +23,7 @@ struct program_task {
 	bool held;               /* ptviz holds it (pause THREAD) */
 	bool adoption_told;      /* its new parent, after its own ended, was told */
 	bool in_stop;            /* the tracer left it stopped (held, or a stop from outside) */
+	int delivered;           /* the last signal delivered to it (a signal-delivery stop), 0 when none */
 	int injected;            /* the signal ptviz sent it, 0 when none */
 	int signal, status;
 	uint64_t cpu_ns;         /* as last read; at its exit stop, final */
@@ -95,6 +96,12 @@ struct program_task *program_task_find(struct program *p, pid_t tid);
 struct program_task *program_task_add(struct program *p, pid_t tid, pid_t pid, pid_t ppid);
 /* A task ended (lock held): its end event, and for a leader its process's. */
 void program_task_ended(struct program *p, struct program_task *t, int signal, int status);
+/*
+ * Before the tree is killed: ptviz becomes the child subreaper, so the
+ * processes orphaned as their parents die come to ptviz, which reaps them
+ * (program_end_all), instead of to an init that may not reap.
+ */
+void program_adopt_orphans(struct program *p);
 /* Has the group a process alive? */
 bool program_has_life(const struct program *p);
 

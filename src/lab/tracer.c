@@ -152,6 +152,9 @@ static void tracer_handle(struct program *p, pid_t tid, int st)
 		syscall(SYS_tkill, tid, SIGKILL);
 	if (event == 0) {
 		/* A signal on its way: it goes on to the task, as without ptviz. */
+		struct program_task *t = program_task_find(p, tid);
+		if (t != NULL)
+			t->delivered = sig;
 		ptrace(PTRACE_CONT, tid, 0, sig);
 		return;
 	}
@@ -190,6 +193,7 @@ static void tracer_end(struct program *p, bool keep)
 		return;
 	}
 	p->ending = true;
+	program_adopt_orphans(p);
 	if (p->first > 0)
 		kill(-p->first, SIGKILL);   /* its process group: the tasks past the cap too, unless they left it */
 	for (int i = 0; i < p->ntasks; i++) {
