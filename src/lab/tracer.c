@@ -55,7 +55,12 @@ static void tracer_born(struct program *p, pid_t tid, pid_t parent_tid, int even
 	struct program_task *known = program_task_find(p, tid);
 	pid_t tgid = tid, ppid = 0;
 
-	if ((known != NULL && known->alive) || tracer_unfollowed(tid))
+	/*
+	 * Seen already: the new task's own first stop can come before its parent's
+	 * clone stop, and it may even have ended in between.  A TID is given again
+	 * only after the kernel has gone round its pid range, far longer than this.
+	 */
+	if ((known != NULL && (known->alive || lab_now(p->lab) - known->died_at < 2.0)) || tracer_unfollowed(tid))
 		return;
 	struct program_task *parent = program_task_find(p, parent_tid);
 	if (!follow_ids(tid, &tgid, &ppid)) {
