@@ -187,7 +187,7 @@ void batch_program_text_event(const struct program_event *ev, FILE *out)
 			break;
 		}
 		fprintf(out, "%s (pid %d) ended: %s%s%s%s, threads with it:", ev->id, (int)ev->pid, how,
-		        ev->sent_by_ptviz ? " sent by ptviz" : "", ev->cause[0] ? " from " : "", ev->cause);
+		        ev->sent_by_ptviz ? " sent by ptviz" : "", ev->cause[0] ? (ev->sent_by_ptviz ? " to " : " from ") : "", ev->cause);
 		for (int i = 0; i < ev->nwith; i++)
 			fprintf(out, " %s", ev->with[i]);
 		fputc('\n', out);

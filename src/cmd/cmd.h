@@ -58,6 +58,10 @@ struct cmd {
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
 	int value_column;            /* where spawn's count or close's file descriptor is written */
+	bool program;                /* spawn program PATH [ARG...] [as NAME] */
+#define CMD_PROGRAM_ARGS 32
+	int nprogram_args;
+	char program_args[512];      /* the program and its arguments, each ending in a NUL */
 	char text[128];              /* the command as written (runs of blanks as one), for echoes and history */
 	bool text_cut;               /* ... cut short to fit: it would not parse again to the same command */
 };
