@@ -3,8 +3,8 @@
 # process, 200 short threads all seen, exit statuses passed through, the output's terminal, bad input,
 # and nothing left behind after quit, SIGTERM, SIGHUP and SIGINT of ptviz.
 set -u
-PTVIZ=${1:?usage: $0 PTVIZ PROGRAMS_DIR}
-DIR=${2:?usage: $0 PTVIZ PROGRAMS_DIR}
+PTVIZ=$(readlink -f "${1:?usage: $0 PTVIZ PROGRAMS_DIR}")
+DIR=$(readlink -f "${2:?usage: $0 PTVIZ PROGRAMS_DIR}")
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -83,7 +83,20 @@ out=$("$PTVIZ" run -- "$tmp/in" 2>&1)
 out=$("$PTVIZ" run --watch 9x -- true 2>&1)
 [ $? = 2 ] && echo "$out" | grep -q "name of a global" || fail "bad --watch: $out"
 
-# 9. Nothing left after SIGTERM, SIGHUP or SIGINT of ptviz: the whole tree is ended and reaped.
+# 9. The command language: spawn program with a quoted word; one thread held (PTRACE_INTERRUPT) while
+# its siblings run; inject segv into one thread ends its process and no other.
+out=$(cd "$DIR" && timeout 60 "$PTVIZ" --json -c 'spawn program ./sleepers "2" as S; run 0.5; pause S1.2; run 0.2;
+report; resume S1.2; inject segv S1.3; run 0.3; report; kill S2; run 0.2' 2>&1)
+echo "$out" | grep '"event":"report"' | head -1 | grep -q '"id":"S1.2","tid":[0-9]*,"name":"sleepers","state":"t","alive":true,"paused":true' ||
+	fail "-c: S1.2 should be held (t) while paused: $out"
+echo "$out" | grep -q '"event":"end".*"id":"S1".*"signal":"SIGSEGV","status":null,"sent_by_ptviz":true,"cause":"S1.3","threads":\["S1.1","S1.2","S1.3"\]' ||
+	fail "-c: inject segv S1.3 should end S1 and its three threads, sent by ptviz: $out"
+echo "$out" | grep '"event":"report"' | tail -1 | grep -q '"id":"S2","pid":[0-9]*,"ppid":[0-9]*,"first_ppid":[0-9]*,"comm":"sleepers","alive":true' ||
+	fail "-c: S2, another process, should go on after S1's SIGSEGV: $out"
+out=$(timeout 30 "$PTVIZ" -c 'spawn program "./no such program"' 2>&1)
+echo "$out" | grep -q "cannot run './no such program': No such file" || fail "-c: a missing program: $out"
+
+# 10. Nothing left after SIGTERM, SIGHUP or SIGINT of ptviz: the whole tree is ended and reaped.
 for sig in TERM HUP INT; do
 	"$PTVIZ" run --json -- sh -c 'sleep 300 & sleep 300 & sleep 300' >"$tmp/kill" 2>&1 &
 	ptviz=$!
