@@ -94,7 +94,7 @@ static bool parse_spawn_count(const struct cmd_statement *st, const struct cmd_w
 static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
 	int i = 1;
-	long count;
+	long count = 0;
 
 	if (i >= st->nwords)
 		return cmd_fail(err, st->line, st->end_column,
