@@ -78,8 +78,8 @@ struct program_view {
 	int nprocesses;
 	struct program_process *processes;
 	struct program_options opt;
-	int nlines;              /* the newest output lines, oldest first */
-	char (*lines)[PROGRAM_LINE_MAX + 8];
+	int noutput;             /* the newest output lines, oldest first */
+	char (*output)[PROGRAM_LINE_MAX + 8];
 };
 
 enum program_event_kind {

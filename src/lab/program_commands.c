@@ -29,11 +29,11 @@ static void views_thread(const struct program *p, const struct program_task *lea
 		if (follow_read_task(t, &th->state, name, sizeof(name)) && name[0])
 			strlcpy(th->name, name, sizeof(th->name));
 	}
-	th->paused = t->held;
+	th->paused = t->held && t->alive;
 	th->cpu_ns = t->cpu_ns;
 	th->signal = t->signal;
 	th->status = t->status;
-	th->with_process = t->with_process;
+	th->with_process = t->with_process || (t->leader && !t->alive);
 	th->started_at = t->started_at;
 	th->died_at = t->died_at;
 }
@@ -108,9 +108,9 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 		threads += pp->nthreads;
 	}
 	int n = p->nlines < PROGRAM_LINES ? (int)p->nlines : PROGRAM_LINES;
-	v->lines = calloc((size_t)n + 1, sizeof(*v->lines));
-	for (int i = 0; i < n && v->lines != NULL; i++)
-		memcpy(v->lines[v->nlines++], p->lines[(p->nlines - n + i) % PROGRAM_LINES], sizeof(v->lines[0]));
+	v->output = calloc((size_t)n + 1, sizeof(*v->output));
+	for (int i = 0; i < n && v->output != NULL; i++)
+		memcpy(v->output[v->noutput++], p->lines[(p->nlines - n + i) % PROGRAM_LINES], sizeof(v->output[0]));
 	pthread_mutex_unlock(&p->lock);
 	/*
 	 * --watch NAME[:TYPE]: each process's "watch" list is read here, where
@@ -140,7 +140,7 @@ void program_views_free(struct program_view *views, int n)
 		/* The threads of every process are one block, the first process's. */
 		free(views[i].nprocesses > 0 ? views[i].processes[0].threads : NULL);
 		free(views[i].processes);
-		free(views[i].lines);
+		free(views[i].output);
 	}
 	free(views);
 }
