@@ -318,8 +318,6 @@ int batch_program_run(const struct run_options *ro, FILE *out, FILE *errout)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 127;
 	}
-	if (!ro->json && isatty(STDOUT_FILENO))
-		fprintf(errout, "ptviz: the screen does not show a program yet: its tasks follow here as lines of text\n");
 	bp_drain(&r);
 	bp_loop(&r);
 	/* The end: the tree is ended and reaped (unless --keep), the last output read, then the last report. */
