@@ -206,9 +206,10 @@ struct program_task *program_task_add(struct program *p, pid_t tid, pid_t pid, p
 		t->number = ++leader->threads_made;
 		strlcpy(t->comm, leader->comm, sizeof(t->comm));
 	}
+	/* A new thread has its process's name until it names itself (read again with each look); a process is read. */
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
-	FILE *f = fopen(path, "re");
+	FILE *f = t->leader ? fopen(path, "re") : NULL;
 	if (f != NULL) {
 		if (fgets(t->comm, sizeof(t->comm), f) != NULL)
 			t->comm[strcspn(t->comm, "\n")] = '\0';

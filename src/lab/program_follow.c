@@ -180,8 +180,11 @@ static void follow_scan(struct program *p)
 		bool there = follow_stat(t->pid, t->tid, &state, &ppid, &code);
 		if (!there || state == 'Z' || state == 'X')
 			follow_process_gone(p, t, there, code);
-		else
+		else {
+			/* Its name after an exec, which /proc shows but no event tells here. */
+			follow_read_task(t, &state, t->comm, sizeof(t->comm));
 			follow_threads(p, t);
+		}
 	}
 	follow_children(p);
 	if (!program_has_life(p))

@@ -75,6 +75,17 @@ timeout 30 "$PTVIZ" run --json --no-trace -- "$DIR/exit_status" 5 >"$tmp/notrace
 [ $? = 5 ] || fail "--no-trace: exit status 5 expected: $(cat "$tmp/notrace")"
 grep -q '"event":"note".*through /proc' "$tmp/notrace" || fail "--no-trace: what is missed is not said"
 
+# Tracing truly refused: the program is already traced (strace -f), so ptviz follows /proc and says why.
+if command -v strace >/dev/null; then
+	timeout 60 strace -f -o /dev/null "$PTVIZ" run --json -- "$DIR/fork_tree" >"$tmp/refused" 2>&1
+	[ $? = 0 ] || fail "under strace: exit status 0 expected: $(cat "$tmp/refused")"
+	grep -q '"event":"note".*tracing refused (Operation not permitted' "$tmp/refused" ||
+		fail "under strace: the refusal is not said: $(cat "$tmp/refused")"
+	grep -q '"event":"report".*"traced":false.*"comm":"fork_tree"' "$tmp/refused" || fail "under strace: no report"
+else
+	echo "SKIP one check: strace is not installed, so tracing cannot be refused by a tracer already attached" >&2
+fi
+
 # 8. Bad input: a clear message, status 127 (as a shell), nothing started.
 out=$("$PTVIZ" run -- /no/such/program 2>&1)
 [ $? = 127 ] && echo "$out" | grep -q "cannot run '/no/such/program': No such file" || fail "missing program: $out"
