@@ -69,6 +69,16 @@ static struct json_object *bp_process(const struct program_process *pp)
 	for (int i = 0; i < pp->nthreads; i++)
 		json_object_array_add(threads, bp_thread(&pp->threads[i]));
 	json_object_object_add(o, "threads", threads);
+	struct json_object *fds = json_object_new_array();
+	for (int f = 0; f < pp->nfds; f++) {
+		struct json_object *fo = json_object_new_object();
+		json_object_object_add(fo, "fd", json_object_new_int(pp->fds[f].fd));
+		json_object_object_add(fo, "file", json_object_new_string(pp->fds[f].target));
+		json_object_array_add(fds, fo);
+	}
+	/* Read only while 'files on' is asked for the group (fds_open is 0 otherwise). */
+	json_object_object_add(o, "fds", fds);
+	json_object_object_add(o, "fds_open", json_object_new_int(pp->fds_total));
 	/* --watch: each symbol's address and value in this process, once the symbol reader fills them. */
 	json_object_object_add(o, "watch", json_object_new_array());
 	return o;
@@ -209,6 +219,12 @@ void batch_program_text_group(const struct program_view *v, FILE *out)
 		fprintf(out, "    %-6s pid %-7d ppid %-7d %c %-15s cpu %8.1f ms  %s\n", pp->id, (int)pp->pid, (int)pp->ppid,
 		        pp->state, pp->comm, (double)pp->cpu_ns / 1e6,
 		        pp->alive ? "alive" : bp_how(pp->signal, pp->status, how, sizeof(how)));
+		if (v->files && pp->alive) {
+			fprintf(out, "      open files (%d):", pp->fds_total);
+			for (int f = 0; f < pp->nfds; f++)
+				fprintf(out, " %d %s%s", pp->fds[f].fd, pp->fds[f].target, f + 1 < pp->nfds ? "," : "");
+			fputc('\n', out);
+		}
 		for (int j = 0; j < pp->nthreads; j++) {
 			const struct program_thread *th = &pp->threads[j];
 			fprintf(out, "      %-8s tid %-7d %c %-15s cpu %8.1f ms  %s\n", th->id, (int)th->tid, th->state, th->name,

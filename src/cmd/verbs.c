@@ -476,6 +476,8 @@ static bool parse_files(const struct cmd_statement *st, struct cmd *c, struct cm
 
 static bool exec_files(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (cmd_program_target(lab, target))
+		return program_files(lab, c->on, target, err);
 	return lab_files(lab, c->on, target, err);
 }
 

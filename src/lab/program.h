@@ -61,6 +61,9 @@ struct program_process {
 	double started_at, died_at;
 	int nthreads;
 	struct program_thread *threads;
+	/* its open files, read while the group's files are shown ('files on A'): one table for all its threads */
+	int nfds, fds_total;
+	struct lab_fd fds[LAB_FDS_MAX];
 };
 
 /* A program group, as a front end sees it: a copy, to read at leisure. */
@@ -78,6 +81,7 @@ struct program_view {
 	int nprocesses;
 	struct program_process *processes;
 	struct program_options opt;
+	bool files;              /* 'files on': each process's open files are read */
 	int noutput;             /* the newest output lines, oldest first */
 	char (*output)[PROGRAM_LINE_MAX + 8];
 };
@@ -141,6 +145,8 @@ bool program_inject(struct lab *lab, enum lab_fault fault, const char *target, s
 /* kill, pause, resume: whole processes (a process, or a group: all); pause THREAD holds one thread. */
 bool program_kill(struct lab *lab, const char *target, struct lab_error *err);
 bool program_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
+/* files on|off GROUP: read each process's open file descriptors with every look. */
+bool program_files(struct lab *lab, bool on, const char *group, struct lab_error *err);
 /* cpus 1|all: every task of the group on one CPU, or on all. */
 bool program_cpus(struct lab *lab, bool one, const char *group, struct lab_error *err);
 

@@ -1,4 +1,5 @@
 /* What a front end asks of program groups: copies to show, and inject, kill, pause, resume and cpus on their tasks. */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -38,6 +39,38 @@ static void views_thread(const struct program *p, const struct program_task *lea
 	th->died_at = t->died_at;
 }
 
+/* A process's open descriptors, from /proc/PID/fd: one table, whichever thread opened them. */
+static void views_files(struct program_process *pp)
+{
+	char dir[40], path[320];
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pp->pid);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (pp->nfds < LAB_FDS_MAX) {
+			struct lab_fd *f = &pp->fds[pp->nfds++];
+			f->fd = atoi(e->d_name);
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			ssize_t n = readlink(path, f->target, sizeof(f->target) - 1);
+			f->target[n > 0 ? n : 0] = '\0';
+		}
+		pp->fds_total++;
+	}
+	closedir(d);
+	/* readdir's order is the kernel's: shown in the order of the numbers. */
+	for (int i = 1; i < pp->nfds; i++) {
+		for (int j = i; j > 0 && pp->fds[j].fd < pp->fds[j - 1].fd; j--) {
+			struct lab_fd tmp = pp->fds[j];
+			pp->fds[j] = pp->fds[j - 1];
+			pp->fds[j - 1] = tmp;
+		}
+	}
+}
+
 /* One process and its threads (lock held); pp->threads points into threads[], which has room. */
 static void views_process(struct lab *lab, struct program *p, struct program_task *t, struct program_process *pp,
                           struct program_thread *threads)
@@ -67,6 +100,8 @@ static void views_process(struct lab *lab, struct program *p, struct program_tas
 		pp->nthreads++;
 	}
 	pp->ppid = t->ppid;
+	if (p->files && t->alive)
+		views_files(pp);
 	pp->state = pp->nthreads > 0 ? threads[0].state : '-';
 	strlcpy(pp->comm, pp->nthreads > 0 ? threads[0].name : t->comm, sizeof(pp->comm));
 	if (t->alive && t->ppid != t->first_ppid && !t->adoption_told) {
@@ -89,6 +124,7 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 	strlcpy(v->name, p->name, sizeof(v->name));
 	strlcpy(v->command, p->command, sizeof(v->command));
 	v->traced = p->traced;
+	v->files = p->files;
 	strlcpy(v->follow_note, p->follow_note, sizeof(v->follow_note));
 	v->ended = p->ended;
 	v->exit_signal = p->exit_signal;
@@ -276,6 +312,21 @@ bool program_pause(struct lab *lab, const char *target, bool pause, struct lab_e
 	int r = tracer_order(p, pause ? TRACER_HOLD : TRACER_RELEASE, t->tid, false);
 	if (r != 0)
 		return lab_fail(err, "cannot %s %s: %s", pause ? "pause" : "resume", target, strerror(r));
+	return true;
+}
+
+bool program_files(struct lab *lab, bool on, const char *group, struct lab_error *err)
+{
+	struct program *p;
+	struct program_task *t;
+
+	if (!program_target(lab, group, &p, &t, err))
+		return false;
+	pthread_mutex_lock(&p->lock);
+	p->files = on;
+	pthread_mutex_unlock(&p->lock);
+	if (t != NULL)
+		lab_note(err, "files are shown for every process of %s: each has one table, shared by its threads", p->name);
 	return true;
 }
 

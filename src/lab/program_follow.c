@@ -178,13 +178,14 @@ static void follow_scan(struct program *p)
 		if (!t->used || !t->alive || !t->leader)
 			continue;
 		bool there = follow_stat(t->pid, t->tid, &state, &ppid, &code);
+		char now;
+		/* Its name after an exec, which /proc shows (a zombie's too) but no event tells here. */
+		if (there)
+			follow_read_task(t, &now, t->comm, sizeof(t->comm));
 		if (!there || state == 'Z' || state == 'X')
 			follow_process_gone(p, t, there, code);
-		else {
-			/* Its name after an exec, which /proc shows but no event tells here. */
-			follow_read_task(t, &state, t->comm, sizeof(t->comm));
+		else
 			follow_threads(p, t);
-		}
 	}
 	follow_children(p);
 	if (!program_has_life(p))

@@ -42,6 +42,7 @@ struct program {
 	char *watch_store[PROGRAM_WATCH_MAX];
 	pid_t first;
 	bool traced;
+	bool files;              /* files on: read each process's descriptors */
 	char follow_note[LAB_MSG_MAX];
 	struct program_task tasks[PROGRAM_MAX_TASKS];
 	int ntasks;              /* used so far (slots of ended threads are given again when full) */
