@@ -372,7 +372,8 @@ bool program_spawn(struct lab *lab, const struct program_options *o, char *const
 		p->ending = true;
 		output_stop(p);
 		tracer_join(p);
-		program_free(p);
+		if (!p->tracer_started)
+			program_free(p);
 		return false;
 	}
 	p->opt.stdin_file = NULL;   /* read only while launching */
@@ -430,8 +431,11 @@ void program_set_free(struct lab *lab)
 	if (s == NULL)
 		return;
 	program_end_all(lab, false);
-	for (int i = 0; i < s->n; i++)
-		program_free(s->groups[i]);
+	for (int i = 0; i < s->n; i++) {
+		/* A tracer that did not leave (a task that would not die) still reads its group: it is not freed. */
+		if (!s->groups[i]->tracer_started)
+			program_free(s->groups[i]);
+	}
 	while (program_next_event(lab, &ev))
 		program_event_clear(&ev);
 	free(s->q);
