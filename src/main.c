@@ -11,6 +11,7 @@
 #include "crash.h"
 #include "lesson/lesson.h"
 #include "options.h"
+#include "run_options.h"
 
 extern char **environ;
 
@@ -130,6 +131,33 @@ static int main_batch(struct options *o)
 	return rc;
 }
 
+/* ptviz run on a terminal, without --json: the screen on the program's group. */
+static int main_run_screen(const struct run_options *ro)
+{
+	struct lab_config cfg;
+	struct lab_error err = { 0 };
+	struct ui_options uopt = { .hz = 10, .empty = true };
+
+	lab_config_defaults(&cfg);
+	struct lab *lab = lab_new(&cfg, &err);
+	if (lab == NULL) {
+		fprintf(stderr, "ptviz: %s\n", err.msg);
+		return 1;
+	}
+	if (!program_spawn(lab, &ro->program, ro->argv, NULL, &err)) {
+		fprintf(stderr, "ptviz: %s\n", err.msg);
+		lab_free(lab);
+		return 127;
+	}
+	uopt.seed = (unsigned long)time(NULL);
+	int rc = ui_run(lab, &uopt);
+	program_end_all(lab, ro->program.keep);
+	if (rc == 0)
+		rc = program_all_ended(lab) ? program_exit_code(lab) : 0;
+	lab_free(lab);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -137,6 +165,15 @@ int main(int argc, char **argv)
 
 	crash_catch();
 	setproctitle_init(argc, argv, environ);
+	/* ptviz run [options] -- PROGRAM [ARGS]: a program ptviz did not write, followed live. */
+	if (argc > 1 && strcmp(argv[1], "run") == 0) {
+		struct run_options ro;
+		if ((rc = run_options_parse(&ro, argc - 1, argv + 1)) >= 0)
+			return rc;
+		if (!ro.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return main_run_screen(&ro);
+		return batch_program_run(&ro, stdout, stderr);
+	}
 	if ((rc = options_parse(&o, argc, argv)) >= 0)
 		return rc;
 	bench_set_defaults(&o.bench);

@@ -41,6 +41,7 @@ void options_usage(FILE *f)
 	        "       ptviz --batch FILE [--json]\n"
 	        "       ptviz --lesson NAME|FILE [--from N] [--autoplay] [--check]    ptviz --lessons\n"
 	        "       ptviz --bench [create|forksize|switch|ipc|all] [--json]\n"
+	        "       ptviz run [--json] [--every S] [--pipe] [--stdin FILE] [--keep] -- PROGRAM [ARGS]   (ptviz run --help)\n"
 	        "\n"
 	        "Start real threads and real processes, break them, and watch what they share.\n"
 	        "\n"

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "../bench/bench.h"
+#include "batch_program.h"
 #include "../cmd/cmd.h"
 #include "../view/explain.h"
 #include "../view/frames.h"
@@ -213,7 +214,12 @@ static void batch_report_text(struct batch *b, const struct report *r)
 	fprintf(b->out, "  ptviz's own counter @0x%" PRIxPTR " = %lld (it never runs the workload)\n",
 	        r->parent_counter_address, (long long)r->parent_counter);
 	batch_text_machine(b, r);
-	if (r->ngroups == 0)
+	struct program_view *views;
+	int nviews = program_views(b->lab, &views);
+	for (int i = 0; i < nviews; i++)
+		batch_program_text_group(&views[i], b->out);
+	program_views_free(views, nviews);
+	if (r->ngroups == 0 && nviews == 0)
 		fprintf(b->out, "  no groups: start some with 'spawn threads 4' or 'spawn processes 4'\n");
 	for (int i = 0; i < r->ngroups; i++) {
 		const struct report_group *rg = &r->groups[i];
@@ -446,11 +452,31 @@ static void batch_report_json(struct batch *b, const struct report *r)
 	for (int i = 0; i < r->ngroups; i++)
 		json_object_array_add(groups, batch_json_group(b, &r->groups[i], r->t, r->machine.cpus));
 	batch_envjoin_json(groups, b->lab, r);
+	struct program_view *views;
+	int nviews = program_views(b->lab, &views);
+	for (int i = 0; i < nviews; i++)
+		json_object_array_add(groups, batch_program_json_group(&views[i]));
+	program_views_free(views, nviews);
 	json_object_object_add(o, "groups", groups);
 	batch_emit(b, o);
 }
 
 /* Gathers the report, tells the events its observation brought first, then the report. */
+/* What programs ptviz did not write did meanwhile (batch_program.c). */
+static void batch_program_events(struct batch *b)
+{
+	struct program_event ev;
+
+	while (program_next_event(b->lab, &ev)) {
+		if (b->opt->json) {
+			struct json_object *o = batch_program_json_event(&ev);
+			batch_emit(b, o);
+		} else
+			batch_program_text_event(&ev, b->out);
+		program_event_clear(&ev);
+	}
+}
+
 static bool batch_report(struct batch *b)
 {
 	struct report r;
@@ -459,6 +485,7 @@ static bool batch_report(struct batch *b)
 		return false;
 	life_update(&b->life, b->lab, r.t);
 	frames_drain(&b->clock);
+	batch_program_events(b);
 	if (b->opt->json)
 		batch_report_json(b, &r);
 	else
@@ -520,12 +547,16 @@ static enum batch_next batch_command(struct batch *b, const struct cmd *c, struc
 
 	if (!cmd_exec(b->lab, c, err, note, sizeof(note))) {
 		frames_drain(&b->clock);
+		batch_program_events(b);
 		return BATCH_FAILED;
 	}
 	frames_drain(&b->clock);
+	batch_program_events(b);
 	batch_note(b, c, note);
-	if (c->verb == CMD_RUN)
+	if (c->verb == CMD_RUN) {
 		frames_run(&b->clock, c->seconds, b->sigfd);
+		batch_program_events(b);
+	}
 	else if (c->verb == CMD_REPORT && !batch_report(b)) {
 		snprintf(err->message, sizeof(err->message), "report: out of memory");
 		return batch_failed_at(c, err);
@@ -581,9 +612,11 @@ int batch_run(struct lab *lab, const char *text, size_t len, const struct batch_
 		rc = 1;
 	}
 	cmd_list_free(&list);
-	/* Every worker is ended and reaped before ptviz leaves. */
+	/* Every worker is ended and reaped before ptviz leaves, and every program's tree (unless --keep). */
+	program_end_all(lab, false);
 	lab_reset(lab);
 	frames_drain(&b.clock);
+	batch_program_events(&b);
 	if (b.sigfd >= 0)
 		close(b.sigfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

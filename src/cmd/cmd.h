@@ -72,6 +72,10 @@ struct cmd {
 	char target[CMD_WORD_MAX];   /* group (spawn as, sync, step on, workload), worker or group (inject, kill, pause, resume, step) */
 	int target_column;
 	int value_column;            /* where spawn's count or close's file descriptor is written */
+	bool program;                /* spawn program PATH [ARG...] [as NAME] */
+#define CMD_PROGRAM_ARGS 32
+	int nprogram_args;
+	char program_args[512];      /* the program and its arguments, each ending in a NUL */
 	char text[128];              /* the command as written (runs of blanks as one), for echoes and history */
 	bool text_cut;               /* ... cut short to fit: it would not parse again to the same command */
 };
@@ -128,7 +132,7 @@ struct cmd_entry {
 	bool (*parse)(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
 	/* NULL: the front end acts on it (run, report, quit, bench); target: NULL when none was named */
 	bool (*exec)(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
-	struct cmd_usage usage[3];     /* for the helps; none: the record before tells it too (resume) */
+	struct cmd_usage usage[4];     /* for the helps; none: the record before tells it too (resume) */
 };
 
 /* Every verb, in the order the helps list them; ends with a NULL name. */

@@ -68,5 +68,14 @@ bool cmd_parse_rate(const struct cmd_statement *st, struct cmd *c, struct cmd_er
 bool cmd_exec_rate(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 /* spawn green N [on M] [handoff]: the words after N, from word *i, which it moves past them (verbs_green.c). */
 bool cmd_parse_spawn_green(const struct cmd_statement *st, int *i, struct cmd *c, struct cmd_error *err);
+/* ---- verbs_program.c: programs ptviz did not write ---- */
+
+/* spawn program PATH [ARG...] [as NAME], read from the statement's text (quotes and all). */
+bool cmd_parse_spawn_program(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_spawn_program(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+/* Word i names a program's thread ("A1.2") or a PID or TID: the target, true. */
+bool cmd_arg_program_task(const struct cmd_statement *st, int i, struct cmd *c);
+/* Does the target name a program's task or group (exec then goes to program.c)? */
+bool cmd_program_target(struct lab *lab, const char *target);
 
 #endif

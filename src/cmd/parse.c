@@ -164,6 +164,12 @@ static bool unknown_command(const struct cmd_statement *st, struct cmd_error *er
 static bool parse_statement(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
 	statement_begin(st, c);
+	/* A program's words are its own, read again from the text, as long and as many as it needs. */
+	if (st->nwords >= 2 && strcmp(st->words[0].text, "spawn") == 0 && strcmp(st->words[1].text, "program") == 0) {
+		c->entry = cmd_entry_find("spawn");
+		c->verb = CMD_SPAWN;
+		return cmd_parse_spawn_program(st, c, err);
+	}
 	for (int i = 0; i < st->nwords; i++) {
 		if (st->words[i].too_long)
 			return cmd_fail(err, st->line, st->words[i].column, "word too long: '%.20s...'",
@@ -222,7 +228,10 @@ static void read_word(struct cmd_statement *st, struct cursor *at)
 	else
 		w->column = at->column;
 	size_t len = 0;
-	while ((unsigned char)*at->p > ' ' && *at->p != 0x7f && *at->p != ';' && *at->p != '#') {
+	bool quoted = false;   /* inside double quotes, blanks, ';' and '#' are the word's own */
+	while (((unsigned char)*at->p > ' ' && *at->p != 0x7f && ((*at->p != ';' && *at->p != '#') || quoted)) ||
+	       (quoted && (*at->p == ' ' || *at->p == '\t'))) {
+		quoted ^= *at->p == '"';
 		if (w != NULL) {
 			if (len + 1 < sizeof(w->text))
 				w->text[len++] = *at->p;

@@ -1,6 +1,8 @@
 /* The command language's verbs: one record each (name, words, parse, exec, help), and their parse and exec. */
 #include "cmd_priv.h"
 
+#include "../lab/program.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +146,8 @@ static bool parse_spawn(const struct cmd_statement *st, struct cmd *c, struct cm
 
 static bool exec_spawn(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (c->program)
+		return cmd_exec_spawn_program(lab, c, target, err);
 	if (c->kernels > 0)
 		return lab_spawn_green(lab, c->count, c->kernels, c->handoff, target, err);
 	return lab_spawn(lab, c->kind, c->count, c->shared, target, err);
@@ -176,11 +180,15 @@ static bool parse_inject(const struct cmd_statement *st, struct cmd *c, struct c
 	if (!cmd_arg_word(st, 1, lab_inject_words, NULL, "fault", &k, err))
 		return false;
 	c->fault = (enum lab_fault)(LAB_FAULT_SEGV + k);
+	if (cmd_arg_program_task(st, 2, c))
+		return cmd_arg_end(st, 3, err);
 	return cmd_arg_worker(st, 2, c, "inject into one worker", "inject segv T3", err) && cmd_arg_end(st, 3, err);
 }
 
 static bool exec_inject(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (cmd_program_target(lab, target))
+		return program_inject(lab, c->fault, target, err);
 	return lab_inject(lab, c->fault, target, err);
 }
 
@@ -229,17 +237,23 @@ static bool parse_bench(const struct cmd_statement *st, struct cmd *c, struct cm
 
 static bool parse_kill(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
+	if (cmd_arg_program_task(st, 1, c))
+		return cmd_arg_end(st, 2, err);
 	return cmd_arg_target(st, 1, c, "a worker or a group", "kill P2", false, true, err) && cmd_arg_end(st, 2, err);
 }
 
 static bool exec_kill(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
 	(void)c;
+	if (cmd_program_target(lab, target))
+		return program_kill(lab, target, err);
 	return lab_kill(lab, target, err);
 }
 
 static bool parse_pause(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
 {
+	if (cmd_arg_program_task(st, 1, c))
+		return cmd_arg_end(st, 2, err);
 	return cmd_arg_target(st, 1, c, "a worker, a group or all", c->verb == CMD_PAUSE ? "pause T2" : "resume all",
 	                      true, true, err) &&
 	       cmd_arg_end(st, 2, err);
@@ -247,6 +261,8 @@ static bool parse_pause(const struct cmd_statement *st, struct cmd *c, struct cm
 
 static bool exec_pause(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (cmd_program_target(lab, target))
+		return program_pause(lab, target, c->verb == CMD_PAUSE, err);
 	return lab_pause(lab, target, c->verb == CMD_PAUSE, err);
 }
 
@@ -459,6 +475,8 @@ static bool parse_cpus(const struct cmd_statement *st, struct cmd *c, struct cmd
 
 static bool exec_cpus(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (cmd_program_target(lab, target))
+		return program_cpus(lab, c->on, target, err);
 	return lab_cpus(lab, c->on, target, err);
 }
 
@@ -469,6 +487,8 @@ static bool parse_files(const struct cmd_statement *st, struct cmd *c, struct cm
 
 static bool exec_files(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
+	if (cmd_program_target(lab, target))
+		return program_files(lab, c->on, target, err);
 	return lab_files(lab, c->on, target, err);
 }
 
@@ -511,7 +531,8 @@ const struct cmd_entry cmd_entries[] = {
 	{ .name = "spawn", .verb = CMD_SPAWN, .words = spawn_kinds, .parse = parse_spawn, .exec = exec_spawn,
 	  .usage = { { "spawn threads N [as NAME]", NULL, "N threads in one new process" },
 	             { "spawn processes N [shared] [as NAME]", NULL, "shared: one MAP_SHARED counter" },
-	             { "spawn green N [on M] [handoff] [as NAME]", NULL, "N green threads on M kernel threads" } } },
+	             { "spawn green N [on M] [handoff] [as NAME]", NULL, "N green threads on M kernel threads" },
+	             { "spawn program PATH [ARG...] [as NAME]", NULL, "a program ptviz did not write" } } },
 	{ .name = "sync", .verb = CMD_SYNC, .words = lab_sync_words, .parse = parse_sync, .exec = exec_sync,
 	  .usage = { { "sync {} [GROUP]", lab_sync_words, "how counter++ is guarded" } } },
 	{ .name = "inject", .verb = CMD_INJECT, .words = lab_inject_words, .parse = parse_inject, .exec = exec_inject,

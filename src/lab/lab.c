@@ -1,5 +1,6 @@
 /* The lab itself: its lifetime, its clock, finding groups and workers by name or serial, and the queue of events. */
 #include "lab_priv.h"
+#include "program.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -418,6 +419,7 @@ void lab_free(struct lab *lab)
 
 	if (lab == NULL)
 		return;
+	program_set_free(lab);
 	lab_reset(lab);
 	while (lab_next_event(lab, &ev))
 		lab_event_clear(&ev);

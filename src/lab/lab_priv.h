@@ -11,6 +11,7 @@
 
 struct worker_segment;
 struct green_panel;
+struct program_set;
 
 /*
  * How long a snapshot waits for workers to reach an increment boundary.
@@ -94,6 +95,7 @@ struct lab {
 	uint32_t stat_epoch;
 	char env_name[32];       /* the variable setenv named last: read in every worker's environ (env.c) */
 	bool cwd_watched;        /* chdir was used: every worker's directory is read */
+	struct program_set *programs;  /* programs ptviz did not write (program.c); NULL before the first */
 	/* queued events, oldest at head */
 	struct lab_event *events;
 	int nevents, head, cap;

@@ -4,6 +4,7 @@
 #include "panes.h"
 #include "prompt.h"
 #include "ui_priv.h"
+#include "../lab/program.h"
 
 static void layout_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h, int w)
 {
@@ -77,7 +78,12 @@ void ui_layout(struct ui *ui)
 		logh = 3;
 	int body = rows - 1 - logh - bar - caption;
 	layout_place(ui, PANE_HEADER, 0, 0, 1, cols);
+	/* A program's pane (ptviz run): all the body when there is no group of ptviz's own, else its lower half. */
+	int program = program_count(ui->lab) == 0 ? 0 : lab_ngroups(ui->lab) == 0 ? body : body / 2;
+	layout_place(ui, PANE_PROGRAM, 1 + body - program, 0, program, cols);
+	body -= program;
 	layout_place(ui, PANE_GROUPS, 1, 0, body, cols);
+	body += program;
 	layout_place(ui, PANE_LOG, 1 + body, 0, logh, cols);
 	layout_place(ui, PANE_CAPTION, 1 + body + logh, 0, caption, cols);
 	layout_place(ui, ui->prompting ? PANE_PROMPT : PANE_KEYBAR, rows - bar, 0, bar, cols);

@@ -19,6 +19,7 @@
 #include "lesson_play.h"
 #include "pane_costs.h"
 #include "panes.h"
+#include "../lab/program.h"
 #include "prompt.h"
 #include "ui_priv.h"
 
@@ -26,6 +27,7 @@ static const struct ui_pane_ops *const loop_panes[PANE_COUNT] = {
 	[PANE_HEADER] = &ui_header_ops,
 	[PANE_GROUPS] = &ui_groups_ops,
 	[PANE_LOG] = &ui_log_ops,
+	[PANE_PROGRAM] = &ui_program_ops,
 	[PANE_KEYBAR] = &ui_keybar_ops,
 	[PANE_PROMPT] = &ui_prompt_ops,
 	[PANE_HELP] = &ui_help_ops,
@@ -168,6 +170,7 @@ static void loop_draw(struct loop *l)
 		if (ui->overlay == PANE_COUNT) {
 			loop_draw_pane(ui, PANE_GROUPS);
 			loop_draw_pane(ui, PANE_BIG);
+			loop_draw_pane(ui, PANE_PROGRAM);
 		} else {
 			loop_draw_pane(ui, ui->overlay);
 		}
@@ -344,13 +347,14 @@ static int loop_run(struct loop *l)
 		l->turn_at = loop_now();
 		/* A lesson's wait ends on time even when frames are rare. */
 		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
-		struct pollfd pfd[4] = {
+		struct pollfd pfd[5] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ lab_fd(ui->lab), POLLIN, 0 },
 			{ l->sigfd, POLLIN, 0 },
 			{ ui_costs_fd(ui), POLLIN, 0 },   /* a measuring child's pipe, or -1 */
+			{ program_fd(ui->lab), POLLIN, 0 },   /* a program's events (ptviz run), or -1 */
 		};
-		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, 5, timeout) < 0 && errno != EINTR) {
 			rc = 1;
 			break;
 		}
@@ -363,6 +367,10 @@ static int loop_run(struct loop *l)
 		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
 			loop_apply(ui, ui_costs_dispatch(ui));
+		if (pfd[4].revents & POLLIN) {
+			bool placed = ui->pane[PANE_PROGRAM].visible;
+			loop_apply(ui, ui_program_events(ui) | (placed ? 0 : UI_RELAYOUT));
+		}
 		/* Keys before a resize: a key typed just before the terminal shrank still counts. */
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			ui->quit = true; /* the terminal is gone */

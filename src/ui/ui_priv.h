@@ -50,7 +50,7 @@ struct ui_glyphs {
 };
 
 enum ui_pane_id { PANE_HEADER, PANE_GROUPS, PANE_LOG, PANE_KEYBAR, PANE_PROMPT, PANE_HELP, PANE_MEMMAP,
-	PANE_SMALL, PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_COUNT };
+	PANE_SMALL, PANE_CAPTION, PANE_ASK, PANE_BIG, PANE_COSTS, PANE_PROGRAM, PANE_COUNT };
 
 struct ui;
 struct ui_play;
@@ -168,6 +168,8 @@ struct ui {
 void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt);
 void ui_free(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A program's events since the last turn, told in the log (pane_program.c); the changes. */
+unsigned ui_program_events(struct ui *ui);
 /* Scrolls the log a page back (by > 0), a page on (by < 0), or to the newest (0); returns what changed. */
 unsigned ui_log_scroll(struct ui *ui, int by);
 /* Observes the lab now; what shows it is noted as changed. */

@@ -1,0 +1,108 @@
+/* The command language on programs ptviz did not write: spawn program, and the names of their tasks (A1, A1.2, a PID). */
+#include "cmd_priv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "../lab/program.h"
+
+bool cmd_arg_program_task(const struct cmd_statement *st, int i, struct cmd *c)
+{
+	if (i >= st->nwords)
+		return false;
+	const char *text = st->words[i].text;
+	char head[CMD_WORD_MAX];
+	strlcpy(head, text, sizeof(head));
+	char *dot = strchr(head, '.');
+	bool digits = strspn(text, "0123456789") == strlen(text) && text[0] != '\0';
+	if (!digits && dot == NULL)
+		return false;
+	if (dot != NULL) {
+		*dot = '\0';
+		if (!cmd_is_name(head, true) || dot[1] == '\0' || strspn(dot + 1, "0123456789") != strlen(dot + 1))
+			return false;
+	}
+	strlcpy(c->target, text, sizeof(c->target));
+	c->target_column = st->words[i].column;
+	return true;
+}
+
+/*
+ * The program's words, read again from the statement's text: a word in
+ * double quotes may hold blanks, ';', '#' or the word "as"; an unquoted
+ * "as NAME" at the very end names the group.
+ */
+bool cmd_parse_spawn_program(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	const char *p = st->start, *end = st->start + st->len;
+	size_t at = 0;
+	int n = 0, words = 0;
+	bool last_as = false, quoted_word[CMD_PROGRAM_ARGS + 2] = { false };
+	char *starts[CMD_PROGRAM_ARGS + 2];
+
+	c->program = true;
+	c->kind = LAB_PROCESSES;
+	while (p < end) {
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (p >= end)
+			break;
+		bool quoted = *p == '"';
+		const char *from = quoted ? p + 1 : p;
+		const char *to = from;
+		while (to < end && (quoted ? *to != '"' : !isspace((unsigned char)*to)))
+			to++;
+		if (quoted && to >= end)
+			return cmd_fail(err, st->line, st->column + (int)(p - st->start), "a quote is not closed: end it with '\"'");
+		p = quoted ? to + 1 : to;
+		if (words++ < 2)
+			continue;   /* "spawn" "program" */
+		if (n == CMD_PROGRAM_ARGS || at + (size_t)(to - from) + 1 > sizeof(c->program_args))
+			return cmd_fail(err, st->line, st->column, "spawn program: at most %d words and %zu characters",
+			                CMD_PROGRAM_ARGS, sizeof(c->program_args) - 1);
+		starts[n] = c->program_args + at;
+		quoted_word[n] = quoted;
+		memcpy(c->program_args + at, from, (size_t)(to - from));
+		at += (size_t)(to - from);
+		c->program_args[at++] = '\0';
+		n++;
+	}
+	if (n == 0)
+		return cmd_fail(err, st->line, st->end_column, "spawn program needs the program to run, e.g. 'spawn program "
+		                "./fork_tree' (a word with a blank, ';' or '#' in double quotes)");
+	last_as = n >= 3 && !quoted_word[n - 2] && strcmp(starts[n - 2], "as") == 0;
+	if (last_as) {
+		if (!cmd_is_name(starts[n - 1], false) || strcmp(starts[n - 1], "all") == 0)
+			return cmd_fail(err, st->line, st->end_column, "bad group name '%s': expected 1 to %d letters, e.g. 'as Web'",
+			                starts[n - 1], LAB_NAME_MAX);
+		strlcpy(c->target, starts[n - 1], sizeof(c->target));
+		n -= 2;
+	} else if (n == 2 && !quoted_word[0] && strcmp(starts[0], "as") == 0)
+		return cmd_fail(err, st->line, st->column, "spawn program needs the program before 'as NAME'");
+	c->nprogram_args = n;
+	return true;
+}
+
+bool cmd_exec_spawn_program(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	char *argv[CMD_PROGRAM_ARGS + 1];
+	const char *p = c->program_args;
+	struct program_options o;
+
+	for (int i = 0; i < c->nprogram_args; i++) {
+		argv[i] = (char *)p;
+		p += strlen(p) + 1;
+	}
+	argv[c->nprogram_args] = NULL;
+	program_options_defaults(&o);
+	return program_spawn(lab, &o, argv, target, err);
+}
+
+bool cmd_program_target(struct lab *lab, const char *target)
+{
+	/* A1.2 is a program's thread, even one that is not there: the program's message says what is. */
+	return target != NULL && (program_names(lab, target) || (strchr(target, '.') != NULL && program_count(lab) > 0));
+}
