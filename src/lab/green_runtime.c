@@ -1,6 +1,8 @@
 /* The green threads' runtime: contexts switched with swapcontext, one run queue, M kernel threads, and hand-off around a blocking call. */
 #include "green.h"
 
+#include "annex.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -120,6 +122,7 @@ static void green_thread_start(unsigned int hi, unsigned int lo)
 {
 	struct green_thread *t = (struct green_thread *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
 
+	worker_annex_start(t->slot);   /* where ptviz finds its environment, and asks what a slot alone cannot carry */
 	green_work(rt.gate, t->slot);
 	green_switch_out(GREEN_AFTER_END, false);
 }
@@ -321,6 +324,7 @@ _Noreturn void green_host_main(struct instr *in, int gate, const int *slots, int
 
 	rt.gate = &in->gates[gate];
 	rt.panel = panel;
+	worker_annex_panel(in);
 	snprintf(rt.group, sizeof(rt.group), "%s", group);
 	if (threads == NULL || first == NULL)
 		rc = ENOMEM;
