@@ -28,6 +28,21 @@ static bool fuzz_place_ok(const char *text, int line, int column)
 	return (size_t)column <= strcspn(p, "\n") + 1;
 }
 
+/* A program's task as the command language names one: a process A1, a thread A1.3, or a plain PID or TID. */
+static bool fuzz_program_task(const char *t)
+{
+	const char *dot = strchr(t, '.');
+	char head[64];
+
+	if (dot == NULL)
+		return t[0] != '\0' && strspn(t, "0123456789") == strlen(t);
+	if ((size_t)(dot - t) >= sizeof(head) || dot[1] == '\0' || strspn(dot + 1, "0123456789") != strlen(dot + 1))
+		return false;
+	memcpy(head, t, (size_t)(dot - t));
+	head[dot - t] = '\0';
+	return cmd_is_name(head, true);
+}
+
 /* What a parsed command promises the executor; a broken promise aborts, which the fuzzer reports. */
 static void fuzz_check_command(const char *text, const struct cmd *c)
 {
@@ -35,10 +50,13 @@ static void fuzz_check_command(const char *text, const struct cmd *c)
 		abort();
 	if (c->target_column && (c->target_column <= c->column || !fuzz_place_ok(text, c->line, c->target_column)))
 		abort();
-	if (c->target[0] != '\0' && strcmp(c->target, "all") != 0 && !cmd_is_name(c->target, true))
+	if (c->target[0] != '\0' && strcmp(c->target, "all") != 0 && !cmd_is_name(c->target, true) &&
+	    !fuzz_program_task(c->target))
 		abort();
 	switch (c->verb) {
 	case CMD_SPAWN:
+		if (c->program)
+			break;   /* a program's words, not a count */
 		if (c->count < 1 || c->count > (c->kind == LAB_THREADS ? LAB_LIMIT_THREADS : LAB_LIMIT_PROCESSES))
 			abort();
 		break;
