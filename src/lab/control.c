@@ -27,9 +27,26 @@ static void lab_switch_sync(struct lab *lab, struct lab_group *g, const void *ar
 	atomic_store(&lab_gate(lab, g)->sync, sync);
 }
 
+/*
+ * Can a group switch to sync although a worker of it is stopped from outside?
+ * A stopped worker may have read the old mode already (it reads it before
+ * its operation begins, and under mutex takes the lock before its phase is
+ * odd): when it resumes it makes one increment under the old mode.  Beside
+ * siblings on the same counter under the new one, that can lose an update
+ * under mutex or atomic.  A private process's counter has no other writer, so
+ * it can; so can a group that already runs that mode (nothing changes).
+ */
+static bool lab_sync_past_stopped(const struct lab_group *g, enum lab_sync sync)
+{
+	return (g->kind == LAB_PROCESSES && !g->shared) || g->sync == sync;
+}
+
+#define LAB_SYNC_NEEDS "a sync switch on a shared counter needs every writer between two increments " \
+	"(a stopped one may be half way through one under the old mode, and would finish it so)"
+
 bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err)
 {
-	uint32_t mask = 0;
+	uint32_t mask = ~0u;
 
 	lab_dispatch(lab);
 	if (group != NULL) {
@@ -37,12 +54,25 @@ bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab
 		if (g == NULL)
 			return lab_no_group(lab, group, err);
 		mask = lab_group_bit(lab, g);
-	} else {
-		lab->default_sync = sync;
-		mask = ~0u;
 	}
+	/* Decided at once from what ptviz knows: a stopped worker would never answer the hold. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		struct lab_worker *w = (mask & (1u << i)) ? lab_group_stopped(lab, g) : NULL;
+		if (w != NULL && !lab_sync_past_stopped(g, sync))
+			return lab_refuse_stopped(g, w, LAB_SYNC_NEEDS, err);
+	}
+	if (group == NULL)
+		lab->default_sync = sync;
 	/* Switch while every worker is parked between increments, so no update straddles two modes. */
 	lab_while_held(lab, mask, lab_switch_sync, &sync);
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		struct lab_worker *w = (mask & (1u << i)) ? lab_group_stopped(lab, g) : NULL;
+		if (w != NULL && g->kind == LAB_PROCESSES && !g->shared)
+			lab_note(err, "%s is stopped: it takes up %s when it resumes; its counter is its own, so nothing "
+			         "can be lost meanwhile", w->id, lab_sync_name(sync));
+	}
 	return true;
 }
 

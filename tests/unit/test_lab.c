@@ -1999,6 +1999,112 @@ static void test_stopped_from_outside(void **state)
 	assert_false(p->workers[2].stopped || p->workers[2].state == 'T');
 }
 
+/* ---- Commands beside a worker stopped from outside: decided at once ---- */
+
+/* A command's message holds every one of the words given, or the test fails with it. */
+static void says(const struct lab_error *err, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strstr(err->msg, words[i]) == NULL)
+			fail_msg("the message lacks \"%s\": %s", words[i], err->msg);
+	}
+}
+
+/* How long commands since the last pass waited for workers to park (the engine's own count). */
+static int64_t held_ns(struct fixture *fx)
+{
+	struct lab_pass pass;
+
+	lab_last_pass(fx->lab, &pass);
+	return pass.wait_ns;
+}
+
+/* A command that needs every worker of a stopped worker's group is refused at once, and nothing changes. */
+static void refused_at_once(struct fixture *fx, bool ok, const struct lab_error *err, const char *id, pid_t pid,
+                            const char *kill_what, int64_t held_before)
+{
+	char stopped[64], cont[48], kill_word[48];
+
+	if (ok)
+		fail_msg("a command that needs every worker went ahead while %s was stopped: %s", id, err->msg);
+	snprintf(stopped, sizeof(stopped), "%s is stopped (SIGSTOP from outside", id);
+	snprintf(cont, sizeof(cont), "'kill -CONT %d'", (int)pid);
+	snprintf(kill_word, sizeof(kill_word), "'kill %s'", kill_what);
+	says(err, (const char *const[]){ stopped, cont, kill_word, "between two" }, 4);
+	/* Decided from what ptviz knew: no hold, so no wait for a worker that cannot answer. */
+	assert_int_equal(held_ns(fx), held_before);
+}
+
+/*
+ * A sync switch, a new workload and step mode need every worker between two
+ * operations.  With one stopped from outside, each decides at once: refused,
+ * naming the worker, why and the way out, where the change cannot honestly
+ * reach it (a shared counter: it may be half way through an increment under
+ * the old mode); done where it can (a private process's counter has no other
+ * writer).  lost stays exact throughout, and once continued all is possible again.
+ */
+static void test_commands_beside_a_stopped_worker(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 4, false, "P");
+	spawn(fx, LAB_PROCESSES, 4, true, "S");
+	spawn(fx, LAB_THREADS, 3, false, "T");
+	const struct lab_group *p = group(fx, "P"), *s = group(fx, "S"), *t = group(fx, "T");
+	memset(&exact, 0, sizeof(exact));
+	exact_watch(p);
+	exact_watch(s);
+	exact_watch(t);
+	pid_t p3 = p->workers[2].pid, s3 = s->workers[2].pid, host = t->host;
+	assert_int_equal(kill(p3, SIGSTOP), 0);
+	assert_int_equal(kill(s3, SIGSTOP), 0);
+	assert_int_equal(kill(host, SIGSTOP), 0);
+	bool judged = shows_stopped(fx, p, 2, true) && shows_stopped(fx, s, 2, true) && shows_stopped(fx, t, 0, true);
+	if (judged) {
+		struct timespec c0, c1;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		int64_t held = held_ns(fx);
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err, "S3", s3, "S3", held);
+		assert_int_equal(s->sync, LAB_SYNC_NONE);
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_ATOMIC, "T", &err), &err, "T1", host, "T", held);
+		says(&err, (const char *const[]){ "its host" }, 1);
+		/* Every group: refused as a whole, the default too, so no group is half switched. */
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_ATOMIC, NULL, &err), &err, "S3", s3, "S3", held);
+		assert_int_equal(lab_sync_default(fx->lab), LAB_SYNC_NONE);
+		refused_at_once(fx, lab_workload(fx->lab, LAB_WORK_WITHDRAW, "P", &err), &err, "P3", p3, "P3", held);
+		assert_int_equal(p->workload, LAB_WORK_COUNTER);
+		refused_at_once(fx, lab_step_mode(fx->lab, true, "S", &err), &err, "S3", s3, "S3", held);
+		assert_false(s->stepping);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		print_message("five refusals took %.3f ms of ptviz's CPU\n",
+		              (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
+		/* A private process's counter is its own: the switch reaches P3 when it resumes, and is said so. */
+		must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "P", &err), &err);
+		assert_int_equal(p->sync, LAB_SYNC_MUTEX);
+		says(&err, (const char *const[]){ "P3 is stopped", "takes up mutex when it resumes" }, 2);
+		/* The same mode as before changes nothing, so a stopped writer is no matter. */
+		must(lab_sync(fx->lab, LAB_SYNC_NONE, "S", &err), &err);
+		for (int i = 0; i < 10; i++) {
+			pause_us(2000);
+			observe_within_bound(fx, "beside stopped workers");
+			exact_check("beside stopped workers");
+		}
+	}
+	kill(p3, SIGCONT);
+	kill(s3, SIGCONT);
+	kill(host, SIGCONT);
+	if (!judged || !shows_stopped(fx, p, 2, false) || !shows_stopped(fx, s, 2, false) || !shows_stopped(fx, t, 0, false))
+		return;
+	/* Continued: P3 took up mutex, and what was refused is possible again. */
+	if (!live_past(fx, p, 2, p->workers[2].done, "P3 counts again once continued"))
+		return;
+	assert_int_equal(p->lost, 0);
+	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "P", &err), &err);
+	assert_int_equal(p->workload, LAB_WORK_WITHDRAW);
+}
+
 /*
  * 1024 threads and 256 processes on a machine of a few CPUs: most workers
  * have no CPU between two passes, and no pass waits for them.  Each pass
@@ -2199,6 +2305,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gil_throughput, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_from_outside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_beside_a_stopped_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_busy_loops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_workers_each_pass_bounded, setup_big, teardown),
 		cmocka_unit_test(test_procfs_parse),
