@@ -95,6 +95,14 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
 		/* stopped: when its figures were last read; resumed: when it had stopped. */
 		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t", batch_time(ev->since));
+		/* Told without its signal: the workers /proc showed stopped (all, or a part of a thread host). */
+		if (ev->kind == LAB_EVENT_STOPPED && ev->signal == 0 && ev->nstopped > 0) {
+			struct json_object *seen = json_object_new_array();
+			for (int i = 0; i < ev->nstopped; i++)
+				json_object_array_add(seen, json_object_new_string(ev->ids[i]));
+			json_object_object_add(o, "seen_stopped", seen);
+			json_object_object_add(o, "by_tracer", json_object_new_boolean(ev->stop_state == 't'));
+		}
 	} else {
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
 		json_object_object_add(o, "workers", ids);

@@ -245,6 +245,13 @@ struct lab_event {
 	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
 	bool whole_group;        /* ptviz killed the whole group of processes, this one among them */
 	double since;            /* stopped: when its figures were last read; resumed: when it had stopped */
+	/*
+	 * A stop told without its signal (no SIGCHLD came): how many of the
+	 * process's workers /proc showed stopped then, listed first in ids, and
+	 * how ('T' stopped, 't' by a tracer).  Fewer than nids: partly stopped.
+	 */
+	int nstopped;
+	char stop_state;
 	int norphans;            /* children of the dead process that ptviz adopted */
 	pid_t orphans[LAB_KIDS_MAX];
 };

@@ -114,6 +114,28 @@ static void story_survivors(const struct lab *lab, const struct lab_event *ev, c
 }
 
 /*
+ * A thread host partly stopped, told without its signal since no SIGCHLD
+ * came: only what /proc showed.  "host 4100 of T partly stopped: T2 shows t
+ * (stopped by a tracer), T1 T3 run on; no SIGCHLD named a signal ...".
+ */
+static void story_partly_stopped(const struct lab_event *ev, const char *who, char *buf, size_t len)
+{
+	char seen[256] = "", rest[256] = "";
+
+	for (int i = 0; i < ev->nids; i++) {
+		char *list = i < ev->nstopped ? seen : rest;
+		if (list[0] != '\0')
+			strlcat(list, " ", sizeof(seen));
+		strlcat(list, ev->ids[i], sizeof(seen));
+	}
+	snprintf(buf, len, "%s partly stopped: %s %s %s in /proc, %s %s not; no SIGCHLD named a signal within half a second "
+	         "(a tracer stops one thread at a time; a SIGSTOP reaches each thread when it next runs); "
+	         "the numbers of %s are as they were at %.1f s", who, seen, ev->nstopped == 1 ? "shows" : "show",
+	         ev->stop_state == 't' ? "t (stopped by a tracer)" : "T (stopped)", rest,
+	         ev->nids - ev->nstopped == 1 ? "does" : "do", seen, ev->since);
+}
+
+/*
  * A process stopped or continued from outside: "P3 stopped from outside
  * (SIGSTOP): its numbers are as they were at 4.2 s".  A stop is for a whole
  * process, so a thread never stops alone: kill -STOP on one thread's id stops
@@ -133,6 +155,12 @@ static void story_stop(const struct lab_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "%s resumed%s after %.1f s", who, sig, ev->t - ev->since);
 		if (ev->group_kind == LAB_THREADS)
 			strlcat(buf, ev->nids == 1 ? ", its thread with it" : ", all its threads with it", len);
+		return;
+	}
+	if (ev->signal == 0 && ev->stop_state == 't')
+		snprintf(sig, sizeof(sig), " (by a tracer: t in /proc)");
+	if (ev->group_kind == LAB_THREADS && ev->signal == 0 && ev->nstopped > 0 && ev->nstopped < ev->nids) {
+		story_partly_stopped(ev, who, buf, len);
 		return;
 	}
 	if (ev->group_kind == LAB_THREADS)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "lab/lab.h"
 #include "lab/procfs.h"
 #include "view/frames.h"
+#include "view/story.h"
 
 #define MAX_SEEN 600
 
@@ -32,6 +34,8 @@ struct fixture {
 	int exits;
 	int stops, resumes;           /* events of processes stopped and continued from outside */
 	int stop_signal, resume_signal;
+	char stop_text[768];          /* the last stop as the log tells it */
+	struct lab_event last_stop;   /* its figures; its lists of ids and pids are not kept */
 	struct frames clock;
 	pid_t loops[2];               /* outside busy loops the test forked, ended by pid however it ends */
 	int nloops;
@@ -45,6 +49,10 @@ static void on_event(void *ctx, const struct lab_event *ev)
 	if (ev->kind == LAB_EVENT_STOPPED) {
 		fx->stops++;
 		fx->stop_signal = ev->signal;
+		story_event(fx->lab, ev, false, fx->stop_text, sizeof(fx->stop_text));
+		fx->last_stop = *ev;
+		fx->last_stop.ids = NULL;
+		fx->last_stop.pids = NULL;
 	} else if (ev->kind == LAB_EVENT_RESUMED) {
 		fx->resumes++;
 		fx->resume_signal = ev->signal;
@@ -2106,6 +2114,51 @@ static void test_commands_beside_a_stopped_worker(void **state)
 }
 
 /*
+ * A thread host partly stopped: a tracer (here the test itself, the host's
+ * ancestor, as Yama allows) stops one thread, T2; Linux stops that thread
+ * alone (t in /proc), its siblings run on, and ptviz, which is not the
+ * tracer, gets no SIGCHLD.  Told after half a second without a signal, the
+ * log says what /proc showed: T2 stopped by a tracer, T1 and T3 not.  The
+ * thread is let go before any check, so a failed check leaves nothing traced.
+ */
+static void test_thread_host_partly_stopped(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_THREADS, 3, false, "T");
+	const struct lab_group *t = group(fx, "T");
+	pid_t t2 = t->workers[1].tid;
+	if (ptrace(PTRACE_SEIZE, t2, NULL, NULL) != 0) {
+		print_message("SKIP: ptrace may not stop T2 here (%s)\n", strerror(errno));
+		return;
+	}
+	int stops = fx->stops;
+	bool interrupted = ptrace(PTRACE_INTERRUPT, t2, NULL, NULL) == 0;
+	/* Told half a second after it is seen: T1, which runs on, has that much CPU by then unless it waits for one. */
+	struct judge j = judge(fx, t, 0, ANY_CPU, 1500, "T2's stop by a tracer is told");
+	UNTIL(&j, !interrupted || fx->stops > stops);
+	char state_t1 = t->workers[0].state, state_t2 = t->workers[1].state;
+	/* Let go: a tracee is continued by PTRACE_DETACH, which a stopped thread takes at once. */
+	waitpid(t2, NULL, __WALL | WNOHANG);
+	ptrace(PTRACE_DETACH, t2, NULL, NULL);
+	assert_true(interrupted);
+	if (!j.met)
+		return;
+	print_message("told: %s\n", fx->stop_text);
+	assert_int_equal(state_t2, 't');
+	assert_true(state_t1 != 't' && state_t1 != 'T');
+	assert_int_equal(fx->last_stop.signal, 0);
+	assert_int_equal(fx->last_stop.nstopped, 1);
+	assert_int_equal(fx->last_stop.stop_state, 't');
+	for (const char *const *w = (const char *const[]){ "partly stopped", "T2 shows t (stopped by a tracer)",
+	                                                   "T1 T3 do not", "no SIGCHLD", NULL }; *w; w++) {
+		if (strstr(fx->stop_text, *w) == NULL)
+			fail_msg("the log lacks \"%s\": %s", *w, fx->stop_text);
+	}
+	assert_null(strstr(fx->stop_text, "all 3 of its threads"));
+}
+
+/*
  * 1024 threads and 256 processes on a machine of a few CPUs: most workers
  * have no CPU between two passes, and no pass waits for them.  Each pass
  * returns within its bound, the figures stay exact, and the workers that get
@@ -2306,6 +2359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_from_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_beside_a_stopped_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_host_partly_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_busy_loops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_workers_each_pass_bounded, setup_big, teardown),
 		cmocka_unit_test(test_procfs_parse),
