@@ -72,7 +72,7 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 	}
 	static const char *const kinds[] = { [LAB_EVENT_SPAWN] = "spawn", [LAB_EVENT_EXIT] = "exit",
 		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed",
-		                             [LAB_EVENT_UNREADABLE] = "unreadable" };
+		                             [LAB_EVENT_UNREADABLE] = "unreadable", [LAB_EVENT_NO_PROC] = "no_proc" };
 	struct json_object *o = batch_object(kinds[ev->kind], ev->t);
 	struct json_object *ids = json_object_new_array();
 	for (int i = 0; i < ev->nids; i++)
@@ -88,6 +88,11 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
 	} else if (ev->kind == LAB_EVENT_UNREADABLE) {
 		json_object_object_add(o, "error", json_object_new_string(strerror(ev->status)));
+	} else if (ev->kind == LAB_EVENT_NO_PROC) {
+		/* Workers without /proc files: state "?", cpu_ns 0; their counts are read as usual. */
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, "error", json_object_new_string(strerror(ev->status)));
+		json_object_object_add(o, "ulimit_n", ev->limit > 0 ? json_object_new_int64(ev->limit) : NULL);
 	} else if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
 		/* A stop is for a whole process: every worker in it. */
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));

@@ -224,6 +224,7 @@ enum lab_event_kind {
 	LAB_EVENT_STOPPED,   /* a process was stopped from outside: every worker in it (signal, when known) */
 	LAB_EVENT_RESUMED,   /* ... and continued (since: when it had stopped) */
 	LAB_EVENT_UNREADABLE, /* ptviz may not read its workers' memory (status: the errno): no counter can be shown */
+	LAB_EVENT_NO_PROC,   /* ptviz could not open the /proc files of the workers in ids (status: the errno; limit: ulimit -n) */
 };
 
 /* Something that happened on its own: a spawn finished, a process died, was stopped or continued. */
@@ -252,6 +253,7 @@ struct lab_event {
 	 */
 	int nstopped;
 	char stop_state;
+	long limit;              /* no /proc files: the open-file limit (ulimit -n) when that was the cause, else 0 */
 	int norphans;            /* children of the dead process that ptviz adopted */
 	pid_t orphans[LAB_KIDS_MAX];
 };

@@ -241,6 +241,11 @@ void lab_note_stopped(const struct lab_group *g, const struct lab_worker *w, con
 /* Refuses at once when a group in mask has a worker seen stopped; true when none has. */
 bool lab_refuse_if_stopped(struct lab *lab, uint32_t mask, const char *needs, struct lab_error *err);
 
+/* ---- proc_files.c: a worker's /proc files ---- */
+
+/* Opens the /proc files of a new group's workers; says once in err which could not be, why, and what shows instead. */
+void lab_proc_files_follow(struct lab *lab, struct lab_group *g, struct lab_error *err);
+
 /* ---- slots.c: slots and gates ---- */
 
 /* A free gate, set up for a new group; -1 when there is none. */

@@ -170,6 +170,27 @@ static void story_stop(const struct lab_event *ev, char *buf, size_t len)
 		snprintf(buf, len, "%s stopped from outside%s: its numbers are as they were at %.1f s", who, sig, ev->since);
 }
 
+/*
+ * Workers whose /proc files ptviz could not open, said once: "ptviz could not
+ * open /proc files for T8..T16 (Too many open files: ulimit -n is 20, ...)".
+ */
+static void story_no_proc(const struct lab_event *ev, char *buf, size_t len)
+{
+	char who[2 * LAB_ID_MAX + 4], why[160];
+
+	snprintf(who, sizeof(who), "%s%s%s", ev->nids > 0 ? ev->ids[0] : ev->group, ev->nids > 1 ? ".." : "",
+	         ev->nids > 1 ? ev->ids[ev->nids - 1] : "");
+	if (ev->limit > 0)
+		snprintf(why, sizeof(why), "%s: ulimit -n is %ld, and ptviz keeps 2 open for each worker", strerror(ev->status),
+		         ev->limit);
+	else
+		snprintf(why, sizeof(why), "%s", strerror(ev->status));
+	snprintf(buf, len, "ptviz could not open the /proc files of %s (%d worker%s; %s): %s state shows ? and %s CPU "
+	         "time is not read; counts and counters are read as usual.%s", who, ev->nids, ev->nids == 1 ? "" : "s", why,
+	         ev->nids == 1 ? "its" : "their", ev->nids == 1 ? "its" : "their",
+	         ev->limit > 0 ? " Start ptviz where 'ulimit -Hn' allows more to see them" : "");
+}
+
 static void story_event_text(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
 {
 	const char *arrow = utf8 ? " \u2192 " : " -> ";
@@ -193,6 +214,10 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 	}
 	if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
 		story_stop(ev, buf, len);
+		return;
+	}
+	if (ev->kind == LAB_EVENT_NO_PROC) {
+		story_no_proc(ev, buf, len);
 		return;
 	}
 	if (ev->kind == LAB_EVENT_UNREADABLE) {
