@@ -176,6 +176,9 @@ static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_grou
 		snprintf(why, sizeof(why), "%s is not in step mode: 'step on %s' first", w->id, g->name);
 		return why;
 	}
+	/* Stopped from outside: it cannot take a step until continued, so it is not granted one to wait for. */
+	if (w->stopped)
+		return lab_stopped_why(g, w, "it cannot take a step");
 	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
 	if (st == LAB_ACT_PAUSED) {
 		snprintf(why, sizeof(why), "%s is paused: 'resume %s' first", w->id, w->id);

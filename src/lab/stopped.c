@@ -42,14 +42,22 @@ static void lab_stopped_words(const struct lab_group *g, const struct lab_worker
 	snprintf(out, out_len, "resume it with 'kill -CONT %d', or 'kill %s'", (int)pid, kill_what);
 }
 
+/* "P3 is stopped (SIGSTOP from outside, pid 4108): NEEDS; resume it with ...", in a buffer of its own. */
+const char *lab_stopped_why(const struct lab_group *g, const struct lab_worker *w, const char *needs)
+{
+	static char said[2 * LAB_MSG_MAX];   /* cut to LAB_MSG_MAX where it is said */
+	char why[160], out[160];
+
+	lab_stopped_words(g, w, why, sizeof(why), out, sizeof(out));
+	snprintf(said, sizeof(said), "%s: %s; %s", why, needs, out);
+	return said;
+}
+
 /* Fills err with why a stopped worker keeps a command (needs: what it needs) from its group, and the way out; false. */
 bool lab_refuse_stopped(const struct lab_group *g, const struct lab_worker *w, const char *needs,
                         struct lab_error *err)
 {
-	char why[160], out[160];
-
-	lab_stopped_words(g, w, why, sizeof(why), out, sizeof(out));
-	return lab_fail(err, "%s: %s; %s", why, needs, out);
+	return lab_fail(err, "%s", lab_stopped_why(g, w, needs));
 }
 
 /* The same, as a note beside what the command did to the other groups. */

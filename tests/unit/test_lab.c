@@ -2060,6 +2060,8 @@ static void test_commands_beside_a_stopped_worker(void **state)
 	spawn(fx, LAB_PROCESSES, 4, true, "S");
 	spawn(fx, LAB_THREADS, 3, false, "T");
 	const struct lab_group *p = group(fx, "P"), *s = group(fx, "S"), *t = group(fx, "T");
+	/* T steps: a step granted to a stopped thread would be waited for in vain. */
+	must(lab_step_mode(fx->lab, true, "T", &err), &err);
 	memset(&exact, 0, sizeof(exact));
 	exact_watch(p);
 	exact_watch(s);
@@ -2084,6 +2086,10 @@ static void test_commands_beside_a_stopped_worker(void **state)
 		assert_int_equal(p->workload, LAB_WORK_COUNTER);
 		refused_at_once(fx, lab_step_mode(fx->lab, true, "S", &err), &err, "S3", s3, "S3", held);
 		assert_false(s->stepping);
+		if (lab_step(fx->lab, "T2", &err))
+			fail_msg("a step was granted to T2, stopped with its host: %s", err.msg);
+		says(&err, (const char *const[]){ "T2 is stopped", "cannot take a step", "'kill T'" }, 3);
+		assert_int_equal(held_ns(fx), held);
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		print_message("five refusals took %.3f ms of ptviz's CPU\n",
 		              (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
