@@ -129,7 +129,8 @@ const char *lab_worker_deaf(struct lab *lab, const struct lab_worker *w)
 		snprintf(why, sizeof(why), "%s is already performing a fault", w->id);
 		return why;
 	}
-	return NULL;
+	/* Stopped from outside: a request would be waited for in vain, and carried out long after. */
+	return lab_worker_stopped_why(lab, w);
 }
 
 bool lab_inject(struct lab *lab, enum lab_fault fault, const char *id, struct lab_error *err)
@@ -240,6 +241,9 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 	if (atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_LOOPING)
 		return lab_fail(err, "%s is spinning and no longer listens, and a signal would end every thread of its process: 'kill %s' ends the whole host",
 		                w->id, g->name);
+	if (w->stopped)
+		return lab_fail(err, "%s", lab_stopped_why(g, w, "one thread ends by itself between two operations, "
+		                                              "and answers nothing until it is continued"));
 	atomic_fetch_or(&lab_slot(lab, w)->control, INSTR_CTL_END);
 	lab_poke(lab, g, w);
 	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_ANSWER_TIMEOUT_MS))
@@ -263,7 +267,8 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool pause,
                              bool explicit, int *changed, struct lab_error *err)
 {
-	const char *deaf = lab_worker_deaf(lab, w);
+	/* A stopped worker takes a pause or a resume when it is continued: it sleeps or works on from a boundary. */
+	const char *deaf = w->stopped ? NULL : lab_worker_deaf(lab, w);
 
 	if (deaf != NULL) {
 		if (explicit)
@@ -325,7 +330,7 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 		struct lab_group *gi = &lab->groups[i];
 		for (int j = 0; j < gi->nworkers; j++) {
 			struct lab_worker *wj = &gi->workers[j];
-			if (wj->alive && (atomic_load(&lab_slot(lab, wj)->control) & INSTR_CTL_PAUSE))
+			if (wj->alive && !wj->stopped && (atomic_load(&lab_slot(lab, wj)->control) & INSTR_CTL_PAUSE))
 				lab_wait_until(lab, lab_worker_paused, wj, 500);
 		}
 	}

@@ -234,6 +234,8 @@ int lab_normal_workers_default(void);
 struct lab_worker *lab_group_stopped(struct lab *lab, struct lab_group *g);
 /* "P3 is stopped (SIGSTOP from outside, pid 4108): NEEDS; resume it with ...", in a buffer of its own. */
 const char *lab_stopped_why(const struct lab_group *g, const struct lab_worker *w, const char *needs);
+/* Why a worker stopped from outside cannot take a request now, or NULL when it is not stopped (see lab_worker_deaf). */
+const char *lab_worker_stopped_why(struct lab *lab, const struct lab_worker *w);
 /* Fills err with why a stopped worker keeps a command (needs: what it needs) from its group, and the way out; false. */
 bool lab_refuse_stopped(const struct lab_group *g, const struct lab_worker *w, const char *needs, struct lab_error *err);
 /* The same, as a note beside what the command did to the other groups. */

@@ -168,7 +168,8 @@ static bool lab_grants_taken(struct lab *lab, const void *arg)
 static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_group *g, const struct lab_worker *w)
 {
 	static char why[LAB_MSG_MAX];
-	const char *deaf = lab_worker_deaf(lab, w);
+	/* Stopped from outside: it cannot take a step until continued, so it is not granted one to wait for. */
+	const char *deaf = w->alive && w->stopped ? lab_stopped_why(g, w, "it cannot take a step") : lab_worker_deaf(lab, w);
 
 	if (deaf != NULL)
 		return deaf;
@@ -176,9 +177,6 @@ static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_grou
 		snprintf(why, sizeof(why), "%s is not in step mode: 'step on %s' first", w->id, g->name);
 		return why;
 	}
-	/* Stopped from outside: it cannot take a step until continued, so it is not granted one to wait for. */
-	if (w->stopped)
-		return lab_stopped_why(g, w, "it cannot take a step");
 	uint32_t st = atomic_load(&lab_slot(lab, w)->state);
 	if (st == LAB_ACT_PAUSED) {
 		snprintf(why, sizeof(why), "%s is paused: 'resume %s' first", w->id, w->id);

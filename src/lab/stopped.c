@@ -80,3 +80,16 @@ bool lab_refuse_if_stopped(struct lab *lab, uint32_t mask, const char *needs, st
 	}
 	return true;
 }
+
+/* Why a worker stopped from outside cannot take a request now, or NULL when it is not stopped (see lab_worker_deaf). */
+const char *lab_worker_stopped_why(struct lab *lab, const struct lab_worker *w)
+{
+	if (!w->alive || !w->stopped)
+		return NULL;
+	for (int i = 0; i < lab->ngroups; i++) {
+		const struct lab_group *g = &lab->groups[i];
+		if (w >= g->workers && w < g->workers + g->nworkers)
+			return lab_stopped_why(g, w, "it answers nothing until it is continued");
+	}
+	return NULL;
+}

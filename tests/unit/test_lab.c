@@ -2090,6 +2090,15 @@ static void test_commands_beside_a_stopped_worker(void **state)
 			fail_msg("a step was granted to T2, stopped with its host: %s", err.msg);
 		says(&err, (const char *const[]){ "T2 is stopped", "cannot take a step", "'kill T'" }, 3);
 		assert_int_equal(held_ns(fx), held);
+		/* A fault it could only perform once continued is not asked of it. */
+		if (lab_inject(fx->lab, LAB_FAULT_SEGV, "P3", &err))
+			fail_msg("a fault was asked of P3, stopped: %s", err.msg);
+		says(&err, (const char *const[]){ "P3 is stopped", "answers nothing until it is continued" }, 2);
+		/* One thread ends by itself: with its host stopped, the way out is its group. */
+		if (lab_kill(fx->lab, "T3", &err))
+			fail_msg("T3 was asked to end with its host stopped: %s", err.msg);
+		says(&err, (const char *const[]){ "T3 is stopped", "'kill T'" }, 2);
+		assert_true(t->workers[2].alive);
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		print_message("five refusals took %.3f ms of ptviz's CPU\n",
 		              (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
