@@ -2100,7 +2100,7 @@ static void test_commands_beside_a_stopped_worker(void **state)
 		says(&err, (const char *const[]){ "T3 is stopped", "'kill T'" }, 2);
 		assert_true(t->workers[2].alive);
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-		print_message("five refusals took %.3f ms of ptviz's CPU\n",
+		print_message("eight refusals took %.3f ms of ptviz's CPU\n",
 		              (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
 		/* A private process's counter is its own: the switch reaches P3 when it resumes, and is said so. */
 		must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "P", &err), &err);
