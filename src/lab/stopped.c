@@ -30,7 +30,8 @@ static void lab_stopped_words(const struct lab_group *g, const struct lab_worker
 	const char *kill_what = g->kind == LAB_THREADS ? g->name : w->id;
 
 	if (w->stop_signal == SIGTRAP || w->state == 't') {
-		snprintf(why, why_len, "%s is stopped by a tracer (a debugger%s, pid %d)", w->id, whose, (int)pid);
+		snprintf(why, why_len, "%s is stopped by a tracer (a debugger; %s %d)", w->id,
+		         g->kind == LAB_THREADS ? "tid" : "pid", (int)w->tid);
 		snprintf(out, out_len, "let the debugger continue or detach, or 'kill %s'", kill_what);
 		return;
 	}
