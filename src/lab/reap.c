@@ -303,12 +303,45 @@ static void lab_stop_event(struct lab *lab, struct lab_group *g, pid_t pid, bool
 	ev->since = since;
 }
 
+/*
+ * A tracer stops threads one at a time (t), and its stop does not spread:
+ * once no SIGCHLD came and /proc shows only tracer's stops, the threads it
+ * shows running are not marked stopped any more.  A T is a SIGSTOP still
+ * spreading, and leaves every thread marked.
+ */
+static void lab_unmark_traced_siblings(struct lab_group *g, pid_t pid)
+{
+	int traced = 0, stopped = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (w->alive && w->pid == pid) {
+			traced += w->state == 't';
+			stopped += w->state == 'T';
+		}
+	}
+	for (int i = 0; i < g->nworkers && traced > 0 && stopped == 0; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (!lab_seen_stopped(w)) {
+			w->stopped = false;
+			w->stopped_at = 0;
+		} else if (w->stop_signal == 0) {
+			/* A tracer's stop is a trap, and ends at its word, not by SIGCONT (see lab_worker_read_proc). */
+			w->stop_signal = SIGTRAP;
+		}
+	}
+}
+
 /* Tells a stop seen in /proc that no SIGCHLD has named yet, once it has waited long enough for one. */
 void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool now)
 {
 	if (!lab_private(lab, w)->stop_untold || (!now && lab_now(lab) - w->stopped_at < LAB_STOP_NAMED_S))
 		return;
 	lab_stop_event(lab, g, w->pid, true, w->stop_signal, w->figures_at < w->stopped_at ? w->figures_at : w->stopped_at);
+	if (w->stop_signal == 0)
+		lab_unmark_traced_siblings(g, w->pid);
 }
 
 /*

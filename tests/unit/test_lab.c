@@ -2153,6 +2153,7 @@ static void test_thread_host_partly_stopped(void **state)
 	struct judge j = judge(fx, t, 0, ANY_CPU, 1500, "T2's stop by a tracer is told");
 	UNTIL(&j, !interrupted || fx->stops > stops);
 	char state_t1 = t->workers[0].state, state_t2 = t->workers[1].state;
+	bool marked_t1 = t->workers[0].stopped, marked_t2 = t->workers[1].stopped;
 	/* Let go: a tracee is continued by PTRACE_DETACH, which a stopped thread takes at once. */
 	waitpid(t2, NULL, __WALL | WNOHANG);
 	ptrace(PTRACE_DETACH, t2, NULL, NULL);
@@ -2162,6 +2163,8 @@ static void test_thread_host_partly_stopped(void **state)
 	print_message("told: %s\n", fx->stop_text);
 	assert_int_equal(state_t2, 't');
 	assert_true(state_t1 != 't' && state_t1 != 'T');
+	/* Marked as /proc shows them: T2 stopped, T1 running on. */
+	assert_true(marked_t2 && !marked_t1);
 	assert_int_equal(fx->last_stop.signal, 0);
 	assert_int_equal(fx->last_stop.nstopped, 1);
 	assert_int_equal(fx->last_stop.stop_state, 't');
@@ -2171,6 +2174,12 @@ static void test_thread_host_partly_stopped(void **state)
 			fail_msg("the log lacks \"%s\": %s", *w, fx->stop_text);
 	}
 	assert_null(strstr(fx->stop_text, "all 3 of its threads"));
+	/* Let go by the tracer, not by SIGCONT: told without a signal. */
+	int resumes = fx->resumes;
+	struct judge k = judge(fx, t, 0, ANY_CPU, 200, "T2's release by its tracer is told");
+	UNTIL(&k, fx->resumes > resumes);
+	if (k.met)
+		assert_int_equal(fx->resume_signal, 0);
 }
 
 /*
