@@ -77,7 +77,7 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 	}
 	static const char *const kinds[] = { [LAB_EVENT_SPAWN] = "spawn", [LAB_EVENT_EXIT] = "exit",
 		                             [LAB_EVENT_STOPPED] = "stopped", [LAB_EVENT_RESUMED] = "resumed",
-		                             [LAB_EVENT_UNREADABLE] = "unreadable" };
+		                             [LAB_EVENT_UNREADABLE] = "unreadable", [LAB_EVENT_NO_PROC] = "no_proc" };
 	struct json_object *o = batch_object(kinds[ev->kind], ev->t);
 	struct json_object *ids = json_object_new_array();
 	for (int i = 0; i < ev->nids; i++)
@@ -95,6 +95,11 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, ev->group_kind == LAB_THREADS ? "tids" : "pids", tids);
 	} else if (ev->kind == LAB_EVENT_UNREADABLE) {
 		json_object_object_add(o, "error", json_object_new_string(strerror(ev->status)));
+	} else if (ev->kind == LAB_EVENT_NO_PROC) {
+		/* Workers without /proc files: state "?", cpu_ns 0; their counts are read as usual. */
+		json_object_object_add(o, "workers", ids);
+		json_object_object_add(o, "error", json_object_new_string(strerror(ev->status)));
+		json_object_object_add(o, "ulimit_n", ev->limit > 0 ? json_object_new_int64(ev->limit) : NULL);
 	} else if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
 		/* A stop is for a whole process: every worker in it. */
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
@@ -102,6 +107,14 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
 		/* stopped: when its figures were last read; resumed: when it had stopped. */
 		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t", batch_time(ev->since));
+		/* Told without its signal: the workers /proc showed stopped (all, or a part of a thread host). */
+		if (ev->kind == LAB_EVENT_STOPPED && ev->signal == 0 && ev->nstopped > 0) {
+			struct json_object *seen = json_object_new_array();
+			for (int i = 0; i < ev->nstopped; i++)
+				json_object_array_add(seen, json_object_new_string(ev->ids[i]));
+			json_object_object_add(o, "seen_stopped", seen);
+			json_object_object_add(o, "by_tracer", json_object_new_boolean(ev->stop_state == 't'));
+		}
 	} else {
 		json_object_object_add(o, "pid", json_object_new_int(ev->pid));
 		json_object_object_add(o, "workers", ids);

@@ -27,9 +27,26 @@ static void lab_switch_sync(struct lab *lab, struct lab_group *g, const void *ar
 	atomic_store(&lab_gate(lab, g)->sync, sync);
 }
 
+/*
+ * Can a group switch to sync although a worker of it is stopped from outside?
+ * A stopped worker may have read the old mode already (it reads it before
+ * its operation begins, and under mutex takes the lock before its phase is
+ * odd): when it resumes it makes one increment under the old mode.  Beside
+ * siblings on the same counter under the new one, that can lose an update
+ * under mutex or atomic.  A private process's counter has no other writer, so
+ * it can; so can a group that already runs that mode (nothing changes).
+ */
+static bool lab_sync_past_stopped(const struct lab_group *g, enum lab_sync sync)
+{
+	return (g->kind == LAB_PROCESSES && !g->shared) || g->sync == sync;
+}
+
+#define LAB_SYNC_NEEDS "a sync switch on a shared counter needs every writer between two increments " \
+	"(a stopped one may be half way through one under the old mode, and would finish it so)"
+
 bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab_error *err)
 {
-	uint32_t mask = 0;
+	uint32_t mask = ~0u;
 
 	lab_dispatch(lab);
 	if (group != NULL) {
@@ -37,12 +54,25 @@ bool lab_sync(struct lab *lab, enum lab_sync sync, const char *group, struct lab
 		if (g == NULL)
 			return lab_no_group(lab, group, err);
 		mask = lab_group_bit(lab, g);
-	} else {
-		lab->default_sync = sync;
-		mask = ~0u;
 	}
+	/* Decided at once from what ptviz knows: a stopped worker would never answer the hold. */
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		struct lab_worker *w = (mask & (1u << i)) ? lab_group_stopped(lab, g) : NULL;
+		if (w != NULL && !lab_sync_past_stopped(g, sync))
+			return lab_refuse_stopped(g, w, LAB_SYNC_NEEDS, err);
+	}
+	if (group == NULL)
+		lab->default_sync = sync;
 	/* Switch while every worker is parked between increments, so no update straddles two modes. */
 	lab_while_held(lab, mask, lab_switch_sync, &sync);
+	for (int i = 0; i < lab->ngroups; i++) {
+		struct lab_group *g = &lab->groups[i];
+		struct lab_worker *w = (mask & (1u << i)) ? lab_group_stopped(lab, g) : NULL;
+		if (w != NULL && g->kind == LAB_PROCESSES && !g->shared)
+			lab_note(err, "%s is stopped: it takes up %s when it resumes; its counter is its own, so nothing "
+			         "can be lost meanwhile", w->id, lab_sync_name(sync));
+	}
 	return true;
 }
 
@@ -99,7 +129,8 @@ const char *lab_worker_deaf(struct lab *lab, const struct lab_worker *w)
 		snprintf(why, sizeof(why), "%s is already performing a fault", w->id);
 		return why;
 	}
-	return NULL;
+	/* Stopped from outside: a request would be waited for in vain, and carried out long after. */
+	return lab_worker_stopped_why(lab, w);
 }
 
 bool lab_inject(struct lab *lab, enum lab_fault fault, const char *id, struct lab_error *err)
@@ -212,6 +243,9 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 	if (atomic_load(&lab_slot(lab, w)->state) == LAB_ACT_LOOPING)
 		return lab_fail(err, "%s is spinning and no longer listens, and a signal would end every thread of its process: 'kill %s' ends the whole host",
 		                w->id, g->name);
+	if (w->stopped)
+		return lab_fail(err, "%s", lab_stopped_why(g, w, "one thread ends by itself between two operations, "
+		                                              "and answers nothing until it is continued"));
 	atomic_fetch_or(&lab_slot(lab, w)->control, INSTR_CTL_END);
 	lab_poke(lab, g, w);
 	if (!lab_wait_until(lab, lab_worker_ended, w, LAB_ANSWER_TIMEOUT_MS))
@@ -235,7 +269,8 @@ bool lab_kill(struct lab *lab, const char *target, struct lab_error *err)
 static bool lab_pause_worker(struct lab *lab, struct lab_group *g, struct lab_worker *w, bool pause,
                              bool explicit, int *changed, struct lab_error *err)
 {
-	const char *deaf = lab_worker_deaf(lab, w);
+	/* A stopped worker takes a pause or a resume when it is continued: it sleeps or works on from a boundary. */
+	const char *deaf = w->stopped ? NULL : lab_worker_deaf(lab, w);
 
 	if (deaf != NULL) {
 		if (explicit)
@@ -297,7 +332,7 @@ bool lab_pause(struct lab *lab, const char *target, bool pause, struct lab_error
 		struct lab_group *gi = &lab->groups[i];
 		for (int j = 0; j < gi->nworkers; j++) {
 			struct lab_worker *wj = &gi->workers[j];
-			if (wj->alive && (atomic_load(&lab_slot(lab, wj)->control) & INSTR_CTL_PAUSE))
+			if (wj->alive && !wj->stopped && (atomic_load(&lab_slot(lab, wj)->control) & INSTR_CTL_PAUSE))
 				lab_wait_until(lab, lab_worker_paused, wj, 500);
 		}
 	}

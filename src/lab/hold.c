@@ -11,6 +11,13 @@ static bool lab_worker_must_ack(struct lab *lab, const struct lab_worker *w)
 
 	if (!w->alive)
 		return false;
+	/*
+	 * Stopped from outside (seen T, or the stop waitid reported): it cannot
+	 * move until continued, so nothing is gained by waiting.  A command that
+	 * needs it between two operations refuses at once instead (stopped.c).
+	 */
+	if (w->stopped)
+		return false;
 	/* Parked at a boundary since an earlier hold: it reads the hold again before it works. */
 	if (atomic_load(&s->parked))
 		return false;
@@ -221,14 +228,17 @@ void lab_while_held(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void
 /*
  * As lab_while_held, for a change that must not be half made: groups that
  * could not be held in time (idle-class workers on a crowded machine) are
- * asked again, for up to about two seconds.
+ * asked again, for up to about two seconds.  Not a group with a worker
+ * stopped from outside meanwhile (the SIGCHLD of its stop read between two
+ * tries): it would not answer in two seconds either.
  */
 void lab_while_held_surely(struct lab *lab, uint32_t mask, lab_group_fn *fn, const void *arg)
 {
 	for (int attempt = 0; mask != 0 && attempt < 25; attempt++) {
 		lab_while_held(lab, mask, fn, arg);
+		lab_dispatch(lab);
 		for (int i = 0; i < lab->ngroups; i++) {
-			if ((mask & (1u << i)) && lab->groups[i].consistent)
+			if ((mask & (1u << i)) && (lab->groups[i].consistent || lab_group_stopped(lab, &lab->groups[i])))
 				mask &= ~(1u << i);
 		}
 	}

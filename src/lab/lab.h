@@ -313,6 +313,7 @@ enum lab_event_kind {
 	LAB_EVENT_STOPPED,   /* a process was stopped from outside: every worker in it (signal, when known) */
 	LAB_EVENT_RESUMED,   /* ... and continued (since: when it had stopped) */
 	LAB_EVENT_UNREADABLE, /* ptviz may not read its workers' memory (status: the errno): no counter can be shown */
+	LAB_EVENT_NO_PROC,   /* ptviz could not open the /proc files of the workers in ids (status: the errno; limit: ulimit -n) */
 };
 
 /* Something that happened on its own: a spawn finished, a process died, was stopped or continued. */
@@ -334,6 +335,14 @@ struct lab_event {
 	double fault_t;          /* when the cause began its fault, by its own clock; 0 when none */
 	bool whole_group;        /* ptviz killed the whole group of processes, this one among them */
 	double since;            /* stopped: when its figures were last read; resumed: when it had stopped */
+	/*
+	 * A stop told without its signal (no SIGCHLD came): how many of the
+	 * process's workers /proc showed stopped then, listed first in ids, and
+	 * how ('T' stopped, 't' by a tracer).  Fewer than nids: partly stopped.
+	 */
+	int nstopped;
+	char stop_state;
+	long limit;              /* no /proc files: the open-file limit (ulimit -n) when that was the cause, else 0 */
 	int norphans;            /* children of the dead process that ptviz adopted */
 	pid_t orphans[LAB_KIDS_MAX];
 };

@@ -233,6 +233,28 @@ bool lab_priority_before_spawn(struct lab *lab, int n, struct lab_error *err);
 /* The threshold when none is configured: LAB_NORMAL_PER_CPU for each CPU ptviz may use. */
 int lab_normal_workers_default(void);
 
+/* ---- stopped.c: a worker stopped from outside, for commands that need every worker between two operations ---- */
+
+/* The first live worker of a group seen stopped (T in /proc, or the stop waitid reported); NULL when none. */
+struct lab_worker *lab_group_stopped(struct lab *lab, struct lab_group *g);
+/* "P3 is stopped (SIGSTOP from outside, pid 4108): NEEDS; resume it with ...", in a buffer of its own. */
+const char *lab_stopped_why(const struct lab_group *g, const struct lab_worker *w, const char *needs);
+/* Why a worker stopped from outside cannot take a request now, or NULL when it is not stopped (see lab_worker_deaf). */
+const char *lab_worker_stopped_why(struct lab *lab, const struct lab_worker *w);
+/* Fills err with why a stopped worker keeps a command (needs: what it needs) from its group, and the way out; false. */
+bool lab_refuse_stopped(const struct lab_group *g, const struct lab_worker *w, const char *needs, struct lab_error *err);
+/* The same, as a note beside what the command did to the other groups. */
+void lab_note_stopped(const struct lab_group *g, const struct lab_worker *w, const char *needs, struct lab_error *err);
+/* What a command that starts every counter afresh needs (what: "a new workload"), for lab_refuse_stopped. */
+#define LAB_NEEDS_FRESH(what) what " starts every counter afresh, and needs every worker between two operations"
+/* Refuses at once when a group in mask has a worker seen stopped; true when none has. */
+bool lab_refuse_if_stopped(struct lab *lab, uint32_t mask, const char *needs, struct lab_error *err);
+
+/* ---- proc_files.c: a worker's /proc files ---- */
+
+/* Opens the /proc files of a new group's workers; says once in err which could not be, why, and what shows instead. */
+void lab_proc_files_follow(struct lab *lab, struct lab_group *g, struct lab_error *err);
+
 /* ---- slots.c: slots and gates ---- */
 
 /* A free gate, set up for a new group; -1 when there is none. */

@@ -260,7 +260,19 @@ void lab_reap_dying(struct lab *lab, const struct lab_dying *dying, int n, bool 
 	free(pfd);
 }
 
-/* Queues the event of a stop or a continue of a process: every worker in it. */
+/* Does /proc, as last read, show this worker stopped (T), or stopped by a tracer (t)? */
+static bool lab_seen_stopped(const struct lab_worker *w)
+{
+	return w->state == 'T' || w->state == 't';
+}
+
+/*
+ * Queues the event of a stop or a continue of a process: every worker in it.
+ * A stop without its signal says what /proc showed instead: the workers seen
+ * stopped come first, counted in nstopped, with how they were stopped.  Of a
+ * thread host that may be a part only: a tracer stops one thread at a time,
+ * and a SIGSTOP reaches each thread only when it next runs.
+ */
 static void lab_stop_event(struct lab *lab, struct lab_group *g, pid_t pid, bool stopped, int sig, double since)
 {
 	int n = 0;
@@ -270,17 +282,56 @@ static void lab_stop_event(struct lab *lab, struct lab_group *g, pid_t pid, bool
 	struct lab_event *ev = lab_event_push(lab, stopped ? LAB_EVENT_STOPPED : LAB_EVENT_RESUMED, g, n);
 	if (ev == NULL)
 		return;
-	for (int i = 0; i < g->nworkers; i++) {
-		struct lab_worker *w = &g->workers[i];
-		if (!w->alive || w->pid != pid)
-			continue;
-		strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
-		ev->pids[ev->nids++] = w->pid;
-		lab_private(lab, w)->stop_untold = false;
+	bool unnamed = stopped && sig == 0;
+	/* Without a signal: those seen stopped first, then the rest. */
+	for (int pick = unnamed ? 0 : 1; pick < 2; pick++) {
+		for (int i = 0; i < g->nworkers; i++) {
+			struct lab_worker *w = &g->workers[i];
+			if (!w->alive || w->pid != pid || (unnamed && lab_seen_stopped(w) != (pick == 0)))
+				continue;
+			strlcpy(ev->ids[ev->nids], w->id, sizeof(ev->ids[0]));
+			ev->pids[ev->nids++] = w->pid;
+			lab_private(lab, w)->stop_untold = false;
+			if (unnamed && pick == 0) {
+				ev->nstopped++;
+				ev->stop_state = ev->stop_state == 't' ? 't' : w->state;
+			}
+		}
 	}
 	ev->pid = pid;
 	ev->signal = sig;
 	ev->since = since;
+}
+
+/*
+ * A tracer stops threads one at a time (t), and its stop does not spread:
+ * once no SIGCHLD came and /proc shows only tracer's stops, the threads it
+ * shows running are not marked stopped any more.  A T is a SIGSTOP still
+ * spreading, and leaves every thread marked.
+ */
+static void lab_unmark_traced_siblings(struct lab_group *g, pid_t pid)
+{
+	int traced = 0, stopped = 0;
+
+	for (int i = 0; i < g->nworkers; i++) {
+		const struct lab_worker *w = &g->workers[i];
+		if (w->alive && w->pid == pid) {
+			traced += w->state == 't';
+			stopped += w->state == 'T';
+		}
+	}
+	for (int i = 0; i < g->nworkers && traced > 0 && stopped == 0; i++) {
+		struct lab_worker *w = &g->workers[i];
+		if (!w->alive || w->pid != pid)
+			continue;
+		if (!lab_seen_stopped(w)) {
+			w->stopped = false;
+			w->stopped_at = 0;
+		} else if (w->stop_signal == 0) {
+			/* A tracer's stop is a trap, and ends at its word, not by SIGCONT (see lab_worker_read_proc). */
+			w->stop_signal = SIGTRAP;
+		}
+	}
 }
 
 /* Tells a stop seen in /proc that no SIGCHLD has named yet, once it has waited long enough for one. */
@@ -289,6 +340,8 @@ void lab_tell_stop(struct lab *lab, struct lab_group *g, struct lab_worker *w, b
 	if (!lab_private(lab, w)->stop_untold || (!now && lab_now(lab) - w->stopped_at < LAB_STOP_NAMED_S))
 		return;
 	lab_stop_event(lab, g, w->pid, true, w->stop_signal, w->figures_at < w->stopped_at ? w->figures_at : w->stopped_at);
+	if (w->stop_signal == 0)
+		lab_unmark_traced_siblings(g, w->pid);
 }
 
 /*

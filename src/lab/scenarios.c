@@ -75,8 +75,8 @@ void lab_switch_workload(struct lab *lab, struct lab_group *g, const void *arg)
 {
 	enum lab_workload workload = *(const enum lab_workload *)arg;
 
-	if (!g->consistent)
-		return;
+	if (!g->consistent || lab_group_stopped(lab, g) != NULL)
+		return;   /* not every worker between two operations: left as it was (see lab_workload) */
 	g->workload = workload;
 	atomic_store(&lab_gate(lab, g)->workload, workload);
 	if (workload == LAB_WORK_DEADLOCK) {
@@ -112,13 +112,19 @@ bool lab_workload(struct lab *lab, enum lab_workload workload, const char *group
 			         lab_workload_name(g->workload));
 		}
 	}
+	/* A worker stopped from outside never comes to a boundary: said at once, nothing changed. */
+	if (!lab_refuse_if_stopped(lab, mask, LAB_NEEDS_FRESH("a new workload"), err))
+		return false;
 	if (group == NULL)
 		lab->default_workload = workload;
 	/* Switched while every worker is parked between operations, so none straddles the two. */
 	lab_while_held_surely(lab, mask, lab_switch_workload, &workload);
 	for (int i = 0; i < lab->ngroups; i++) {
 		struct lab_group *g = &lab->groups[i];
-		if ((mask & (1u << i)) && g->workload != workload && lab_group_has_life(g))
+		struct lab_worker *stopped = (mask & (1u << i)) ? lab_group_stopped(lab, g) : NULL;
+		if (stopped != NULL && g->workload != workload)
+			lab_note_stopped(g, stopped, LAB_NEEDS_FRESH("a new workload"), err);
+		else if ((mask & (1u << i)) && g->workload != workload && lab_group_has_life(g))
 			lab_note(err, "%s could not be held at a boundary (a worker is busy elsewhere): try again", g->name);
 		else if ((mask & (1u << i)) && g->stepping)
 			lab_wait_until(lab, lab_group_settled, g, 2000);

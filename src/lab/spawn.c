@@ -438,20 +438,15 @@ static bool lab_group_start(struct lab *lab, struct lab_group *g, const int *slo
 	return true;
 }
 
-/* Takes what each worker reported in its slot (its tid, where its count lives) and keeps its /proc files open. */
+/* Takes what each worker reported in its slot: its tid, where its count lives. */
 static void lab_group_follow(struct lab *lab, struct lab_group *g)
 {
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
 		struct instr_slot *s = lab_slot(lab, w);
-		struct lab_worker_private *p = lab_private(lab, w);
 		w->tid = atomic_load(&s->tid);
 		w->counter_address = g->counter_address;
 		w->stack_address = (uintptr_t)atomic_load(&s->stack_address);
-		int fd = procfs_open_stat(w->pid, w->tid);
-		p->stat_fd = fd >= 0 ? fd : -1;
-		fd = procfs_open_schedstat(w->pid, w->tid);
-		p->sched_fd = fd >= 0 ? fd : -1;
 	}
 	lab_group_count_alive(g);
 }
@@ -502,6 +497,8 @@ static bool lab_spawn_group(struct lab *lab, enum lab_kind kind, int n, bool sha
 		lab_while_held_surely(lab, lab_group_bit(lab, g), lab_switch_workload, &workload);
 	}
 	lab_spawn_announce(lab, g);
+	/* Its /proc files, kept open; those that could not be opened are told after the spawn. */
+	lab_proc_files_follow(lab, g, err);
 	/*
 	 * No observation here: holding the new workers would wait for each to get
 	 * a CPU once more after reporting in, the longest part of a spawn on a busy

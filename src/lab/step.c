@@ -29,8 +29,8 @@ bool lab_group_settled(struct lab *lab, const void *arg)
 static void lab_enter_step_mode(struct lab *lab, struct lab_group *g, const void *arg)
 {
 	(void)arg;
-	if (!g->consistent)
-		return;   /* some worker could not be held: leave the group as it was */
+	if (!g->consistent || lab_group_stopped(lab, g) != NULL)
+		return;   /* some worker could not be held, or is stopped: leave the group as it was */
 	lab_group_restart(lab, g, lab_start_value(g->workload));
 	for (int i = 0; i < g->nworkers; i++) {
 		struct lab_worker *w = &g->workers[i];
@@ -69,6 +69,9 @@ bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error
 			lab_note(err, "%s is green threads, which step mode leaves out", g->name);
 		}
 	}
+	/* A worker stopped from outside never comes to a boundary: said at once, nothing changed. */
+	if (on && !lab_refuse_if_stopped(lab, mask, LAB_NEEDS_FRESH("step mode"), err))
+		return false;
 	if (on) {
 		lab_while_held_surely(lab, mask, lab_enter_step_mode, NULL);
 		char late[LAB_MSG_MAX] = "";
@@ -76,6 +79,11 @@ bool lab_step_mode(struct lab *lab, bool on, const char *group, struct lab_error
 			struct lab_group *g = &lab->groups[i];
 			if (!(mask & (1u << i)) || !lab_group_has_life(g))
 				continue;
+			struct lab_worker *stopped = lab_group_stopped(lab, g);
+			if (!g->stepping && stopped != NULL) {
+				lab_note_stopped(g, stopped, LAB_NEEDS_FRESH("step mode"), err);
+				continue;
+			}
 			if (!g->stepping) {
 				lab_note(err, "%s could not be held at a boundary (a worker is busy elsewhere): try again", g->name);
 				continue;
@@ -168,7 +176,8 @@ static bool lab_grants_taken(struct lab *lab, const void *arg)
 static const char *lab_worker_unsteppable(struct lab *lab, const struct lab_group *g, const struct lab_worker *w)
 {
 	static char why[LAB_MSG_MAX];
-	const char *deaf = lab_worker_deaf(lab, w);
+	/* Stopped from outside: it cannot take a step until continued, so it is not granted one to wait for. */
+	const char *deaf = w->alive && w->stopped ? lab_stopped_why(g, w, "it cannot take a step") : lab_worker_deaf(lab, w);
 
 	if (deaf != NULL)
 		return deaf;

@@ -114,6 +114,28 @@ static void story_survivors(const struct lab *lab, const struct lab_event *ev, c
 }
 
 /*
+ * A thread host partly stopped, told without its signal since no SIGCHLD
+ * came: only what /proc showed.  "host 4100 of T partly stopped: T2 shows t
+ * (stopped by a tracer), T1 T3 run on; no SIGCHLD named a signal ...".
+ */
+static void story_partly_stopped(const struct lab_event *ev, const char *who, char *buf, size_t len)
+{
+	char seen[256] = "", rest[256] = "";
+
+	for (int i = 0; i < ev->nids; i++) {
+		char *list = i < ev->nstopped ? seen : rest;
+		if (list[0] != '\0')
+			strlcat(list, " ", sizeof(seen));
+		strlcat(list, ev->ids[i], sizeof(seen));
+	}
+	snprintf(buf, len, "%s partly stopped: %s %s %s in /proc, %s %s not; no SIGCHLD named a signal within half a second "
+	         "(a tracer stops one thread at a time; a SIGSTOP reaches each thread when it next runs); "
+	         "the numbers of %s are as they were at %.1f s", who, seen, ev->nstopped == 1 ? "shows" : "show",
+	         ev->stop_state == 't' ? "t (stopped by a tracer)" : "T (stopped)", rest,
+	         ev->nids - ev->nstopped == 1 ? "does" : "do", seen, ev->since);
+}
+
+/*
  * A process stopped or continued from outside: "P3 stopped from outside
  * (SIGSTOP): its numbers are as they were at 4.2 s".  A stop is for a whole
  * process, so a thread never stops alone: kill -STOP on one thread's id stops
@@ -135,11 +157,38 @@ static void story_stop(const struct lab_event *ev, char *buf, size_t len)
 			strlcat(buf, ev->nids == 1 ? ", its thread with it" : ", all its threads with it", len);
 		return;
 	}
+	if (ev->signal == 0 && ev->stop_state == 't')
+		snprintf(sig, sizeof(sig), " (by a tracer: t in /proc)");
+	if (ev->group_kind == LAB_THREADS && ev->signal == 0 && ev->nstopped > 0 && ev->nstopped < ev->nids) {
+		story_partly_stopped(ev, who, buf, len);
+		return;
+	}
 	if (ev->group_kind == LAB_THREADS)
 		snprintf(buf, len, "%s stopped from outside%s: a stop is for a whole process, so all %d of its threads "
 		         "stopped with it; their numbers are as they were at %.1f s", who, sig, ev->nids, ev->since);
 	else
 		snprintf(buf, len, "%s stopped from outside%s: its numbers are as they were at %.1f s", who, sig, ev->since);
+}
+
+/*
+ * Workers whose /proc files ptviz could not open, said once: "ptviz could not
+ * open /proc files for T8..T16 (Too many open files: ulimit -n is 20, ...)".
+ */
+static void story_no_proc(const struct lab_event *ev, char *buf, size_t len)
+{
+	char who[2 * LAB_ID_MAX + 4], why[160];
+
+	snprintf(who, sizeof(who), "%s%s%s", ev->nids > 0 ? ev->ids[0] : ev->group, ev->nids > 1 ? ".." : "",
+	         ev->nids > 1 ? ev->ids[ev->nids - 1] : "");
+	if (ev->limit > 0)
+		snprintf(why, sizeof(why), "%s: ulimit -n is %ld, and ptviz keeps 2 open for each worker", strerror(ev->status),
+		         ev->limit);
+	else
+		snprintf(why, sizeof(why), "%s", strerror(ev->status));
+	snprintf(buf, len, "ptviz could not open the /proc files of %s (%d worker%s; %s): %s state shows ? and %s CPU "
+	         "time is not read; counts and counters are read as usual.%s", who, ev->nids, ev->nids == 1 ? "" : "s", why,
+	         ev->nids == 1 ? "its" : "their", ev->nids == 1 ? "its" : "their",
+	         ev->limit > 0 ? " Start ptviz where 'ulimit -Hn' allows more to see them" : "");
 }
 
 static void story_event_text(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
@@ -170,6 +219,10 @@ static void story_event_text(const struct lab *lab, const struct lab_event *ev, 
 	}
 	if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
 		story_stop(ev, buf, len);
+		return;
+	}
+	if (ev->kind == LAB_EVENT_NO_PROC) {
+		story_no_proc(ev, buf, len);
 		return;
 	}
 	if (ev->kind == LAB_EVENT_UNREADABLE) {

@@ -16,6 +16,18 @@ for n in 64 32; do
 		fail "ulimit -n $n: each process's fd 3 should be inherited from ptviz and nothing more: $out"
 done
 
+# Past a hard open-file limit too low for every worker's /proc files (two a worker), the workers
+# without them are named once, in the log and the JSON, with the limit and what shows instead.
+out=$(ulimit -n 20 && "$PTVIZ" -c 'spawn threads 16; run 0.2; report' 2>&1) ||
+	fail "ulimit -n 20: spawn threads 16 failed: $out"
+[ "$(echo "$out" | grep -c 'could not open the /proc files of T[0-9]*\.\.T16 .*ulimit -n is 20.*state shows ?')" = 1 ] ||
+	fail "ulimit -n 20: the workers without /proc files are not named once with the limit: $out"
+echo "$out" | grep -q 'T16 .* ? alive' || fail "ulimit -n 20: T16 should show state ?: $out"
+out=$(ulimit -n 20 && "$PTVIZ" --json -c 'spawn threads 16; run 0.2' 2>&1) ||
+	fail "ulimit -n 20 --json: spawn threads 16 failed: $out"
+[ "$(echo "$out" | grep -c '"event":"no_proc".*"T16"\].*"ulimit_n":20')" = 1 ] ||
+	fail "ulimit -n 20 --json: no one no_proc event with T16 and ulimit_n 20: $out"
+
 # Where reading a worker's memory is refused (a strict seccomp profile), ptviz says so, once, and
 # shows no counter as if it were read.
 if [ -n "$REFUSE" ]; then

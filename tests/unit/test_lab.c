@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "lab/lab.h"
 #include "lab/procfs.h"
 #include "view/frames.h"
+#include "view/story.h"
 
 #define MAX_SEEN 600
 
@@ -32,6 +34,8 @@ struct fixture {
 	int exits;
 	int stops, resumes;           /* events of processes stopped and continued from outside */
 	int stop_signal, resume_signal;
+	char stop_text[768];          /* the last stop as the log tells it */
+	struct lab_event last_stop;   /* its figures; its lists of ids and pids are not kept */
 	struct frames clock;
 	pid_t loops[2];               /* outside busy loops the test forked, ended by pid however it ends */
 	int nloops;
@@ -45,6 +49,10 @@ static void on_event(void *ctx, const struct lab_event *ev)
 	if (ev->kind == LAB_EVENT_STOPPED) {
 		fx->stops++;
 		fx->stop_signal = ev->signal;
+		story_event(fx->lab, ev, false, fx->stop_text, sizeof(fx->stop_text));
+		fx->last_stop = *ev;
+		fx->last_stop.ids = NULL;
+		fx->last_stop.pids = NULL;
 	} else if (ev->kind == LAB_EVENT_RESUMED) {
 		fx->resumes++;
 		fx->resume_signal = ev->signal;
@@ -2003,6 +2011,181 @@ static void test_stopped_from_outside(void **state)
 	assert_false(p->workers[2].stopped || p->workers[2].state == 'T');
 }
 
+/* ---- Commands beside a worker stopped from outside: decided at once ---- */
+
+/* A command's message holds every one of the words given, or the test fails with it. */
+static void says(const struct lab_error *err, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strstr(err->msg, words[i]) == NULL)
+			fail_msg("the message lacks \"%s\": %s", words[i], err->msg);
+	}
+}
+
+/* How long commands since the last pass waited for workers to park (the engine's own count). */
+static int64_t held_ns(struct fixture *fx)
+{
+	struct lab_pass pass;
+
+	lab_last_pass(fx->lab, &pass);
+	return pass.wait_ns;
+}
+
+/* A command that needs every worker of a stopped worker's group is refused at once, and nothing changes. */
+static void refused_at_once(struct fixture *fx, bool ok, const struct lab_error *err, const char *id, pid_t pid,
+                            const char *kill_what, int64_t held_before)
+{
+	char stopped[64], cont[48], kill_word[48];
+
+	if (ok)
+		fail_msg("a command that needs every worker went ahead while %s was stopped: %s", id, err->msg);
+	snprintf(stopped, sizeof(stopped), "%s is stopped (SIGSTOP from outside", id);
+	snprintf(cont, sizeof(cont), "'kill -CONT %d'", (int)pid);
+	snprintf(kill_word, sizeof(kill_word), "'kill %s'", kill_what);
+	says(err, (const char *const[]){ stopped, cont, kill_word, "between two" }, 4);
+	/* Decided from what ptviz knew: no hold, so no wait for a worker that cannot answer. */
+	assert_int_equal(held_ns(fx), held_before);
+}
+
+/*
+ * A sync switch, a new workload and step mode need every worker between two
+ * operations.  With one stopped from outside, each decides at once: refused,
+ * naming the worker, why and the way out, where the change cannot honestly
+ * reach it (a shared counter: it may be half way through an increment under
+ * the old mode); done where it can (a private process's counter has no other
+ * writer).  lost stays exact throughout, and once continued all is possible again.
+ */
+static void test_commands_beside_a_stopped_worker(void **state)
+{
+	struct fixture *fx = *state;
+	struct lab_error err;
+
+	spawn(fx, LAB_PROCESSES, 4, false, "P");
+	spawn(fx, LAB_PROCESSES, 4, true, "S");
+	spawn(fx, LAB_THREADS, 3, false, "T");
+	const struct lab_group *p = group(fx, "P"), *s = group(fx, "S"), *t = group(fx, "T");
+	/* T steps: a step granted to a stopped thread would be waited for in vain. */
+	must(lab_step_mode(fx->lab, true, "T", &err), &err);
+	memset(&exact, 0, sizeof(exact));
+	exact_watch(p);
+	exact_watch(s);
+	exact_watch(t);
+	pid_t p3 = p->workers[2].pid, s3 = s->workers[2].pid, host = t->host;
+	assert_int_equal(kill(p3, SIGSTOP), 0);
+	assert_int_equal(kill(s3, SIGSTOP), 0);
+	assert_int_equal(kill(host, SIGSTOP), 0);
+	bool judged = shows_stopped(fx, p, 2, true) && shows_stopped(fx, s, 2, true) && shows_stopped(fx, t, 0, true);
+	if (judged) {
+		struct timespec c0, c1;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		int64_t held = held_ns(fx);
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err, "S3", s3, "S3", held);
+		assert_int_equal(s->sync, LAB_SYNC_NONE);
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_ATOMIC, "T", &err), &err, "T1", host, "T", held);
+		says(&err, (const char *const[]){ "its host" }, 1);
+		/* Every group: refused as a whole, the default too, so no group is half switched. */
+		refused_at_once(fx, lab_sync(fx->lab, LAB_SYNC_ATOMIC, NULL, &err), &err, "S3", s3, "S3", held);
+		assert_int_equal(lab_sync_default(fx->lab), LAB_SYNC_NONE);
+		refused_at_once(fx, lab_workload(fx->lab, LAB_WORK_WITHDRAW, "P", &err), &err, "P3", p3, "P3", held);
+		assert_int_equal(p->workload, LAB_WORK_COUNTER);
+		refused_at_once(fx, lab_step_mode(fx->lab, true, "S", &err), &err, "S3", s3, "S3", held);
+		assert_false(s->stepping);
+		if (lab_step(fx->lab, "T2", &err))
+			fail_msg("a step was granted to T2, stopped with its host: %s", err.msg);
+		says(&err, (const char *const[]){ "T2 is stopped", "cannot take a step", "'kill T'" }, 3);
+		assert_int_equal(held_ns(fx), held);
+		/* A fault it could only perform once continued is not asked of it. */
+		if (lab_inject(fx->lab, LAB_FAULT_SEGV, "P3", &err))
+			fail_msg("a fault was asked of P3, stopped: %s", err.msg);
+		says(&err, (const char *const[]){ "P3 is stopped", "answers nothing until it is continued" }, 2);
+		/* One thread ends by itself: with its host stopped, the way out is its group. */
+		if (lab_kill(fx->lab, "T3", &err))
+			fail_msg("T3 was asked to end with its host stopped: %s", err.msg);
+		says(&err, (const char *const[]){ "T3 is stopped", "'kill T'" }, 2);
+		assert_true(t->workers[2].alive);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		print_message("eight refusals took %.3f ms of ptviz's CPU\n",
+		              (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
+		/* A private process's counter is its own: the switch reaches P3 when it resumes, and is said so. */
+		must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "P", &err), &err);
+		assert_int_equal(p->sync, LAB_SYNC_MUTEX);
+		says(&err, (const char *const[]){ "P3 is stopped", "takes up mutex when it resumes" }, 2);
+		/* The same mode as before changes nothing, so a stopped writer is no matter. */
+		must(lab_sync(fx->lab, LAB_SYNC_NONE, "S", &err), &err);
+		for (int i = 0; i < 10; i++) {
+			pause_us(2000);
+			observe_within_bound(fx, "beside stopped workers");
+			exact_check("beside stopped workers");
+		}
+	}
+	kill(p3, SIGCONT);
+	kill(s3, SIGCONT);
+	kill(host, SIGCONT);
+	if (!judged || !shows_stopped(fx, p, 2, false) || !shows_stopped(fx, s, 2, false) || !shows_stopped(fx, t, 0, false))
+		return;
+	/* Continued: P3 took up mutex, and what was refused is possible again. */
+	if (!live_past(fx, p, 2, p->workers[2].done, "P3 counts again once continued"))
+		return;
+	assert_int_equal(p->lost, 0);
+	must(lab_sync(fx->lab, LAB_SYNC_MUTEX, "S", &err), &err);
+	must(lab_workload(fx->lab, LAB_WORK_WITHDRAW, "P", &err), &err);
+	assert_int_equal(p->workload, LAB_WORK_WITHDRAW);
+}
+
+/*
+ * A thread host partly stopped: a tracer (here the test itself, the host's
+ * ancestor, as Yama allows) stops one thread, T2; Linux stops that thread
+ * alone (t in /proc), its siblings run on, and ptviz, which is not the
+ * tracer, gets no SIGCHLD.  Told after half a second without a signal, the
+ * log says what /proc showed: T2 stopped by a tracer, T1 and T3 not.  The
+ * thread is let go before any check, so a failed check leaves nothing traced.
+ */
+static void test_thread_host_partly_stopped(void **state)
+{
+	struct fixture *fx = *state;
+
+	spawn(fx, LAB_THREADS, 3, false, "T");
+	const struct lab_group *t = group(fx, "T");
+	pid_t t2 = t->workers[1].tid;
+	if (ptrace(PTRACE_SEIZE, t2, NULL, NULL) != 0) {
+		print_message("SKIP: ptrace may not stop T2 here (%s)\n", strerror(errno));
+		return;
+	}
+	int stops = fx->stops;
+	bool interrupted = ptrace(PTRACE_INTERRUPT, t2, NULL, NULL) == 0;
+	/* Told half a second after it is seen: T1, which runs on, has that much CPU by then unless it waits for one. */
+	struct judge j = judge(fx, t, 0, ANY_CPU, 1500, "T2's stop by a tracer is told");
+	UNTIL(&j, !interrupted || fx->stops > stops);
+	char state_t1 = t->workers[0].state, state_t2 = t->workers[1].state;
+	bool marked_t1 = t->workers[0].stopped, marked_t2 = t->workers[1].stopped;
+	/* Let go: a tracee is continued by PTRACE_DETACH, which a stopped thread takes at once. */
+	waitpid(t2, NULL, __WALL | WNOHANG);
+	ptrace(PTRACE_DETACH, t2, NULL, NULL);
+	assert_true(interrupted);
+	if (!j.met)
+		return;
+	print_message("told: %s\n", fx->stop_text);
+	assert_int_equal(state_t2, 't');
+	assert_true(state_t1 != 't' && state_t1 != 'T');
+	/* Marked as /proc shows them: T2 stopped, T1 running on. */
+	assert_true(marked_t2 && !marked_t1);
+	assert_int_equal(fx->last_stop.signal, 0);
+	assert_int_equal(fx->last_stop.nstopped, 1);
+	assert_int_equal(fx->last_stop.stop_state, 't');
+	for (const char *const *w = (const char *const[]){ "partly stopped", "T2 shows t (stopped by a tracer)",
+	                                                   "T1 T3 do not", "no SIGCHLD", NULL }; *w; w++) {
+		if (strstr(fx->stop_text, *w) == NULL)
+			fail_msg("the log lacks \"%s\": %s", *w, fx->stop_text);
+	}
+	assert_null(strstr(fx->stop_text, "all 3 of its threads"));
+	/* Let go by the tracer, not by SIGCONT: told without a signal. */
+	int resumes = fx->resumes;
+	struct judge k = judge(fx, t, 0, ANY_CPU, 200, "T2's release by its tracer is told");
+	UNTIL(&k, fx->resumes > resumes);
+	if (k.met)
+		assert_int_equal(fx->resume_signal, 0);
+}
+
 /*
  * 1024 threads and 256 processes on a machine of a few CPUs: most workers
  * have no CPU between two passes, and no pass waits for them.  Each pass
@@ -2203,6 +2386,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gil_throughput, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshots_are_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_from_outside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_beside_a_stopped_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_host_partly_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_busy_loops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_workers_each_pass_bounded, setup_big, teardown),
 		cmocka_unit_test(test_procfs_parse),
