@@ -1,4 +1,4 @@
-/* The memory view's chart: one more thread against one more process, a bar each, from smaps_rollup and the threads' stacks. */
+/* The memory view's chart: one more thread, green thread and process side by side, a bar each, from smaps_rollup and stacks. */
 #include <stdio.h>
 
 #include "../view/memcost.h"
@@ -25,12 +25,11 @@ int memmap_cost_chart(struct ui *ui, WINDOW *win, int y, int w, int h)
 		return y;
 	int x = 2, iw = w - 4;
 	ui_put(win, y++, x, iw, ui->role[ROLE_TITLE],
-	       "one more worker costs: a thread its touched stack pages, a process its own pages (USS)");
+	       "one more worker costs: a thread or green thread its touched stack pages, a process its own pages (USS)");
 	for (int k = 0; k < n; k++) {
 		char label[64], kib[24];
 		memcost_kib(mc[k].per_worker_kib, kib, sizeof(kib));
-		snprintf(label, sizeof(label), "  %-8s one more %-8s %9s ", gs[k]->name,
-		         gs[k]->kind == LAB_THREADS ? "thread" : "process", kib);
+		snprintf(label, sizeof(label), "  %-8s one more %-12s %9s ", gs[k]->name, memcost_worker_word(gs[k]), kib);
 		int lw = ui_put(win, y, x, iw, ui->role[ROLE_NORMAL], label);
 		int cells = iw - lw > 40 ? 40 : iw - lw;
 		int eighths = memcost_bar_eighths(mc[k].per_worker_kib, max, cells);

@@ -1,4 +1,4 @@
-/* What one more thread costs against one more process, in memory, in words and as bars. */
+/* What one more thread, green thread or process costs, in memory, in words and as bars. */
 #include "memcost.h"
 
 #include <stdio.h>
@@ -27,6 +27,13 @@ bool memcost_of(const struct lab_group *g, struct memcost *mc)
 	return true;
 }
 
+const char *memcost_worker_word(const struct lab_group *g)
+{
+	if (g->kind == LAB_PROCESSES)
+		return "process";
+	return g->green.kernels > 0 ? "green thread" : "thread";
+}
+
 void memcost_kib(uint64_t kib, char *buf, size_t len)
 {
 	if (kib < 10 * 1024)
@@ -45,7 +52,13 @@ int memcost_lines(const struct lab_group *g, const struct memcost *mc, bool utf8
 		return 0;
 	memcost_kib(mc->per_worker_kib, one, sizeof(one));
 	memcost_kib(mc->own_kib, own, sizeof(own));
-	if (g->kind == LAB_THREADS) {
+	if (g->kind == LAB_THREADS && g->green.kernels > 0) {
+		snprintf(alt[n++], 160, "   memory: one more green thread %s %s (its 64 KiB stack's touched pages) %s host's own %s",
+		         about, one, dot, own);
+		snprintf(alt[n++], 160, "   memory: one more green thread %s %s (its stack) %s host %s", about, one, dot, own);
+		snprintf(alt[n++], 160, "   one more green thread %s %s (stack)", about, one);
+		snprintf(alt[n++], 160, "   +1 green %s %s", about, one);
+	} else if (g->kind == LAB_THREADS) {
 		snprintf(alt[n++], 160, "   memory: one more thread %s %s (its stack's touched pages) %s host's own %s", about, one,
 		         dot, own);
 		snprintf(alt[n++], 160, "   memory: one more thread %s %s (its stack) %s host %s", about, one, dot, own);

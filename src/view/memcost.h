@@ -1,4 +1,4 @@
-/* What one more thread costs against one more process, in memory: from each group's smaps_rollup and its threads' stacks. */
+/* What one more thread, green thread or process costs, in memory: from each group's smaps_rollup and its threads' stacks. */
 #ifndef PTVIZ_MEMCOST_H
 #define PTVIZ_MEMCOST_H
 
@@ -10,7 +10,9 @@
 
 /*
  * One more thread costs the pages of its stack it touches: everything else
- * it uses is its process's already.  One more process costs its private
+ * it uses is its process's already.  So does one more green thread, whose
+ * stack is a 64 KiB mapping of ptviz's runtime (a guard page below it),
+ * not a kernel thread's; it has no kernel task at all.  One more process costs its private
  * pages (USS): those it wrote since fork, copied for it alone; the pages it
  * still shares with ptviz cost nothing more.  Neither figure holds what only
  * the kernel keeps (a task's kernel stack, a process's page tables).
@@ -19,12 +21,14 @@ struct memcost {
 	bool known;              /* some live worker's memory has been read */
 	enum lab_kind kind;
 	int counted;             /* live workers the figures are of */
-	uint64_t per_worker_kib; /* one more worker: a thread's touched stack, a process's USS (their mean) */
+	uint64_t per_worker_kib; /* one more worker: a (green) thread's touched stack, a process's USS (their mean) */
 	uint64_t own_kib;        /* the group's private pages: the host's USS, or its processes' summed */
 	uint64_t rss_kib, pss_kib;
 };
 
 bool memcost_of(const struct lab_group *g, struct memcost *mc);
+/* What one more worker of the group is: "thread", "green thread" or "process". */
+const char *memcost_worker_word(const struct lab_group *g);
 /* "16 KiB", "340 KiB", "1.3 MiB". */
 void memcost_kib(uint64_t kib, char *buf, size_t len);
 /*

@@ -82,13 +82,14 @@ static double share(struct json_object *w, const char *key)
 	return json_object_get_double(v);
 }
 
-/* A process's own pages exceed a thread's; a process's grow as it writes, its sibling's do not, a host's grow once. */
+/* A process's own pages exceed a thread's and a green thread's; a process's grow as it writes, its sibling's do not, a host's grow once. */
 static void test_memory_and_copy_on_write(void **state)
 {
 	struct run *r = *state;
 
 	run(r, "--json", "-c",
-	    "spawn threads 2; spawn processes 2; run 1.2; report; touch P1 1024; touch T1 1024; touch T2 1024; report", NULL);
+	    "spawn threads 2; spawn processes 2; spawn green 4 as G; run 1.2; report; touch P1 1024; touch T1 1024; "
+	    "touch T2 1024; report", NULL);
 	assert_int_equal(r->status, 0);
 	struct json_object *a = report(r->out, 0), *b = report(r->out, 1);
 	struct json_object *t1 = worker(a, "T1"), *p1 = worker(a, "P1");
@@ -101,6 +102,13 @@ static void test_memory_and_copy_on_write(void **state)
 	assert_string_equal(json_object_get_string(get(group(a, "P"), "memory")), "private");
 	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory_use"), "per_worker_kib")) >
 	            json_object_get_int64(get(get(group(a, "T"), "memory_use"), "per_worker_kib")));
+
+	/* One more green thread: the pages of its 64 KiB stack it touched, fewer than a process's own. */
+	int64_t green = json_object_get_int64(get(get(group(a, "G"), "memory_use"), "per_worker_kib"));
+	print_message("one more green thread %lld KiB, G1 stack %lld KiB\n", (long long)green,
+	              (long long)kib(worker(a, "G1"), "stack_kib"));
+	assert_true(green > 0 && green < 64);
+	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory_use"), "per_worker_kib")) > green);
 
 	int64_t p1a = kib(p1, "uss_kib"), p2a = kib(worker(a, "P2"), "uss_kib");
 	int64_t p1b = kib(worker(b, "P1"), "uss_kib"), p2b = kib(worker(b, "P2"), "uss_kib");

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Each worker's lifecycle strip and the memory line under each group: three busy processes pinned to one CPU
-# each wait ready; one more process costs more than one more thread; touch grows a process's own pages.
+# each wait ready; one more process costs more than one more thread, one more green thread less; touch grows a process's own pages.
 E2E_W=120
 E2E_H=50
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +32,17 @@ wait_for 'P1 wrote 256 pages .1024 KiB. shared with ptviz since fork; its privat
 keys m
 wait_for 'one more worker costs' 5
 wait_for 'one more process +[0-9.]+ [KM]iB' 5
+wait_for 'one more thread +[0-9.]+ [KM]iB' 5
+keys m
+wait_gone 'one more worker costs'
+
+# Green threads: one more costs the pages of its 64 KiB stack it touched, beside the others in the chart.
+prompt 'spawn green 4 as G'
+wait_for 'one more green thread ≈ [0-9]+ KiB|\+1 green ≈ [0-9]+ KiB' 10
+g=$(cap | grep -oE '(one more green thread|\+1 green) ≈ [0-9]+ KiB' | grep -oE '[0-9]+' | head -1)
+[ "$g" -lt "$p" ] || fail "one more green thread ($g KiB) costs no less than one more process ($p KiB)"
+keys m
+wait_for 'one more green thread +[0-9.]+ [KM]iB' 5
 wait_for 'one more thread +[0-9.]+ [KM]iB' 5
 keys m
 wait_gone 'one more worker costs'

@@ -1,4 +1,4 @@
-/* Memory per worker: smaps_rollup parsed, a process's own pages against a thread's, copy-on-write on `touch`, and one read a second. */
+/* Memory per worker: smaps_rollup parsed, a process's own pages against a thread's and a green thread's, copy-on-write, one read a second. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +50,10 @@ static void test_cost_words(void **state)
 	assert_int_equal(mc.per_worker_kib, 12);
 	assert_int_equal(memcost_lines(&g, &mc, false, alt, 4), 4);
 	assert_string_equal(alt[0], "   memory: one more thread ~ 12 KiB (its stack's touched pages) - host's own 200 KiB");
+	g.green.kernels = 1;
+	assert_int_equal(memcost_lines(&g, &mc, true, alt, 4), 4);
+	assert_string_equal(alt[0], "   memory: one more green thread \u2248 12 KiB (its 64 KiB stack's touched pages) \u00b7 host's own 200 KiB");
+	assert_string_equal(memcost_worker_word(&g), "green thread");
 	assert_int_equal(memcost_bar_eighths(12, 480, 10), 2);
 	assert_int_equal(memcost_bar_eighths(1, 1000000, 10), 1);
 	assert_int_equal(memcost_bar_eighths(480, 480, 10), 80);
@@ -85,6 +89,41 @@ static void test_process_owns_more_than_thread(void **state)
 	assert_true(p1->memory.uss_kib > t1->memory.uss_kib);
 	const struct lab_group *g = lab_find_group(lab, "T");
 	assert_true(g->memory.known && g->memory.rss_kib >= g->memory.uss_kib);
+}
+
+/*
+ * One more green thread costs the pages of its 64 KiB stack it touched, as
+ * a thread does; the thread's stack mapping also holds what glibc keeps for
+ * it (its thread control block and thread-local storage) at the top, so a
+ * kernel thread touches more.  Neither figure holds the kernel task a
+ * thread has and a green thread has not.
+ */
+static void test_green_thread_costs_less_than_thread(void **state)
+{
+	struct lab *lab = *state;
+	struct lab_error err;
+
+	must(lab_spawn(lab, LAB_THREADS, 2, false, "T", &err), &err);
+	must(lab_spawn_green(lab, 4, 1, false, "G", &err), &err);
+	must(lab_spawn(lab, LAB_PROCESSES, 2, false, "P", &err), &err);
+	const struct lab_worker *t1 = worker(lab, "T1"), *g1 = worker(lab, "G1"), *p1 = worker(lab, "P1");
+	for (int i = 0; i < 50 && !(t1->memory.stack_kib > 0 && g1->memory.stack_kib > 0); i++) {
+		lab_observe(lab);
+		lab_read_memory(lab);
+	}
+	struct memcost t, g, p;
+	assert_true(memcost_of(lab_find_group(lab, "T"), &t));
+	assert_true(memcost_of(lab_find_group(lab, "G"), &g));
+	assert_true(memcost_of(lab_find_group(lab, "P"), &p));
+	print_message("one more thread %llu KiB (T1 stack %llu), green thread %llu KiB (G1 stack %llu), process %llu KiB\n",
+	              (unsigned long long)t.per_worker_kib, (unsigned long long)t1->memory.stack_kib,
+	              (unsigned long long)g.per_worker_kib, (unsigned long long)g1->memory.stack_kib,
+	              (unsigned long long)p.per_worker_kib);
+	assert_true(g1->memory.known && g1->memory.stack_kib >= 4 && g1->memory.stack_kib < 64);
+	assert_int_equal(g1->memory.uss_kib, g1->memory.stack_kib);
+	assert_true(g.per_worker_kib < t.per_worker_kib);
+	assert_true(g.per_worker_kib < p.per_worker_kib);
+	assert_true(p1->memory.uss_kib > 0);
 }
 
 static uint64_t own_kib(struct lab *lab, const char *id)
@@ -167,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_parsed),
 		cmocka_unit_test(test_cost_words),
 		cmocka_unit_test_setup_teardown(test_process_owns_more_than_thread, small_lab_setup, small_lab_teardown),
+		cmocka_unit_test_setup_teardown(test_green_thread_costs_less_than_thread, small_lab_setup, small_lab_teardown),
 		cmocka_unit_test_setup_teardown(test_touch_copies_on_write, small_lab_setup, small_lab_teardown),
 		cmocka_unit_test_setup_teardown(test_read_once_a_second, small_lab_setup, small_lab_teardown),
 	};
