@@ -384,7 +384,11 @@ static bool caption_table_for(const struct ui *ui, int w, struct caption_table *
 		for (int i = 0; i < t->n; i++)
 			t->f[i].was[0] = t->f[i].was_how[0] = '\0';
 	}
-	return caption_table_cols(t, w, &c);
+	/* The progress line, the words above and a line per group, in what the groups' large digits leave. */
+	int room = ui->rows - (ui->opt.no_keybar ? 0 : 1) - CAPTION_BIG_KEEP;
+	if (room > ui->rows * 2 / 3)
+		room = ui->rows * 2 / 3;
+	return 2 + t->n * LETTERS_ROWS <= room && caption_table_cols(t, w, &c);
 }
 
 /* Draws the caption bar, or with win NULL only counts the rows it needs, at a level of what it drops. */
