@@ -81,7 +81,7 @@ static void caption_text(struct caption_out *o, const char *badge, attr_t badge_
 /* "18.9 million" as large letters can hold it, "18.9M"; "1 310" as "1310".  False when it cannot. */
 static bool caption_short_rate(const char *rate, size_t n, char *buf, size_t len)
 {
-	static const char *const words[][2] = { { " billion", "G" }, { " million", "M" }, { " thousand", "k" } };
+	static const char *const words[][2] = { { " billion", "G" }, { " million", "M" }, { " thousand", "K" } };
 	char num[32];
 	const char *unit = "";
 	size_t o = 0;
