@@ -75,7 +75,7 @@ t send-keys -l 'kill P'
 keys Tab
 wait_for '^Tab: P1 P2 P3 P4 P'
 keys C-u
-t send-keys -l 'P'
+t send-keys -l 'Pa'
 keys Tab
 wait_for '^:pause *$'
 keys Escape
