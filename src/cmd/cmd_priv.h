@@ -78,4 +78,15 @@ bool cmd_arg_program_task(const struct cmd_statement *st, int i, struct cmd *c);
 /* Does the target name a program's task or group (exec then goes to program.c)? */
 bool cmd_program_target(struct lab *lab, const char *target);
 
+/* number.c: " (why)" after a refused word, or "" when there is no more to say. */
+const char *cmd_why_said(const char *why, char *buf, size_t len);
+/* A whole number from lo to hi (cmd_number's form); false with why, " (...)" or "", when it is not one. */
+bool cmd_whole_number(const char *text, long lo, long hi, long *out, char *why, size_t len);
+
+/* verbs_step.c: step on|off [GROUP], step [WORKER], schedule N N ... */
+bool cmd_parse_step(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_step(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+bool cmd_parse_schedule(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_schedule(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
+
 #endif

@@ -1,5 +1,5 @@
 /* The numbers the command language and lessons take: decimal, as a person writes them, with why one is refused. */
-#include "cmd.h"
+#include "cmd_priv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -81,5 +81,31 @@ bool cmd_number(const char *text, bool fraction, double *out, char *why, size_t 
 		return false;
 	}
 	*out = v == 0 ? 0 : v;   /* "-0" is 0 */
+	return true;
+}
+
+/* " (why)" after a refused word, or nothing when there is no more to say. */
+const char *cmd_why_said(const char *why, char *buf, size_t len)
+{
+	if (why[0] == '\0')
+		return "";
+	snprintf(buf, len, " (%s)", why);
+	return buf;
+}
+
+/* A whole number from lo to hi (cmd_number's form); false with why, " (...)" or "", when it is not one. */
+bool cmd_whole_number(const char *text, long lo, long hi, long *out, char *why, size_t len)
+{
+	char words[96];
+	double v;
+
+	why[0] = '\0';
+	if (!cmd_number(text, false, &v, words, sizeof(words))) {
+		cmd_why_said(words, why, len);
+		return false;
+	}
+	if (v < (double)lo || v > (double)hi)
+		return false;
+	*out = (long)v;
 	return true;
 }

@@ -25,32 +25,6 @@ static const char *const task_words[] = { VOCAB_TASKS(VOCAB_WORD) NULL };
 static const char *const pool_words[] = { "off", NULL };
 static const char *const rate_words[] = { "max", NULL };
 
-/* " (why)" after a refused word, or nothing when there is no more to say. */
-static const char *why_said(const char *why, char *buf, size_t len)
-{
-	if (why[0] == '\0')
-		return "";
-	snprintf(buf, len, " (%s)", why);
-	return buf;
-}
-
-/* A whole number from lo to hi (cmd_number's form); false with why, " (...)" or "", when it is not one. */
-static bool whole_number(const char *text, long lo, long hi, long *out, char *why, size_t len)
-{
-	char words[96];
-	double v;
-
-	why[0] = '\0';
-	if (!cmd_number(text, false, &v, words, sizeof(words))) {
-		why_said(words, why, len);
-		return false;
-	}
-	if (v < (double)lo || v > (double)hi)
-		return false;
-	*out = (long)v;
-	return true;
-}
-
 /* ---- spawn threads|processes N [shared] [as NAME] ---- */
 
 /* as NAME: the new group's name, at word i. */
@@ -81,7 +55,7 @@ static bool parse_spawn_count(const struct cmd_statement *st, const struct cmd_w
 	char why[128], words[96];
 	double v;
 
-	if (whole_number(n->text, 1, limit, count, why, sizeof(why)))
+	if (cmd_whole_number(n->text, 1, limit, count, why, sizeof(why)))
 		return true;
 	if (cmd_number(n->text, false, &v, words, sizeof(words)) && v > limit)
 		return cmd_fail(err, st->line, n->column,
@@ -300,7 +274,7 @@ static bool parse_close(const struct cmd_statement *st, struct cmd *c, struct cm
 		                "close needs the file descriptor to close after the worker, e.g. 'close P2 3'");
 	const struct cmd_word *w = &st->words[2];
 	char why[128];
-	if (!whole_number(w->text, 0, 65535, &fd, why, sizeof(why)))
+	if (!cmd_whole_number(w->text, 0, 65535, &fd, why, sizeof(why)))
 		return cmd_fail(err, st->line, w->column,
 		                "bad file descriptor '%s'%s: expected a whole number from 0 to 65535, e.g. 'close P2 3'",
 		                w->text, why);
@@ -326,7 +300,7 @@ static bool parse_run(const struct cmd_statement *st, struct cmd *c, struct cmd_
 	if (!cmd_number(w->text, true, &v, words, sizeof(words)) || v < 0 || v > CMD_MAX_SECONDS)
 		return cmd_fail(err, st->line, w->column,
 		                "bad duration '%s'%s: expected seconds as a decimal number, e.g. 2 or 0.5, from 0 to %.0f",
-		                w->text, why_said(words, why, sizeof(why)), CMD_MAX_SECONDS);
+		                w->text, cmd_why_said(words, why, sizeof(why)), CMD_MAX_SECONDS);
 	c->seconds = v;
 	return cmd_arg_end(st, 2, err);
 }
@@ -343,101 +317,6 @@ static bool exec_reset(struct lab *lab, const struct cmd *c, const char *target,
 	(void)c, (void)target, (void)err;
 	lab_reset(lab);
 	return true;
-}
-
-/* ---- step on|off [GROUP], step [WORKER], schedule N N ... ---- */
-
-static bool parse_step(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
-{
-	if (st->nwords >= 2 && (strcmp(st->words[1].text, "on") == 0 || strcmp(st->words[1].text, "off") == 0)) {
-		c->verb = CMD_STEP_MODE;
-		c->on = st->words[1].text[1] == 'n';
-		return cmd_arg_group(st, 2, c, "step on T", err);
-	}
-	if (st->nwords == 1)
-		return true;
-	const struct cmd_word *w = &st->words[1];
-	if (cmd_is_name(w->text, false))
-		return cmd_fail(err, st->line, w->column,
-		                "'%s' is a group, not a worker: expected 'step on %s', 'step off %s' or a worker such as '%s1'",
-		                w->text, w->text, w->text, w->text);
-	if (!cmd_is_name(w->text, true))
-		return cmd_fail(err, st->line, w->column,
-		                "bad worker '%s': expected on, off, a worker such as T1, or nothing (the next in the schedule)",
-		                w->text);
-	strlcpy(c->target, w->text, sizeof(c->target));
-	c->target_column = w->column;
-	return cmd_arg_end(st, 2, err);
-}
-
-static bool exec_step(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
-{
-	if (c->verb == CMD_STEP_MODE)
-		return lab_step_mode(lab, c->on, target, err);
-	return lab_step(lab, target, err);
-}
-
-/* schedule N N ...: worker numbers, from 1 */
-static bool parse_schedule(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
-{
-	char why[128];
-	long v;
-
-	if (st->too_many)
-		return cmd_fail(err, st->line, st->words[CMD_MAX_WORDS - 1].column,
-		                "a schedule holds at most %d steps", LAB_SCHEDULE_MAX);
-	for (int i = 1; i < st->nwords; i++) {
-		const struct cmd_word *w = &st->words[i];
-		if (!whole_number(w->text, 1, LAB_LIMIT_THREADS, &v, why, sizeof(why)))
-			return cmd_fail(err, st->line, w->column,
-			                "bad worker number '%s'%s: expected whole numbers from 1 to %d, e.g. 'schedule 1 2 1 2 1 2'",
-			                w->text, why, LAB_LIMIT_THREADS);
-		c->schedule_column[c->nschedule] = w->column;
-		c->schedule[c->nschedule++] = (int)v;
-	}
-	return true;
-}
-
-/*
- * The group a schedule is judged by: the largest of the stepping groups with live
- * workers or, while none steps, of every group with live workers; NULL when there
- * is none yet (the schedule is judged when `step` reaches each number).
- */
-static const struct lab_group *schedule_judge(const struct lab *lab, bool *stepping)
-{
-	const struct lab_group *largest = NULL;
-
-	for (int pass = 0; pass < 2 && largest == NULL; pass++) {
-		for (int i = 0; i < lab_ngroups(lab); i++) {
-			const struct lab_group *g = lab_group_at(lab, i);
-			if ((pass == 0 && !g->stepping) || g->alive == 0)
-				continue;
-			if (largest == NULL || g->nworkers > largest->nworkers)
-				largest = g;
-		}
-		*stepping = pass == 0;
-	}
-	return largest;
-}
-
-static bool exec_schedule(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
-{
-	bool stepping;
-	const struct lab_group *largest = schedule_judge(lab, &stepping);
-
-	(void)target;
-	/* A number no group can take would stop every 'step' there: said now, while it is typed. */
-	for (int i = 0; largest != NULL && i < c->nschedule; i++) {
-		if (c->schedule[i] <= largest->nworkers)
-			continue;
-		snprintf(err->msg, sizeof(err->msg),
-		         "no %sgroup has a worker %d: the most is %d, in %s; number the steps from 1 to %d, e.g. "
-		         "'schedule 1 2 1 2'",
-		         stepping ? "stepping " : "", c->schedule[i], largest->nworkers, largest->name, largest->nworkers);
-		err->arg = 1 + i;
-		return false;
-	}
-	return lab_schedule(lab, c->schedule, c->nschedule, err);
 }
 
 /* ---- gil, cpus, files, reap: a switch ---- */
@@ -550,10 +429,10 @@ const struct cmd_entry cmd_entries[] = {
 	{ .name = "reset", .verb = CMD_RESET, .parse = parse_alone, .exec = exec_reset,
 	  .usage = { { "reset", NULL, "end every group; defaults again" } } },
 	{ .name = "quit", .verb = CMD_QUIT, .parse = parse_alone, .usage = { { "quit", NULL, "leave" } } },
-	{ .name = "step", .verb = CMD_STEP, .words = on_off, .parse = parse_step, .exec = exec_step,
+	{ .name = "step", .verb = CMD_STEP, .words = on_off, .parse = cmd_parse_step, .exec = cmd_exec_step,
 	  .usage = { { "step {} [GROUP]", on_off, "load, add, store wait for 'step'" },
 	             { "step [WORKER]", NULL, "one micro-step: the next, or WORKER" } } },
-	{ .name = "schedule", .verb = CMD_SCHEDULE, .list = true, .parse = parse_schedule, .exec = exec_schedule,
+	{ .name = "schedule", .verb = CMD_SCHEDULE, .list = true, .parse = cmd_parse_schedule, .exec = cmd_exec_schedule,
 	  .usage = { { "schedule N N ...", NULL, "the order of steps, e.g. '1 2 1 2'" } } },
 	{ .name = "workload", .verb = CMD_WORKLOAD, .words = lab_workload_words, .parse = parse_workload,
 	  .exec = exec_workload, .usage = { { "workload {} [GROUP]", lab_workload_words, "what the workers do" } } },

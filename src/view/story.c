@@ -191,30 +191,37 @@ static void story_no_proc(const struct lab_event *ev, char *buf, size_t len)
 	         ev->limit > 0 ? " Start ptviz where 'ulimit -Hn' allows more to see them" : "");
 }
 
+/* "spawned 4 threads T1..T4 in one host process, pid 4101", and the same for processes and green threads. */
+static void story_spawn(const struct lab *lab, const struct lab_event *ev, char *buf, size_t len)
+{
+	char who[2 * LAB_ID_MAX + 4];
+
+	if (ev->nids == 1)
+		snprintf(who, sizeof(who), "%s", ev->ids[0]);
+	else
+		snprintf(who, sizeof(who), "%s..%s", ev->ids[0], ev->ids[ev->nids - 1]);
+	const struct lab_group *g = lab_group_by_serial(lab, ev->group_serial);
+	if (g != NULL && g->green.kernels > 0)
+		snprintf(buf, len, "spawned %d green thread%s %s on %d kernel thread%s%s in one host process, pid %d",
+		         ev->nids, ev->nids == 1 ? "" : "s", who, g->green.kernels, g->green.kernels == 1 ? "" : "s",
+		         g->green.handoff ? " with hand-off" : "", (int)ev->pid);
+	else if (ev->group_kind == LAB_THREADS)
+		snprintf(buf, len, "spawned %d thread%s %s in one host process, pid %d", ev->nids,
+		         ev->nids == 1 ? "" : "s", who, (int)ev->pid);
+	else if (ev->nids == 1)
+		snprintf(buf, len, "spawned 1 process %s, pid %d", who, (int)ev->pids[0]);
+	else
+		snprintf(buf, len, "spawned %d processes %s, pids %d..%d", ev->nids, who, (int)ev->pids[0],
+		         (int)ev->pids[ev->nids - 1]);
+}
+
 static void story_event_text(const struct lab *lab, const struct lab_event *ev, bool utf8, char *buf, size_t len)
 {
 	const char *arrow = utf8 ? " \u2192 " : " -> ";
 	char others[512], alive[512], how[64];
 
 	if (ev->kind == LAB_EVENT_SPAWN) {
-		char who[2 * LAB_ID_MAX + 4];
-		if (ev->nids == 1)
-			snprintf(who, sizeof(who), "%s", ev->ids[0]);
-		else
-			snprintf(who, sizeof(who), "%s..%s", ev->ids[0], ev->ids[ev->nids - 1]);
-		const struct lab_group *g = lab_group_by_serial(lab, ev->group_serial);
-		if (g != NULL && g->green.kernels > 0)
-			snprintf(buf, len, "spawned %d green thread%s %s on %d kernel thread%s%s in one host process, pid %d",
-			         ev->nids, ev->nids == 1 ? "" : "s", who, g->green.kernels, g->green.kernels == 1 ? "" : "s",
-			         g->green.handoff ? " with hand-off" : "", (int)ev->pid);
-		else if (ev->group_kind == LAB_THREADS)
-			snprintf(buf, len, "spawned %d thread%s %s in one host process, pid %d", ev->nids,
-			         ev->nids == 1 ? "" : "s", who, (int)ev->pid);
-		else if (ev->nids == 1)
-			snprintf(buf, len, "spawned 1 process %s, pid %d", who, (int)ev->pids[0]);
-		else
-			snprintf(buf, len, "spawned %d processes %s, pids %d..%d", ev->nids, who, (int)ev->pids[0],
-			         (int)ev->pids[ev->nids - 1]);
+		story_spawn(lab, ev, buf, len);
 		return;
 	}
 	if (ev->kind == LAB_EVENT_STOPPED || ev->kind == LAB_EVENT_RESUMED) {
