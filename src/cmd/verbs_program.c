@@ -106,3 +106,38 @@ bool cmd_program_target(struct lab *lab, const char *target)
 	/* A1.2 is a program's thread, even one that is not there: the program's message says what is. */
 	return target != NULL && (program_names(lab, target) || (strchr(target, '.') != NULL && program_count(lab) > 0));
 }
+
+/* watch SYMBOL[:TYPE] [GROUP]: the symbol checked as a C name here; the program's file says whether it is a global. */
+bool cmd_parse_watch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	static const char example[] = "e.g. 'watch counter', 'watch counter:int32 A'";
+
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "watch needs the name of a program's global variable, %s",
+		                example);
+	const struct cmd_word *w = &st->words[1];
+	size_t name = strcspn(w->text, ":");
+	bool ok = !w->too_long && name > 0 && !isdigit((unsigned char)w->text[0]) &&
+	          (w->text[name] != ':' || w->text[name + 1] != '\0');
+	for (size_t i = 0; ok && i < name; i++)
+		ok = w->text[i] == '_' || isalnum((unsigned char)w->text[i]);
+	if (!ok)
+		return cmd_fail(err, st->line, w->column, "bad '%s': expected a C name, and a type after ':' if it has no "
+		                "debug information, %s", w->text, example);
+	strlcpy(c->value, w->text, sizeof(c->value));
+	c->value_column = w->column;
+	if (st->nwords > 2) {
+		const struct cmd_word *g = &st->words[2];
+		if (!cmd_is_name(g->text, false))
+			return cmd_fail(err, st->line, g->column, "bad group name '%s': expected a program group, %s", g->text,
+			                example);
+		strlcpy(c->target, g->text, sizeof(c->target));
+		c->target_column = g->column;
+	}
+	return cmd_arg_end(st, 3, err);
+}
+
+bool cmd_exec_watch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return program_watch(lab, c->value, target, err);
+}
