@@ -79,10 +79,15 @@ static bool watch_exe_known(struct program *p, struct program_task *t)
 	ino_t ino;
 	int index;
 
-	if (!watch_exe_of(t->pid, path, sizeof(path), &dev, &ino) || watch_is_ptviz(dev, ino))
+	/* Traced, an exec is told (program_watch_forget); through /proc the file is looked at each time. */
+	if (t->watch_based && p->traced)
+		return true;
+	if (!watch_exe_of(t->pid, path, sizeof(path), &dev, &ino))
 		return false;
 	if (t->watch_based && dev == t->exe_dev && ino == t->exe_ino)
 		return true;
+	if (watch_is_ptviz(dev, ino))
+		return false;   /* the first process, before its exec */
 	/* New, or an exec the tracer did not tell (followed through /proc): found again. */
 	program_watch_forget(t);
 	struct program_watch_exe *e = watch_exe_entry(p, dev, ino, &index);

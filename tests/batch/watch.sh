@@ -25,7 +25,7 @@ for line in open(sys.argv[1]):
     procs = e["groups"][0]["processes"]
     for p in procs:
         if p["id"] == "A1" and p["watch"] and p["watch"][0]["value"] != 100:
-            sys.exit(f"the parent's counter changed: {p['watch']}")
+            sys.exit(f"the parent's counter changed at t={e['t']}: {p}; notes: {notes}")
     live = [p for p in procs if p["alive"] and p["watch"] and p["watch"][0]["now"]]
     if best is None or len(live) > len(best):
         best = live
