@@ -56,7 +56,9 @@ out=$(timeout 30 "$PTVIZ" -c "watch counter" 2>&1)
 echo "$out" | grep -q "start one first" || fail "watch without a program: $out"
 
 # 3. A Python program: said why, once, and the run goes on.
-timeout 60 "$PTVIZ" run --json --watch counter -- python3 -c 'import time; time.sleep(0.6)' >"$tmp/py" 2>&1 ||
+# The interpreter itself, not a wrapper script on $PATH (pyenv's shims are shell scripts).
+py=$(python3 -c 'import sys; print(sys.executable)')
+timeout 60 "$PTVIZ" run --json --every 0.2 --watch counter -- "$py" -c 'import time; time.sleep(1)' >"$tmp/py" 2>&1 ||
 	fail "python3: exit $?: $(cat "$tmp/py")"
 [ "$(grep -c '"event":"note".*runs Python' "$tmp/py")" = 1 ] || fail "python3: one message expected: $(cat "$tmp/py")"
 echo "ok"
