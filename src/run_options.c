@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "cmd/cmd.h"
+#include "lab/symbols.h"
 #include "run_options.h"
 
 void run_usage(FILE *f)
@@ -45,11 +48,27 @@ static const struct option run_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* --watch NAME[:TYPE]: a C name, and a type ptviz can show; kept for the symbol reader. */
+/* A type --watch NAME:TYPE may give: one of the symbol reader's names ("int32", "bool"; "int32_t" as "int32"). */
+static bool run_watch_type(const char *type)
+{
+	char word[SYMBOL_TYPE_MAX];
+	size_t n = strlcpy(word, type, sizeof(word));
+
+	if (n == 0 || n >= sizeof(word))
+		return false;
+	if (n > 2 && strcmp(word + n - 2, "_t") == 0 && strcmp(word, "size_t") != 0)
+		word[n -= 2] = '\0';
+	const char *list = symbol_type_names();
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* --watch NAME[:TYPE]: a C name, and a type ptviz can show; the program's file is read once it runs. */
 static bool run_watch(struct run_options *ro, const char *arg)
 {
-	static const char *const types[] = { "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-		                             "double", "float", NULL };
 	size_t name = strcspn(arg, ":");
 	bool ok = name > 0 && (arg[0] == '_' || (arg[0] | 32) >= 'a') && (arg[0] | 32) <= 'z';
 
@@ -60,15 +79,10 @@ static bool run_watch(struct run_options *ro, const char *arg)
 		                "or --watch counter:int32\n", arg);
 		return false;
 	}
-	if (arg[name] == ':') {
-		bool known = false;
-		for (int i = 0; types[i] != NULL; i++)
-			known = known || strcmp(arg + name + 1, types[i]) == 0;
-		if (!known) {
-			fprintf(stderr, "ptviz run: --watch '%s': unknown type '%s': expected int8 to int64, uint8 to uint64, "
-			                "float or double\n", arg, arg + name + 1);
-			return false;
-		}
+	if (arg[name] == ':' && !run_watch_type(arg + name + 1)) {
+		fprintf(stderr, "ptviz run: --watch '%s': unknown type '%s': expected one of %s\n", arg, arg + name + 1,
+		        symbol_type_names());
+		return false;
 	}
 	if (ro->program.nwatch == PROGRAM_WATCH_MAX) {
 		fprintf(stderr, "ptviz run: at most %d --watch\n", PROGRAM_WATCH_MAX);

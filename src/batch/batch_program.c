@@ -49,6 +49,42 @@ static struct json_object *bp_thread(const struct program_thread *th)
 	return o;
 }
 
+/* A watched value as JSON: a number, true or false, or a pointer as "0x..." text. */
+static struct json_object *bp_watch_value(const struct program_watch_value *w)
+{
+	switch (w->kind) {
+	case SYMBOL_SIGNED: return json_object_new_int64(w->value.i);
+	case SYMBOL_UNSIGNED: return json_object_new_uint64(w->value.u);
+	case SYMBOL_BOOL: return json_object_new_boolean(w->value.u != 0);
+	case SYMBOL_FLOAT: return json_object_new_double(w->value.d);
+	case SYMBOL_POINTER: break;
+	}
+	return json_object_new_string(w->text);
+}
+
+/*
+ * --watch: each global found in this process's executable, where it is in this process and what it
+ * held, read while the program ran; "now" false: the last value read before the process ended.
+ */
+static struct json_object *bp_watch(const struct program_process *pp)
+{
+	struct json_object *a = json_object_new_array();
+	char address[24];
+
+	for (int i = 0; i < pp->nwatch; i++) {
+		const struct program_watch_value *w = &pp->watch[i];
+		struct json_object *o = json_object_new_object();
+		snprintf(address, sizeof(address), "0x%llx", (unsigned long long)w->value.address);
+		json_object_object_add(o, "name", json_object_new_string(w->name));
+		json_object_object_add(o, "type", json_object_new_string(w->type));
+		json_object_object_add(o, "address", json_object_new_string(address));
+		json_object_object_add(o, "value", bp_watch_value(w));
+		json_object_object_add(o, "now", json_object_new_boolean(w->now));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *bp_process(const struct program_process *pp)
 {
 	struct json_object *o = json_object_new_object();
@@ -79,8 +115,7 @@ static struct json_object *bp_process(const struct program_process *pp)
 	/* Read only while 'files on' is asked for the group (fds_open is 0 otherwise). */
 	json_object_object_add(o, "fds", fds);
 	json_object_object_add(o, "fds_open", json_object_new_int(pp->fds_total));
-	/* --watch: each symbol's address and value in this process, once the symbol reader fills them. */
-	json_object_object_add(o, "watch", json_object_new_array());
+	json_object_object_add(o, "watch", bp_watch(pp));
 	return o;
 }
 
@@ -214,11 +249,17 @@ void batch_program_text_group(const struct program_view *v, FILE *out)
 	if (v->unfollowed > 0)
 		fprintf(out, "    %lld tasks past the first %d were counted, not followed\n", (long long)v->unfollowed,
 		        PROGRAM_MAX_TASKS);
+	if (v->opt.nwatch > 0)
+		fprintf(out, "    watched values are read while the program runs, one process after another: not exact "
+		        "snapshots\n");
 	for (int i = 0; i < v->nprocesses; i++) {
 		const struct program_process *pp = &v->processes[i];
 		fprintf(out, "    %-6s pid %-7d ppid %-7d %c %-15s cpu %8.1f ms  %s\n", pp->id, (int)pp->pid, (int)pp->ppid,
 		        pp->state, pp->comm, (double)pp->cpu_ns / 1e6,
 		        pp->alive ? "alive" : bp_how(pp->signal, pp->status, how, sizeof(how)));
+		for (int w = 0; w < pp->nwatch; w++)
+			fprintf(out, "      %s = %s at 0x%llx%s\n", pp->watch[w].name, pp->watch[w].text,
+			        (unsigned long long)pp->watch[w].value.address, pp->watch[w].now ? "" : " (last read)");
 		if (v->files && pp->alive) {
 			fprintf(out, "      open files (%d):", pp->fds_total);
 			for (int f = 0; f < pp->nfds; f++)

@@ -41,6 +41,7 @@ enum cmd_verb {
 	CMD_POOL,        /* pool off|N [GROUP]: the tasks workload's pool, or a thread or process per task */
 	CMD_RATE,        /* rate max|R [GROUP]: tasks arriving R a second, or as fast as they are taken */
 	CMD_YIELD,       /* yield anywhere|boundary [GROUP]: where green threads give way */
+	CMD_WATCH,       /* watch SYMBOL [GROUP]: a program's global, read in each of its processes */
 };
 
 #define CMD_WORD_MAX 32

@@ -77,6 +77,8 @@ bool cmd_exec_spawn_program(struct lab *lab, const struct cmd *c, const char *ta
 bool cmd_arg_program_task(const struct cmd_statement *st, int i, struct cmd *c);
 /* Does the target name a program's task or group (exec then goes to program.c)? */
 bool cmd_program_target(struct lab *lab, const char *target);
+bool cmd_parse_watch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err);
+bool cmd_exec_watch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err);
 
 /* number.c: " (why)" after a refused word, or "" when there is no more to say. */
 const char *cmd_why_said(const char *why, char *buf, size_t len);

@@ -471,6 +471,8 @@ const struct cmd_entry cmd_entries[] = {
 	  .usage = { { "rate max|R [GROUP]", NULL, "tasks: as fast as taken, or R a second" } } },
 	{ .name = "yield", .verb = CMD_YIELD, .words = yield_words, .parse = parse_yield, .exec = exec_yield,
 	  .usage = { { "yield {} [GROUP]", yield_words, "where green threads give way" } } },
+	{ .name = "watch", .verb = CMD_WATCH, .parse = cmd_parse_watch, .exec = cmd_exec_watch,
+	  .usage = { { "watch SYMBOL[:TYPE] [GROUP]", NULL, "a program's global, in each process" } } },
 	{ .name = "bench", .verb = CMD_BENCH, .words = bench_names, .parse = parse_bench,
 	  .usage = { { "bench {}", bench_names, "measure a cost (the costs view, c)" } } },
 	{ .name = NULL },

@@ -8,6 +8,8 @@
 #include <bsd/string.h>
 
 #include "../lab/program.h"
+#include "../lab/symbols.h"
+#include "../lesson/example.h"
 
 bool cmd_arg_program_task(const struct cmd_statement *st, int i, struct cmd *c)
 {
@@ -86,17 +88,52 @@ bool cmd_parse_spawn_program(const struct cmd_statement *st, struct cmd *c, stru
 	return true;
 }
 
+/*
+ * A bare name that is not a program on $PATH but one of ptviz's examples ("fork_counter",
+ * "gil_pair.py"): its file, after its interpreter for a script.  Returns how many words were put
+ * before the program's own arguments (0: not an example, argv[0] as given); -1 with err set when
+ * the example's interpreter is not installed.
+ */
+static int spawn_example(const char *name, char *path, size_t len, char **argv, struct lab_error *err)
+{
+	char found[SYMBOL_PATH_MAX], msg[SYMBOL_MSG_MAX];
+
+	if (strchr(name, '/') != NULL || symbol_program_path(name, found, sizeof(found), msg, sizeof(msg)) ||
+	    !example_find(name, path, len, msg, sizeof(msg)))
+		return 0;
+	const char *interpreter = example_interpreter(path);
+	if (interpreter == NULL) {
+		argv[0] = path;
+		return 1;
+	}
+	if (!symbol_program_path(interpreter, found, sizeof(found), msg, sizeof(msg))) {
+		snprintf(err->msg, sizeof(err->msg), "the example %.80s runs with %s, which is not installed here (on Debian: "
+		         "apt install %s)", name, interpreter, strcmp(interpreter, "node") == 0 ? "nodejs" : interpreter);
+		err->arg = 0;
+		return -1;
+	}
+	argv[0] = (char *)interpreter;
+	argv[1] = path;
+	return 2;
+}
+
 bool cmd_exec_spawn_program(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
 {
-	char *argv[CMD_PROGRAM_ARGS + 1];
+	char *argv[CMD_PROGRAM_ARGS + 2];
+	char example[SYMBOL_PATH_MAX];
 	const char *p = c->program_args;
 	struct program_options o;
+	int at = spawn_example(p, example, sizeof(example), argv, err);
 
-	for (int i = 0; i < c->nprogram_args; i++) {
-		argv[i] = (char *)p;
+	if (at < 0)
+		return false;
+	if (at > 0)
+		p += strlen(p) + 1;
+	for (int i = at > 0 ? 1 : 0; i < c->nprogram_args; i++) {
+		argv[at++] = (char *)p;
 		p += strlen(p) + 1;
 	}
-	argv[c->nprogram_args] = NULL;
+	argv[at] = NULL;
 	program_options_defaults(&o);
 	return program_spawn(lab, &o, argv, target, err);
 }
@@ -105,4 +142,39 @@ bool cmd_program_target(struct lab *lab, const char *target)
 {
 	/* A1.2 is a program's thread, even one that is not there: the program's message says what is. */
 	return target != NULL && (program_names(lab, target) || (strchr(target, '.') != NULL && program_count(lab) > 0));
+}
+
+/* watch SYMBOL[:TYPE] [GROUP]: the symbol checked as a C name here; the program's file says whether it is a global. */
+bool cmd_parse_watch(const struct cmd_statement *st, struct cmd *c, struct cmd_error *err)
+{
+	static const char example[] = "e.g. 'watch counter', 'watch counter:int32 A'";
+
+	if (st->nwords < 2)
+		return cmd_fail(err, st->line, st->end_column, "watch needs the name of a program's global variable, %s",
+		                example);
+	const struct cmd_word *w = &st->words[1];
+	size_t name = strcspn(w->text, ":");
+	bool ok = !w->too_long && name > 0 && !isdigit((unsigned char)w->text[0]) &&
+	          (w->text[name] != ':' || w->text[name + 1] != '\0');
+	for (size_t i = 0; ok && i < name; i++)
+		ok = w->text[i] == '_' || isalnum((unsigned char)w->text[i]);
+	if (!ok)
+		return cmd_fail(err, st->line, w->column, "bad '%s': expected a C name, and a type after ':' if it has no "
+		                "debug information, %s", w->text, example);
+	strlcpy(c->value, w->text, sizeof(c->value));
+	c->value_column = w->column;
+	if (st->nwords > 2) {
+		const struct cmd_word *g = &st->words[2];
+		if (!cmd_is_name(g->text, false))
+			return cmd_fail(err, st->line, g->column, "bad group name '%s': expected a program group, %s", g->text,
+			                example);
+		strlcpy(c->target, g->text, sizeof(c->target));
+		c->target_column = g->column;
+	}
+	return cmd_arg_end(st, 3, err);
+}
+
+bool cmd_exec_watch(struct lab *lab, const struct cmd *c, const char *target, struct lab_error *err)
+{
+	return program_watch(lab, c->value, target, err);
 }

@@ -322,6 +322,7 @@ static void program_free(struct program *p)
 		return;
 	for (int i = 0; i < PROGRAM_WATCH_MAX; i++)
 		free(p->watch_store[i]);
+	program_watch_free(p);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->order_cond);
 	free(p);
@@ -340,7 +341,7 @@ static struct program *program_new(struct lab *lab, const struct program_options
 	strlcpy(p->name, name, sizeof(p->name));
 	p->serial = lab_serial_next(lab);
 	p->opt = *o;
-	/* The watch names are kept as the options gave them (see program_views: where they are read). */
+	/* The watch names are kept as the options gave them (read in program_watch.c). */
 	for (int i = 0; i < o->nwatch && i < PROGRAM_WATCH_MAX; i++)
 		p->opt.watch[i] = p->watch_store[i] = strdup(o->watch[i]);
 	program_command_text(p, argv);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "lab.h"
+#include "symbols.h"
 
 #define PROGRAM_MAX_GROUPS 4
 /* Tasks (processes and threads, alive or ended) one program group follows; the rest are counted. */
@@ -44,6 +45,16 @@ struct program_thread {
 	double started_at, died_at;
 };
 
+/* One watched global in one process: where it is there, and what it held when last read. */
+struct program_watch_value {
+	char name[SYMBOL_NAME_MAX];   /* as asked: "counter", or "counter:int32" */
+	char type[SYMBOL_TYPE_MAX];   /* as shown: "int", "int32" */
+	enum symbol_kind kind;
+	bool now;                     /* read at this look; false: the last value read (the process has ended) */
+	struct symbol_value value;    /* its address in this process, and the value */
+	char text[40];                /* the value as text: "103", "true", "0x7ffd1234" */
+};
+
 /* One process of a program, with its threads. */
 struct program_process {
 	uint32_t serial;
@@ -64,6 +75,9 @@ struct program_process {
 	/* its open files, read while the group's files are shown ('files on A'): one table for all its threads */
 	int nfds, fds_total;
 	struct lab_fd fds[LAB_FDS_MAX];
+	/* --watch: each watched global found in this process's executable, read while it runs */
+	int nwatch;
+	struct program_watch_value watch[PROGRAM_WATCH_MAX];
 };
 
 /* A program group, as a front end sees it: a copy, to read at leisure. */
@@ -147,6 +161,13 @@ bool program_kill(struct lab *lab, const char *target, struct lab_error *err);
 bool program_pause(struct lab *lab, const char *target, bool pause, struct lab_error *err);
 /* files on|off GROUP: read each process's open file descriptors with every look. */
 bool program_files(struct lab *lab, bool on, const char *group, struct lab_error *err);
+/*
+ * watch SYMBOL [GROUP]: reads a global of the program in each of the group's
+ * processes from now on (GROUP: the newest program group when not given).
+ * Checked at once against a live process's executable: a message when the
+ * symbol cannot be watched there, and nothing added.
+ */
+bool program_watch(struct lab *lab, const char *spec, const char *group, struct lab_error *err);
 /* cpus 1|all: every task of the group on one CPU, or on all. */
 bool program_cpus(struct lab *lab, bool one, const char *group, struct lab_error *err);
 

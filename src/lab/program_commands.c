@@ -141,6 +141,7 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 			continue;
 		struct program_process *pp = &v->processes[v->nprocesses++];
 		views_process(lab, p, t, pp, threads);
+		program_watch_read(p, t, pp);
 		threads += pp->nthreads;
 	}
 	int n = p->nlines < PROGRAM_LINES ? (int)p->nlines : PROGRAM_LINES;
@@ -148,11 +149,6 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 	for (int i = 0; i < n && v->output != NULL; i++)
 		memcpy(v->output[v->noutput++], p->lines[(p->nlines - n + i) % PROGRAM_LINES], sizeof(v->output[0]));
 	pthread_mutex_unlock(&p->lock);
-	/*
-	 * --watch NAME[:TYPE]: each process's "watch" list is read here, where
-	 * the symbol reader (src/lab/symbols.c) finds the global in the ELF and
-	 * reads it with process_vm_readv.  Until then it stays empty.
-	 */
 }
 
 int program_views(struct lab *lab, struct program_view **views)

@@ -28,7 +28,26 @@ struct program_task {
 	int signal, status;
 	uint64_t cpu_ns;         /* as last read; at its exit stop, final */
 	double started_at, died_at;
+	/* --watch, for a process: its executable and load address, found once (again after exec) */
+	bool watch_based;        /* watch_exe is known */
+	bool base_loaded;        /* watch_base is known */
+	int watch_exe;           /* index in the group's watch_exes, -1: none yet */
+	dev_t exe_dev;
+	ino_t exe_ino;
+	uint64_t watch_base;
+	struct program_watch_value watch[PROGRAM_WATCH_MAX];   /* the last values read */
 };
+
+/* An executable the group's watched globals were looked for in: one symbol_find per name, once. */
+struct program_watch_exe {
+	dev_t dev;
+	ino_t ino;
+	char path[SYMBOL_PATH_MAX];
+	bool looked[PROGRAM_WATCH_MAX];   /* symbol_find ran for that name */
+	bool found[PROGRAM_WATCH_MAX];
+	struct symbol_watch w[PROGRAM_WATCH_MAX];
+};
+#define PROGRAM_WATCH_EXES 8
 
 enum tracer_order { TRACER_NONE, TRACER_SEIZE, TRACER_HOLD, TRACER_RELEASE, TRACER_END };
 
@@ -47,6 +66,9 @@ struct program {
 	struct program_task tasks[PROGRAM_MAX_TASKS];
 	int ntasks;              /* used so far (slots of ended threads are given again when full) */
 	int processes_made;
+	struct program_watch_exe *watch_exes[PROGRAM_WATCH_EXES];
+	int nwatch_exes;
+	bool watch_read_told;    /* a value that could not be read from a live process was told once */
 	int64_t started, unfollowed;
 	bool cap_told;
 	bool ended;
@@ -125,6 +147,14 @@ bool follow_read_task(struct program_task *t, char *state, char *name, size_t na
 bool follow_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
 /* A task's CPU time, ns (schedstat, else stat's ticks); 0 when gone. */
 uint64_t follow_cpu_ns(pid_t pid, pid_t tid);
+
+/* program_watch.c: --watch and the watch command */
+/* Reads each watched global in process t (a leader; lock held) and puts the values in pp. */
+void program_watch_read(struct program *p, struct program_task *t, struct program_process *pp);
+/* After exec: the process is another program; its executable and load address are looked for again. */
+void program_watch_forget(struct program_task *t);
+/* Frees what the group's watches keep. */
+void program_watch_free(struct program *p);
 
 /* program_output.c */
 bool output_start(struct program *p, struct lab_error *err);

@@ -92,6 +92,7 @@ static void tracer_exec(struct program *p, pid_t pid, pid_t former)
 	}
 	if (t == NULL)
 		return;
+	program_watch_forget(t);
 	char path[48];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	FILE *f = fopen(path, "re");

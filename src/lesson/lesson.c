@@ -145,7 +145,7 @@ bool lesson_end(struct parser *p, const struct line *ln, const char *rest, const
 	return true;
 }
 
-static void lesson_item_free(struct lesson_item *it)
+void lesson_item_free(struct lesson_item *it)
 {
 	free(it->text);
 	cmd_list_free(&it->cmds);
@@ -263,7 +263,7 @@ bool lesson_parse(const char *text, size_t len, const char *source, struct lesso
 	if (out->source == NULL || out->name == NULL)
 		ok = lesson_fail(&p, NULL, NULL, "out of memory");
 	else
-		ok = lesson_lines(&p, text, len) && lesson_complete(&p);
+		ok = lesson_lines(&p, text, len) && lesson_complete(&p) && lesson_needs_apply(&p);
 	if (!ok)
 		lesson_free(out);
 	return ok;

@@ -446,6 +446,8 @@ bool lesson_line(struct parser *p, const struct line *ln)
 		return lesson_ask(p, ln, start, e);
 	if (IS("show"))
 		return lesson_show(p, ln, start, e);
+	if (IS("needs"))
+		return lesson_needs(p, ln, start, e);
 #undef IS
 	return lesson_commands(p, ln, start);
 }

@@ -20,6 +20,7 @@ struct parser {
 	int unanswered;        /* the last ask has no answer line yet */
 	int title_line, summary_line;
 	int headline_line;     /* the current step's headline, 0 when it has none yet */
+	char missing[32];      /* a program named by 'needs' that is not installed, "" when none */
 };
 
 static inline bool is_space(char c)
@@ -51,6 +52,13 @@ struct lesson_item *lesson_push(struct parser *p, const struct line *ln, const c
 bool lesson_end(struct parser *p, const struct line *ln, const char *rest, const char *after);
 
 /* ---- lesson_directives.c ---- */
+
+/* ---- lesson_needs.c ---- */
+
+/* needs PROGRAM: checked at once; lesson_needs_apply, after the last line, replaces the lesson when it is missing. */
+bool lesson_needs(struct parser *p, const struct line *ln, const char *word, const char *rest);
+bool lesson_needs_apply(struct parser *p);
+void lesson_item_free(struct lesson_item *it);
 
 /* One line: a directive, or commands for the command language; blank lines and comments add nothing. */
 bool lesson_line(struct parser *p, const struct line *ln);

@@ -5,6 +5,23 @@
 #include "../lab/program.h"
 #include "panes.h"
 
+/* The process's watched globals on one row: "counter = 103 at 0x5636...", the same address in a forked child. */
+static int program_watch_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_process *pp)
+{
+	char text[512];
+	size_t at = 0;
+
+	text[0] = '\0';
+	for (int i = 0; i < pp->nwatch && at < sizeof(text); i++) {
+		const struct program_watch_value *v = &pp->watch[i];
+		at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%.*s = %s at 0x%llx%s", i ? "   " : "",
+		                       (int)strcspn(v->name, ":"), v->name, v->text, (unsigned long long)v->value.address,
+		                       v->now ? "" : " (last read)");
+	}
+	ui_put(win, y, 4, w - 6, ui->role[ROLE_FIGURE], text);
+	return y + 1;
+}
+
 /* One process and its threads from row y; returns the next row. */
 static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_process *pp)
 {
@@ -17,6 +34,8 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 	ui_putf(win, y++, 2, w - 4, ui->role[pp->alive ? ROLE_ALIVE : ROLE_DEAD],
 	        "%-7s pid %-7d ppid %-7d %c %-15s cpu %9.1f ms  %s%s%s", pp->id, (int)pp->pid, (int)pp->ppid, pp->state,
 	        pp->comm, (double)pp->cpu_ns / 1e6, end, pp->cause[0] ? " in " : "", pp->cause);
+	if (pp->nwatch > 0 && y < h)
+		y = program_watch_row(ui, win, y, w, pp);
 	for (int j = 0; j < pp->nthreads && y < h; j++) {
 		const struct program_thread *th = &pp->threads[j];
 		enum ui_role role = th->paused ? ROLE_PAUSED : th->alive ? ROLE_NORMAL : ROLE_DEAD;
@@ -55,6 +74,9 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		else
 			ui_rule(ui, win, y - 1, 0, p->w, title);
 		int shown = v->noutput > 0 ? (v->noutput < 6 ? v->noutput : 6) + 1 : 0;
+		if (v->opt.nwatch > 0 && y < p->h - 1 - shown)
+			ui_put(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE],
+			       "Watched values are read while the program runs, one process after another: not exact snapshots.");
 		for (int i = 0; i < v->nprocesses && y < p->h - 1 - shown; i++)
 			y = program_process_rows(ui, win, y, p->h - 1 - shown, p->w, &v->processes[i]);
 		if (v->unfollowed > 0 && y < p->h - 1)

@@ -79,6 +79,27 @@ static void test_header_and_caption(void **state)
 	lesson_free(&l);
 }
 
+/* needs PROGRAM: a lesson whose program is installed plays as written; one whose program is missing says so. */
+static void test_needs(void **state)
+{
+	(void)state;
+	l = parse_ok("title T\nneeds sh\ncaption one\nspawn threads 2\npause\ncaption two\n");
+	assert_int_equal(l.nitems, 4);
+	assert_int_equal(l.nsteps, 2);
+	lesson_free(&l);
+	l = parse_ok("title T\nneeds no-such-program-here\ncaption one\nask Q | a | b | correct=1 | why=w\npause\n"
+	             "spawn program gil_pair.py\n");
+	assert_int_equal(l.nitems, 1);
+	assert_int_equal(l.nsteps, 1);
+	assert_int_equal(l.nasks, 0);
+	assert_int_equal(l.items[0].kind, LESSON_CAPTION);
+	assert_non_null(strstr(l.items[0].text, "no-such-program-here, which is not installed here"));
+	lesson_free(&l);
+	expect_error("title T\nneeds\n", 2, 6, "needs names a program the lesson runs, e.g. 'needs python3'");
+	expect_error("title T\nneeds python3 node\n", 2, 15, "");
+	expect_error("title T\ncaption x\nneeds python3\n", 3, 1, "needs comes before the lesson's first caption");
+}
+
 static void test_summary_optional_and_name(void **state)
 {
 	(void)state;
@@ -645,6 +666,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_header_and_caption, lesson_teardown),
 		cmocka_unit_test_teardown(test_summary_optional_and_name, lesson_teardown),
+		cmocka_unit_test_teardown(test_needs, lesson_teardown),
 		cmocka_unit_test_teardown(test_pause_wait_measure_and_steps, lesson_teardown),
 		cmocka_unit_test_teardown(test_pause_command, lesson_teardown),
 		cmocka_unit_test_teardown(test_ask, lesson_teardown),

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""gil_cpu: two workers count to N in Python bytecode, as threads or as multiprocessing processes.
+
+Usage: gil_cpu.py threads|processes [N]   (default N: 4,000,000 each)
+A fixed amount of work, not a time: on a busy machine it takes longer and uses the same CPU.
+Prints "MODE: cpu C wall W": the workers' CPU seconds (this process's own for threads, its
+children's for processes) from the first start to the last join, and the wall-clock seconds between.
+"""
+import os
+import multiprocessing
+import sys
+import threading
+import time
+
+
+def count(n):
+    x = 0
+    for _ in range(n):
+        x += 1
+    return x
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 4_000_000
+    make = threading.Thread if mode == "threads" else multiprocessing.Process
+    workers = [make(target=count, args=(n,)) for _ in range(2)]
+    cpu0, wall0 = os.times(), time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    cpu1, wall1 = os.times(), time.monotonic()
+    if mode == "threads":
+        cpu = cpu1.user - cpu0.user + cpu1.system - cpu0.system
+    else:
+        cpu = cpu1.children_user - cpu0.children_user + cpu1.children_system - cpu0.children_system
+    print(f"{mode}: cpu {cpu:.3f} wall {wall1 - wall0:.3f}", flush=True)
