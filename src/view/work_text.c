@@ -74,11 +74,12 @@ static void work_tasks_text(const struct lab_group *g, int cpus, char lines[2][W
 
 	work_tasks_how(g, how, sizeof(how));
 	story_number(t->done, done, sizeof(done));
+	/* The figures first, so a narrow column still shows them: the rest may be cut. */
 	if (ceiling > 0)
-		snprintf(lines[0], WORK_TEXT_MAX, "%s: %.0f tasks/s, %.1f us CPU each; %d CPUs could do %.0f/s", how, t->per_s,
-		         t->cpu_us_per_task, cpus, ceiling);
+		snprintf(lines[0], WORK_TEXT_MAX, "%.0f tasks/s, %.1f us CPU each: %s; %d CPUs could do %.0f/s", t->per_s,
+		         t->cpu_us_per_task, how, cpus, ceiling);
 	else
-		snprintf(lines[0], WORK_TEXT_MAX, "%s: %.0f tasks/s, %s done", how, t->per_s, done);
+		snprintf(lines[0], WORK_TEXT_MAX, "%.0f tasks/s, %s done: %s", t->per_s, done, how);
 	work_duration(t->wait_us, wait, sizeof(wait));
 	work_duration(t->wait_max_us, longest, sizeof(longest));
 	snprintf(lines[1], WORK_TEXT_MAX, "waits %s to start (longest %s); %d %s alive (most %d); %lld KiB", wait, longest,

@@ -72,7 +72,7 @@ static void test_work_text_and_errors(void **state)
 
 	run(r, "-c", "spawn threads 4 as T; workload tasks T; pool 2 T; run 1; report", NULL);
 	assert_int_equal(r->status, 0);
-	assert_non_null(strstr(r->out, "pool of 2 threads, as fast as taken: "));
+	assert_non_null(strstr(r->out, " CPU each: pool of 2 threads, as fast as taken"));
 	assert_non_null(strstr(r->out, " to start (longest "));
 	run(r, "-c", "spawn threads 2 as T; pool 3 T", NULL);
 	assert_int_equal(r->status, 1);
