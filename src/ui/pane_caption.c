@@ -121,7 +121,10 @@ static struct caption_fig *caption_fig_of(struct caption_table *t, const char *n
 		return NULL;
 	struct caption_fig *f = &t->f[t->n++];
 	memset(f, 0, sizeof(*f));
-	snprintf(f->name, sizeof(f->name), "%.*s", (int)n, name);
+	if (n >= sizeof(f->name))
+		n = sizeof(f->name) - 1;
+	memcpy(f->name, name, n);
+	f->name[n] = '\0';
 	return f;
 }
 
