@@ -32,7 +32,8 @@ static void machine_ticks(uint64_t *busy, uint64_t *total, int *ncpu)
 }
 
 /* The script's own figures from its output line "MODE: cpu C wall W" (an output event of ptviz run). */
-static void workers_cpu(const char *out, const char *mode, double *cpu_s, double *wall_s, double *wait_s)
+static void workers_cpu(const char *out, const char *mode, double *cpu_s, double *wall_s, double *wait_s,
+                        double *each)
 {
 	char needle[64];
 
@@ -40,10 +41,10 @@ static void workers_cpu(const char *out, const char *mode, double *cpu_s, double
 	const char *at = strstr(out, needle);
 	if (at == NULL)
 		fail_msg("no line '%s: cpu C wall W' in the program's output:\n%s", mode, out);
-	assert_int_equal(sscanf(at + strlen(needle), "%lf wall %lf wait %lf", cpu_s, wall_s, wait_s), 3);
+	assert_int_equal(sscanf(at + strlen(needle), "%lf wall %lf wait %lf each %lf", cpu_s, wall_s, wait_s, each), 4);
 	assert_true(*wall_s > 0);
-	print_message("%s: %.2f s of CPU in %.2f s: %.2f CPUs; the workers waited %.2f s for a CPU\n", mode, *cpu_s,
-	              *wall_s, *cpu_s / *wall_s, *wait_s);
+	print_message("%s: %.2f s of CPU in %.2f s: %.2f CPUs, %.2f by each one's own time; the workers waited %.2f s "
+	              "for a CPU\n", mode, *cpu_s, *wall_s, *cpu_s / *wall_s, *each, *wait_s);
 }
 
 /* Runs gil_cpu.py MODE under ptviz run; the CPUs the rest of the machine left free meanwhile. */
@@ -68,10 +69,10 @@ static double run_gil(struct run *r, const char *mode)
 static void test_threads_share_one_cpu(void **state)
 {
 	struct run *r = *state;
-	double cpu, window, wait;
+	double cpu, window, wait, each;
 
 	run_gil(r, "threads");
-	workers_cpu(r->out, "threads", &cpu, &window, &wait);
+	workers_cpu(r->out, "threads", &cpu, &window, &wait, &each);
 	/* An upper bound: a busy machine only lowers it. */
 	if (cpu / window > 1.2)
 		fail_msg("two CPython threads used %.2f CPUs at once; the GIL should hold them to about one", cpu / window);
@@ -80,10 +81,10 @@ static void test_threads_share_one_cpu(void **state)
 static void test_processes_use_two(void **state)
 {
 	struct run *r = *state;
-	double cpu, window, wait;
+	double cpu, window, wait, each;
 
 	double free_cpus = run_gil(r, "processes");
-	workers_cpu(r->out, "processes", &cpu, &window, &wait);
+	workers_cpu(r->out, "processes", &cpu, &window, &wait, &each);
 	if (free_cpus < 1.9) {
 		not_judged("two processes using two CPUs", "other programs left %.2f CPUs free, not two", free_cpus);
 		return;
@@ -94,8 +95,9 @@ static void test_processes_use_two(void **state)
 		           wait, window);
 		return;
 	}
-	if (cpu / window < 1.6)
-		fail_msg("two multiprocessing processes used %.2f CPUs with two free; expected at least 1.6", cpu / window);
+	/* Each process's own CPU over its own time: a second process started a moment later does not count against it. */
+	if (each < 1.6)
+		fail_msg("two multiprocessing processes ran on %.2f CPUs with two free; expected at least 1.6", each);
 }
 
 int main(int argc, char **argv)

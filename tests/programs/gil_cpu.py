@@ -3,10 +3,10 @@
 
 Usage: gil_cpu.py threads|processes [N]   (default N: 20,000,000 each)
 A fixed amount of work, not a time: on a busy machine it takes longer and uses the same CPU.
-Prints "MODE: cpu C wall W wait D": the workers' CPU seconds (this process's own for threads, its
+Prints "MODE: cpu C wall W wait D each E": the workers' CPU seconds (this process's own for threads, its
 children's for processes) from the first start to the last join, the wall-clock seconds between,
-and the seconds the two workers spent waiting for a CPU (their run_delay in schedstat): on free
-CPUs, next to none.
+the seconds the two workers spent waiting for a CPU (their run_delay in schedstat; on free
+CPUs, next to none), and each worker's own CPU time over its own running time, added up.
 """
 import os
 import multiprocessing
@@ -25,11 +25,11 @@ def waited():
 
 
 def count(n, waits):
-    start = waited()
+    start, cpu0, wall0 = waited(), time.thread_time(), time.monotonic()
     x = 0
     for _ in range(n):
         x += 1
-    waits.put(waited() - start)
+    waits.put((waited() - start, (time.thread_time() - cpu0) / max(time.monotonic() - wall0, 1e-9)))
     return x
 
 
@@ -49,5 +49,9 @@ if __name__ == "__main__":
         cpu = cpu1.user - cpu0.user + cpu1.system - cpu0.system
     else:
         cpu = cpu1.children_user - cpu0.children_user + cpu1.children_system - cpu0.children_system
-    wait = waits.get() + waits.get()
-    print(f"{mode}: cpu {cpu:.3f} wall {wall1 - wall0:.3f} wait {wait:.3f}", flush=True)
+    ends = [waits.get(), waits.get()]
+    wait = sum(w for w, _ in ends)
+    # Each worker's own CPU over its own time, added up: how many CPUs they ran on at once, even when one
+    # started a little after the other.
+    each = sum(share for _, share in ends)
+    print(f"{mode}: cpu {cpu:.3f} wall {wall1 - wall0:.3f} wait {wait:.3f} each {each:.3f}", flush=True)
