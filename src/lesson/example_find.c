@@ -1,5 +1,6 @@
 /* Where the example programs are: their folders (build, source tree, installed) and a name resolved to the file to run. */
 #include "example.h"
+#include "lesson_priv.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -46,39 +47,11 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* The folder of the running program, from /proc/self/exe. */
-static bool exe_dir(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-	char *slash;
-
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash == NULL || slash == buf)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
-/* The installed folder, under DESTDIR too when the program runs from DESTDIR + its bindir (a staged install). */
-static const char *installed_dir(const char *exe)
-{
-	static char buf[4096];
-	size_t n = exe != NULL ? strlen(exe) : 0, k = strlen(PTVIZ_BINDIR);
-
-	if (n > k && k > 1 && PTVIZ_BINDIR[0] == '/' && strcmp(exe + n - k, PTVIZ_BINDIR) == 0 &&
-	    snprintf(buf, sizeof(buf), "%.*s%s", (int)(n - k), exe, PTVIZ_EXAMPLES_INSTALLED) < (int)sizeof(buf))
-		return buf;
-	return PTVIZ_EXAMPLES_INSTALLED;
-}
-
 int example_dirs(const char **dirs, int max)
 {
 	const char *env = getenv("PTVIZ_EXAMPLES_DIR");
 	char exe[4096], root[4096];
-	bool have_exe = exe_dir(exe, sizeof(exe));
+	bool have_exe = lesson_exe_dir(exe, sizeof(exe));
 	const char *order[MAX_DIRS];
 	int n = 0, k = 0;
 
@@ -90,7 +63,7 @@ int example_dirs(const char **dirs, int max)
 	size_t rl = 0;
 	bool in_build = have_exe && PTVIZ_BUILD_ROOT[0] != '\0' && realpath(PTVIZ_BUILD_ROOT, root) != NULL &&
 	                (rl = strlen(root)) > 0 && strncmp(exe, root, rl) == 0 && (exe[rl] == '\0' || exe[rl] == '/');
-	const char *installed = installed_dir(have_exe ? exe : NULL);
+	const char *installed = lesson_installed_dir(have_exe ? exe : NULL, PTVIZ_EXAMPLES_INSTALLED);
 
 	/* The build's own program runs its build's examples, even with an older copy installed. */
 	if (!in_build)

@@ -32,7 +32,7 @@ static bool is_dir(const char *path)
 }
 
 /* The folder the running program is in, from /proc/self/exe. */
-static bool exe_dir(char *buf, size_t len)
+bool lesson_exe_dir(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
 
@@ -54,26 +54,26 @@ static bool within(const char *path, const char *dir)
 }
 
 /*
- * The installed folder as this program sees it: PTVIZ_LESSONS_INSTALLED, or the same path under
+ * An installed folder as this program sees it: installed, or the same path under
  * DESTDIR when the program runs from DESTDIR + its bindir (a copy staged by meson install
  * --destdir finds the lessons staged beside it).
  */
-static const char *installed_dir(const char *exe)
+const char *lesson_installed_dir(const char *exe, const char *installed)
 {
 	static char buf[4096];
 	size_t n = exe != NULL ? strlen(exe) : 0, k = strlen(PTVIZ_BINDIR);
 
 	if (n > k && k > 1 && strcmp(exe + n - k, PTVIZ_BINDIR) == 0 && PTVIZ_BINDIR[0] == '/' &&
-	    snprintf(buf, sizeof(buf), "%.*s%s", (int)(n - k), exe, PTVIZ_LESSONS_INSTALLED) < (int)sizeof(buf))
+	    snprintf(buf, sizeof(buf), "%.*s%s", (int)(n - k), exe, installed) < (int)sizeof(buf))
 		return buf;
-	return PTVIZ_LESSONS_INSTALLED;
+	return installed;
 }
 
 int lesson_dirs(const char **dirs, int max)
 {
 	const char *env = getenv("PTVIZ_LESSONS_DIR");
 	char exe[4096], root[4096];
-	bool have_exe = exe_dir(exe, sizeof(exe));
+	bool have_exe = lesson_exe_dir(exe, sizeof(exe));
 	int n = 0;
 
 	if (env != NULL && env[0] != '\0') {
@@ -84,7 +84,7 @@ int lesson_dirs(const char **dirs, int max)
 	/* The build's own program reads the lessons of its source tree first, even with an older copy installed. */
 	bool in_build = have_exe && PTVIZ_BUILD_ROOT[0] != '\0' && realpath(PTVIZ_BUILD_ROOT, root) != NULL &&
 	                within(exe, root);
-	const char *installed = installed_dir(have_exe ? exe : NULL);
+	const char *installed = lesson_installed_dir(have_exe ? exe : NULL, PTVIZ_LESSONS_INSTALLED);
 	const char *source = PTVIZ_LESSONS_SOURCE[0] != '\0' ? PTVIZ_LESSONS_SOURCE : NULL;
 
 	if (in_build && source != NULL && n < max)

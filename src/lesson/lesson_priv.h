@@ -63,4 +63,9 @@ void lesson_item_free(struct lesson_item *it);
 /* One line: a directive, or commands for the command language; blank lines and comments add nothing. */
 bool lesson_line(struct parser *p, const struct line *ln);
 
+/* lesson_find.c, for the examples too: the running program's folder (/proc/self/exe), and an installed
+   folder as it sees it (under DESTDIR when it runs from DESTDIR + its bindir, a staged install). */
+bool lesson_exe_dir(char *buf, size_t len);
+const char *lesson_installed_dir(const char *exe, const char *installed);
+
 #endif
