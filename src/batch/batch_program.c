@@ -284,11 +284,13 @@ struct bp_run {
 	int stop_signal;
 };
 
-static void bp_drain(struct bp_run *r)
+/* Writes out the events that came; how many. */
+static int bp_drain(struct bp_run *r)
 {
 	struct program_event ev;
+	int n = 0;
 
-	while (program_next_event(r->lab, &ev)) {
+	for (; program_next_event(r->lab, &ev); n++) {
 		if (r->ro->json) {
 			struct json_object *o = batch_program_json_event(&ev);
 			fprintf(r->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -298,6 +300,7 @@ static void bp_drain(struct bp_run *r)
 		program_event_clear(&ev);
 	}
 	fflush(r->out);
+	return n;
 }
 
 static void bp_report(struct bp_run *r)
@@ -326,17 +329,28 @@ static void bp_report(struct bp_run *r)
 	program_views_free(views, n);
 }
 
+/*
+ * Events are written out at most every BP_GATHER_S: each carries its own
+ * time, and a program that starts a thousand threads a second then costs
+ * fifty wakes a second, not thousands.
+ */
+#define BP_GATHER_S 0.02
+
 /* Until the last process ends or a stop signal comes: events as they come, a report every ro->every seconds. */
 static void bp_loop(struct bp_run *r)
 {
-	double next = lab_now(r->lab) + r->ro->every;
+	double next = lab_now(r->lab) + r->ro->every, gather_until = 0;
 
 	while (!program_all_ended(r->lab)) {
-		double wait = next - lab_now(r->lab);
-		struct pollfd pfd[2] = { { program_fd(r->lab), POLLIN, 0 }, { r->sigfd, POLLIN, 0 } };
+		double now = lab_now(r->lab), wait = next - now;
+		bool gathering = now < gather_until;
+		if (gathering && gather_until - now < wait)
+			wait = gather_until - now;
+		struct pollfd pfd[2] = { { gathering ? -1 : program_fd(r->lab), POLLIN, 0 }, { r->sigfd, POLLIN, 0 } };
 		if (poll(pfd, 2, wait > 0 ? (int)ceil(wait * 1000) : 0) < 0 && errno != EINTR)
 			break;
-		bp_drain(r);
+		if (!gathering && bp_drain(r) > 0)
+			gather_until = lab_now(r->lab) + BP_GATHER_S;
 		struct signalfd_siginfo si;
 		if (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			r->stop_signal = (int)si.ssi_signo;

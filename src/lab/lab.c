@@ -393,11 +393,6 @@ struct lab *lab_new(const struct lab_config *cfg, struct lab_error *err)
 		goto fail;
 	}
 
-	/* The pages `touch` writes: ptviz's own, written now, so every worker forked from here on shares them. */
-	if (!lab_touch_prepare()) {
-		lab_fail(err, "cannot map %d KiB for copy-on-write: %s", LAB_TOUCH_MAX_KIB, strerror(errno));
-		goto fail;
-	}
 	/* Child exits arrive through a signalfd, so SIGCHLD must not be delivered the usual way. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

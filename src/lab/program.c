@@ -45,10 +45,25 @@ int program_fd(struct lab *lab)
 
 /* ---- events ---- */
 
+/* Wakes the front end: something to read, or the program has ended. */
+static void program_wake(struct program_set *s)
+{
+	uint64_t one = 1;
+
+	if (write(s->efd, &one, sizeof(one)) < 0) {
+		/* The counter is full only if nobody reads: what there is to read stays. */
+	}
+}
+
+void program_mark_ended(struct program *p)
+{
+	p->ended = true;
+	program_wake(p->lab->programs);
+}
+
 void program_event_push(struct program *p, struct program_event *ev)
 {
 	struct program_set *s = p->lab->programs;
-	uint64_t one = 1;
 
 	pthread_mutex_lock(&s->qlock);
 	if (s->qn == s->qcap) {
@@ -67,11 +82,11 @@ void program_event_push(struct program *p, struct program_event *ev)
 		s->qhead = 0;
 	}
 	s->q[(s->qhead + s->qn) % s->qcap] = *ev;
-	s->qn++;
+	bool first = s->qn++ == 0;
 	pthread_mutex_unlock(&s->qlock);
-	if (write(s->efd, &one, sizeof(one)) < 0) {
-		/* The counter is full only if nobody reads: the queue holds the event all the same. */
-	}
+	/* One wake for all the events that come before the front end reads: a thousand threads a second need not be a thousand wakes. */
+	if (first)
+		program_wake(s);
 }
 
 bool program_next_event(struct lab *lab, struct program_event *ev)

@@ -189,7 +189,7 @@ static void follow_scan(struct program *p)
 	}
 	follow_children(p);
 	if (!program_has_life(p))
-		p->ended = true;
+		program_mark_ended(p);
 }
 
 void follow_proc_loop(struct program *p)

@@ -119,6 +119,8 @@ struct program_task *program_task_find(struct program *p, pid_t tid);
 struct program_task *program_task_add(struct program *p, pid_t tid, pid_t pid, pid_t ppid);
 /* A task ended (lock held): its end event, and for a leader its process's. */
 void program_task_ended(struct program *p, struct program_task *t, int signal, int status);
+/* The program's last task has ended: marked, and the front end woken to see it (lock held). */
+void program_mark_ended(struct program *p);
 /*
  * Before the tree is killed: ptviz becomes the child subreaper, so the
  * processes orphaned as their parents die come to ptviz, which reaps them

@@ -1,5 +1,6 @@
 /* Spawning a group: check the request, take its slots, fork its workers, wait until each reports in. */
 #include "lab_priv.h"
+#include "memory.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -479,6 +480,13 @@ static bool lab_spawn_group(struct lab *lab, enum lab_kind kind, int n, bool sha
 	if (!lab_spawn_allowed(lab, kind, n, shared, err) || !lab_choose_name(lab, first, name, gname, err) ||
 	    !lab_make_room(lab, err))
 		return false;
+	/*
+	 * The pages `touch` writes: ptviz's own, written before its first worker
+	 * starts, so every worker shares them (not at start: ptviz run may never
+	 * start one, and writing 4 MiB is most of ptviz's start-up).
+	 */
+	if (!lab_touch_prepare())
+		return lab_fail(err, "cannot map %d KiB for copy-on-write: %s", LAB_TOUCH_MAX_KIB, strerror(errno));
 
 	bool idle = lab_priority_before_spawn(lab, n, err);
 	struct lab_group *g = lab_group_add(lab, kind, shared, gname);

@@ -49,6 +49,29 @@ static bool tracer_unfollowed(pid_t tid)
 	return false;
 }
 
+/*
+ * A new task's process and parent, told by its parent's stop without reading
+ * /proc: a fork's child is a process of its own whose parent is the caller's
+ * process; a clone that the kernel finds in the caller's thread group is a
+ * thread (tgkill with signal 0 sends nothing).  False for anything else.
+ */
+static bool tracer_kin(const struct program_task *parent, pid_t tid, int event, pid_t *tgid, pid_t *ppid)
+{
+	if (parent == NULL || !parent->alive)
+		return false;
+	if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK) {
+		*tgid = tid;
+		*ppid = parent->pid;
+		return true;
+	}
+	if (event == PTRACE_EVENT_CLONE && syscall(SYS_tgkill, parent->pid, tid, 0) == 0) {
+		*tgid = parent->pid;
+		*ppid = parent->ppid;
+		return true;
+	}
+	return false;
+}
+
 /* A task seen for the first time: at its parent's fork, vfork or clone stop, or at its own first stop. */
 static void tracer_born(struct program *p, pid_t tid, pid_t parent_tid, int event)
 {
@@ -63,7 +86,7 @@ static void tracer_born(struct program *p, pid_t tid, pid_t parent_tid, int even
 	if ((known != NULL && (known->alive || lab_now(p->lab) - known->died_at < 2.0)) || tracer_unfollowed(tid))
 		return;
 	struct program_task *parent = program_task_find(p, parent_tid);
-	if (!follow_ids(tid, &tgid, &ppid)) {
+	if (!tracer_kin(parent, tid, event, &tgid, &ppid) && !follow_ids(tid, &tgid, &ppid)) {
 		/* Gone already, or not readable: a clone is a thread of its parent's process. */
 		tgid = event == PTRACE_EVENT_CLONE && parent != NULL ? parent->pid : tid;
 		ppid = parent != NULL ? parent->pid : 0;
@@ -251,7 +274,7 @@ static void tracer_all_gone(struct program *p)
 		if (p->tasks[i].used && p->tasks[i].alive && p->tasks[i].leader)
 			program_task_ended(p, &p->tasks[i], 0, -1);
 	}
-	p->ended = true;
+	program_mark_ended(p);
 }
 
 static void tracer_traced_loop(struct program *p)

@@ -1,16 +1,30 @@
-/* Benchmark: a program that creates and joins 1,000 threads a second, and one that forks 100 children a second, alone and under ptviz run. */
+/* Benchmark: a program that creates and joins 1,000 threads a second, and one that forks 100 children a second: alone, under a bare tracer and under ptviz run. */
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ROUNDS 7
 
-/* Runs argv with its output to a pipe; the program's own "cpu_ns N", and ptviz's CPU time (total less the program's). */
-static bool bench_once(char **argv, long long *program_ns, long long *ptviz_ns)
+static double wall_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Runs argv with its output to a pipe, on CPU `cpu` only when it is 0 or more:
+ * the program's own "cpu_ns N", the tracer's CPU time (total less the
+ * program's) and the seconds it took.
+ */
+static bool bench_once(char **argv, int cpu, long long *program_ns, long long *ptviz_ns, double *seconds)
 {
 	int fd[2];
 	char buf[1 << 16];
@@ -20,8 +34,15 @@ static bool bench_once(char **argv, long long *program_ns, long long *ptviz_ns)
 
 	if (pipe(fd) != 0)
 		return false;
+	double began = wall_now();
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (cpu >= 0) {
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+		}
 		dup2(fd[1], 1);
 		close(fd[0]);
 		close(fd[1]);
@@ -48,6 +69,7 @@ static bool bench_once(char **argv, long long *program_ns, long long *ptviz_ns)
 		fprintf(stderr, "bench_run: %s: wait status 0x%x\n", argv[0], (unsigned)st);
 		return false;
 	}
+	*seconds = wall_now() - began;
 	if (found < 0)
 		return false;
 	*program_ns = found;
@@ -71,51 +93,82 @@ static void quartiles(double *v, int n, double q[3])
 	q[2] = v[(3 * n) / 4];
 }
 
-static void bench_kind(const char *ptviz, const char *program, const char *kind, int n, const char *rate)
+/* How a round runs the program: alone, under the bare tracer, under ptviz run. */
+enum bench_way { ALONE, BARE, PTVIZ, WAYS };
+
+static bool bench_way_once(enum bench_way way, const char *ptviz, const char *bare, const char *program, const char *kind,
+                           const char *count, const char *rate, int cpu, double n, double out[3])
 {
+	char *alone_argv[] = { (char *)program, (char *)kind, (char *)count, (char *)rate, NULL };
+	char *bare_argv[] = { (char *)bare, (char *)program, (char *)kind, (char *)count, (char *)rate, NULL };
+	char *under_argv[] = { (char *)ptviz, "run", "--json", "--every", "10", "--", (char *)program, (char *)kind,
+		               (char *)count, (char *)rate, NULL };
+	char **argv = way == ALONE ? alone_argv : way == BARE ? bare_argv : under_argv;
+	long long p, x;
+	double s;
+
+	if (!bench_once(argv, cpu, &p, &x, &s))
+		return false;
+	out[0] = (double)p / n / 1000;
+	out[1] = (double)x / n / 1000;
+	out[2] = s;
+	return true;
+}
+
+static void bench_kind(const char *ptviz, const char *bare, const char *program, const char *kind, int n,
+                       const char *rate, int cpu)
+{
+	static const char *const way_name[WAYS] = { "alone", "under a bare tracer", "under ptviz run" };
+	const char *each = kind[0] == 't' ? "thread" : "child";
 	char count[16];
-	double alone[ROUNDS], under[ROUNDS], own[ROUNDS], qa[3], qu[3], qo[3];
+	double cpu_us[WAYS][ROUNDS], tracer_us[WAYS][ROUNDS], secs[WAYS][ROUNDS];
 
 	snprintf(count, sizeof(count), "%d", n);
-	char *alone_argv[] = { (char *)program, (char *)kind, count, (char *)rate, NULL };
-	char *under_argv[] = { (char *)ptviz, "run", "--json", "--every", "10", "--", (char *)program, (char *)kind, count,
-		               (char *)rate, NULL };
 	for (int r = 0; r < ROUNDS; r++) {
-		long long p, x;
-		/* Side by side: one alone, one under ptviz, in each round. */
-		if (!bench_once(alone_argv, &p, &x)) {
-			fprintf(stderr, "bench_run: %s alone failed\n", kind);
-			exit(1);
+		/* Side by side: each way once in every round. */
+		for (int w = 0; w < WAYS; w++) {
+			double got[3];
+			if (!bench_way_once((enum bench_way)w, ptviz, bare, program, kind, count, rate, cpu, n, got)) {
+				fprintf(stderr, "bench_run: %s %s failed\n", kind, way_name[w]);
+				exit(1);
+			}
+			cpu_us[w][r] = got[0];
+			tracer_us[w][r] = got[1];
+			secs[w][r] = got[2];
 		}
-		alone[r] = (double)p / n / 1000;
-		if (!bench_once(under_argv, &p, &x)) {
-			fprintf(stderr, "bench_run: %s under ptviz run failed\n", kind);
-			exit(1);
-		}
-		under[r] = (double)p / n / 1000;
-		own[r] = (double)x / n / 1000;
 	}
-	quartiles(alone, ROUNDS, qa);
-	quartiles(under, ROUNDS, qu);
-	quartiles(own, ROUNDS, qo);
-	printf("%-8s %d at %s/s: the program's CPU per %s: alone median %.1f us (quartiles %.1f-%.1f), "
-	       "under ptviz run %.1f us (%.1f-%.1f): %+.0f%%; ptviz's own CPU per %s %.1f us (%.1f-%.1f)\n",
-	       kind, n, rate, kind[0] == 't' ? "thread" : "child", qa[1], qa[0], qa[2], qu[1], qu[0], qu[2],
-	       100 * (qu[1] - qa[1]) / qa[1], kind[0] == 't' ? "thread" : "child", qo[1], qo[0], qo[2]);
+	printf("%s, %d at %s/s%s: the program's CPU per %s (median, quartiles), its time, and the tracer's own CPU per %s\n",
+	       kind, n, rate, cpu >= 0 ? ", everything on CPU 0" : "", each, each);
+	double alone_median = 0;
+	for (int w = 0; w < WAYS; w++) {
+		double q[3], qt[3], qs[3];
+		quartiles(cpu_us[w], ROUNDS, q);
+		quartiles(tracer_us[w], ROUNDS, qt);
+		quartiles(secs[w], ROUNDS, qs);
+		if (w == ALONE)
+			alone_median = q[1];
+		printf("  %-20s %7.1f us (%.1f-%.1f) %+5.0f%%   %.2f s", way_name[w], q[1], q[0], q[2],
+		       100 * (q[1] - alone_median) / alone_median, qs[1]);
+		if (w != ALONE)
+			printf("   tracer %.1f us (%.1f-%.1f)", qt[1], qt[0], qt[2]);
+		printf("\n");
+	}
 }
 
 int main(int argc, char **argv)
 {
 	double load[3] = { -1, -1, -1 };
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: bench_run PTVIZ BENCH_TASKS\n");
+	if (argc < 4) {
+		fprintf(stderr, "usage: bench_run PTVIZ BARE_TRACER BENCH_TASKS\n");
 		return 2;
 	}
 	getloadavg(load, 3);
 	printf("load average before: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
-	bench_kind(argv[1], argv[2], "threads", 1000, "1000");
-	bench_kind(argv[1], argv[2], "forks", 100, "100");
+	bench_kind(argv[1], argv[2], argv[3], "threads", 1000, "1000", -1);
+	bench_kind(argv[1], argv[2], argv[3], "forks", 100, "100", -1);
+	/* The same with the program and its tracer sharing one CPU: what tracing costs without a wake-up across CPUs. */
+	bench_kind(argv[1], argv[2], argv[3], "threads", 1000, "1000", 0);
 	getloadavg(load, 3);
 	printf("load average after: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
 	return 0;
