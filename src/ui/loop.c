@@ -48,7 +48,34 @@ struct loop {
 	sigset_t old_mask;         /* the signal mask before the screen */
 	long frames;               /* frames drawn, for --frames */
 	bool first_frame_noted;    /* the PTVIZ_FIRST_FRAME test hook has been answered */
+	/* Until when a traced program's stream of SIGCHLDs, and its events, are left to gather (see loop_gather). */
+	double lab_quiet_until, program_quiet_until;
 };
+
+/*
+ * A traced program that starts a thousand threads a second sends ptviz
+ * thousands of SIGCHLDs and events a second.  After each turn that read some,
+ * they are left to gather for LOOP_GATHER_S before the next read: a death or
+ * a line of output reaches the screen that much later at most, well within a
+ * frame, and the loop wakes fifty times a second instead of thousands.
+ */
+#define LOOP_GATHER_S 0.02
+
+/* The poll's timeout, shortened to the end of a gathering; whether each of the two is gathering now. */
+static int loop_gather(struct loop *l, int timeout, bool *lab_quiet, bool *program_quiet)
+{
+	double now = l->turn_at;
+
+	*lab_quiet = now < l->lab_quiet_until;
+	*program_quiet = now < l->program_quiet_until;
+	for (int i = 0; i < 2; i++) {
+		double until = i == 0 ? l->lab_quiet_until : l->program_quiet_until;
+		int ms = (int)((until - now) * 1000) + 1;
+		if (until > now && (timeout < 0 || ms < timeout))
+			timeout = ms;
+	}
+	return timeout;
+}
 
 /* ---- panes and layout (the places themselves: layout.c) ---- */
 
@@ -346,18 +373,24 @@ static int loop_run(struct loop *l)
 	while (!ui->quit) {
 		l->turn_at = loop_now();
 		/* A lesson's wait ends on time even when frames are rare. */
-		int timeout = frames_wait_ms(&ui->clock, ui_play_deadline(ui));
+		bool lab_quiet, program_quiet;
+		int timeout = loop_gather(l, frames_wait_ms(&ui->clock, ui_play_deadline(ui)), &lab_quiet, &program_quiet);
 		struct pollfd pfd[5] = {
 			{ STDIN_FILENO, POLLIN, 0 },
-			{ lab_fd(ui->lab), POLLIN, 0 },
+			{ lab_quiet ? -1 : lab_fd(ui->lab), POLLIN, 0 },
 			{ l->sigfd, POLLIN, 0 },
 			{ ui_costs_fd(ui), POLLIN, 0 },   /* a measuring child's pipe, or -1 */
-			{ program_fd(ui->lab), POLLIN, 0 },   /* a program's events (ptviz run), or -1 */
+			{ program_quiet ? -1 : program_fd(ui->lab), POLLIN, 0 },   /* a program's events (ptviz run), or -1 */
 		};
 		if (poll(pfd, 5, timeout) < 0 && errno != EINTR) {
 			rc = 1;
 			break;
 		}
+		/* Only while a program is followed: ptviz's own workers' deaths are read at once, as they are rare. */
+		if ((pfd[1].revents & POLLIN) && program_count(ui->lab) > 0)
+			l->lab_quiet_until = l->turn_at + LOOP_GATHER_S;
+		if (pfd[4].revents & POLLIN)
+			l->program_quiet_until = l->turn_at + LOOP_GATHER_S;
 		/* A death reaches the screen at once, not at the next frame. */
 		if (frames_step(&ui->clock, pfd[1].revents & POLLIN)) {
 			l->frames++;
