@@ -1,7 +1,8 @@
 #!/bin/bash
 # ptviz run, screenless: a program's tree with its parents, a thread's SIGSEGV taking exactly its own
 # process, 200 short threads all seen, exit statuses passed through, the output's terminal, bad input,
-# and nothing left behind after quit, SIGTERM, SIGHUP and SIGINT of ptviz.
+# nothing left behind after quit, SIGTERM, SIGHUP and SIGINT of ptviz, and the same PIDs, TIDs and
+# names as ps.
 set -u
 PTVIZ=$(readlink -f "${1:?usage: $0 PTVIZ PROGRAMS_DIR}")
 DIR=$(readlink -f "${2:?usage: $0 PTVIZ PROGRAMS_DIR}")
@@ -133,4 +134,30 @@ for sig in TERM HUP INT; do
 	grep -q '"event":"report"' "$tmp/kill" || fail "SIG$sig: no last report"
 	echo "SIG$sig: ptviz exit $rc, the program's $(echo "$tree" | wc -w) processes ended and reaped"
 done
+
+# 11. ps agrees: the PIDs, TIDs and names of a report are those `ps -eLo pid,tid,comm` shows for them.
+"$PTVIZ" run --json --every 0.2 -- "$DIR/sleepers" 30 >"$tmp/ps" 2>&1 &
+ptviz=$!
+pids+=("$ptviz")
+seen=""
+for _ in $(seq 300); do
+	seen=$(grep '"event":"report"' "$tmp/ps" | grep '"id":"A2"' | grep '"id":"A1.3"' | tail -1)
+	[ -n "$seen" ] && break
+	sleep 0.1
+done
+[ -n "$seen" ] || fail "ps: no report with A1's three threads and A2: $(cat "$tmp/ps")"
+# One line per task, "pid tid name", from the report; then what ps says of those processes.
+echo "$seen" | python3 -c '
+import json, sys
+for g in json.load(sys.stdin)["groups"]:
+    for p in g["processes"]:
+        for t in p["threads"]:
+            if p["alive"] and t["alive"]:
+                print(p["pid"], t["tid"], t["name"])' | sort >"$tmp/ps.ptviz"
+ps -Lo pid=,tid=,comm= -p "$(cut -d' ' -f1 "$tmp/ps.ptviz" | sort -u | paste -sd,)" | awk '{print $1, $2, $3}' | sort >"$tmp/ps.ps"
+kill -TERM "$ptviz"
+wait "$ptviz"
+[ "$(wc -l <"$tmp/ps.ptviz")" = 4 ] || fail "ps: four tasks expected in the report: $(cat "$tmp/ps.ptviz")"
+diff "$tmp/ps.ptviz" "$tmp/ps.ps" >&2 || fail "ps: ptviz's PIDs, TIDs and names differ from ps's (above: < ptviz, > ps)"
+echo "ps agrees on $(wc -l <"$tmp/ps.ps") tasks: $(paste -sd' ' "$tmp/ps.ps")"
 exit 0
