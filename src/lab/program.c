@@ -221,10 +221,17 @@ struct program_task *program_task_add(struct program *p, pid_t tid, pid_t pid, p
 		t->number = ++leader->threads_made;
 		strlcpy(t->comm, leader->comm, sizeof(t->comm));
 	}
-	/* A new thread has its process's name until it names itself (read again with each look); a process is read. */
+	/*
+	 * A new thread has its process's name until it names itself (read again
+	 * with each look), and a forked process its parent's until it runs exec
+	 * (read again then); only a process whose parent is not followed is read.
+	 */
+	struct program_task *parent = t->leader ? program_task_find(p, ppid) : NULL;
+	if (parent != NULL && parent->alive && parent->leader)
+		strlcpy(t->comm, parent->comm, sizeof(t->comm));
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
-	FILE *f = t->leader ? fopen(path, "re") : NULL;
+	FILE *f = t->leader && t->comm[0] == '\0' ? fopen(path, "re") : NULL;
 	if (f != NULL) {
 		if (fgets(t->comm, sizeof(t->comm), f) != NULL)
 			t->comm[strcspn(t->comm, "\n")] = '\0';
