@@ -269,7 +269,8 @@ void batch_program_text_group(const struct program_view *v, FILE *out)
 		for (int j = 0; j < pp->nthreads; j++) {
 			const struct program_thread *th = &pp->threads[j];
 			fprintf(out, "      %-8s tid %-7d %c %-15s cpu %8.1f ms  %s\n", th->id, (int)th->tid, th->state, th->name,
-			        (double)th->cpu_ns / 1e6, th->alive ? (th->paused ? "paused" : "alive") : "ended");
+			        (double)th->cpu_ns / 1e6,
+			        th->alive ? (th->paused ? "paused" : "alive") : th->with_process ? "ended with its process" : "ended");
 		}
 	}
 }
