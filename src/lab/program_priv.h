@@ -17,7 +17,8 @@ struct program_task {
 	pid_t ppid, first_ppid;
 	char comm[PROGRAM_NAME_MAX];
 	bool alive;
-	bool exit_stopped;       /* reached its exit on its own (PTRACE_EVENT_EXIT) */
+	bool exit_stopped;       /* reached its exit on its own (a process: PTRACE_EVENT_EXIT; a thread: not killed) */
+	bool options_set;        /* its own tracing options were set at its first stop (threads: no exit stop) */
 	bool fatal;              /* its exit stop carried a signal: it took its process with it */
 	bool with_process;
 	bool held;               /* ptviz holds it (pause THREAD) */

@@ -36,6 +36,9 @@ grep -q '"event":"report".*"kind":"program".*"processes":\[{"id":"A1"' "$tmp/tre
 timeout 60 "$PTVIZ" run --json -- "$DIR/segv_thread" >"$tmp/segv" 2>&1
 rc=$?
 [ "$rc" = 139 ] || fail "segv_thread: ptviz should exit 128+11, not $rc: $(cat "$tmp/segv")"
+for t in A1.2 A1.3 A1.4; do
+	line end $t "$tmp/segv" | grep -q '"signal":"SIGSEGV",.*"with_process":true' || fail "segv_thread: $t ends with A1: $(cat "$tmp/segv")"
+done
 end1=$(line end A1 "$tmp/segv")
 echo "$end1" | grep -q '"signal":"SIGSEGV".*"cause":"A1.4","threads":\["A1.1","A1.2","A1.3","A1.4"\]' ||
 	fail "segv_thread: A1 should end by SIGSEGV from A1.4 with its four threads: $end1"
@@ -44,11 +47,22 @@ echo "$end2" | grep -q '"signal":null,"status":7' || fail "segv_thread: A2 shoul
 [ "$(grep -n '"event":"end".*"id":"A1"' "$tmp/segv" | cut -d: -f1)" -lt "$(grep -n '"event":"end".*"id":"A2"' "$tmp/segv" | cut -d: -f1)" ] ||
 	fail "segv_thread: A2 should outlive A1"
 
-# 3. 200 threads of a millisecond each: every one seen starting and ending.
+# 3. 200 threads of a millisecond each: every one seen starting and ending, each on its own.
 timeout 120 "$PTVIZ" run --json -- "$DIR/short_threads" 200 >"$tmp/short" 2>&1 || fail "short_threads: exit $?"
 starts=$(grep -c '"event":"start".*"kind":"thread"' "$tmp/short")
 ends=$(grep -c '"event":"end".*"kind":"thread"' "$tmp/short")
 [ "$starts" = 200 ] && [ "$ends" = 200 ] || fail "short_threads: 200 threads expected, saw $starts start and $ends end"
+own=$(grep '"event":"end".*"kind":"thread"' "$tmp/short" | grep -c '"status":0,"sent_by_ptviz":false,"with_process":false')
+[ "$own" = 200 ] || fail "short_threads: each thread should end on its own, status 0; $own did"
+
+# 3b. Threads that end with their process, and one that ended before on its own: told apart.
+timeout 60 "$PTVIZ" run --json -- "$DIR/main_returns" >"$tmp/returns" 2>&1 || fail "main_returns: exit $?"
+line end A1.2 "$tmp/returns" | grep -q '"with_process":false' || fail "main_returns: A1.2 returned on its own: $(cat "$tmp/returns")"
+for t in A1.3 A1.4; do
+	line end $t "$tmp/returns" | grep -q '"status":0,.*"with_process":true' ||
+		fail "main_returns: $t should end with its process when main returns: $(cat "$tmp/returns")"
+done
+line end A1 "$tmp/returns" | grep -q '"threads":\["A1.1","A1.3","A1.4"\]' || fail "main_returns: A1 took A1.3 and A1.4"
 
 # 4. The exit status, and a signal as 128 + N.
 timeout 30 "$PTVIZ" run --json -- "$DIR/exit_status" 42 >/dev/null 2>&1
