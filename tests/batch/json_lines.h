@@ -91,4 +91,18 @@ static inline struct json_object *get(struct json_object *o, const char *key)
 	return v;
 }
 
+/* The group named name in a report's "groups", which must be there. */
+static inline struct json_object *group_named(struct json_object *report, const char *name)
+{
+	struct json_object *groups = get(report, "groups");
+
+	for (size_t i = 0; i < json_object_array_length(groups); i++) {
+		struct json_object *g = json_object_array_get_idx(groups, i);
+		if (strcmp(json_object_get_string(get(g, "name")), name) == 0)
+			return g;
+	}
+	fail_msg("no group %s in %s", name, json_object_to_json_string(report));
+	return NULL;
+}
+
 #endif

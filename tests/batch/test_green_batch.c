@@ -25,19 +25,6 @@ static int teardown(void **state)
 	return run_teardown(state);
 }
 
-static struct json_object *group_named(struct json_object *report, const char *name)
-{
-	struct json_object *groups = get(report, "groups");
-
-	for (size_t i = 0; i < json_object_array_length(groups); i++) {
-		struct json_object *g = json_object_array_get_idx(groups, i);
-		if (strcmp(json_object_get_string(get(g, "name")), name) == 0)
-			return g;
-	}
-	fail_msg("no group %s", name);
-	return NULL;
-}
-
 /* Is tid one of the kernel threads the group lists? */
 static bool among(struct json_object *tids, int tid)
 {

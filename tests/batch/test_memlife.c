@@ -51,19 +51,6 @@ static struct json_object *worker(struct json_object *rep, const char *id)
 	return NULL;
 }
 
-static struct json_object *group(struct json_object *rep, const char *name)
-{
-	struct json_object *groups = get(rep, "groups");
-
-	for (size_t i = 0; i < json_object_array_length(groups); i++) {
-		struct json_object *g = json_object_array_get_idx(groups, i);
-		if (strcmp(json_object_get_string(get(g, "name")), name) == 0)
-			return g;
-	}
-	fail_msg("no group %s", name);
-	return NULL;
-}
-
 static int64_t kib(struct json_object *o, const char *key)
 {
 	struct json_object *m = get(o, "memory");
@@ -99,21 +86,21 @@ static void test_memory_and_copy_on_write(void **state)
 	assert_int_equal(kib(t1, "uss_kib"), kib(t1, "stack_kib"));
 	assert_true(kib(p1, "uss_kib") > kib(t1, "uss_kib"));
 	assert_true(kib(p1, "rss_kib") >= kib(p1, "pss_kib") && kib(p1, "pss_kib") >= kib(p1, "uss_kib"));
-	assert_string_equal(json_object_get_string(get(group(a, "P"), "memory")), "private");
-	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory_use"), "per_worker_kib")) >
-	            json_object_get_int64(get(get(group(a, "T"), "memory_use"), "per_worker_kib")));
+	assert_string_equal(json_object_get_string(get(group_named(a, "P"), "memory")), "private");
+	assert_true(json_object_get_int64(get(get(group_named(a, "P"), "memory_use"), "per_worker_kib")) >
+	            json_object_get_int64(get(get(group_named(a, "T"), "memory_use"), "per_worker_kib")));
 
 	/* One more green thread: the pages of its 64 KiB stack it touched, fewer than a process's own. */
-	int64_t green = json_object_get_int64(get(get(group(a, "G"), "memory_use"), "per_worker_kib"));
+	int64_t green = json_object_get_int64(get(get(group_named(a, "G"), "memory_use"), "per_worker_kib"));
 	print_message("one more green thread %lld KiB, G1 stack %lld KiB\n", (long long)green,
 	              (long long)kib(worker(a, "G1"), "stack_kib"));
 	assert_true(green > 0 && green < 64);
-	assert_true(json_object_get_int64(get(get(group(a, "P"), "memory_use"), "per_worker_kib")) > green);
+	assert_true(json_object_get_int64(get(get(group_named(a, "P"), "memory_use"), "per_worker_kib")) > green);
 
 	int64_t p1a = kib(p1, "uss_kib"), p2a = kib(worker(a, "P2"), "uss_kib");
 	int64_t p1b = kib(worker(b, "P1"), "uss_kib"), p2b = kib(worker(b, "P2"), "uss_kib");
-	int64_t ta = json_object_get_int64(get(get(group(a, "T"), "memory_use"), "uss_kib"));
-	int64_t tb = json_object_get_int64(get(get(group(b, "T"), "memory_use"), "uss_kib"));
+	int64_t ta = json_object_get_int64(get(get(group_named(a, "T"), "memory_use"), "uss_kib"));
+	int64_t tb = json_object_get_int64(get(get(group_named(b, "T"), "memory_use"), "uss_kib"));
 	print_message("after touch: P1 %lld -> %lld KiB, P2 %lld -> %lld, host T %lld -> %lld (T1 and T2 wrote the same MiB)\n",
 	              (long long)p1a, (long long)p1b, (long long)p2a, (long long)p2b, (long long)ta, (long long)tb);
 	assert_true(p1b >= p1a + 1000);
@@ -136,7 +123,7 @@ static void test_lifecycle_of_pinned_workers(void **state)
 	run(r, "--json", "-c", "spawn processes 3; cpus 1; run 2.5; report; kill P3; run 0.3; report", NULL);
 	assert_int_equal(r->status, 0);
 	struct json_object *a = report(r->out, 0), *b = report(r->out, 1);
-	assert_string_equal(json_object_get_string(get(group(a, "P"), "priority")), "normal");
+	assert_string_equal(json_object_get_string(get(group_named(a, "P"), "priority")), "normal");
 	const char *ids[] = { "P1", "P2", "P3" };
 	for (int i = 0; i < 3; i++) {
 		struct json_object *w = worker(a, ids[i]);

@@ -12,20 +12,6 @@
 #include "json_lines.h"
 #include "ptviz_run.h"
 
-/* The group named in the report's "groups". */
-static struct json_object *group_named(struct json_object *report, const char *name)
-{
-	struct json_object *groups = get(report, "groups");
-
-	for (size_t i = 0; i < json_object_array_length(groups); i++) {
-		struct json_object *g = json_object_array_get_idx(groups, i);
-		if (strcmp(json_object_get_string(get(g, "name")), name) == 0)
-			return g;
-	}
-	fail_msg("no group %s in the report", name);
-	return NULL;
-}
-
 static void test_work_json(void **state)
 {
 	struct run *r = *state;
