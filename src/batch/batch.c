@@ -19,17 +19,10 @@
 #include "../view/report.h"
 #include "../view/story.h"
 #include "batch_envjoin.h"
+#include "batch_json.h"
 #include "batch_life.h"
 #include "batch_work.h"
 
-
-static struct json_object *batch_time(double t)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.3f", t);
-	return json_object_new_double_s(t, buf);
-}
 
 static struct json_object *batch_address(uintptr_t a)
 {
@@ -44,7 +37,7 @@ static struct json_object *batch_object(const char *event, double t)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "event", json_object_new_string(event));
-	json_object_object_add(o, "t", batch_time(t));
+	json_object_object_add(o, "t", batch_json_figure(t, "%.3f"));
 	return o;
 }
 
@@ -97,7 +90,8 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "workers", ids);
 		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
 		/* stopped: when its figures were last read; resumed: when it had stopped. */
-		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t", batch_time(ev->since));
+		json_object_object_add(o, ev->kind == LAB_EVENT_STOPPED ? "figures_t" : "stopped_t",
+		                       batch_json_figure(ev->since, "%.3f"));
 		/* Told without its signal: the workers /proc showed stopped (all, or a part of a thread host). */
 		if (ev->kind == LAB_EVENT_STOPPED && ev->signal == 0 && ev->nstopped > 0) {
 			struct json_object *seen = json_object_new_array();
@@ -115,7 +109,7 @@ static void batch_print_event(void *ctx, const struct lab_event *ev)
 		json_object_object_add(o, "signal", ev->signal ? json_object_new_string(lab_signal_name(ev->signal)) : NULL);
 		json_object_object_add(o, "status", ev->status >= 0 ? json_object_new_int(ev->status) : NULL);
 		/* When the cause began its fault, by its own clock: t minus this is how long news took. */
-		json_object_object_add(o, "fault_t", ev->cause[0] ? batch_time(ev->fault_t) : NULL);
+		json_object_object_add(o, "fault_t", ev->cause[0] ? batch_json_figure(ev->fault_t, "%.3f") : NULL);
 		/* Its children, handed to ptviz (the child subreaper) as it died. */
 		struct json_object *orphans = json_object_new_array();
 		for (int i = 0; i < ev->norphans; i++)
@@ -141,13 +135,6 @@ static void batch_error(struct batch *b, const struct cmd_error *err)
 	fflush(b->errout);
 }
 
-static struct json_object *batch_state(char state)
-{
-	char s[2] = { state, '\0' };
-
-	return json_object_new_string(s);
-}
-
 /* What stepping and dying add to a worker's object, and its open files. */
 static void batch_json_worker_more(struct json_object *wo, const struct report_worker *rw)
 {
@@ -163,7 +150,7 @@ static void batch_json_worker_more(struct json_object *wo, const struct report_w
 		json_object_object_add(wo, "end", json_object_new_string(lab_end_name(w->end)));
 		json_object_object_add(wo, "signal", w->signal ? json_object_new_string(lab_signal_name(w->signal)) : NULL);
 		json_object_object_add(wo, "status", w->status >= 0 ? json_object_new_int(w->status) : NULL);
-		json_object_object_add(wo, "died_at", batch_time(w->died_at));
+		json_object_object_add(wo, "died_at", batch_json_figure(w->died_at, "%.3f"));
 	}
 	struct json_object *fds = json_object_new_array();
 	for (int f = 0; f < w->nfds; f++) {
@@ -186,7 +173,7 @@ static struct json_object *batch_json_worker(const struct batch *b, const struct
 	json_object_object_add(wo, "pid", json_object_new_int(w->pid));
 	json_object_object_add(wo, "tid", json_object_new_int(w->tid));
 	json_object_object_add(wo, "alive", json_object_new_boolean(w->alive));
-	json_object_object_add(wo, "state", batch_state(w->state));
+	json_object_object_add(wo, "state", batch_json_state(w->state));
 	json_object_object_add(wo, "cpu", w->cpu >= 0 ? json_object_new_int(w->cpu) : NULL);
 	json_object_object_add(wo, "done", json_object_new_int64(w->done));
 	json_object_object_add(wo, "counter_address", batch_address(w->counter_address));
@@ -230,7 +217,7 @@ static struct json_object *batch_json_kid(const struct lab_kid *kid)
 	json_object_object_add(ko, "parent", json_object_new_string(kid->parent_id));
 	json_object_object_add(ko, "parent_pid", json_object_new_int(kid->parent_pid));
 	json_object_object_add(ko, "ppid", json_object_new_int(kid->ppid));
-	json_object_object_add(ko, "state", batch_state(kid->state));
+	json_object_object_add(ko, "state", batch_json_state(kid->state));
 	json_object_object_add(ko, "alive", json_object_new_boolean(kid->alive));
 	json_object_object_add(ko, "adopted", json_object_new_boolean(kid->adopted));
 	return ko;
@@ -305,15 +292,6 @@ static struct json_object *batch_json_group(const struct batch *b, const struct 
 	return go;
 }
 
-/* A figure with the decimals it deserves. */
-static struct json_object *batch_figure(double x, const char *format)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), format, x);
-	return json_object_new_double_s(x, buf);
-}
-
 /* "observation": how often the lab was observed, and how long a pass took; "machine": the CPUs and the load. */
 static void batch_json_machine(struct json_object *o, const struct report *r)
 {
@@ -323,13 +301,13 @@ static void batch_json_machine(struct json_object *o, const struct report *r)
 	struct json_object *mo = json_object_new_object();
 
 	json_object_object_add(oo, "passes", json_object_new_int64((int64_t)ob->passes));
-	json_object_object_add(oo, "hz", batch_figure(ob->hz, "%.2f"));
-	json_object_object_add(oo, "pass_median_us", ob->passes ? batch_figure(ob->pass_median_us, "%.1f") : NULL);
-	json_object_object_add(oo, "pass_p90_us", ob->passes ? batch_figure(ob->pass_p90_us, "%.1f") : NULL);
+	json_object_object_add(oo, "hz", batch_json_figure(ob->hz, "%.2f"));
+	json_object_object_add(oo, "pass_median_us", ob->passes ? batch_json_figure(ob->pass_median_us, "%.1f") : NULL);
+	json_object_object_add(oo, "pass_p90_us", ob->passes ? batch_json_figure(ob->pass_p90_us, "%.1f") : NULL);
 	json_object_object_add(o, "observation", oo);
 	json_object_object_add(mo, "cpus", json_object_new_int(m->cpus));
-	json_object_object_add(mo, "other_cpu", m->measured ? batch_figure(m->other_cpu, "%.2f") : NULL);
-	json_object_object_add(mo, "load1", m->load1 >= 0 ? batch_figure(m->load1, "%.2f") : NULL);
+	json_object_object_add(mo, "other_cpu", m->measured ? batch_json_figure(m->other_cpu, "%.2f") : NULL);
+	json_object_object_add(mo, "load1", m->load1 >= 0 ? batch_json_figure(m->load1, "%.2f") : NULL);
 	json_object_object_add(o, "machine", mo);
 }
 

@@ -4,14 +4,7 @@
 #include <string.h>
 
 #include "../view/memcost.h"
-
-static struct json_object *batch_life_share(double x)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%.3f", x);
-	return json_object_new_double_s(x, buf);
-}
+#include "batch_json.h"
 
 struct json_object *batch_memory_json(const struct lab_memory_use *m, bool thread)
 {
@@ -23,7 +16,7 @@ struct json_object *batch_memory_json(const struct lab_memory_use *m, bool threa
 	json_object_object_add(o, "uss_kib", json_object_new_int64((int64_t)m->uss_kib));
 	if (thread)
 		json_object_object_add(o, "stack_kib", json_object_new_int64((int64_t)m->stack_kib));
-	json_object_object_add(o, "read_t", batch_life_share(m->read_at));
+	json_object_object_add(o, "read_t", batch_json_figure(m->read_at, "%.3f"));
 	return o;
 }
 
@@ -42,7 +35,7 @@ static void batch_life_event(struct json_object *events, const char *what, doubl
 	struct json_object *e = json_object_new_object();
 
 	json_object_object_add(e, "event", json_object_new_string(what));
-	json_object_object_add(e, "t", batch_life_share(t));
+	json_object_object_add(e, "t", batch_json_figure(t, "%.3f"));
 	json_object_array_add(events, e);
 }
 
@@ -54,10 +47,10 @@ struct json_object *batch_life_json(const struct life *life, const struct lab_wo
 	struct json_object *events = json_object_new_array();
 
 	if (lw != NULL && life_share_of(lw, now - LIFE_WINDOW_S, now, &sh)) {
-		json_object_object_add(o, "running", batch_life_share(sh.running));
-		json_object_object_add(o, "ready", batch_life_share(sh.ready));
-		json_object_object_add(o, "blocked", batch_life_share(sh.blocked));
-		json_object_object_add(o, "window_s", batch_life_share(sh.to - sh.from));
+		json_object_object_add(o, "running", batch_json_figure(sh.running, "%.3f"));
+		json_object_object_add(o, "ready", batch_json_figure(sh.ready, "%.3f"));
+		json_object_object_add(o, "blocked", batch_json_figure(sh.blocked, "%.3f"));
+		json_object_object_add(o, "window_s", batch_json_figure(sh.to - sh.from, "%.3f"));
 		/* Ended: terminated, whatever its last samples say (they stop before its end). */
 		enum life_state state = w->alive ? life_state_of(lw, &sh) : LIFE_TERMINATED;
 		json_object_object_add(o, "state", json_object_new_string(life_state_name(state)));

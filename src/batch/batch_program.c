@@ -10,20 +10,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-static struct json_object *bp_time(double t)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.3f", t);
-	return json_object_new_double_s(t, buf);
-}
-
-static struct json_object *bp_state(char state)
-{
-	char s[2] = { state, '\0' };
-
-	return json_object_new_string(s);
-}
+#include "batch_json.h"
 
 static struct json_object *bp_signal(int sig)
 {
@@ -37,7 +24,7 @@ static struct json_object *bp_thread(const struct program_thread *th)
 	json_object_object_add(o, "id", json_object_new_string(th->id));
 	json_object_object_add(o, "tid", json_object_new_int(th->tid));
 	json_object_object_add(o, "name", json_object_new_string(th->name));
-	json_object_object_add(o, "state", bp_state(th->state));
+	json_object_object_add(o, "state", batch_json_state(th->state));
 	json_object_object_add(o, "alive", json_object_new_boolean(th->alive));
 	json_object_object_add(o, "paused", json_object_new_boolean(th->paused));
 	json_object_object_add(o, "cpu_ns", json_object_new_int64((int64_t)th->cpu_ns));
@@ -96,7 +83,7 @@ static struct json_object *bp_process(const struct program_process *pp)
 	json_object_object_add(o, "first_ppid", json_object_new_int(pp->first_ppid));
 	json_object_object_add(o, "comm", json_object_new_string(pp->comm));
 	json_object_object_add(o, "alive", json_object_new_boolean(pp->alive));
-	json_object_object_add(o, "state", bp_state(pp->state));
+	json_object_object_add(o, "state", batch_json_state(pp->state));
 	json_object_object_add(o, "signal", bp_signal(pp->signal));
 	json_object_object_add(o, "status", pp->status >= 0 ? json_object_new_int(pp->status) : NULL);
 	json_object_object_add(o, "sent_by_ptviz", json_object_new_boolean(pp->sent_by_ptviz));
@@ -170,7 +157,7 @@ struct json_object *batch_program_json_event(const struct program_event *ev)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "event", json_object_new_string(names[ev->kind]));
-	json_object_object_add(o, "t", bp_time(ev->t));
+	json_object_object_add(o, "t", batch_json_figure(ev->t, "%.3f"));
 	json_object_object_add(o, "group", json_object_new_string(ev->group));
 	if (ev->kind == PROGRAM_EVENT_OUTPUT) {
 		json_object_object_add(o, "stream", json_object_new_string(ev->stream));
@@ -315,7 +302,7 @@ static void bp_report(struct bp_run *r)
 		struct json_object *o = json_object_new_object();
 		struct json_object *groups = json_object_new_array();
 		json_object_object_add(o, "event", json_object_new_string("report"));
-		json_object_object_add(o, "t", bp_time(t));
+		json_object_object_add(o, "t", batch_json_figure(t, "%.3f"));
 		for (int i = 0; i < n; i++)
 			json_object_array_add(groups, batch_program_json_group(&views[i]));
 		json_object_object_add(o, "groups", groups);

@@ -2,14 +2,7 @@
 #include "batch_work.h"
 
 #include "../view/work_text.h"
-
-static struct json_object *batch_work_figure(double x, const char *format)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), format, x);
-	return json_object_new_double_s(x, buf);
-}
+#include "batch_json.h"
 
 static struct json_object *batch_channel_json(const struct lab_group *g)
 {
@@ -36,7 +29,7 @@ static struct json_object *batch_tasks_json(const struct lab_group *g, int cpus)
 
 	json_object_object_add(o, "pool", t->pool > 0 ? json_object_new_int(t->pool) : json_object_new_string("off"));
 	json_object_object_add(o, "rate", t->rate > 0 ? json_object_new_int(t->rate) : json_object_new_string("max"));
-	json_object_object_add(o, "seconds", batch_work_figure(t->seconds, "%.2f"));
+	json_object_object_add(o, "seconds", batch_json_figure(t->seconds, "%.2f"));
 	json_object_object_add(o, "done", json_object_new_int64(t->done));
 	json_object_object_add(o, "started", json_object_new_int64(t->started));
 	json_object_object_add(o, "arrived", json_object_new_int64(t->arrived));
@@ -46,14 +39,14 @@ static struct json_object *batch_tasks_json(const struct lab_group *g, int cpus)
 	json_object_object_add(o, "alive_max", json_object_new_int(t->alive_max));
 	json_object_object_add(o, "cpu_ns", json_object_new_int64(t->cpu_ns));
 	json_object_object_add(o, "cpu_us_per_task_run",
-	                       t->done > 0 ? batch_work_figure((double)t->cpu_ns / 1000.0 / (double)t->done, "%.2f") : NULL);
-	json_object_object_add(o, "per_s", batch_work_figure(t->per_s, "%.1f"));
-	json_object_object_add(o, "cpu_us_per_task", batch_work_figure(t->cpu_us_per_task, "%.2f"));
-	json_object_object_add(o, "cpu_share", batch_work_figure(t->cpu_share, "%.3f"));
+	                       t->done > 0 ? batch_json_figure((double)t->cpu_ns / 1000.0 / (double)t->done, "%.2f") : NULL);
+	json_object_object_add(o, "per_s", batch_json_figure(t->per_s, "%.1f"));
+	json_object_object_add(o, "cpu_us_per_task", batch_json_figure(t->cpu_us_per_task, "%.2f"));
+	json_object_object_add(o, "cpu_share", batch_json_figure(t->cpu_share, "%.3f"));
 	json_object_object_add(o, "cpus", json_object_new_int(cpus));
-	json_object_object_add(o, "ceiling_per_s", ceiling > 0 ? batch_work_figure(ceiling, "%.0f") : NULL);
-	json_object_object_add(o, "wait_us", batch_work_figure(t->wait_us, "%.1f"));
-	json_object_object_add(o, "wait_max_us", batch_work_figure(t->wait_max_us, "%.1f"));
+	json_object_object_add(o, "ceiling_per_s", ceiling > 0 ? batch_json_figure(ceiling, "%.0f") : NULL);
+	json_object_object_add(o, "wait_us", batch_json_figure(t->wait_us, "%.1f"));
+	json_object_object_add(o, "wait_max_us", batch_json_figure(t->wait_max_us, "%.1f"));
 	json_object_object_add(o, "memory_kib", t->memory_kib >= 0 ? json_object_new_int64(t->memory_kib) : NULL);
 	return o;
 }
