@@ -18,7 +18,7 @@
 /*
  * Usage: bench_run_frames PTVIZ THREAD_CROWD FRAME_COUNT_LIBRARY
  *
- * Three ways of looking at 256 threads, each started once a round and measured in WINDOWS
+ * Four ways of looking at 256 threads, each started once a round and measured in WINDOWS
  * windows of WINDOW_S seconds once its threads are all there:
  *
  *   program: ptviz run -- thread_crowd 256, on a pty of ours (the program's screen: 256
