@@ -16,7 +16,7 @@
 
 /* ---- copies for the front ends ---- */
 
-static void views_thread(const struct program *p, const struct program_task *leader, struct program_task *t,
+static void views_thread(struct program *p, const struct program_task *leader, struct program_task *t, bool still,
                          struct program_thread *th)
 {
 	memset(th, 0, sizeof(*th));
@@ -27,8 +27,10 @@ static void views_thread(const struct program *p, const struct program_task *lea
 	th->alive = t->alive;
 	if (t->alive) {
 		char name[PROGRAM_NAME_MAX] = "";
-		if (follow_read_task(t, &th->state, name, sizeof(name)) && name[0])
+		if (follow_look_task(p, t, still, &th->state, name, sizeof(name)) && name[0])
 			strlcpy(th->name, name, sizeof(th->name));
+	} else {
+		follow_look_forget(p, t);
 	}
 	th->paused = t->held && t->alive;
 	th->cpu_ns = t->cpu_ns;
@@ -85,11 +87,13 @@ static void views_process(struct lab *lab, struct program *p, struct program_tas
 	pp->started_at = t->started_at;
 	pp->died_at = t->died_at;
 	pp->threads = threads;
+	/* Before its threads are read: a thread that runs after this shows at the next look. */
+	bool still = t->alive && follow_look_still(p, t);
 	for (int i = 0; i < p->ntasks; i++) {
 		struct program_task *o = &p->tasks[i];
 		if (!o->used || o->pid != t->pid || (o->leader ? o != t : o->proc != (int)(t - p->tasks)))
 			continue;
-		views_thread(p, t, o, &threads[pp->nthreads]);
+		views_thread(p, t, o, still, &threads[pp->nthreads]);
 		if (o == t && t->alive)
 			strlcpy(t->comm, threads[pp->nthreads].name, sizeof(t->comm));
 		pp->cpu_ns += threads[pp->nthreads].cpu_ns;
@@ -132,8 +136,12 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 	v->unfollowed = p->unfollowed;
 	v->started = p->started;
 	v->opt = p->opt;
-	v->processes = calloc((size_t)p->ntasks + 1, sizeof(*v->processes));
-	struct program_thread *threads = calloc((size_t)p->ntasks + 1, sizeof(*threads));
+	/* Room for the processes only: a process's copy is large (its files, its watched values). */
+	int leaders = 0;
+	for (int i = 0; i < p->ntasks; i++)
+		leaders += p->tasks[i].used && p->tasks[i].leader;
+	v->processes = calloc((size_t)leaders + 1, sizeof(*v->processes));
+	struct program_thread *block = calloc((size_t)p->ntasks + 1, sizeof(*block)), *threads = block;
 	for (int i = 0; i < p->ntasks && v->processes != NULL && threads != NULL; i++) {
 		struct program_task *t = &p->tasks[i];
 		v->live_tasks += t->used && t->alive;
@@ -144,6 +152,9 @@ static void views_one(struct lab *lab, struct program *p, struct program_view *v
 		program_watch_read(p, t, pp);
 		threads += pp->nthreads;
 	}
+	/* program_views_free frees the threads through the first process: with none, the block goes now. */
+	if (v->nprocesses == 0)
+		free(block);
 	int n = p->nlines < PROGRAM_LINES ? (int)p->nlines : PROGRAM_LINES;
 	v->output = calloc((size_t)n + 1, sizeof(*v->output));
 	for (int i = 0; i < n && v->output != NULL; i++)

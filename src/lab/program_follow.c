@@ -1,6 +1,7 @@
 /* A program's tasks read from /proc: their ids, state and CPU time, and the whole tree followed there when tracing is refused. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,29 +57,64 @@ uint64_t follow_cpu_ns(pid_t pid, pid_t tid)
 	return ns;
 }
 
-/* /proc/PID/task/TID/stat: state, ppid and (for a zombie) the exit code; false when gone. */
-static bool follow_stat(pid_t pid, pid_t tid, char *state, pid_t *ppid, int *exit_code)
+/* A stat file's text: state, ppid, and field 52, the exit code (the last; 0 until the task has exited). */
+static bool follow_parse_stat(const char *buf, char *state, pid_t *ppid, int *exit_code)
 {
-	char path[64], buf[1024];
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	FILE *f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *close = strrchr(buf, ')');
-	if (close == NULL || close[1] == '\0')
+	const char *close = strrchr(buf, ')');
+	if (close == NULL || close[1] == '\0' || close[2] == '\0')
 		return false;
 	*state = close[2];
 	int pp = 0;
 	sscanf(close + 3, "%d", &pp);
 	*ppid = pp;
-	/* Field 52, the exit code, is the last; it is 0 until the task has exited. */
-	char *last = strrchr(buf, ' ');
+	const char *last = strrchr(close, ' ');
 	*exit_code = last != NULL ? atoi(last + 1) : 0;
 	return true;
+}
+
+/* The name between a stat file's first '(' and its last ')', as /proc/PID/task/TID/comm has it. */
+static void follow_stat_name(const char *buf, char *name, size_t namelen)
+{
+	const char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+
+	if (open == NULL || close == NULL || close < open || namelen == 0)
+		return;
+	size_t n = (size_t)(close - open - 1);
+	n = n < namelen - 1 ? n : namelen - 1;
+	memcpy(name, open + 1, n);
+	name[n] = '\0';
+}
+
+/* A small /proc file read whole from the start (pread: a file kept open reads again); false when the task is gone. */
+static bool follow_reread(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static int follow_open(pid_t pid, pid_t tid, const char *file)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, file);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* /proc/PID/task/TID/stat: state, ppid and (for a zombie) the exit code; false when gone. */
+static bool follow_stat(pid_t pid, pid_t tid, char *state, pid_t *ppid, int *exit_code)
+{
+	char buf[1024];
+	int fd = follow_open(pid, tid, "stat");
+
+	if (fd < 0)
+		return false;
+	bool read = follow_reread(fd, buf, sizeof(buf));
+	close(fd);
+	return read && follow_parse_stat(buf, state, ppid, exit_code);
 }
 
 bool follow_read_task(struct program_task *t, char *state, char *name, size_t namelen)
@@ -102,6 +138,155 @@ bool follow_read_task(struct program_task *t, char *state, char *name, size_t na
 		fclose(f);
 	}
 	return true;
+}
+
+/* ---- the front ends' looks: each task's stat and schedstat kept open between frames ---- */
+
+/*
+ * A thread that has not been on a CPU since the last look (its schedstat, all
+ * three figures, the same) has not changed its own state or name: what stat
+ * gave then still holds, and reading stat, the dearer file by far, is left
+ * out.  When no thread of the process has been on a CPU (its process CPU clock,
+ * one call for all its threads, the same), schedstat is left out too.  Not for
+ * long: another may have named a thread, or woken it (S to R, while it waits
+ * for a CPU), without it running, so stat is read again after this many looks
+ * (a second at 10 frames a second), and a process's main thread, whose parent
+ * may change, at every look.
+ */
+#define FOLLOW_STAT_SKIP_MAX 9
+
+/* One task's files, by its slot in the group's table, and what stat said at the last read. */
+struct follow_kept {
+	pid_t pid, tid;          /* the task they were opened for; 0: none */
+	int stat_fd, sched_fd;   /* -1: not open (schedstat: a kernel built without it) */
+	bool known;              /* state and name below are from a read of stat */
+	int skips;               /* looks since that read */
+	char state;
+	char name[PROGRAM_NAME_MAX];
+	unsigned long long sched[3];   /* schedstat then: time on a CPU, time waiting for one, times run */
+	int64_t process_ns;      /* a main thread's: its process's CPU clock at the last look, -1: none */
+};
+
+struct follow_files {
+	struct follow_kept task[PROGRAM_MAX_TASKS];
+};
+
+static void follow_kept_close(struct follow_kept *k)
+{
+	if (k->stat_fd >= 0)
+		close(k->stat_fd);
+	if (k->sched_fd >= 0)
+		close(k->sched_fd);
+	*k = (struct follow_kept){ .stat_fd = -1, .sched_fd = -1, .process_ns = -1 };
+}
+
+/* The files of t's slot, opened for t when they were another task's or none; NULL when they cannot be. */
+static struct follow_kept *follow_kept_for(struct program *p, const struct program_task *t)
+{
+	if (p->kept == NULL) {
+		p->kept = malloc(sizeof(*p->kept));
+		if (p->kept == NULL)
+			return NULL;
+		for (int i = 0; i < PROGRAM_MAX_TASKS; i++)
+			p->kept->task[i] = (struct follow_kept){ .stat_fd = -1, .sched_fd = -1, .process_ns = -1 };
+	}
+	struct follow_kept *k = &p->kept->task[t - p->tasks];
+	if (k->stat_fd >= 0 && k->tid == t->tid && k->pid == t->pid)
+		return k;
+	follow_kept_close(k);
+	k->stat_fd = follow_open(t->pid, t->tid, "stat");
+	if (k->stat_fd < 0)
+		return NULL;   /* gone, or no descriptor left: read the old way */
+	k->sched_fd = follow_open(t->pid, t->tid, "schedstat");
+	k->pid = t->pid;
+	k->tid = t->tid;
+	/* The threads' second reads of stat spread over the looks, not all at the same one. */
+	k->skips = (int)(k - p->kept->task) % (FOLLOW_STAT_SKIP_MAX + 1);
+	return k;
+}
+
+bool follow_look_still(struct program *p, const struct program_task *leader)
+{
+	struct timespec ts;
+	struct follow_kept *k = follow_kept_for(p, leader);
+	/* Linux's process CPU clock of a PID, as clock_getcpuclockid makes it (without its check, a second call). */
+	clockid_t clock = (clockid_t)((~(unsigned)leader->pid << 3) | 2);
+
+	if (k == NULL)
+		return false;
+	int64_t was = k->process_ns;
+	k->process_ns = clock_gettime(clock, &ts) == 0 ? (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec : -1;
+	return was >= 0 && k->process_ns == was;
+}
+
+/* Its schedstat's three figures; false when there is none (gone, or a kernel without it). */
+static bool follow_kept_sched(const struct follow_kept *k, unsigned long long sched[3])
+{
+	char buf[128];
+
+	return k->sched_fd >= 0 && follow_reread(k->sched_fd, buf, sizeof(buf)) &&
+	       sscanf(buf, "%llu %llu %llu", &sched[0], &sched[1], &sched[2]) == 3;
+}
+
+bool follow_look_task(struct program *p, struct program_task *t, bool still, char *state, char *name, size_t namelen)
+{
+	char buf[1024];
+	pid_t ppid;
+	int code;
+	unsigned long long sched[3] = { 0, 0, 0 };
+	struct follow_kept *k = follow_kept_for(p, t);
+
+	if (k == NULL)
+		return follow_read_task(t, state, name, namelen);
+	bool fresh = k->known && !t->leader && k->skips < FOLLOW_STAT_SKIP_MAX;
+	if (still && fresh) {
+		k->skips++;
+		*state = k->state;
+		strlcpy(name, k->name, namelen);
+		return true;
+	}
+	/* schedstat first: a run between the two reads shows at the next look. */
+	bool timed = follow_kept_sched(k, sched);
+	if (timed && sched[0] > t->cpu_ns)
+		t->cpu_ns = sched[0];
+	if (timed && fresh && memcmp(sched, k->sched, sizeof(sched)) == 0) {
+		k->skips++;
+		*state = k->state;
+		strlcpy(name, k->name, namelen);
+		return true;
+	}
+	/* A task reaped reads as gone (ESRCH), even when its TID has been given to another since. */
+	if (!follow_reread(k->stat_fd, buf, sizeof(buf)) || !follow_parse_stat(buf, state, &ppid, &code)) {
+		follow_kept_close(k);
+		return false;
+	}
+	if (t->leader)
+		t->ppid = ppid;
+	follow_stat_name(buf, name, namelen);
+	if (!k->known)
+		k->known = timed;   /* the first read: skips keeps its spread */
+	else
+		k->skips = 0;
+	k->state = *state;
+	strlcpy(k->name, name, sizeof(k->name));
+	memcpy(k->sched, sched, sizeof(sched));
+	return true;
+}
+
+void follow_look_forget(struct program *p, const struct program_task *t)
+{
+	if (p->kept != NULL)
+		follow_kept_close(&p->kept->task[t - p->tasks]);
+}
+
+void follow_look_free(struct program *p)
+{
+	if (p->kept == NULL)
+		return;
+	for (int i = 0; i < PROGRAM_MAX_TASKS; i++)
+		follow_kept_close(&p->kept->task[i]);
+	free(p->kept);
+	p->kept = NULL;
 }
 
 /* A process that is gone or a zombie: its status if it can be had (our child, or the zombie's exit code). */

@@ -96,6 +96,8 @@ struct program {
 	int partial_len[2];
 	char lines[PROGRAM_LINES][PROGRAM_LINE_MAX + 8];
 	int64_t nlines;
+	/* each task's stat and schedstat, open from one look to the next (program_follow.c) */
+	struct follow_files *kept;
 };
 
 struct program_set {
@@ -150,13 +152,28 @@ bool follow_read_task(struct program_task *t, char *state, char *name, size_t na
 bool follow_ids(pid_t tid, pid_t *tgid, pid_t *ppid);
 /* A task's CPU time, ns (schedstat, else stat's ticks); 0 when gone. */
 uint64_t follow_cpu_ns(pid_t pid, pid_t tid);
+/*
+ * follow_read_task for the front ends' looks (lock held): the task's stat and
+ * schedstat are opened once and read again at each look, as ptviz reads its
+ * own workers, instead of three files opened and closed for every task at
+ * every frame, and neither is read while they cannot have changed (still: no
+ * thread of its process has run since the last look; see program_follow.c).
+ * Falls back to follow_read_task when they cannot be kept open.
+ */
+bool follow_look_task(struct program *p, struct program_task *t, bool still, char *state, char *name, size_t namelen);
+/* Has no thread of the leader's process been on a CPU since the last look (its process CPU clock the same)? */
+bool follow_look_still(struct program *p, const struct program_task *leader);
+/* Closes what is kept open for a task that has ended (lock held). */
+void follow_look_forget(struct program *p, const struct program_task *t);
+/* Closes all the group keeps open and frees the table (program_watch_free, as the group is freed). */
+void follow_look_free(struct program *p);
 
 /* program_watch.c: --watch and the watch command */
 /* Reads each watched global in process t (a leader; lock held) and puts the values in pp. */
 void program_watch_read(struct program *p, struct program_task *t, struct program_process *pp);
 /* After exec: the process is another program; its executable and load address are looked for again. */
 void program_watch_forget(struct program_task *t);
-/* Frees what the group's watches keep. */
+/* Frees what the group's watches keep, and the files its looks keep open (follow_look_free). */
 void program_watch_free(struct program *p);
 
 /* program_output.c */

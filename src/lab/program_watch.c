@@ -168,6 +168,8 @@ void program_watch_free(struct program *p)
 	for (int i = 0; i < p->nwatch_exes; i++)
 		free(p->watch_exes[i]);
 	p->nwatch_exes = 0;
+	/* Called as the group is freed: the stat files its looks kept open go too. */
+	follow_look_free(p);
 }
 
 /* The group named, or the newest when none is; NULL with err set. */
