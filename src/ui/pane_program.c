@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../lab/program.h"
+#include "../view/program_rows.h"
 #include "panes.h"
 
 /* The process's watched globals on one row: "counter = 103 at 0x5636...", the same address in a forked child. */
@@ -22,8 +23,34 @@ static int program_watch_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	return y + 1;
 }
 
+/* Is this row (a process's when th is NULL) the selected one?  Drawn as a selected worker is: reversed, across. */
+static bool program_is_selected(const struct ui *ui, const struct program_view *v, const char *id)
+{
+	return selection_is_program(&ui->sel) && ui->sel.program == v->serial && strcmp(ui->sel.task, id) == 0;
+}
+
+/* The process's open files on one row: one table its threads share, or a forked child's own copy. */
+static int program_files_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
+                             const struct program_process *pp)
+{
+	char files[200], names[48];
+	const struct program_process *parent = program_parent(v, pp);
+
+	if (!pp->alive) {
+		ui_put(win, y, 6, w - 8, ui->role[ROLE_SECONDARY], "fd  its table went with it");
+		return y + 1;
+	}
+	program_files_text(pp, 0, files, sizeof(files));
+	program_thread_names(pp, true, names, sizeof(names));
+	ui_putf(win, y, 6, w - 8, ui->role[parent != NULL ? ROLE_PRIVATE : ROLE_SHARED], "fd %s  %s one table for %s%s%s%s",
+	        files[0] ? files : "none open", ui->g.dot, names, parent != NULL ? "; its own copy, made by fork from " : "",
+	        parent != NULL ? parent->id : "", parent != NULL ? "'s" : "");
+	return y + 1;
+}
+
 /* One process and its threads from row y; returns the next row. */
-static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_process *pp)
+static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
+                                const struct program_process *pp)
 {
 	char end[48] = "alive";
 
@@ -31,19 +58,61 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 		snprintf(end, sizeof(end), "%s%s", lab_signal_name(pp->signal), pp->sent_by_ptviz ? " (sent by ptviz)" : "");
 	else if (!pp->alive)
 		snprintf(end, sizeof(end), pp->status >= 0 ? "exit %d" : "ended", pp->status);
-	ui_putf(win, y++, 2, w - 4, ui->role[pp->alive ? ROLE_ALIVE : ROLE_DEAD],
-	        "%-7s pid %-7d ppid %-7d %c %-15s cpu %9.1f ms  %s%s%s", pp->id, (int)pp->pid, (int)pp->ppid, pp->state,
-	        pp->comm, (double)pp->cpu_ns / 1e6, end, pp->cause[0] ? " in " : "", pp->cause);
+	attr_t a = ui->role[pp->alive ? ROLE_ALIVE : ROLE_DEAD];
+	if (program_is_selected(ui, v, pp->id)) {
+		a = ui->role[ROLE_SELECTED];
+		ui_fill(win, y, 1, w - 2, a);
+	}
+	ui_putf(win, y++, 2, w - 4, a, "%-7s pid %-7d ppid %-7d %c %-15s cpu %9.1f ms  %s%s%s", pp->id, (int)pp->pid,
+	        (int)pp->ppid, pp->state, pp->comm, (double)pp->cpu_ns / 1e6, end, pp->cause[0] ? " in " : "", pp->cause);
 	if (pp->nwatch > 0 && y < h)
 		y = program_watch_row(ui, win, y, w, pp);
+	if (v->files && y < h)
+		y = program_files_row(ui, win, y, w, v, pp);
 	for (int j = 0; j < pp->nthreads && y < h; j++) {
 		const struct program_thread *th = &pp->threads[j];
-		enum ui_role role = th->paused ? ROLE_PAUSED : th->alive ? ROLE_NORMAL : ROLE_DEAD;
-		ui_putf(win, y++, 4, w - 6, ui->role[role], "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
+		attr_t ta = ui->role[th->paused ? ROLE_PAUSED : th->alive ? ROLE_NORMAL : ROLE_DEAD];
+		if (program_is_selected(ui, v, th->id)) {
+			ta = ui->role[ROLE_SELECTED];
+			ui_fill(win, y, 1, w - 2, ta);
+		}
+		ui_putf(win, y++, 4, w - 6, ta, "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
 		        th->state, th->name, (double)th->cpu_ns / 1e6,
 		        th->paused ? "held by ptviz" : th->alive ? "" : th->with_process ? "ended with its process" : "ended");
 	}
 	return y;
+}
+
+/* The rows a process takes: its own, its watched values, its files, its threads. */
+static int program_process_height(const struct program_view *v, const struct program_process *pp)
+{
+	return 1 + (pp->nwatch > 0) + v->files + pp->nthreads;
+}
+
+/*
+ * The first process to draw so that the selected row is in view: the rows before it scroll away
+ * (said on the first row), as a long list of workers does.
+ */
+static int program_first_shown(const struct ui *ui, const struct program_view *v, int room)
+{
+	int sel = -1, first = 0, used = 0;
+
+	for (int i = 0; i < v->nprocesses && sel < 0; i++) {
+		const struct program_process *pp = &v->processes[i];
+		if (program_is_selected(ui, v, pp->id))
+			sel = i;
+		for (int j = 0; j < pp->nthreads; j++)
+			sel = program_is_selected(ui, v, pp->threads[j].id) ? i : sel;
+	}
+	if (sel < 0)
+		return 0;
+	for (int i = sel; i >= 0; i--) {
+		used += program_process_height(v, &v->processes[i]);
+		if (used > room - (i > 0))
+			break;
+		first = i;
+	}
+	return first;
 }
 
 /* The newest output lines that fit between rows y and h. */
@@ -77,8 +146,12 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		if (v->opt.nwatch > 0 && y < p->h - 1 - shown)
 			ui_put(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE],
 			       "Watched values are read while the program runs, one process after another: not exact snapshots.");
-		for (int i = 0; i < v->nprocesses && y < p->h - 1 - shown; i++)
-			y = program_process_rows(ui, win, y, p->h - 1 - shown, p->w, &v->processes[i]);
+		int first = program_first_shown(ui, v, p->h - 1 - shown - y);
+		if (first > 0)
+			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%s %s-%s above (Up shows them)", ui->g.more_up,
+			        v->processes[0].id, v->processes[first - 1].id);
+		for (int i = first; i < v->nprocesses && y < p->h - 1 - shown; i++)
+			y = program_process_rows(ui, win, y, p->h - 1 - shown, p->w, v, &v->processes[i]);
 		if (v->unfollowed > 0 && y < p->h - 1)
 			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%lld more tasks counted, not followed (past %d)",
 			        (long long)v->unfollowed, PROGRAM_MAX_TASKS);
@@ -120,6 +193,6 @@ unsigned ui_program_events(struct ui *ui)
 
 const struct ui_pane_ops ui_program_ops = {
 	.name = "program",
-	.shows = UI_LAB,
+	.shows = UI_LAB | UI_SELECTION,
 	.draw = program_draw,
 };

@@ -182,8 +182,25 @@ void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x,
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */
 bool ui_selected(struct ui *ui, int *group, int *worker);
 void ui_select(struct ui *ui, int group, int worker);
-void ui_select_move(struct ui *ui, int dcol, int drow);
 void ui_order_groups(struct ui *ui);
+
+/* program_select.c: a program's process or thread as the selection (ptviz run) */
+struct ui_task {
+	char group[LAB_NAME_MAX + 1];
+	uint32_t serial;         /* the group's */
+	char id[LAB_ID_MAX];     /* "A2" or "A2.1" */
+	char process[LAB_ID_MAX];   /* the process it is or is in: "A2" */
+	bool thread;             /* a thread's row, not its process's */
+	pid_t pid, tid;
+	bool alive, paused, traced;
+	bool files;              /* its group's files are shown */
+};
+/* The selected program task, read now; false when a worker of ptviz's own (or nothing) is selected, or it is gone. */
+bool ui_task_selected(struct ui *ui, struct ui_task *t);
+/* Moves the selection across ptviz's groups and then the program groups (dcol), or within one (drow). */
+void ui_select_move(struct ui *ui, int dcol, int drow);
+/* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
+void ui_select_check(struct ui *ui);
 
 /* layout.c: every pane placed for the terminal's size; below UI_MIN_COLS x UI_MIN_ROWS, the too-small pane */
 #define UI_MIN_COLS 80
