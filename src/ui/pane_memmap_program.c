@@ -152,7 +152,7 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	}
 	int y = memmap_program_head(ui, v, &w, win, width);
 	int nrows = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
-	int lwid = width >= 100 ? 34 : 26;
+	int lwid = width >= 100 ? 34 : 24;
 	ui_put(win, y, 2, lwid, ui->role[ROLE_TITLE], "region");
 	ui_putf(win, y++, 3 + lwid, width - 5 - lwid, ui->role[ROLE_TITLE], "%-12s %7s %7s %7s  %s", "address", "size kB",
 	        "private", "shared", "seen by");

@@ -42,9 +42,12 @@ static int program_files_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	}
 	program_files_text(pp, 0, files, sizeof(files));
 	program_thread_names(pp, true, names, sizeof(names));
-	ui_putf(win, y, 6, w - 8, ui->role[parent != NULL ? ROLE_PRIVATE : ROLE_SHARED], "fd %s  %s one table for %s%s%s%s",
-	        files[0] ? files : "none open", ui->g.dot, names, parent != NULL ? "; its own copy, made by fork from " : "",
-	        parent != NULL ? parent->id : "", parent != NULL ? "'s" : "");
+	if (parent != NULL)
+		ui_putf(win, y, 6, w - 8, ui->role[ROLE_PRIVATE], "fd %s  %s a copy of %s's table, made by fork",
+		        files[0] ? files : "none open", ui->g.dot, parent->id);
+	else
+		ui_putf(win, y, 6, w - 8, ui->role[ROLE_SHARED], "fd %s  %s one table for %s", files[0] ? files : "none open",
+		        ui->g.dot, names);
 	return y + 1;
 }
 
@@ -125,6 +128,21 @@ static void program_output_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 		ui_put(win, y++, 2, w - 4, ui->role[ROLE_SECONDARY], v->output[i]);
 }
 
+/* On the bottom border: the selected task, and the keys that act on it. */
+static void program_selected_keys(struct ui *ui, WINDOW *win, int h, int w)
+{
+	struct ui_task t;
+	char line[200];
+
+	if (!ui_task_selected(ui, &t))
+		return;
+	snprintf(line, sizeof(line), " %s %s %s x segv %s K kill %s p %s %s m map %s o files ", t.id, t.thread ? "thread" : "process",
+	         ui->g.dot, ui->g.dot, ui->g.dot, t.paused ? "resume" : "pause", ui->g.dot, ui->g.dot);
+	int lw = ui_width(line);
+	if (lw < w - 4)
+		ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
+}
+
 static void program_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
@@ -162,6 +180,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		}
 		y += 1;
 	}
+	program_selected_keys(ui, win, p->h, p->w);
 	program_views_free(views, n);
 }
 

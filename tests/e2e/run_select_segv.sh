@@ -1,0 +1,30 @@
+#!/bin/bash
+# ptviz run: a thread of a program selected with the keys and sent SIGSEGV with x (the command a person
+# would type, inject segv A1.3): its process dies, with every thread, while the sibling process goes on.
+# A key with no meaning for a program's task says so.
+. "$(dirname "$0")/lib.sh"
+DIR=${2:?usage: $0 PTVIZ PROGRAMS_DIR}
+
+e2e_start run -- "$DIR/sleepers" 60
+wait_for 'A1\.3 +tid +[0-9]+ +[RS]'
+wait_for 'A2 +pid [0-9]+ +ppid [0-9]+ +[RS] sleepers'
+e2e_collect
+A2=$(cap | grep -oE 'A2 +pid [0-9]+' | grep -oE '[0-9]+$')
+wait_for 'A1 process · x segv'
+keys Down Down Down
+wait_for 'A1\.3 thread · x segv'
+keys e
+wait_for "e: a program's code is its own"
+keys x
+wait_for 'segfault: A1\.3 \(thread of A1, pid [0-9]+\) writes through NULL\?'
+keys y
+wait_for ':inject segv A1\.3'
+wait_for 'A1 +pid [0-9]+ .*SIGSEGV \(sent by ptviz\) in A1\.3'
+wait_for 'A1\.2 +tid +[0-9]+ +- .*ended with its process'
+cap | grep -Eq "A2 +pid $A2 .*alive" || fail "A2 should go on after A1's SIGSEGV"
+# Tab goes on to the next group; with one program, back to its first row.
+keys Tab Down Down Down Down
+wait_for 'A2 process · x segv'
+keys q
+all_gone "after q" "$PID" $WORKERS
+exit 0
