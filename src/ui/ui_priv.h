@@ -202,6 +202,9 @@ void ui_select_move(struct ui *ui, int dcol, int drow);
 /* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
 void ui_select_check(struct ui *ui);
 
+/* pane_big_program.c: presenter mode's picture of the program groups, on a window w by h */
+void ui_big_programs(struct ui *ui, WINDOW *win, int w, int h);
+
 /* layout.c: every pane placed for the terminal's size; below UI_MIN_COLS x UI_MIN_ROWS, the too-small pane */
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
