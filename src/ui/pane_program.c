@@ -51,6 +51,30 @@ static int program_files_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	return y + 1;
 }
 
+/*
+ * A thread's share of a CPU over the last seconds, as the groups' charts draw a worker's: a cell
+ * each half second, the newest on the right, then the newest share; only where the row has room.
+ */
+static void program_cpu_chart(struct ui *ui, WINDOW *win, int y, int x, int right, const struct trend_series *s,
+                              attr_t a)
+{
+	char share[16];
+	double now = 0;
+	int cells = right - x - 6;
+
+	if (s == NULL || cells < 8)
+		return;
+	cells = cells > 30 ? 30 : cells;
+	int have = trend_count(s) < cells ? trend_count(s) : cells;
+	for (int i = 0; i < have; i++)
+		ui_put(win, y, x + cells - 1 - i, 1, a == ui->role[ROLE_SELECTED] ? a : ui->role[ROLE_FIGURE],
+		       ui_cpu_glyph(ui, trend_cell(s, i)));
+	if (trend_now(s, &now)) {
+		ui_percent(now, share, sizeof(share));
+		ui_put(win, y, x + cells + 1, right - x - cells - 1, a, share);
+	}
+}
+
 /* One process and its threads from row y; returns the next row. */
 static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
                                 const struct program_process *pp)
@@ -79,9 +103,12 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 			ta = ui->role[ROLE_SELECTED];
 			ui_fill(win, y, 1, w - 2, ta);
 		}
-		ui_putf(win, y++, 4, w - 6, ta, "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
-		        th->state, th->name, (double)th->cpu_ns / 1e6,
-		        th->paused ? "held by ptviz" : th->alive ? "" : th->with_process ? "ended with its process" : "ended");
+		int tw = ui_putf(win, y, 4, w - 6, ta, "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
+		                 th->state, th->name, (double)th->cpu_ns / 1e6,
+		                 th->paused ? "held by ptviz" : th->alive ? "" : th->with_process ? "ended with its process" : "ended");
+		if (th->alive)
+			program_cpu_chart(ui, win, y, 4 + tw + 1, w - 2, program_trend_cpu(&ui->program_trend, v->serial, th->id), ta);
+		y++;
 	}
 	return y;
 }

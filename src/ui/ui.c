@@ -6,6 +6,7 @@
 
 #include <bsd/string.h>
 
+#include "../lab/program.h"
 #include "../view/story.h"
 #include "ui_priv.h"
 
@@ -115,6 +116,12 @@ static void ui_seen(void *ctx, const struct lab *lab)
 	struct ui *ui = ctx;
 
 	trend_update(&ui->trend, lab);
+	if (program_count(ui->lab) > 0) {
+		struct program_view *views;
+		int n = program_views(ui->lab, &views);
+		program_trend_update(&ui->program_trend, views, n, lab_now(lab));
+		program_views_free(views, n);
+	}
 	life_update(&ui->life, lab, lab_now(lab));
 	ui_select_check(ui);
 	ui->changed |= UI_LAB;
@@ -143,6 +150,7 @@ void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt)
 void ui_free(struct ui *ui)
 {
 	trend_free(&ui->trend);
+	program_trend_free(&ui->program_trend);
 	life_free(&ui->life);
 }
 

@@ -14,6 +14,7 @@
 #include "../view/selection.h"
 #include "../view/lifecycle.h"
 #include "../view/trend.h"
+#include "../view/program_trend.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */
@@ -149,6 +150,7 @@ struct ui {
 	struct selection sel;      /* the selected worker, by serial */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
+	struct program_trend program_trend;   /* each program thread's CPU share: its chart's history */
 	struct life life;          /* each worker's running, ready and blocked shares: the lifecycle strips */
 	struct ui_log log;
 

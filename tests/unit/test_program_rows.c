@@ -1,4 +1,4 @@
-/* A program's rows as the keys move through them, its files in words, and its process's map named for its tasks. */
+/* A program's rows as the keys move through them, its files in words, its process's map named for its tasks, its threads' CPU histories. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include "../../src/view/memmap_program.h"
 #include "../../src/view/program_rows.h"
+#include "../../src/view/program_trend.h"
 
 static struct program_thread threads1[3], threads2[1];
 static struct program_process procs[2];
@@ -149,6 +150,26 @@ static void test_map_words(void **state)
 	assert_string_equal(text, "private memory <- counter");
 }
 
+/* A thread's CPU history: its share of a CPU per half second, kept by name; a group gone takes its histories. */
+static void test_cpu_history(void **state)
+{
+	struct program_trend pt = { 0 };
+	double share = 0;
+	(void)state;
+	threads1[1].cpu_ns = 0;
+	program_trend_update(&pt, &view, 1, 10.0);
+	threads1[1].cpu_ns = 250000000;   /* a quarter second of CPU in half a second */
+	program_trend_update(&pt, &view, 1, 10.5);
+	const struct trend_series *s = program_trend_cpu(&pt, 7, "A1.2");
+	assert_non_null(s);
+	assert_true(trend_now(s, &share));
+	assert_true(share > 0.49 && share < 0.51);
+	assert_null(program_trend_cpu(&pt, 7, "A1.9"));
+	program_trend_update(&pt, NULL, 0, 11.0);
+	assert_null(program_trend_cpu(&pt, 7, "A1.2"));
+	program_trend_free(&pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup(test_task_and_parent, setup),
 		cmocka_unit_test_setup(test_files_text, setup),
 		cmocka_unit_test_setup(test_map_words, setup),
+		cmocka_unit_test_setup(test_cpu_history, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
