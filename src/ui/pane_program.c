@@ -90,6 +90,8 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 		a = ui->role[ROLE_SELECTED];
 		ui_fill(win, y, 1, w - 2, a);
 	}
+	int row = program_row_find(v, pp->id);
+	ui_hit_add(ui, HIT_TASK, win, y, 1, w - 2, (int)v->serial, row);
 	ui_putf(win, y++, 2, w - 4, a, "%-7s pid %-7d ppid %-7d %c %-15s cpu %9.1f ms  %s%s%s", pp->id, (int)pp->pid,
 	        (int)pp->ppid, pp->state, pp->comm, (double)pp->cpu_ns / 1e6, end, pp->cause[0] ? " in " : "", pp->cause);
 	if (pp->nwatch > 0 && y < h)
@@ -103,6 +105,7 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 			ta = ui->role[ROLE_SELECTED];
 			ui_fill(win, y, 1, w - 2, ta);
 		}
+		ui_hit_add(ui, HIT_TASK, win, y, 1, w - 2, (int)v->serial, row + 1 + j);
 		int tw = ui_putf(win, y, 4, w - 6, ta, "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
 		                 th->state, th->name, (double)th->cpu_ns / 1e6,
 		                 th->paused ? "held by ptviz" : th->alive ? "" : th->with_process ? "ended with its process" : "ended");

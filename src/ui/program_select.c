@@ -26,7 +26,9 @@ static bool program_task_of(const struct ui *ui, const struct program_view *view
 	t->pid = pp->pid;
 	t->tid = th != NULL ? th->tid : pp->pid;
 	t->alive = th != NULL ? th->alive : pp->alive;
-	t->paused = th != NULL ? th->paused : pp->state == 'T';
+	/* Held by ptviz, or stopped with its whole process (T; t while traced): p lets it go. */
+	char state = th != NULL ? th->state : pp->state;
+	t->paused = (th != NULL && th->paused) || state == 'T' || state == 't';
 	t->traced = v->traced;
 	t->files = v->files;
 	return true;
@@ -87,6 +89,20 @@ void ui_select_move(struct ui *ui, int dcol, int drow)
 		program_select_column(ui, views, n, col, wi + drow < 0 ? 0 : wi + drow);
 	else if (program_row_move(&views[col - ui->norder], ui->sel.task, drow, id, sizeof(id))) {
 		selection_set_program(&ui->sel, ui->sel.program, id);
+		ui->changed |= UI_SELECTION;
+	}
+	program_views_free(views, n);
+}
+
+void ui_select_task_row(struct ui *ui, uint32_t group, int row)
+{
+	struct program_view *views;
+	struct program_row rows[PROGRAM_MAX_TASKS * 2];
+	int n = program_views(ui->lab, &views);
+	const struct program_view *v = program_view_by_serial(views, n, group);
+
+	if (v != NULL && row >= 0 && row < program_rows(v, rows, (int)(sizeof(rows) / sizeof(rows[0])))) {
+		selection_set_program(&ui->sel, group, program_row_id(v, rows[row]));
 		ui->changed |= UI_SELECTION;
 	}
 	program_views_free(views, n);

@@ -104,12 +104,12 @@ struct ui_pane {
 };
 
 /* A place on the screen a click can mean something. */
-enum ui_hit_kind { HIT_WORKER, HIT_KEY };
+enum ui_hit_kind { HIT_WORKER, HIT_KEY, HIT_TASK };
 struct ui_hit {
 	enum ui_hit_kind kind;
 	enum ui_pane_id pane;  /* the pane that drew it */
 	int y, x, w;       /* screen coordinates */
-	int group, worker; /* HIT_WORKER: lab group index and worker index */
+	int group, worker; /* HIT_WORKER: lab group index and worker index; HIT_TASK: program group serial and row */
 	int binding;       /* HIT_KEY: index in the key table */
 };
 #define UI_HITS_MAX 2048
@@ -201,6 +201,8 @@ struct ui_task {
 bool ui_task_selected(struct ui *ui, struct ui_task *t);
 /* Moves the selection across ptviz's groups and then the program groups (dcol), or within one (drow). */
 void ui_select_move(struct ui *ui, int dcol, int drow);
+/* A click on a program's row: the group by its serial, the row as program_rows() lists them. */
+void ui_select_task_row(struct ui *ui, uint32_t group, int row);
 /* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
 void ui_select_check(struct ui *ui);
 

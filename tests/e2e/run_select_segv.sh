@@ -1,7 +1,7 @@
 #!/bin/bash
 # ptviz run: a thread of a program selected with the keys and sent SIGSEGV with x (the command a person
 # would type, inject segv A1.3): its process dies, with every thread, while the sibling process goes on.
-# A key with no meaning for a program's task says so.
+# A key with no meaning for a program's task says so; a click selects a row, and p pauses and resumes it.
 . "$(dirname "$0")/lib.sh"
 DIR=${2:?usage: $0 PTVIZ PROGRAMS_DIR}
 
@@ -25,6 +25,17 @@ cap | grep -Eq "A2 +pid $A2 .*alive" || fail "A2 should go on after A1's SIGSEGV
 # Tab goes on to the next group; with one program, back to its first row.
 keys Tab Down Down Down Down
 wait_for 'A2 process · x segv'
+# A click on a row selects it; p pauses what is selected (the main thread: its whole process), p again resumes.
+set -- $(where 'A2.1 ')
+[ $# = 2 ] || fail "A2.1 is not on screen"
+click "$1" "$2"
+wait_for 'selected A2\.1'
+keys p
+wait_for ':pause A2\.1'
+wait_for "A2 +pid $A2 +ppid [0-9]+ +[Tt] "   # t: stopped while traced
+keys p
+wait_for ':resume A2\.1'
+wait_for "A2 +pid $A2 +ppid [0-9]+ +[RS] "
 keys q
 all_gone "after q" "$PID" $WORKERS
 exit 0
