@@ -77,7 +77,7 @@ void memmap_program_reread(struct ui *ui, struct memmap_view *v)
 static int memmap_program_head(struct ui *ui, const struct memmap_view *v, const struct memmap_program *w,
                                WINDOW *win, int width)
 {
-	char names[48], unplaced[128], line[320];
+	char names[48], unplaced[128];
 	int y = 1, iw = width - 4;
 	const char *par = w->parent != NULL ? w->parent->id : "its parent";
 
@@ -102,9 +102,14 @@ static int memmap_program_head(struct ui *ui, const struct memmap_view *v, const
 	             w->parent != NULL ? cow_alt : own_alt);
 	memmap_program_unplaced(w, unplaced, sizeof(unplaced));
 	if (unplaced[0] != '\0') {
-		snprintf(line, sizeof(line), "stack not placed for %s: it ran as /proc was read, and only a waiting thread's stack "
-		         "pointer shows (p holds it)", unplaced);
-		ui_put(win, y++, 2, iw, ui->role[ROLE_NOTE], line);
+		char alt[3][320];
+		snprintf(alt[0], sizeof(alt[0]), "stack not placed for %s: a running thread shows no stack pointer in /proc; "
+		         "p holds it, then it shows", unplaced);
+		snprintf(alt[1], sizeof(alt[1]), "stack not placed for %s: running, no stack pointer in /proc (p holds it)",
+		         unplaced);
+		snprintf(alt[2], sizeof(alt[2]), "stack not placed for %s (running; p holds it)", unplaced);
+		const char *const alts[] = { alt[0], alt[1], alt[2], NULL };
+		ui_put_first_cut(ui, win, y++, 2, iw, ui->role[ROLE_NOTE], alts);
 	} else
 		ui_putf(win, y++, 2, iw, ui->role[ROLE_SECONDARY], "each thread's stack is in it: %s", names);
 	return y;

@@ -58,8 +58,8 @@ void memmap_program_label(const struct memmap_program *w, const struct memmap_re
 		snprintf(buf, len, r->path[0] == '/' ? "shared file %.60s" : "shared memory (anonymous)", base);
 	else if (r->kind == MEMMAP_OTHER)
 		snprintf(buf, len, "file %.60s", base);
-	else if (unplaced[0] != '\0' && memmap_program_stack_shape(w, r))
-		snprintf(buf, len, "a thread's stack, not placed");
+	else if (memmap_program_stack_shape(w, r))
+		snprintf(buf, len, unplaced[0] != '\0' ? "a thread's stack, not placed" : "an ended thread's stack?");
 	else
 		strlcpy(buf, memmap_kind_name(r->kind), len);
 	for (int i = 0; i < w->pp->nwatch; i++) {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # ptviz run: a thread of a program selected with the keys and sent SIGSEGV with x (the command a person
-# would type, inject segv A1.3): its process dies, with every thread, while the sibling process goes on.
+# would type, inject segv A1.3): its process dies (its map first: each thread's stack in it), with every thread, while the sibling process goes on.
 # A key with no meaning for a program's task says so; a click selects a row, and p pauses and resumes it.
 . "$(dirname "$0")/lib.sh"
 DIR=${2:?usage: $0 PTVIZ PROGRAMS_DIR}
@@ -13,6 +13,14 @@ A2=$(cap | grep -oE 'A2 +pid [0-9]+' | grep -oE '[0-9]+$')
 wait_for 'A1 process · x segv'
 keys Down Down Down
 wait_for 'A1\.3 thread · x segv'
+# The thread's process's map: one address space, each sleeping thread's stack placed in it.
+keys m
+wait_for 'MEMORY MAP · A1, pid [0-9]+, one address space for A1\.1-A1\.3'
+map_find 'stack of A1\.3 '
+map_find 'stack of A1\.2 '
+map_find 'stack of A1\.1 \(main\)'
+keys Escape
+wait_for 'PROGRAM A '
 keys e
 wait_for "e: a program's code is its own"
 keys x
