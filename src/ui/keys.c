@@ -130,9 +130,9 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 	const struct lab_worker *w;
 	const struct lab_group *g;
 	struct ui_task task;
-	bool lose = b->asks != NULL && (keys_alive(ui) > 0 || program_count(ui->lab) > 0);
-	if (lose && strstr(b->asks, "%W") != NULL && selection_is_program(&ui->sel))
-		lose = ui_task_selected(ui, &task) && task.alive;
+	bool lose = b->asks != NULL && keys_alive(ui) > 0;
+	if (b->asks != NULL && strstr(b->asks, "%W") != NULL && selection_is_program(&ui->sel))
+		lose = ui_task_selected(ui, &task) && task.alive;   /* a program's task: whether it is alive */
 	else if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
 		lose = w->alive;
 	if (lose) {
@@ -220,7 +220,7 @@ static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
 	if (!keys_have_workers(ui))
 		return UI_HANDLED;
 	struct ui_task t;
-	if (selection_is_program(&ui->sel) ? !keys_task(ui, b, &t) : false)
+	if (selection_is_program(&ui->sel) && !keys_task(ui, b, &t))
 		return UI_HANDLED;
 	if (!selection_is_program(&ui->sel) && !ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);

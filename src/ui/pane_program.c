@@ -159,15 +159,19 @@ static void program_output_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 }
 
 /* On the bottom border: the selected task, and the keys that act on it. */
-static void program_selected_keys(struct ui *ui, WINDOW *win, int h, int w)
+static void program_selected_keys(struct ui *ui, WINDOW *win, int h, int w, const struct program_view *views, int n)
 {
-	struct ui_task t;
+	const struct program_view *v = program_view_by_serial(views, n, ui->sel.program);
+	const struct program_process *pp;
+	const struct program_thread *th;
 	char line[200];
 
-	if (!ui_task_selected(ui, &t))
+	if (!selection_is_program(&ui->sel) || v == NULL || !program_row_task(v, ui->sel.task, &pp, &th))
 		return;
-	snprintf(line, sizeof(line), " %s %s %s x segv %s K kill %s p %s %s m map %s o files ", t.id, t.thread ? "thread" : "process",
-	         ui->g.dot, ui->g.dot, ui->g.dot, t.paused ? "resume" : "pause", ui->g.dot, ui->g.dot);
+	bool paused = program_row_paused(pp, th);
+	snprintf(line, sizeof(line), " %s %s %s x segv %s K kill %s p %s %s m map %s o files ", ui->sel.task,
+	         th != NULL ? "thread" : "process", ui->g.dot, ui->g.dot, ui->g.dot, paused ? "resume" : "pause", ui->g.dot,
+	         ui->g.dot);
 	int lw = ui_width(line);
 	if (lw < w - 4)
 		ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
@@ -210,7 +214,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		}
 		y += 1;
 	}
-	program_selected_keys(ui, win, p->h, p->w);
+	program_selected_keys(ui, win, p->h, p->w, views, n);
 	program_views_free(views, n);
 }
 

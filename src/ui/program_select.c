@@ -26,9 +26,7 @@ static bool program_task_of(const struct ui *ui, const struct program_view *view
 	t->pid = pp->pid;
 	t->tid = th != NULL ? th->tid : pp->pid;
 	t->alive = th != NULL ? th->alive : pp->alive;
-	/* Held by ptviz, or stopped with its whole process (T; t while traced): p lets it go. */
-	char state = th != NULL ? th->state : pp->state;
-	t->paused = (th != NULL && th->paused) || state == 'T' || state == 't';
+	t->paused = program_row_paused(pp, th);   /* p lets it go */
 	t->traced = v->traced;
 	t->files = v->files;
 	return true;

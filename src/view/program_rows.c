@@ -87,6 +87,13 @@ bool program_row_move(const struct program_view *v, const char *id, int drow, ch
 	return true;
 }
 
+bool program_row_paused(const struct program_process *pp, const struct program_thread *th)
+{
+	char state = th != NULL ? th->state : pp->state;
+
+	return (th != NULL && th->paused) || state == 'T' || state == 't';
+}
+
 const struct program_process *program_parent(const struct program_view *v, const struct program_process *pp)
 {
 	for (int i = 0; i < v->nprocesses; i++) {

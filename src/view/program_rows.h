@@ -34,6 +34,8 @@ bool program_row_task(const struct program_view *v, const char *id, const struct
  */
 bool program_row_move(const struct program_view *v, const char *id, int drow, char *out, size_t len);
 
+/* Is the row held or stopped, so that resume lets it go?  Held by ptviz, or stopped with its process (T; t while traced). */
+bool program_row_paused(const struct program_process *pp, const struct program_thread *th);
 /* The process pp was forked from, when it is in the same group (and so began as its copy); NULL otherwise. */
 const struct program_process *program_parent(const struct program_view *v, const struct program_process *pp);
 /* The process's threads as a range of names: "A1.1-A1.3", or "A1.1" alone; only live ones when alive. */

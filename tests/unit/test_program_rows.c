@@ -100,6 +100,12 @@ static void test_task_and_parent(void **state)
 	program_thread_names(&procs[0], true, names, sizeof(names));
 	assert_string_equal(names, "A1.1 A1.2");
 	assert_ptr_equal(program_view_by_serial(&view, 1, 7), &view);
+	threads1[1].state = 'S';
+	assert_false(program_row_paused(&procs[0], &threads1[1]));
+	threads1[1].paused = true;
+	assert_true(program_row_paused(&procs[0], &threads1[1]));
+	procs[1].state = 't';   /* stopped while traced */
+	assert_true(program_row_paused(&procs[1], NULL));
 	assert_null(program_view_by_serial(&view, 1, 8));
 }
 
