@@ -200,8 +200,9 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 			       "Watched values are read while the program runs, one process after another: not exact snapshots.");
 		int first = program_first_shown(ui, v, p->h - 1 - shown - y);
 		if (first > 0)
-			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%s %s-%s above (Up shows them)", ui->g.more_up,
-			        v->processes[0].id, v->processes[first - 1].id);
+			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%s %s%s%s above (Up shows %s)", ui->g.more_up,
+			        v->processes[0].id, first > 1 ? "-" : "", first > 1 ? v->processes[first - 1].id : "",
+			        first > 1 ? "them" : "it");
 		for (int i = first; i < v->nprocesses && y < p->h - 1 - shown; i++)
 			y = program_process_rows(ui, win, y, p->h - 1 - shown, p->w, v, &v->processes[i]);
 		if (v->unfollowed > 0 && y < p->h - 1)
