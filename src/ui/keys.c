@@ -4,7 +4,6 @@
 
 #include <bsd/string.h>
 
-#include "../lab/program.h"
 #include "command.h"
 #include "keys.h"
 #include "lesson_play.h"
@@ -12,11 +11,9 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-/* False, with the reason logged, when the lab has no worker at all (nor a program's task). */
+/* False, with the reason logged, when the lab has no worker at all. */
 static bool keys_have_workers(struct ui *ui)
 {
-	if (program_count(ui->lab) > 0)
-		return true;
 	for (int i = 0; i < lab_ngroups(ui->lab); i++) {
 		if (lab_group_at(ui->lab, i)->nworkers > 0)
 			return true;
@@ -217,10 +214,10 @@ static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
 		ui_overlay(ui, PANE_COUNT);
 		return UI_HANDLED;
 	}
-	if (!keys_have_workers(ui))
-		return UI_HANDLED;
 	struct ui_task t;
 	if (selection_is_program(&ui->sel) && !keys_task(ui, b, &t))
+		return UI_HANDLED;
+	if (!selection_is_program(&ui->sel) && !keys_have_workers(ui))
 		return UI_HANDLED;
 	if (!selection_is_program(&ui->sel) && !ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
