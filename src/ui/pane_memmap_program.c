@@ -44,7 +44,7 @@ static void memmap_program_place(struct memmap_view *v, const struct program_pro
 }
 
 /* Whose map, from the program's newest view: false when the process is no longer in it. */
-static bool memmap_program_whose(struct memmap_view *v, const struct program_view *views, int n,
+static bool memmap_program_whose(struct ui *ui, struct memmap_view *v, const struct program_view *views, int n,
                                  struct memmap_program *w)
 {
 	const struct program_view *g = program_view_by_serial(views, n, v->program);
@@ -54,7 +54,12 @@ static bool memmap_program_whose(struct memmap_view *v, const struct program_vie
 	if (g == NULL || !program_row_task(g, v->worker, &w->pp, &th))
 		return false;
 	w->v = g;
+	/* After exec the process has a new address space: nothing in it is a copy of its parent's. */
 	w->parent = program_parent(g, w->pp);
+	if (ui_program_execed(ui, v->program, v->worker)) {
+		w->exec_parent = w->parent;
+		w->parent = NULL;
+	}
 	w->map = &v->map;
 	memmap_program_place(v, w->pp, w);
 	return true;
@@ -68,7 +73,7 @@ void memmap_program_reread(struct ui *ui, struct memmap_view *v)
 
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
-	if (memmap_program_whose(v, views, n, &w) && w.pp->alive)
+	if (memmap_program_whose(ui, v, views, n, &w) && w.pp->alive)
 		memmap_program_read(&w, &v->map);
 	program_views_free(views, n);
 }
@@ -82,8 +87,10 @@ static int memmap_program_head(struct ui *ui, const struct memmap_view *v, const
 	const char *par = w->parent != NULL ? w->parent->id : "its parent";
 
 	program_thread_names(w->pp, true, names, sizeof(names));
-	ui_putf(win, 0, 2, iw, ui->role[ROLE_TITLE], " MEMORY MAP %s %s, pid %d, one address space for %s%s%s ", ui->g.dot,
-	        w->pp->id, (int)v->pid, names, w->parent != NULL ? ", forked from " : "", w->parent != NULL ? par : "");
+	const struct program_process *from = w->parent != NULL ? w->parent : w->exec_parent;
+	ui_putf(win, 0, 2, iw, ui->role[ROLE_TITLE], " MEMORY MAP %s %s, pid %d, one address space for %s%s%s%s ", ui->g.dot,
+	        w->pp->id, (int)v->pid, names, from != NULL ? ", forked from " : "", from != NULL ? from->id : "",
+	        w->exec_parent != NULL ? ", then ran exec: all new" : "");
 	ui_putf(win, y++, 2, iw, ui->role[ROLE_NORMAL], "in memory %lu kB: private %lu kB, shared %lu kB  (from /proc/%d/smaps)",
 	        v->map.rss, v->map.private_kb, v->map.shared_kb, (int)v->pid);
 	char cow[3][200];
@@ -147,7 +154,7 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 		memmap_program_reread(ui, v);
 	ui_box(ui, win, 0, 0, h, width);
 	int n = program_views(ui->lab, &views);
-	if (!memmap_program_whose(v, views, n, &w) || v->map.n == 0) {
+	if (!memmap_program_whose(ui, v, views, n, &w) || v->map.n == 0) {
 		ui_putf(win, 0, 2, width - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
 		ui_putf(win, 2, 2, width - 4, ui->role[ROLE_ERROR], "process %s (pid %d) cannot be read (%s): it has ended, "
 		        "nothing left to map", v->worker, (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));

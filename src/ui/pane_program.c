@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "../lab/program.h"
 #include "../view/program_rows.h"
 #include "panes.h"
@@ -231,6 +233,11 @@ unsigned ui_program_events(struct ui *ui)
 			ui_log(ui, ROLE_NOTE, "%s", ev.text);
 		else if (ev.kind == PROGRAM_EVENT_EXEC)
 			ui_log(ui, ROLE_NORMAL, "%s (pid %d) ran exec: now %s", ev.id, (int)ev.pid, ev.comm);
+		if (ev.kind == PROGRAM_EVENT_EXEC && ui->nexeced < (int)(sizeof(ui->execed) / sizeof(ui->execed[0])) &&
+		    !ui_program_execed(ui, ev.group_serial, ev.id)) {
+			ui->execed[ui->nexeced].group = ev.group_serial;
+			strlcpy(ui->execed[ui->nexeced++].id, ev.id, sizeof(ui->execed[0].id));
+		}
 		else if (ev.kind == PROGRAM_EVENT_START && ev.process)
 			ui_log(ui, ROLE_ALIVE, "%s started: process pid %d, parent %d", ev.id, (int)ev.pid, (int)ev.ppid);
 		else if (ev.kind == PROGRAM_EVENT_END && ev.process && ev.signal)

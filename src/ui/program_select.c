@@ -106,6 +106,15 @@ void ui_select_task_row(struct ui *ui, uint32_t group, int row)
 	program_views_free(views, n);
 }
 
+bool ui_program_execed(const struct ui *ui, uint32_t group, const char *id)
+{
+	for (int i = 0; i < ui->nexeced; i++) {
+		if (ui->execed[i].group == group && strcmp(ui->execed[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
 void ui_select_check(struct ui *ui)
 {
 	int gi, wi;

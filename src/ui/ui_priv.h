@@ -10,6 +10,7 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
+#include "../lab/program.h"
 #include "../view/frames.h"
 #include "../view/selection.h"
 #include "../view/lifecycle.h"
@@ -151,6 +152,9 @@ struct ui {
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
 	struct program_trend program_trend;   /* each program thread's CPU share: its chart's history */
+	/* A program's processes that ran exec after fork: no longer copies of their parent's memory. */
+	struct { uint32_t group; char id[LAB_ID_MAX]; } execed[PROGRAM_MAX_GROUPS * PROGRAM_MAX_TASKS];
+	int nexeced;
 	struct life life;          /* each worker's running, ready and blocked shares: the lifecycle strips */
 	struct ui_log log;
 
@@ -203,6 +207,8 @@ bool ui_task_selected(struct ui *ui, struct ui_task *t);
 void ui_select_move(struct ui *ui, int dcol, int drow);
 /* A click on a program's row: the group by its serial, the row as program_rows() lists them. */
 void ui_select_task_row(struct ui *ui, uint32_t group, int row);
+/* Did the program group's process id run exec (so that its memory is its own, not a copy of its parent's)? */
+bool ui_program_execed(const struct ui *ui, uint32_t group, const char *id);
 /* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
 void ui_select_check(struct ui *ui);
 

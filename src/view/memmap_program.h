@@ -13,7 +13,8 @@
 struct memmap_program {
 	const struct program_view *v;
 	const struct program_process *pp;
-	const struct program_process *parent;   /* the process it was forked from, in the group; NULL: none */
+	const struct program_process *parent;   /* the process it was forked from, in the group; NULL: none, or ... */
+	const struct program_process *exec_parent;   /* ... it ran exec since: a new address space, no copy of this one's */
 	const struct memmap *map;   /* the map read, where a region's neighbour is looked at; NULL: none */
 	int nstacks;
 	uintptr_t stack[PROGRAM_MAX_TASKS];     /* an address in each placed thread's stack */
