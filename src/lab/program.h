@@ -180,4 +180,14 @@ void program_end_all(struct lab *lab, bool keep);
 /* For lab_free: ends every group as its options say and frees what is kept. */
 void program_set_free(struct lab *lab);
 
+/* ---- program_look.c: what the screen reads of a process beyond its tasks ---- */
+
+/*
+ * An address in the stack of thread tid of process pid: for the main thread
+ * where the kernel set its stack up (stat's startstack); for another, its
+ * stack pointer from /proc/PID/task/TID/syscall, which the kernel gives only
+ * while the thread waits or is stopped.  False while it runs, or when it is gone.
+ */
+bool program_stack_pointer(pid_t pid, pid_t tid, bool main_thread, uintptr_t *sp);
+
 #endif

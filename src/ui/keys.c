@@ -47,6 +47,31 @@ static bool keys_selected(struct ui *ui, const struct ui_binding *b, const struc
 	return true;
 }
 
+/* The selected program task, or false with what to do logged. */
+static bool keys_task(struct ui *ui, const struct ui_binding *b, struct ui_task *t)
+{
+	if (ui_task_selected(ui, t))
+		return true;
+	ui_log(ui, ROLE_ERROR, "%s: select a process or thread first (arrow keys, h j k l or Tab)", b->name);
+	return false;
+}
+
+/* A worker's name or description, or a program task's ("A2.1 (thread of A2, pid 1234)"). */
+static void keys_name(const struct ui_task *t, const struct lab_worker *w, const struct lab_group *g, bool described,
+                      char *part, size_t len)
+{
+	if (!described)
+		strlcpy(part, t != NULL ? t->id : w->id, len);
+	else if (t != NULL && t->thread)
+		snprintf(part, len, "%s (thread of %s, pid %d)", t->id, t->process, (int)t->pid);
+	else if (t != NULL)
+		snprintf(part, len, "%s (process, pid %d)", t->id, (int)t->pid);
+	else if (g->kind == LAB_THREADS)
+		snprintf(part, len, "%s (thread of pid %d)", w->id, (int)w->pid);
+	else
+		snprintf(part, len, "%s (process, pid %d)", w->id, (int)w->pid);
+}
+
 /*
  * Fills format out, "%w" standing for the selected worker's name, "%W" for it described
  * ("T3 (thread of pid 1234)") and "%N" for how many workers are alive.  False, with the
@@ -56,20 +81,21 @@ static bool keys_fill(struct ui *ui, const struct ui_binding *b, const char *for
 {
 	const struct lab_worker *w = NULL;
 	const struct lab_group *g = NULL;
+	struct ui_task task, *t = NULL;
 	size_t o = 0;
 
 	if (strstr(format, "%w") != NULL || strstr(format, "%W") != NULL) {
-		if (!keys_selected(ui, b, &w, &g))
+		if (selection_is_program(&ui->sel) && !keys_task(ui, b, &task))
+			return false;
+		if (selection_is_program(&ui->sel))
+			t = &task;
+		else if (!keys_selected(ui, b, &w, &g))
 			return false;
 	}
 	for (const char *p = format; *p != '\0' && o + 1 < len; p++) {
 		char part[96];
-		if (p[0] == '%' && p[1] == 'w')
-			strlcpy(part, w->id, sizeof(part));
-		else if (p[0] == '%' && p[1] == 'W' && g->kind == LAB_THREADS)
-			snprintf(part, sizeof(part), "%s (thread of pid %d)", w->id, (int)w->pid);
-		else if (p[0] == '%' && p[1] == 'W')
-			snprintf(part, sizeof(part), "%s (process, pid %d)", w->id, (int)w->pid);
+		if (p[0] == '%' && (p[1] == 'w' || p[1] == 'W'))
+			keys_name(t, w, g, p[1] == 'W', part, sizeof(part));
 		else if (p[0] == '%' && p[1] == 'N')
 			snprintf(part, sizeof(part), "%d", keys_alive(ui));
 		else {
@@ -91,13 +117,20 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 	char text[128], question[256];
 	struct cmd_error err;
 
+	if (b->not_program != NULL && strstr(b->command, "%w") != NULL && selection_is_program(&ui->sel)) {
+		ui_log(ui, ROLE_ERROR, "%s: %s", b->name, b->not_program);
+		return UI_HANDLED;
+	}
 	if (!keys_fill(ui, b, b->command, text, sizeof(text)))
 		return UI_HANDLED;
 	/* With nothing alive (or the selected worker dead already) there is nothing to lose, and nothing to ask. */
 	const struct lab_worker *w;
 	const struct lab_group *g;
+	struct ui_task task;
 	bool lose = b->asks != NULL && keys_alive(ui) > 0;
-	if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
+	if (b->asks != NULL && strstr(b->asks, "%W") != NULL && selection_is_program(&ui->sel))
+		lose = ui_task_selected(ui, &task) && task.alive;   /* a program's task: whether it is alive */
+	else if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
 		lose = w->alive;
 	if (lose) {
 		if (!keys_fill(ui, b, b->asks, question, sizeof(question)))
@@ -113,9 +146,18 @@ static unsigned keys_pause(struct ui *ui, const struct ui_binding *b)
 {
 	const struct lab_worker *w;
 	const struct lab_group *g;
+	struct ui_task t;
 	char text[64];
 	struct cmd_error err;
 
+	if (selection_is_program(&ui->sel)) {
+		/* A program's process stopped (T) or thread held: the same key lets it go. */
+		if (!keys_task(ui, b, &t))
+			return UI_HANDLED;
+		snprintf(text, sizeof(text), "%s %s", t.paused ? "resume" : "pause", t.id);
+		ui_command(ui, text, &err);
+		return UI_HANDLED;
+	}
 	if (!keys_selected(ui, b, &w, &g))
 		return UI_HANDLED;
 	snprintf(text, sizeof(text), "%s %s", w->activity == LAB_ACT_PAUSED ? "resume" : "pause", w->id);
@@ -172,13 +214,37 @@ static unsigned keys_memmap(struct ui *ui, const struct ui_binding *b)
 		ui_overlay(ui, PANE_COUNT);
 		return UI_HANDLED;
 	}
-	if (!keys_have_workers(ui))
+	struct ui_task t;
+	if (selection_is_program(&ui->sel) && !keys_task(ui, b, &t))
 		return UI_HANDLED;
-	if (!ui_selected(ui, &gi, &wi)) {
+	if (!selection_is_program(&ui->sel) && !keys_have_workers(ui))
+		return UI_HANDLED;
+	if (!selection_is_program(&ui->sel) && !ui_selected(ui, &gi, &wi)) {
 		ui_log(ui, ROLE_ERROR, "%s: select a worker first: its process's memory is shown", b->name);
 		return UI_HANDLED;
 	}
 	ui_overlay(ui, PANE_MEMMAP);
+	return UI_HANDLED;
+}
+
+/* o: the open files of the selected worker's group, or of a program's processes; again: off. */
+static unsigned keys_files(struct ui *ui, const struct ui_binding *b)
+{
+	const struct lab_worker *w;
+	const struct lab_group *g;
+	struct ui_task t;
+	char text[64];
+	struct cmd_error err;
+
+	if (selection_is_program(&ui->sel)) {
+		if (!keys_task(ui, b, &t))
+			return UI_HANDLED;
+		snprintf(text, sizeof(text), "files %s %s", t.files ? "off" : "on", t.group);
+	} else if (keys_selected(ui, b, &w, &g))
+		snprintf(text, sizeof(text), "files %s %s", g->files ? "off" : "on", g->name);
+	else
+		return UI_HANDLED;
+	ui_command(ui, text, &err);
 	return UI_HANDLED;
 }
 
@@ -279,7 +345,9 @@ const struct ui_binding ui_bindings[] = {
 	  .card = CARD_BREAK, .card_label = "abort()" },
 	{ .keys = { 'e' }, .name = "e", .command = "inject exit %w", .run = keys_command,
 	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process (asks first)",
-	  .asks = "exit: %W calls exit(1)?", .card = CARD_BREAK, .card_label = "exit()" },
+	  .asks = "exit: %W calls exit(1)?", .card = CARD_BREAK, .card_label = "exit()",
+	  .not_program = "a program's code is its own: ptviz cannot make it call exit(); x sends SIGSEGV, b SIGABRT, "
+	                 "K kills its process" },
 	{ .keys = { 'K', KEY_F(9) }, .name = "K", .bar = "Kill", .keep = 4, .command = "kill %w", .run = keys_command,
 	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL; asks first)",
 	  .asks = "kill %W?", .card = CARD_BREAK, .card_label = "kill" },
@@ -294,7 +362,8 @@ const struct ui_binding ui_bindings[] = {
 	          "('schedule 1 2 1 2' sets the order)", .card = CARD_STEP, .card_label = "next step" },
 	{ .keys = { 'N' }, .name = "N", .command = "step %w", .run = keys_command,
 	  .help = "in step mode: only the selected worker takes one micro-step", .card = CARD_STEP,
-	  .card_label = "step selected" },
+	  .card_label = "step selected",
+	  .not_program = "micro-steps are ptviz's own workers'; a program's thread can be held and let go with p" },
 	{ .keys = { 'w' }, .name = "w", .command = "workload withdraw", .run = keys_workload,
 	  .help = "switch between counter++ and a bank withdrawal (check the balance of 100, then take 100)",
 	  .card = CARD_STEP, .card_label = "withdraw" },
@@ -311,6 +380,10 @@ const struct ui_binding ui_bindings[] = {
 	{ .keys = { 'm' }, .name = "m", .bar = "Map", .keep = 6, .run = keys_memmap,
 	  .help = "memory map of the selected worker's process: what is shared, what is private", .card = CARD_LOOK,
 	  .card_label = "memory map" },
+	{ .keys = { 'o' }, .name = "o", .command = "files on|off GROUP", .run = keys_files,
+	  .help = "open files: each worker's descriptors in the selected group, or each process's in a program "
+	          "(threads share one table; a forked child has its own copy); again: off", .card = CARD_LOOK,
+	  .card_label = "open files" },
 	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 0, .run = keys_prompt,
 	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history, Tab: the words that fit)",
 	  .card = CARD_SCREEN, .card_label = "command" },

@@ -241,6 +241,8 @@ static unsigned loop_click(struct ui *ui, const MEVENT *me)
 			/* Only on press, so one click runs a key once. */
 			if (me->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
 				return ui_binding_run(ui, h->binding);
+		} else if (ui->overlay == PANE_COUNT && h->kind == HIT_TASK) {
+			ui_select_task_row(ui, (uint32_t)h->group, h->worker);
 		} else if (ui->overlay == PANE_COUNT) {
 			ui_select(ui, h->group, h->worker);
 		}

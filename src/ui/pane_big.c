@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lab/program.h"
 #include "../view/letters.h"
 #include "../view/story.h"
 #include "lesson_play.h"
@@ -327,6 +328,12 @@ static void big_draw(struct ui *ui, struct ui_pane *p)
 	ui_order_groups(ui);
 	int n = ui->norder;
 
+	if (n == 0 && program_count(ui->lab) > 0) {
+		/* ptviz run with --big: the program's processes, large. */
+		werase(win);
+		ui_big_programs(ui, win, w, h);
+		return;
+	}
 	if (n == 0) {
 		ui_put(win, h / 2, 2, w - 4, ui->role[ROLE_NOTE], "no workers yet");
 		return;

@@ -32,7 +32,9 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 	char sel[48] = "";
 	int gi, wi;
 
-	if (ui_selected(ui, &gi, &wi))
+	if (selection_is_program(&ui->sel))
+		snprintf(sel, sizeof(sel), "selected %s", ui->sel.task);
+	else if (ui_selected(ui, &gi, &wi))
 		snprintf(sel, sizeof(sel), "selected %s", lab_group_at(ui->lab, gi)->workers[wi].id);
 	int selw = sel[0] != '\0' ? ui_width(sel) + 1 : 0;
 	for (int i = 0; i < n; i++) {

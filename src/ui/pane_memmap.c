@@ -9,19 +9,11 @@
 #include "../view/memmap.h"
 #include "../view/story.h"
 #include "memmap_cost.h"
+#include "memmap_view.h"
 #include "ui_priv.h"
 
 #define MEMMAP_REREAD_S 1.0
 
-/* The overlay's own: whose map, read when, scrolled how far. */
-struct memmap_view {
-	pid_t pid;
-	uint32_t group;            /* the group's serial (lab.h), 0 for none */
-	char worker[LAB_ID_MAX];
-	struct memmap map;
-	double read_at;
-	int scroll;
-};
 
 /* Whose map the overlay shows: the worker selected when it opened. */
 static struct memmap_whose memmap_whose(struct ui *ui, struct memmap_view *v, const struct lab_group *g)
@@ -46,6 +38,11 @@ static void memmap_open(struct ui *ui, struct ui_pane *p)
 	int gi, wi;
 
 	memset(v, 0, sizeof(*v));
+	struct ui_task t;
+	if (ui_task_selected(ui, &t)) {
+		memmap_program_open(ui, v, &t);
+		return;
+	}
 	if (!ui_selected(ui, &gi, &wi))
 		return;
 	const struct lab_group *g = lab_group_at(ui->lab, gi);
@@ -75,7 +72,7 @@ static attr_t memmap_role(struct ui *ui, const struct lab_group *g, const struct
 }
 
 /* An address in a 12-column field: the kernel's ffffffffff600000 is shortened in the middle, not pushed right. */
-static void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
+void memmap_address(struct ui *ui, uintptr_t a, char *buf, size_t len)
 {
 	char hex[24];
 
@@ -212,6 +209,10 @@ static void memmap_draw(struct ui *ui, struct ui_pane *p)
 	struct memmap_table t;
 	char line[256];
 
+	if (v->program != 0) {
+		memmap_program_draw(ui, p, v);
+		return;
+	}
 	if (v->group != 0 && lab_now(ui->lab) - v->read_at >= MEMMAP_REREAD_S)
 		memmap_reread(ui, v);
 	ui_box(ui, win, 0, 0, h, w);

@@ -6,6 +6,7 @@
 
 #include <bsd/string.h>
 
+#include "../lab/program.h"
 #include "../view/story.h"
 #include "ui_priv.h"
 
@@ -109,51 +110,18 @@ void ui_select(struct ui *ui, int group, int worker)
 	ui->changed |= UI_SELECTION;
 }
 
-void ui_select_move(struct ui *ui, int dcol, int drow)
-{
-	int gi, wi, col = 0;
-
-	ui_order_groups(ui);
-	if (ui->norder == 0)
-		return;
-	if (!ui_selected(ui, &gi, &wi)) {
-		ui_select(ui, ui->order[0], 0);
-		return;
-	}
-	for (int i = 0; i < ui->norder; i++) {
-		if (ui->order[i] == gi)
-			col = i;
-	}
-	if (dcol != 0) {
-		col = (col + dcol + ui->norder) % ui->norder;
-		int n = lab_group_at(ui->lab, ui->order[col])->nworkers;
-		wi = wi < n ? wi : n - 1;
-	}
-	wi += drow;
-	int n = lab_group_at(ui->lab, ui->order[col])->nworkers;
-	wi = wi < 0 ? 0 : wi >= n ? n - 1 : wi;
-	ui_select(ui, ui->order[col], wi);
-}
-
-/* Keeps a selection that still means something, or picks the first worker. */
-static void ui_select_check(struct ui *ui)
-{
-	int gi, wi;
-
-	ui_order_groups(ui);
-	if (!ui_selected(ui, &gi, &wi)) {
-		ui->sel = (struct selection){ 0 };
-		if (ui->norder > 0)
-			ui_select(ui, ui->order[0], 0);
-	}
-}
-
 /* After each observation: the charts' histories, the selection, and what shows them. */
 static void ui_seen(void *ctx, const struct lab *lab)
 {
 	struct ui *ui = ctx;
 
 	trend_update(&ui->trend, lab);
+	if (program_count(ui->lab) > 0) {
+		struct program_view *views;
+		int n = program_views(ui->lab, &views);
+		program_trend_update(&ui->program_trend, views, n, lab_now(lab));
+		program_views_free(views, n);
+	}
 	life_update(&ui->life, lab, lab_now(lab));
 	ui_select_check(ui);
 	ui->changed |= UI_LAB;
@@ -182,6 +150,7 @@ void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt)
 void ui_free(struct ui *ui)
 {
 	trend_free(&ui->trend);
+	program_trend_free(&ui->program_trend);
 	life_free(&ui->life);
 }
 

@@ -10,10 +10,12 @@
 
 #include "../cmd/cmd.h"
 #include "../lab/lab.h"
+#include "../lab/program.h"
 #include "../view/frames.h"
 #include "../view/selection.h"
 #include "../view/lifecycle.h"
 #include "../view/trend.h"
+#include "../view/program_trend.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */
@@ -103,12 +105,12 @@ struct ui_pane {
 };
 
 /* A place on the screen a click can mean something. */
-enum ui_hit_kind { HIT_WORKER, HIT_KEY };
+enum ui_hit_kind { HIT_WORKER, HIT_KEY, HIT_TASK };
 struct ui_hit {
 	enum ui_hit_kind kind;
 	enum ui_pane_id pane;  /* the pane that drew it */
 	int y, x, w;       /* screen coordinates */
-	int group, worker; /* HIT_WORKER: lab group index and worker index */
+	int group, worker; /* HIT_WORKER: lab group index and worker index; HIT_TASK: program group serial and row */
 	int binding;       /* HIT_KEY: index in the key table */
 };
 #define UI_HITS_MAX 2048
@@ -149,6 +151,10 @@ struct ui {
 	struct selection sel;      /* the selected worker, by serial */
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
+	struct program_trend program_trend;   /* each program thread's CPU share: its chart's history */
+	/* A program's processes that ran exec after fork: no longer copies of their parent's memory. */
+	struct { uint32_t group; char id[LAB_ID_MAX]; } execed[PROGRAM_MAX_GROUPS * PROGRAM_MAX_TASKS];
+	int nexeced;
 	struct life life;          /* each worker's running, ready and blocked shares: the lifecycle strips */
 	struct ui_log log;
 
@@ -182,8 +188,32 @@ void ui_hit_add(struct ui *ui, enum ui_hit_kind kind, WINDOW *win, int y, int x,
 /* The selection, resolved against the latest snapshot; false when nothing is selected. */
 bool ui_selected(struct ui *ui, int *group, int *worker);
 void ui_select(struct ui *ui, int group, int worker);
-void ui_select_move(struct ui *ui, int dcol, int drow);
 void ui_order_groups(struct ui *ui);
+
+/* program_select.c: a program's process or thread as the selection (ptviz run) */
+struct ui_task {
+	char group[LAB_NAME_MAX + 1];
+	uint32_t serial;         /* the group's */
+	char id[LAB_ID_MAX];     /* "A2" or "A2.1" */
+	char process[LAB_ID_MAX];   /* the process it is or is in: "A2" */
+	bool thread;             /* a thread's row, not its process's */
+	pid_t pid, tid;
+	bool alive, paused, traced;
+	bool files;              /* its group's files are shown */
+};
+/* The selected program task, read now; false when a worker of ptviz's own (or nothing) is selected, or it is gone. */
+bool ui_task_selected(struct ui *ui, struct ui_task *t);
+/* Moves the selection across ptviz's groups and then the program groups (dcol), or within one (drow). */
+void ui_select_move(struct ui *ui, int dcol, int drow);
+/* A click on a program's row: the group by its serial, the row as program_rows() lists them. */
+void ui_select_task_row(struct ui *ui, uint32_t group, int row);
+/* Did the program group's process id run exec (so that its memory is its own, not a copy of its parent's)? */
+bool ui_program_execed(const struct ui *ui, uint32_t group, const char *id);
+/* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
+void ui_select_check(struct ui *ui);
+
+/* pane_big_program.c: presenter mode's picture of the program groups, on a window w by h */
+void ui_big_programs(struct ui *ui, WINDOW *win, int w, int h);
 
 /* layout.c: every pane placed for the terminal's size; below UI_MIN_COLS x UI_MIN_ROWS, the too-small pane */
 #define UI_MIN_COLS 80

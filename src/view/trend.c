@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void trend_series_add(struct trend_series *s, double t, double v)
+void trend_series_add(struct trend_series *s, double t, double v)
 {
 	if (!s->primed || v < s->v0) {
 		/* The first sight, or a count started again from 0 (step mode): a new base. */

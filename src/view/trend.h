@@ -68,6 +68,8 @@ int trend_frame_count(const struct trend_frames *f);
 int64_t trend_frame(const struct trend_frames *f, int i);
 int64_t trend_frames_sum(const struct trend_frames *f, int n);
 
+/* Adds a sight of a count that only grows, v at time t (seconds): a cell each TREND_STEP. */
+void trend_series_add(struct trend_series *s, double t, double v);
 /* Whole cells so far (at most TREND_CELLS), and the i-th newest (0: the newest). */
 int trend_count(const struct trend_series *s);
 double trend_cell(const struct trend_series *s, int i);
