@@ -155,12 +155,22 @@ bool follow_read_task(struct program_task *t, char *state, char *name, size_t na
  */
 #define FOLLOW_STAT_SKIP_MAX 9
 
+/*
+ * A thread that has been on a CPU since stat was read has its CPU time read
+ * at every look (schedstat), and its state and name at every third: 256 busy
+ * threads would otherwise cost two reads each a frame, more than ptviz's own
+ * 256 workers, which say what they did through shared memory.  Its state
+ * letter is then up to two frames old, as a slower sample of it would be.
+ */
+#define FOLLOW_STAT_RUNNING_EVERY 3
+
 /* One task's files, by its slot in the group's table, and what stat said at the last read. */
 struct follow_kept {
 	pid_t pid, tid;          /* the task they were opened for; 0: none */
 	int stat_fd, sched_fd;   /* -1: not open (schedstat: a kernel built without it) */
 	bool known;              /* state and name below are from a read of stat */
 	int skips;               /* looks since that read */
+	int ran_skips;           /* looks since that read at which the task had run (FOLLOW_STAT_RUNNING_EVERY) */
 	char state;
 	char name[PROGRAM_NAME_MAX];
 	unsigned long long sched[3];   /* schedstat then: time on a CPU, time waiting for one, times run */
@@ -202,6 +212,7 @@ static struct follow_kept *follow_kept_for(struct program *p, const struct progr
 	k->tid = t->tid;
 	/* The threads' second reads of stat spread over the looks, not all at the same one. */
 	k->skips = (int)(k - p->kept->task) % (FOLLOW_STAT_SKIP_MAX + 1);
+	k->ran_skips = (int)(k - p->kept->task) % FOLLOW_STAT_RUNNING_EVERY;
 	return k;
 }
 
@@ -249,7 +260,8 @@ bool follow_look_task(struct program *p, struct program_task *t, bool still, cha
 	bool timed = follow_kept_sched(k, sched);
 	if (timed && sched[0] > t->cpu_ns)
 		t->cpu_ns = sched[0];
-	if (timed && fresh && memcmp(sched, k->sched, sizeof(sched)) == 0) {
+	if (timed && fresh && (memcmp(sched, k->sched, sizeof(sched)) == 0 ||
+	                       ++k->ran_skips < FOLLOW_STAT_RUNNING_EVERY)) {
 		k->skips++;
 		*state = k->state;
 		strlcpy(name, k->name, namelen);
@@ -264,9 +276,9 @@ bool follow_look_task(struct program *p, struct program_task *t, bool still, cha
 		t->ppid = ppid;
 	follow_stat_name(buf, name, namelen);
 	if (!k->known)
-		k->known = timed;   /* the first read: skips keeps its spread */
+		k->known = timed;   /* the first read: skips and ran_skips keep their spread */
 	else
-		k->skips = 0;
+		k->skips = k->ran_skips = 0;
 	k->state = *state;
 	strlcpy(k->name, name, sizeof(k->name));
 	memcpy(k->sched, sched, sizeof(sched));
