@@ -6,13 +6,19 @@
 
 #include <bsd/string.h>
 
-static struct program_trend_thread *program_trend_find(const struct program_trend *pt, uint32_t group, const char *thread)
+/*
+ * The index of a thread's history, or -1; looked for from `from` on, round
+ * the table: the threads come in the same order at every look, so a look
+ * over 256 threads finds each at the first try, not after half the table.
+ */
+static int program_trend_find(const struct program_trend *pt, uint32_t group, const char *thread, int from)
 {
-	for (int i = 0; i < pt->n; i++) {
+	for (int k = 0; k < pt->n; k++) {
+		int i = (from + k) % pt->n;
 		if (pt->t[i].group == group && strcmp(pt->t[i].id, thread) == 0)
-			return &pt->t[i];
+			return i;
 	}
-	return NULL;
+	return -1;
 }
 
 static struct program_trend_thread *program_trend_add(struct program_trend *pt, uint32_t group, const char *thread)
@@ -32,16 +38,13 @@ static struct program_trend_thread *program_trend_add(struct program_trend *pt, 
 	return e;
 }
 
-/* Drops the histories of groups no longer shown (a group's serial is never given again). */
-static void program_trend_prune(struct program_trend *pt, const struct program_view *views, int n)
+/* Drops the histories of threads not alive at this look: ended, or of a group no longer shown. */
+static void program_trend_prune(struct program_trend *pt)
 {
 	int kept = 0;
 
 	for (int i = 0; i < pt->n; i++) {
-		bool shown = false;
-		for (int g = 0; g < n; g++)
-			shown |= views[g].serial == pt->t[i].group;
-		if (shown)
+		if (pt->t[i].seen)
 			pt->t[kept++] = pt->t[i];
 	}
 	pt->n = kept;
@@ -49,28 +52,38 @@ static void program_trend_prune(struct program_trend *pt, const struct program_v
 
 void program_trend_update(struct program_trend *pt, const struct program_view *views, int n, double now)
 {
-	program_trend_prune(pt, views, n);
+	int next = 0;
+
+	for (int i = 0; i < pt->n; i++)
+		pt->t[i].seen = false;
 	for (int g = 0; g < n; g++) {
 		const struct program_view *v = &views[g];
 		for (int i = 0; i < v->nprocesses; i++) {
 			const struct program_process *pp = &v->processes[i];
 			for (int j = 0; j < pp->nthreads; j++) {
 				const struct program_thread *th = &pp->threads[j];
-				struct program_trend_thread *e = program_trend_find(pt, v->serial, th->id);
+				int at = program_trend_find(pt, v->serial, th->id, next);
+				struct program_trend_thread *e = at >= 0 ? &pt->t[at] : NULL;
 				if (e == NULL && th->alive)
 					e = program_trend_add(pt, v->serial, th->id);
-				if (e != NULL && th->alive)
+				if (e != NULL)
+					next = (int)(e - pt->t) + 1;
+				if (e != NULL && th->alive) {
+					e->seen = true;
 					trend_series_add(&e->cpu, now, (double)th->cpu_ns / 1e9);
+				}
 			}
 		}
 	}
+	/* A program that makes a thousand threads a second would otherwise keep a history for each. */
+	program_trend_prune(pt);
 }
 
 const struct trend_series *program_trend_cpu(const struct program_trend *pt, uint32_t group, const char *thread)
 {
-	const struct program_trend_thread *e = program_trend_find(pt, group, thread);
+	int at = program_trend_find(pt, group, thread, 0);
 
-	return e != NULL ? &e->cpu : NULL;
+	return at >= 0 ? &pt->t[at].cpu : NULL;
 }
 
 void program_trend_free(struct program_trend *pt)

@@ -2,6 +2,7 @@
 #ifndef PTVIZ_PROGRAM_TREND_H
 #define PTVIZ_PROGRAM_TREND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../lab/program.h"
@@ -11,6 +12,7 @@ struct program_trend_thread {
 	uint32_t group;            /* the program group's serial (program.h) */
 	char id[LAB_ID_MAX];       /* the thread's name, "A1.2": never given again in its group */
 	struct trend_series cpu;   /* seconds on a CPU per second: 1.0 is all of one CPU */
+	bool seen;                 /* alive at the latest look */
 };
 
 struct program_trend {

@@ -156,7 +156,7 @@ static void test_map_words(void **state)
 	assert_string_equal(text, "private memory <- counter");
 }
 
-/* A thread's CPU history: its share of a CPU per half second, kept by name; a group gone takes its histories. */
+/* A thread's CPU history: its share of a CPU per half second, kept by name; an ended thread or a group gone takes it. */
 static void test_cpu_history(void **state)
 {
 	struct program_trend pt = { 0 };
@@ -171,6 +171,13 @@ static void test_cpu_history(void **state)
 	assert_true(trend_now(s, &share));
 	assert_true(share > 0.49 && share < 0.51);
 	assert_null(program_trend_cpu(&pt, 7, "A1.9"));
+	/* A thread that ended takes its history with it; its siblings keep theirs. */
+	assert_non_null(program_trend_cpu(&pt, 7, "A1.1"));
+	threads1[1].alive = false;
+	program_trend_update(&pt, &view, 1, 10.8);
+	assert_null(program_trend_cpu(&pt, 7, "A1.2"));
+	assert_non_null(program_trend_cpu(&pt, 7, "A1.1"));
+	threads1[1].alive = true;
 	program_trend_update(&pt, NULL, 0, 11.0);
 	assert_null(program_trend_cpu(&pt, 7, "A1.2"));
 	program_trend_free(&pt);
