@@ -54,12 +54,11 @@ static int big_program_group(struct ui *ui, WINDOW *win, const struct program_vi
 
 void ui_big_programs(struct ui *ui, WINDOW *win, int w, int h)
 {
-	struct program_view *views;
-	int n = program_views(ui->lab, &views), y = 0;
+	const struct program_view *views;
+	int n = ui_program_views(ui, &views), y = 0;
 
 	for (int g = 0; g < n && y < h; g++) {
 		int share = (h - y) / (n - g);
 		y += big_program_group(ui, win, &views[g], y, w, share);
 	}
-	program_views_free(views, n);
 }

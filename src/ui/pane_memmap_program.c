@@ -67,15 +67,14 @@ static bool memmap_program_whose(struct ui *ui, struct memmap_view *v, const str
 
 void memmap_program_reread(struct ui *ui, struct memmap_view *v)
 {
-	struct program_view *views;
+	const struct program_view *views;
 	struct memmap_program w;
-	int n = program_views(ui->lab, &views);
+	int n = ui_program_views(ui, &views);
 
 	memmap_free(&v->map);
 	v->read_at = lab_now(ui->lab);
 	if (memmap_program_whose(ui, v, views, n, &w) && w.pp->alive)
 		memmap_program_read(&w, &v->map);
-	program_views_free(views, n);
 }
 
 /* The title, the totals, what shared and private mean here, and where the stacks are.  Returns the next row. */
@@ -144,7 +143,7 @@ static void memmap_program_row(struct ui *ui, WINDOW *win, int y, int width, int
 
 void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v)
 {
-	struct program_view *views;
+	const struct program_view *views;
 	struct memmap_program w;
 	struct memmap_row rows[512];
 	WINDOW *win = p->win;
@@ -153,13 +152,12 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	if (lab_now(ui->lab) - v->read_at >= MEMMAP_PROGRAM_REREAD_S)
 		memmap_program_reread(ui, v);
 	ui_box(ui, win, 0, 0, h, width);
-	int n = program_views(ui->lab, &views);
+	int n = ui_program_views(ui, &views);
 	if (!memmap_program_whose(ui, v, views, n, &w) || v->map.n == 0) {
 		ui_putf(win, 0, 2, width - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
 		ui_putf(win, 2, 2, width - 4, ui->role[ROLE_ERROR], "process %s (pid %d) cannot be read (%s): it has ended, "
 		        "nothing left to map", v->worker, (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
 		ui_put(win, 3, 2, width - 4, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live process and press m again");
-		program_views_free(views, n);
 		return;
 	}
 	int y = memmap_program_head(ui, v, &w, win, width);
@@ -180,5 +178,4 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	         v->scroll + room < nrows ? v->scroll + room : nrows, nrows, ui->g.dot, ui->g.dot);
 	int lw = ui_width(line);
 	ui_put(win, h - 1, width - 2 - lw, lw, ui->role[ROLE_NOTE], line);
-	program_views_free(views, n);
 }

@@ -110,6 +110,21 @@ void ui_select(struct ui *ui, int group, int worker)
 	ui->changed |= UI_SELECTION;
 }
 
+static void ui_programs_look(struct ui *ui)
+{
+	program_views_free(ui->programs, ui->nprograms);
+	ui->nprograms = program_views(ui->lab, &ui->programs);
+	ui->programs_looked = true;
+}
+
+int ui_program_views(struct ui *ui, const struct program_view **views)
+{
+	if (!ui->programs_looked || ui->nprograms != program_count(ui->lab))
+		ui_programs_look(ui);
+	*views = ui->programs;
+	return ui->nprograms;
+}
+
 /* After each observation: the charts' histories, the selection, and what shows them. */
 static void ui_seen(void *ctx, const struct lab *lab)
 {
@@ -117,10 +132,8 @@ static void ui_seen(void *ctx, const struct lab *lab)
 
 	trend_update(&ui->trend, lab);
 	if (program_count(ui->lab) > 0) {
-		struct program_view *views;
-		int n = program_views(ui->lab, &views);
-		program_trend_update(&ui->program_trend, views, n, lab_now(lab));
-		program_views_free(views, n);
+		ui_programs_look(ui);
+		program_trend_update(&ui->program_trend, ui->programs, ui->nprograms, lab_now(lab));
 	}
 	life_update(&ui->life, lab, lab_now(lab));
 	ui_select_check(ui);
@@ -151,6 +164,9 @@ void ui_free(struct ui *ui)
 {
 	trend_free(&ui->trend);
 	program_trend_free(&ui->program_trend);
+	program_views_free(ui->programs, ui->nprograms);
+	ui->programs = NULL;
+	ui->nprograms = 0;
 	life_free(&ui->life);
 }
 

@@ -152,6 +152,10 @@ struct ui {
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
 	struct program_trend program_trend;   /* each program thread's CPU share: its chart's history */
+	/* The program groups as the latest look saw them (ui_program_views): one look a frame, for every pane. */
+	struct program_view *programs;
+	int nprograms;
+	bool programs_looked;
 	/* A program's processes that ran exec after fork: no longer copies of their parent's memory. */
 	struct { uint32_t group; char id[LAB_ID_MAX]; } execed[PROGRAM_MAX_GROUPS * PROGRAM_MAX_TASKS];
 	int nexeced;
@@ -174,6 +178,13 @@ struct ui {
 void ui_init(struct ui *ui, struct lab *lab, const struct ui_options *opt);
 void ui_free(struct ui *ui);
 void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * The program groups as the latest frame's look saw them, borrowed until the
+ * next look: reading 256 threads' /proc files once a frame, not once for
+ * each pane, the trend and the keys.  Looked at now when there is no look
+ * yet, or when a group has come or gone since.
+ */
+int ui_program_views(struct ui *ui, const struct program_view **views);
 /* A program's events since the last turn, told in the log (pane_program.c); the changes. */
 unsigned ui_program_events(struct ui *ui);
 /* Scrolls the log a page back (by > 0), a page on (by < 0), or to the newest (0); returns what changed. */
