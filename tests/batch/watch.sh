@@ -1,6 +1,7 @@
 #!/bin/bash
 # --watch and the watch command: fork_counter's `counter` at one address in every process with a value
-# each (the parent's 100 throughout), and a clear message, once, for a name that is not there.
+# each (every child's its own, the parent's 100 from its first fork on), and a clear message, once, for a
+# name that is not there.
 set -u
 PTVIZ=$(readlink -f "${1:?usage: $0 PTVIZ EXAMPLES_DIR}")
 DIR=$(readlink -f "${2:?usage: $0 PTVIZ EXAMPLES_DIR}")
