@@ -112,15 +112,21 @@ static bool watch_base(struct program_task *t, const struct symbol_watch *w)
 	return t->base_loaded;
 }
 
-/* Reads name i in process t; a failure other than its ending is told once for the group. */
+/*
+ * Reads name i in process t; a failure other than its ending is told once for the group.  Read into a
+ * value of its own: a read that fails (a process on its way out has no memory left to read) clears
+ * what it was given, and the last value read must stay to be shown.
+ */
 static void watch_read_one(struct program *p, struct program_task *t, const struct symbol_watch *w, int i)
 {
 	struct program_watch_value *v = &t->watch[i];
+	struct symbol_value read;
 	char msg[SYMBOL_MSG_MAX], path[64];
 	dev_t dev;
 	ino_t ino;
 
-	if (symbol_read(w, t->pid, t->watch_base, &v->value, msg, sizeof(msg))) {
+	if (symbol_read(w, t->pid, t->watch_base, &read, msg, sizeof(msg))) {
+		v->value = read;
 		strlcpy(v->name, p->opt.watch[i], sizeof(v->name));
 		strlcpy(v->type, w->type, sizeof(v->type));
 		v->kind = w->kind;

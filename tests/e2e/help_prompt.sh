@@ -26,8 +26,8 @@ keys End
 wait_for 'fork WORKER'
 wait_for 'bench create\|forksize\|switch\|ipc\|all'
 scroll_to 'Commands (after' Up 40
-# The sections before the last are some lines up.
-scroll_to 'Survivors' Up 60
+# The sections before the last are some pages up (Up moved a line at a time just above).
+scroll_to 'Survivors' PPage 20
 wait_for 'A fault in one thread'
 keys Escape
 wait_gone 'HELP'

@@ -33,10 +33,12 @@ lesson_start_time() {
 }
 
 # Remembers every process below ptviz as pid:start, and the pid alone in WORKERS for lib.sh's cleanup,
-# and the CPU each has had, as last seen.
+# and the CPU each has had, as last seen.  LESSON_BELOW: how many processes were below it at this look.
 lesson_collect() {
-	local c st
-	for c in $(lesson_descendants "$PID"); do
+	local c st below
+	below=$(lesson_descendants "$PID")
+	LESSON_BELOW=$(echo "$below" | grep -c .)
+	for c in $below; do
 		st=$(lesson_start_time "$c") || continue
 		case " $LESSON_SEEN " in *" $c:$st "*) ;; *) LESSON_SEEN="$LESSON_SEEN $c:$st" ;; esac
 		case " $WORKERS " in *" $c "*) ;; *) WORKERS="$WORKERS $c" ;; esac
@@ -44,6 +46,7 @@ lesson_collect() {
 	done
 }
 LESSON_SEEN=""
+LESSON_BELOW=0
 declare -A LESSON_CPU=()
 
 # The CPU every process below ptviz had, as far as seen, in ms.
@@ -74,8 +77,9 @@ lesson_wait_end() {
 	for i in $(seq 1 "$limit"); do
 		dead=$(t display -p '#{pane_dead}' 2>/dev/null)
 		[ "$dead" = 1 ] && break
+		# One walk of /proc a look: on a machine with many processes each walk takes a while.
 		lesson_collect
-		seen=$(lesson_descendants "$PID" | wc -l)
+		seen=$LESSON_BELOW
 		[ "$seen" -le "$most" ] || fail "$seen processes under ptviz, more than the $most expected"
 		screen=$(t capture-pane -p 2>/dev/null)
 		case "$screen" in *"Pane is dead"*) ;; *) SCREENS="$SCREENS$screen"$'\n' ;; esac

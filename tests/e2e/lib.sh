@@ -181,9 +181,12 @@ page_to() {
 
 # Pages through the open memory map from the top until PATTERN shows; a sanitizer
 # build maps hundreds of shadow regions, so a label may be many pages down.
-# Leaves the view where PATTERN is, so the caller can read that row.
+# Leaves the view where PATTERN is, so the caller can read that row.  A PATTERN the
+# view shows already is found there, without paging (Home on a view at the top moves
+# nothing, and that is known only after three frames).
 map_find() {
 	local before
+	region 'MEMORY MAP' | grep -Eq -- "$1" && return 0
 	before=$(region 'MEMORY MAP')
 	keys Home
 	until_moved 'MEMORY MAP' "$before"
