@@ -99,7 +99,8 @@ void program_fold_text(const struct program_view *v, const struct program_fold *
 		size_t need = strlen(buf) + strlen(part) + (rest ? strlen(others) : 0) + strlen(tail);
 		if ((int)need > cols) {
 			int all = rest + names[k].count;
-			snprintf(part, sizeof(part), "%s %d other%s", k ? "," : "", all, all == 1 ? "" : "s");
+			snprintf(part, sizeof(part), "%s %d %s%s", k ? "," : "", all, k ? "other" : "process",
+			         all == 1 ? "" : k ? "s" : "es");
 			strlcat(buf, part, len);
 			break;
 		}
