@@ -79,7 +79,7 @@ static void program_cpu_chart(struct ui *ui, WINDOW *win, int y, int x, int righ
 
 /* Widths of a group's columns, as wide as its widest value: an 80-column pane keeps room for how each task ended. */
 struct program_columns {
-	int pid, comm, name;
+	int pid, comm, name, cpu;
 };
 
 static int program_digits(long n)
@@ -95,13 +95,15 @@ static int program_digits(long n)
 
 static struct program_columns program_columns_of(const struct program_view *v)
 {
-	struct program_columns c = { 3, 4, 4 };
+	struct program_columns c = { 3, 4, 4, 5 };
+	uint64_t most = 0;
 
 	for (int i = 0; i < v->nprocesses; i++) {
 		const struct program_process *pp = &v->processes[i];
 		int d = program_digits(pp->pid > pp->ppid ? pp->pid : pp->ppid), cw = (int)strlen(pp->comm);
 		c.pid = d > c.pid ? d : c.pid;
 		c.comm = cw > c.comm ? cw : c.comm;
+		most = pp->cpu_ns > most ? pp->cpu_ns : most;
 		for (int j = 0; j < pp->nthreads; j++) {
 			int nw = (int)strlen(pp->threads[j].name);
 			d = program_digits(pp->threads[j].tid);
@@ -109,11 +111,13 @@ static struct program_columns program_columns_of(const struct program_view *v)
 			c.pid = d > c.pid ? d : c.pid;
 		}
 	}
+	int cpu = program_digits((long)(most / 1000000)) + 2;   /* "1234.5" */
+	c.cpu = cpu > c.cpu ? cpu : c.cpu;
 	return c;
 }
 
 /* How the process ended, the longest words first: the row takes the first that fits. */
-static void program_process_end(const struct program_process *pp, char end[3][48])
+static void program_process_end(const struct program_process *pp, char end[4][48])
 {
 	const char *sig = lab_signal_name(pp->signal);
 
@@ -135,20 +139,24 @@ static void program_process_end(const struct program_process *pp, char end[3][48
 		else
 			strlcpy(end[1], "ended", sizeof(end[1]));
 	}
-	snprintf(end[2], sizeof(end[2]), "%s", pp->alive ? "alive" : pp->signal ? sig : "ended");
+	strlcpy(end[2], end[1], sizeof(end[2]));
+	if (pp->signal)
+		snprintf(end[2], sizeof(end[2]), "%s%s%s", sig, pp->cause[0] ? " in " : "", pp->cause);
+	snprintf(end[3], sizeof(end[3]), "%s", pp->alive ? "alive" : pp->signal ? sig : "ended");
 }
 
 /* The process's own row: its PIDs, name, CPU time, and how it ended in the words that fit. */
 static void program_process_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_columns *c,
                                 const struct program_process *pp, attr_t a)
 {
-	char end[3][48];
-	const char *texts[] = { end[0], end[1], end[2], NULL };
+	char end[4][48];
+	const char *texts[] = { end[0], end[1], end[2], end[3], NULL };
 
 	(void)ui;
 	program_process_end(pp, end);
-	int used = ui_putf(win, y, 2, w - 4, a, "%-4s pid %-*d ppid %-*d %c %-*s cpu %9.1f ms  ", pp->id, c->pid,
-	                   (int)pp->pid, c->pid, (int)pp->ppid, pp->state, c->comm, pp->comm, (double)pp->cpu_ns / 1e6);
+	int used = ui_putf(win, y, 2, w - 4, a, "%-4s pid %-*d ppid %-*d %c %-*s cpu %*.1f ms  ", pp->id, c->pid,
+	                   (int)pp->pid, c->pid, (int)pp->ppid, pp->state, c->comm, pp->comm, c->cpu,
+	                   (double)pp->cpu_ns / 1e6);
 	ui_put_first(win, y, 2 + used, w - 4 - used, a, texts);
 }
 
@@ -165,8 +173,8 @@ static void program_thread_row(struct ui *ui, WINDOW *win, int y, int w, const s
 	const char *none[] = { "", NULL };
 	const char *const *texts = th->paused ? held : th->alive ? none : th->with_process ? gone : ended;
 
-	int tw = ui_putf(win, y, 4, w - 6, ta, "%-6s tid %-*d %c %-*s cpu %9.1f ms  ", th->id, c->pid, (int)th->tid,
-	                 th->state, c->name, th->name, (double)th->cpu_ns / 1e6);
+	int tw = ui_putf(win, y, 4, w - 6, ta, "%-6s tid %-*d %c %-*s cpu %*.1f ms  ", th->id, c->pid, (int)th->tid,
+	                 th->state, c->name, th->name, c->cpu, (double)th->cpu_ns / 1e6);
 	tw += ui_put_first(win, y, 4 + tw, w - 6 - tw, ta, texts);
 	if (th->alive)
 		program_cpu_chart(ui, win, y, 4 + tw + 1, w - 2, program_trend_cpu(&ui->program_trend, v->serial, th->id), ta);
