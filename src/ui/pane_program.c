@@ -44,12 +44,19 @@ static int program_files_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	}
 	program_files_text(pp, 0, files, sizeof(files));
 	program_thread_names(pp, true, names, sizeof(names));
-	if (parent != NULL)
-		ui_putf(win, y, 6, w - 8, ui->role[ROLE_PRIVATE], "fd %s  %s a copy of %s's table, made by fork",
-		        files[0] ? files : "none open", ui->g.dot, parent->id);
-	else
-		ui_putf(win, y, 6, w - 8, ui->role[ROLE_SHARED], "fd %s  %s one table for %s", files[0] ? files : "none open",
-		        ui->g.dot, names);
+	/* The longest wording that fits: a narrow pane keeps the files and says less of whose table it is. */
+	char text[3][300];
+	const char *texts[] = { text[0], text[1], text[2], NULL };
+	const char *listed = files[0] ? files : "none open";
+	if (parent != NULL) {
+		snprintf(text[0], sizeof(text[0]), "fd %s  %s a copy of %s's table, made by fork", listed, ui->g.dot, parent->id);
+		snprintf(text[1], sizeof(text[1]), "fd %s  %s copy of %s's, by fork", listed, ui->g.dot, parent->id);
+	} else {
+		snprintf(text[0], sizeof(text[0]), "fd %s  %s one table for %s", listed, ui->g.dot, names);
+		snprintf(text[1], sizeof(text[1]), "fd %s  %s one table", listed, ui->g.dot);
+	}
+	snprintf(text[2], sizeof(text[2]), "fd %s", listed);
+	ui_put_first(win, y, 6, w - 8, ui->role[parent != NULL ? ROLE_PRIVATE : ROLE_SHARED], texts);
 	return y + 1;
 }
 
