@@ -419,8 +419,12 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		int first = program_first_shown(ui, v, f, limit - y);
 		y = program_above_row(ui, win, y, p->w, v, f, first);
 		for (i = first; i < v->nprocesses && y < limit; i++) {
-			if (!program_fold_hides(f, v, i))
-				y = program_process_rows(ui, win, y, limit, p->w, v, &v->processes[i]);
+			/* A process is drawn whole, or said to be below; only the first may be cut, when it alone is too tall. */
+			if (program_fold_hides(f, v, i))
+				continue;
+			if (i > first && y + program_process_height(v, &v->processes[i]) > limit)
+				break;
+			y = program_process_rows(ui, win, y, limit, p->w, v, &v->processes[i]);
 		}
 		y = program_below_row(ui, win, y, p->w, v, f, i);
 		if (f != NULL && y < bottom)
