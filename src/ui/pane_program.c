@@ -44,12 +44,19 @@ static int program_files_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	}
 	program_files_text(pp, 0, files, sizeof(files));
 	program_thread_names(pp, true, names, sizeof(names));
-	if (parent != NULL)
-		ui_putf(win, y, 6, w - 8, ui->role[ROLE_PRIVATE], "fd %s  %s a copy of %s's table, made by fork",
-		        files[0] ? files : "none open", ui->g.dot, parent->id);
-	else
-		ui_putf(win, y, 6, w - 8, ui->role[ROLE_SHARED], "fd %s  %s one table for %s", files[0] ? files : "none open",
-		        ui->g.dot, names);
+	/* The longest wording that fits: a narrow pane keeps the files and says less of whose table it is. */
+	char text[3][300];
+	const char *texts[] = { text[0], text[1], text[2], NULL };
+	const char *listed = files[0] ? files : "none open";
+	if (parent != NULL) {
+		snprintf(text[0], sizeof(text[0]), "fd %s  %s a copy of %s's table, made by fork", listed, ui->g.dot, parent->id);
+		snprintf(text[1], sizeof(text[1]), "fd %s  %s copy of %s's, by fork", listed, ui->g.dot, parent->id);
+	} else {
+		snprintf(text[0], sizeof(text[0]), "fd %s  %s one table for %s", listed, ui->g.dot, names);
+		snprintf(text[1], sizeof(text[1]), "fd %s  %s one table", listed, ui->g.dot);
+	}
+	snprintf(text[2], sizeof(text[2]), "fd %s", listed);
+	ui_put_first(win, y, 6, w - 8, ui->role[parent != NULL ? ROLE_PRIVATE : ROLE_SHARED], texts);
 	return y + 1;
 }
 
@@ -77,25 +84,123 @@ static void program_cpu_chart(struct ui *ui, WINDOW *win, int y, int x, int righ
 	}
 }
 
+/* Widths of a group's columns, as wide as its widest value: an 80-column pane keeps room for how each task ended. */
+struct program_columns {
+	int pid, comm, name, cpu;
+};
+
+static int program_digits(long n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static struct program_columns program_columns_of(const struct program_view *v)
+{
+	struct program_columns c = { 3, 4, 4, 5 };
+	uint64_t most = 0;
+
+	for (int i = 0; i < v->nprocesses; i++) {
+		const struct program_process *pp = &v->processes[i];
+		int d = program_digits(pp->pid > pp->ppid ? pp->pid : pp->ppid), cw = (int)strlen(pp->comm);
+		c.pid = d > c.pid ? d : c.pid;
+		c.comm = cw > c.comm ? cw : c.comm;
+		most = pp->cpu_ns > most ? pp->cpu_ns : most;
+		for (int j = 0; j < pp->nthreads; j++) {
+			int nw = (int)strlen(pp->threads[j].name);
+			d = program_digits(pp->threads[j].tid);
+			c.name = nw > c.name ? nw : c.name;
+			c.pid = d > c.pid ? d : c.pid;
+		}
+	}
+	int cpu = program_digits((long)(most / 1000000)) + 2;   /* "1234.5" */
+	c.cpu = cpu > c.cpu ? cpu : c.cpu;
+	return c;
+}
+
+/* How the process ended, the longest words first: the row takes the first that fits. */
+static void program_process_end(const struct program_process *pp, char end[4][48])
+{
+	const char *sig = lab_signal_name(pp->signal);
+
+	if (pp->alive) {
+		strlcpy(end[0], "alive", sizeof(end[0]));
+		strlcpy(end[1], "alive", sizeof(end[1]));
+	} else if (pp->signal) {
+		snprintf(end[0], sizeof(end[0]), "%s%s%s%s", sig, pp->sent_by_ptviz ? " (sent by ptviz)" : "",
+		         pp->cause[0] ? " in " : "", pp->cause);
+		snprintf(end[1], sizeof(end[1]), "%s%s%s%s", sig, pp->sent_by_ptviz ? " by ptviz" : "",
+		         pp->cause[0] ? " in " : "", pp->cause);
+	} else {
+		if (pp->status >= 0)
+			snprintf(end[0], sizeof(end[0]), "exit %d%s%s", pp->status, pp->cause[0] ? " in " : "", pp->cause);
+		else
+			snprintf(end[0], sizeof(end[0]), "ended%s%s", pp->cause[0] ? " in " : "", pp->cause);
+		if (pp->status >= 0)
+			snprintf(end[1], sizeof(end[1]), "exit %d", pp->status);
+		else
+			strlcpy(end[1], "ended", sizeof(end[1]));
+	}
+	strlcpy(end[2], end[1], sizeof(end[2]));
+	if (pp->signal)
+		snprintf(end[2], sizeof(end[2]), "%s%s%s", sig, pp->cause[0] ? " in " : "", pp->cause);
+	snprintf(end[3], sizeof(end[3]), "%s", pp->alive ? "alive" : pp->signal ? sig : "ended");
+}
+
+/* The process's own row: its PIDs, name, CPU time, and how it ended in the words that fit. */
+static void program_process_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_columns *c,
+                                const struct program_process *pp, attr_t a)
+{
+	char end[4][48];
+	const char *texts[] = { end[0], end[1], end[2], end[3], NULL };
+
+	(void)ui;
+	program_process_end(pp, end);
+	int used = ui_putf(win, y, 2, w - 4, a, "%-4s pid %-*d ppid %-*d %c %-*s cpu %*.1f ms  ", pp->id, c->pid,
+	                   (int)pp->pid, c->pid, (int)pp->ppid, pp->state, c->comm, pp->comm, c->cpu,
+	                   (double)pp->cpu_ns / 1e6);
+	ui_put_first(win, y, 2 + used, w - 4 - used, a, texts);
+}
+
+/* A thread's row: its TID, name, CPU time, how it ended, then its CPU chart where room is left. */
+static void program_thread_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_columns *c,
+                               const struct program_view *v, const struct program_process *pp,
+                               const struct program_thread *th, attr_t ta)
+{
+	char with[48];
+	snprintf(with, sizeof(with), "ended with %s", pp->id);
+	const char *held[] = { "held by ptviz", "held", NULL };
+	const char *gone[] = { "ended with its process", with, "ended", NULL };
+	const char *ended[] = { "ended", NULL };
+	const char *none[] = { "", NULL };
+	const char *const *texts = th->paused ? held : th->alive ? none : th->with_process ? gone : ended;
+
+	int tw = ui_putf(win, y, 4, w - 6, ta, "%-6s tid %-*d %c %-*s cpu %*.1f ms  ", th->id, c->pid, (int)th->tid,
+	                 th->state, c->name, th->name, c->cpu, (double)th->cpu_ns / 1e6);
+	tw += ui_put_first(win, y, 4 + tw, w - 6 - tw, ta, texts);
+	if (th->alive)
+		program_cpu_chart(ui, win, y, 4 + tw + 1, w - 2, program_trend_cpu(&ui->program_trend, v->serial, th->id), ta);
+}
+
 /* One process and its threads from row y; returns the next row. */
 static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
                                 const struct program_process *pp)
 {
-	char end[48] = "alive";
-
-	if (!pp->alive && pp->signal)
-		snprintf(end, sizeof(end), "%s%s", lab_signal_name(pp->signal), pp->sent_by_ptviz ? " (sent by ptviz)" : "");
-	else if (!pp->alive)
-		snprintf(end, sizeof(end), pp->status >= 0 ? "exit %d" : "ended", pp->status);
+	struct program_columns c = program_columns_of(v);
 	attr_t a = ui->role[pp->alive ? ROLE_ALIVE : ROLE_DEAD];
+
 	if (program_is_selected(ui, v, pp->id)) {
 		a = ui->role[ROLE_SELECTED];
 		ui_fill(win, y, 1, w - 2, a);
 	}
 	int row = program_row_find(v, pp->id);
 	ui_hit_add(ui, HIT_TASK, win, y, 1, w - 2, (int)v->serial, row);
-	ui_putf(win, y++, 2, w - 4, a, "%-7s pid %-7d ppid %-7d %c %-15s cpu %9.1f ms  %s%s%s", pp->id, (int)pp->pid,
-	        (int)pp->ppid, pp->state, pp->comm, (double)pp->cpu_ns / 1e6, end, pp->cause[0] ? " in " : "", pp->cause);
+	program_process_row(ui, win, y++, w, &c, pp, a);
 	if (pp->nwatch > 0 && y < h)
 		y = program_watch_row(ui, win, y, w, pp);
 	if (v->files && y < h)
@@ -108,27 +213,26 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 			ui_fill(win, y, 1, w - 2, ta);
 		}
 		ui_hit_add(ui, HIT_TASK, win, y, 1, w - 2, (int)v->serial, row + 1 + j);
-		int tw = ui_putf(win, y, 4, w - 6, ta, "%-9s tid %-7d %c %-15s cpu %9.1f ms  %s", th->id, (int)th->tid,
-		                 th->state, th->name, (double)th->cpu_ns / 1e6,
-		                 th->paused ? "held by ptviz" : th->alive ? "" : th->with_process ? "ended with its process" : "ended");
-		if (th->alive)
-			program_cpu_chart(ui, win, y, 4 + tw + 1, w - 2, program_trend_cpu(&ui->program_trend, v->serial, th->id), ta);
-		y++;
+		program_thread_row(ui, win, y++, w, &c, v, pp, th, ta);
 	}
 	return y;
 }
 
-/* The rows a process takes: its own, its watched values, its files, its threads. */
-static int program_process_height(const struct program_view *v, const struct program_process *pp)
+const struct program_fold *ui_program_fold(const struct ui *ui, uint32_t group)
 {
-	return 1 + (pp->nwatch > 0) + v->files + pp->nthreads;
+	for (int i = 0; i < PROGRAM_MAX_GROUPS; i++) {
+		if (ui->program_fold[i].group == group && ui->program_fold[i].nfolded > 0)
+			return &ui->program_fold[i];
+	}
+	return NULL;
 }
 
 /*
  * The first process to draw so that the selected row is in view: the rows before it scroll away
- * (said on the first row), as a long list of workers does.
+ * (said on the first row), as a long list of workers does.  Folded processes take no rows.
  */
-static int program_first_shown(const struct ui *ui, const struct program_view *v, int room)
+static int program_first_shown(const struct ui *ui, const struct program_view *v, const struct program_fold *f,
+                               int room)
 {
 	int sel = -1, first = 0, used = 0;
 
@@ -142,12 +246,80 @@ static int program_first_shown(const struct ui *ui, const struct program_view *v
 	if (sel < 0)
 		return 0;
 	for (int i = sel; i >= 0; i--) {
+		if (program_fold_hides(f, v, i))
+			continue;
+		int before = 0;
+		for (int k = 0; k < i; k++)
+			before += !program_fold_hides(f, v, k);
 		used += program_process_height(v, &v->processes[i]);
-		if (used > room - (i > 0))
+		if (used > room - (before > 0))
 			break;
 		first = i;
 	}
 	return first;
+}
+
+/* Above the first process drawn: the shown processes scrolled away ("↑ A1-A3 above"). */
+static int program_above_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
+                             const struct program_fold *f, int first)
+{
+	const char *lo = NULL, *hi = NULL;
+	int count = 0;
+
+	for (int i = 0; i < first; i++) {
+		if (program_fold_hides(f, v, i))
+			continue;
+		lo = lo != NULL ? lo : v->processes[i].id;
+		hi = v->processes[i].id;
+		count++;
+	}
+	if (count == 0)
+		return y;
+	ui_putf(win, y, 2, w - 4, ui->role[ROLE_NOTE], "%s %s%s%s above (Up shows %s)", ui->g.more_up, lo,
+	        count > 1 ? "-" : "", count > 1 ? hi : "", count > 1 ? "them" : "it");
+	return y + 1;
+}
+
+/* The rows the processes not folded take. */
+static int program_shown_height(const struct program_view *v, const struct program_fold *f)
+{
+	int need = 0;
+
+	for (int i = 0; i < v->nprocesses; i++)
+		need += program_fold_hides(f, v, i) ? 0 : program_process_height(v, &v->processes[i]);
+	return need;
+}
+
+/* Below the last process drawn: those not drawn, from process `from` ("↓ A8-A39 below"). */
+static int program_below_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
+                             const struct program_fold *f, int from)
+{
+	const char *lo = NULL, *hi = NULL;
+	int count = 0;
+
+	for (int i = from; i < v->nprocesses; i++) {
+		if (program_fold_hides(f, v, i))
+			continue;
+		lo = lo != NULL ? lo : v->processes[i].id;
+		hi = v->processes[i].id;
+		count++;
+	}
+	if (count == 0)
+		return y;
+	ui_putf(win, y, 2, w - 4, ui->role[ROLE_NOTE], "%s %s%s%s below (Down shows %s)", ui->g.more_down, lo,
+	        count > 1 ? "-" : "", count > 1 ? hi : "", count > 1 ? "them" : "it");
+	return y + 1;
+}
+
+/* The processes folded, on one row below the rest. */
+static int program_fold_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
+                            const struct program_fold *f)
+{
+	char text[256];
+
+	program_fold_text(v, f, w - 6, text, sizeof(text));
+	ui_put(win, y, 2, w - 4, ui->role[ROLE_DEAD], text);
+	return y + 1;
 }
 
 /* The newest output lines that fit between rows y and h. */
@@ -179,6 +351,46 @@ static void program_selected_keys(struct ui *ui, WINDOW *win, int h, int w, cons
 		ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);
 }
 
+/*
+ * Folds the group's old ended processes when its processes do not fit in room rows (keeping the
+ * selected task's); remembered for the keys, which pass folded processes by.  NULL when none is folded.
+ */
+static const struct program_fold *program_plan(struct ui *ui, int g, const struct program_view *v, int room)
+{
+	const struct program_process *pp = NULL;
+	const struct program_thread *th;
+	if (g >= PROGRAM_MAX_GROUPS)
+		return NULL;
+	struct program_fold *f = &ui->program_fold[g];
+	if (!selection_is_program(&ui->sel) || ui->sel.program != v->serial || !program_row_task(v, ui->sel.task, &pp, &th))
+		pp = NULL;
+	program_fold_plan(v, lab_now(ui->lab), room, pp != NULL ? pp->id : NULL, f);
+	return f->nfolded > 0 ? f : NULL;
+}
+
+/* The group's title, on the top border (row 0) or as a rule between groups: the longest wording that fits. */
+static void program_title(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v)
+{
+	char title[2][256], command[sizeof(v->command) + 8];
+	const char *how[] = { v->traced ? "traced" : "followed through /proc", v->traced ? "traced" : "via /proc" };
+
+	for (int k = 0; k < 2; k++)
+		snprintf(title[k], sizeof(title[k]), "PROGRAM %s · %s · %s%s", v->name, v->command, how[k],
+		         v->ended ? " · ended" : "");
+	const char *t = ui_width(title[0]) <= w - 6 ? title[0] : title[1];
+	/* Still too wide: the command is cut, with an ellipsis, so that how it is followed stays in view. */
+	int over = ui_width(title[1]) - (w - 6);
+	if (t == title[1] && over > 0 && (int)strlen(v->command) > over + 4) {
+		snprintf(command, sizeof(command), "%.*s%s", (int)strlen(v->command) - over - 1, v->command, ui->g.ellipsis);
+		snprintf(title[1], sizeof(title[1]), "PROGRAM %s · %s · %s%s", v->name, command, how[1],
+		         v->ended ? " · ended" : "");
+	}
+	if (y == 0)
+		ui_putf(win, 0, 2, w - 4, ui->role[ROLE_TITLE], " %s ", t);
+	else
+		ui_rule(ui, win, y, 0, w, t);
+}
+
 static void program_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
@@ -187,26 +399,36 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 
 	werase(win);
 	ui_box(ui, win, 0, 0, p->h, p->w);
+	for (int g = n; g < PROGRAM_MAX_GROUPS; g++)
+		ui->program_fold[g] = (struct program_fold){ 0 };
 	for (int g = 0; g < n; g++) {
 		const struct program_view *v = &views[g];
-		char title[256];
-		snprintf(title, sizeof(title), "PROGRAM %s · %s · %s%s", v->name, v->command,
-		         v->traced ? "traced" : "followed through /proc", v->ended ? " · ended" : "");
-		if (g == 0)
-			ui_putf(win, 0, 2, p->w - 4, ui->role[ROLE_TITLE], " %s ", title);
-		else
-			ui_rule(ui, win, y - 1, 0, p->w, title);
+		program_title(ui, win, g == 0 ? 0 : y - 1, p->w, v);
 		int shown = v->noutput > 0 ? (v->noutput < 6 ? v->noutput : 6) + 1 : 0;
+		const char *note[] = {
+			"Watched values are read while the program runs, one process after another: not exact snapshots.",
+			"Watched values are read one process after another: not exact snapshots.", NULL
+		};
 		if (v->opt.nwatch > 0 && y < p->h - 1 - shown)
-			ui_put(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE],
-			       "Watched values are read while the program runs, one process after another: not exact snapshots.");
-		int first = program_first_shown(ui, v, p->h - 1 - shown - y);
-		if (first > 0)
-			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%s %s%s%s above (Up shows %s)", ui->g.more_up,
-			        v->processes[0].id, first > 1 ? "-" : "", first > 1 ? v->processes[first - 1].id : "",
-			        first > 1 ? "them" : "it");
-		for (int i = first; i < v->nprocesses && y < p->h - 1 - shown; i++)
-			y = program_process_rows(ui, win, y, p->h - 1 - shown, p->w, v, &v->processes[i]);
+			ui_put_first(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], note);
+		int bottom = p->h - 1 - shown;
+		const struct program_fold *f = program_plan(ui, g, v, bottom - y);
+		/* Rows for the processes: less the summary's, and less one that says what is below when not all fit. */
+		int limit = bottom - (f != NULL), i = 0;
+		limit -= program_shown_height(v, f) > limit - y;
+		int first = program_first_shown(ui, v, f, limit - y);
+		y = program_above_row(ui, win, y, p->w, v, f, first);
+		for (i = first; i < v->nprocesses && y < limit; i++) {
+			/* A process is drawn whole, or said to be below; only the first may be cut, when it alone is too tall. */
+			if (program_fold_hides(f, v, i))
+				continue;
+			if (i > first && y + program_process_height(v, &v->processes[i]) > limit)
+				break;
+			y = program_process_rows(ui, win, y, limit, p->w, v, &v->processes[i]);
+		}
+		y = program_below_row(ui, win, y, p->w, v, f, i);
+		if (f != NULL && y < bottom)
+			y = program_fold_row(ui, win, y, p->w, v, f);
 		if (v->unfollowed > 0 && y < p->h - 1)
 			ui_putf(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], "%lld more tasks counted, not followed (past %d)",
 			        (long long)v->unfollowed, PROGRAM_MAX_TASKS);

@@ -55,8 +55,9 @@ static void program_select_column(struct ui *ui, const struct program_view *view
 		ui_select(ui, ui->order[col], row < count ? row : count - 1);
 		return;
 	}
-	if (col - ui->norder < n && program_row_move(&views[col - ui->norder], NULL, 0, id, sizeof(id))) {
-		selection_set_program(&ui->sel, views[col - ui->norder].serial, id);
+	const struct program_view *v = col - ui->norder < n ? &views[col - ui->norder] : NULL;
+	if (v != NULL && program_row_move_shown(v, ui_program_fold(ui, v->serial), NULL, 0, id, sizeof(id))) {
+		selection_set_program(&ui->sel, v->serial, id);
 		ui->changed |= UI_SELECTION;
 	}
 }
@@ -85,7 +86,8 @@ void ui_select_move(struct ui *ui, int dcol, int drow)
 		program_select_column(ui, views, n, (col + dcol + ncol) % ncol, col < ui->norder ? wi : 0);
 	else if (col < ui->norder)
 		program_select_column(ui, views, n, col, wi + drow < 0 ? 0 : wi + drow);
-	else if (program_row_move(&views[col - ui->norder], ui->sel.task, drow, id, sizeof(id))) {
+	else if (program_row_move_shown(&views[col - ui->norder], ui_program_fold(ui, ui->sel.program), ui->sel.task,
+	                                  drow, id, sizeof(id))) {
 		selection_set_program(&ui->sel, ui->sel.program, id);
 		ui->changed |= UI_SELECTION;
 	}

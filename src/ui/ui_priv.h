@@ -16,6 +16,7 @@
 #include "../view/lifecycle.h"
 #include "../view/trend.h"
 #include "../view/program_trend.h"
+#include "../view/program_fold.h"
 #include "ui.h"
 
 /* Colours are data: panes ask for a role, never for a colour. */
@@ -159,6 +160,8 @@ struct ui {
 	/* A program's processes that ran exec after fork: no longer copies of their parent's memory. */
 	struct { uint32_t group; char id[LAB_ID_MAX]; } execed[PROGRAM_MAX_GROUPS * PROGRAM_MAX_TASKS];
 	int nexeced;
+	/* Each program group's processes folded into one line at the last drawing: the keys pass them by. */
+	struct program_fold program_fold[PROGRAM_MAX_GROUPS];
 	struct life life;          /* each worker's running, ready and blocked shares: the lifecycle strips */
 	struct ui_log log;
 
@@ -187,6 +190,8 @@ void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute_
 int ui_program_views(struct ui *ui, const struct program_view **views);
 /* A program's events since the last turn, told in the log (pane_program.c); the changes. */
 unsigned ui_program_events(struct ui *ui);
+/* The program group's folded processes as last drawn (pane_program.c); NULL when none are. */
+const struct program_fold *ui_program_fold(const struct ui *ui, uint32_t group);
 /* Scrolls the log a page back (by > 0), a page on (by < 0), or to the newest (0); returns what changed. */
 unsigned ui_log_scroll(struct ui *ui, int by);
 /* Observes the lab now; what shows it is noted as changed. */

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../src/view/memmap_program.h"
+#include "../../src/view/program_fold.h"
 #include "../../src/view/program_rows.h"
 #include "../../src/view/program_trend.h"
 
@@ -183,6 +184,88 @@ static void test_cpu_history(void **state)
 	program_trend_free(&pt);
 }
 
+/* A shell that ran 40 short commands and then sleeps: A1 alive, A2-A41 ended (A41 by a signal), A42 alive. */
+static struct program_thread shell_threads[42];
+static struct program_process shell[42];
+static struct program_view shell_view;
+
+static void shell_setup(double died_at)
+{
+	memset(&shell_view, 0, sizeof(shell_view));
+	memset(shell, 0, sizeof(shell));
+	memset(shell_threads, 0, sizeof(shell_threads));
+	shell_view.serial = 9;
+	shell_view.nprocesses = 42;
+	shell_view.processes = shell;
+	for (int i = 0; i < 42; i++) {
+		struct program_process *pp = &shell[i];
+		snprintf(pp->id, sizeof(pp->id), "A%d", i + 1);
+		snprintf(shell_threads[i].id, sizeof(shell_threads[i].id), "A%d.1", i + 1);
+		strcpy(pp->comm, i == 0 ? "sh" : i == 41 ? "sleep" : i <= 30 ? "bash" : i <= 36 ? "readlink" : "env");
+		pp->alive = shell_threads[i].alive = i == 0 || i == 41;
+		pp->died_at = pp->alive ? 0 : died_at;
+		pp->nthreads = 1;
+		pp->threads = &shell_threads[i];
+	}
+	shell[40].signal = 11;   /* A41 died of SIGSEGV: it keeps its rows */
+	shell[40].status = -1;
+}
+
+/* When every row fits, nothing is folded; when not, old exits fold and the keys pass them by. */
+static void test_fold_old_exits(void **state)
+{
+	struct program_fold f;
+	char text[120], id[LAB_ID_MAX];
+	struct program_row rows[100];
+	(void)state;
+	shell_setup(1.0);
+	program_fold_plan(&shell_view, 2.0 + PROGRAM_FOLD_RECENT, 84, NULL, &f);
+	assert_int_equal(f.nfolded, 0);
+	program_fold_plan(&shell_view, 2.0 + PROGRAM_FOLD_RECENT, 20, NULL, &f);
+	assert_int_equal(f.nfolded, 39);
+	assert_false(program_fold_hides(&f, &shell_view, 0));
+	assert_true(program_fold_hides(&f, &shell_view, 1));
+	assert_false(program_fold_hides(&f, &shell_view, 40));
+	program_fold_text(&shell_view, &f, 74, text, sizeof(text));
+	assert_string_equal(text, "39 ended: 30 bash, 6 readlink, 3 env (all exit 0)");
+	/* Shown: A1, A41, A42 with one thread each; Down from A1.1 goes to A41, past the folded. */
+	assert_int_equal(program_rows_shown(&shell_view, &f, rows, 100), 6);
+	assert_true(program_row_move_shown(&shell_view, &f, "A1.1", 1, id, sizeof(id)));
+	assert_string_equal(id, "A41");
+	assert_true(program_row_move_shown(&shell_view, &f, "A42.1", 3, id, sizeof(id)));
+	assert_string_equal(id, "A42.1");
+	/* The selected process is never folded; a plan for another group hides nothing here. */
+	program_fold_plan(&shell_view, 2.0 + PROGRAM_FOLD_RECENT, 20, "A5", &f);
+	assert_int_equal(f.nfolded, 38);
+	assert_false(program_fold_hides(&f, &shell_view, 4));
+	f.group = 3;
+	assert_false(program_fold_hides(&f, &shell_view, 1));
+}
+
+/* Processes that ended in the last seconds keep their rows; a narrow summary says "others"; a non-zero exit is counted. */
+static void test_fold_recent_and_narrow(void **state)
+{
+	struct program_fold f;
+	char text[120];
+	(void)state;
+	shell_setup(10.0);
+	program_fold_plan(&shell_view, 10.0 + PROGRAM_FOLD_RECENT / 2, 20, NULL, &f);
+	assert_int_equal(f.nfolded, 0);
+	shell[2].died_at = 1.0;
+	shell[2].status = 1;
+	shell[35].died_at = 1.0;
+	program_fold_plan(&shell_view, 10.0 + PROGRAM_FOLD_RECENT / 2, 20, NULL, &f);
+	assert_int_equal(f.nfolded, 2);
+	program_fold_text(&shell_view, &f, 74, text, sizeof(text));
+	assert_string_equal(text, "2 ended: 1 bash, 1 readlink (1 exit non-zero)");
+	shell_setup(1.0);
+	program_fold_plan(&shell_view, 20.0, 20, NULL, &f);
+	program_fold_text(&shell_view, &f, 40, text, sizeof(text));
+	assert_string_equal(text, "39 ended: 30 bash, 9 others (all exit 0)");
+	program_fold_text(&shell_view, &f, 36, text, sizeof(text));
+	assert_string_equal(text, "39 ended: 39 processes (all exit 0)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +275,8 @@ int main(void)
 		cmocka_unit_test_setup(test_files_text, setup),
 		cmocka_unit_test_setup(test_map_words, setup),
 		cmocka_unit_test_setup(test_cpu_history, setup),
+		cmocka_unit_test(test_fold_old_exits),
+		cmocka_unit_test(test_fold_recent_and_narrow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
