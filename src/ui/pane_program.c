@@ -394,8 +394,8 @@ static void program_title(struct ui *ui, WINDOW *win, int y, int w, const struct
 static void program_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
-	struct program_view *views;
-	int n = program_views(ui->lab, &views), y = 1;
+	const struct program_view *views;
+	int n = ui_program_views(ui, &views), y = 1;
 
 	werase(win);
 	ui_box(ui, win, 0, 0, p->h, p->w);
@@ -440,7 +440,6 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		y += 1;
 	}
 	program_selected_keys(ui, win, p->h, p->w, views, n);
-	program_views_free(views, n);
 }
 
 /* What the programs did since the last turn, in the log (one line each; output stays in the pane). */

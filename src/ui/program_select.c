@@ -34,14 +34,13 @@ static bool program_task_of(const struct ui *ui, const struct program_view *view
 
 bool ui_task_selected(struct ui *ui, struct ui_task *t)
 {
-	struct program_view *views;
+	const struct program_view *views;
 	bool found = false;
 
 	if (!selection_is_program(&ui->sel))
 		return false;
-	int n = program_views(ui->lab, &views);
+	int n = ui_program_views(ui, &views);
 	found = program_task_of(ui, views, n, t);
-	program_views_free(views, n);
 	return found;
 }
 
@@ -64,8 +63,8 @@ static void program_select_column(struct ui *ui, const struct program_view *view
 
 void ui_select_move(struct ui *ui, int dcol, int drow)
 {
-	struct program_view *views;
-	int n = program_views(ui->lab, &views), gi, wi = 0, col = -1;
+	const struct program_view *views;
+	int n = ui_program_views(ui, &views), gi, wi = 0, col = -1;
 	char id[LAB_ID_MAX];
 
 	ui_order_groups(ui);
@@ -91,21 +90,19 @@ void ui_select_move(struct ui *ui, int dcol, int drow)
 		selection_set_program(&ui->sel, ui->sel.program, id);
 		ui->changed |= UI_SELECTION;
 	}
-	program_views_free(views, n);
 }
 
 void ui_select_task_row(struct ui *ui, uint32_t group, int row)
 {
-	struct program_view *views;
+	const struct program_view *views;
 	struct program_row rows[PROGRAM_MAX_TASKS * 2];
-	int n = program_views(ui->lab, &views);
+	int n = ui_program_views(ui, &views);
 	const struct program_view *v = program_view_by_serial(views, n, group);
 
 	if (v != NULL && row >= 0 && row < program_rows(v, rows, (int)(sizeof(rows) / sizeof(rows[0])))) {
 		selection_set_program(&ui->sel, group, program_row_id(v, rows[row]));
 		ui->changed |= UI_SELECTION;
 	}
-	program_views_free(views, n);
 }
 
 bool ui_program_execed(const struct ui *ui, uint32_t group, const char *id)
@@ -130,8 +127,7 @@ void ui_select_check(struct ui *ui)
 		return;
 	}
 	/* Only a program on screen (ptviz run): its first process, so the keys have a task to act on. */
-	struct program_view *views;
-	int n = program_views(ui->lab, &views);
+	const struct program_view *views;
+	int n = ui_program_views(ui, &views);
 	program_select_column(ui, views, n, 0, 0);
-	program_views_free(views, n);
 }
