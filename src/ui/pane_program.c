@@ -259,14 +259,18 @@ static int program_first_shown(const struct ui *ui, const struct program_view *v
 	return first;
 }
 
-/* Above the first process drawn: the shown processes scrolled away ("↑ A1-A3 above"). */
-static int program_above_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
-                             const struct program_fold *f, int first)
+/*
+ * The shown processes from..to-1 that are not drawn, on one line: above the
+ * first drawn ("↑ A1-A3 above (Up shows them)") or below the last ("↓ A8-A39
+ * below").
+ */
+static int program_not_drawn_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
+                                 const struct program_fold *f, int from, int to, bool above)
 {
 	const char *lo = NULL, *hi = NULL;
 	int count = 0;
 
-	for (int i = 0; i < first; i++) {
+	for (int i = from; i < to; i++) {
 		if (program_fold_hides(f, v, i))
 			continue;
 		lo = lo != NULL ? lo : v->processes[i].id;
@@ -275,8 +279,9 @@ static int program_above_row(struct ui *ui, WINDOW *win, int y, int w, const str
 	}
 	if (count == 0)
 		return y;
-	ui_putf(win, y, 2, w - 4, ui->role[ROLE_NOTE], "%s %s%s%s above (Up shows %s)", ui->g.more_up, lo,
-	        count > 1 ? "-" : "", count > 1 ? hi : "", count > 1 ? "them" : "it");
+	ui_putf(win, y, 2, w - 4, ui->role[ROLE_NOTE], "%s %s%s%s %s (%s shows %s)", above ? ui->g.more_up : ui->g.more_down,
+	        lo, count > 1 ? "-" : "", count > 1 ? hi : "", above ? "above" : "below", above ? "Up" : "Down",
+	        count > 1 ? "them" : "it");
 	return y + 1;
 }
 
@@ -290,26 +295,6 @@ static int program_shown_height(const struct program_view *v, const struct progr
 	return need;
 }
 
-/* Below the last process drawn: those not drawn, from process `from` ("↓ A8-A39 below"). */
-static int program_below_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
-                             const struct program_fold *f, int from)
-{
-	const char *lo = NULL, *hi = NULL;
-	int count = 0;
-
-	for (int i = from; i < v->nprocesses; i++) {
-		if (program_fold_hides(f, v, i))
-			continue;
-		lo = lo != NULL ? lo : v->processes[i].id;
-		hi = v->processes[i].id;
-		count++;
-	}
-	if (count == 0)
-		return y;
-	ui_putf(win, y, 2, w - 4, ui->role[ROLE_NOTE], "%s %s%s%s below (Down shows %s)", ui->g.more_down, lo,
-	        count > 1 ? "-" : "", count > 1 ? hi : "", count > 1 ? "them" : "it");
-	return y + 1;
-}
 
 /* The processes folded, on one row below the rest. */
 static int program_fold_row(struct ui *ui, WINDOW *win, int y, int w, const struct program_view *v,
@@ -417,7 +402,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 		int limit = bottom - (f != NULL), i = 0;
 		limit -= program_shown_height(v, f) > limit - y;
 		int first = program_first_shown(ui, v, f, limit - y);
-		y = program_above_row(ui, win, y, p->w, v, f, first);
+		y = program_not_drawn_row(ui, win, y, p->w, v, f, 0, first, true);
 		for (i = first; i < v->nprocesses && y < limit; i++) {
 			/* A process is drawn whole, or said to be below; only the first may be cut, when it alone is too tall. */
 			if (program_fold_hides(f, v, i))
@@ -426,7 +411,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 				break;
 			y = program_process_rows(ui, win, y, limit, p->w, v, &v->processes[i]);
 		}
-		y = program_below_row(ui, win, y, p->w, v, f, i);
+		y = program_not_drawn_row(ui, win, y, p->w, v, f, i, v->nprocesses, false);
 		if (f != NULL && y < bottom)
 			y = program_fold_row(ui, win, y, p->w, v, f);
 		if (v->unfollowed > 0 && y < p->h - 1)

@@ -218,3 +218,84 @@ double bench_task_cpu_ns(pid_t pid, pid_t tid)
 	closedir(d);
 	return sum;
 }
+
+int bench_ntasks(pid_t pid)
+{
+	char path[64];
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (d == NULL)
+		return 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static pid_t bench_parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 2, "%*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
+}
+
+int bench_kids_look(struct bench_kids *k, pid_t parent, int *most_tasks)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	*most_tasks = 0;
+	if (d == NULL)
+		return 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0 || bench_parent_of((pid_t)pid) != parent)
+			continue;
+		n++;
+		int t = bench_ntasks((pid_t)pid);
+		*most_tasks = t > *most_tasks ? t : *most_tasks;
+		bool known = false;
+		for (int i = 0; i < k->n && !known; i++)
+			known = k->pid[i] == (pid_t)pid;
+		if (!known && k->n < BENCH_KIDS_MAX)
+			k->pid[k->n++] = (pid_t)pid;
+	}
+	closedir(d);
+	return n;
+}
+
+int bench_kids_gone(struct bench_kids *k, double seconds, const char *who)
+{
+	int left = 0;
+
+	for (double until = bench_now() + seconds;;) {
+		left = 0;
+		for (int i = 0; i < k->n; i++)
+			left += bench_alive(k->pid[i]);
+		if (left == 0 || bench_now() >= until)
+			break;
+		bench_sleep(0.1);
+	}
+	for (int i = 0; i < k->n; i++) {
+		if (bench_alive(k->pid[i])) {
+			fprintf(stderr, "%s: ptviz's child %d still running; ending it\n", who, (int)k->pid[i]);
+			kill(k->pid[i], SIGKILL);
+		}
+	}
+	k->n = 0;
+	return left;
+}

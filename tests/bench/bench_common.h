@@ -46,4 +46,18 @@ double bench_read_number(const char *path);
 /* Is pid there and not a zombie? */
 bool bench_alive(pid_t pid);
 
+/* The tasks (threads) of a process now, from /proc/PID/task; 0 when it is gone. */
+int bench_ntasks(pid_t pid);
+
+/* A parent's children (ptviz's: its thread host, workers, a program), remembered as seen, to be seen gone. */
+#define BENCH_KIDS_MAX 1100
+struct bench_kids {
+	pid_t pid[BENCH_KIDS_MAX];
+	int n;
+};
+/* parent's children now (how many), each remembered in k; the tasks of the one with the most in *most_tasks. */
+int bench_kids_look(struct bench_kids *k, pid_t parent, int *most_tasks);
+/* Every child remembered gone, waited for up to `seconds`; one left is ended by PID, told on stderr after who, and counted. */
+int bench_kids_gone(struct bench_kids *k, double seconds, const char *who);
+
 #endif

@@ -40,7 +40,6 @@
 #define WINDOW_S 5.0
 #define SETTLE_S 2.0
 #define MAX_ROUNDS 9
-#define MAX_KIDS 16
 #define MAX_SAMPLES (MAX_ROUNDS * WINDOWS)
 
 enum kind { PROGRAM, BUSY, OWN, JSON, KINDS };
@@ -49,8 +48,7 @@ static const char *kind_name[KINDS] = { "program, screen", "busy program, screen
 
 static const char *ptviz, *crowd, *counter_lib;
 static volatile sig_atomic_t stop;   /* SIGTERM or SIGINT (meson's timeout): end what runs, and leave */
-static pid_t kids[MAX_KIDS];         /* ptviz's children seen, to be seen gone */
-static int nkids;
+static struct bench_kids kids;   /* ptviz's children seen, to be seen gone */
 static char count_path[64];          /* the frame counter's file */
 static volatile long *count;
 
@@ -63,89 +61,6 @@ static double own_cpu_ns(pid_t pid)
 	if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &ts) != 0)
 		return -1;
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], buf[512];
-	int fd, ppid = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 2, "%*c %d", &ppid) != 1)
-		return 0;
-	return (pid_t)ppid;
-}
-
-static int ntasks(pid_t pid)
-{
-	char path[64];
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (d == NULL)
-		return 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-/* The most tasks one child of ptviz has now (the program, or the thread host); children remembered. */
-static int biggest_child(pid_t ptviz_pid)
-{
-	DIR *d = opendir("/proc");
-	int most = 0;
-
-	if (d == NULL)
-		return 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0 || parent_of((pid_t)pid) != ptviz_pid)
-			continue;
-		int n = ntasks((pid_t)pid);
-		most = n > most ? n : most;
-		bool known = false;
-		for (int i = 0; i < nkids && !known; i++)
-			known = kids[i] == (pid_t)pid;
-		if (!known && nkids < MAX_KIDS)
-			kids[nkids++] = (pid_t)pid;
-	}
-	closedir(d);
-	return most;
-}
-
-/* Every child ptviz had, gone (it ends them as it leaves); one left is ended by PID and counted. */
-static int kids_gone(void)
-{
-	int left = 0;
-
-	for (int round = 0; round < 100; round++) {
-		left = 0;
-		for (int i = 0; i < nkids; i++)
-			left += bench_alive(kids[i]);
-		if (left == 0)
-			break;
-		bench_sleep(0.1);
-	}
-	for (int i = 0; i < nkids; i++) {
-		if (bench_alive(kids[i])) {
-			fprintf(stderr, "bench_run_frames: ptviz's child %d still running; ending it\n", (int)kids[i]);
-			kill(kids[i], SIGKILL);
-		}
-	}
-	nkids = 0;
-	return left;
 }
 
 /* Has pid exited?  Left a zombie (not reaped), so that its CPU clock can still be read. */
@@ -248,7 +163,8 @@ static bool threads_there(pid_t pid, struct term *t, struct reports *r, int want
 	int most = 0;
 
 	while (bench_now() < deadline && !stop && !exited(pid)) {
-		int n = biggest_child(pid);
+		int n;
+		bench_kids_look(&kids, pid, &n);
 		most = n > most ? n : most;
 		if (most >= want)
 			return true;
@@ -316,7 +232,7 @@ static bool kind_end(enum kind k, pid_t pid, struct term *t, struct reports *r)
 		pump(k == JSON ? NULL : t, r, 0.05);
 	reap(pid, !gone);
 	close(k == JSON ? r->fd : t->master);
-	kids_gone();
+	bench_kids_gone(&kids, 10.0, "bench_run_frames");
 	return gone;
 }
 

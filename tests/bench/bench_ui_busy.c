@@ -17,98 +17,8 @@
 #include "bench_common.h"
 #include "bench_term.h"
 
-#define MAX_KIDS 1100
 
-static pid_t kids[MAX_KIDS];   /* ptviz's children, to be seen gone at the end */
-static int nkids;
-
-static int ntasks(pid_t pid)
-{
-	char path[64];
-	struct dirent *e;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], buf[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	int ppid = 0;
-	if (p == NULL || sscanf(p + 2, "%*c %d", &ppid) != 1)
-		return 0;
-	return (pid_t)ppid;
-}
-
-/* ptviz's children now, remembered; the tasks of the biggest one (the thread host) in *host_tasks. */
-static int ptviz_children(pid_t ptviz, int *host_tasks)
-{
-	struct dirent *e;
-	DIR *d = opendir("/proc");
-	int n = 0;
-
-	*host_tasks = 0;
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0 || parent_of((pid_t)pid) != ptviz)
-			continue;
-		n++;
-		int t = ntasks((pid_t)pid);
-		*host_tasks = t > *host_tasks ? t : *host_tasks;
-		bool known = false;
-		for (int i = 0; i < nkids && !known; i++)
-			known = kids[i] == (pid_t)pid;
-		if (!known && nkids < MAX_KIDS)
-			kids[nkids++] = (pid_t)pid;
-	}
-	closedir(d);
-	return n;
-}
-
-/* Every child ptviz had, gone: ended by PID when one is left (there should be none). */
-static int kids_gone(void)
-{
-	int left = 0;
-
-	for (int round = 0; round < 50; round++) {
-		left = 0;
-		for (int i = 0; i < nkids; i++)
-			left += bench_alive(kids[i]);
-		if (left == 0)
-			break;
-		bench_sleep(0.1);
-	}
-	for (int i = 0; i < nkids; i++) {
-		if (bench_alive(kids[i])) {
-			fprintf(stderr, "bench_ui: ptviz's child %d still running; ending it\n", (int)kids[i]);
-			kill(kids[i], SIGKILL);
-		}
-	}
-	nkids = 0;
-	return left;
-}
+static struct bench_kids kids;   /* ptviz's children, to be seen gone at the end */
 
 /* ptviz on a pty of ours with threads + processes spawned from its prompt; false (and ended) when they never all ran. */
 static bool screen_start(struct term *t, const char *ptviz, int threads, int processes)
@@ -129,7 +39,7 @@ static bool screen_start(struct term *t, const char *ptviz, int threads, int pro
 	deadline = bench_now() + 30;
 	while (bench_now() < deadline) {
 		term_pump(t, 100);
-		n = ptviz_children(t->pid, &host);
+		n = bench_kids_look(&kids, t->pid, &host);
 		if (n == 1 + processes && host == 1 + threads)
 			return true;
 	}
@@ -137,7 +47,7 @@ static bool screen_start(struct term *t, const char *ptviz, int threads, int pro
 	       threads, processes, n, host);
 	double took;
 	term_end(t, "q", 10, &took);
-	kids_gone();
+	bench_kids_gone(&kids, 5.0, "bench_ui");
 	return false;
 }
 
@@ -147,10 +57,10 @@ static void screen_end(struct term *t)
 	bool clean = term_end(t, "q", 30, &took);
 
 	if (clean)
-		printf("  quit: ptviz ended its %d workers' processes and left in %.2f s\n", nkids, took);
+		printf("  quit: ptviz ended its %d workers' processes and left in %.2f s\n", kids.n, took);
 	else
 		printf("  quit: ptviz still there after %.0f s; ended by PID\n", took);
-	kids_gone();
+	bench_kids_gone(&kids, 5.0, "bench_ui");
 }
 
 /* Drains the pty for seconds. */
@@ -238,8 +148,8 @@ static bool htop_start(struct term *h, pid_t ptviz, char *dir, size_t len)
 	char pids[8192];
 	size_t o = (size_t)snprintf(pids, sizeof(pids), "%d", (int)ptviz);
 
-	for (int i = 0; i < nkids && o < sizeof(pids) - 16; i++)
-		o += (size_t)snprintf(pids + o, sizeof(pids) - o, ",%d", (int)kids[i]);
+	for (int i = 0; i < kids.n && o < sizeof(pids) - 16; i++)
+		o += (size_t)snprintf(pids + o, sizeof(pids) - o, ",%d", (int)kids.pid[i]);
 	snprintf(dir, len, "/tmp/ptviz-bench-XXXXXX");
 	if (mkdtemp(dir) == NULL) {
 		dir[0] = '\0';
