@@ -39,6 +39,7 @@ struct program_thread {
 	bool alive;
 	bool paused;             /* held by ptviz (PTRACE_INTERRUPT) */
 	uint64_t cpu_ns;
+	double cpu_at;           /* when cpu_ns was read (lab seconds): a busy thread's, at every other look */
 	int signal;              /* what ended it: a signal, or ... */
 	int status;              /* ... an exit status, -1 when none is known */
 	bool with_process;       /* it ended because its process ended */

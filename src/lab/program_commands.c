@@ -34,6 +34,7 @@ static void views_thread(struct program *p, const struct program_task *leader, s
 	}
 	th->paused = t->held && t->alive;
 	th->cpu_ns = t->cpu_ns;
+	th->cpu_at = t->cpu_at;
 	th->signal = t->signal;
 	th->status = t->status;
 	th->with_process = t->with_process || (t->leader && !t->alive);

@@ -164,6 +164,15 @@ bool follow_read_task(struct program_task *t, char *state, char *name, size_t na
  */
 #define FOLLOW_STAT_RUNNING_EVERY 3
 
+/*
+ * A thread's CPU time (schedstat) is read at every other look while its
+ * process runs: its chart has a cell each half second (TREND_STEP), and the
+ * time of the read goes with the figure, so the share it shows is exact.
+ * Busy threads would otherwise cost a read each a frame, where ptviz's own
+ * workers are read about once a second while they run steadily.
+ */
+#define FOLLOW_SCHED_EVERY 2
+
 /* One task's files, by its slot in the group's table, and what stat said at the last read. */
 struct follow_kept {
 	pid_t pid, tid;          /* the task they were opened for; 0: none */
@@ -171,6 +180,7 @@ struct follow_kept {
 	bool known;              /* state and name below are from a read of stat */
 	int skips;               /* looks since that read */
 	int ran_skips;           /* looks since that read at which the task had run (FOLLOW_STAT_RUNNING_EVERY) */
+	int sched_turn;          /* looks counted for FOLLOW_SCHED_EVERY, spread over the threads */
 	char state;
 	char name[PROGRAM_NAME_MAX];
 	unsigned long long sched[3];   /* schedstat then: time on a CPU, time waiting for one, times run */
@@ -213,6 +223,7 @@ static struct follow_kept *follow_kept_for(struct program *p, const struct progr
 	/* The threads' second reads of stat spread over the looks, not all at the same one. */
 	k->skips = (int)(k - p->kept->task) % (FOLLOW_STAT_SKIP_MAX + 1);
 	k->ran_skips = (int)(k - p->kept->task) % FOLLOW_STAT_RUNNING_EVERY;
+	k->sched_turn = (int)(k - p->kept->task) % FOLLOW_SCHED_EVERY;
 	return k;
 }
 
@@ -251,6 +262,14 @@ bool follow_look_task(struct program *p, struct program_task *t, bool still, cha
 		return follow_read_task(t, state, name, namelen);
 	bool fresh = k->known && !t->leader && k->skips < FOLLOW_STAT_SKIP_MAX;
 	if (still && fresh) {
+		/* Its process has not run since the last look: its CPU time is the same now. */
+		t->cpu_at = lab_now(p->lab);
+		k->skips++;
+		*state = k->state;
+		strlcpy(name, k->name, namelen);
+		return true;
+	}
+	if (fresh && ++k->sched_turn % FOLLOW_SCHED_EVERY != 0) {
 		k->skips++;
 		*state = k->state;
 		strlcpy(name, k->name, namelen);
@@ -260,6 +279,8 @@ bool follow_look_task(struct program *p, struct program_task *t, bool still, cha
 	bool timed = follow_kept_sched(k, sched);
 	if (timed && sched[0] > t->cpu_ns)
 		t->cpu_ns = sched[0];
+	if (timed)
+		t->cpu_at = lab_now(p->lab);
 	if (timed && fresh && (memcmp(sched, k->sched, sizeof(sched)) == 0 ||
 	                       ++k->ran_skips < FOLLOW_STAT_RUNNING_EVERY)) {
 		k->skips++;

@@ -28,6 +28,7 @@ struct program_task {
 	int injected;            /* the signal ptviz sent it, 0 when none */
 	int signal, status;
 	uint64_t cpu_ns;         /* as last read; at its exit stop, final */
+	double cpu_at;           /* when cpu_ns was read while it ran (lab seconds), 0: not yet */
 	double started_at, died_at;
 	/* --watch, for a process: its executable and load address, found once (again after exec) */
 	bool watch_based;        /* watch_exe is known */

@@ -70,7 +70,8 @@ void program_trend_update(struct program_trend *pt, const struct program_view *v
 					next = (int)(e - pt->t) + 1;
 				if (e != NULL && th->alive) {
 					e->seen = true;
-					trend_series_add(&e->cpu, now, (double)th->cpu_ns / 1e9);
+					/* At the time its CPU time was read, which a busy thread's is not at every look. */
+					trend_series_add(&e->cpu, th->cpu_at > 0 ? th->cpu_at : now, (double)th->cpu_ns / 1e9);
 				}
 			}
 		}
