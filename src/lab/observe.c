@@ -399,8 +399,13 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_group *g, struct la
 		return;
 	uint32_t phase = atomic_load(&s->phase);
 	uint32_t resumes = atomic_load(&s->resumes);
+	/*
+	 * Not for a green thread: its task is a kernel thread that runs its
+	 * siblings too, and one of them blocking in the kernel puts it to sleep
+	 * while this one has counted nothing.
+	 */
 	if (p->stat_valid && w->activity == LAB_ACT_RUNNING && phase == p->stat_phase && resumes == p->stat_resumes &&
-	    p->stat_epoch == lab->stat_epoch && !w->stopped && p->stat_skips < LAB_STAT_SKIP_MAX) {
+	    p->stat_epoch == lab->stat_epoch && !w->stopped && p->stat_skips < LAB_STAT_SKIP_MAX && g->green.kernels == 0) {
 		p->stat_skips++;
 		lab->pass.proc_skipped++;
 		return;

@@ -27,8 +27,12 @@ static void views_thread(struct program *p, const struct program_task *leader, s
 	th->alive = t->alive;
 	if (t->alive) {
 		char name[PROGRAM_NAME_MAX] = "";
-		if (follow_look_task(p, t, still, &th->state, name, sizeof(name)) && name[0])
+		if (follow_look_task(p, t, still, &th->state, name, sizeof(name)) && name[0]) {
 			strlcpy(th->name, name, sizeof(th->name));
+			/* Kept: an ended thread is still shown by the name it gave itself ("writer"). */
+			if (!t->leader)
+				strlcpy(t->comm, name, sizeof(t->comm));
+		}
 	} else {
 		follow_look_forget(p, t);
 	}

@@ -133,7 +133,8 @@ static unsigned keys_command(struct ui *ui, const struct ui_binding *b)
 	else if (lose && strstr(b->asks, "%W") != NULL && keys_selected(ui, b, &w, &g))
 		lose = w->alive;
 	if (lose) {
-		if (!keys_fill(ui, b, b->asks, question, sizeof(question)))
+		const char *asks = b->asks_program != NULL && selection_is_program(&ui->sel) ? b->asks_program : b->asks;
+		if (!keys_fill(ui, b, asks, question, sizeof(question)))
 			return UI_HANDLED;
 		return ui_prompt_ask(ui, question, text);
 	}
@@ -339,9 +340,11 @@ const struct ui_binding ui_bindings[] = {
 	  .card_label = "atomic add" },
 	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .keep = 2, .command = "inject segv %w", .run = keys_command,
 	  .help = "the selected worker writes through NULL and gets SIGSEGV (asks first)",
-	  .asks = "segfault: %W writes through NULL?", .card = CARD_BREAK, .card_label = "segfault" },
+	  .asks = "segfault: %W writes through NULL?", .asks_program = "segfault: send %W SIGSEGV (tgkill)?",
+	  .card = CARD_BREAK, .card_label = "segfault" },
 	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command,
 	  .help = "the selected worker calls abort(), SIGABRT (asks first)", .asks = "abort: %W calls abort()?",
+	  .asks_program = "abort: send %W SIGABRT (tgkill)?",
 	  .card = CARD_BREAK, .card_label = "abort()" },
 	{ .keys = { 'e' }, .name = "e", .command = "inject exit %w", .run = keys_command,
 	  .help = "the selected worker calls exit(1): from a thread, that ends its whole process (asks first)",

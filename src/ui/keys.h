@@ -24,6 +24,8 @@ struct ui_binding {
 	 * "T3 (thread of pid 1234)" and "%N" how many workers are alive.  NULL: it runs at once.
 	 */
 	const char *asks;
+	/* The question when a program's task is selected, which ptviz can only signal; NULL: asks as above. */
+	const char *asks_program;
 	/* What to say when a program's task is selected and the key means nothing for it; NULL: it works there too. */
 	const char *not_program;
 	enum ui_card card;         /* its row on the help's card; CARD_NONE: only in the detail */

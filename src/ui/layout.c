@@ -33,6 +33,11 @@ static void layout_place(struct ui *ui, enum ui_pane_id id, int y, int x, int h,
 }
 
 /* Every pane placed for the terminal's size and what is open: resize is handled here and only here. */
+int ui_layout_shape(const struct ui *ui)
+{
+	return (program_count(ui->lab) > 0) * 2 + (lab_ngroups(ui->lab) > 0);
+}
+
 void ui_layout(struct ui *ui)
 {
 	int rows = ui->rows, cols = ui->cols;
@@ -79,6 +84,7 @@ void ui_layout(struct ui *ui)
 	int body = rows - 1 - logh - bar - caption;
 	layout_place(ui, PANE_HEADER, 0, 0, 1, cols);
 	/* A program's pane (ptviz run): all the body when there is no group of ptviz's own, else its lower half. */
+	ui->laid_out_for = ui_layout_shape(ui);
 	int program = program_count(ui->lab) == 0 ? 0 : lab_ngroups(ui->lab) == 0 ? body : body / 2;
 	layout_place(ui, PANE_PROGRAM, 1 + body - program, 0, program, cols);
 	body -= program;

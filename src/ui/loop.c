@@ -106,6 +106,8 @@ static void loop_apply(struct ui *ui, unsigned change)
 	if ((change & UI_LESSON) && !ui->too_small &&
 	    ui_caption_ops.rows(ui, &ui->pane[PANE_CAPTION], ui->cols) != ui->pane[PANE_CAPTION].h)
 		change |= UI_RELAYOUT;
+	if (ui_layout_shape(ui) != ui->laid_out_for)
+		change |= UI_RELAYOUT;
 	if (change & UI_RELAYOUT)
 		ui_layout(ui);
 	if (change & UI_REPAINT)

@@ -153,6 +153,8 @@ struct ui {
 
 	struct trend trend;        /* work per second, lost updates per frame, CPU shares: the charts' histories */
 	struct program_trend program_trend;   /* each program thread's CPU share: its chart's history */
+	/* Whether programs and groups of ptviz's own were there at the last layout (ui_layout_shape). */
+	int laid_out_for;
 	/* The program groups as the latest look saw them (ui_program_views): one look a frame, for every pane. */
 	struct program_view *programs;
 	int nprograms;
@@ -188,6 +190,12 @@ void ui_log(struct ui *ui, enum ui_role role, const char *fmt, ...) __attribute_
  * yet, or when a group has come or gone since.
  */
 int ui_program_views(struct ui *ui, const struct program_view **views);
+/*
+ * What decides how the body is shared: a program's pane, groups of ptviz's
+ * own, or both (layout.c).  A group started or ended beside a program changes
+ * it, and the screen is laid out again.
+ */
+int ui_layout_shape(const struct ui *ui);
 /* A program's events since the last turn, told in the log (pane_program.c); the changes. */
 unsigned ui_program_events(struct ui *ui);
 /* The program group's folded processes as last drawn (pane_program.c); NULL when none are. */

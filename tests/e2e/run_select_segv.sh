@@ -24,7 +24,7 @@ wait_for 'PROGRAM A '
 keys e
 wait_for "e: a program's code is its own"
 keys x
-wait_for 'segfault: A1\.3 \(thread of A1, pid [0-9]+\) writes through NULL\?'
+wait_for 'segfault: send A1\.3 \(thread of A1, pid [0-9]+\) SIGSEGV \(tgkill\)\?'
 keys y
 wait_for ':inject segv A1\.3'
 wait_for 'A1 +pid [0-9]+ .*SIGSEGV \(sent by ptviz\) in A1\.3'
