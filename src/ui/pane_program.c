@@ -188,6 +188,35 @@ static void program_thread_row(struct ui *ui, WINDOW *win, int y, int w, const s
 }
 
 /* One process and its threads from row y; returns the next row. */
+/* Threads first..to-1 of a process, not drawn: one line above or below the ones that are ("▼ A1.12-A1.21 below"). */
+static int program_threads_not_drawn(struct ui *ui, WINDOW *win, int y, int w, const struct program_process *pp,
+                                     int from, int to, bool above)
+{
+	int n = to - from;
+
+	ui_putf(win, y, 4, w - 6, ui->role[ROLE_NOTE], "%s %s%s%s %s (%s shows %s)", above ? ui->g.more_up : ui->g.more_down,
+	        pp->threads[from].id, n > 1 ? "-" : "", n > 1 ? pp->threads[to - 1].id : "", above ? "above" : "below",
+	        above ? "Up" : "Down", n > 1 ? "them" : "it");
+	return y + 1;
+}
+
+/* The first of a process's threads to draw in `room` rows: 0, or enough to keep the selected thread in view. */
+static int program_first_thread(const struct ui *ui, const struct program_view *v, const struct program_process *pp,
+                                int room)
+{
+	int selected = -1;
+
+	for (int j = 0; j < pp->nthreads; j++) {
+		if (program_is_selected(ui, v, pp->threads[j].id))
+			selected = j;
+	}
+	if (pp->nthreads <= room || room < 3 || selected < room - 1)
+		return 0;
+	/* A row for "above", the threads up to the selected one, and a row for "below" when more follow. */
+	int first = selected - (room - 3);
+	return first < 1 ? 1 : first;
+}
+
 static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
                                 const struct program_process *pp)
 {
@@ -205,7 +234,14 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 		y = program_watch_row(ui, win, y, w, pp);
 	if (v->files && y < h)
 		y = program_files_row(ui, win, y, w, v, pp);
-	for (int j = 0; j < pp->nthreads && y < h; j++) {
+	int first = program_first_thread(ui, v, pp, h - y);
+	if (first > 0)
+		y = program_threads_not_drawn(ui, win, y, w, pp, 0, first, true);
+	for (int j = first; j < pp->nthreads && y < h; j++) {
+		if (y == h - 1 && j < pp->nthreads - 1) {
+			y = program_threads_not_drawn(ui, win, y, w, pp, j, pp->nthreads, false);
+			break;
+		}
 		const struct program_thread *th = &pp->threads[j];
 		attr_t ta = ui->role[th->paused ? ROLE_PAUSED : th->alive ? ROLE_NORMAL : ROLE_DEAD];
 		if (program_is_selected(ui, v, th->id)) {
