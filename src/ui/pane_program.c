@@ -412,6 +412,16 @@ static void program_title(struct ui *ui, WINDOW *win, int y, int w, const struct
 		ui_rule(ui, win, y, 0, w, t);
 }
 
+/* Whether a --watch symbol was found in some process: the note on how values are read is for them. */
+static bool program_watches_found(const struct program_view *v)
+{
+	for (int i = 0; i < v->nprocesses; i++) {
+		if (v->processes[i].nwatch > 0)
+			return true;
+	}
+	return false;
+}
+
 static void program_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
@@ -430,7 +440,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 			"Watched values are read while the program runs, one process after another: not exact snapshots.",
 			"Watched values are read one process after another: not exact snapshots.", NULL
 		};
-		if (v->opt.nwatch > 0 && y < p->h - 1 - shown)
+		if (program_watches_found(v) && y < p->h - 1 - shown)
 			ui_put_first(win, y++, 2, p->w - 4, ui->role[ROLE_NOTE], note);
 		int bottom = p->h - 1 - shown;
 		const struct program_fold *f = program_plan(ui, g, v, bottom - y);
