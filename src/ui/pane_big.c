@@ -153,8 +153,7 @@ static bool big_focus(const struct ui *ui, const char *what)
 	return ui->play != NULL && strcmp(ui->play->focus, what) == 0;
 }
 
-/* A line in letters three rows high, when it fits w columns and the rows above bottom.  Returns the rows used, or 0. */
-static int big_letters(struct ui *ui, WINDOW *win, int y, int x, int w, int bottom, attr_t a, const char *text)
+int ui_big_letters(struct ui *ui, WINDOW *win, int y, int x, int w, int bottom, attr_t a, const char *text)
 {
 	char rows[LETTERS_ROWS][LETTERS_ROW_MAX];
 	int width = letters_width(text, LETTERS_HALF);
@@ -180,7 +179,7 @@ static int big_alive(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 	/* Large when the step is about the survivors, and always without a lesson: who is left is the news. */
 	if (big_focus(ui, "survivors") || ui->play == NULL) {
 		snprintf(buf, sizeof(buf), "%d/%d alive", g->alive, g->nworkers);
-		large = big_letters(ui, win, y, x, w, bottom, a, buf);
+		large = ui_big_letters(ui, win, y, x, w, bottom, a, buf);
 		y += large;
 	}
 	int cx = large > 0 ? x : x + ui_putf(win, y, x, w, a, "%d/%d alive ", g->alive, g->nworkers);
@@ -252,7 +251,7 @@ static int big_steps(struct ui *ui, WINDOW *win, const struct lab_group *g, int 
 		else
 			snprintf(num, sizeof(num), "-");
 		snprintf(line, sizeof(line), "%s %s %s", wk->id, num, next);
-		int rows = large ? big_letters(ui, win, y, x, w, bottom - 2, ui->role[ROLE_FIGURE], line) : 0;
+		int rows = large ? ui_big_letters(ui, win, y, x, w, bottom - 2, ui->role[ROLE_FIGURE], line) : 0;
 		if (rows == 0)
 			ui_putf(win, y, x, w, ui->role[ROLE_FIGURE], "%-5s register %-6s next %s", wk->id, num, next);
 		y += rows > 0 ? rows : 1;

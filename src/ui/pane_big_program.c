@@ -3,23 +3,8 @@
 #include <string.h>
 
 #include "../lab/program.h"
-#include "../view/letters.h"
 #include "../view/program_rows.h"
 #include "panes.h"
-
-/* A line in letters three rows high when it fits; returns the rows used, 0 when it did not fit. */
-static int big_program_letters(struct ui *ui, WINDOW *win, int y, int x, int w, int bottom, attr_t a, const char *text)
-{
-	char rows[LETTERS_ROWS][LETTERS_ROW_MAX];
-	int width = letters_width(text, LETTERS_HALF);
-
-	if (width < 0 || width > w || y + LETTERS_ROWS > bottom ||
-	    !letters_draw(text, ui->utf8 ? LETTERS_HALF : LETTERS_ASCII, rows))
-		return 0;
-	for (int r = 0; r < LETTERS_ROWS; r++)
-		ui_put(win, y + r, x, w, a, rows[r]);
-	return LETTERS_ROWS;
-}
 
 /* One program group in a box: its survivors large, then a bold line per process, the selected one reversed. */
 static int big_program_group(struct ui *ui, WINDOW *win, const struct program_view *v, int y0, int w, int h)
@@ -33,7 +18,7 @@ static int big_program_group(struct ui *ui, WINDOW *win, const struct program_vi
 	ui_putf(win, y0, 2, iw, ui->role[ROLE_TITLE], " PROGRAM %s %s %s ", v->name, ui->g.dot, v->command);
 	attr_t a = ui->role[alive == v->nprocesses ? ROLE_ALIVE : ROLE_DEAD] | A_BOLD;
 	snprintf(text, sizeof(text), "%d/%d alive", alive, v->nprocesses);
-	int used = big_program_letters(ui, win, y, x, iw, bottom, a, text);
+	int used = ui_big_letters(ui, win, y, x, iw, bottom, a, text);
 	if (used == 0)
 		ui_putf(win, y, x, iw, a, "%s processes", text);
 	y += used > 0 ? used + 1 : 2;

@@ -238,6 +238,8 @@ void ui_select_check(struct ui *ui);
 
 /* pane_big_program.c: presenter mode's picture of the program groups, on a window w by h */
 void ui_big_programs(struct ui *ui, WINDOW *win, int w, int h);
+/* A line in letters three rows high, when it fits w columns and the rows above bottom.  Returns the rows used, or 0. */
+int ui_big_letters(struct ui *ui, WINDOW *win, int y, int x, int w, int bottom, attr_t a, const char *text);
 
 /* layout.c: every pane placed for the terminal's size; below UI_MIN_COLS x UI_MIN_ROWS, the too-small pane */
 #define UI_MIN_COLS 80

@@ -38,7 +38,11 @@ bool program_fold_hides(const struct program_fold *f, const struct program_view 
 void program_fold_text(const struct program_view *v, const struct program_fold *f, int cols, char *buf, size_t len);
 /* The group's rows that are shown, as program_rows() lists them but without folded processes' rows. */
 int program_rows_shown(const struct program_view *v, const struct program_fold *f, struct program_row *rows, int max);
-/* program_row_move over the shown rows only: a folded process is never selected by the keys. */
+/*
+ * The row drow rows from the row of id (the first row when id is NULL or gone), among the rows shown
+ * under fold f (all rows when f is NULL), copied to out: a folded process is never selected by the
+ * keys.  False when the group has no rows.
+ */
 bool program_row_move_shown(const struct program_view *v, const struct program_fold *f, const char *id, int drow,
                             char *out, size_t len);
 

@@ -73,20 +73,6 @@ bool program_row_task(const struct program_view *v, const char *id, const struct
 	return false;
 }
 
-bool program_row_move(const struct program_view *v, const char *id, int drow, char *out, size_t len)
-{
-	struct program_row rows[PROGRAM_MAX_TASKS * 2];
-	int n = program_rows(v, rows, (int)(sizeof(rows) / sizeof(rows[0])));
-	int at = id != NULL ? program_row_find(v, id) : -1;
-
-	if (n == 0)
-		return false;
-	at = at < 0 ? 0 : at + drow;
-	at = at < 0 ? 0 : at >= n ? n - 1 : at;
-	strlcpy(out, program_row_id(v, rows[at]), len);
-	return true;
-}
-
 bool program_row_paused(const struct program_process *pp, const struct program_thread *th)
 {
 	char state = th != NULL ? th->state : pp->state;

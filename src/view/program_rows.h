@@ -28,12 +28,6 @@ const struct program_view *program_view_by_serial(const struct program_view *vie
  */
 bool program_row_task(const struct program_view *v, const char *id, const struct program_process **pp,
                        const struct program_thread **th);
-/*
- * The row drow rows from the one named id, kept within the group (the first
- * row when id names none); its name is copied to out.  False when the group has no rows.
- */
-bool program_row_move(const struct program_view *v, const char *id, int drow, char *out, size_t len);
-
 /* Is the row held or stopped, so that resume lets it go?  Held by ptviz, or stopped with its process (T; t while traced). */
 bool program_row_paused(const struct program_process *pp, const struct program_thread *th);
 /* The process pp was forked from, when it is in the same group (and so began as its copy); NULL otherwise. */

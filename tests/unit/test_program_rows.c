@@ -69,16 +69,16 @@ static void test_move_stays_in_group(void **state)
 {
 	char id[LAB_ID_MAX];
 	(void)state;
-	assert_true(program_row_move(&view, "A1", 1, id, sizeof(id)));
+	assert_true(program_row_move_shown(&view, NULL, "A1", 1, id, sizeof(id)));
 	assert_string_equal(id, "A1.1");
-	assert_true(program_row_move(&view, "A1.3", 1, id, sizeof(id)));
+	assert_true(program_row_move_shown(&view, NULL, "A1.3", 1, id, sizeof(id)));
 	assert_string_equal(id, "A2");
-	assert_true(program_row_move(&view, "A2.1", 5, id, sizeof(id)));
+	assert_true(program_row_move_shown(&view, NULL, "A2.1", 5, id, sizeof(id)));
 	assert_string_equal(id, "A2.1");
-	assert_true(program_row_move(&view, "A1", -1, id, sizeof(id)));
+	assert_true(program_row_move_shown(&view, NULL, "A1", -1, id, sizeof(id)));
 	assert_string_equal(id, "A1");
 	/* A name that is gone: the first row. */
-	assert_true(program_row_move(&view, "A9", 1, id, sizeof(id)));
+	assert_true(program_row_move_shown(&view, NULL, "A9", 1, id, sizeof(id)));
 	assert_string_equal(id, "A1");
 }
 
