@@ -418,7 +418,12 @@ static void lab_worker_read_proc(struct lab *lab, struct lab_group *g, struct la
 	p->stat_resumes = resumes;
 	p->stat_epoch = lab->stat_epoch;
 	p->stat_skips = 0;
-	w->state = atomic_load(&s->parked) && st.state == 'S' ? 'R' : st.state;
+	/*
+	 * A green thread parks by giving way, never by sleeping: its kernel thread
+	 * asleep (S) is a sibling's blocking call, which stalls this one too.
+	 */
+	bool parked_asleep = atomic_load(&s->parked) && st.state == 'S' && g->green.kernels == 0;
+	w->state = parked_asleep ? 'R' : st.state;
 	w->cpu = st.cpu;
 	w->cpu_ticks = st.ticks;
 	lab_worker_read_cpu_time(w, p->sched_fd);
