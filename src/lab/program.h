@@ -65,6 +65,7 @@ struct program_process {
 	char comm[PROGRAM_NAME_MAX];
 	bool alive;
 	char state;
+	bool zombie;             /* ended, and its parent has not yet waited for it (Z) */
 	int signal;              /* 0 when not ended by a signal */
 	int status;              /* exit status, -1 when none (alive, a signal, or not known) */
 	bool sent_by_ptviz;      /* the signal that ended it was ptviz's (inject, kill) */

@@ -112,8 +112,19 @@ static void views_process(struct lab *lab, struct program *p, struct program_tas
 	if (p->files && t->alive)
 		views_files(pp);
 	pp->state = pp->nthreads > 0 ? threads[0].state : '-';
+	/* As ps has it: a zombie's one row, process and main thread, is Z until its parent waits. */
+	pp->zombie = !t->alive && follow_still_zombie(t);
+	for (int i = 0; pp->zombie && i < pp->nthreads; i++) {
+		if (threads[i].tid == t->tid)
+			threads[i].state = 'Z';
+	}
+	if (pp->zombie)
+		pp->state = 'Z';
 	strlcpy(pp->comm, pp->nthreads > 0 ? threads[0].name : t->comm, sizeof(pp->comm));
-	if (t->alive && t->ppid != t->first_ppid && !t->adoption_told) {
+	/* Told after its parent's end is (the kernel re-parents it before the tracer hears of that end). */
+	const struct program_task *parent = program_task_find(p, t->first_ppid);
+	bool parent_told_gone = parent == NULL || !parent->leader || !parent->alive;
+	if (t->alive && t->ppid != t->first_ppid && !t->adoption_told && parent_told_gone) {
 		t->adoption_told = true;
 		if (t->ppid == getpid() && lab->subreaper)
 			program_note(p, "%s (pid %d) lost its parent and ptviz adopted it: ptviz is the child subreaper since "

@@ -117,6 +117,25 @@ static bool follow_stat(pid_t pid, pid_t tid, char *state, pid_t *ppid, int *exi
 	return read && follow_parse_stat(buf, state, ppid, exit_code);
 }
 
+/*
+ * An ended process still a zombie: its parent has not yet waited for it, as
+ * ps shows it (Z).  Once its stat is gone or says otherwise it was reaped,
+ * and its PID may be another's: it is not read again.
+ */
+bool follow_still_zombie(struct program_task *t)
+{
+	char state;
+	pid_t ppid;
+	int code;
+
+	if (t->zombie_gone)
+		return false;
+	if (follow_stat(t->pid, t->pid, &state, &ppid, &code) && state == 'Z')
+		return true;
+	t->zombie_gone = true;
+	return false;
+}
+
 bool follow_read_task(struct program_task *t, char *state, char *name, size_t namelen)
 {
 	char path[64];

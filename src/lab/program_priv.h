@@ -23,6 +23,7 @@ struct program_task {
 	bool with_process;
 	bool held;               /* ptviz holds it (pause THREAD) */
 	bool adoption_told;      /* its new parent, after its own ended, was told */
+	bool zombie_gone;        /* ended and reaped by its parent (no longer Z), or not a process */
 	bool in_stop;            /* the tracer left it stopped (held, or a stop from outside) */
 	int delivered;           /* the last signal delivered to it (a signal-delivery stop), 0 when none */
 	int injected;            /* the signal ptviz sent it, 0 when none */
@@ -164,6 +165,7 @@ uint64_t follow_cpu_ns(pid_t pid, pid_t tid);
 bool follow_look_task(struct program *p, struct program_task *t, bool still, char *state, char *name, size_t namelen);
 /* Has no thread of the leader's process been on a CPU since the last look (its process CPU clock the same)? */
 bool follow_look_still(struct program *p, const struct program_task *leader);
+bool follow_still_zombie(struct program_task *t);
 /* Closes what is kept open for a task that has ended (lock held). */
 void follow_look_forget(struct program *p, const struct program_task *t);
 /* Closes all the group keeps open and frees the table (program_watch_free, as the group is freed). */

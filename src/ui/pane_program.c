@@ -123,6 +123,20 @@ static struct program_columns program_columns_of(const struct program_view *v)
 	return c;
 }
 
+/* A zombie's end: how it ended, then that its parent has not yet waited for it (ps shows Z). */
+static void program_process_zombie(const struct program_process *pp, char end[4][48])
+{
+	char how[48];
+
+	if (!pp->zombie)
+		return;
+	strlcpy(how, end[1], sizeof(how));
+	snprintf(end[0], sizeof(end[0]), "%.19s, zombie: not yet waited for", how);
+	snprintf(end[1], sizeof(end[1]), "%.39s, zombie", how);
+	strlcpy(end[2], "zombie", sizeof(end[2]));
+	strlcpy(end[3], "zombie", sizeof(end[3]));
+}
+
 /* How the process ended, the longest words first: the row takes the first that fits. */
 static void program_process_end(const struct program_process *pp, char end[4][48])
 {
@@ -150,6 +164,7 @@ static void program_process_end(const struct program_process *pp, char end[4][48
 	if (pp->signal)
 		snprintf(end[2], sizeof(end[2]), "%s%s%s", sig, pp->cause[0] ? " in " : "", pp->cause);
 	snprintf(end[3], sizeof(end[3]), "%s", pp->alive ? "alive" : pp->signal ? sig : "ended");
+	program_process_zombie(pp, end);
 }
 
 /* The process's own row: its PIDs, name, CPU time, and how it ended in the words that fit. */
