@@ -219,13 +219,13 @@ static int program_threads_not_drawn(struct ui *ui, WINDOW *win, int y, int w, c
 static int program_first_thread(const struct ui *ui, const struct program_view *v, const struct program_process *pp,
                                 int room)
 {
-	int selected = -1;
+	int selected = -1, shown = program_thread_rows(pp);
 
-	for (int j = 0; j < pp->nthreads; j++) {
+	for (int j = 0; j < shown; j++) {
 		if (program_is_selected(ui, v, pp->threads[j].id))
 			selected = j;
 	}
-	if (pp->nthreads <= room || room < 3 || selected < room - 1)
+	if (shown <= room || room < 3 || selected < room - 1)
 		return 0;
 	/* A row for "above", the threads up to the selected one, and a row for "below" when more follow. */
 	int first = selected - (room - 3);
@@ -252,9 +252,10 @@ static int program_process_rows(struct ui *ui, WINDOW *win, int y, int h, int w,
 	int first = program_first_thread(ui, v, pp, h - y);
 	if (first > 0)
 		y = program_threads_not_drawn(ui, win, y, w, pp, 0, first, true);
-	for (int j = first; j < pp->nthreads && y < h; j++) {
-		if (y == h - 1 && j < pp->nthreads - 1) {
-			y = program_threads_not_drawn(ui, win, y, w, pp, j, pp->nthreads, false);
+	int shown = program_thread_rows(pp);
+	for (int j = first; j < shown && y < h; j++) {
+		if (y == h - 1 && j < shown - 1) {
+			y = program_threads_not_drawn(ui, win, y, w, pp, j, shown, false);
 			break;
 		}
 		const struct program_thread *th = &pp->threads[j];

@@ -8,7 +8,7 @@
 
 int program_process_height(const struct program_view *v, const struct program_process *pp)
 {
-	return 1 + (pp->nwatch > 0) + (v->files ? 1 : 0) + pp->nthreads;
+	return 1 + (pp->nwatch > 0) + (v->files ? 1 : 0) + program_thread_rows(pp);
 }
 
 /* Ended by exit (not a signal) long enough ago to be folded. */
@@ -117,7 +117,7 @@ int program_rows_shown(const struct program_view *v, const struct program_fold *
 		if (program_fold_hides(f, v, i))
 			continue;
 		rows[n++] = (struct program_row){ i, -1 };
-		for (int j = 0; j < v->processes[i].nthreads && n < max; j++)
+		for (int j = 0; j < program_thread_rows(&v->processes[i]) && n < max; j++)
 			rows[n++] = (struct program_row){ i, j };
 	}
 	return n;
@@ -131,6 +131,11 @@ bool program_row_move_shown(const struct program_view *v, const struct program_f
 
 	for (int i = 0; i < n && id != NULL && at < 0; i++)
 		at = strcmp(program_row_id(v, rows[i]), id) == 0 ? i : -1;
+	/* A thread no longer shown (its process ended with it alone): the move starts from its process. */
+	const struct program_process *pp;
+	const struct program_thread *th;
+	for (int i = 0; i < n && at < 0 && id != NULL && program_row_task(v, id, &pp, &th); i++)
+		at = rows[i].thread < 0 && &v->processes[rows[i].process] == pp ? i : -1;
 	if (n == 0)
 		return false;
 	at = at < 0 ? 0 : at + drow;

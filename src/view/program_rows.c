@@ -8,13 +8,18 @@
 
 #include "story.h"
 
+int program_thread_rows(const struct program_process *pp)
+{
+	return !pp->alive && pp->nthreads == 1 ? 0 : pp->nthreads;
+}
+
 int program_rows(const struct program_view *v, struct program_row *rows, int max)
 {
 	int n = 0;
 
 	for (int i = 0; i < v->nprocesses && n < max; i++) {
 		rows[n++] = (struct program_row){ i, -1 };
-		for (int j = 0; j < v->processes[i].nthreads && n < max; j++)
+		for (int j = 0; j < program_thread_rows(&v->processes[i]) && n < max; j++)
 			rows[n++] = (struct program_row){ i, j };
 	}
 	return n;
@@ -36,7 +41,7 @@ int program_row_find(const struct program_view *v, const char *id)
 		if (strcmp(pp->id, id) == 0)
 			return n;
 		n++;
-		for (int j = 0; j < pp->nthreads; j++, n++) {
+		for (int j = 0; j < program_thread_rows(pp); j++, n++) {
 			if (strcmp(pp->threads[j].id, id) == 0)
 				return n;
 		}

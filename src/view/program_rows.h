@@ -14,6 +14,11 @@ struct program_row {
 	int thread;
 };
 
+/*
+ * How many of its threads a process shows as rows: all of them, or none when it
+ * has ended with one thread (its own row says all there is).
+ */
+int program_thread_rows(const struct program_process *pp);
 /* The group's rows in the order the screen lists them: each process, then its threads; at most max.  Returns how many. */
 int program_rows(const struct program_view *v, struct program_row *rows, int max);
 /* The row's name: "A2" for a process, "A2.1" for a thread. */

@@ -82,6 +82,24 @@ static void test_move_stays_in_group(void **state)
 	assert_string_equal(id, "A1");
 }
 
+/* A process that ended with its one thread is one row; a move from that thread starts at its process. */
+static void test_ended_alone_one_row(void **state)
+{
+	struct program_row rows[16];
+	char id[LAB_ID_MAX];
+	(void)state;
+	procs[1].alive = false;
+	threads2[0].alive = false;
+	assert_int_equal(program_thread_rows(&procs[1]), 0);
+	assert_int_equal(program_rows(&view, rows, 16), 5);
+	assert_int_equal(program_row_find(&view, "A2.1"), -1);
+	assert_true(program_row_move_shown(&view, NULL, "A2.1", -1, id, sizeof(id)));
+	assert_string_equal(id, "A1.3");
+	/* One that ended with threads still lists them, each saying it ended with its process. */
+	procs[0].alive = false;
+	assert_int_equal(program_thread_rows(&procs[0]), 3);
+}
+
 static void test_task_and_parent(void **state)
 {
 	const struct program_process *pp;
@@ -228,8 +246,8 @@ static void test_fold_old_exits(void **state)
 	assert_false(program_fold_hides(&f, &shell_view, 40));
 	program_fold_text(&shell_view, &f, 74, text, sizeof(text));
 	assert_string_equal(text, "39 ended: 30 bash, 6 readlink, 3 env (all exit 0)");
-	/* Shown: A1, A41, A42 with one thread each; Down from A1.1 goes to A41, past the folded. */
-	assert_int_equal(program_rows_shown(&shell_view, &f, rows, 100), 6);
+	/* Shown: A1 and A42 with their one thread, A41 (ended) alone; Down from A1.1 goes to A41, past the folded. */
+	assert_int_equal(program_rows_shown(&shell_view, &f, rows, 100), 5);
 	assert_true(program_row_move_shown(&shell_view, &f, "A1.1", 1, id, sizeof(id)));
 	assert_string_equal(id, "A41");
 	assert_true(program_row_move_shown(&shell_view, &f, "A42.1", 3, id, sizeof(id)));
@@ -271,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_rows_in_order, setup),
 		cmocka_unit_test_setup(test_move_stays_in_group, setup),
+		cmocka_unit_test_setup(test_ended_alone_one_row, setup),
 		cmocka_unit_test_setup(test_task_and_parent, setup),
 		cmocka_unit_test_setup(test_files_text, setup),
 		cmocka_unit_test_setup(test_map_words, setup),
