@@ -296,8 +296,8 @@ void program_task_ended(struct program *p, struct program_task *t, int signal, i
 	t->status = status;
 	t->died_at = lab_now(p->lab);
 	/*
-	 * A thread killed with its process never reaches its exit stop itself (a
-	 * fatal signal is pending); one that ended on its own does.
+	 * A thread killed with its process carries the kernel's mark of it, read
+	 * from its zombie (tracer_task_zombie); one that ended on its own does not.
 	 */
 	if (!t->leader)
 		t->with_process = !t->exit_stopped || signal != 0 || status > 0;

@@ -17,9 +17,7 @@ struct program_task {
 	pid_t ppid, first_ppid;
 	char comm[PROGRAM_NAME_MAX];
 	bool alive;
-	bool exit_stopped;       /* reached its exit on its own (a process: PTRACE_EVENT_EXIT; a thread: not killed) */
-	bool options_set;        /* its own tracing options were set at its first stop (threads: no exit stop) */
-	bool fatal;              /* its exit stop carried a signal: it took its process with it */
+	bool exit_stopped;       /* a thread: reached its exit on its own, not killed with its process (read from its zombie) */
 	bool with_process;
 	bool held;               /* ptviz holds it (pause THREAD) */
 	bool adoption_told;      /* its new parent, after its own ended, was told */
@@ -28,7 +26,7 @@ struct program_task {
 	int delivered;           /* the last signal delivered to it (a signal-delivery stop), 0 when none */
 	int injected;            /* the signal ptviz sent it, 0 when none */
 	int signal, status;
-	uint64_t cpu_ns;         /* as last read; at its exit stop, final */
+	uint64_t cpu_ns;         /* as last read; read from its zombie, final */
 	double cpu_at;           /* when cpu_ns was read while it ran (lab seconds), 0: not yet */
 	double started_at, died_at;
 	/* --watch, for a process: its executable and load address, found once (again after exec) */

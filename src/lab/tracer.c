@@ -28,48 +28,44 @@ static void tracer_woken(int sig)
 }
 
 /*
- * What stops a task makes.  A process's main thread stops at its exit
- * (PTRACE_EVENT_EXIT) to give its final CPU time and what ends it.  Another
- * thread does not: a stop costs the program a switch out and back in, a
- * third of what following a short thread costs it, and its end is read from
- * its zombie instead (tracer_thread_zombie).
+ * What stops a task makes: a fork, vfork, clone or exec, and each new task's
+ * first.  None stops at its exit: a stop costs the program a switch out and
+ * back in, and a task's end is read from its zombie instead
+ * (tracer_task_zombie).  Every task inherits these from the first, so none is
+ * set again.
  */
-static long tracer_options(const struct program *p, bool main_thread)
+static long tracer_options(const struct program *p)
 {
 	long o = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
-	if (main_thread)
-		o |= PTRACE_O_TRACEEXIT;
 	/* If ptviz dies, even by kill -9, the kernel kills every task it traced, unless --keep. */
 	return p->opt.keep ? o : o | PTRACE_O_EXITKILL;
 }
 
-/* A new task's options, at its first stop: it inherited its creator's, which suit a thread or a process. */
-static void tracer_set_options(struct program *p, struct program_task *t)
-{
-	if (t == NULL || t->options_set)
-		return;
-	t->options_set = true;
-	ptrace(PTRACE_SETOPTIONS, t->tid, 0, tracer_options(p, t->leader));
-}
-
 /*
- * A thread (not a process's main thread) has ended and is a zombie until the
- * tracer reaps it: its final CPU time, and whether it ended on its own.  A
- * thread killed with its process went through the kernel's fatal-signal path,
- * which marks it PF_SIGNALED (field 9 of stat); one that called exit itself,
- * or returned from its start routine, is not marked.
+ * A task has ended and is a zombie until the tracer reaps it: its final CPU
+ * time, and for a thread, whether it ended on its own.  A thread killed with
+ * its process went through the kernel's fatal-signal path, which marks it
+ * PF_SIGNALED (field 9 of stat); one that called exit itself, or returned
+ * from its start routine, is not marked.  (A process's main thread is waitable
+ * only once its threads are all gone.)
  */
 #define TASK_PF_SIGNALED 0x400
 
-static void tracer_thread_zombie(struct program *p, pid_t tid)
+static void tracer_task_zombie(struct program *p, pid_t tid)
 {
 	struct program_task *t = program_task_find(p, tid);
 	char path[64], buf[1024];
 	unsigned long flags = 0;
 
-	if (t == NULL || t->leader || !t->alive)
+	if (t == NULL || !t->alive)
 		return;
+	if (t->leader) {
+		uint64_t ns = follow_cpu_ns(t->pid, tid);
+		if (ns > t->cpu_ns)
+			t->cpu_ns = ns;
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)t->pid, (int)tid);
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
@@ -192,7 +188,6 @@ static void tracer_died(struct program *p, pid_t tid, int st)
 static void tracer_event(struct program *p, pid_t tid, int event)
 {
 	unsigned long msg = 0;
-	struct program_task *t;
 
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
 	switch (event) {
@@ -203,16 +198,6 @@ static void tracer_event(struct program *p, pid_t tid, int event)
 		break;
 	case PTRACE_EVENT_EXEC:
 		tracer_exec(p, tid, (pid_t)msg);
-		/* The thread that ran exec is the main thread now, with a main thread's exit stop. */
-		ptrace(PTRACE_SETOPTIONS, tid, 0, tracer_options(p, true));
-		break;
-	case PTRACE_EVENT_EXIT:
-		/* Its last moment: the CPU time it used is final, and the code says whether a signal ends it. */
-		if ((t = program_task_find(p, tid)) != NULL && t->alive) {
-			t->exit_stopped = true;
-			t->fatal = (msg & 0x7f) != 0;
-			t->cpu_ns = follow_cpu_ns(t->pid, t->tid);
-		}
 		break;
 	}
 }
@@ -251,9 +236,7 @@ static void tracer_handle(struct program *p, pid_t tid, int st)
 			tracer_born(p, tid, 0, 0);
 			t = program_task_find(p, tid);
 		}
-		if (t != NULL && t->alive && !t->options_set)
-			tracer_set_options(p, t);
-		else if (t != NULL && t->held) {
+		if (t != NULL && t->held) {
 			t->in_stop = true;
 			return;
 		}
@@ -298,7 +281,7 @@ static void tracer_take_order(struct program *p)
 	case TRACER_NONE:
 		return;
 	case TRACER_SEIZE:
-		if (p->order_tid > 0 && ptrace(PTRACE_SEIZE, p->order_tid, 0, tracer_options(p, true)) != 0)
+		if (p->order_tid > 0 && ptrace(PTRACE_SEIZE, p->order_tid, 0, tracer_options(p)) != 0)
 			r = errno;
 		p->traced = p->order_tid > 0 && r == 0;
 		break;
@@ -347,7 +330,7 @@ static void tracer_traced_loop(struct program *p)
 		pid_t tid = si.si_pid;
 		pthread_mutex_lock(&p->lock);
 		if (tid > 0 && si.si_code != CLD_TRAPPED && si.si_code != CLD_STOPPED)
-			tracer_thread_zombie(p, tid);
+			tracer_task_zombie(p, tid);
 		if (tid > 0 && waitpid(tid, &st, __WALL | __WNOTHREAD | WNOHANG) == tid)
 			tracer_handle(p, tid, st);
 		else if (none) {
