@@ -62,6 +62,7 @@ static bool memmap_program_whose(struct ui *ui, struct memmap_view *v, const str
 	}
 	w->map = &v->map;
 	memmap_program_place(v, w->pp, w);
+	memmap_program_peers(w, w->peers, sizeof(w->peers));
 	return true;
 }
 
@@ -126,7 +127,7 @@ static void memmap_program_row(struct ui *ui, WINDOW *win, int y, int width, int
                                const struct memmap_row *row)
 {
 	const struct memmap_region *r = &w->map->r[row->first];
-	char label[96], seen[64], addr[32];
+	char label[96], seen[96], addr[32];
 	bool cow = w->parent != NULL && r->kind != MEMMAP_SHARED && r->perms[1] == 'w';
 	attr_t a = ui->role[r->kind == MEMMAP_SHARED ? ROLE_SHARED
 	                    : cow ? ROLE_PRIVATE
@@ -134,11 +135,13 @@ static void memmap_program_row(struct ui *ui, WINDOW *win, int y, int width, int
 	                    : ROLE_NORMAL];
 
 	memmap_program_label(w, r, ui->utf8, label, sizeof(label));
-	memmap_program_seen_by(w, r, seen, sizeof(seen));
 	memmap_address(ui, r->start, addr, sizeof(addr));
+	/* What comes before "seen by": the address, three figures and the gap (two spaces, one below 100 columns). */
+	int gap = width >= 100 ? 2 : 1, before = ui_width(addr) + 3 * 8 + gap;
+	memmap_program_seen_by_fit(w, r, width - 5 - lwid - before, seen, sizeof(seen));
 	ui_put(win, y, 2, lwid, a, label);
-	ui_putf(win, y, 3 + lwid, width - 5 - lwid, a, "%s %7lu %7lu %7lu  %s", addr, row->kb, row->private_kb,
-	        row->shared_kb, seen);
+	ui_putf(win, y, 3 + lwid, width - 5 - lwid, a, "%s %7lu %7lu %7lu%*s%s", addr, row->kb, row->private_kb,
+	        row->shared_kb, gap, "", seen);
 }
 
 void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v)
@@ -164,8 +167,8 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	int nrows = memmap_rows(&v->map, rows, (int)(sizeof(rows) / sizeof(rows[0])));
 	int lwid = width >= 100 ? 34 : 24;
 	ui_put(win, y, 2, lwid, ui->role[ROLE_TITLE], "region");
-	ui_putf(win, y++, 3 + lwid, width - 5 - lwid, ui->role[ROLE_TITLE], "%-12s %7s %7s %7s  %s", "address", "size kB",
-	        "private", "shared", "seen by");
+	ui_putf(win, y++, 3 + lwid, width - 5 - lwid, ui->role[ROLE_TITLE], "%-12s %7s %7s %7s%*s%s", "address", "size kB",
+	        "private", "shared", width >= 100 ? 2 : 1, "", "seen by");
 	int room = h - 1 - y;
 	if (v->scroll > nrows - room)
 		v->scroll = nrows - room;

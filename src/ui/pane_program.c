@@ -5,6 +5,7 @@
 #include <bsd/string.h>
 
 #include "../lab/program.h"
+#include "../view/output_wrap.h"
 #include "../view/program_rows.h"
 #include "panes.h"
 
@@ -359,14 +360,20 @@ static int program_fold_row(struct ui *ui, WINDOW *win, int y, int w, const stru
 	return y + 1;
 }
 
-/* The newest output lines that fit between rows y and h. */
-static void program_output_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v)
+/* The output rows at most: the tail of the program's output, long lines wrapped at the pane's width. */
+#define PROGRAM_OUTPUT_ROWS 6
+
+/* The output's newest rows (as output_wrap_tail found them) that fit between rows y and h. */
+static void program_output_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
+                                const struct output_row *rows, int n)
 {
 	int room = h - 1 - y;
-	int first = v->noutput > room ? v->noutput - room : 0;
+	char text[PROGRAM_LINE_MAX + 8];
 
-	for (int i = first; i < v->noutput && y < h - 1; i++)
-		ui_put(win, y++, 2, w - 4, ui->role[ROLE_SECONDARY], v->output[i]);
+	for (int i = n > room ? n - room : 0; i < n && y < h - 1; i++) {
+		snprintf(text, sizeof(text), "%.*s", rows[i].len, v->output[rows[i].line] + rows[i].start);
+		ui_put(win, y++, 2, w - 4, ui->role[ROLE_SECONDARY], text);
+	}
 }
 
 /* On the bottom border: the selected task, and the keys that act on it. */
@@ -451,7 +458,9 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 	for (int g = 0; g < n; g++) {
 		const struct program_view *v = &views[g];
 		program_title(ui, win, g == 0 ? 0 : y - 1, p->w, v);
-		int shown = v->noutput > 0 ? (v->noutput < 6 ? v->noutput : 6) + 1 : 0;
+		struct output_row out[PROGRAM_OUTPUT_ROWS];
+		int nout = output_wrap_tail(v->output, v->noutput, p->w - 4, PROGRAM_OUTPUT_ROWS, out);
+		int shown = nout > 0 ? nout + 1 : 0;
 		const char *note[] = {
 			"Watched values are read while the program runs, one process after another: not exact snapshots.",
 			"Watched values are read one process after another: not exact snapshots.", NULL
@@ -481,7 +490,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 			        (long long)v->unfollowed, PROGRAM_MAX_TASKS);
 		if (shown > 0 && y < p->h - 2) {
 			ui_rule(ui, win, y++, 0, p->w, "its output");
-			program_output_rows(ui, win, y, y + shown, p->w, v);
+			program_output_rows(ui, win, y, y + shown, p->w, v, out, nout);
 			y += shown - 1;
 		}
 		y += 1;

@@ -1,9 +1,12 @@
 /* A program's process's memory map (ptviz run): each region named for the program's tasks, copy-on-write after fork said. */
 #include "memmap_program.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <bsd/string.h>
 
@@ -72,13 +75,85 @@ void memmap_program_label(const struct memmap_program *w, const struct memmap_re
 	}
 }
 
-void memmap_program_seen_by(const struct memmap_program *w, const struct memmap_region *r, char *buf, size_t len)
+/* The first wording that fits width columns, else the last (the screen cuts it). */
+static void memmap_program_first_fit(const char *const *texts, int n, int width, char *buf, size_t len)
+{
+	int i = 0;
+
+	while (i < n - 1 && (int)strlen(texts[i]) > width)
+		i++;
+	strlcpy(buf, texts[i], len);
+}
+
+/* Pages from a file, never written here: the file's pages in the page cache, the same for every process that maps it. */
+static bool memmap_program_file_pages(const struct memmap_region *r)
+{
+	return r->perms[1] != 'w' && r->path[0] == '/' &&
+	       (r->kind == MEMMAP_CODE || r->kind == MEMMAP_RODATA || r->kind == MEMMAP_LIBRARY || r->kind == MEMMAP_OTHER);
+}
+
+/* Who else maps the library: every process using it.  "libc.so.6" is said as "libc" when short of room. */
+static void memmap_program_library_users(const struct memmap_region *r, int width, char *buf, size_t len)
+{
+	const char *base = strrchr(r->path, '/');
+	char texts[4][128];
+
+	base = base != NULL ? base + 1 : r->path;
+	snprintf(texts[0], sizeof(texts[0]), "every process using %.60s", base);
+	snprintf(texts[1], sizeof(texts[1]), "all using %.60s", base);
+	snprintf(texts[2], sizeof(texts[2]), "any %.*s user", (int)strcspn(base, "."), base);
+	strlcpy(texts[3], "all who map it", sizeof(texts[3]));
+	const char *const alt[] = { texts[0], texts[1], texts[2], texts[3] };
+	memmap_program_first_fit(alt, 4, width, buf, len);
+}
+
+/*
+ * The program's own code and constants: the same pages in each of the group's processes running it
+ * (w->peers).  Code is never written, so any other run shares it too; a page of constants may have been
+ * (relocated, then made read-only), so only those forked after share it.
+ */
+static void memmap_program_code_users(const struct memmap_program *w, const struct memmap_region *r, int width,
+                                      char *buf, size_t len)
+{
+	char texts[3][128];
+	const char *others = "all running it";
+
+	if (w->peers[0] == '\0' || strcmp(w->peers, w->pp->id) == 0) {
+		strlcpy(buf, others, len);
+		return;
+	}
+	snprintf(texts[0], sizeof(texts[0]), "%s + all running it", w->peers);
+	snprintf(texts[1], sizeof(texts[1]), "all of %s", w->peers);
+	const char *const alt[] = { texts[0], texts[1], others };
+	bool code = r->kind == MEMMAP_CODE;
+	memmap_program_first_fit(alt + !code, 3 - !code, width, buf, len);
+}
+
+void memmap_program_seen_by_fit(const struct memmap_program *w, const struct memmap_region *r, int width, char *buf,
+                                size_t len)
 {
 	char names[48];
 	int live = 0;
 
 	if (r->kind == MEMMAP_SHARED) {
-		snprintf(buf, len, r->path[0] == '/' ? "all who map the file" : "whoever maps it");
+		static const char *const file[] = { "all who map the file", "all who map it" };
+		static const char *const anon[] = { "whoever maps it", "who maps it" };
+		memmap_program_first_fit(r->path[0] == '/' ? file : anon, 2, width, buf, len);
+		return;
+	}
+	if (r->kind == MEMMAP_KERNEL && r->perms[1] != 'w') {
+		/* The vdso and vvar: the kernel's pages, the same in every process on the machine. */
+		strlcpy(buf, "every process", len);
+		return;
+	}
+	if (memmap_program_file_pages(r)) {
+		if (r->kind == MEMMAP_LIBRARY)
+			memmap_program_library_users(r, width, buf, len);
+		else if (r->kind == MEMMAP_OTHER)
+			memmap_program_first_fit((const char *const[]){ "all who map the file", "all who map it" }, 2, width,
+			                         buf, len);
+		else
+			memmap_program_code_users(w, r, width, buf, len);
 		return;
 	}
 	for (int j = 0; j < w->pp->nthreads; j++)
@@ -93,6 +168,50 @@ void memmap_program_seen_by(const struct memmap_program *w, const struct memmap_
 		snprintf(buf, len, "%s", names);
 	} else
 		snprintf(buf, len, "%s only", w->pp->id);
+}
+
+void memmap_program_seen_by(const struct memmap_program *w, const struct memmap_region *r, char *buf, size_t len)
+{
+	memmap_program_seen_by_fit(w, r, INT_MAX, buf, len);
+}
+
+/* The live processes of the group running the same executable file as w->pp, as "A1-A4" or "A1, A3-A4". */
+void memmap_program_peers(const struct memmap_program *w, char *buf, size_t len)
+{
+	struct stat own, other;
+	char path[64];
+	size_t at = 0;
+	size_t prefix = strlen(w->v->name);
+	long prev = -2, run_start = -2;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)w->pp->pid);
+	if (stat(path, &own) != 0)
+		return;
+	for (int i = 0; i <= w->v->nprocesses; i++) {
+		long num = -1;
+		if (i < w->v->nprocesses) {
+			const struct program_process *q = &w->v->processes[i];
+			snprintf(path, sizeof(path), "/proc/%d/exe", (int)q->pid);
+			if (q->alive && stat(path, &other) == 0 && other.st_dev == own.st_dev && other.st_ino == own.st_ino &&
+			    strncmp(q->id, w->v->name, prefix) == 0)
+				num = strtol(q->id + prefix, NULL, 10);
+			if (num == prev + 1) {
+				prev = num;
+				continue;
+			}
+		}
+		/* A run ended: written as "A1" or "A1-A4". */
+		if (run_start >= 0 && at < len) {
+			int k = run_start == prev ? snprintf(buf + at, len - at, "%s%s%ld", at ? ", " : "", w->v->name, prev)
+			                          : snprintf(buf + at, len - at, "%s%s%ld-%s%ld", at ? ", " : "", w->v->name,
+			                                     run_start, w->v->name, prev);
+			at += k > 0 ? (size_t)k : 0;
+		}
+		run_start = prev = num;
+	}
+	if (at >= len)
+		buf[0] = '\0';   /* too many to say: the wording without them is used */
 }
 
 void memmap_program_unplaced(const struct memmap_program *w, char *buf, size_t len)

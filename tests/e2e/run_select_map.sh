@@ -1,6 +1,7 @@
 #!/bin/bash
 # ptviz run, a child of fork_counter selected with the keys and its memory map opened with m: its PID,
-# its writable pages copies of its parent's (copy on write), and its stack placed.  At 80x24, as a student's terminal.
+# its writable pages copies of its parent's (copy on write), its code and libraries shared (never "A2 only"),
+# and its stack placed.  At 80x24, as a student's terminal.
 . "$(dirname "$0")/lib.sh"
 DIR=${2:?usage: $0 PTVIZ EXAMPLES_DIR}
 E2E_W=80
@@ -23,6 +24,11 @@ wait_for 'copy-on-write: shared'
 # The child wrote its counter: the page of globals is its own copy now, private.
 wait_for 'globals .* [0-9a-f]+ +4 +4 +0 +copy of A1.s'
 wait_for 'stack of A2\.1 \(main\)'
+# A file's pages never written are the same for every process mapping it: the program's code for A1-A4 (the
+# four live processes of fork_counter), libc's for every process using it.
+wait_for 'program code .* all of A1-A4 '
+wait_for 'library libc\.so\.6 .* any libc user '
+cap | grep -E '(library|program code|program constants|kernel helper) .*A2 only' && fail "a file's pages said to be A2's only"
 keys Escape
 wait_for 'PROGRAM A '
 keys q
