@@ -152,17 +152,37 @@ void program_note(struct program *p, const char *fmt, ...)
 
 /* ---- the task table ---- */
 
+static int *program_tid_chain(struct program *p, pid_t tid)
+{
+	return &p->tid_chain[(unsigned)tid % PROGRAM_TID_CHAINS];
+}
+
+/* The task with that TID: the live one, else the newest slot that had it (an ended task); NULL when none. */
 struct program_task *program_task_find(struct program *p, pid_t tid)
 {
-	for (int i = p->ntasks - 1; i >= 0; i--) {
-		if (p->tasks[i].used && p->tasks[i].tid == tid && (p->tasks[i].alive || i == p->ntasks - 1))
-			return &p->tasks[i];
+	struct program_task *newest = NULL;
+
+	for (int at = *program_tid_chain(p, tid); at > 0; at = p->tasks[at - 1].tid_next) {
+		struct program_task *t = &p->tasks[at - 1];
+		if (!t->used || t->tid != tid)
+			continue;
+		if (t->alive)
+			return t;
+		if (newest == NULL || t > newest)
+			newest = t;
 	}
-	for (int i = p->ntasks - 1; i >= 0; i--) {
-		if (p->tasks[i].used && p->tasks[i].tid == tid)
-			return &p->tasks[i];
+	return newest;
+}
+
+/* Slot i out of its TID's chain, before it is given to another task. */
+static void program_tid_unlink(struct program *p, int i)
+{
+	for (int *at = program_tid_chain(p, p->tasks[i].tid); *at > 0; at = &p->tasks[*at - 1].tid_next) {
+		if (*at == i + 1) {
+			*at = p->tasks[i].tid_next;
+			return;
+		}
 	}
-	return NULL;
 }
 
 /* A slot for a new task: a fresh one, else that of the thread that ended first (its process's count keeps it). */
@@ -203,10 +223,14 @@ struct program_task *program_task_add(struct program *p, pid_t tid, pid_t pid, p
 		return NULL;
 	}
 	struct program_task *t = &p->tasks[i];
+	if (t->used)
+		program_tid_unlink(p, i);
 	memset(t, 0, sizeof(*t));
 	t->used = true;
 	t->alive = true;
 	t->tid = tid;
+	t->tid_next = *program_tid_chain(p, tid);
+	*program_tid_chain(p, tid) = i + 1;
 	t->pid = pid;
 	t->ppid = t->first_ppid = ppid;
 	t->status = -1;

@@ -6,8 +6,12 @@
 
 #include "program.h"
 
+/* How many chains the slots are kept in by TID. */
+#define PROGRAM_TID_CHAINS 1024
+
 /* A task (a process's main thread, or another thread) as the tracer keeps it. */
 struct program_task {
+	int tid_next;            /* 1 + the next slot whose TID falls in the same chain, 0 none */
 	bool used;
 	bool leader;             /* a process: its main thread */
 	pid_t tid, pid;          /* pid: its process */
@@ -66,6 +70,9 @@ struct program {
 	char follow_note[LAB_MSG_MAX];
 	struct program_task tasks[PROGRAM_MAX_TASKS];
 	int ntasks;              /* used so far (slots of ended threads are given again when full) */
+	/* The slots by TID, so a stop need not look through every slot: 1 + the first slot in a chain, 0 none. */
+	int tid_chain[PROGRAM_TID_CHAINS];
+	pid_t thread_maker;      /* the process that made the last thread (the tracer's first guess for the next) */
 	int processes_made;
 	struct program_watch_exe *watch_exes[PROGRAM_WATCH_EXES];
 	int nwatch_exes;

@@ -102,7 +102,8 @@ static bool tracer_unfollowed(pid_t tid)
  * process; a clone that the kernel finds in the caller's thread group is a
  * thread (tgkill with signal 0 sends nothing).  False for anything else.
  */
-static bool tracer_kin(const struct program_task *parent, pid_t tid, int event, pid_t *tgid, pid_t *ppid)
+static bool tracer_kin(struct program *p, const struct program_task *parent, pid_t tid, int event, pid_t *tgid,
+                       pid_t *ppid)
 {
 	if (parent == NULL || !parent->alive)
 		return false;
@@ -112,9 +113,35 @@ static bool tracer_kin(const struct program_task *parent, pid_t tid, int event, 
 		return true;
 	}
 	if (event == PTRACE_EVENT_CLONE && syscall(SYS_tgkill, parent->pid, tid, 0) == 0) {
+		p->thread_maker = parent->pid;
 		*tgid = parent->pid;
 		*ppid = parent->ppid;
 		return true;
+	}
+	return false;
+}
+
+/*
+ * A new task whose own first stop came before its parent's: a thread of one
+ * of the program's live processes when the kernel finds it in that thread
+ * group (tgkill with signal 0), which saves reading /proc for most threads.
+ */
+static bool tracer_kin_unasked(struct program *p, pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	/* Most often the process that made the last thread: tried first, without looking through every slot. */
+	struct program_task *maker = program_task_find(p, p->thread_maker);
+	if (maker != NULL && maker->alive && maker->leader && syscall(SYS_tgkill, maker->pid, tid, 0) == 0) {
+		*tgid = maker->pid;
+		*ppid = maker->ppid;
+		return true;
+	}
+	for (int i = 0; i < p->ntasks; i++) {
+		const struct program_task *t = &p->tasks[i];
+		if (t->used && t->alive && t->leader && syscall(SYS_tgkill, t->pid, tid, 0) == 0) {
+			*tgid = t->pid;
+			*ppid = t->ppid;
+			return true;
+		}
 	}
 	return false;
 }
@@ -133,7 +160,8 @@ static void tracer_born(struct program *p, pid_t tid, pid_t parent_tid, int even
 	if ((known != NULL && (known->alive || lab_now(p->lab) - known->died_at < 2.0)) || tracer_unfollowed(tid))
 		return;
 	struct program_task *parent = program_task_find(p, parent_tid);
-	if (!tracer_kin(parent, tid, event, &tgid, &ppid) && !follow_ids(tid, &tgid, &ppid)) {
+	bool kin = parent != NULL ? tracer_kin(p, parent, tid, event, &tgid, &ppid) : tracer_kin_unasked(p, tid, &tgid, &ppid);
+	if (!kin && !follow_ids(tid, &tgid, &ppid)) {
 		/* Gone already, or not readable: a clone is a thread of its parent's process. */
 		tgid = event == PTRACE_EVENT_CLONE && parent != NULL ? parent->pid : tid;
 		ppid = parent != NULL ? parent->pid : 0;
