@@ -149,14 +149,24 @@ clock() { cap | head -1 | grep -oE 't=[0-9.]+s'; }
 # region TOP: the lines of the box whose top line matches TOP, down to its bottom corner.
 region() { cap | sed -n "/$1/,/└/p"; }
 
-# until_moved TOP BEFORE: after a key, until the box TOP differs from BEFORE (0), or ptviz has
-# drawn three more frames without a change (1: the key changed nothing).  Counted in frames, so
-# a slow frame on a busy machine cannot make a test look before the key took effect.
+# What says where a box is: its "N-M of T" when it shows one (the memory map's figures change
+# from frame to frame by themselves, so a box that merely redrew is not one that moved), else
+# all of it.
+box_state() {
+	local at
+	at=$(region "$1" | tail -1 | grep -oE '[0-9]+-[0-9]+ of [0-9]+')
+	if [ -n "$at" ]; then echo "$at"; else region "$1"; fi
+}
+
+# until_moved TOP BEFORE: after a key, until the box TOP's state (box_state) differs from
+# BEFORE (0), or ptviz has drawn three more frames without a change (1: the key changed
+# nothing).  Counted in frames, so a slow frame on a busy machine cannot make a test look
+# before the key took effect.
 until_moved() {
 	local c c0 drawn=0 i
 	c0=$(clock)
 	for i in $(seq 1 $(( E2E_GUARD * 20 ))); do
-		[ "$(region "$1")" != "$2" ] && return 0
+		[ "$(box_state "$1")" != "$2" ] && return 0
 		c=$(clock)
 		[ "$c" != "$c0" ] && { drawn=$((drawn + 1)); c0=$c; }
 		[ "$drawn" -ge 3 ] && return 1
@@ -171,8 +181,8 @@ until_moved() {
 page_to() {
 	local pattern=$1 key=$2 n=$3 top=$4 i before
 	for i in $(seq 1 "$n"); do
-		before=$(region "$top")
-		echo "$before" | grep -Eq -- "$pattern" && return 0
+		region "$top" | grep -Eq -- "$pattern" && return 0
+		before=$(box_state "$top")
 		keys "$key"
 		until_moved "$top" "$before" || break
 	done
@@ -187,7 +197,7 @@ page_to() {
 map_find() {
 	local before
 	region 'MEMORY MAP' | grep -Eq -- "$1" && return 0
-	before=$(region 'MEMORY MAP')
+	before=$(box_state 'MEMORY MAP')
 	keys Home
 	until_moved 'MEMORY MAP' "$before"
 	page_to "$1" NPage 80 'MEMORY MAP' || fail "memory map never showed /$1/"

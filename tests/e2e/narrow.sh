@@ -42,7 +42,7 @@ t send-keys -l 'MAP_SHARED'
 keys Enter
 wait_for '/MAP_SHARED: n next, N back'
 wait_for '│.*MAP_SHARED'
-first=$(region 'HELP')
+first=$(box_state 'HELP')
 keys n
 until_moved 'HELP' "$first" || fail "n did not move to the next place MAP_SHARED shows"
 wait_for '│.*MAP_SHARED'
