@@ -26,5 +26,8 @@ wait_for 'stack of A2\.1 \(main\)'
 keys Escape
 wait_for 'PROGRAM A '
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0
