@@ -42,6 +42,25 @@ static int keybar_item_width(struct ui *ui, const struct ui_binding *b, bool pro
 	return ui_width(keybar_name(ui, b, program, keys, sizeof(keys))) + ui_width(keybar_label(ui, b, program));
 }
 
+/* The bindings in the bar's order: the table's, but on a program the selection's keys come second, after help. */
+static int keybar_order(bool program, int n, int *order)
+{
+	int k = 0;
+	bool placed = !program;
+
+	for (int i = 0; i < n; i++) {
+		if (program && ui_bindings[i].program_name != NULL)
+			continue;
+		order[k++] = i;
+		for (int j = 0; j < n && !placed && ui_bindings[i].when == UI_WHEN_ALWAYS; j++) {
+			if (ui_bindings[j].program_name != NULL)
+				order[k++] = j;
+		}
+		placed |= ui_bindings[i].when == UI_WHEN_ALWAYS;
+	}
+	return k;
+}
+
 /*
  * At a narrow width whole items go, the least needed first (highest keep, rightmost first), so
  * no label is ever cut; F1 Help and q Quit (keep 0) always stay, and so does the selection when
@@ -79,7 +98,9 @@ static void keybar_draw(struct ui *ui, struct ui_pane *p)
 	}
 	if (total + count - 1 + selw > w)
 		sel[0] = '\0';
-	for (int i = 0; i < n && x < w; i++) {
+	int order[64], norder = keybar_order(program, n, order);
+	for (int k = 0; k < norder && x < w; k++) {
+		int i = order[k];
 		const struct ui_binding *b = &ui_bindings[i];
 		if (!shown[i])
 			continue;
