@@ -325,7 +325,7 @@ static void help_card(struct help_out *o)
 			strlcat(asks, ui_bindings[i].name, sizeof(asks));
 		}
 	}
-	strlcat(asks, ", and q in a lesson or with a program running, ask first: y/Enter yes, n/Esc no", sizeof(asks));
+	strlcat(asks, " (q in a lesson or ptviz run) ask first: y/Enter yes, n/Esc no", sizeof(asks));
 	help_wrap(o, 2, 9, o->ui->role[ROLE_SECONDARY], asks);
 	o->y++;
 	for (size_t i = 0; i < sizeof(help_card_panes) / sizeof(help_card_panes[0]); i++)
