@@ -1,4 +1,4 @@
-/* Help for the lifecycle strips and the memory each worker costs, with what their figures cannot tell. */
+/* Help for the lifecycle strips and the memory each worker costs, with what their figures cannot tell; and for a program on screen. */
 #include "help_more.h"
 
 const struct help_section help_more[] = {
@@ -26,3 +26,24 @@ const struct help_section help_more[] = {
 };
 
 const size_t help_more_count = sizeof(help_more) / sizeof(help_more[0]);
+
+const struct help_section help_program[] = {
+	{ "Your program (ptviz run)",
+	  "A1, A2 ... are the program's processes, in the order they started; A1.1 is A1's main thread, A1.2, "
+	  "A1.3 ... its other threads. A row gives the PID (a thread's TID), the state, the name, the CPU time and "
+	  "how it ended. States, from /proc: R running or ready, S asleep, D waiting on the disk, T stopped, t "
+	  "stopped by the tracer or 'held by ptviz' (p), Z dead but not yet waited for, - gone. 'exit 0' or a "
+	  "signal ended a process ('SIGSEGV in A1.3': the thread it hit); 'ended with its process': the thread "
+	  "died because its process did. The top line names the program, 'traced' (every start and end seen) or "
+	  "'via /proc' (looked at every 10 ms: shorter tasks are missed), and its live processes and threads, or "
+	  "how it ended. Watched values (--watch NAME) are read from each process's memory while it runs, one "
+	  "process after another: not one snapshot." },
+	{ "Keys on a program's process or thread",
+	  "Arrows or h j k l select. x sends SIGSEGV, b SIGABRT, to the selected thread alone (tgkill); K sends its "
+	  "process SIGKILL; each asks first. p pauses or resumes: a thread is held alone, a process (or its main "
+	  "thread) stops whole. m: its process's memory map; o: open files; ':' any command, such as "
+	  "'inject segv A1.3'. q asks before it ends the program's whole tree; 'ptviz run --keep' leaves it "
+	  "running." },
+};
+
+const size_t help_program_count = sizeof(help_program) / sizeof(help_program[0]);

@@ -7,4 +7,8 @@
 extern const struct help_section help_more[];
 extern const size_t help_more_count;
 
+/* With a program on screen (ptviz run), the help begins with these: how to read its pane, and its keys. */
+extern const struct help_section help_program[];
+extern const size_t help_program_count;
+
 #endif

@@ -263,15 +263,69 @@ static unsigned keys_prompt(struct ui *ui, const struct ui_binding *b)
 	return ui_prompt_open(ui, "");
 }
 
-/* q and F10: leave, but a lesson under way asks first, so a stray q never loses the step it had reached. */
+/*
+ * The programs that leaving would end: still running, and not run with --keep.  Returns how many;
+ * name is the first one's, processes their live processes.
+ */
+static int keys_programs_to_end(struct ui *ui, char *name, size_t len, int *processes)
+{
+	const struct program_view *views;
+	int n = program_count(ui->lab) > 0 ? ui_program_views(ui, &views) : 0, count = 0;
+
+	*processes = 0;
+	for (int i = 0; i < n; i++) {
+		int procs, threads;
+		ui_program_alive(&views[i], &procs, &threads);
+		if (views[i].ended || views[i].opt.keep || procs == 0)
+			continue;
+		if (count++ == 0)
+			ui_program_name(&views[i], name, len);
+		*processes += procs;
+	}
+	return count;
+}
+
+/*
+ * q with a program running: leaving ends its whole tree, so it asks first, in the longest words
+ * that fit the line beside "y/Enter yes n/Esc no" (23 columns), or else beside a brief "y/n".
+ */
+static unsigned keys_quit_program(struct ui *ui, int count, const char *name, int processes)
+{
+	char what[96], question[3][256];
+
+	if (count == 1)
+		snprintf(what, sizeof(what), "%s and its %d process%s", name, processes, processes == 1 ? "" : "es");
+	else
+		snprintf(what, sizeof(what), "%d programs and their %d processes", count, processes);
+	snprintf(question[0], sizeof(question[0]), "quit: end %s? (ptviz run --keep would leave %s running)", what,
+	         count == 1 ? "it" : "them");
+	snprintf(question[1], sizeof(question[1]), "quit: end %s? (--keep leaves %s running)", what,
+	         count == 1 ? "it" : "them");
+	snprintf(question[2], sizeof(question[2]), "quit: end %s?", what);
+	static const int hint[] = { 23, 5 };   /* "  y/Enter yes  n/Esc no", then " y/n" */
+	int pick = 2;
+	for (int h = 0; h < 2 && pick == 2; h++) {
+		for (int i = 0; i < 2 && pick == 2; i++)
+			pick = ui_width(question[i]) + hint[h] <= ui->cols ? i : pick;
+	}
+	return ui_prompt_ask(ui, question[pick], "quit");
+}
+
+/*
+ * q and F10: leave, but a lesson under way asks first, so a stray q never loses the step it had
+ * reached; and so does a program ptviz would end.
+ */
 static unsigned keys_quit(struct ui *ui, const struct ui_binding *b)
 {
 	const struct ui_play *p = ui->play;
-	char question[256];
+	char question[256], name[32];
+	int processes;
 
 	(void)b;
-	if (p == NULL || p->state == PLAY_DONE)
-		return UI_QUIT;
+	if (p == NULL || p->state == PLAY_DONE) {
+		int count = keys_programs_to_end(ui, name, sizeof(name), &processes);
+		return count > 0 ? keys_quit_program(ui, count, name, processes) : UI_QUIT;
+	}
 	snprintf(question, sizeof(question), "leave the lesson '%s' at step %d of %d?", p->lesson->title, play_step(p) + 1,
 	         p->lesson->nsteps);
 	return ui_prompt_ask(ui, question, "quit");
@@ -321,7 +375,7 @@ const struct ui_binding ui_bindings[] = {
 	{ .name = "1-9", .bar = "Predict", .keep = 0, .run = keys_play_hint, .when = UI_WHEN_ASK,
 	  .help = "at a question: the number of the answer the audience predicts", .card = CARD_LESSON,
 	  .card_label = "predict" },
-	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help,
+	{ .keys = { KEY_F(1), '?' }, .name = "F1", .bar = "Help", .keep = 0, .run = keys_help, .program_bar = "Help",
 	  .help = "this help; Esc or ? closes it, / searches it", .card = CARD_SCREEN, .card_label = "help" },
 	{ .keys = { 't' }, .name = "t", .bar = "Threads", .keep = 1, .command = "spawn threads 4", .run = keys_command,
 	  .help = "start 4 threads in one new host process (group T, then TB, TC...)", .card = CARD_START,
@@ -339,10 +393,11 @@ const struct ui_binding ui_bindings[] = {
 	  .help = "an atomic add: one indivisible instruction, no lost updates, no lock", .card = CARD_SYNC,
 	  .card_label = "atomic add" },
 	{ .keys = { 'x' }, .name = "x", .bar = "Segv", .keep = 2, .command = "inject segv %w", .run = keys_command,
+	  .program_bar = "Segv",
 	  .help = "the selected worker writes through NULL and gets SIGSEGV (asks first)",
 	  .asks = "segfault: %W writes through NULL?", .asks_program = "segfault: send %W SIGSEGV (tgkill)?",
 	  .card = CARD_BREAK, .card_label = "segfault" },
-	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command,
+	{ .keys = { 'b' }, .name = "b", .command = "inject abort %w", .run = keys_command, .program_bar = "Abort", .keep = 5,
 	  .help = "the selected worker calls abort(), SIGABRT (asks first)", .asks = "abort: %W calls abort()?",
 	  .asks_program = "abort: send %W SIGABRT (tgkill)?",
 	  .card = CARD_BREAK, .card_label = "abort()" },
@@ -352,9 +407,11 @@ const struct ui_binding ui_bindings[] = {
 	  .not_program = "a program's code is its own: ptviz cannot make it call exit(); x sends SIGSEGV, b SIGABRT, "
 	                 "K kills its process" },
 	{ .keys = { 'K', KEY_F(9) }, .name = "K", .bar = "Kill", .keep = 4, .command = "kill %w", .run = keys_command,
+	  .program_bar = "Kill",
 	  .help = "end the selected worker from outside (a thread leaves its loop; a process gets SIGKILL; asks first)",
 	  .asks = "kill %W?", .card = CARD_BREAK, .card_label = "kill" },
 	{ .keys = { 'p' }, .name = "p", .bar = "Pause", .keep = 3, .command = "pause %w", .run = keys_pause,
+	  .program_bar = "Pause",
 	  .help = "pause the selected worker at its next increment, or resume it when paused", .card = CARD_BREAK,
 	  .card_label = "pause/resume" },
 	{ .keys = { 'S' }, .name = "S", .bar = "StepMode", .keep = 8, .command = "step on", .run = keys_step_mode,
@@ -380,22 +437,25 @@ const struct ui_binding ui_bindings[] = {
 	{ .keys = { 'R' }, .name = "R", .command = "reset", .run = keys_command,
 	  .asks = "reset: end all %N workers and leave the screen empty?",
 	  .help = "end every worker and leave the screen empty (asks first)", .card = CARD_START, .card_label = "empty" },
-	{ .keys = { 'm' }, .name = "m", .bar = "Map", .keep = 6, .run = keys_memmap,
+	{ .keys = { 'm' }, .name = "m", .bar = "Map", .keep = 6, .run = keys_memmap, .program_bar = "Map",
 	  .help = "memory map of the selected worker's process: what is shared, what is private", .card = CARD_LOOK,
 	  .card_label = "memory map" },
-	{ .keys = { 'o' }, .name = "o", .command = "files on|off GROUP", .run = keys_files,
+	{ .keys = { 'o' }, .name = "o", .command = "files on|off GROUP", .run = keys_files, .program_bar = "Files",
+	  .keep = 6,
 	  .help = "open files: each worker's descriptors in the selected group, or each process's in a program "
 	          "(threads share one table; a forked child has its own copy); again: off", .card = CARD_LOOK,
 	  .card_label = "open files" },
-	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 0, .run = keys_prompt,
+	{ .keys = { ':' }, .name = ":", .bar = "Cmd", .keep = 0, .run = keys_prompt, .program_bar = "Cmd",
 	  .help = "type a command, e.g. 'spawn threads 8' or 'sync mutex T' (Up/Down: history, Tab: the words that fit)",
 	  .card = CARD_SCREEN, .card_label = "command" },
-	{ .keys = { 'q', KEY_F(10) }, .name = "q", .bar = "Quit", .keep = 0, .run = keys_quit,
-	  .help = "leave; every worker is ended (in a lesson, asks first)", .card = CARD_SCREEN, .card_label = "quit" },
+	{ .keys = { 'q', KEY_F(10) }, .name = "q", .bar = "Quit", .keep = 0, .run = keys_quit, .program_bar = "Quit",
+	  .help = "leave; every worker is ended (in a lesson, or while a program ptviz would end runs, asks first)",
+	  .card = CARD_SCREEN, .card_label = "quit" },
 	{ .keys = { CTRL('c') }, .name = "^C", .run = keys_quit_now, .help = "leave at once, without a question" },
 	{ .keys = { KEY_UP, 'k' }, .name = "Up", .run = keys_up, .help = "select the worker above", .card = CARD_SELECT,
 	  .card_label = "up" },
-	{ .keys = { KEY_DOWN, 'j' }, .name = "Down", .run = keys_down, .help = "select the worker below",
+	{ .keys = { KEY_DOWN, 'j' }, .name = "Down", .run = keys_down, .program_bar = "Select", .program_name = "↑↓",
+	  .keep = 1, .help = "select the worker below",
 	  .card = CARD_SELECT, .card_label = "down" },
 	{ .keys = { KEY_LEFT, 'h', KEY_BTAB }, .name = "Left", .run = keys_left,
 	  .help = "select in the group to the left", .card = CARD_SELECT, .card_label = "left" },

@@ -28,6 +28,13 @@ struct ui_binding {
 	const char *asks_program;
 	/* What to say when a program's task is selected and the key means nothing for it; NULL: it works there too. */
 	const char *not_program;
+	/*
+	 * The key bar while a program's task is selected (or a program is all there is) lists only the
+	 * keys that act there, with this label; NULL: left out there.  program_name: its name there in
+	 * UTF-8, NULL for name.
+	 */
+	const char *program_bar;
+	const char *program_name;
 	enum ui_card card;         /* its row on the help's card; CARD_NONE: only in the detail */
 	const char *card_label;    /* a word or two for the card */
 };

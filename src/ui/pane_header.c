@@ -1,8 +1,11 @@
-/* The top line: what runs, in which sync mode, how often the screen looks, and for how long. */
+/* The top line: what runs (ptviz's groups in their sync mode, or a program), how often the screen looks, and for how long. */
 #include <stdio.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "../view/machine_words.h"
+#include "../view/program_rows.h"
 #include "pane_costs.h"
 #include "ui_priv.h"
 
@@ -40,10 +43,71 @@ static const char *header_workload(struct ui *ui)
 	return text;
 }
 
+/* ---- a program, in a few words: for the header and for q's question ---- */
+
+void ui_program_name(const struct program_view *v, char *name, size_t len)
+{
+	char first[sizeof(v->command)];
+
+	strlcpy(first, v->command, sizeof(first));
+	first[strcspn(first, " ")] = '\0';
+	const char *slash = strrchr(first, '/');
+	snprintf(name, len, "%.24s", slash != NULL && slash[1] != '\0' ? slash + 1 : first);
+}
+
+void ui_program_alive(const struct program_view *v, int *processes, int *threads)
+{
+	*processes = *threads = 0;
+	for (int i = 0; i < v->nprocesses; i++) {
+		*processes += v->processes[i].alive;
+		for (int j = 0; j < v->processes[i].nthreads; j++)
+			*threads += v->processes[i].threads[j].alive;
+	}
+}
+
+/* The program group the header speaks of: the selected task's, or the first when no group of ptviz's own is there. */
+static const struct program_view *header_program(struct ui *ui)
+{
+	const struct program_view *views;
+
+	if (program_count(ui->lab) == 0)
+		return NULL;
+	int n = ui_program_views(ui, &views);
+	const struct program_view *v = program_view_by_serial(views, n, ui->sel.program);
+	if (selection_is_program(&ui->sel) && v != NULL)
+		return v;
+	return n > 0 && lab_ngroups(ui->lab) == 0 ? &views[0] : NULL;
+}
+
+/*
+ * What matters of a program: its name, how it is followed, and its live
+ * processes and threads, or how it ended.  Long: "A sleepers · traced · 2
+ * processes, 4 threads alive"; brief: "A sleepers · traced · 2 procs, 4 threads".
+ */
+static void header_program_words(struct ui *ui, const struct program_view *v, bool brief, char *text, size_t len)
+{
+	char name[32], state[64];
+	int procs, threads;
+
+	ui_program_name(v, name, sizeof(name));
+	ui_program_alive(v, &procs, &threads);
+	if (!v->ended)
+		snprintf(state, sizeof(state), "%d %s, %d thread%s%s", procs, brief ? "procs" : procs == 1 ? "process" : "processes",
+		         threads, threads == 1 ? "" : "s", brief ? "" : " alive");
+	else if (v->exit_signal > 0)
+		snprintf(state, sizeof(state), "ended: %s", lab_signal_name(v->exit_signal));
+	else if (v->exit_status >= 0)
+		snprintf(state, sizeof(state), "ended: exit %d", v->exit_status);
+	else
+		snprintf(state, sizeof(state), "ended");
+	snprintf(text, len, "%s %s %s %s %s %s", v->name, name, ui->g.dot, v->traced ? "traced" : "via /proc",
+	         ui->g.dot, state);
+}
+
 /* The parts of the header line that give way when it is too narrow. */
 enum header_part {
 	HEADER_SUBTITLE = 1 << 0,   /* "processes vs threads" */
-	HEADER_WORKLOAD = 1 << 1,
+	HEADER_WORKLOAD = 1 << 1,   /* with a program on show: its words in full */
 	HEADER_SEED = 1 << 2,
 	HEADER_RATE = 1 << 3,       /* "10 Hz", or "6 of 10 Hz" when the frames fall behind */
 	HEADER_MACHINE = 1 << 4,    /* "other programs use 1.4 of 2 CPUs" */
@@ -52,8 +116,8 @@ enum header_part {
 #define HEADER_ALL (HEADER_SUBTITLE | HEADER_WORKLOAD | HEADER_SEED | HEADER_RATE | HEADER_MACHINE)
 
 /*
- * What stays as the line narrows, whole parts at a time; the sync mode and
- * the clock always stay.  When all is as it should be: the workload goes
+ * What stays as the line narrows, whole parts at a time; the sync mode (or
+ * the program's words, briefly) and the clock always stay.  When all is as it should be: the workload goes
  * first, then the seed, then the rate and the title's subtitle.  When other
  * programs take CPUs or the frames fall behind, that news is kept longest:
  * the workload goes, then the subtitle (the panes' titles say threads and
@@ -115,15 +179,24 @@ static void header_machine(struct ui *ui, struct header_state *st, struct header
 static void header_right(struct ui *ui, const struct header_machine *hm, unsigned show, const char *gap, char *right,
                          size_t len)
 {
-	char seed[40] = "", workload[80] = "";
+	char seed[40] = "", workload[80] = "", program[160] = "", sync[40] = "";
+	const struct program_view *v = header_program(ui);
+	bool own = lab_ngroups(ui->lab) > 0 || v == NULL;
 
 	/* The seed of whatever is picked at random, so a run can be repeated with --seed. */
 	if ((ui->opt.seeded || ui->play != NULL) && (show & HEADER_SEED))
 		snprintf(seed, sizeof(seed), "seed %lu%s", ui->opt.seed, gap);
-	if (show & HEADER_WORKLOAD)
+	/* ptviz's own groups keep their workload and sync mode; a program alone has neither. */
+	if (own && (show & HEADER_WORKLOAD))
 		snprintf(workload, sizeof(workload), "%s%s", header_workload(ui), gap);
+	if (own)
+		snprintf(sync, sizeof(sync), "sync %s%s", header_sync(ui), gap);
+	if (v != NULL) {
+		header_program_words(ui, v, !(show & HEADER_WORKLOAD), program, sizeof(program) - 8);
+		strlcat(program, gap, sizeof(program));
+	}
 	bool machine = hm->busy && (show & HEADER_MACHINE);
-	snprintf(right, len, "%s%ssync %s%s%s%s%s%st=%.1fs ", workload, seed, header_sync(ui), gap,
+	snprintf(right, len, "%s%s%s%s%s%s%s%st=%.1fs ", workload, seed, program, sync,
 	         machine ? (show & HEADER_BRIEF ? hm->brief : hm->other) : "", machine ? gap : "",
 	         show & HEADER_RATE ? hm->rate : "", show & HEADER_RATE ? gap : "", lab_now(ui->lab));
 }
@@ -132,7 +205,7 @@ static void header_draw(struct ui *ui, struct ui_pane *p)
 {
 	WINDOW *win = p->win;
 	int w = p->w;
-	char right[256], left[64];
+	char right[512], left[64];
 	attr_t a = ui->role[ROLE_HEADER];
 	struct header_machine hm;
 
@@ -160,6 +233,6 @@ static void header_draw(struct ui *ui, struct ui_pane *p)
 const struct ui_pane_ops ui_header_ops = {
 	.name = "header",
 	.size = sizeof(struct header_state),
-	.shows = UI_LAB,
+	.shows = UI_LAB | UI_SELECTION,
 	.draw = header_draw,
 };

@@ -325,7 +325,7 @@ static void help_card(struct help_out *o)
 			strlcat(asks, ui_bindings[i].name, sizeof(asks));
 		}
 	}
-	strlcat(asks, ", and q in a lesson, ask first: y/Enter yes, n/Esc no", sizeof(asks));
+	strlcat(asks, " (q in a lesson or ptviz run) ask first: y/Enter yes, n/Esc no", sizeof(asks));
 	help_wrap(o, 2, 9, o->ui->role[ROLE_SECONDARY], asks);
 	o->y++;
 	for (size_t i = 0; i < sizeof(help_card_panes) / sizeof(help_card_panes[0]); i++)
@@ -378,6 +378,12 @@ static int help_render(struct help_out *o)
 	o->y = 1;
 	o->nhits = 0;
 	help_line(o, 2, o->ui->role[ROLE_TITLE], "ptviz: real threads and real processes, side by side");
+	/* A program on screen: how to read its pane comes first. */
+	for (size_t i = 0; program_count(o->ui->lab) > 0 && i < help_program_count; i++) {
+		help_line(o, 2, o->ui->role[ROLE_TITLE], help_program[i].title);
+		help_wrap(o, 4, 0, o->ui->role[ROLE_NORMAL], help_program[i].text);
+		o->y++;
+	}
 	help_card(o);
 	help_detail(o);
 	return o->y;

@@ -236,6 +236,12 @@ bool ui_program_execed(const struct ui *ui, uint32_t group, const char *id);
 /* Keeps a selection that still means something, or picks the first worker (or a program's first process). */
 void ui_select_check(struct ui *ui);
 
+/* pane_header.c: a program in a few words, for the header and for q's question */
+/* The program's name as a reader knows it: the last part of its path ("sleepers"), at most 24 characters. */
+void ui_program_name(const struct program_view *v, char *name, size_t len);
+/* How many of its processes and threads are alive. */
+void ui_program_alive(const struct program_view *v, int *processes, int *threads);
+
 /* pane_big_program.c: presenter mode's picture of the program groups, on a window w by h */
 void ui_big_programs(struct ui *ui, WINDOW *win, int w, int h);
 /* A line in letters three rows high, when it fits w columns and the rows above bottom.  Returns the rows used, or 0. */

@@ -14,5 +14,8 @@ cap | grep -q 'no workers yet' && fail "--big should show the program group"
 prompt 'kill A2'
 wait_for 'A2 +pid [0-9]+ +SIGKILL'
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0

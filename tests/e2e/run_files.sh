@@ -18,5 +18,8 @@ wait_for ':files off A'
 for i in $(seq 1 40); do cap | grep -q 'one table for' || break; sleep 0.1; done
 cap | grep -q 'one table for' && fail "o again should hide the files"
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0

@@ -17,7 +17,7 @@ uncut() {
 	return 0
 }
 
-e2e_start run -- sh -c "'for i in \$(seq 40); do /bin/true; done; exec sleep 30'"
+e2e_start run -- sh -c "'for i in \$(seq 40); do /bin/true; done; exec sleep 60'"
 wait_for 'A1 +pid [0-9]+ +ppid [0-9]+ +S sleep .*alive'
 e2e_collect
 uncut "while the commands end"
@@ -33,5 +33,8 @@ wait_for 'A1\.1 thread · x segv'
 keys Down Down Up
 wait_for 'A1 process · x segv'
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0

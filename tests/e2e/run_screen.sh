@@ -23,5 +23,8 @@ prompt 'spawn threads 2'
 wait_for 'THREADS T'
 cap | grep -q 'PROGRAM A' || fail "the program's pane should stay beside the new group"
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" "$A2"
 exit 0

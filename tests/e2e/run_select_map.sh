@@ -32,5 +32,8 @@ cap | grep -E '(library|program code|program constants|kernel helper) .*A2 only'
 keys Escape
 wait_for 'PROGRAM A '
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0

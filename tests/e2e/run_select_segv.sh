@@ -45,5 +45,8 @@ keys p
 wait_for ':resume A2\.1'
 wait_for "A2 +pid $A2 +ppid [0-9]+ +[RS] "
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0

@@ -15,5 +15,8 @@ wait_for 'selected A1\.20'
 wait_for '▲ A1\.1-A1\.[0-9]+ above \(Up shows them\)'
 wait_for 'A1\.20 +tid +[0-9]+'
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID"
 exit 0

@@ -27,5 +27,8 @@ prompt 'watch counter'
 wait_for 'A already watches counter'
 keys Escape
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID"
 exit 0
