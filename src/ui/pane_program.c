@@ -521,9 +521,11 @@ unsigned ui_program_events(struct ui *ui)
 			ui_log(ui, ROLE_DEAD, "%s (pid %d) died of %s%s%s%s: %d thread%s with it", ev.id, (int)ev.pid,
 			       lab_signal_name(ev.signal), ev.sent_by_ptviz ? " sent by ptviz" : "", ev.cause[0] ? " in " : "",
 			       ev.cause, ev.nwith, ev.nwith == 1 ? "" : "s");
+		else if (ev.kind == PROGRAM_EVENT_END && ev.process && ev.status >= 0)
+			ui_log(ui, ROLE_NORMAL, "%s (pid %d) exited with status %d", ev.id, (int)ev.pid, ev.status);
 		else if (ev.kind == PROGRAM_EVENT_END && ev.process)
-			ui_log(ui, ROLE_NORMAL, "%s (pid %d) exited%s%d", ev.id, (int)ev.pid, ev.status >= 0 ? " with status " : "",
-			       ev.status);
+			/* Followed through /proc, a process reaped by its parent before a look leaves no status to read. */
+			ui_log(ui, ROLE_NORMAL, "%s (pid %d) ended (its status was not seen)", ev.id, (int)ev.pid);
 		program_event_clear(&ev);
 	}
 	return changed;

@@ -28,5 +28,8 @@ echo "$out" | grep -q 'first line' && fail "the oldest row should have made room
 echo "$out" | tail -1 | grep -qE '^│ last line +│$' || fail "the newest line should be at the bottom"
 echo "$out" | grep -E '[^ ]│$' && fail "an output row reaches the right border"
 keys q
+# The program still runs, and q would end its whole tree: it asks first.
+wait_for 'quit: end .* process(es)?\?'
+keys y
 all_gone "after q" "$PID" $WORKERS
 exit 0
