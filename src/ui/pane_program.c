@@ -360,8 +360,13 @@ static int program_fold_row(struct ui *ui, WINDOW *win, int y, int w, const stru
 	return y + 1;
 }
 
-/* The output rows at most: the tail of the program's output, long lines wrapped at the pane's width. */
+/*
+ * The output rows kept free below the processes: the tail of the program's
+ * output, long lines wrapped at the pane's width.  The last group's output
+ * also takes whatever rows the processes leave, up to PROGRAM_OUTPUT_MOST.
+ */
 #define PROGRAM_OUTPUT_ROWS 6
+#define PROGRAM_OUTPUT_MOST 60
 
 /* The output's newest rows (as output_wrap_tail found them) that fit between rows y and h. */
 static void program_output_rows(struct ui *ui, WINDOW *win, int y, int h, int w, const struct program_view *v,
@@ -458,9 +463,9 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 	for (int g = 0; g < n; g++) {
 		const struct program_view *v = &views[g];
 		program_title(ui, win, g == 0 ? 0 : y - 1, p->w, v);
-		struct output_row out[PROGRAM_OUTPUT_ROWS];
-		int nout = output_wrap_tail(v->output, v->noutput, p->w - 4, PROGRAM_OUTPUT_ROWS, out);
-		int shown = nout > 0 ? nout + 1 : 0;
+		struct output_row out[PROGRAM_OUTPUT_MOST];
+		int nout = output_wrap_tail(v->output, v->noutput, p->w - 4, PROGRAM_OUTPUT_MOST, out);
+		int shown = nout > 0 ? (nout < PROGRAM_OUTPUT_ROWS ? nout : PROGRAM_OUTPUT_ROWS) + 1 : 0;
 		const char *note[] = {
 			"Watched values are read while the program runs, one process after another: not exact snapshots.",
 			"Watched values are read one process after another: not exact snapshots.", NULL
@@ -490,7 +495,7 @@ static void program_draw(struct ui *ui, struct ui_pane *p)
 			        (long long)v->unfollowed, PROGRAM_MAX_TASKS);
 		if (shown > 0 && y < p->h - 2) {
 			ui_rule(ui, win, y++, 0, p->w, "its output");
-			program_output_rows(ui, win, y, y + shown, p->w, v, out, nout);
+			program_output_rows(ui, win, y, g == n - 1 ? p->h : y + shown, p->w, v, out, nout);
 			y += shown - 1;
 		}
 		y += 1;
