@@ -92,8 +92,9 @@ static void header_program_words(struct ui *ui, const struct program_view *v, bo
 	ui_program_name(v, name, sizeof(name));
 	ui_program_alive(v, &procs, &threads);
 	if (!v->ended)
-		snprintf(state, sizeof(state), "%d %s, %d thread%s%s", procs, brief ? (procs == 1 ? "proc" : "procs") : procs == 1 ? "process" : "processes",
-		         threads, threads == 1 ? "" : "s", brief ? "" : " alive");
+		const char *said = brief ? (procs == 1 ? "proc" : "procs") : procs == 1 ? "process" : "processes";
+		snprintf(state, sizeof(state), "%d %s, %d thread%s%s", procs, said, threads, threads == 1 ? "" : "s",
+		         brief ? "" : " alive");
 	else if (v->exit_signal > 0)
 		snprintf(state, sizeof(state), "ended: %s", lab_signal_name(v->exit_signal));
 	else if (v->exit_status >= 0)
