@@ -91,8 +91,8 @@ static void header_program_words(struct ui *ui, const struct program_view *v, bo
 
 	ui_program_name(v, name, sizeof(name));
 	ui_program_alive(v, &procs, &threads);
+	const char *said = brief ? (procs == 1 ? "proc" : "procs") : procs == 1 ? "process" : "processes";
 	if (!v->ended)
-		const char *said = brief ? (procs == 1 ? "proc" : "procs") : procs == 1 ? "process" : "processes";
 		snprintf(state, sizeof(state), "%d %s, %d thread%s%s", procs, said, threads, threads == 1 ? "" : "s",
 		         brief ? "" : " alive");
 	else if (v->exit_signal > 0)
