@@ -30,7 +30,12 @@ static const char *keybar_label(struct ui *ui, const struct ui_binding *b, bool 
 
 	if (!program || b->when != UI_WHEN_ALWAYS)
 		return b->bar;
-	if (b->keys[0] == 'p' && ui_task_selected(ui, &t) && t.paused)
+	bool selected = ui_task_selected(ui, &t);
+	/* A task that has ended takes no signal: x, b, K and p are left out for it. */
+	bool signals = b->keys[0] == 'x' || b->keys[0] == 'b' || b->keys[0] == 'K' || b->keys[0] == 'p';
+	if (signals && selected && !t.alive)
+		return NULL;
+	if (b->keys[0] == 'p' && selected && t.paused)
 		return "Resume";
 	return b->program_bar;
 }

@@ -158,8 +158,12 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	int n = ui_program_views(ui, &views);
 	if (!memmap_program_whose(ui, v, views, n, &w) || v->map.n == 0) {
 		ui_putf(win, 0, 2, width - 4, ui->role[ROLE_TITLE], " MEMORY MAP of %s ", v->worker);
-		ui_putf(win, 2, 2, width - 4, ui->role[ROLE_ERROR], "process %s (pid %d) cannot be read (%s): it has ended, "
-		        "nothing left to map", v->worker, (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
+		char alt[2][200];
+		snprintf(alt[0], sizeof(alt[0]), "process %s (pid %d) cannot be read (%s): it has ended, nothing left to map",
+		         v->worker, (int)v->pid, strerror(v->map.error ? v->map.error : ESRCH));
+		snprintf(alt[1], sizeof(alt[1]), "%s (pid %d) has ended: nothing left to map", v->worker, (int)v->pid);
+		const char *const alts[] = { alt[0], alt[1], NULL };
+		ui_put_first(win, 2, 2, width - 4, ui->role[ROLE_ERROR], alts);
 		ui_put(win, 3, 2, width - 4, ui->role[ROLE_SECONDARY], "m or Esc closes; select a live process and press m again");
 		return;
 	}

@@ -391,10 +391,15 @@ static void program_selected_keys(struct ui *ui, WINDOW *win, int h, int w, cons
 
 	if (!selection_is_program(&ui->sel) || v == NULL || !program_row_task(v, ui->sel.task, &pp, &th))
 		return;
-	bool paused = program_row_paused(pp, th);
-	snprintf(line, sizeof(line), " %s %s %s x segv %s K kill %s p %s %s m map %s o files ", ui->sel.task,
-	         th != NULL ? "thread" : "process", ui->g.dot, ui->g.dot, ui->g.dot, paused ? "resume" : "pause", ui->g.dot,
-	         ui->g.dot);
+	bool paused = program_row_paused(pp, th), alive = th != NULL ? th->alive : pp->alive;
+	if (alive)
+		snprintf(line, sizeof(line), " %s %s %s x segv %s K kill %s p %s %s m map %s o files ", ui->sel.task,
+		         th != NULL ? "thread" : "process", ui->g.dot, ui->g.dot, ui->g.dot, paused ? "resume" : "pause",
+		         ui->g.dot, ui->g.dot);
+	else
+		/* An ended task takes no signal: what is left is to read what it was. */
+		snprintf(line, sizeof(line), " %s %s, ended %s m map %s o files ", ui->sel.task,
+		         th != NULL ? "thread" : "process", ui->g.dot, ui->g.dot);
 	int lw = ui_width(line);
 	if (lw < w - 4)
 		ui_put(win, h - 1, w - 2 - lw, lw, ui->role[ROLE_NOTE], line);

@@ -63,6 +63,14 @@ e2e_alive "$PID" || fail "n should leave ptviz running"
 # Ended: the top line says how, and q leaves at once.
 prompt 'kill A'
 wait_for '^ ptviz .*A sleepers · traced · ended: SIGKILL'
+# An ended task takes no signal: the bar and the pane's border offer only what still works.
+wait_for '^F1Help ↑↓Select mMap oFiles :Cmd qQuit'
+wait_for ' A[0-9.]+ (process|thread), ended · m map · o files '
+cap | grep -qE 'xSegv|x segv' && fail "keys that send a signal are offered for an ended task"
+keys m
+wait_for 'A[0-9]+ \(pid [0-9]+\) has ended: nothing left to map'
+keys Escape
+wait_gone 'MEMORY MAP'
 keys q
 all_gone "after q once the program ended" "$PID" $WORKERS
 
