@@ -15,6 +15,7 @@ struct memmap_view {
 	struct memmap map;
 	double read_at;
 	int scroll;
+	int room;                  /* table rows shown at the last draw: what a page key moves */
 	/* A program's threads' stacks, once placed: a stack does not move while its thread lives. */
 	int nplaced;
 	pid_t placed_tid[PROGRAM_MAX_TASKS];

@@ -228,6 +228,7 @@ static void memmap_draw(struct ui *ui, struct ui_pane *p)
 	memmap_table(ui, &whose, &v->map, rows, n, w, &t);
 	memmap_table_head(ui, win, y++, &t);
 	int room = h - 1 - y;
+	v->room = room;
 	if (v->scroll > n - room)
 		v->scroll = n - room;
 	if (v->scroll < 0)
@@ -242,7 +243,8 @@ static void memmap_draw(struct ui *ui, struct ui_pane *p)
 static unsigned memmap_key(struct ui *ui, struct ui_pane *p, int key)
 {
 	struct memmap_view *v = p->data;
-	int page = p->h - 6;
+	/* A page is the rows the table showed: a page key then shows the next row first, none passed over. */
+	int page = v->room > 0 ? v->room : p->h - 6;
 
 	switch (key) {
 	case 27:

@@ -174,6 +174,7 @@ void memmap_program_draw(struct ui *ui, struct ui_pane *p, struct memmap_view *v
 	ui_putf(win, y++, 3 + lwid, width - 5 - lwid, ui->role[ROLE_TITLE], "%-12s %7s %7s %7s%*s%s", "address", "size kB",
 	        "private", "shared", width >= 100 ? 2 : 1, "", "seen by");
 	int room = h - 1 - y;
+	v->room = room;
 	if (v->scroll > nrows - room)
 		v->scroll = nrows - room;
 	if (v->scroll < 0)

@@ -12,6 +12,21 @@ wait_for '2/2 alive.*2/2 alive.*2/2 alive' 10
 keys m
 wait_for 'MEMORY MAP . host pid [0-9]+, one address space for T1..T2'
 host=$(cap | grep -oE 'host pid [0-9]+' | head -1 | grep -oE '[0-9]+')
+# A page key shows the row after the last one shown: none is passed over.  Judged 30 rows high,
+# where the map is more than two pages long in any build.
+t resize-window -x "$E2E_W" -y 30
+wait_for '[0-9]+-[0-9]+ of [0-9]+ . Up/Down scroll'
+until_moved 'MEMORY MAP' "$(box_state 'MEMORY MAP')" || true
+at=$(box_state 'MEMORY MAP')
+keys NPage
+until_moved 'MEMORY MAP' "$at" || fail "PgDn did not move the map (at $at)"
+read -r from last total <<<"$(echo "$at" | sed -E 's/^([0-9]+)-([0-9]+) of ([0-9]+)$/\1 \2 \3/')"
+first=$(box_state 'MEMORY MAP' | sed -E 's/^([0-9]+)-.*/\1/')
+# (The last page stops at the last row: then the page shows the last rows whole.)
+want=$((last + 1)); end=$((total - (last - from))); [ "$end" -lt "$want" ] && want=$end
+[ "$first" = "$want" ] || fail "PgDn from $at showed row $first first, not $want: rows in between are never shown"
+t resize-window -x "$E2E_W" -y "$E2E_H"
+wait_for "1-[0-9]+ of $total|[0-9]+-$total of $total"
 map_find 'thread stack of T1 '
 map_find 'thread stack of T2 '
 map_find 'globals ← counter .* T1..T2'
