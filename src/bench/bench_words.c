@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <bsd/string.h>
+
 #include "bench.h"
 #include "../view/story.h"
 
@@ -93,10 +95,17 @@ static void verdict_page_tables(const struct bench_result *r, bool utf8, char *b
 
 	bench_format_us(k->fork_us_per_mib, a, sizeof(a));
 	bench_format_us(k->fork_huge_us_per_mib < 0 ? 0 : k->fork_huge_us_per_mib, b, sizeof(b));
-	report_add(buf, len,
-	           "Every MiB the parent held made fork() about %s %s slower: a MiB is 256 pages of 4 KiB, "
-	           "and fork copies an entry for each. At %d MiB one fork took %.1f ms. ",
-	           a, US(utf8), big->mib, big->fork_us / 1000);
+	if (k->fork_us_per_mib > 0)
+		report_add(buf, len,
+		           "Every MiB the parent held made fork() about %s %s slower: a MiB is 256 pages of 4 KiB, "
+		           "and fork copies an entry for each. At %d MiB one fork took %.1f ms. ",
+		           a, US(utf8), big->mib, big->fork_us / 1000);
+	else
+		report_add(buf, len,
+		           "This time fork() did not grow with the memory held: other work on the machine slowed some "
+		           "forks more than copying page tables did (fork copies an entry for each 4 KiB page; measure "
+		           "again with 2 when it is quieter). At %d MiB one fork took %.1f ms. ",
+		           big->mib, big->fork_us / 1000);
 	if (big->huge_mib >= big->mib / 2.0)
 		report_add(buf, len,
 		           "In huge pages (2 MiB each, %.0f of %d MiB given by the kernel) it was %s %s per MiB: "
@@ -243,9 +252,15 @@ void bench_report_line(const struct bench_result *r, bool utf8, char *buf, size_
 		bench_format_us(k->p[0].fork_us, a, sizeof(a));
 		bench_format_us(k->p[k->npoints - 1].fork_us, b, sizeof(b));
 		bench_format_us(k->fork_us_per_mib, c, sizeof(c));
+		if (k->fork_us_per_mib > 0) {
+			strlcat(c, " ", sizeof(c));
+			strlcat(c, US(utf8), sizeof(c));
+			strlcat(c, " per MiB", sizeof(c));
+		} else
+			strlcpy(c, "no growth seen: a busy machine", sizeof(c));
 		bench_format_us(k->p[k->npoints - 1].thread_us, d, sizeof(d));
-		snprintf(buf, len, "forksize: fork %s %s at %d MiB, %s %s at %d MiB (%s %s per MiB); pthread_create %s %s",
-		         a, US(utf8), k->p[0].mib, b, US(utf8), k->p[k->npoints - 1].mib, c, US(utf8), d, US(utf8));
+		snprintf(buf, len, "forksize: fork %s %s at %d MiB, %s %s at %d MiB (%s); pthread_create %s %s", a, US(utf8),
+		         k->p[0].mib, b, US(utf8), k->p[k->npoints - 1].mib, c, d, US(utf8));
 		break;
 	}
 	case BENCH_SWITCH: {

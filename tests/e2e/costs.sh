@@ -23,16 +23,20 @@ wait_for 'create: pthread_create [0-9.]+ µs, fork'
 keys 2
 wait_for ' 32 MiB █' 30
 cap | grep -Eq '^│ +1 MiB' || fail "no 1 MiB row"
-# The slope is judged only where the measurement could see it: fork holding 32 MiB slower than
-# holding 1 MiB, as the page tables it copies make it on a quiet machine.  On a busy one the other
-# work can slow any fork, and the log line says what was measured.
+# The slope is judged only where the measurement could see it: fork holding 32 MiB at least twice
+# as slow as holding 1 MiB, as the page tables it copies make it on a quiet machine (ten times).
+# On a busy one other work can slow any fork more than that; then the screen says no growth was
+# seen, never "+-".
 wait_for 'forksize: fork [0-9.]+ µs at 1 MiB, [0-9.]+ µs at 32 MiB'
+cap | grep -q -- '+-' && fail "a slope shown as '+-'"
+
 line=$(cap | grep -oE 'forksize: fork [0-9.]+ µs at 1 MiB, [0-9.]+ µs at 32 MiB' | tail -1)
 small=$(echo "$line" | sed -E 's/.*fork ([0-9.]+) µs at 1 MiB.*/\1/')
 big=$(echo "$line" | sed -E 's/.* ([0-9.]+) µs at 32 MiB.*/\1/')
-if awk -v a="$small" -v b="$big" 'BEGIN { exit !(b > a) }'; then
+if awk -v a="$small" -v b="$big" 'BEGIN { exit !(b > 2 * a) }'; then
 	wait_for 'fork: \+[0-9.]+ µs per MiB held'
 else
+	wait_for 'fork: (\+[0-9.]+ µs per MiB held|no growth seen \(busy machine\))'
 	echo "SKIP one check: the forksize slope cannot be judged: fork took $small µs holding 1 MiB and" \
 		"$big µs holding 32 MiB (the machine is busy)" >&2
 fi
