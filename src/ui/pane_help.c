@@ -317,8 +317,14 @@ static void help_card(struct help_out *o)
 {
 	char asks[160] = "";
 
-	for (int row = CARD_SELECT; row < CARD_COUNT; row++)
-		help_card_row(o, (enum ui_card)row);
+	/* In a lesson its keys come first: below the lesson's caption, at 80x24, the card has few rows. */
+	bool lesson = o->ui->play != NULL;
+	if (lesson)
+		help_card_row(o, CARD_LESSON);
+	for (int row = CARD_SELECT; row < CARD_COUNT; row++) {
+		if (!(lesson && row == CARD_LESSON))
+			help_card_row(o, (enum ui_card)row);
+	}
 	for (int i = 0; i < ui_nbindings; i++) {
 		if (ui_bindings[i].asks != NULL) {
 			strlcat(asks, asks[0] != '\0' ? " " : "", sizeof(asks));
