@@ -47,7 +47,13 @@ e2e_collect() {
 # since is not ours, and is neither waited for nor killed.
 declare -A STARTS=()
 e2e_starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
-e2e_remember() { [ -n "${STARTS[$1]:-}" ] || STARTS[$1]=$(e2e_starttime "$1"); }
+# One gone before its start time was read is remembered as gone: its pid, given to another
+# process later (soon, on a busy machine), is then never taken for it.
+e2e_remember() {
+	[ -n "${STARTS[$1]:-}" ] && return 0
+	STARTS[$1]=$(e2e_starttime "$1")
+	[ -n "${STARTS[$1]}" ] || STARTS[$1]=gone
+}
 
 e2e_alive() {
 	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null &&
