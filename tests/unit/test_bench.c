@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../not_judged.h"
+
 #include "bench/bench.h"
 
 static struct bench b;
@@ -138,8 +140,18 @@ static void test_all_four(void **state)
 		assert_true(f->p[i].thread_us > 0);
 		assert_true(f->p[i].reps >= 3);
 	}
-	/* 32 MiB is 7936 more page-table entries to copy than 1 MiB: far more than any jitter. */
-	assert_true(f->p[f->npoints - 1].fork_us > f->p[0].fork_us);
+	/*
+	 * 32 MiB is 7936 more page-table entries to copy than 1 MiB: far more than any jitter on free
+	 * CPUs.  Timed by the clock, so when more tasks wait to run than there are CPUs, other work can
+	 * slow the small forks more: then, and only if it did, not judged.
+	 */
+	double load[1] = { 0 };
+	bool busy = getloadavg(load, 1) == 1 && load[0] > r->machine.cpus;
+	if (f->p[f->npoints - 1].fork_us <= f->p[0].fork_us && busy)
+		not_judged("fork's growth from 1 to 32 MiB", "fork took %.0f us at 1 MiB and %.0f us at 32 MiB, load %.1f "
+		           "on %d CPUs", f->p[0].fork_us, f->p[f->npoints - 1].fork_us, load[0], r->machine.cpus);
+	else
+		assert_true(f->p[f->npoints - 1].fork_us > f->p[0].fork_us);
 
 	r = bench_last(&b, BENCH_SWITCH);
 	assert_non_null(r);
