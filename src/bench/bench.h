@@ -142,6 +142,11 @@ const char *bench_kind_name(enum bench_kind kind);
 const char *bench_ipc_method_name(enum bench_ipc_method m);
 /* A duration in µs with as many decimals as it deserves: "7.85", "42.1", "121"; "-" when none. */
 void bench_format_us(double us, char *buf, size_t len);
+/*
+ * forksize's slope in words: "+23.4 µs per MiB", or, when it is none or less (other work slowed the
+ * small forks more than page tables slowed the big ones), "no growth seen (busy machine)".
+ */
+void bench_fork_slope_words(const struct bench_forksize *k, bool utf8, char *buf, size_t len);
 
 void bench_options_defaults(struct bench_options *opt);
 /* A command-line option: --bench-time SECONDS or --bench-max-mib N.  False, with a message on stderr, when bad. */

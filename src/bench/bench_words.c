@@ -22,6 +22,17 @@ void bench_format_us(double us, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", us);
 }
 
+void bench_fork_slope_words(const struct bench_forksize *k, bool utf8, char *buf, size_t len)
+{
+	char us[16];
+
+	bench_format_us(k->fork_us_per_mib, us, sizeof(us));
+	if (k->fork_us_per_mib > 0)
+		snprintf(buf, len, "+%s %s per MiB", us, US(utf8));
+	else
+		snprintf(buf, len, "no growth seen (busy machine)");
+}
+
 /* A rate: 1.23 M, 456 k, 789. */
 static void report_rate(double v, char *buf, size_t len)
 {
@@ -251,13 +262,7 @@ void bench_report_line(const struct bench_result *r, bool utf8, char *buf, size_
 		const struct bench_forksize *k = &r->u.forksize;
 		bench_format_us(k->p[0].fork_us, a, sizeof(a));
 		bench_format_us(k->p[k->npoints - 1].fork_us, b, sizeof(b));
-		bench_format_us(k->fork_us_per_mib, c, sizeof(c));
-		if (k->fork_us_per_mib > 0) {
-			strlcat(c, " ", sizeof(c));
-			strlcat(c, US(utf8), sizeof(c));
-			strlcat(c, " per MiB", sizeof(c));
-		} else
-			strlcpy(c, "no growth seen: a busy machine", sizeof(c));
+		bench_fork_slope_words(k, utf8, c, sizeof(c));
 		bench_format_us(k->p[k->npoints - 1].thread_us, d, sizeof(d));
 		snprintf(buf, len, "forksize: fork %s %s at %d MiB, %s %s at %d MiB (%s); pthread_create %s %s", a, US(utf8),
 		         k->p[0].mib, b, US(utf8), k->p[k->npoints - 1].mib, c, d, US(utf8));

@@ -60,12 +60,11 @@ static void tracer_task_zombie(struct program *p, pid_t tid)
 
 	if (t == NULL || !t->alive)
 		return;
-	if (t->leader) {
-		uint64_t ns = follow_cpu_ns(t->pid, tid);
-		if (ns > t->cpu_ns)
-			t->cpu_ns = ns;
+	uint64_t ns = follow_cpu_ns(t->pid, tid);
+	if (ns > t->cpu_ns)
+		t->cpu_ns = ns;
+	if (t->leader)
 		return;
-	}
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)t->pid, (int)tid);
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
@@ -77,9 +76,6 @@ static void tracer_task_zombie(struct program *p, pid_t tid)
 	if (close == NULL || sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
 		return;
 	t->exit_stopped = (flags & TASK_PF_SIGNALED) == 0;
-	uint64_t ns = follow_cpu_ns(t->pid, tid);
-	if (ns > t->cpu_ns)
-		t->cpu_ns = ns;
 }
 
 /* Tasks past the cap, known by TID so each is counted once. */

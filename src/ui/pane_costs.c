@@ -282,22 +282,13 @@ static int costs_draw_forksize(struct ui *ui, WINDOW *win, int y, int x, int iw,
 		bench_format_us(p->thread_us, c, sizeof(c));
 		ui_putf(win, y, x + lw + bw + 1, nw, ui->role[ROLE_FIGURE], "%9s %9s %9s", a, b, c);
 	}
-	/* A slope of none or less is other work's doing, not the page tables': said so, not as "+-". */
-	if (k->fork_us_per_mib > 0) {
-		bench_format_us(k->fork_us_per_mib, a, sizeof(a));
-		strlcat(a, " ", sizeof(a));
-		strlcat(a, us, sizeof(a));
-	} else
-		strlcpy(a, "no growth seen (busy machine)", sizeof(a));
+	bench_fork_slope_words(k, ui->utf8, a, sizeof(a));
 	bench_format_us(tmin, b, sizeof(b));
 	bench_format_us(tmax, c, sizeof(c));
 	char t1[200], t2[200], t3[200];
-	const char *plus = k->fork_us_per_mib > 0 ? "+" : "";
-	const char *per = k->fork_us_per_mib > 0 ? " per MiB held" : "";
-	snprintf(t1, sizeof(t1), "all in %s. fork: %s%s%s. pthread_create: flat, %s to %s %s, too short to see.", us, plus,
-	         a, per, b, c, us);
-	snprintf(t2, sizeof(t2), "all in %s. fork: %s%s%s. pthread_create: flat, %s to %s %s.", us, plus, a, per, b, c, us);
-	snprintf(t3, sizeof(t3), "in %s; fork %s%s%s; pthread_create flat", us, plus, a, k->fork_us_per_mib > 0 ? " per MiB" : "");
+	snprintf(t1, sizeof(t1), "all in %s. fork: %s. pthread_create: flat, %s to %s %s, too short to see.", us, a, b, c, us);
+	snprintf(t2, sizeof(t2), "all in %s. fork: %s. pthread_create: flat, %s to %s %s.", us, a, b, c, us);
+	snprintf(t3, sizeof(t3), "fork %s; pthread_create flat", a);
 	const char *const alt[] = { t1, t2, t3, NULL };
 	ui_put_first(win, y++, x, iw, ui->role[ROLE_NOTE], alt);
 	if (first > 0)
